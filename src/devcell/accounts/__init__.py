@@ -1,0 +1,1 @@
+"""Accounts: users, first-run setup, sign-in sessions, API tokens, invites and registration."""

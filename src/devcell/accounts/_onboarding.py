@@ -1,0 +1,146 @@
+"""First-run setup (one-time code), registration policy and invite links."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from devcell.accounts import _secrets
+from devcell.accounts.errors import InviteNotFound, RegistrationClosed, SetupCodeInvalid, SetupDone
+from devcell.accounts.models import Invite, User
+from devcell.accounts.schemas import (
+    InviteCreate,
+    InviteCreated,
+    InviteList,
+    InviteOut,
+    RegisterIn,
+    SetupIn,
+    SetupStatus,
+    UserCreate,
+    UserOut,
+)
+from devcell.accounts.service import insert_user
+from devcell.core.db import unit_of_work, utcnow
+from devcell.settings.service import SettingsStore
+
+SETUP_CODE_FILE = "setup_code"
+# No 0/O, 1/I/L: the code is read off a terminal and typed into a browser.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_PREFIX = "dci"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def setup_code_path(data_dir: Path) -> Path:
+    return data_dir / SETUP_CODE_FILE
+
+
+def ensure_setup_code(data_dir: Path) -> str:
+    """The setup code, created (0600) if missing. Only meaningful while no user exists."""
+    path = setup_code_path(data_dir)
+    code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(code + "\n")
+    return code
+
+
+def discard_setup_code(data_dir: Path) -> None:
+    setup_code_path(data_dir).unlink(missing_ok=True)
+
+
+@unit_of_work()
+def needs_setup() -> bool:
+    return not User.select().where(User.role == "admin").exists()
+
+
+def setup_status(settings: SettingsStore) -> SetupStatus:
+    registration = settings.get_str("registration")
+    assert registration in ("closed", "open", "invite")
+    return SetupStatus(needs_setup=needs_setup(), registration=registration,
+                       appliance_name=settings.get_str("appliance_name"))
+
+
+@unit_of_work(write=True)
+def complete_setup(data: SetupIn, data_dir: Path) -> UserOut:
+    """Create the first administrator if the setup code matches. The code is used up."""
+    if User.select().where(User.role == "admin").exists():
+        raise SetupDone()
+    path = setup_code_path(data_dir)
+    expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
+    if not expected or not hmac.compare_digest(_normalise_code(data.setup_code), _normalise_code(expected)):
+        raise SetupCodeInvalid()
+    user = insert_user(UserCreate(username=data.username, password=data.password, role="admin",
+                                  display_name=data.display_name))
+    discard_setup_code(data_dir)
+    return user
+
+
+def _invite_status(invite: Invite) -> str:
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.used_at is not None:
+        return "used"
+    return "expired" if invite.expires_at <= utcnow() else "open"
+
+
+def _invite_out(invite: Invite) -> InviteOut:
+    return InviteOut(id=invite.id, role=invite.role, note=invite.note, created_by_id=invite.created_by_id,
+                     created_at=invite.created_at, expires_at=invite.expires_at, used_at=invite.used_at,
+                     used_by_id=invite.used_by_id, status=_invite_status(invite))  # type: ignore[arg-type]
+
+
+@unit_of_work(write=True)
+def create_invite(data: InviteCreate, created_by_id: int) -> InviteCreated:
+    token = _secrets.new_token(INVITE_PREFIX)
+    now = utcnow()
+    invite = Invite.create(token_hash=_secrets.token_hash(token), role=data.role, note=data.note,
+                           created_by_id=created_by_id, created_at=now,
+                           expires_at=now + timedelta(hours=data.expires_in_hours))
+    return InviteCreated(**_invite_out(invite).model_dump(), token=token, path=f"/register?invite={token}")
+
+
+@unit_of_work()
+def list_invites() -> InviteList:
+    return InviteList(items=[_invite_out(i) for i in Invite.select().order_by(Invite.id.desc()).limit(200)])
+
+
+@unit_of_work(write=True)
+def revoke_invite(invite_id: int) -> None:
+    invite = Invite.get_or_none(Invite.id == invite_id)
+    if invite is None:
+        raise InviteNotFound(f"There is no invite with id {invite_id}.")
+    if invite.used_at is None and invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+        invite.save()
+
+
+def _claim_invite(token: str) -> Invite:
+    invite = Invite.get_or_none(Invite.token_hash == _secrets.token_hash(token))
+    if invite is None or _invite_status(invite) != "open":
+        raise RegistrationClosed("This invite link is not valid any more; ask an administrator for a new one.",
+                                 code="invite_invalid")
+    return invite
+
+
+@unit_of_work(write=True)
+def register(data: RegisterIn, policy: str) -> UserOut:
+    """Self-registration: allowed when the policy is open, or with a valid unused invite (which is used up)."""
+    if policy == "closed" or (policy == "invite" and not data.invite):
+        raise RegistrationClosed("Registration is closed. Ask an administrator for an account or an invite link.")
+    invite = _claim_invite(data.invite) if data.invite else None
+    role = invite.role if invite else "user"
+    user = insert_user(UserCreate(username=data.username, password=data.password, role=role,
+                                  display_name=data.display_name))
+    if invite is not None:
+        invite.used_at, invite.used_by_id = utcnow(), user.id
+        invite.save()
+    return user

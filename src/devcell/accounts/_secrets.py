@@ -1,0 +1,58 @@
+"""Password hashing (scrypt, parameters stored with the hash) and random tokens stored only as hashes."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+
+# n=2**14, r=8 -> 16 MiB and ~40 ms per hash: slow for a guesser, fine for a Pi.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+SALT_BYTES = 16
+KEY_BYTES = 32
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
+                          dklen=KEY_BYTES)
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$key`, all a future verifier needs even if the defaults change."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    key = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    return hmac.compare_digest(actual, base64.b64decode(key))
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """Verifying against this when a user name is unknown makes both failures take the same time."""
+    return hash_password(secrets.token_hex(16))
+
+
+def new_token(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def token_hash(token: str) -> str:
+    """Tokens are high-entropy, so a plain SHA-256 is enough: a leaked table gives nothing usable."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,260 @@
+"""Sign-in, browser sessions, API tokens, and resolving a request to its caller."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, Signer
+from peewee import JOIN
+
+from devcell.accounts import _secrets
+from devcell.accounts.errors import InvalidCredentials, SessionNotFound, TokenNotFound
+from devcell.accounts.models import ApiToken, Session, User
+from devcell.accounts.schemas import SessionList, SessionOut, TokenCreate, TokenCreated, TokenList, TokenOut
+from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.errors import RateLimited
+from devcell.core.ratelimit import SlidingWindowLimiter
+from devcell.core.web import SESSION_COOKIE, Principal
+from devcell.settings.service import SettingsStore
+
+COOKIE_NAME = SESSION_COOKIE
+SESSION_PREFIX = "dcs"
+TOKEN_PREFIX = "dct"
+LOGIN_WINDOW_SECONDS = 15 * 60
+ACTIVITY_GRANULARITY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    session_id: int
+    expires_at: datetime
+
+
+class Credentials:
+    """Signs the session cookie and derives each session's CSRF token from the app secret."""
+
+    def __init__(self, secret: str) -> None:
+        self._signer = Signer(secret, salt="devcell.session")
+        self._csrf_key = hashlib.sha256(("devcell.csrf:" + secret).encode()).digest()
+
+    def cookie_value(self, token: str) -> str:
+        return self._signer.sign(token).decode("ascii")
+
+    def token_from_cookie(self, value: str) -> str | None:
+        try:
+            return self._signer.unsign(value).decode("ascii")
+        except BadSignature:
+            return None
+
+    def csrf_token(self, token_hash: str) -> str:
+        return hmac.new(self._csrf_key, token_hash.encode(), hashlib.sha256).hexdigest()
+
+    def csrf_for_session(self, session_token: str) -> str:
+        return self.csrf_token(_secrets.token_hash(session_token))
+
+
+class LoginGuard:
+    """Counts failed sign-ins per user name and per client address."""
+
+    def __init__(self, settings: SettingsStore) -> None:
+        self._settings = settings
+        self._by_user = SlidingWindowLimiter(5, LOGIN_WINDOW_SECONDS)
+        self._by_client = SlidingWindowLimiter(20, LOGIN_WINDOW_SECONDS)
+
+    def check(self, username: str, client: str) -> None:
+        limit = self._settings.get_int("login_max_failures")
+        self._by_user.limit, self._by_client.limit = limit, limit * 4
+        wait = max(self._by_user.retry_after(username.lower()), self._by_client.retry_after(client))
+        if wait:
+            raise RateLimited(f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes.", retry_after=wait)
+
+    def failed(self, username: str, client: str) -> None:
+        self._by_user.hit(username.lower())
+        self._by_client.hit(client)
+
+    def succeeded(self, username: str) -> None:
+        self._by_user.reset(username.lower())
+
+
+class Activity:
+    """Last-seen times held in memory and written in batches, so reads never turn into writes."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, datetime] = {}
+        self._tokens: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    def session_seen(self, session_id: int, at: datetime) -> None:
+        with self._lock:
+            self._sessions[session_id] = at
+
+    def token_used(self, token_id: int, at: datetime) -> None:
+        with self._lock:
+            self._tokens[token_id] = at
+
+    def last_seen(self, session_id: int) -> datetime | None:
+        return self._sessions.get(session_id)
+
+    def flush(self) -> int:
+        """Write pending last-seen times; returns how many rows were touched."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, {}
+            tokens, self._tokens = self._tokens, {}
+        if not sessions and not tokens:
+            return 0
+        with transaction(write=True):
+            for sid, at in sessions.items():
+                Session.update(last_seen_at=at).where(Session.id == sid, Session.last_seen_at < at).execute()
+            for tid, at in tokens.items():
+                ApiToken.update(last_used_at=at).where(ApiToken.id == tid).execute()
+        return len(sessions) + len(tokens)
+
+
+@unit_of_work(write=True)
+def _start_session(user_id: int, lifetime: timedelta, user_agent: str, client: str) -> NewSession:
+    token = _secrets.new_token(SESSION_PREFIX)
+    now = utcnow()
+    session = Session.create(user=user_id, token_hash=_secrets.token_hash(token), created_at=now, last_seen_at=now,
+                             expires_at=now + lifetime, user_agent=user_agent[:300], client_address=client)
+    User.update(last_login_at=now).where(User.id == user_id).execute()
+    return NewSession(token, session.id, session.expires_at)
+
+
+def start_session(user_id: int, settings: SettingsStore, user_agent: str, client: str) -> NewSession:
+    lifetime = timedelta(days=settings.get_int("session_max_days"))
+    return _start_session(user_id, lifetime, user_agent, client)
+
+
+def _find_user_for_login(username: str) -> User | None:
+    with transaction():
+        return User.get_or_none(User.username == username.strip().lower())
+
+
+def sign_in(username: str, password: str, guard: LoginGuard, client: str) -> int:
+    """Check a user name and password; returns the user id. Rate limited; one generic error for all failures."""
+    guard.check(username, client)
+    user = _find_user_for_login(username)
+    ok = _secrets.verify_password(password, user.password_hash if user else _secrets.dummy_hash())
+    if user is None or not ok or not user.active:
+        guard.failed(username, client)
+        raise InvalidCredentials()
+    guard.succeeded(username)
+    return int(user.id)
+
+
+@unit_of_work(write=True)
+def end_session(session_id: int) -> None:
+    Session.delete().where(Session.id == session_id).execute()
+
+
+@unit_of_work(write=True)
+def end_all_sessions(user_id: int, keep_session_id: int | None = None) -> int:
+    query = Session.delete().where(Session.user == user_id)
+    if keep_session_id is not None:
+        query = query.where(Session.id != keep_session_id)
+    return int(query.execute())
+
+
+@unit_of_work()
+def list_sessions(user_id: int, current_session_id: int | None, activity: Activity) -> SessionList:
+    now = utcnow()
+    rows = Session.select().where(Session.user == user_id, Session.expires_at > now).order_by(Session.id.desc())
+    items = [
+        SessionOut(id=s.id, created_at=s.created_at, last_seen_at=max(s.last_seen_at, activity.last_seen(s.id)
+                   or s.last_seen_at), expires_at=s.expires_at, user_agent=s.user_agent,
+                   client_address=s.client_address, current=s.id == current_session_id)
+        for s in rows
+    ]
+    return SessionList(items=items)
+
+
+@unit_of_work(write=True)
+def revoke_session(user_id: int, session_id: int) -> None:
+    if not Session.delete().where(Session.id == session_id, Session.user == user_id).execute():
+        raise SessionNotFound(f"You have no session with id {session_id}.")
+
+
+def _token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(id=token.id, name=token.name, prefix=token.prefix, created_at=token.created_at,
+                    last_used_at=token.last_used_at, expires_at=token.expires_at)
+
+
+@unit_of_work(write=True)
+def create_token(user_id: int, data: TokenCreate) -> TokenCreated:
+    secret = _secrets.new_token(TOKEN_PREFIX)
+    now = utcnow()
+    expires = now + timedelta(days=data.expires_in_days) if data.expires_in_days else None
+    row = ApiToken.create(user=user_id, name=data.name, token_hash=_secrets.token_hash(secret),
+                          prefix=secret[:10], created_at=now, expires_at=expires)
+    return TokenCreated(**_token_out(row).model_dump(), token=secret)
+
+
+@unit_of_work()
+def list_tokens(user_id: int) -> TokenList:
+    rows = ApiToken.select().where(ApiToken.user == user_id).order_by(ApiToken.id.desc())
+    return TokenList(items=[_token_out(t) for t in rows])
+
+
+@unit_of_work(write=True)
+def revoke_token(user_id: int, token_id: int) -> None:
+    if not ApiToken.delete().where(ApiToken.id == token_id, ApiToken.user == user_id).execute():
+        raise TokenNotFound(f"You have no API token with id {token_id}.")
+
+
+@unit_of_work(write=True)
+def prune_expired_sessions() -> int:
+    return int(Session.delete().where(Session.expires_at <= utcnow()).execute())
+
+
+class Authenticator:
+    """Turns a request's Bearer token or session cookie into a Principal. Runs inline on the event loop:
+    it is one indexed read, and a thread hop would cost more than the query (see stack-notes)."""
+
+    def __init__(self, credentials: Credentials, settings: SettingsStore, activity: Activity) -> None:
+        self.credentials = credentials
+        self.settings = settings
+        self.activity = activity
+
+    def __call__(self, bearer: str | None, cookie: str | None) -> Principal | None:
+        if bearer is not None:
+            return self._from_token(bearer)
+        if cookie:
+            token = self.credentials.token_from_cookie(cookie)
+            return self._from_session(token) if token else None
+        return None
+
+    def _from_session(self, token: str) -> Principal | None:
+        digest = _secrets.token_hash(token)
+        now = utcnow()
+        with transaction():
+            row = (Session.select(Session, User).join(User, JOIN.INNER)
+                   .where(Session.token_hash == digest, Session.expires_at > now, User.active == True)  # noqa: E712
+                   .first())
+        if row is None:
+            return None
+        last_seen = max(row.last_seen_at, self.activity.last_seen(row.id) or row.last_seen_at)
+        if now - last_seen > timedelta(minutes=self.settings.get_int("session_idle_minutes")):
+            return None
+        if now - last_seen > ACTIVITY_GRANULARITY:
+            self.activity.session_seen(row.id, now)
+        user = row.user
+        return Principal(user_id=user.id, username=user.username, role=user.role, session_id=row.id,
+                         csrf_token=self.credentials.csrf_token(digest))
+
+    def _from_token(self, token: str) -> Principal | None:
+        now = utcnow()
+        with transaction():
+            row = (ApiToken.select(ApiToken, User).join(User, JOIN.INNER)
+                   .where(ApiToken.token_hash == _secrets.token_hash(token), User.active == True)  # noqa: E712
+                   .first())
+        if row is None or (row.expires_at is not None and row.expires_at <= now):
+            return None
+        if row.last_used_at is None or now - row.last_used_at > ACTIVITY_GRANULARITY:
+            self.activity.token_used(row.id, now)
+        user = row.user
+        return Principal(user_id=user.id, username=user.username, role=user.role, token_id=row.id)

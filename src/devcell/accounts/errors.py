@@ -1,0 +1,70 @@
+"""Accounts errors, each with a stable code."""
+
+from __future__ import annotations
+
+from devcell.core.errors import Conflict, Forbidden, NotFound, Unauthorized
+
+
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+    def __init__(self) -> None:
+        # One message for unknown user, wrong password and deactivated account: no user-name probing.
+        super().__init__("Wrong user name or password.")
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"There is no user with id {user_id}.")
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"The user name {username!r} is already in use.",
+                         detail=[{"field": "username", "message": "is already in use"}])
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+
+    def __init__(self) -> None:
+        super().__init__("This is the last active administrator. Make another user an administrator first.")
+
+
+class SetupCodeInvalid(Forbidden):
+    code = "setup_code_invalid"
+
+    def __init__(self) -> None:
+        super().__init__("That setup code is not right. Run `devcell setup-code` on the appliance, or look for it "
+                         "in the service log (journalctl -u devcell).")
+
+
+class SetupDone(Conflict):
+    code = "setup_done"
+
+    def __init__(self) -> None:
+        super().__init__("DevCell is already set up. Sign in instead.")
+
+
+class RegistrationClosed(Forbidden):
+    code = "registration_closed"
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+
+
+class TokenNotFound(NotFound):
+    code = "token_not_found"
+
+
+class InviteNotFound(NotFound):
+    code = "invite_not_found"
+
+
+class UserOwnsData(Conflict):
+    code = "user_owns_data"

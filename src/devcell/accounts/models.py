@@ -1,0 +1,56 @@
+"""Users and their credentials: browser sessions, API tokens, registration invites."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+
+from devcell.core.db import BaseModel, UTCDateTimeField
+
+
+class User(BaseModel):
+    username = CharField(unique=True)
+    display_name = CharField(default="")
+    job_title = CharField(default="")
+    team = CharField(default="")
+    rank = CharField(default="")
+    skills = CharField(default="")
+    time_zone = CharField(default="")
+    role = CharField(default="user")
+    active = BooleanField(default=True)
+    password_hash = CharField()
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    password_changed_at = UTCDateTimeField()
+    last_login_at = UTCDateTimeField(null=True)
+
+
+class Session(BaseModel):
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    token_hash = CharField(unique=True)
+    created_at = UTCDateTimeField()
+    last_seen_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    user_agent = CharField(default="")
+    client_address = CharField(default="")
+
+
+class ApiToken(BaseModel):
+    user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    name = CharField()
+    token_hash = CharField(unique=True)
+    prefix = CharField()
+    created_at = UTCDateTimeField()
+    last_used_at = UTCDateTimeField(null=True)
+    expires_at = UTCDateTimeField(null=True)
+
+
+class Invite(BaseModel):
+    token_hash = CharField(unique=True)
+    role = CharField(default="user")
+    note = CharField(default="")
+    created_by_id = IntegerField(null=True)
+    created_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    used_at = UTCDateTimeField(null=True)
+    used_by_id = IntegerField(null=True)
+    revoked_at = UTCDateTimeField(null=True)

@@ -1,0 +1,229 @@
+"""HTTP endpoints of the accounts slice: setup, sign-in, own profile, sessions, tokens, users, invites."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from devcell.accounts import _onboarding, _sessions, service
+from devcell.accounts.schemas import (
+    AdminUserPatch,
+    DeleteUserQuery,
+    InviteCreate,
+    InviteCreated,
+    InviteList,
+    LoginIn,
+    PasswordChange,
+    PasswordReset,
+    ProfilePatch,
+    RegisterIn,
+    SessionList,
+    SetupIn,
+    SetupStatus,
+    SignedIn,
+    TokenCreate,
+    TokenCreated,
+    TokenList,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserQuery,
+)
+from devcell.core.errors import RateLimited
+from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, json, no_content
+
+def _throttle_anonymous(call: Call) -> None:
+    """Setup and registration are anonymous: bound how fast one client can guess codes or create accounts."""
+    limiter = call.state.anonymous_limiter
+    wait = limiter.retry_after(call.client_address)
+    if wait:
+        raise RateLimited(f"Too many attempts. Try again in {wait // 60 + 1} minutes.", retry_after=wait)
+    limiter.hit(call.client_address)
+
+
+async def _signed_in(call: Call, user: UserOut, status: int = 200) -> Response:
+    """Start a browser session for `user` and answer with the user, the CSRF token and the cookie."""
+    state = call.state
+    new = await call.run(_sessions.start_session, user.id, state.settings,
+                         call.request.headers.get("user-agent", ""), call.client_address)
+    response = json(SignedIn(user=user, csrf_token=state.credentials.csrf_for_session(new.token)), status)
+    response.set_cookie(SESSION_COOKIE, state.credentials.cookie_value(new.token),
+                        max_age=state.settings.get_int("session_max_days") * 86_400, path="/", httponly=True,
+                        samesite="lax", secure=call.request.url.scheme == "https")
+    return response
+
+
+def _clear_cookie(response: Response) -> Response:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+async def get_setup(call: Call) -> Response:
+    """Whether first-run setup is needed, the registration policy and the appliance name."""
+    return json(await call.run(_onboarding.setup_status, call.state.settings))
+
+
+async def post_setup(call: Call) -> Response:
+    """Create the first administrator with the one-time setup code, and sign them in."""
+    data = await call.body(SetupIn)
+    _throttle_anonymous(call)
+    user = await call.run(_onboarding.complete_setup, data, call.state.config.data_dir)
+    return await _signed_in(call, user, 201)
+
+
+async def register(call: Call) -> Response:
+    """Create an account when registration is open, or with an invite; signs the new user in."""
+    data = await call.body(RegisterIn)
+    _throttle_anonymous(call)
+    user = await call.run(_onboarding.register, data, call.state.settings.get_str("registration"))
+    return await _signed_in(call, user, 201)
+
+
+async def login(call: Call) -> Response:
+    """Sign in with user name and password; sets the session cookie and returns the CSRF token."""
+    data = await call.body(LoginIn)
+    user_id = await call.run(_sessions.sign_in, data.username, data.password, call.state.login_guard,
+                             call.client_address)
+    return await _signed_in(call, await call.run(service.get_user, user_id))
+
+
+async def logout(call: Call) -> Response:
+    """End this session (API tokens are revoked separately)."""
+    if call.user.session_id is not None:
+        await call.run(_sessions.end_session, call.user.session_id)
+    return _clear_cookie(no_content())
+
+
+async def logout_all(call: Call) -> Response:
+    """End every session of the current user, this one included."""
+    await call.run(_sessions.end_all_sessions, call.user.user_id)
+    return _clear_cookie(no_content())
+
+
+async def get_me(call: Call) -> Response:
+    """The signed-in user and, for browser sessions, the CSRF token to send on writes."""
+    user = await call.run(service.get_user, call.user.user_id)
+    return json(SignedIn(user=user, csrf_token=call.user.csrf_token))
+
+
+async def patch_me(call: Call) -> Response:
+    """Edit your own profile; send null or "" to clear a field."""
+    patch = await call.body(ProfilePatch)
+    user = await call.run(service.update_profile, call.user.user_id, patch)
+    return json(SignedIn(user=user, csrf_token=call.user.csrf_token))
+
+
+async def change_password(call: Call) -> Response:
+    """Change your password; every other session of yours is signed out."""
+    data = await call.body(PasswordChange)
+    await call.run(service.change_password, call.user.user_id, data, call.user.session_id)
+    return no_content()
+
+
+async def list_sessions(call: Call) -> Response:
+    """Your active browser sessions; `current` marks this one."""
+    return json(await call.run(_sessions.list_sessions, call.user.user_id, call.user.session_id,
+                               call.state.activity))
+
+
+async def revoke_session(call: Call) -> Response:
+    """Sign out one of your sessions."""
+    await call.run(_sessions.revoke_session, call.user.user_id, call.path_int("session_id"))
+    return no_content()
+
+
+async def list_tokens(call: Call) -> Response:
+    """Your personal API tokens (never the secrets)."""
+    return json(await call.run(_sessions.list_tokens, call.user.user_id))
+
+
+async def create_token(call: Call) -> Response:
+    """Create a personal API token for `Authorization: Bearer`; the token is shown only in this answer."""
+    data = await call.body(TokenCreate)
+    return json(await call.run(_sessions.create_token, call.user.user_id, data), 201)
+
+
+async def revoke_token(call: Call) -> Response:
+    """Revoke one of your API tokens."""
+    await call.run(_sessions.revoke_token, call.user.user_id, call.path_int("token_id"))
+    return no_content()
+
+
+async def list_users(call: Call) -> Response:
+    """Search and filter users (administrators)."""
+    return json(await call.run(service.list_users, call.query(UserQuery)))
+
+
+async def create_user(call: Call) -> Response:
+    """Create a user (administrators)."""
+    data = await call.body(UserCreate)
+    return json(await call.run(service.create_user, data), 201)
+
+
+async def get_user(call: Call) -> Response:
+    """One user (administrators)."""
+    return json(await call.run(service.get_user, call.path_int("user_id")))
+
+
+async def patch_user(call: Call) -> Response:
+    """Edit a user's profile, role or active flag (administrators). Deactivating signs the user out."""
+    patch = await call.body(AdminUserPatch)
+    return json(await call.run(service.admin_update_user, call.path_int("user_id"), patch))
+
+
+async def delete_user(call: Call) -> Response:
+    """Delete a user; refused while they own data unless `reassign_to` is given (administrators)."""
+    query = call.query(DeleteUserQuery)
+    await call.run(service.delete_user, call.path_int("user_id"), call.user.user_id, query.reassign_to)
+    return no_content()
+
+
+async def reset_password(call: Call) -> Response:
+    """Set a new password for a user and sign them out everywhere (administrators)."""
+    data = await call.body(PasswordReset)
+    await call.run(service.reset_password, call.path_int("user_id"), data.new_password)
+    return no_content()
+
+
+async def list_invites(call: Call) -> Response:
+    """Invite links and their state (administrators)."""
+    return json(await call.run(_onboarding.list_invites))
+
+
+async def create_invite(call: Call) -> Response:
+    """Create a single-use registration link (administrators); the token is shown only here."""
+    data = await call.body(InviteCreate)
+    return json(await call.run(_onboarding.create_invite, data, call.user.user_id), 201)
+
+
+async def revoke_invite(call: Call) -> Response:
+    """Revoke an unused invite (administrators)."""
+    await call.run(_onboarding.revoke_invite, call.path_int("invite_id"))
+    return no_content()
+
+
+A, U, P = Access.ADMIN, Access.USER, Access.PUBLIC
+ROUTES = [
+    ApiRoute("GET", "/api/setup", get_setup, access=P, response=SetupStatus),
+    ApiRoute("POST", "/api/setup", post_setup, access=P, body=SetupIn, response=SignedIn, status=201),
+    ApiRoute("POST", "/api/auth/register", register, access=P, body=RegisterIn, response=SignedIn, status=201),
+    ApiRoute("POST", "/api/auth/login", login, access=P, body=LoginIn, response=SignedIn),
+    ApiRoute("POST", "/api/auth/logout", logout, access=U, status=204),
+    ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, status=204),
+    ApiRoute("GET", "/api/auth/me", get_me, access=U, response=SignedIn),
+    ApiRoute("PATCH", "/api/auth/me", patch_me, access=U, body=ProfilePatch, response=SignedIn),
+    ApiRoute("POST", "/api/auth/password", change_password, access=U, body=PasswordChange, status=204),
+    ApiRoute("GET", "/api/auth/sessions", list_sessions, access=U, response=SessionList),
+    ApiRoute("DELETE", "/api/auth/sessions/{session_id:int}", revoke_session, access=U, status=204),
+    ApiRoute("GET", "/api/auth/tokens", list_tokens, access=U, response=TokenList),
+    ApiRoute("POST", "/api/auth/tokens", create_token, access=U, body=TokenCreate, response=TokenCreated, status=201),
+    ApiRoute("DELETE", "/api/auth/tokens/{token_id:int}", revoke_token, access=U, status=204),
+    ApiRoute("GET", "/api/users", list_users, access=A, query=UserQuery, response=UserPage),
+    ApiRoute("POST", "/api/users", create_user, access=A, body=UserCreate, response=UserOut, status=201),
+    ApiRoute("GET", "/api/users/{user_id:int}", get_user, access=A, response=UserOut),
+    ApiRoute("PATCH", "/api/users/{user_id:int}", patch_user, access=A, body=AdminUserPatch, response=UserOut),
+    ApiRoute("DELETE", "/api/users/{user_id:int}", delete_user, access=A, query=DeleteUserQuery, status=204),
+    ApiRoute("POST", "/api/users/{user_id:int}/password", reset_password, access=A, body=PasswordReset, status=204),
+    ApiRoute("GET", "/api/invites", list_invites, access=A, response=InviteList),
+    ApiRoute("POST", "/api/invites", create_invite, access=A, body=InviteCreate, response=InviteCreated, status=201),
+    ApiRoute("DELETE", "/api/invites/{invite_id:int}", revoke_invite, access=A, status=204),
+]

@@ -1,0 +1,199 @@
+"""Users: create, find, list, edit profiles, passwords, deactivate and delete (with the last-admin guard)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from peewee import IntegrityError, fn
+
+from devcell.accounts import _secrets
+from devcell.accounts.errors import LastAdmin, UserNotFound, UsernameTaken, UserOwnsData
+from devcell.accounts.models import Session, User
+from devcell.accounts.schemas import (
+    AdminUserPatch,
+    PasswordChange,
+    ProfilePatch,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserQuery,
+)
+from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.errors import Conflict, ValidationFailed
+
+PROFILE_FIELDS = ("display_name", "job_title", "team", "rank", "skills", "time_zone")
+
+
+@dataclass(frozen=True)
+class OwnedData:
+    """A slice's answer to "what does this user own?", so deleting a user never orphans data.
+
+    `count(user_id)` says how many items; `reassign(from_id, to_id)` moves them (inside the caller's
+    write transaction)."""
+
+    name: str
+    count: Callable[[int], int]
+    reassign: Callable[[int, int], None]
+
+
+OWNED_DATA: list[OwnedData] = []
+
+
+def register_owned_data(owned: OwnedData) -> None:
+    """Slices that store per-user data call this once at import time."""
+    if all(o.name != owned.name for o in OWNED_DATA):
+        OWNED_DATA.append(owned)
+
+
+def _get(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise UserNotFound(user_id)
+    return user
+
+
+def _out(user: User) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+def _active_admins_except(user_id: int) -> int:
+    return int(User.select().where(User.role == "admin", User.active == True, User.id != user_id).count())  # noqa: E712
+
+
+@unit_of_work()
+def get_user(user_id: int) -> UserOut:
+    return _out(_get(user_id))
+
+
+@unit_of_work()
+def count_users() -> int:
+    return int(User.select().count())
+
+
+@unit_of_work()
+def find_user_id(username: str) -> int | None:
+    user = User.get_or_none(User.username == username.strip().lower())
+    return int(user.id) if user else None
+
+
+def insert_user(data: UserCreate) -> UserOut:
+    """Create a user inside the caller's write transaction. Raises UsernameTaken."""
+    now = utcnow()
+    fields = data.model_dump(exclude={"password"})
+    try:
+        with transaction(write=True):
+            user = User.create(**fields, password_hash=_secrets.hash_password(data.password), created_at=now,
+                               updated_at=now, password_changed_at=now)
+    except IntegrityError:
+        raise UsernameTaken(data.username) from None
+    return _out(user)
+
+
+@unit_of_work(write=True)
+def create_user(data: UserCreate) -> UserOut:
+    return insert_user(data)
+
+
+@unit_of_work()
+def list_users(query: UserQuery) -> UserPage:
+    select = User.select()
+    if query.q:
+        like = f"%{query.q}%"
+        select = select.where(User.username ** like | User.display_name ** like | User.team ** like)
+    if query.role is not None:
+        select = select.where(User.role == query.role)
+    if query.active is not None:
+        select = select.where(User.active == query.active)
+    total = select.count()
+    rows = select.order_by(fn.lower(User.username)).limit(query.limit).offset(query.offset)
+    return UserPage(items=[_out(u) for u in rows], total=total, limit=query.limit, offset=query.offset)
+
+
+def _apply_profile(user: User, patch: ProfilePatch) -> None:
+    for field in PROFILE_FIELDS:
+        if field in patch.model_fields_set:
+            setattr(user, field, getattr(patch, field) or "")
+
+
+@unit_of_work(write=True)
+def update_profile(user_id: int, patch: ProfilePatch) -> UserOut:
+    user = _get(user_id)
+    _apply_profile(user, patch)
+    user.updated_at = utcnow()
+    user.save()
+    return _out(user)
+
+
+@unit_of_work(write=True)
+def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
+    """Edit another user's profile, role and active flag. Deactivating ends the user's sessions."""
+    user = _get(user_id)
+    losing_admin = (patch.role == "user" or patch.active is False) and user.role == "admin" and user.active
+    if losing_admin and _active_admins_except(user_id) == 0:
+        raise LastAdmin()
+    _apply_profile(user, patch)
+    if patch.role is not None:
+        user.role = patch.role
+    if patch.active is not None:
+        user.active = patch.active
+        if not patch.active:
+            Session.delete().where(Session.user == user_id).execute()
+    user.updated_at = utcnow()
+    user.save()
+    return _out(user)
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = _secrets.hash_password(password)
+    user.password_changed_at = user.updated_at = utcnow()
+    user.save()
+
+
+@unit_of_work(write=True)
+def change_password(user_id: int, data: PasswordChange, keep_session_id: int | None) -> None:
+    """Check the current password, set the new one, and end every other session of the user."""
+    user = _get(user_id)
+    if not _secrets.verify_password(data.current_password, user.password_hash):
+        raise ValidationFailed.for_field("current_password", "is not your current password")
+    if data.current_password == data.new_password:
+        raise ValidationFailed.for_field("new_password", "must differ from the current password")
+    _set_password(user, data.new_password)
+    query = Session.delete().where(Session.user == user_id)
+    if keep_session_id is not None:
+        query = query.where(Session.id != keep_session_id)
+    query.execute()
+
+
+@unit_of_work(write=True)
+def reset_password(user_id: int, password: str) -> None:
+    """Set a user's password (admin or CLI) and end all of that user's sessions."""
+    _set_password(_get(user_id), password)
+    Session.delete().where(Session.user == user_id).execute()
+
+
+def _owned_by(user_id: int) -> dict[str, int]:
+    counts = {owned.name: owned.count(user_id) for owned in OWNED_DATA}
+    return {name: n for name, n in counts.items() if n}
+
+
+@unit_of_work(write=True)
+def delete_user(user_id: int, acting_user_id: int, reassign_to: int | None) -> None:
+    """Delete a user. Refused (409) while they own data unless `reassign_to` names an active user to take it."""
+    user = _get(user_id)
+    if user_id == acting_user_id:
+        raise Conflict("You cannot delete your own account; ask another administrator.", code="delete_self")
+    if user.role == "admin" and user.active and _active_admins_except(user_id) == 0:
+        raise LastAdmin()
+    owned = _owned_by(user_id)
+    if owned and reassign_to is None:
+        listing = ", ".join(f"{n} {name}" for name, n in owned.items())
+        raise UserOwnsData(f"{user.username} owns {listing}. Reassign them to another user (reassign_to) or "
+                           "deactivate the account instead.", detail=owned)
+    if owned and reassign_to is not None:
+        target = _get(reassign_to)
+        if target.id == user_id or not target.active:
+            raise ValidationFailed.for_field("reassign_to", "must be another, active user")
+        for item in OWNED_DATA:
+            item.reassign(user_id, reassign_to)
+    user.delete_instance()

@@ -1,0 +1,161 @@
+"""create_app(config) -> the Starlette app: routes, middleware, lifespan. It wires; it does not do."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from devcell import __version__
+from devcell.accounts import _onboarding
+from devcell.accounts import routes as accounts_routes
+from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
+from devcell.config import Config, load_or_create_secret, prepare_data_dir
+from devcell.core import paths
+from devcell.core.db import close_database, init_database
+from devcell.core.errors import DevCellError, NotFound
+from devcell.core.jobs import JobRunner
+from devcell.core.middleware import SecurityHeaders
+from devcell.core.migrations.runner import migrate
+from devcell.core.openapi import openapi_document
+from devcell.core.ratelimit import SlidingWindowLimiter
+from devcell.core.spa import spa_routes
+from devcell.core.web import Access, ApiRoute, Call, error_response, json
+from devcell.settings import routes as settings_routes
+from devcell.settings.service import SettingsStore
+from devcell.system import routes as system_routes
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_SECONDS = 60.0
+
+
+def api_routes() -> list[ApiRoute]:
+    """Every JSON API route of every slice; later slices add theirs here."""
+    return [*system_routes.ROUTES, *accounts_routes.ROUTES, *settings_routes.ROUTES]
+
+
+def open_storage(config: Config) -> str:
+    """Create the data directory, load (or create) the secret, open the database and migrate it.
+    Shared by the server and the CLI. Returns the secret key."""
+    prepare_data_dir(config)
+    secret = load_or_create_secret(config)
+    init_database(config.database_path)
+    migrate(config.database_path, config.snapshots_dir)
+    return secret
+
+
+def _announce_setup(config: Config) -> None:
+    if _onboarding.needs_setup():
+        code = _onboarding.ensure_setup_code(config.data_dir)
+        log.warning("DevCell is not set up yet. Open it in a browser and enter the setup code %s "
+                    "(also printed by `devcell setup-code`).", code)
+
+
+async def _housekeeping(activity: Activity) -> None:
+    """Write batched last-seen times and drop expired sessions, once a minute."""
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        try:
+            await run_in_threadpool(activity.flush)
+            await run_in_threadpool(prune_expired_sessions)
+        except Exception:
+            log.exception("housekeeping failed; retrying in a minute")
+
+
+def _wire_state(app: Starlette, config: Config, secret: str) -> None:
+    state = app.state
+    state.config = config
+    state.settings = SettingsStore(config.setting_overrides())
+    state.credentials = Credentials(secret)
+    state.activity = Activity()
+    state.authenticator = Authenticator(state.credentials, state.settings, state.activity)
+    state.login_guard = LoginGuard(state.settings)
+    state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
+    state.jobs = JobRunner(config.job_workers)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    config: Config = app.state.config
+    for note in config.notes:
+        log.info("config: %s", note)
+    secret = await run_in_threadpool(open_storage, config)
+    _wire_state(app, config, secret)
+    await run_in_threadpool(app.state.settings.refresh, True)
+    interrupted = await run_in_threadpool(app.state.jobs.recover)
+    if interrupted:
+        log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
+    await run_in_threadpool(_announce_setup, config)
+    housekeeping = asyncio.create_task(_housekeeping(app.state.activity))
+    log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
+    try:
+        yield
+    finally:
+        housekeeping.cancel()
+        await run_in_threadpool(app.state.jobs.shutdown)
+        await run_in_threadpool(app.state.activity.flush)
+        close_database()
+
+
+def _unknown_api(routes: list[ApiRoute]) -> Route:
+    async def endpoint(request: Request) -> Response:
+        allowed = sorted({r.method for r in routes if r.path_regex.match(request.url.path)})
+        if allowed:
+            error = DevCellError(f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+                                 code="method_not_allowed")
+            error.status = 405
+            return error_response(error)
+        return error_response(NotFound(f"There is no API endpoint {request.url.path}."))
+
+    return Route("/api/{rest:path}", endpoint)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error = DevCellError(exc.detail, code="http_error")
+    error.status = exc.status_code
+    return error_response(error)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    error = DevCellError("Something went wrong inside DevCell. The details are in the service log.",
+                         code="internal_error")
+    error.status = 500
+    return error_response(error)
+
+
+async def openapi(call: Call) -> Response:
+    """The OpenAPI 3.1 description of this API, generated from the route table."""
+    state = call.state
+    if getattr(state, "openapi", None) is None:
+        state.openapi = openapi_document(state.api_routes, __version__)
+    return json(state.openapi)
+
+
+def create_app(config: Config) -> Starlette:
+    """The DevCell ASGI app. Storage is opened and migrated in its lifespan, not here."""
+    api = [*api_routes(), ApiRoute("GET", "/api/openapi.json", openapi, access=Access.USER)]
+    dist: Path = config.web_dist or paths.web_dist()
+    routes: list[BaseRoute] = [*api, _unknown_api(api), *spa_routes(dist)]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1000)],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.api_routes = api
+    return app

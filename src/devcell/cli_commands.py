@@ -1,0 +1,189 @@
+"""`devcell user ...`, `devcell settings ...` and `devcell check`."""
+
+from __future__ import annotations
+
+import click
+from pydantic import ValidationError
+
+from devcell.cli import _errors, _open, _password, fail, main
+from devcell.core.errors import DevCellError
+
+
+@main.group()
+def user() -> None:
+    """Manage user accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--display-name", default="", help="Name shown in the UI.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@click.pass_context
+def user_create(ctx: click.Context, username: str, admin: bool, display_name: str, password_stdin: bool) -> None:
+    """Create a user (the CLI alternative to the first-run setup page when used with --admin)."""
+    from devcell.accounts import _onboarding, service
+    from devcell.accounts.schemas import UserCreate
+
+    config = _open(ctx)
+    try:
+        data = UserCreate(username=username, password=_password(password_stdin), role="admin" if admin else "user",
+                          display_name=display_name)
+        created = service.create_user(data)
+    except ValidationError as exc:
+        fail(_errors(exc))
+    except DevCellError as exc:
+        fail(exc.message)
+    if admin:
+        _onboarding.discard_setup_code(config.data_dir)
+    click.echo(f"created {created.role} {created.username} (id {created.id})")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List users."""
+    from devcell.accounts import service
+    from devcell.accounts.schemas import UserQuery
+
+    _open(ctx)
+    page = service.list_users(UserQuery(limit=200))
+    for item in page.items:
+        state = "active" if item.active else "inactive"
+        click.echo(f"{item.id}\t{item.username}\t{item.role}\t{state}\t{item.display_name}")
+
+
+def _user_id(username: str) -> int:
+    from devcell.accounts import service
+
+    user_id = service.find_user_id(username)
+    if user_id is None:
+        fail(f"there is no user {username!r}")
+    return user_id
+
+
+@user.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@click.pass_context
+def user_set_password(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    """Set a user's password and sign them out everywhere."""
+    from devcell.accounts import service
+    from devcell.accounts.schemas import PasswordReset
+
+    _open(ctx)
+    user_id = _user_id(username)
+    try:
+        data = PasswordReset(new_password=_password(password_stdin))
+    except ValidationError as exc:
+        fail(_errors(exc))
+    service.reset_password(user_id, data.new_password)
+    click.echo(f"password of {username} changed; their sessions were ended")
+
+
+def _set_active(ctx: click.Context, username: str, active: bool) -> None:
+    from devcell.accounts import service
+    from devcell.accounts.schemas import AdminUserPatch
+
+    _open(ctx)
+    try:
+        service.admin_update_user(_user_id(username), AdminUserPatch(active=active))
+    except DevCellError as exc:
+        fail(exc.message)
+    click.echo(f"{username} is now {'active' if active else 'inactive'}")
+
+
+@user.command("deactivate")
+@click.argument("username")
+@click.pass_context
+def user_deactivate(ctx: click.Context, username: str) -> None:
+    """Deactivate a user (they cannot sign in; their data stays)."""
+    _set_active(ctx, username, False)
+
+
+@user.command("activate")
+@click.argument("username")
+@click.pass_context
+def user_activate(ctx: click.Context, username: str) -> None:
+    """Reactivate a deactivated user."""
+    _set_active(ctx, username, True)
+
+
+@main.group()
+def settings() -> None:
+    """Read and change runtime settings (the same ones as the settings page)."""
+
+
+def _store(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from devcell.settings.service import SettingsStore
+
+    config = _open(ctx)
+    store = SettingsStore(config.setting_overrides())
+    store.refresh(force=True)
+    return store
+
+
+@settings.command("list")
+@click.pass_context
+def settings_list(ctx: click.Context) -> None:
+    """Show every setting with its value and where the value comes from."""
+    for item in _store(ctx).describe().items:
+        value = ("(set)" if item.is_set else "(not set)") if item.secret else item.value
+        click.echo(f"{item.key} = {value!s}  [{item.source}]")
+
+
+@settings.command("get")
+@click.argument("key")
+@click.pass_context
+def settings_get(ctx: click.Context, key: str) -> None:
+    """Print one setting's effective value."""
+    from devcell.settings.registry import BY_KEY
+
+    if key not in BY_KEY:
+        fail(f"unknown setting {key!r}; see `devcell settings list`")
+    store = _store(ctx)
+    if BY_KEY[key].secret:
+        fail(f"{key} is secret and is not printed")
+    click.echo(store.get(key))
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.pass_context
+def settings_set(ctx: click.Context, key: str, value: str) -> None:
+    """Save a setting (a running server applies it within seconds). Use `settings reset` for the default."""
+    store = _store(ctx)
+    try:
+        store.save({key: value}, None)
+    except DevCellError as exc:
+        fail(exc.message)
+    click.echo(f"{key} saved")
+
+
+@settings.command("reset")
+@click.argument("key")
+@click.pass_context
+def settings_reset(ctx: click.Context, key: str) -> None:
+    """Forget a saved value so the default applies again."""
+    store = _store(ctx)
+    try:
+        store.save({key: None}, None)
+    except DevCellError as exc:
+        fail(exc.message)
+    click.echo(f"{key} reset to its default")
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Self-check: paths, permissions, versions, database state. Exit code 1 when something is wrong."""
+    from devcell.system.selfcheck import run_selfcheck
+
+    config = _open(ctx)
+    ok = True
+    for line in run_selfcheck(config):
+        click.echo(f"{'ok  ' if line.ok else 'FAIL'} {line.name}: {line.message}")
+        ok = ok and line.ok
+    if not ok:
+        raise SystemExit(1)

@@ -1,0 +1,211 @@
+"""Bootstrap configuration: paths, bind address and secrets, from the environment and an env file.
+
+This is the only module that reads ``os.environ``. Runtime settings (LLM endpoint, registration policy, ...)
+live in the ``settings`` slice; their ``DEVCELL_<KEY>`` environment overrides are passed on from here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INSTALLED_ENV_FILE = Path("/etc/devcell/devcell.env")
+INSTALLED_DATA_DIR = Path("/var/lib/devcell")
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
+
+# The operations guide's variable names, accepted so an old env file keeps working.
+ALIASES: dict[str, str] = {
+    "KNOWLEDGEBASE_DIR": "DEVCELL_KNOWLEDGEBASE_DIR",
+    "LLM_ENDPOINT": "DEVCELL_LLM_BASE_URL",
+    "JWT_SECRET": "DEVCELL_SECRET_KEY",
+}
+IGNORED = ("JWT_ALGORITHM",)
+
+
+class ConfigError(Exception):
+    """A bootstrap setting is invalid; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    host: str = "0.0.0.0"  # noqa: S104 - an appliance is reached from the LAN without nginx by default
+    port: int = 9000
+    knowledgebase_dir: Path | None = None
+    secret_key: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    log_level: str = "info"
+    job_workers: int = 2
+    web_dist: Path | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "devcell.db"
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.knowledgebase_dir or self.data_dir / "knowledgebase"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    def setting_overrides(self) -> dict[str, str]:
+        """`DEVCELL_<KEY>` values for runtime settings, keyed by lower-case setting key."""
+        prefix = "DEVCELL_"
+        return {k[len(prefix) :].lower(): v for k, v in self.env.items() if k.startswith(prefix)}
+
+
+def is_installed() -> bool:
+    """True when running as the frozen executable from the Debian package."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def parse_env_file(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines (systemd EnvironmentFile syntax: comments, blank lines, optional quotes)."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE, got {raw!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def _merge_environment(environ: Mapping[str, str], config_file: Path | None) -> tuple[dict[str, str], list[str]]:
+    notes: list[str] = []
+    merged: dict[str, str] = {}
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file {config_file} does not exist")
+        merged.update(parse_env_file(config_file))
+    merged.update({k: v for k, v in environ.items() if k.startswith("DEVCELL_") or k in ALIASES or k in IGNORED})
+    for alias, name in ALIASES.items():
+        if alias in merged:
+            merged.setdefault(name, merged[alias])
+            notes.append(f"{alias} is accepted as an alias of {name}")
+            del merged[alias]
+    for name in IGNORED:
+        if merged.pop(name, None) is not None:
+            notes.append(f"{name} is ignored: DevCell uses server-side sessions, not JWTs")
+    return merged, notes
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _proxies(raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return ("127.0.0.1", "::1")
+    items = tuple(p.strip() for p in raw.split(",") if p.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(f"DEVCELL_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return items
+
+
+def _secret(env: Mapping[str, str]) -> str | None:
+    raw = env.get("DEVCELL_SECRET_KEY")
+    if raw is not None and len(raw) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"DEVCELL_SECRET_KEY (or JWT_SECRET) is too short ({len(raw)} characters, need {MIN_SECRET_LENGTH}); "
+            "remove it to let DevCell generate one, or use: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return raw
+
+
+def load_config(
+    environ: Mapping[str, str],
+    *,
+    config_file: Path | None = None,
+    data_dir: Path | None = None,
+    host: str | None = None,
+    port: int | None = None,
+) -> Config:
+    """Build the bootstrap config. Precedence: explicit arguments (CLI flags) > environment > env file > default."""
+    if config_file is None and is_installed() and INSTALLED_ENV_FILE.is_file():
+        config_file = INSTALLED_ENV_FILE
+    env, notes = _merge_environment(environ, config_file)
+    default_data = INSTALLED_DATA_DIR if is_installed() else Path("var")
+    kb = env.get("DEVCELL_KNOWLEDGEBASE_DIR")
+    web = env.get("DEVCELL_WEB_DIST")
+    return Config(
+        data_dir=(data_dir or Path(env.get("DEVCELL_DATA_DIR") or default_data)).absolute(),
+        host=host or env.get("DEVCELL_HOST") or "0.0.0.0",  # noqa: S104 - see Config.host
+        port=port or _int(env, "DEVCELL_PORT", 9000, 1, 65535),
+        knowledgebase_dir=Path(kb).absolute() if kb else None,
+        secret_key=_secret(env),
+        trusted_proxies=_proxies(env.get("DEVCELL_TRUSTED_PROXIES")),
+        log_level=(env.get("DEVCELL_LOG_LEVEL") or "info").lower(),
+        job_workers=_int(env, "DEVCELL_JOB_WORKERS", 2, 1, 16),
+        web_dist=Path(web).absolute() if web else None,
+        env=env,
+        notes=tuple(notes),
+    )
+
+
+def from_environment(
+    *, config_file: Path | None = None, data_dir: Path | None = None, host: str | None = None, port: int | None = None
+) -> Config:
+    return load_config(os.environ, config_file=config_file, data_dir=data_dir, host=host, port=port)
+
+
+def prepare_data_dir(config: Config) -> None:
+    """Create the data directory tree (0750) if missing. Safe to call repeatedly."""
+    for path in (config.data_dir, config.kb_dir, config.logs_dir, config.tmp_dir, config.snapshots_dir):
+        path.mkdir(mode=0o750, parents=True, exist_ok=True)
+
+
+def load_or_create_secret(config: Config) -> str:
+    """The signing secret: from the environment if given, else `<data>/secret_key`, created 0600 on first start."""
+    if config.secret_key:
+        return config.secret_key
+    path = config.data_dir / SECRET_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text(encoding="ascii").strip()
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(f"{path} is damaged (too short); delete it to generate a new one") from None
+        return secret
+    secret = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secret + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return secret

@@ -1,0 +1,1 @@
+"""The shared kernel: database, migrations, HTTP conventions, jobs. It imports no slice."""

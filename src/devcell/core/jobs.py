@@ -1,0 +1,229 @@
+"""Tracked background jobs: bounded worker threads, progress, cancel, results, and a persisted history."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import orjson
+from peewee import CharField, IntegerField, TextField
+
+from devcell.core.db import BaseModel, UTCDateTimeField, transaction, utcnow
+
+log = logging.getLogger(__name__)
+
+Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+
+
+class JobRun(BaseModel):
+    id = CharField(primary_key=True)
+    kind = CharField()
+    title = CharField()
+    owner_id = IntegerField(null=True)
+    status = CharField()
+    progress_done = IntegerField(default=0)
+    progress_total = IntegerField(null=True)
+    message = TextField(default="")
+    result = TextField(null=True)
+    error = TextField(null=True)
+    created_at = UTCDateTimeField()
+    started_at = UTCDateTimeField(null=True)
+    finished_at = UTCDateTimeField(null=True)
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    id: str
+    kind: str
+    title: str
+    owner_id: int | None
+    status: Status
+    progress_done: int
+    progress_total: int | None
+    message: str
+    result: Any
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+
+class JobCancelled(Exception):
+    """Raised inside a job by JobContext.check_cancelled() when someone asked to cancel it."""
+
+
+class JobContext:
+    """Handed to a job function: report progress, and stop at a safe point when cancelled."""
+
+    def __init__(self, runner: JobRunner, job_id: str) -> None:
+        self._runner = runner
+        self.job_id = job_id
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise JobCancelled()
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        self._runner._update(self.job_id, progress_done=done, progress_total=total,
+                             **({"message": message} if message is not None else {}))
+
+
+JobFunction = Callable[[JobContext], Any]
+
+
+def _from_row(row: JobRun) -> JobSnapshot:
+    return JobSnapshot(id=row.id, kind=row.kind, title=row.title, owner_id=row.owner_id, status=row.status,
+                       progress_done=row.progress_done, progress_total=row.progress_total, message=row.message,
+                       result=orjson.loads(row.result) if row.result else None, error=row.error,
+                       created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at)
+
+
+def _persist(snap: JobSnapshot) -> None:
+    with transaction(write=True):
+        JobRun.replace(id=snap.id, kind=snap.kind, title=snap.title, owner_id=snap.owner_id, status=snap.status,
+                       progress_done=snap.progress_done, progress_total=snap.progress_total, message=snap.message,
+                       result=None if snap.result is None else orjson.dumps(snap.result).decode(),
+                       error=snap.error, created_at=snap.created_at, started_at=snap.started_at,
+                       finished_at=snap.finished_at).execute()
+
+
+class JobRunner:
+    """Runs jobs in a bounded thread pool. Live state is in memory; every state change is persisted."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devcell-job")
+        self._live: dict[str, JobSnapshot] = {}
+        self._contexts: dict[str, JobContext] = {}
+        self._subscribers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[JobSnapshot]]]] = {}
+        self._lock = threading.Lock()
+
+    def recover(self) -> int:
+        """Mark jobs left queued or running by a previous process as failed; returns how many."""
+        with transaction(write=True):
+            return int(JobRun.update(status="failed", error="Interrupted: DevCell stopped while this job ran.",
+                                     finished_at=utcnow())
+                       .where(JobRun.status.in_(["queued", "running"])).execute())
+
+    def submit(self, kind: str, title: str, fn: JobFunction, owner_id: int | None = None) -> JobSnapshot:
+        snap = JobSnapshot(id=uuid.uuid4().hex, kind=kind, title=title, owner_id=owner_id, status="queued",
+                           progress_done=0, progress_total=None, message="Waiting to start", result=None,
+                           error=None, created_at=utcnow(), started_at=None, finished_at=None)
+        _persist(snap)
+        context = JobContext(self, snap.id)
+        with self._lock:
+            self._live[snap.id] = snap
+            self._contexts[snap.id] = context
+        self._pool.submit(self._run, snap.id, fn, context)
+        return snap
+
+    def _run(self, job_id: str, fn: JobFunction, context: JobContext) -> None:
+        if context.cancelled:
+            self._finish(job_id, "cancelled", message="Cancelled before it started")
+            return
+        self._update(job_id, persist=True, status="running", started_at=utcnow(), message="Running")
+        try:
+            result = fn(context)
+        except JobCancelled:
+            self._finish(job_id, "cancelled", message="Cancelled")
+        except Exception as exc:
+            log.exception("job %s failed", job_id)
+            self._finish(job_id, "failed", message="Failed", error=str(exc) or type(exc).__name__)
+        else:
+            self._finish(job_id, "succeeded", message="Done", result=result)
+
+    def _finish(self, job_id: str, status: Status, **changes: Any) -> None:
+        self._update(job_id, persist=True, status=status, finished_at=utcnow(), **changes)
+        with self._lock:
+            self._live.pop(job_id, None)
+            self._contexts.pop(job_id, None)
+
+    def _update(self, job_id: str, persist: bool = False, **changes: Any) -> None:
+        with self._lock:
+            current = self._live.get(job_id)
+            if current is None:
+                return
+            snap = replace(current, **changes)
+            self._live[job_id] = snap
+            subscribers = list(self._subscribers.get(job_id, []))
+        if persist:
+            _persist(snap)
+        for loop, queue in subscribers:
+            loop.call_soon_threadsafe(queue.put_nowait, snap)
+
+    def get(self, job_id: str) -> JobSnapshot | None:
+        with self._lock:
+            live = self._live.get(job_id)
+        if live is not None:
+            return live
+        with transaction():
+            row = JobRun.get_or_none(JobRun.id == job_id)
+        return _from_row(row) if row else None
+
+    def history(self, owner_id: int | None, limit: int, offset: int) -> tuple[list[JobSnapshot], int]:
+        """Newest first; `owner_id=None` lists everyone's jobs."""
+        with transaction():
+            query = JobRun.select()
+            if owner_id is not None:
+                query = query.where(JobRun.owner_id == owner_id)
+            total = query.count()
+            rows = list(query.order_by(JobRun.created_at.desc()).limit(limit).offset(offset))
+        with self._lock:
+            return [self._live.get(r.id) or _from_row(r) for r in rows], total
+
+    def cancel(self, job_id: str) -> bool:
+        """Ask a queued or running job to stop at its next safe point; False if it already finished."""
+        with self._lock:
+            context = self._contexts.get(job_id)
+        if context is None:
+            return False
+        context._cancel.set()
+        self._update(job_id, message="Cancelling")
+        return True
+
+    def subscribe(self, job_id: str) -> asyncio.Queue[JobSnapshot]:
+        queue: asyncio.Queue[JobSnapshot] = asyncio.Queue()
+        with self._lock:
+            self._subscribers.setdefault(job_id, []).append((asyncio.get_running_loop(), queue))
+        return queue
+
+    def unsubscribe(self, job_id: str, queue: asyncio.Queue[JobSnapshot]) -> None:
+        with self._lock:
+            entries = [e for e in self._subscribers.get(job_id, []) if e[1] is not queue]
+            if entries:
+                self._subscribers[job_id] = entries
+            else:
+                self._subscribers.pop(job_id, None)
+
+    def prune(self, older_than: timedelta) -> int:
+        """Delete finished job records older than `older_than`."""
+        with transaction(write=True):
+            return int(JobRun.delete().where(JobRun.finished_at < utcnow() - older_than,
+                                             JobRun.status.in_(list(TERMINAL))).execute())
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Ask running jobs to cancel, then wait for them to reach a safe point."""
+        with self._lock:
+            contexts = list(self._contexts.values())
+        for context in contexts:
+            context._cancel.set()
+        done = threading.Event()
+        threading.Thread(target=lambda: (self._pool.shutdown(wait=True), done.set()), daemon=True).start()
+        if not done.wait(timeout):
+            log.warning("jobs did not stop within %.0f s; exiting anyway", timeout)

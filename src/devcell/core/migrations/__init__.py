@@ -1,0 +1,1 @@
+"""Numbered, forward-only schema migrations and their runner."""

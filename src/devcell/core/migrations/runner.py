@@ -1,0 +1,119 @@
+"""Apply numbered migrations in order, after a snapshot, and refuse databases newer than the code."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from devcell.core.db import database, transaction, utcnow
+from devcell.core.migrations import m0001_initial, m0002_settings_invites_jobs
+
+log = logging.getLogger(__name__)
+
+KEEP_SNAPSHOTS = 5
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    up: Callable[[SqliteDatabase], None]
+
+
+# Listed explicitly (not globbed) so a frozen build carries every migration.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", m0001_initial.up),
+    Migration(2, "settings_invites_jobs", m0002_settings_invites_jobs.up),
+)
+HEAD = MIGRATIONS[-1].version
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer DevCell; running older code on it could lose data."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"The database is at schema version {found}, but this DevCell only knows versions up to {HEAD}. "
+            "It was used by a newer DevCell: install that version again, or restore a backup made by this version."
+        )
+        self.found = found
+
+
+class MigrationFailed(Exception):
+    """A migration raised; the database was rolled back and the snapshot is kept."""
+
+
+def current_version() -> int:
+    """The schema version of the open database (0 when empty)."""
+    with transaction():
+        tables = database.get_tables()
+        if "schema_migration" not in tables:
+            return 0
+        row = database.execute_sql("SELECT MAX(version) FROM schema_migration").fetchone()
+    return int(row[0] or 0)
+
+
+def pending() -> list[Migration]:
+    version = current_version()
+    if version > HEAD:
+        raise SchemaTooNew(version)
+    return [m for m in MIGRATIONS if m.version > version]
+
+
+def snapshot(db_path: Path, snapshots_dir: Path, version: int) -> Path:
+    """Copy the database with SQLite's online backup API into `snapshots_dir`, keeping the newest few."""
+    snapshots_dir.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    target = snapshots_dir / f"devcell-schema{version}-{stamp}.db"
+    source = sqlite3.connect(db_path)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+    for old in sorted(snapshots_dir.glob("devcell-schema*.db"))[:-KEEP_SNAPSHOTS]:
+        old.unlink()
+    return target
+
+
+def _apply(migration: Migration) -> None:
+    with transaction(write=True):
+        if migration.version == 1:
+            database.execute_sql(
+                "CREATE TABLE IF NOT EXISTS schema_migration "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)"
+            )
+        migration.up(database)
+        database.execute_sql(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+            (migration.version, migration.name, utcnow().isoformat()),
+        )
+
+
+def migrate(db_path: Path, snapshots_dir: Path) -> list[Migration]:
+    """Bring the database to HEAD. Each migration is one transaction; a snapshot precedes any change to a
+    non-empty database. Raises SchemaTooNew or MigrationFailed with a readable message."""
+    todo = pending()
+    if not todo:
+        return []
+    start = current_version()
+    if start > 0:
+        where = snapshot(db_path, snapshots_dir, start)
+        log.info("snapshot before migrating from schema %d: %s", start, where)
+    for migration in todo:
+        try:
+            _apply(migration)
+        except Exception as exc:
+            raise MigrationFailed(
+                f"migration {migration.version} ({migration.name}) failed: {exc}. The database was left at "
+                f"schema {migration.version - 1}; a snapshot from before the upgrade is in {snapshots_dir}."
+            ) from exc
+        log.info("applied migration %04d_%s", migration.version, migration.name)
+    return todo

@@ -1,0 +1,59 @@
+"""Run the app under uvicorn (one process, the app object, not an import string) and tell systemd."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+
+import uvicorn
+
+from devcell.app import create_app
+from devcell.config import Config
+
+
+def sd_notify(message: str) -> bool:
+    """Send a state line to systemd over NOTIFY_SOCKET (a few lines instead of a dependency)."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return False
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.connect(address)
+        sock.sendall(message.encode())
+    return True
+
+
+class Server(uvicorn.Server):
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and sd_notify("READY=1\nSTATUS=serving"):
+            watchdog_usec = int(os.environ.get("WATCHDOG_USEC", "0"))
+            if watchdog_usec:
+                self._watchdog = asyncio.create_task(_watchdog(watchdog_usec / 2_000_000))
+
+
+async def _watchdog(every: float) -> None:
+    # A ping from the event loop proves the loop is not stuck, which is what the watchdog should catch.
+    while True:
+        sd_notify("WATCHDOG=1")
+        await asyncio.sleep(every)
+
+
+def serve(config: Config) -> None:
+    uv = uvicorn.Config(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        loop="asyncio",
+        http="httptools",
+        lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips=list(config.trusted_proxies),
+        server_header=False,
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+    )
+    Server(uv).run()

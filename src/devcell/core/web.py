@@ -1,0 +1,221 @@
+"""HTTP conventions: API routes with declared access rules, the request context, JSON bodies and errors."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ParamSpec, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from devcell.core.errors import DevCellError, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+MAX_JSON_BYTES = 1_000_000
+
+
+class Access(StrEnum):
+    """Who may call a route. Object-level rules (project roles, ownership) are checked in services."""
+
+    PUBLIC = "public"
+    USER = "user"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: a browser session (cookie + CSRF token) or a personal API token."""
+
+    user_id: int
+    username: str
+    role: str
+    session_id: int | None = None
+    token_id: int | None = None
+    csrf_token: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+# (bearer token or None, session cookie value or None) -> the caller, or None when not signed in.
+Authenticator = Callable[[str | None, str | None], Principal | None]
+SESSION_COOKIE = "devcell_session"
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=json_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(content, status_code=status, headers=headers)
+
+
+def no_content() -> Response:
+    return Response(status_code=204)
+
+
+def error_response(error: DevCellError) -> JSONResponse:
+    headers = {"Retry-After": str(error.detail["retry_after"])} if error.status == 429 else None
+    if error.status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="devcell"'}
+    return json(error.envelope(), error.status, headers)
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> ValidationFailed:
+    detail = [
+        {"field": prefix + ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+        for err in exc.errors(include_url=False)
+    ]
+    first = detail[0]
+    return ValidationFailed(f"{first['field']}: {first['message']}", detail=detail)
+
+
+class Call:
+    """What an endpoint gets: the request, the caller, and helpers to parse input and run services."""
+
+    def __init__(self, request: Request, principal: Principal | None) -> None:
+        self.request = request
+        self.principal = principal
+
+    @property
+    def user(self) -> Principal:
+        if self.principal is None:
+            raise Unauthorized("Sign in to continue.")
+        return self.principal
+
+    @property
+    def state(self) -> Any:
+        """The app's wired services (see devcell.app)."""
+        return self.request.app.state
+
+    async def body(self, model: type[M]) -> M:
+        """Parse and validate a JSON body; 415 for other content types, 422 with field errors when invalid."""
+        content_type = self.request.headers.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
+        raw = await self.request.body()
+        if len(raw) > MAX_JSON_BYTES:
+            raise ValidationFailed.for_field("body", f"larger than {MAX_JSON_BYTES} bytes")
+        try:
+            data = orjson.loads(raw or b"null")
+        except orjson.JSONDecodeError:
+            raise ValidationFailed.for_field("body", "is not valid JSON") from None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+
+    def query(self, model: type[M]) -> M:
+        """Validate query parameters against a model (repeated keys become lists)."""
+        params: dict[str, Any] = {}
+        for key in self.request.query_params:
+            values = self.request.query_params.getlist(key)
+            params[key] = values if len(values) > 1 else values[0]
+        try:
+            return model.model_validate(params)
+        except ValidationError as exc:
+            raise validation_error(exc, "query.") from None
+
+    @property
+    def client_address(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    def path_int(self, name: str) -> int:
+        raw = self.request.path_params[name]
+        if isinstance(raw, int):
+            return raw
+        raise ValidationFailed.for_field(name, "must be a whole number")
+
+    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a blocking service function in the thread pool (peewee state stays in that thread)."""
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def _check_csrf(request: Request, principal: Principal) -> None:
+    if request.method in SAFE_METHODS or principal.session_id is None:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not principal.csrf_token or not hmac.compare_digest(sent, principal.csrf_token):
+        raise Forbidden("Missing or wrong CSRF token; reload the page and try again.", code="csrf_failed")
+
+
+def authorize(request: Request, access: Access) -> Principal | None:
+    """Resolve the caller and enforce the route's access rule (401 anonymous, 403 not allowed)."""
+    authenticator: Authenticator = request.app.state.authenticator
+    header = request.headers.get("authorization", "")
+    bearer = header[7:].strip() if header[:7].lower() == "bearer " else None
+    principal = authenticator(bearer, request.cookies.get(SESSION_COOKIE))
+    if access is Access.PUBLIC:
+        if principal is not None:
+            _check_csrf(request, principal)
+        return principal
+    if principal is None:
+        raise Unauthorized("Sign in to continue.")
+    _check_csrf(request, principal)
+    if access is Access.ADMIN and not principal.is_admin:
+        raise Forbidden("This needs an administrator.", code="admin_required")
+    return principal
+
+
+class ApiRoute(Route):
+    """A JSON API route that declares who may call it, what it reads and what it returns."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        handler: Handler,
+        *,
+        access: Access,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+    ) -> None:
+        self.access = access
+        self.handler = handler
+        self.body_model = body
+        self.query_model = query
+        self.response_model = response
+        self.status = status
+        self.summary = (handler.__doc__ or handler.__name__).strip().splitlines()[0]
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                principal = authorize(request, access)
+                return await handler(Call(request, principal))
+            except DevCellError as error:
+                return error_response(error)
+
+        super().__init__(path, endpoint, methods=[method], name=handler.__name__)
+        self.method = method
+
+
+def permission_table(routes: list[ApiRoute]) -> dict[tuple[str, str], Access]:
+    """The declared (method, path) -> access rule table that enforcement and the authorization test share."""
+    return {(route.method, route.path): route.access for route in routes}

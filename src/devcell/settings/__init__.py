@@ -1,0 +1,1 @@
+"""Runtime settings: declared once, stored in SQLite, overridable from the environment, applied live."""

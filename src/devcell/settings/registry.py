@@ -1,0 +1,142 @@
+"""The table of runtime settings: key, type, default, help, and whether a restart is needed.
+
+README.md documents every entry (a test checks it). Environment variable: DEVCELL_<KEY upper-cased>.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+Value = str | int | bool
+
+
+class InvalidValue(ValueError):
+    """The value does not fit the setting; the message is shown next to the field."""
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: str  # "str" | "int" | "bool" | "choice" | "url" | "timezone" | "secret"
+    default: Value
+    help: str
+    group: str
+    restart: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 200
+    check: Callable[[Any], None] | None = field(default=None, compare=False)
+
+    @property
+    def env_name(self) -> str:
+        return "DEVCELL_" + self.key.upper()
+
+    @property
+    def secret(self) -> bool:
+        return self.kind == "secret"
+
+
+def _url(value: str) -> None:
+    if not value:
+        return
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InvalidValue("must be an http:// or https:// URL, e.g. http://127.0.0.1:11434")
+
+
+def _timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValue(f"unknown time zone {value!r}; use a name like Europe/Berlin or UTC") from None
+    if value not in available_timezones() and value != "UTC":
+        raise InvalidValue(f"unknown time zone {value!r}")
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("appliance_name", "str", "DevCell", "Name shown in the top bar and page titles.", "General",
+                max_length=60),
+    SettingSpec("time_zone", "timezone", "UTC",
+                "Appliance time zone, used when a user has none set (e.g. for 'today' and schedules).", "General"),
+    SettingSpec("registration", "choice", "closed",
+                "Who may create an account: closed (admins create users), open (anyone who can reach the "
+                "appliance), or invite (single-use links created by an admin).", "Accounts",
+                choices=("closed", "open", "invite")),
+    SettingSpec("session_idle_minutes", "int", 1440,
+                "Sign a browser session out after this many minutes without activity.", "Accounts",
+                minimum=5, maximum=43_200),
+    SettingSpec("session_max_days", "int", 30,
+                "Sign a browser session out this many days after sign-in, active or not.", "Accounts",
+                minimum=1, maximum=365),
+    SettingSpec("login_max_failures", "int", 5,
+                "Failed sign-ins allowed per user name (and 4x that per client address) in 15 minutes "
+                "before further tries are refused for a while.", "Accounts", minimum=3, maximum=100),
+    SettingSpec("llm_base_url", "url", "",
+                "Base URL of the OpenAI-compatible LLM server (Ollama, llama.cpp, vLLM, LM Studio). Empty means "
+                "no LLM: LLM features say so instead of failing. Alias: LLM_ENDPOINT.", "LLM",
+                max_length=500, check=_url),
+    SettingSpec("llm_model", "str", "", "Model name sent to the LLM server.", "LLM"),
+    SettingSpec("llm_api_key", "secret", "", "API key for the LLM server, if it needs one. Never shown back.",
+                "LLM", max_length=500),
+)
+
+BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
+
+
+def _parse_bool(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if isinstance(raw, str) and raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise InvalidValue("must be true or false")
+
+
+def _parse_int(spec: SettingSpec, raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise InvalidValue("must be a whole number")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidValue("must be a whole number") from None
+    if spec.minimum is not None and value < spec.minimum:
+        raise InvalidValue(f"must be at least {spec.minimum}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise InvalidValue(f"must be at most {spec.maximum}")
+    return value
+
+
+def _parse_text(spec: SettingSpec, raw: object) -> str:
+    if not isinstance(raw, str):
+        raise InvalidValue("must be text")
+    value = raw.strip()
+    if len(value) > spec.max_length:
+        raise InvalidValue(f"must be at most {spec.max_length} characters")
+    if spec.kind == "choice" and value not in spec.choices:
+        raise InvalidValue("must be one of: " + ", ".join(spec.choices))
+    if spec.kind == "timezone":
+        _timezone(value)
+    if spec.key == "appliance_name" and not value:
+        raise InvalidValue("must not be empty")
+    return value
+
+
+def parse(spec: SettingSpec, raw: object) -> Value:
+    """Validate and convert a value from JSON or from an environment string."""
+    value: Value
+    if spec.kind == "bool":
+        value = _parse_bool(raw)
+    elif spec.kind == "int":
+        value = _parse_int(spec, raw)
+    else:
+        value = _parse_text(spec, raw)
+    if spec.check is not None:
+        spec.check(value)
+    return value
+

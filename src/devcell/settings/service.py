@@ -1,0 +1,164 @@
+"""Effective settings (environment > saved > default), saving with validation, and change hooks."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import orjson
+
+from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.errors import Conflict, ValidationFailed
+from devcell.settings.models import Setting
+from devcell.settings.registry import BY_KEY, SETTINGS, InvalidValue, SettingSpec, Value, parse
+from devcell.settings.schemas import SettingOut, SettingsOut, Source
+
+log = logging.getLogger(__name__)
+
+ChangeHook = Callable[[str, Value], None]
+REFRESH_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Effective:
+    value: Value
+    source: Source
+    error: str | None = None
+
+
+class SettingsStore:
+    """Caches effective values; rereads SQLite every few seconds so `devcell settings set` reaches a running
+    service, and calls hooks for every changed key."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env: dict[str, Value] = {}
+        self._env_errors: dict[str, str] = {}
+        for spec in SETTINGS:
+            if spec.key in env:
+                self._load_env(spec, env[spec.key])
+        self._saved: dict[str, Value] = {}
+        self._loaded_at = float("-inf")
+        self._hooks: dict[str, list[ChangeHook]] = {}
+        self._lock = threading.Lock()
+
+    def _load_env(self, spec: SettingSpec, raw: str) -> None:
+        try:
+            self._env[spec.key] = parse(spec, raw)
+        except InvalidValue as exc:
+            self._env_errors[spec.key] = f"{spec.env_name} is ignored: it {exc}"
+            log.error("%s is ignored: it %s", spec.env_name, exc)
+
+    def on_change(self, key: str, hook: ChangeHook) -> None:
+        if key not in BY_KEY:
+            raise KeyError(key)
+        self._hooks.setdefault(key, []).append(hook)
+
+    def refresh(self, force: bool = False) -> None:
+        """Reload saved values if stale; fire hooks for keys whose effective value changed."""
+        if not force and time.monotonic() - self._loaded_at < REFRESH_SECONDS:
+            return
+        saved = _read_saved()
+        with self._lock:
+            before = {spec.key: self._effective(spec).value for spec in SETTINGS}
+            self._saved = saved
+            self._loaded_at = time.monotonic()
+            changed = [(k, self._effective(BY_KEY[k]).value) for k, v in before.items()
+                       if self._effective(BY_KEY[k]).value != v]
+        for key, value in changed:
+            for hook in self._hooks.get(key, []):
+                hook(key, value)
+
+    def _effective(self, spec: SettingSpec) -> Effective:
+        error = self._env_errors.get(spec.key)
+        if spec.key in self._env:
+            return Effective(self._env[spec.key], "environment")
+        if spec.key in self._saved:
+            return Effective(self._saved[spec.key], "saved", error)
+        return Effective(spec.default, "default", error)
+
+    def effective(self, key: str) -> Effective:
+        self.refresh()
+        return self._effective(BY_KEY[key])
+
+    def get(self, key: str) -> Value:
+        return self.effective(key).value
+
+    def get_int(self, key: str) -> int:
+        value = self.get(key)
+        assert isinstance(value, int)
+        return value
+
+    def get_str(self, key: str) -> str:
+        return str(self.get(key))
+
+    def describe(self) -> SettingsOut:
+        self.refresh()
+        return SettingsOut(items=[_describe(spec, self._effective(spec)) for spec in SETTINGS])
+
+    def save(self, values: Mapping[str, object], user_id: int | None) -> SettingsOut:
+        """Validate every value first (all or nothing), store them, then apply them live."""
+        parsed = self._validate(values)
+        _write_saved(parsed, user_id)
+        self.refresh(force=True)
+        return self.describe()
+
+    def _validate(self, values: Mapping[str, object]) -> dict[str, Value | None]:
+        errors: list[dict[str, str]] = []
+        parsed: dict[str, Value | None] = {}
+        for key, raw in values.items():
+            spec = BY_KEY.get(key)
+            if spec is None:
+                errors.append({"field": key, "message": "is not a setting"})
+            elif key in self._env:
+                raise Conflict(f"{key} is set by the environment variable {spec.env_name} and cannot be changed "
+                               "here; change it in /etc/devcell/devcell.env and restart.", code="setting_locked")
+            elif raw is None:
+                parsed[key] = None
+            else:
+                try:
+                    parsed[key] = parse(spec, raw)
+                except InvalidValue as exc:
+                    errors.append({"field": key, "message": str(exc)})
+        if errors:
+            raise ValidationFailed(f"{errors[0]['field']}: {errors[0]['message']}", detail=errors)
+        return parsed
+
+
+def _describe(spec: SettingSpec, eff: Effective) -> SettingOut:
+    hidden = spec.secret
+    return SettingOut(
+        key=spec.key, group=spec.group, kind=spec.kind, help=spec.help,
+        value=None if hidden else eff.value, default=None if hidden else spec.default,
+        source=eff.source, locked=eff.source == "environment", changed=eff.value != spec.default,
+        restart_required=spec.restart, env_name=spec.env_name, choices=list(spec.choices),
+        minimum=spec.minimum, maximum=spec.maximum, secret=hidden, is_set=bool(eff.value), error=eff.error,
+    )
+
+
+def _read_saved() -> dict[str, Value]:
+    with transaction():
+        rows = list(Setting.select())
+    saved: dict[str, Value] = {}
+    for row in rows:
+        spec = BY_KEY.get(row.key)
+        if spec is None:
+            continue  # a setting removed from the code; kept in the table, ignored
+        try:
+            saved[row.key] = parse(spec, orjson.loads(row.value))
+        except (InvalidValue, orjson.JSONDecodeError) as exc:
+            log.error("saved setting %s is invalid (%s); using its default", row.key, exc)
+    return saved
+
+
+@unit_of_work(write=True)
+def _write_saved(values: Mapping[str, Value | None], user_id: int | None) -> None:
+    now = utcnow()
+    for key, value in values.items():
+        if value is None:
+            Setting.delete().where(Setting.key == key).execute()
+        else:
+            Setting.replace(key=key, value=orjson.dumps(value).decode(), updated_at=now,
+                            updated_by_id=user_id).execute()

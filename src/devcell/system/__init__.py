@@ -1,0 +1,1 @@
+"""System: health and readiness, tracked jobs (later: backups, maintenance, logs, metrics)."""

@@ -1,0 +1,77 @@
+"""Health endpoints and the tracked-jobs API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from starlette.responses import Response
+
+from devcell import __version__
+from devcell.core.events import frame, sse_response
+from devcell.core.jobs import JobRunner, JobSnapshot
+from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.system import service
+from devcell.system.schemas import HealthOut, JobOut, JobPage, JobQuery, ReadyOut
+
+
+async def health(call: Call) -> Response:
+    """Liveness: the process answers."""
+    return json(HealthOut(status="ok", version=__version__))
+
+
+async def ready(call: Call) -> Response:
+    """Readiness: database reachable, migrations current, data directory writable (503 when not)."""
+    result = await call.run(service.readiness, call.state.config.tmp_dir)
+    return json(result, 200 if result.status == "ok" else 503)
+
+
+async def list_jobs(call: Call) -> Response:
+    """Your tracked jobs, newest first (administrators may ask for everyone's)."""
+    query = call.query(JobQuery)
+    return json(await call.run(service.list_jobs, call.state.jobs, call.user, query))
+
+
+async def get_job(call: Call) -> Response:
+    """One job with its progress, result or failure reason."""
+    return json(await call.run(service.get_job, call.state.jobs, call.user, call.request.path_params["job_id"]))
+
+
+async def cancel_job(call: Call) -> Response:
+    """Ask a job to stop at its next safe point (409 when it already finished)."""
+    job_id = call.request.path_params["job_id"]
+    return json(await call.run(service.cancel_job, call.state.jobs, call.user, job_id), 202)
+
+
+async def _job_events(runner: JobRunner, first: JobOut, queue: asyncio.Queue[JobSnapshot]) -> AsyncIterator[bytes]:
+    try:
+        yield frame("job", first.model_dump(mode="json"))
+        snap = first
+        while snap.status not in ("succeeded", "failed", "cancelled"):
+            snap = service.job_out(await queue.get())
+            yield frame("job", snap.model_dump(mode="json"))
+    finally:
+        runner.unsubscribe(first.id, queue)
+
+
+async def job_events(call: Call) -> Response:
+    """Server-sent events: one `job` event per change, ending after the final state."""
+    runner: JobRunner = call.state.jobs
+    job_id = call.request.path_params["job_id"]
+    queue = runner.subscribe(job_id)  # subscribe first so no change between read and stream is lost
+    try:
+        first = await call.run(service.get_job, runner, call.user, job_id)
+    except Exception:
+        runner.unsubscribe(job_id, queue)
+        raise
+    return sse_response(_job_events(runner, first, queue))
+
+
+ROUTES = [
+    ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
+    ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
+    ApiRoute("GET", "/api/jobs", list_jobs, access=Access.USER, query=JobQuery, response=JobPage),
+    ApiRoute("GET", "/api/jobs/{job_id}", get_job, access=Access.USER, response=JobOut),
+    ApiRoute("GET", "/api/jobs/{job_id}/events", job_events, access=Access.USER),
+    ApiRoute("POST", "/api/jobs/{job_id}/cancel", cancel_job, access=Access.USER, response=JobOut, status=202),
+]

@@ -1,0 +1,57 @@
+"""Bodies of the health and jobs API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class CheckOut(BaseModel):
+    name: str
+    ok: bool
+    message: str
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ok", "fail"]
+    checks: list[CheckOut]
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    title: str
+    owner_id: int | None
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    progress_done: int
+    progress_total: int | None
+    message: str
+    result: Any
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    everyone: bool = Field(False, description="Administrators: list every user's jobs, not only your own.")
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    offset: Annotated[int, Field(ge=0)] = 0
+
+
+class JobPage(BaseModel):
+    items: list[JobOut]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,91 @@
+"""`devcell check`: what an admin needs to know when something is off — paths, permissions, versions, database."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from devcell import __version__
+from devcell.config import SECRET_KEY_FILE, Config
+from devcell.core import paths
+from devcell.core.db import database, transaction
+from devcell.core.migrations.runner import HEAD, current_version
+
+MIN_FREE_FRACTION = 0.10
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    name: str
+    ok: bool
+    message: str
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _directory(name: str, path: Path) -> CheckLine:
+    if not path.is_dir():
+        return CheckLine(name, False, f"{path} is missing")
+    if not os.access(path, os.W_OK):
+        return CheckLine(name, False, f"{path} is not writable by uid {os.getuid()}")
+    mode = _mode(path)
+    if mode & 0o007:
+        return CheckLine(name, False, f"{path} is readable by everyone (mode {mode:o}); run: chmod o-rwx {path}")
+    return CheckLine(name, True, f"{path} (mode {mode:o})")
+
+
+def _secret(config: Config) -> CheckLine:
+    if config.secret_key:
+        return CheckLine("secret key", True, "from the environment")
+    path = config.data_dir / SECRET_KEY_FILE
+    if not path.is_file():
+        return CheckLine("secret key", False, f"{path} is missing (it is created at start)")
+    mode = _mode(path)
+    ok = mode & 0o077 == 0
+    return CheckLine("secret key", ok, f"{path} (mode {mode:o})" + ("" if ok else f"; run: chmod 600 {path}"))
+
+
+def _database() -> list[CheckLine]:
+    version = current_version()
+    with transaction():
+        result = database.execute_sql("PRAGMA quick_check").fetchone()[0]
+        journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+    return [
+        CheckLine("schema", version == HEAD, f"version {version} of {HEAD}"),
+        CheckLine("database integrity", result == "ok", str(result)),
+        CheckLine("journal mode", journal == "wal", str(journal)),
+    ]
+
+
+def _disk(path: Path) -> CheckLine:
+    usage = shutil.disk_usage(path)
+    free = usage.free / usage.total
+    return CheckLine("disk space", free >= MIN_FREE_FRACTION,
+                     f"{usage.free / 2**30:.1f} GiB free of {usage.total / 2**30:.1f} GiB ({free:.0%}) at {path}")
+
+
+def _web(config: Config) -> CheckLine:
+    dist = config.web_dist or paths.web_dist()
+    ok = (dist / "index.html").is_file()
+    return CheckLine("web interface", ok, str(dist) if ok else f"{dist}/index.html missing; run: python3 build.py web")
+
+
+def run_selfcheck(config: Config) -> list[CheckLine]:
+    versions = f"DevCell {__version__}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    return [
+        CheckLine("versions", True, versions),
+        _directory("data directory", config.data_dir),
+        _directory("knowledgebase directory", config.kb_dir),
+        _secret(config),
+        CheckLine("database file", config.database_path.is_file(), str(config.database_path)),
+        *_database(),
+        _disk(config.data_dir),
+        _web(config),
+    ]

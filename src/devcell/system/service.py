@@ -1,0 +1,76 @@
+"""Readiness checks and access-checked views of tracked jobs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from devcell.core.db import check_reachable
+from devcell.core.errors import Conflict, NotFound
+from devcell.core.jobs import JobRunner, JobSnapshot
+from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version
+from devcell.core.web import Principal
+from devcell.system.schemas import CheckOut, JobOut, JobPage, JobQuery, ReadyOut
+
+
+def _check_database() -> CheckOut:
+    problem = check_reachable()
+    return CheckOut(name="database", ok=problem is None, message=problem or "reachable")
+
+
+def _check_schema() -> CheckOut:
+    try:
+        version = current_version()
+    except SchemaTooNew as exc:
+        return CheckOut(name="migrations", ok=False, message=str(exc))
+    except Exception as exc:
+        return CheckOut(name="migrations", ok=False, message=f"cannot read the schema version: {exc}")
+    ok = version == HEAD
+    return CheckOut(name="migrations", ok=ok, message=f"schema {version} of {HEAD}")
+
+
+def _check_writable(directory: Path) -> CheckOut:
+    probe = directory / f".ready-{os.getpid()}"
+    try:
+        with probe.open("wb") as handle:
+            handle.write(b"ok")
+            handle.flush()
+            os.fsync(handle.fileno())
+        probe.unlink()
+    except OSError as exc:
+        return CheckOut(name="disk", ok=False, message=f"cannot write to {directory}: {exc.strerror}")
+    return CheckOut(name="disk", ok=True, message="writable")
+
+
+def readiness(tmp_dir: Path) -> ReadyOut:
+    """Database reachable, migrations current, data directory writable."""
+    checks = [_check_database(), _check_schema(), _check_writable(tmp_dir)]
+    return ReadyOut(status="ok" if all(c.ok for c in checks) else "fail", checks=checks)
+
+
+def _visible(snap: JobSnapshot | None, who: Principal) -> JobSnapshot:
+    # Another user's job answers 404, not 403: job ids are not something to confirm to others.
+    if snap is None or (not who.is_admin and snap.owner_id != who.user_id):
+        raise NotFound("There is no such job.", code="job_not_found")
+    return snap
+
+
+def job_out(snap: JobSnapshot) -> JobOut:
+    return JobOut.model_validate(snap)
+
+
+def list_jobs(runner: JobRunner, who: Principal, query: JobQuery) -> JobPage:
+    owner = None if (query.everyone and who.is_admin) else who.user_id
+    snaps, total = runner.history(owner, query.limit, query.offset)
+    return JobPage(items=[job_out(s) for s in snaps], total=total, limit=query.limit, offset=query.offset)
+
+
+def get_job(runner: JobRunner, who: Principal, job_id: str) -> JobOut:
+    return job_out(_visible(runner.get(job_id), who))
+
+
+def cancel_job(runner: JobRunner, who: Principal, job_id: str) -> JobOut:
+    _visible(runner.get(job_id), who)
+    if not runner.cancel(job_id):
+        raise Conflict("This job has already finished.", code="job_finished")
+    return get_job(runner, who, job_id)

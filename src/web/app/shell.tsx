@@ -1,0 +1,165 @@
+// Signed-in frame: top bar (name, health, theme, user menu), sidebar navigation, main content.
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { useTheme } from "@/app/theme";
+import { useToast } from "@/components/toast";
+import { logout } from "@/features/accounts/api";
+import { HealthBadge } from "@/features/system/health-badge";
+import { errorMessage } from "@/lib/api";
+import { displayName, useSession } from "@/lib/session";
+
+type NavItem = { href: string; label: string };
+
+// Slices add their pages here.
+const NAV_ITEMS: readonly NavItem[] = [{ href: "/", label: "Home" }];
+
+type Props = { children: ComponentChildren; onSignedOut: () => void };
+
+export function Shell({ children, onSignedOut }: Props) {
+  const { applianceName } = useSession();
+  const { path } = useLocation();
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => setNavOpen(false), [path]);
+
+  return (
+    <div class={navOpen ? "shell shell--nav-open" : "shell"}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <button
+          type="button"
+          class="icon-button topbar__menu"
+          aria-controls="sidebar"
+          aria-expanded={navOpen}
+          aria-label="Menu"
+          onClick={() => setNavOpen((open) => !open)}
+        >
+          ☰
+        </button>
+        <a class="topbar__name" href="/">
+          {applianceName}
+        </a>
+        <div class="topbar__end">
+          <HealthBadge />
+          <ThemeToggle />
+          <UserMenu onSignedOut={onSignedOut} />
+        </div>
+      </header>
+      <nav id="sidebar" class="sidebar" aria-label="Main">
+        <ul>
+          {NAV_ITEMS.map((item) => (
+            <li key={item.href}>
+              <a href={item.href} aria-current={isCurrent(item.href, path) ? "page" : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" class="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function isCurrent(href: string, path: string): boolean {
+  return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
+}
+
+function ThemeToggle() {
+  const [theme, chooseTheme] = useTheme();
+  const other = theme === "dark" ? "light" : "dark";
+  return (
+    <button
+      type="button"
+      class="icon-button"
+      aria-label={`Use the ${other} theme`}
+      title={`Use the ${other} theme`}
+      onClick={() => chooseTheme(other)}
+    >
+      {theme === "dark" ? "☀" : "☾"}
+    </button>
+  );
+}
+
+function UserMenu({ onSignedOut }: { onSignedOut: () => void }) {
+  const { user } = useSession();
+  const [open, setOpen] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const { route } = useLocation();
+  const toast = useToast();
+  useDismiss(
+    open,
+    menu,
+    () => setOpen(false),
+    () => button.current?.focus(),
+  );
+
+  async function signOut() {
+    try {
+      await logout();
+    } catch (error) {
+      toast(errorMessage(error), "error");
+      return;
+    }
+    route("/login");
+    onSignedOut();
+  }
+
+  return (
+    <div class="user-menu" ref={menu}>
+      <button
+        ref={button}
+        type="button"
+        class="button user-menu__button"
+        aria-expanded={open}
+        aria-controls="user-menu"
+        onClick={() => setOpen(!open)}
+      >
+        {displayName(user)}
+      </button>
+      <div id="user-menu" class="user-menu__panel" hidden={!open}>
+        <p>
+          Signed in as <strong>{user.username}</strong>
+          <br />
+          <span class="muted">{user.role === "admin" ? "Administrator" : "User"}</span>
+        </p>
+        <button type="button" class="button" onClick={signOut}>
+          Log out
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Closes a popup on Escape (returning focus to its button), or when a click or focus lands outside it. */
+function useDismiss(
+  open: boolean,
+  container: { current: HTMLElement | null },
+  close: () => void,
+  refocus: () => void,
+): void {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      close();
+      refocus();
+    };
+    const onOutside = (event: Event) => {
+      if (!container.current?.contains(event.target as Node)) close();
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onOutside);
+    document.addEventListener("focusin", onOutside);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onOutside);
+      document.removeEventListener("focusin", onOutside);
+    };
+  }, [open]);
+}

@@ -1,0 +1,102 @@
+// First-run page: the one-time setup code from the service log, then the first admin account.
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { FormField } from "@/components/form-field";
+import { useToast } from "@/components/toast";
+import { postSetup } from "@/features/accounts/api";
+import { ApiError, formErrors } from "@/lib/api";
+import { displayName, type User } from "@/lib/session";
+
+type Props = {
+  applianceName: string;
+  onSignedIn: (user: User) => void;
+  /** Someone else finished setup meanwhile: the app re-reads /api/setup and shows the login page. */
+  onAlreadySetUp: () => void;
+};
+
+const FIELDS = ["setup_code", "username", "display_name", "password", "password_again"] as const;
+type Field = (typeof FIELDS)[number];
+type Values = Record<Field, string>;
+const EMPTY: Values = { setup_code: "", username: "", display_name: "", password: "", password_again: "" };
+
+export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp }: Props) {
+  const [values, setValues] = useState<Values>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Values>>({});
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const { route } = useLocation();
+  const toast = useToast();
+  const field = (name: Field) => ({
+    id: name,
+    value: values[name],
+    error: errors[name],
+    onInput: (value: string) => setValues((all) => ({ ...all, [name]: value })),
+  });
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (values.password !== values.password_again) {
+      setErrors({ password_again: "The two passwords differ." });
+      setFormError("");
+      return;
+    }
+    setBusy(true);
+    try {
+      const user = await postSetup({
+        setup_code: values.setup_code.trim(),
+        username: values.username.trim(),
+        password: values.password,
+        display_name: values.display_name.trim() || undefined,
+      });
+      toast(`Welcome, ${displayName(user)}. ${applianceName} is ready.`, "success");
+      route("/", true);
+      onSignedIn(user);
+    } catch (error) {
+      showError(error);
+      setBusy(false);
+    }
+  }
+
+  function showError(error: unknown) {
+    const { fields, form } = formErrors(error, FIELDS);
+    const code = error instanceof ApiError ? error.code : "";
+    if (code === "setup_done") {
+      toast(`${applianceName} is already set up. Sign in instead.`);
+      onAlreadySetUp();
+      return;
+    }
+    setErrors(code === "setup_code_invalid" ? { setup_code: form } : fields);
+    setFormError(code === "setup_code_invalid" ? "" : form);
+  }
+
+  return (
+    <main class="auth" id="main">
+      <form class="auth__card" onSubmit={submit}>
+        <h1>Set up {applianceName}</h1>
+        <p class="muted">
+          Create the first administrator. The setup code is printed in the service log and by{" "}
+          <code>devcell setup-code</code>.
+        </p>
+        <FormField {...field("setup_code")} label="Setup code" autocomplete="one-time-code" required />
+        <FormField {...field("username")} label="Username" autocomplete="username" required />
+        <FormField {...field("display_name")} label="Display name" autocomplete="name" />
+        <FormField {...field("password")} label="Password" type="password" autocomplete="new-password" required />
+        <FormField
+          {...field("password_again")}
+          label="Password again"
+          type="password"
+          autocomplete="new-password"
+          required
+        />
+        {formError && (
+          <p class="form-error" role="alert">
+            {formError}
+          </p>
+        )}
+        <button type="submit" class="button button--primary" disabled={busy}>
+          {busy ? "Creating…" : "Create administrator"}
+        </button>
+      </form>
+    </main>
+  );
+}
