@@ -59,8 +59,11 @@ def open_storage(config: Config) -> str:
 def _announce_setup(config: Config) -> None:
     if _onboarding.needs_setup():
         code = _onboarding.ensure_setup_code(config.data_dir)
-        log.warning("DevCell is not set up yet. Open it in a browser and enter the setup code %s "
-                    "(also printed by `devcell setup-code`).", code)
+        log.warning(
+            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
+            "(also printed by `devcell setup-code`).",
+            code,
+        )
 
 
 async def _housekeeping(activity: Activity) -> None:
@@ -113,8 +116,9 @@ def _unknown_api(routes: list[ApiRoute]) -> Route:
     async def endpoint(request: Request) -> Response:
         allowed = sorted({r.method for r in routes if r.path_regex.match(request.url.path)})
         if allowed:
-            error = DevCellError(f"{request.method} is not allowed here; use {', '.join(allowed)}.",
-                                 code="method_not_allowed")
+            error = DevCellError(
+                f"{request.method} is not allowed here; use {', '.join(allowed)}.", code="method_not_allowed"
+            )
             error.status = 405
             return error_response(error)
         return error_response(NotFound(f"There is no API endpoint {request.url.path}."))
@@ -131,8 +135,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    error = DevCellError("Something went wrong inside DevCell. The details are in the service log.",
-                         code="internal_error")
+    error = DevCellError(
+        "Something went wrong inside DevCell. The details are in the service log.", code="internal_error"
+    )
     error.status = 500
     return error_response(error)
 

@@ -45,17 +45,27 @@ class DefaultGroup(click.Group):
     """`devcell` with no subcommand means `devcell serve`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h", "--version")
-                        and not any(a in self.commands for a in args)):
+        if not args or (
+            args[0].startswith("-")
+            and args[0] not in ("--help", "-h", "--version")
+            and not any(a in self.commands for a in args)
+        ):
             args = [*args, "serve"]
         return super().parse_args(ctx, args)
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Env file with DEVCELL_* settings (default when installed: /etc/devcell/devcell.env).")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Data directory (default: /var/lib/devcell installed, ./var from a checkout).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Env file with DEVCELL_* settings (default when installed: /etc/devcell/devcell.env).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory (default: /var/lib/devcell installed, ./var from a checkout).",
+)
 @click.version_option(__version__, prog_name="devcell")
 @click.pass_context
 def main(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> None:
@@ -96,8 +106,10 @@ def setup_code(ctx: click.Context) -> None:
 
     config = _open(ctx)
     if not _onboarding.needs_setup():
-        fail("DevCell is already set up; sign in with an administrator account "
-             "(or create one with: devcell user create --admin NAME).")
+        fail(
+            "DevCell is already set up; sign in with an administrator account "
+            "(or create one with: devcell user create --admin NAME)."
+        )
     click.echo(_onboarding.ensure_setup_code(config.data_dir))
 
 

@@ -27,8 +27,12 @@ def user_create(ctx: click.Context, username: str, admin: bool, display_name: st
 
     config = _open(ctx)
     try:
-        data = UserCreate(username=username, password=_password(password_stdin), role="admin" if admin else "user",
-                          display_name=display_name)
+        data = UserCreate(
+            username=username,
+            password=_password(password_stdin),
+            role="admin" if admin else "user",
+            display_name=display_name,
+        )
         created = service.create_user(data)
     except ValidationError as exc:
         fail(_errors(exc))

@@ -63,10 +63,13 @@ def needs_setup() -> bool:
 
 
 def setup_status(settings: SettingsStore) -> SetupStatus:
-    registration = settings.get_str("registration")
-    assert registration in ("closed", "open", "invite")
-    return SetupStatus(needs_setup=needs_setup(), registration=registration,
-                       appliance_name=settings.get_str("appliance_name"))
+    return SetupStatus.model_validate(
+        {
+            "needs_setup": needs_setup(),
+            "registration": settings.get_str("registration"),
+            "appliance_name": settings.get_str("appliance_name"),
+        }
+    )
 
 
 @unit_of_work(write=True)
@@ -78,8 +81,9 @@ def complete_setup(data: SetupIn, data_dir: Path) -> UserOut:
     expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
     if not expected or not hmac.compare_digest(_normalise_code(data.setup_code), _normalise_code(expected)):
         raise SetupCodeInvalid()
-    user = insert_user(UserCreate(username=data.username, password=data.password, role="admin",
-                                  display_name=data.display_name))
+    user = insert_user(
+        UserCreate(username=data.username, password=data.password, role="admin", display_name=data.display_name)
+    )
     discard_setup_code(data_dir)
     return user
 
@@ -93,18 +97,24 @@ def _invite_status(invite: Invite) -> str:
 
 
 def _invite_out(invite: Invite) -> InviteOut:
-    return InviteOut(id=invite.id, role=invite.role, note=invite.note, created_by_id=invite.created_by_id,
-                     created_at=invite.created_at, expires_at=invite.expires_at, used_at=invite.used_at,
-                     used_by_id=invite.used_by_id, status=_invite_status(invite))  # type: ignore[arg-type]
+    fields = ("id", "role", "note", "created_by_id", "created_at", "expires_at", "used_at", "used_by_id")
+    return InviteOut.model_validate(
+        {name: getattr(invite, name) for name in fields} | {"status": _invite_status(invite)}
+    )
 
 
 @unit_of_work(write=True)
 def create_invite(data: InviteCreate, created_by_id: int) -> InviteCreated:
     token = _secrets.new_token(INVITE_PREFIX)
     now = utcnow()
-    invite = Invite.create(token_hash=_secrets.token_hash(token), role=data.role, note=data.note,
-                           created_by_id=created_by_id, created_at=now,
-                           expires_at=now + timedelta(hours=data.expires_in_hours))
+    invite = Invite.create(
+        token_hash=_secrets.token_hash(token),
+        role=data.role,
+        note=data.note,
+        created_by_id=created_by_id,
+        created_at=now,
+        expires_at=now + timedelta(hours=data.expires_in_hours),
+    )
     return InviteCreated(**_invite_out(invite).model_dump(), token=token, path=f"/register?invite={token}")
 
 
@@ -126,8 +136,9 @@ def revoke_invite(invite_id: int) -> None:
 def _claim_invite(token: str) -> Invite:
     invite = Invite.get_or_none(Invite.token_hash == _secrets.token_hash(token))
     if invite is None or _invite_status(invite) != "open":
-        raise RegistrationClosed("This invite link is not valid any more; ask an administrator for a new one.",
-                                 code="invite_invalid")
+        raise RegistrationClosed(
+            "This invite link is not valid any more; ask an administrator for a new one.", code="invite_invalid"
+        )
     return invite
 
 
@@ -138,8 +149,7 @@ def register(data: RegisterIn, policy: str) -> UserOut:
         raise RegistrationClosed("Registration is closed. Ask an administrator for an account or an invite link.")
     invite = _claim_invite(data.invite) if data.invite else None
     role = invite.role if invite else "user"
-    user = insert_user(UserCreate(username=data.username, password=data.password, role=role,
-                                  display_name=data.display_name))
+    user = insert_user(UserCreate.model_validate(data.model_dump(exclude={"invite"}) | {"role": role}))
     if invite is not None:
         invite.used_at, invite.used_by_id = utcnow(), user.id
         invite.save()

@@ -23,7 +23,7 @@ from devcell.settings.service import SettingsStore
 
 COOKIE_NAME = SESSION_COOKIE
 SESSION_PREFIX = "dcs"
-TOKEN_PREFIX = "dct"
+TOKEN_PREFIX = "dct"  # noqa: S105 - a public prefix that makes leaked tokens recognisable, not a secret
 LOGIN_WINDOW_SECONDS = 15 * 60
 ACTIVITY_GRANULARITY = timedelta(seconds=60)
 
@@ -119,8 +119,15 @@ class Activity:
 def _start_session(user_id: int, lifetime: timedelta, user_agent: str, client: str) -> NewSession:
     token = _secrets.new_token(SESSION_PREFIX)
     now = utcnow()
-    session = Session.create(user=user_id, token_hash=_secrets.token_hash(token), created_at=now, last_seen_at=now,
-                             expires_at=now + lifetime, user_agent=user_agent[:300], client_address=client)
+    session = Session.create(
+        user=user_id,
+        token_hash=_secrets.token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+        user_agent=user_agent[:300],
+        client_address=client,
+    )
     User.update(last_login_at=now).where(User.id == user_id).execute()
     return NewSession(token, session.id, session.expires_at)
 
@@ -165,9 +172,15 @@ def list_sessions(user_id: int, current_session_id: int | None, activity: Activi
     now = utcnow()
     rows = Session.select().where(Session.user == user_id, Session.expires_at > now).order_by(Session.id.desc())
     items = [
-        SessionOut(id=s.id, created_at=s.created_at, last_seen_at=max(s.last_seen_at, activity.last_seen(s.id)
-                   or s.last_seen_at), expires_at=s.expires_at, user_agent=s.user_agent,
-                   client_address=s.client_address, current=s.id == current_session_id)
+        SessionOut(
+            id=s.id,
+            created_at=s.created_at,
+            last_seen_at=max(s.last_seen_at, activity.last_seen(s.id) or s.last_seen_at),
+            expires_at=s.expires_at,
+            user_agent=s.user_agent,
+            client_address=s.client_address,
+            current=s.id == current_session_id,
+        )
         for s in rows
     ]
     return SessionList(items=items)
@@ -180,8 +193,14 @@ def revoke_session(user_id: int, session_id: int) -> None:
 
 
 def _token_out(token: ApiToken) -> TokenOut:
-    return TokenOut(id=token.id, name=token.name, prefix=token.prefix, created_at=token.created_at,
-                    last_used_at=token.last_used_at, expires_at=token.expires_at)
+    return TokenOut(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
+    )
 
 
 @unit_of_work(write=True)
@@ -189,8 +208,14 @@ def create_token(user_id: int, data: TokenCreate) -> TokenCreated:
     secret = _secrets.new_token(TOKEN_PREFIX)
     now = utcnow()
     expires = now + timedelta(days=data.expires_in_days) if data.expires_in_days else None
-    row = ApiToken.create(user=user_id, name=data.name, token_hash=_secrets.token_hash(secret),
-                          prefix=secret[:10], created_at=now, expires_at=expires)
+    row = ApiToken.create(
+        user=user_id,
+        name=data.name,
+        token_hash=_secrets.token_hash(secret),
+        prefix=secret[:10],
+        created_at=now,
+        expires_at=expires,
+    )
     return TokenCreated(**_token_out(row).model_dump(), token=secret)
 
 
@@ -232,9 +257,12 @@ class Authenticator:
         digest = _secrets.token_hash(token)
         now = utcnow()
         with transaction():
-            row = (Session.select(Session, User).join(User, JOIN.INNER)
-                   .where(Session.token_hash == digest, Session.expires_at > now, User.active == True)  # noqa: E712
-                   .first())
+            row = (
+                Session.select(Session, User)
+                .join(User, JOIN.INNER)
+                .where(Session.token_hash == digest, Session.expires_at > now, User.active == True)  # noqa: E712
+                .first()
+            )
         if row is None:
             return None
         last_seen = max(row.last_seen_at, self.activity.last_seen(row.id) or row.last_seen_at)
@@ -243,15 +271,23 @@ class Authenticator:
         if now - last_seen > ACTIVITY_GRANULARITY:
             self.activity.session_seen(row.id, now)
         user = row.user
-        return Principal(user_id=user.id, username=user.username, role=user.role, session_id=row.id,
-                         csrf_token=self.credentials.csrf_token(digest))
+        return Principal(
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            session_id=row.id,
+            csrf_token=self.credentials.csrf_token(digest),
+        )
 
     def _from_token(self, token: str) -> Principal | None:
         now = utcnow()
         with transaction():
-            row = (ApiToken.select(ApiToken, User).join(User, JOIN.INNER)
-                   .where(ApiToken.token_hash == _secrets.token_hash(token), User.active == True)  # noqa: E712
-                   .first())
+            row = (
+                ApiToken.select(ApiToken, User)
+                .join(User, JOIN.INNER)
+                .where(ApiToken.token_hash == _secrets.token_hash(token), User.active == True)  # noqa: E712
+                .first()
+            )
         if row is None or (row.expires_at is not None and row.expires_at <= now):
             return None
         if row.last_used_at is None or now - row.last_used_at > ACTIVITY_GRANULARITY:

@@ -24,8 +24,10 @@ class UsernameTaken(Conflict):
     code = "username_taken"
 
     def __init__(self, username: str) -> None:
-        super().__init__(f"The user name {username!r} is already in use.",
-                         detail=[{"field": "username", "message": "is already in use"}])
+        super().__init__(
+            f"The user name {username!r} is already in use.",
+            detail=[{"field": "username", "message": "is already in use"}],
+        )
 
 
 class LastAdmin(Conflict):
@@ -39,8 +41,10 @@ class SetupCodeInvalid(Forbidden):
     code = "setup_code_invalid"
 
     def __init__(self) -> None:
-        super().__init__("That setup code is not right. Run `devcell setup-code` on the appliance, or look for it "
-                         "in the service log (journalctl -u devcell).")
+        super().__init__(
+            "That setup code is not right. Run `devcell setup-code` on the appliance, or look for it "
+            "in the service log (journalctl -u devcell)."
+        )
 
 
 class SetupDone(Conflict):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+from peewee import AutoField, BooleanField, CharField, ForeignKeyField, IntegerField
 
 from devcell.core.db import BaseModel, UTCDateTimeField
 
 
 class User(BaseModel):
+    id = AutoField()
     username = CharField(unique=True)
     display_name = CharField(default="")
     job_title = CharField(default="")
@@ -25,6 +26,7 @@ class User(BaseModel):
 
 
 class Session(BaseModel):
+    id = AutoField()
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     token_hash = CharField(unique=True)
     created_at = UTCDateTimeField()
@@ -35,6 +37,7 @@ class Session(BaseModel):
 
 
 class ApiToken(BaseModel):
+    id = AutoField()
     user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
     name = CharField()
     token_hash = CharField(unique=True)
@@ -45,6 +48,7 @@ class ApiToken(BaseModel):
 
 
 class Invite(BaseModel):
+    id = AutoField()
     token_hash = CharField(unique=True)
     role = CharField(default="user")
     note = CharField(default="")

@@ -31,6 +31,7 @@ from devcell.accounts.schemas import (
 from devcell.core.errors import RateLimited
 from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, json, no_content
 
+
 def _throttle_anonymous(call: Call) -> None:
     """Setup and registration are anonymous: bound how fast one client can guess codes or create accounts."""
     limiter = call.state.anonymous_limiter
@@ -43,12 +44,23 @@ def _throttle_anonymous(call: Call) -> None:
 async def _signed_in(call: Call, user: UserOut, status: int = 200) -> Response:
     """Start a browser session for `user` and answer with the user, the CSRF token and the cookie."""
     state = call.state
-    new = await call.run(_sessions.start_session, user.id, state.settings,
-                         call.request.headers.get("user-agent", ""), call.client_address)
+    new = await call.run(
+        _sessions.start_session,
+        user.id,
+        state.settings,
+        call.request.headers.get("user-agent", ""),
+        call.client_address,
+    )
     response = json(SignedIn(user=user, csrf_token=state.credentials.csrf_for_session(new.token)), status)
-    response.set_cookie(SESSION_COOKIE, state.credentials.cookie_value(new.token),
-                        max_age=state.settings.get_int("session_max_days") * 86_400, path="/", httponly=True,
-                        samesite="lax", secure=call.request.url.scheme == "https")
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.credentials.cookie_value(new.token),
+        max_age=state.settings.get_int("session_max_days") * 86_400,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=call.request.url.scheme == "https",
+    )
     return response
 
 
@@ -81,8 +93,9 @@ async def register(call: Call) -> Response:
 async def login(call: Call) -> Response:
     """Sign in with user name and password; sets the session cookie and returns the CSRF token."""
     data = await call.body(LoginIn)
-    user_id = await call.run(_sessions.sign_in, data.username, data.password, call.state.login_guard,
-                             call.client_address)
+    user_id = await call.run(
+        _sessions.sign_in, data.username, data.password, call.state.login_guard, call.client_address
+    )
     return await _signed_in(call, await call.run(service.get_user, user_id))
 
 
@@ -121,8 +134,7 @@ async def change_password(call: Call) -> Response:
 
 async def list_sessions(call: Call) -> Response:
     """Your active browser sessions; `current` marks this one."""
-    return json(await call.run(_sessions.list_sessions, call.user.user_id, call.user.session_id,
-                               call.state.activity))
+    return json(await call.run(_sessions.list_sessions, call.user.user_id, call.user.session_id, call.state.activity))
 
 
 async def revoke_session(call: Call) -> Response:

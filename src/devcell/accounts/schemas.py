@@ -11,8 +11,21 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Role = Literal["admin", "user"]
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
-WEAK_PASSWORDS = frozenset({"password", "password1", "password123", "admin123", "administrator", "changeme",
-                            "letmein123", "qwertyuiop", "1234567890", "devcell123", "welcome123"})
+WEAK_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "admin123",
+        "administrator",
+        "changeme",
+        "letmein123",
+        "qwertyuiop",
+        "1234567890",
+        "devcell123",
+        "welcome123",
+    }
+)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 
@@ -20,8 +33,9 @@ MAX_PASSWORD = 256
 def _username(value: str) -> str:
     value = value.strip().lower()
     if not USERNAME_RE.match(value):
-        raise ValueError("use 3-32 characters: letters, digits, dot, dash or underscore, starting with a letter "
-                         "or digit")
+        raise ValueError(
+            "use 3-32 characters: letters, digits, dot, dash or underscore, starting with a letter or digit"
+        )
     return value
 
 

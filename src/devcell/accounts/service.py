@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from peewee import IntegrityError, fn
 
 from devcell.accounts import _secrets
-from devcell.accounts.errors import LastAdmin, UserNotFound, UsernameTaken, UserOwnsData
+from devcell.accounts.errors import LastAdmin, UsernameTaken, UserNotFound, UserOwnsData
 from devcell.accounts.models import Session, User
 from devcell.accounts.schemas import (
     AdminUserPatch,
@@ -83,8 +83,13 @@ def insert_user(data: UserCreate) -> UserOut:
     fields = data.model_dump(exclude={"password"})
     try:
         with transaction(write=True):
-            user = User.create(**fields, password_hash=_secrets.hash_password(data.password), created_at=now,
-                               updated_at=now, password_changed_at=now)
+            user = User.create(
+                **fields,
+                password_hash=_secrets.hash_password(data.password),
+                created_at=now,
+                updated_at=now,
+                password_changed_at=now,
+            )
     except IntegrityError:
         raise UsernameTaken(data.username) from None
     return _out(user)
@@ -100,7 +105,7 @@ def list_users(query: UserQuery) -> UserPage:
     select = User.select()
     if query.q:
         like = f"%{query.q}%"
-        select = select.where(User.username ** like | User.display_name ** like | User.team ** like)
+        select = select.where(User.username**like | User.display_name**like | User.team**like)
     if query.role is not None:
         select = select.where(User.role == query.role)
     if query.active is not None:
@@ -188,8 +193,11 @@ def delete_user(user_id: int, acting_user_id: int, reassign_to: int | None) -> N
     owned = _owned_by(user_id)
     if owned and reassign_to is None:
         listing = ", ".join(f"{n} {name}" for name, n in owned.items())
-        raise UserOwnsData(f"{user.username} owns {listing}. Reassign them to another user (reassign_to) or "
-                           "deactivate the account instead.", detail=owned)
+        raise UserOwnsData(
+            f"{user.username} owns {listing}. Reassign them to another user (reassign_to) or "
+            "deactivate the account instead.",
+            detail=owned,
+        )
     if owned and reassign_to is not None:
         target = _get(reassign_to)
         if target.id == user_id or not target.active:

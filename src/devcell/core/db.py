@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ PRAGMAS: dict[str, Any] = {
 }
 
 database = SqliteDatabase(None, autoconnect=False)
+_outer = threading.local()  # whether this thread's outermost unit of work may write
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,10 +48,10 @@ class UTCDateTimeField(DateTimeField):
             if value.tzinfo is None:
                 raise ValueError("naive datetimes are not stored; use devcell.core.db.utcnow()")
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
 
     def python_value(self, value: Any) -> Any:
-        result = super().python_value(value)
+        result = super().python_value(value)  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
         if isinstance(result, datetime) and result.tzinfo is None:
             return result.replace(tzinfo=UTC)
         return result
@@ -83,13 +85,12 @@ def transaction(write: bool = False) -> Iterator[None]:
     queue on busy_timeout instead of one failing halfway with "database is locked"."""
     _ensure_connection()
     if database.transaction_depth() > 0:
-        if write and not getattr(database.top_transaction(), "_devcell_write", False):
+        if write and not getattr(_outer, "write", False):
             raise ProgrammingError("a write unit of work cannot nest inside a read-only one")
         yield
         return
-    txn = database.atomic("IMMEDIATE" if write else "DEFERRED")
-    with txn as ctx:
-        ctx._devcell_write = write
+    _outer.write = write
+    with database.atomic("IMMEDIATE" if write else "DEFERRED"):
         yield
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import orjson
 from peewee import CharField, IntegerField, TextField
@@ -81,27 +81,50 @@ class JobContext:
             raise JobCancelled()
 
     def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
-        self._runner._update(self.job_id, progress_done=done, progress_total=total,
-                             **({"message": message} if message is not None else {}))
+        changes: dict[str, Any] = {"progress_done": done, "progress_total": total}
+        if message is not None:
+            changes["message"] = message
+        self._runner._update(self.job_id, **changes)
 
 
 JobFunction = Callable[[JobContext], Any]
 
 
 def _from_row(row: JobRun) -> JobSnapshot:
-    return JobSnapshot(id=row.id, kind=row.kind, title=row.title, owner_id=row.owner_id, status=row.status,
-                       progress_done=row.progress_done, progress_total=row.progress_total, message=row.message,
-                       result=orjson.loads(row.result) if row.result else None, error=row.error,
-                       created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at)
+    return JobSnapshot(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        owner_id=row.owner_id,
+        status=cast(Status, row.status),
+        progress_done=row.progress_done,
+        progress_total=row.progress_total,
+        message=row.message,
+        result=orjson.loads(row.result) if row.result else None,
+        error=row.error,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
 
 
 def _persist(snap: JobSnapshot) -> None:
     with transaction(write=True):
-        JobRun.replace(id=snap.id, kind=snap.kind, title=snap.title, owner_id=snap.owner_id, status=snap.status,
-                       progress_done=snap.progress_done, progress_total=snap.progress_total, message=snap.message,
-                       result=None if snap.result is None else orjson.dumps(snap.result).decode(),
-                       error=snap.error, created_at=snap.created_at, started_at=snap.started_at,
-                       finished_at=snap.finished_at).execute()
+        JobRun.replace(  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
+            id=snap.id,
+            kind=snap.kind,
+            title=snap.title,
+            owner_id=snap.owner_id,
+            status=snap.status,
+            progress_done=snap.progress_done,
+            progress_total=snap.progress_total,
+            message=snap.message,
+            result=None if snap.result is None else orjson.dumps(snap.result).decode(),
+            error=snap.error,
+            created_at=snap.created_at,
+            started_at=snap.started_at,
+            finished_at=snap.finished_at,
+        ).execute()
 
 
 class JobRunner:
@@ -117,14 +140,30 @@ class JobRunner:
     def recover(self) -> int:
         """Mark jobs left queued or running by a previous process as failed; returns how many."""
         with transaction(write=True):
-            return int(JobRun.update(status="failed", error="Interrupted: DevCell stopped while this job ran.",
-                                     finished_at=utcnow())
-                       .where(JobRun.status.in_(["queued", "running"])).execute())
+            return int(
+                JobRun.update(
+                    status="failed", error="Interrupted: DevCell stopped while this job ran.", finished_at=utcnow()
+                )
+                .where(JobRun.status.in_(["queued", "running"]))
+                .execute()
+            )
 
     def submit(self, kind: str, title: str, fn: JobFunction, owner_id: int | None = None) -> JobSnapshot:
-        snap = JobSnapshot(id=uuid.uuid4().hex, kind=kind, title=title, owner_id=owner_id, status="queued",
-                           progress_done=0, progress_total=None, message="Waiting to start", result=None,
-                           error=None, created_at=utcnow(), started_at=None, finished_at=None)
+        snap = JobSnapshot(
+            id=uuid.uuid4().hex,
+            kind=kind,
+            title=title,
+            owner_id=owner_id,
+            status="queued",
+            progress_done=0,
+            progress_total=None,
+            message="Waiting to start",
+            result=None,
+            error=None,
+            created_at=utcnow(),
+            started_at=None,
+            finished_at=None,
+        )
         _persist(snap)
         context = JobContext(self, snap.id)
         with self._lock:
@@ -214,8 +253,11 @@ class JobRunner:
     def prune(self, older_than: timedelta) -> int:
         """Delete finished job records older than `older_than`."""
         with transaction(write=True):
-            return int(JobRun.delete().where(JobRun.finished_at < utcnow() - older_than,
-                                             JobRun.status.in_(list(TERMINAL))).execute())
+            return int(
+                JobRun.delete()
+                .where(JobRun.finished_at < utcnow() - older_than, JobRun.status.in_(list(TERMINAL)))
+                .execute()
+            )
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Ask running jobs to cancel, then wait for them to reach a safe point."""
@@ -224,6 +266,11 @@ class JobRunner:
         for context in contexts:
             context._cancel.set()
         done = threading.Event()
-        threading.Thread(target=lambda: (self._pool.shutdown(wait=True), done.set()), daemon=True).start()
+
+        def wait_for_pool() -> None:
+            self._pool.shutdown(wait=True)
+            done.set()
+
+        threading.Thread(target=wait_for_pool, daemon=True).start()
         if not done.wait(timeout):
             log.warning("jobs did not stop within %.0f s; exiting anyway", timeout)

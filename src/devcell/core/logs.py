@@ -17,8 +17,11 @@ def configure_logging(level: str, logs_dir: Path | None) -> None:
             root.removeHandler(handler)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if logs_dir is not None:
-        handlers.append(logging.handlers.RotatingFileHandler(logs_dir / "devcell.log", maxBytes=5_000_000,
-                                                             backupCount=5, encoding="utf-8"))
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                logs_dir / "devcell.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+            )
+        )
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._devcell = True  # type: ignore[attr-defined]

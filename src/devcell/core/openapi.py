@@ -13,8 +13,13 @@ from devcell.core.web import Access, ApiRoute
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"}, "detail": {}}}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "detail": {}},
+        }
+    },
 }
 PARAM_RE = re.compile(r"{(\w+)(?::(\w+))?}")
 
@@ -29,40 +34,53 @@ def _models(routes: list[ApiRoute]) -> list[type[BaseModel]]:
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
-    return [{"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer" if kind == "int" else "string"}} for name, kind in PARAM_RE.findall(path)]
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
+        for name, kind in PARAM_RE.findall(path)
+    ]
 
 
 def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
     if model is None:
         return []
     schema = model.model_json_schema()
-    return [{"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
-            for name, prop in schema.get("properties", {}).items()]
+    return [
+        {"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _operation(route: ApiRoute, refs: dict[str, str]) -> dict[str, Any]:
-    op: dict[str, Any] = {"operationId": route.name, "summary": route.summary,
-                          "tags": [route.path.split("/")[2]],
-                          "parameters": _path_parameters(route.path) + _query_parameters(route.query_model)}
+    op: dict[str, Any] = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "tags": [route.path.split("/")[2]],
+        "parameters": _path_parameters(route.path) + _query_parameters(route.query_model),
+    }
     if route.access is not Access.PUBLIC:
         op["security"] = [{"session": []}, {"bearer": []}]
         op["x-devcell-access"] = route.access.value
     if route.body_model is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": refs[route.body_model.__name__]}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": refs[route.body_model.__name__]}}},
+        }
     ok: dict[str, Any] = {"description": "Success"}
     if route.response_model is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": refs[route.response_model.__name__]}}}
-    op["responses"] = {str(route.status): ok, "default": {"description": "Error", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+    op["responses"] = {
+        str(route.status): ok,
+        "default": {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    }
     return op
 
 
 def openapi_document(routes: list[ApiRoute], version: str) -> dict[str, Any]:
     models = _models(routes)
-    keys, defs = models_json_schema([(m, "serialization") for m in models],
-                                    ref_template="#/components/schemas/{model}")
+    keys, defs = models_json_schema([(m, "serialization") for m in models], ref_template="#/components/schemas/{model}")
     refs = {m.__name__: keys[(m, "serialization")]["$ref"] for m in models}
     schemas = dict(defs.get("$defs", {}))
     schemas["Error"] = ERROR_SCHEMA
@@ -74,7 +92,11 @@ def openapi_document(routes: list[ApiRoute], version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "DevCell API", "version": version},
         "paths": paths,
-        "components": {"schemas": schemas, "securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "devcell_session"},
-            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "devcell_session"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.requests import Request
@@ -19,15 +20,18 @@ or use the API at <a href="/api/openapi.json">/api/openapi.json</a>.</p></body><
 class HashedAssets(StaticFiles):
     """Vite puts a content hash in every asset name, so browsers may keep them forever."""
 
-    def file_response(self, full_path: str | Path, stat_result: object, scope: Scope, status_code: int = 200
-                      ) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)  # type: ignore[arg-type]
+    def file_response(
+        self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = IMMUTABLE
         return response
 
 
 def spa_routes(dist: Path) -> list[BaseRoute]:
     index = dist / "index.html"
+    # Top-level files (favicon, robots.txt) are listed once: a release never changes them while running.
+    root_files = {p.name: p for p in dist.glob("*") if p.is_file() and p.name != "index.html"}
 
     async def serve_index(request: Request) -> Response:
         if not index.is_file():
@@ -36,9 +40,9 @@ def spa_routes(dist: Path) -> list[BaseRoute]:
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     async def serve_root_file(request: Request) -> Response:
-        candidate = (dist / request.path_params["name"]).resolve()
-        if candidate.parent == dist.resolve() and candidate.is_file() and candidate.name != "index.html":
-            return FileResponse(candidate, headers={"Cache-Control": "public, max-age=3600"})
+        found = root_files.get(request.path_params["name"])
+        if found is not None:
+            return FileResponse(found, headers={"Cache-Control": "public, max-age=3600"})
         return await serve_index(request)
 
     routes: list[BaseRoute] = []

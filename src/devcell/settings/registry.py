@@ -59,30 +59,72 @@ def _timezone(value: str) -> None:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("appliance_name", "str", "DevCell", "Name shown in the top bar and page titles.", "General",
-                max_length=60),
-    SettingSpec("time_zone", "timezone", "UTC",
-                "Appliance time zone, used when a user has none set (e.g. for 'today' and schedules).", "General"),
-    SettingSpec("registration", "choice", "closed",
-                "Who may create an account: closed (admins create users), open (anyone who can reach the "
-                "appliance), or invite (single-use links created by an admin).", "Accounts",
-                choices=("closed", "open", "invite")),
-    SettingSpec("session_idle_minutes", "int", 1440,
-                "Sign a browser session out after this many minutes without activity.", "Accounts",
-                minimum=5, maximum=43_200),
-    SettingSpec("session_max_days", "int", 30,
-                "Sign a browser session out this many days after sign-in, active or not.", "Accounts",
-                minimum=1, maximum=365),
-    SettingSpec("login_max_failures", "int", 5,
-                "Failed sign-ins allowed per user name (and 4x that per client address) in 15 minutes "
-                "before further tries are refused for a while.", "Accounts", minimum=3, maximum=100),
-    SettingSpec("llm_base_url", "url", "",
-                "Base URL of the OpenAI-compatible LLM server (Ollama, llama.cpp, vLLM, LM Studio). Empty means "
-                "no LLM: LLM features say so instead of failing. Alias: LLM_ENDPOINT.", "LLM",
-                max_length=500, check=_url),
+    SettingSpec(
+        "appliance_name", "str", "DevCell", "Name shown in the top bar and page titles.", "General", max_length=60
+    ),
+    SettingSpec(
+        "time_zone",
+        "timezone",
+        "UTC",
+        "Appliance time zone, used when a user has none set (e.g. for 'today' and schedules).",
+        "General",
+    ),
+    SettingSpec(
+        "registration",
+        "choice",
+        "closed",
+        "Who may create an account: closed (admins create users), open (anyone who can reach the "
+        "appliance), or invite (single-use links created by an admin).",
+        "Accounts",
+        choices=("closed", "open", "invite"),
+    ),
+    SettingSpec(
+        "session_idle_minutes",
+        "int",
+        1440,
+        "Sign a browser session out after this many minutes without activity.",
+        "Accounts",
+        minimum=5,
+        maximum=43_200,
+    ),
+    SettingSpec(
+        "session_max_days",
+        "int",
+        30,
+        "Sign a browser session out this many days after sign-in, active or not.",
+        "Accounts",
+        minimum=1,
+        maximum=365,
+    ),
+    SettingSpec(
+        "login_max_failures",
+        "int",
+        5,
+        "Failed sign-ins allowed per user name (and 4x that per client address) in 15 minutes "
+        "before further tries are refused for a while.",
+        "Accounts",
+        minimum=3,
+        maximum=100,
+    ),
+    SettingSpec(
+        "llm_base_url",
+        "url",
+        "",
+        "Base URL of the OpenAI-compatible LLM server (Ollama, llama.cpp, vLLM, LM Studio). Empty means "
+        "no LLM: LLM features say so instead of failing. Alias: LLM_ENDPOINT.",
+        "LLM",
+        max_length=500,
+        check=_url,
+    ),
     SettingSpec("llm_model", "str", "", "Model name sent to the LLM server.", "LLM"),
-    SettingSpec("llm_api_key", "secret", "", "API key for the LLM server, if it needs one. Never shown back.",
-                "LLM", max_length=500),
+    SettingSpec(
+        "llm_api_key",
+        "secret",
+        "",
+        "API key for the LLM server, if it needs one. Never shown back.",
+        "LLM",
+        max_length=500,
+    ),
 )
 
 BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
@@ -139,4 +181,3 @@ def parse(spec: SettingSpec, raw: object) -> Value:
     if spec.check is not None:
         spec.check(value)
     return value
-

@@ -65,8 +65,11 @@ class SettingsStore:
             before = {spec.key: self._effective(spec).value for spec in SETTINGS}
             self._saved = saved
             self._loaded_at = time.monotonic()
-            changed = [(k, self._effective(BY_KEY[k]).value) for k, v in before.items()
-                       if self._effective(BY_KEY[k]).value != v]
+            changed = [
+                (k, self._effective(BY_KEY[k]).value)
+                for k, v in before.items()
+                if self._effective(BY_KEY[k]).value != v
+            ]
         for key, value in changed:
             for hook in self._hooks.get(key, []):
                 hook(key, value)
@@ -113,8 +116,11 @@ class SettingsStore:
             if spec is None:
                 errors.append({"field": key, "message": "is not a setting"})
             elif key in self._env:
-                raise Conflict(f"{key} is set by the environment variable {spec.env_name} and cannot be changed "
-                               "here; change it in /etc/devcell/devcell.env and restart.", code="setting_locked")
+                raise Conflict(
+                    f"{key} is set by the environment variable {spec.env_name} and cannot be changed "
+                    "here; change it in /etc/devcell/devcell.env and restart.",
+                    code="setting_locked",
+                )
             elif raw is None:
                 parsed[key] = None
             else:
@@ -130,11 +136,23 @@ class SettingsStore:
 def _describe(spec: SettingSpec, eff: Effective) -> SettingOut:
     hidden = spec.secret
     return SettingOut(
-        key=spec.key, group=spec.group, kind=spec.kind, help=spec.help,
-        value=None if hidden else eff.value, default=None if hidden else spec.default,
-        source=eff.source, locked=eff.source == "environment", changed=eff.value != spec.default,
-        restart_required=spec.restart, env_name=spec.env_name, choices=list(spec.choices),
-        minimum=spec.minimum, maximum=spec.maximum, secret=hidden, is_set=bool(eff.value), error=eff.error,
+        key=spec.key,
+        group=spec.group,
+        kind=spec.kind,
+        help=spec.help,
+        value=None if hidden else eff.value,
+        default=None if hidden else spec.default,
+        source=eff.source,
+        locked=eff.source == "environment",
+        changed=eff.value != spec.default,
+        restart_required=spec.restart,
+        env_name=spec.env_name,
+        choices=list(spec.choices),
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        secret=hidden,
+        is_set=bool(eff.value),
+        error=eff.error,
     )
 
 
@@ -160,5 +178,6 @@ def _write_saved(values: Mapping[str, Value | None], user_id: int | None) -> Non
         if value is None:
             Setting.delete().where(Setting.key == key).execute()
         else:
-            Setting.replace(key=key, value=orjson.dumps(value).decode(), updated_at=now,
-                            updated_by_id=user_id).execute()
+            Setting.replace(  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
+                key=key, value=orjson.dumps(value).decode(), updated_at=now, updated_by_id=user_id
+            ).execute()

@@ -67,8 +67,11 @@ def _database() -> list[CheckLine]:
 def _disk(path: Path) -> CheckLine:
     usage = shutil.disk_usage(path)
     free = usage.free / usage.total
-    return CheckLine("disk space", free >= MIN_FREE_FRACTION,
-                     f"{usage.free / 2**30:.1f} GiB free of {usage.total / 2**30:.1f} GiB ({free:.0%}) at {path}")
+    return CheckLine(
+        "disk space",
+        free >= MIN_FREE_FRACTION,
+        f"{usage.free / 2**30:.1f} GiB free of {usage.total / 2**30:.1f} GiB ({free:.0%}) at {path}",
+    )
 
 
 def _web(config: Config) -> CheckLine:

@@ -1,0 +1,101 @@
+"""Shared fixtures: a real data directory, the real app over HTTP in process, and signed-in actors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from devcell.app import create_app
+from devcell.config import Config, load_config
+
+ADMIN_PASSWORD = "admin-pass-1234"
+USER_PASSWORD = "user-pass-5678"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config({}, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def app(config: Config) -> Starlette:
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    """An anonymous client; entering it runs the lifespan (storage opened, migrated, services wired)."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def new_client(app: Starlette, **kwargs: object) -> TestClient:
+    """Another browser (own cookie jar) on an app whose lifespan already runs."""
+    return TestClient(app, **kwargs)
+
+
+def setup_code(config: Config) -> str:
+    return (config.data_dir / "setup_code").read_text().strip()
+
+
+@dataclass
+class Actor:
+    """A signed-in browser: its client holds the session cookie; writes need `csrf` in X-CSRF-Token."""
+
+    client: TestClient
+    user: dict[str, object]
+    csrf: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-CSRF-Token": self.csrf}
+
+    def get(self, url: str, **kwargs: object) -> httpx2.Response:
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs: object) -> httpx2.Response:
+        return self.client.post(url, headers=self.headers, **kwargs)
+
+    def patch(self, url: str, **kwargs: object) -> httpx2.Response:
+        return self.client.patch(url, headers=self.headers, **kwargs)
+
+    def delete(self, url: str, **kwargs: object) -> httpx2.Response:
+        return self.client.delete(url, headers=self.headers, **kwargs)
+
+
+def sign_in(app: Starlette, username: str, password: str) -> Actor:
+    browser = new_client(app)
+    response = browser.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return Actor(browser, body["user"], body["csrf_token"])
+
+
+@pytest.fixture
+def admin(app: Starlette, client: TestClient, config: Config) -> Actor:
+    """The first administrator, created through the setup page with the real setup code."""
+    response = client.post(
+        "/api/setup",
+        json={"setup_code": setup_code(config), "username": "admin", "password": ADMIN_PASSWORD},
+    )
+    assert response.status_code == 201, response.text
+    return sign_in(app, "admin", ADMIN_PASSWORD)
+
+
+def create_user(admin: Actor, username: str, password: str = USER_PASSWORD, **fields: object) -> dict[str, object]:
+    response = admin.post("/api/users", json={"username": username, "password": password, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+def user(app: Starlette, admin: Actor) -> Actor:
+    """An ordinary user, created by the admin and signed in."""
+    create_user(admin, "user")
+    return sign_in(app, "user", USER_PASSWORD)
