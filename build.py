@@ -90,6 +90,13 @@ def cmd_serve(args: list[str]) -> None:
     os.execve(command[0], command, app_env())
 
 
+def cmd_cli(args: list[str]) -> None:
+    """Run the `devcell` CLI against the checkout's data directory (./var), e.g. `build.py cli setup-code`."""
+    ensure_venv()
+    command = [str(PYTHON), "-m", "devcell", "--data-dir", str(ROOT / "var"), *args]
+    os.execve(command[0], command, app_env())
+
+
 def cmd_check(args: list[str]) -> None:
     ensure_venv()
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "build.py")
@@ -131,6 +138,10 @@ def cmd_web(args: list[str]) -> None:
 
 def cmd_test(args: list[str]) -> None:
     cmd_check([])
+    if shutil.which("npm"):
+        cmd_web(["--check"])
+    else:
+        print("npm not found: skipping the web_dist freshness check (CI always runs it)")
     run(PYTHON, "-m", "pytest", *args, env=app_env())
 
 
@@ -154,6 +165,7 @@ def cmd_clean(args: list[str]) -> None:
 
 COMMANDS = {
     "serve": cmd_serve,
+    "cli": cmd_cli,
     "test": cmd_test,
     "check": cmd_check,
     "web": cmd_web,
