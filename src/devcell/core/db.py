@@ -25,7 +25,7 @@ PRAGMAS: dict[str, Any] = {
 }
 
 database = SqliteDatabase(None, autoconnect=False)
-_outer = threading.local()  # whether this thread's outermost unit of work may write
+_outer = threading.local()  # per thread: may the outermost unit of work write; connection generation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,8 +63,16 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class _Generation:
+    """Counts (re)initialisations: a thread whose connection is from an older one reconnects (peewee's
+    init() only closes the calling thread's connection; a restore or a test's new file must reach all)."""
+
+    current = 0
+
+
 def init_database(path: Path) -> None:
     """Point the deferred database at a file. Connections open lazily per thread (see unit_of_work)."""
+    _Generation.current += 1
     database.init(str(path), pragmas=PRAGMAS, timeout=PRAGMAS["busy_timeout"] / 1000, check_same_thread=False)
 
 
@@ -75,15 +83,19 @@ def close_database() -> None:
 
 def _ensure_connection() -> None:
     # Each thread keeps its own connection open for reuse: opening one costs several pragma statements.
+    if getattr(_outer, "generation", None) != _Generation.current and not database.is_closed():
+        database.close()
     if database.is_closed():
         database.connect()
+        _outer.generation = _Generation.current
 
 
 @contextmanager
 def transaction(write: bool = False) -> Iterator[None]:
     """A consistent unit of work. Writes take the write lock up front (BEGIN IMMEDIATE), so two writers
     queue on busy_timeout instead of one failing halfway with "database is locked"."""
-    _ensure_connection()
+    if database.transaction_depth() == 0:
+        _ensure_connection()
     if database.transaction_depth() > 0:
         if write and not getattr(_outer, "write", False):
             raise ProgrammingError("a write unit of work cannot nest inside a read-only one")
