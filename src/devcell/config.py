@@ -95,22 +95,29 @@ def parse_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+def _resolve_aliases(source: Mapping[str, str], notes: list[str]) -> dict[str, str]:
+    # Per source, so an alias in the environment still beats the canonical name in the env file.
+    values = dict(source)
+    for alias, name in ALIASES.items():
+        if alias in values:
+            values.setdefault(name, values[alias])
+            notes.append(f"{alias} is accepted as an alias of {name}")
+            del values[alias]
+    for name in IGNORED:
+        if values.pop(name, None) is not None:
+            notes.append(f"{name} is ignored: DevCell uses server-side sessions, not JWTs")
+    return values
+
+
 def _merge_environment(environ: Mapping[str, str], config_file: Path | None) -> tuple[dict[str, str], list[str]]:
     notes: list[str] = []
     merged: dict[str, str] = {}
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file {config_file} does not exist")
-        merged.update(parse_env_file(config_file))
-    merged.update({k: v for k, v in environ.items() if k.startswith("DEVCELL_") or k in ALIASES or k in IGNORED})
-    for alias, name in ALIASES.items():
-        if alias in merged:
-            merged.setdefault(name, merged[alias])
-            notes.append(f"{alias} is accepted as an alias of {name}")
-            del merged[alias]
-    for name in IGNORED:
-        if merged.pop(name, None) is not None:
-            notes.append(f"{name} is ignored: DevCell uses server-side sessions, not JWTs")
+        merged.update(_resolve_aliases(parse_env_file(config_file), notes))
+    ours = {k: v for k, v in environ.items() if k.startswith("DEVCELL_") or k in ALIASES or k in IGNORED}
+    merged.update(_resolve_aliases(ours, notes))
     return merged, notes
 
 

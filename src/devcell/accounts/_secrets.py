@@ -32,14 +32,16 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """False for a wrong password and for a stored value that is not a usable scrypt hash (never raises)."""
     try:
         scheme, n, r, p, salt, key = stored.split("$")
-    except ValueError:
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(key, validate=True)
+        actual = _scrypt(password, base64.b64decode(salt, validate=True), int(n), int(r), int(p))
+    except (ValueError, TypeError, OverflowError):  # bad fields, or parameters hashlib refuses
         return False
-    if scheme != "scrypt":
-        return False
-    actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
-    return hmac.compare_digest(actual, base64.b64decode(key))
+    return hmac.compare_digest(actual, expected)
 
 
 @functools.cache

@@ -66,19 +66,24 @@ class LoginGuard:
         self._by_user = SlidingWindowLimiter(5, LOGIN_WINDOW_SECONDS)
         self._by_client = SlidingWindowLimiter(20, LOGIN_WINDOW_SECONDS)
 
+    @staticmethod
+    def _key(username: str) -> str:
+        # The same normalisation as the user lookup, so " Admin" cannot dodge the per-user count for "admin".
+        return username.strip().lower()
+
     def check(self, username: str, client: str) -> None:
         limit = self._settings.get_int("login_max_failures")
         self._by_user.limit, self._by_client.limit = limit, limit * 4
-        wait = max(self._by_user.retry_after(username.lower()), self._by_client.retry_after(client))
+        wait = max(self._by_user.retry_after(self._key(username)), self._by_client.retry_after(client))
         if wait:
             raise RateLimited(f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes.", retry_after=wait)
 
     def failed(self, username: str, client: str) -> None:
-        self._by_user.hit(username.lower())
+        self._by_user.hit(self._key(username))
         self._by_client.hit(client)
 
     def succeeded(self, username: str) -> None:
-        self._by_user.reset(username.lower())
+        self._by_user.reset(self._key(username))
 
 
 class Activity:

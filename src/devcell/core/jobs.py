@@ -188,10 +188,12 @@ class JobRunner:
             self._finish(job_id, "succeeded", message="Done", result=result)
 
     def _finish(self, job_id: str, status: Status, **changes: Any) -> None:
+        # Drop the context first: once anyone can see the final state, cancel() must answer False.
+        with self._lock:
+            self._contexts.pop(job_id, None)
         self._update(job_id, persist=True, status=status, finished_at=utcnow(), **changes)
         with self._lock:
             self._live.pop(job_id, None)
-            self._contexts.pop(job_id, None)
 
     def _update(self, job_id: str, persist: bool = False, **changes: Any) -> None:
         with self._lock:

@@ -1,0 +1,112 @@
+"""Personal API tokens: shown once, stored hashed, used as Bearer, revocable, expiring."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from tests.accounts.conftest import LONG_AGO, Sql, bearer, error_code
+from tests.conftest import Actor
+
+
+def make_token(actor: Actor, **fields: object) -> dict[str, object]:
+    response = actor.post("/api/auth/tokens", json={"name": "ci", **fields})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def test_token_create_returns_the_secret_once(admin: Actor) -> None:
+    response = admin.post("/api/auth/tokens", json={"name": "ci"})
+    assert response.status_code == 201
+    assert str(response.json()["token"]).startswith("dct_")
+    assert response.json()["name"] == "ci"
+
+
+def test_token_list_never_shows_the_secret(admin: Actor) -> None:
+    created = make_token(admin)
+    response = admin.get("/api/auth/tokens")
+    assert [t["id"] for t in response.json()["items"]] == [created["id"]]
+    assert "token" not in response.json()["items"][0]
+    assert str(created["token"]) not in response.text
+
+
+def test_token_row_stores_only_its_sha256(admin: Actor, sql: Sql) -> None:
+    secret = str(make_token(admin)["token"])
+    [(stored,)] = sql("SELECT token_hash FROM api_token")
+    assert stored == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(sql("SELECT * FROM api_token"))
+
+
+def test_token_authenticates_as_its_owner(app: Starlette, user: Actor) -> None:
+    response = bearer(app, str(make_token(user)["token"])).get("/api/auth/me")
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == "user"
+    assert response.json()["csrf_token"] is None
+
+
+def test_token_writes_need_no_csrf_header(app: Starlette, admin: Actor) -> None:
+    response = bearer(app, str(make_token(admin)["token"])).patch("/api/auth/me", json={"team": "blue"})
+    assert response.status_code == 200
+    assert response.json()["user"]["team"] == "blue"
+
+
+def test_token_revoked_no_longer_authenticates(app: Starlette, admin: Actor) -> None:
+    created = make_token(admin)
+    assert admin.delete(f"/api/auth/tokens/{created['id']}").status_code == 204
+    assert bearer(app, str(created["token"])).get("/api/auth/me").status_code == 401
+
+
+def test_token_revoke_of_someone_elses_token_is_not_found(app: Starlette, admin: Actor, user: Actor) -> None:
+    created = make_token(admin)
+    response = user.delete(f"/api/auth/tokens/{created['id']}")
+    assert response.status_code == 404
+    assert error_code(response) == "token_not_found"
+    assert bearer(app, str(created["token"])).get("/api/auth/me").status_code == 200
+
+
+def test_token_with_expiry_works_before_it(app: Starlette, admin: Actor) -> None:
+    created = make_token(admin, expires_in_days=1)
+    assert created["expires_at"] is not None
+    assert bearer(app, str(created["token"])).get("/api/auth/me").status_code == 200
+
+
+def test_token_past_its_expiry_is_refused(app: Starlette, admin: Actor, sql: Sql) -> None:
+    created = make_token(admin, expires_in_days=1)
+    sql("UPDATE api_token SET expires_at = ? WHERE id = ?", LONG_AGO, created["id"])
+    assert bearer(app, str(created["token"])).get("/api/auth/me").status_code == 401
+
+
+def test_token_of_a_deactivated_user_is_refused(app: Starlette, admin: Actor, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    admin.patch(f"/api/users/{user.user['id']}", json={"active": False})
+    assert bearer(app, secret).get("/api/auth/me").status_code == 401
+
+
+def test_token_of_a_deleted_user_is_removed(admin: Actor, user: Actor, sql: Sql) -> None:
+    make_token(user)
+    admin.delete(f"/api/users/{user.user['id']}")
+    assert sql("SELECT count(*) FROM api_token") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer dct_not-a-real-token"}, {"Authorization": "Bearer "}]
+)
+def test_token_missing_or_invalid_is_a_401_envelope(anon: TestClient, headers: dict[str, str]) -> None:
+    response = anon.get("/api/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/json")
+    assert error_code(response) == "unauthorized"
+    assert response.json()["error"]["message"]
+
+
+def test_token_invalid_bearer_wins_over_a_valid_cookie(admin: Actor) -> None:
+    response = admin.client.get("/api/auth/me", headers={"Authorization": "Bearer dct_not-a-real-token"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("body", [{"name": ""}, {"name": "x", "expires_in_days": 0}, {"name": "x", "scope": "all"}])
+def test_token_create_validates_its_body(admin: Actor, body: dict[str, object]) -> None:
+    assert admin.post("/api/auth/tokens", json=body).status_code == 422

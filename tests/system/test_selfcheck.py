@@ -1,0 +1,82 @@
+"""`devcell check` on a real data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devcell.app import open_storage
+from devcell.config import Config, load_config
+from devcell.core.db import close_database
+from devcell.system.selfcheck import CheckLine, run_selfcheck
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Config]:
+    """A data directory as the first start leaves it, with a built frontend."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html>")
+    config = load_config({"DEVCELL_WEB_DIST": str(dist)}, data_dir=tmp_path / "data")
+    open_storage(config)
+    yield config
+    close_database()
+
+
+def by_name(lines: list[CheckLine]) -> dict[str, CheckLine]:
+    return {line.name: line for line in lines}
+
+
+def test_selfcheck_of_a_fresh_data_dir_is_all_ok(fresh: Config) -> None:
+    failed = [line for line in run_selfcheck(fresh) if not line.ok]
+    assert failed == []
+
+
+def test_selfcheck_covers_paths_secret_database_disk_and_web(fresh: Config) -> None:
+    assert set(by_name(run_selfcheck(fresh))) == {
+        "versions",
+        "data directory",
+        "knowledgebase directory",
+        "secret key",
+        "database file",
+        "schema",
+        "database integrity",
+        "journal mode",
+        "disk space",
+        "web interface",
+    }
+
+
+def test_selfcheck_fails_a_world_readable_secret_with_the_fix(fresh: Config) -> None:
+    secret = fresh.data_dir / "secret_key"
+    secret.chmod(0o644)
+    line = by_name(run_selfcheck(fresh))["secret key"]
+    assert line.ok is False
+    assert f"run: chmod 600 {secret}" in line.message
+
+
+def test_selfcheck_fails_a_data_dir_readable_by_everyone(fresh: Config) -> None:
+    fresh.data_dir.chmod(0o755)
+    line = by_name(run_selfcheck(fresh))["data directory"]
+    assert line.ok is False
+    assert f"chmod o-rwx {fresh.data_dir}" in line.message
+
+
+def test_selfcheck_fails_a_missing_knowledgebase_dir(fresh: Config) -> None:
+    fresh.kb_dir.rmdir()
+    assert by_name(run_selfcheck(fresh))["knowledgebase directory"].ok is False
+
+
+def test_selfcheck_fails_a_missing_web_build_with_the_fix(fresh: Config) -> None:
+    assert fresh.web_dist is not None
+    (fresh.web_dist / "index.html").unlink()
+    line = by_name(run_selfcheck(fresh))["web interface"]
+    assert (line.ok, line.message.endswith("run: python3 build.py web")) == (False, True)
+
+
+def test_selfcheck_accepts_a_secret_from_the_environment(fresh: Config) -> None:
+    from_env = load_config({"DEVCELL_SECRET_KEY": "k" * 40}, data_dir=fresh.data_dir)
+    (fresh.data_dir / "secret_key").unlink()
+    assert by_name(run_selfcheck(from_env))["secret key"].ok is True

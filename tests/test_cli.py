@@ -1,0 +1,353 @@
+"""The `devcell` command, run in process with click's CliRunner against a real data directory."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from devcell import __version__
+from devcell.cli import main
+from devcell.core.db import close_database
+from devcell.core.migrations.runner import HEAD
+from devcell.settings.registry import SETTINGS
+
+PASSWORD = "long-password-123"
+OTHER_PASSWORD = "another-password-456"
+SETUP_CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"  # the same directory as the shared `config` fixture uses
+
+
+@pytest.fixture
+def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    """`devcell --data-dir DATA ...` in process; returns click's Result (exit code, stdout, stderr)."""
+    for name in list(os.environ):
+        if name.startswith("DEVCELL_") or name in ("KNOWLEDGEBASE_DIR", "LLM_ENDPOINT", "JWT_SECRET"):
+            monkeypatch.delenv(name)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(main, ["--data-dir", str(data_dir), *args], input=input, catch_exceptions=False)
+
+    yield run
+    close_database()  # the CLI leaves this thread's connection open, as the server's threads do
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, f"exit {result.exit_code}: {result.output}"
+    return result.stdout
+
+
+def failed(result: Result) -> str:
+    """The command failed with exit code 1; returns its error output."""
+    assert result.exit_code == 1, f"exit {result.exit_code}: {result.output}"
+    return result.stderr
+
+
+def create(cli: Cli, username: str, *flags: str, password: str = PASSWORD) -> Result:
+    return cli("user", "create", *flags, username, "--password-stdin", input=password + "\n")
+
+
+def users(cli: Cli) -> dict[str, tuple[str, str]]:
+    """`user list` as {username: (role, active|inactive)}."""
+    rows = [line.split("\t") for line in ok(cli("user", "list")).splitlines()]
+    return {row[1]: (row[2], row[3]) for row in rows}
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _command_paths(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [(), *_command_paths(main)], ids=lambda p: " ".join(p) or "devcell")
+def test_help_exits_0(cli: Cli, path: tuple[str, ...]) -> None:
+    output = ok(cli(*path, "--help"))
+    assert output.startswith("Usage: ")
+
+
+def test_every_documented_command_exists() -> None:
+    names = {" ".join(path) for path in _command_paths(main)}
+    documented = {"serve", "setup-code", "migrate", "check", "version"}
+    documented |= {f"user {c}" for c in ("create", "list", "set-password", "deactivate", "activate")}
+    documented |= {f"settings {c}" for c in ("list", "get", "set", "reset")}
+    assert documented <= names
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The subcommand that `devcell ARGS` would run, from the group's own parsing (nothing is invoked)."""
+    with main.make_context("devcell", args) as ctx:
+        protected = ctx._protected_args  # click's non-deprecated home of the subcommand name
+    return protected[0] if protected else None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], "serve"),
+        (["--data-dir", "/srv/devcell"], "serve"),
+        (["--config", "/etc/devcell/devcell.env", "--data-dir=/srv/devcell"], "serve"),
+        (["serve", "--port", "9001"], "serve"),
+        (["--data-dir", "/srv/devcell", "user", "list"], "user"),
+        (["version"], "version"),
+    ],
+)
+def test_no_subcommand_means_serve(args: list[str], expected: str) -> None:
+    assert _subcommand(args) == expected
+
+
+@pytest.mark.xfail(reason="DefaultGroup looks for a command name anywhere in argv, option values included")
+def test_option_value_that_looks_like_a_command_still_means_serve() -> None:
+    assert _subcommand(["--data-dir", "check"]) == "serve"
+
+
+def test_help_is_not_taken_for_serve(cli: Cli) -> None:
+    output = ok(cli("--help"))
+    assert "Commands:" in output
+    assert "Without a command, runs the server." in output
+
+
+def test_version(cli: Cli) -> None:
+    assert ok(cli("version")).strip() == __version__
+    assert __version__ in ok(cli("--version"))
+
+
+def test_setup_code_is_printed_and_stable(cli: Cli, data_dir: Path) -> None:
+    first = ok(cli("setup-code")).strip()
+    assert SETUP_CODE.match(first), first
+    assert ok(cli("setup-code")).strip() == first
+    assert (data_dir / "setup_code").stat().st_mode & 0o077 == 0
+
+
+def test_setup_code_refused_once_an_admin_exists(cli: Cli, data_dir: Path) -> None:
+    ok(cli("setup-code"))
+    ok(create(cli, "root", "--admin"))
+    assert not (data_dir / "setup_code").exists()  # creating an admin uses the code up
+    assert "already set up" in failed(cli("setup-code"))
+
+
+def test_user_create_admin(cli: Cli) -> None:
+    assert ok(create(cli, "root", "--admin")).strip() == "created admin root (id 1)"
+    assert users(cli) == {"root": ("admin", "active")}
+
+
+def test_user_create_plain_user(cli: Cli) -> None:
+    ok(create(cli, "root", "--admin"))
+    assert ok(create(cli, "Alice")).startswith("created user alice ")  # names are stored lower-case
+    assert users(cli)["alice"] == ("user", "active")
+
+
+def test_user_create_prompts_twice_without_password_stdin(cli: Cli) -> None:
+    result = cli("user", "create", "bob", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert ok(result).strip().endswith("created user bob (id 1)")
+
+
+def test_user_create_duplicate_fails(cli: Cli) -> None:
+    ok(create(cli, "root", "--admin"))
+    message = failed(create(cli, "root"))
+    assert message.strip() == "devcell: The user name 'root' is already in use."
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("short-1", "use at least 10 characters"), ("password123", "too easy to guess"), ("aaaaaaaaaaaa", "too easy")],
+)
+def test_user_create_weak_password_fails(cli: Cli, password: str, message: str) -> None:
+    error = failed(create(cli, "root", "--admin", password=password))
+    assert error.startswith("devcell: password: ")
+    assert message in error
+    assert "root" not in users(cli)
+
+
+def test_user_create_bad_name_fails(cli: Cli) -> None:
+    assert "username: " in failed(create(cli, "x"))
+
+
+def test_user_list(cli: Cli) -> None:
+    ok(create(cli, "root", "--admin"))
+    ok(cli("user", "create", "bob", "--display-name", "Bob B", "--password-stdin", input=PASSWORD + "\n"))
+    lines = ok(cli("user", "list")).splitlines()
+    assert lines == ["2\tbob\tuser\tactive\tBob B", "1\troot\tadmin\tactive\t"]  # ordered by name
+
+
+def _sign_in(app: Starlette, username: str, password: str) -> int:
+    with TestClient(app) as browser:
+        return browser.post("/api/auth/login", json={"username": username, "password": password}).status_code
+
+
+def test_user_set_password(cli: Cli, app: Starlette) -> None:
+    ok(create(cli, "root", "--admin"))
+    output = ok(cli("user", "set-password", "root", "--password-stdin", input=OTHER_PASSWORD + "\n"))
+    assert "password of root changed" in output
+    assert _sign_in(app, "root", OTHER_PASSWORD) == 200
+    assert _sign_in(app, "root", PASSWORD) == 401
+
+
+def test_user_set_password_ends_sessions(cli: Cli, app: Starlette) -> None:
+    ok(create(cli, "root", "--admin"))
+    with TestClient(app) as browser:
+        assert browser.post("/api/auth/login", json={"username": "root", "password": PASSWORD}).status_code == 200
+        assert browser.get("/api/auth/me").status_code == 200
+        ok(cli("user", "set-password", "root", "--password-stdin", input=OTHER_PASSWORD + "\n"))
+        assert browser.get("/api/auth/me").status_code == 401
+
+
+def test_user_set_password_refuses_weak_password(cli: Cli, app: Starlette) -> None:
+    ok(create(cli, "root", "--admin"))
+    assert "new_password: " in failed(cli("user", "set-password", "root", "--password-stdin", input="short\n"))
+    assert _sign_in(app, "root", PASSWORD) == 200
+
+
+def test_user_set_password_unknown_user(cli: Cli) -> None:
+    error = failed(cli("user", "set-password", "ghost", "--password-stdin", input=OTHER_PASSWORD + "\n"))
+    assert "there is no user 'ghost'" in error
+
+
+def test_user_deactivate_and_activate(cli: Cli, app: Starlette) -> None:
+    ok(create(cli, "root", "--admin"))
+    ok(create(cli, "bob"))
+    assert ok(cli("user", "deactivate", "bob")).strip() == "bob is now inactive"
+    assert users(cli)["bob"] == ("user", "inactive")
+    assert _sign_in(app, "bob", PASSWORD) == 401
+    assert ok(cli("user", "activate", "bob")).strip() == "bob is now active"
+    assert users(cli)["bob"] == ("user", "active")
+    assert _sign_in(app, "bob", PASSWORD) == 200
+
+
+def test_deactivating_the_last_admin_fails(cli: Cli) -> None:
+    ok(create(cli, "root", "--admin"))
+    assert "last active administrator" in failed(cli("user", "deactivate", "root"))
+    assert users(cli)["root"] == ("admin", "active")
+
+
+def test_deactivating_an_admin_works_while_another_remains(cli: Cli) -> None:
+    ok(create(cli, "root", "--admin"))
+    ok(create(cli, "second", "--admin"))
+    ok(cli("user", "deactivate", "root"))
+    assert "last active administrator" in failed(cli("user", "deactivate", "second"))
+
+
+def test_user_deactivate_unknown_user(cli: Cli) -> None:
+    assert "there is no user 'ghost'" in failed(cli("user", "deactivate", "ghost"))
+
+
+def _settings(cli: Cli) -> dict[str, str]:
+    lines = ok(cli("settings", "list")).splitlines()
+    return {line.split(" = ", 1)[0]: line.split(" = ", 1)[1] for line in lines}
+
+
+def test_settings_list_shows_every_setting_with_its_source(cli: Cli) -> None:
+    listed = _settings(cli)
+    assert set(listed) == {spec.key for spec in SETTINGS}
+    assert listed["appliance_name"] == "DevCell  [default]"
+    assert listed["llm_api_key"] == "(not set)  [default]"
+
+
+def test_settings_get(cli: Cli) -> None:
+    assert ok(cli("settings", "get", "appliance_name")) == "DevCell\n"
+    assert ok(cli("settings", "get", "session_max_days")) == "30\n"
+
+
+def test_settings_set_then_get_and_reset(cli: Cli) -> None:
+    assert ok(cli("settings", "set", "appliance_name", "Lab Cell")).strip() == "appliance_name saved"
+    assert ok(cli("settings", "get", "appliance_name")) == "Lab Cell\n"
+    assert _settings(cli)["appliance_name"] == "Lab Cell  [saved]"
+    ok(cli("settings", "set", "session_max_days", "7"))
+    assert ok(cli("settings", "get", "session_max_days")) == "7\n"
+    assert "reset to its default" in ok(cli("settings", "reset", "appliance_name"))
+    assert _settings(cli)["appliance_name"] == "DevCell  [default]"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("session_max_days", "0", "session_max_days: must be at least 1"),
+        ("session_max_days", "soon", "session_max_days: must be a whole number"),
+        ("registration", "maybe", "registration: must be one of: closed, open, invite"),
+        ("llm_base_url", "ftp://x", "llm_base_url: must be an http:// or https:// URL"),
+        ("time_zone", "Mars/Olympus", "time_zone: unknown time zone"),
+    ],
+)
+def test_settings_set_bad_value_fails(cli: Cli, key: str, value: str, message: str) -> None:
+    before = ok(cli("settings", "get", key))
+    assert message in failed(cli("settings", "set", key, value))
+    assert ok(cli("settings", "get", key)) == before
+
+
+@pytest.mark.parametrize("command", [("get", "no_such"), ("set", "no_such", "1"), ("reset", "no_such")])
+def test_settings_unknown_key_fails(cli: Cli, command: tuple[str, ...]) -> None:
+    assert "no_such" in failed(cli("settings", *command))
+
+
+def test_settings_secret_is_never_printed(cli: Cli) -> None:
+    secret = "sk-very-secret-value-123"
+    ok(cli("settings", "set", "llm_api_key", secret))
+    listed = ok(cli("settings", "list"))
+    assert "llm_api_key = (set)  [saved]" in listed
+    assert secret not in listed
+    result = cli("settings", "get", "llm_api_key")
+    assert "is secret and is not printed" in failed(result)
+    assert secret not in result.output
+
+
+def test_settings_set_refuses_a_value_locked_by_the_environment(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVCELL_APPLIANCE_NAME", "From Env")
+    assert _settings(cli)["appliance_name"] == "From Env  [environment]"
+    assert "DEVCELL_APPLIANCE_NAME" in failed(cli("settings", "set", "appliance_name", "Other"))
+
+
+def _schema_version(database: Path) -> int:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        return int(db.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0])
+
+
+def test_migrate_creates_and_migrates_the_database(cli: Cli, data_dir: Path) -> None:
+    assert ok(cli("migrate")).strip() == f"database is at schema version {HEAD}"
+    assert _schema_version(data_dir / "devcell.db") == HEAD
+    assert ok(cli("migrate")).strip() == f"database is at schema version {HEAD}"  # idempotent
+
+
+def test_migrate_refuses_a_database_from_a_newer_devcell(cli: Cli, data_dir: Path) -> None:
+    ok(cli("migrate"))
+    with contextlib.closing(sqlite3.connect(data_dir / "devcell.db")) as db, db:
+        db.execute("INSERT INTO schema_migration VALUES (?, 'future', '2100-01-01')", (HEAD + 1,))
+    assert "used by a newer DevCell" in failed(cli("migrate"))
+
+
+def test_check_passes_on_a_fresh_data_dir(cli: Cli) -> None:
+    output = ok(cli("check"))
+    assert "FAIL" not in output
+    assert f"ok   schema: version {HEAD} of {HEAD}" in output
+    assert "ok   journal mode: wal" in output
+
+
+def test_check_fails_on_a_world_readable_secret_key(cli: Cli, data_dir: Path) -> None:
+    ok(cli("check"))
+    (data_dir / "secret_key").chmod(0o644)
+    result = cli("check")
+    assert result.exit_code == 1
+    assert re.search(r"^FAIL secret key: .*chmod 600", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_check_fails_on_a_world_readable_data_dir(cli: Cli, data_dir: Path) -> None:
+    ok(cli("check"))
+    data_dir.chmod(0o755)
+    result = cli("check")
+    assert result.exit_code == 1
+    assert re.search(r"^FAIL data directory: .*chmod o-rwx", result.stdout, re.MULTILINE), result.stdout
