@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 
@@ -18,5 +19,13 @@ export default defineConfig({
   },
   server: {
     proxy: { "/api": "http://127.0.0.1:9000" },
+  },
+  // `npm test`: unit tests next to the code (*.test.ts, *.test.tsx) in a simulated DOM; tests/e2e/ uses Chromium.
+  test: {
+    environment: "jsdom",
+    include: ["**/*.test.{ts,tsx}"],
+    exclude: ["node_modules/**"],
+    restoreMocks: true,
+    unstubGlobals: true,
   },
 });

@@ -1,16 +1,24 @@
 // Root: reads /api/setup and /api/auth/me, then routes to first-run setup, the login page or the signed-in shell.
+// Pages other than sign-in and home load on first visit (dynamic import), so the first load stays small.
+import type { FunctionComponent } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { LocationProvider, Router, useLocation } from "preact-iso";
+import { ErrorBoundary, LocationProvider, lazy, Router, useLocation } from "preact-iso";
 import { Shell } from "@/app/shell";
+import { ConfirmProvider } from "@/components/confirm-dialog";
 import { ToastProvider } from "@/components/toast";
 import { getMe, getSetup, type SetupStatus } from "@/features/accounts/api";
 import { LoginPage } from "@/features/accounts/login-page";
+import { RegisterPage } from "@/features/accounts/register-page";
 import { SetupPage } from "@/features/accounts/setup-page";
 import { HomePage } from "@/features/home/home-page";
 import { errorMessage } from "@/lib/api";
 import { loginPath, safeNext } from "@/lib/navigation";
-import { SessionContext, type User } from "@/lib/session";
+import { isAdmin, SessionContext, type User, useSession } from "@/lib/session";
 import { NotFound } from "@/pages/not-found";
+
+const ProfilePage = lazyPage(() => import("@/features/accounts/profile-page").then((m) => m.ProfilePage));
+const UsersPage = lazyPage(() => import("@/features/accounts/users-page").then((m) => m.UsersPage));
+const SettingsPage = lazyPage(() => import("@/features/settings/settings-page").then((m) => m.SettingsPage));
 
 type Boot =
   | { state: "loading" }
@@ -21,7 +29,9 @@ export function App() {
   return (
     <LocationProvider>
       <ToastProvider>
-        <Root />
+        <ConfirmProvider>
+          <Root />
+        </ConfirmProvider>
       </ToastProvider>
     </LocationProvider>
   );
@@ -49,7 +59,17 @@ function Root() {
   const applianceName = setup.appliance_name;
   const signIn = (signedIn: User) =>
     setBoot({ state: "ready", setup: { ...setup, needs_setup: false }, user: signedIn });
-  const signOut = () => setBoot({ state: "ready", setup, user: null });
+  // Re-read /api/setup: an admin may have changed the registration policy or the name meanwhile.
+  const signOut = () => void load();
+  const setUser = (changed: User) => setBoot((now) => (now.state === "ready" ? { ...now, user: changed } : now));
+  const setApplianceName = (name: string) => {
+    document.title = name;
+    setBoot((now) =>
+      now.state === "ready" && now.setup.appliance_name !== name
+        ? { ...now, setup: { ...now.setup, appliance_name: name } }
+        : now,
+    );
+  };
 
   if (setup.needs_setup) {
     return (
@@ -63,21 +83,64 @@ function Root() {
     return (
       <Router>
         <LoginPage path="/login" applianceName={applianceName} registration={setup.registration} onSignedIn={signIn} />
+        <RegisterPage
+          path="/register"
+          applianceName={applianceName}
+          registration={setup.registration}
+          onSignedIn={signIn}
+        />
         <ToLogin default />
       </Router>
     );
   }
   return (
-    <SessionContext value={{ user, applianceName }}>
+    <SessionContext value={{ user, applianceName, setUser, setApplianceName }}>
       <Shell onSignedOut={signOut}>
-        <Router>
-          <HomePage path="/" />
-          <AfterLogin path="/login" />
-          <Redirect path="/setup" to="/" />
-          <NotFound default />
-        </Router>
+        <ErrorBoundary>
+          <Router>
+            <HomePage path="/" />
+            <ProfilePage path="/profile" />
+            <AdminOnly path="/admin/users" page={UsersPage} />
+            <AdminOnly path="/admin/settings" page={SettingsPage} />
+            <AfterLogin path="/login" />
+            <Redirect path="/setup" to="/" />
+            <Redirect path="/register" to="/" />
+            <NotFound default />
+          </Router>
+        </ErrorBoundary>
       </Shell>
     </SessionContext>
+  );
+}
+
+/** A page loaded on demand; if its file cannot be fetched (e.g. after an upgrade) it says so instead of hanging. */
+function lazyPage(load: () => Promise<FunctionComponent>): FunctionComponent {
+  return lazy(() => load().catch(() => PageLoadFailed));
+}
+
+function PageLoadFailed() {
+  return (
+    <section class="page" role="alert">
+      <h1>This page could not be loaded</h1>
+      <p>DevCell may have been updated, or the connection dropped. Reload the page to try again.</p>
+      <button type="button" class="button button--primary" onClick={() => location.reload()}>
+        Reload
+      </button>
+    </section>
+  );
+}
+
+function AdminOnly({ page: Page }: { page: FunctionComponent }) {
+  const { user } = useSession();
+  if (isAdmin(user)) return <Page />;
+  return (
+    <section class="page">
+      <h1>Administrators only</h1>
+      <p>This page needs an administrator account.</p>
+      <p>
+        <a href="/">Go to the home page</a>
+      </p>
+    </section>
   );
 }
 

@@ -7,20 +7,37 @@ import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
 import { HealthBadge } from "@/features/system/health-badge";
 import { errorMessage } from "@/lib/api";
-import { displayName, useSession } from "@/lib/session";
+import { displayName, isAdmin, useSession } from "@/lib/session";
 
-type NavItem = { href: string; label: string };
+type NavItem = { href: string; label: string; adminOnly?: boolean };
 
-// Slices add their pages here.
-const NAV_ITEMS: readonly NavItem[] = [{ href: "/", label: "Home" }];
+// Slices add their pages here; adminOnly entries are listed under "Administration", for administrators only.
+const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/", label: "Home" },
+  { href: "/profile", label: "Profile" },
+  { href: "/admin/users", label: "Users", adminOnly: true },
+  { href: "/admin/settings", label: "Settings", adminOnly: true },
+];
 
 type Props = { children: ComponentChildren; onSignedOut: () => void };
 
 export function Shell({ children, onSignedOut }: Props) {
-  const { applianceName } = useSession();
+  const { applianceName, user } = useSession();
   const { path } = useLocation();
   const [navOpen, setNavOpen] = useState(false);
-  useEffect(() => setNavOpen(false), [path]);
+  const sidebar = useRef<HTMLElement>(null);
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(path);
+  useEffect(() => {
+    setNavOpen(false);
+    if (path === shownPath.current) return;
+    shownPath.current = path;
+    // After navigating from the menu, keyboard and screen reader users continue in the new page's content.
+    const active = document.activeElement;
+    if (!active || active === document.body || sidebar.current?.contains(active)) {
+      main.current?.focus({ preventScroll: true });
+    }
+  }, [path]);
 
   return (
     <div class={navOpen ? "shell shell--nav-open" : "shell"}>
@@ -47,21 +64,35 @@ export function Shell({ children, onSignedOut }: Props) {
           <UserMenu onSignedOut={onSignedOut} />
         </div>
       </header>
-      <nav id="sidebar" class="sidebar" aria-label="Main">
-        <ul>
-          {NAV_ITEMS.map((item) => (
-            <li key={item.href}>
-              <a href={item.href} aria-current={isCurrent(item.href, path) ? "page" : undefined}>
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
+      <nav id="sidebar" class="sidebar" aria-label="Main" ref={sidebar}>
+        <NavList items={NAV_ITEMS.filter((item) => !item.adminOnly)} path={path} />
+        {isAdmin(user) && (
+          <>
+            <h2 class="sidebar__heading" id="nav-admin">
+              Administration
+            </h2>
+            <NavList items={NAV_ITEMS.filter((item) => item.adminOnly)} path={path} labelledBy="nav-admin" />
+          </>
+        )}
       </nav>
-      <main id="main" class="content" tabIndex={-1}>
+      <main id="main" class="content" tabIndex={-1} ref={main}>
         {children}
       </main>
     </div>
+  );
+}
+
+function NavList({ items, path, labelledBy }: { items: readonly NavItem[]; path: string; labelledBy?: string }) {
+  return (
+    <ul aria-labelledby={labelledBy}>
+      {items.map((item) => (
+        <li key={item.href}>
+          <a href={item.href} aria-current={isCurrent(item.href, path) ? "page" : undefined}>
+            {item.label}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -128,6 +159,9 @@ function UserMenu({ onSignedOut }: { onSignedOut: () => void }) {
           <br />
           <span class="muted">{user.role === "admin" ? "Administrator" : "User"}</span>
         </p>
+        <a class="user-menu__link" href="/profile" onClick={() => setOpen(false)}>
+          Profile and password
+        </a>
         <button type="button" class="button" onClick={signOut}>
           Log out
         </button>

@@ -1,21 +1,63 @@
-// A labelled input with an optional hint and an inline error, wired up for screen readers.
-import type { TargetedEvent } from "preact";
+// Labelled form controls with an optional hint and an inline error, wired up for screen readers.
+import type { ComponentChildren, TargetedEvent } from "preact";
 
-type Props = {
+type Common = {
   id: string;
   label: string;
-  value: string;
-  onInput: (value: string) => void;
-  type?: "text" | "password";
-  autocomplete?: string;
-  required?: boolean;
-  hint?: string;
+  hint?: ComponentChildren;
   error?: string | undefined;
+  required?: boolean;
+  disabled?: boolean;
+  /** Leave out the "(optional)" mark on fields that are not required. */
+  noOptionalMark?: boolean;
 };
 
-export function FormField({ id, label, value, onInput, type = "text", autocomplete, required, hint, error }: Props) {
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
+/** aria-invalid and aria-describedby for a control whose hint and error render with `Field`. */
+export function fieldAria(id: string, hint: unknown, error: string | undefined) {
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return { "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": describedBy || undefined };
+}
+
+type FieldProps = Common & { children: ComponentChildren; class?: string };
+
+/** Label, hint, the control (children, which must carry `id` and `fieldAria`), error. */
+export function Field({ id, label, hint, error, required, noOptionalMark, children, class: extra }: FieldProps) {
+  return (
+    <div class={extra ? `field ${extra}` : "field"}>
+      <label for={id}>
+        {label}
+        {required || noOptionalMark ? null : <span class="field__optional"> (optional)</span>}
+      </label>
+      {hint && (
+        <p id={`${id}-hint`} class="field__hint">
+          {hint}
+        </p>
+      )}
+      {children}
+      {error && (
+        <p id={`${id}-error`} class="field__error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type InputProps = Common & {
+  value: string;
+  onInput: (value: string) => void;
+  type?: "text" | "password" | "number" | "search";
+  autocomplete?: string;
+  placeholder?: string;
+  min?: number | null;
+  max?: number | null;
+  maxLength?: number;
+  /** id of a <datalist> with suggestions. */
+  list?: string;
+};
+
+export function FormField(props: InputProps) {
+  const { id, value, onInput, type = "text", autocomplete, required, disabled, hint, error, placeholder } = props;
   // preact types <input> attributes as a union keyed on `type`, so each type gets its own literal element.
   const input = {
     id,
@@ -24,26 +66,68 @@ export function FormField({ id, label, value, onInput, type = "text", autocomple
     onInput: (event: TargetedEvent<HTMLInputElement>) => onInput(event.currentTarget.value),
     autocomplete,
     required,
-    "aria-invalid": error ? "true" : undefined,
-    "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
+    disabled,
+    placeholder,
+    maxLength: props.maxLength,
+    ...fieldAria(id, hint, error),
   } as const;
+  const control =
+    type === "password" ? (
+      <input type="password" {...input} />
+    ) : type === "number" ? (
+      <input type="number" step={1} min={props.min ?? undefined} max={props.max ?? undefined} {...input} />
+    ) : type === "search" ? (
+      <input type="search" {...input} />
+    ) : (
+      <input type="text" list={props.list} {...input} />
+    );
+  return <Field {...props}>{control}</Field>;
+}
+
+type TextAreaProps = Common & { value: string; onInput: (value: string) => void; rows?: number; maxLength?: number };
+
+export function TextAreaField(props: TextAreaProps) {
+  const { id, value, onInput, rows = 3, required, disabled, hint, error } = props;
   return (
-    <div class="field">
-      <label for={id}>
-        {label}
-        {required ? null : <span class="field__optional"> (optional)</span>}
-      </label>
-      {hint && (
-        <p id={hintId} class="field__hint">
-          {hint}
-        </p>
-      )}
-      {type === "password" ? <input type="password" {...input} /> : <input type="text" {...input} />}
-      {error && (
-        <p id={errorId} class="field__error">
-          {error}
-        </p>
-      )}
-    </div>
+    <Field {...props}>
+      <textarea
+        id={id}
+        name={id}
+        rows={rows}
+        value={value}
+        required={required}
+        disabled={disabled}
+        maxLength={props.maxLength}
+        onInput={(event) => onInput(event.currentTarget.value)}
+        {...fieldAria(id, hint, error)}
+      />
+    </Field>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+type SelectProps = Common & { value: string; onChange: (value: string) => void; options: readonly Option[] };
+
+export function SelectField(props: SelectProps) {
+  const { id, value, onChange, options, required, disabled, hint, error } = props;
+  return (
+    <Field {...props} noOptionalMark>
+      <select
+        id={id}
+        name={id}
+        value={value}
+        required={required}
+        disabled={disabled}
+        onChange={(event) => onChange(event.currentTarget.value)}
+        {...fieldAria(id, hint, error)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

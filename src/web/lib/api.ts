@@ -91,6 +91,16 @@ function goToLogin(): void {
   location.assign(loginPath(location.pathname + location.search));
 }
 
+/** `path?key=value&...`, leaving out parameters that are undefined, null or "". */
+export function withQuery(path: string, params: Record<string, string | number | boolean | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 /** Readable text for any thrown value, for toasts and form-level messages. */
 export function errorMessage(error: unknown): string {
   return error instanceof ApiError ? error.message : "Something went wrong. Reload the page and try again.";

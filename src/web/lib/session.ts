@@ -20,7 +20,14 @@ export type User = {
   last_login_at: string | null;
 };
 
-export type Session = { user: User; applianceName: string };
+export type Session = {
+  user: User;
+  applianceName: string;
+  /** After the user edited their own account: the shell and every page see the new values. */
+  setUser: (user: User) => void;
+  /** After an admin renamed the appliance in the settings: top bar and title follow without a reload. */
+  setApplianceName: (name: string) => void;
+};
 
 export const SessionContext = createContext<Session | null>(null);
 
@@ -28,6 +35,10 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession() is only available on signed-in pages");
   return session;
+}
+
+export function isAdmin(user: User): boolean {
+  return user.role === "admin";
 }
 
 export function displayName(user: User): string {

@@ -1,10 +1,41 @@
-// Calls to the accounts slice: first-run setup, login, logout and the current user.
+// Calls to the accounts slice for everyone: setup, sign-in, registration, and the own account (profile, password,
+// sessions, API tokens). Administration of users and invites is in users-api.ts.
 import { ApiError, request, setCsrfToken } from "@/lib/api";
 import type { Registration, User } from "@/lib/session";
 
 export type SetupStatus = { needs_setup: boolean; registration: Registration; appliance_name: string };
 export type SetupInput = { setup_code: string; username: string; password: string; display_name?: string };
 export type Credentials = { username: string; password: string };
+export type RegisterInput = { username: string; password: string; display_name?: string; invite?: string };
+
+/** The profile fields every user edits; "" clears one. */
+export const PROFILE_FIELDS = ["display_name", "job_title", "team", "rank", "skills", "time_zone"] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+export type ProfilePatch = Partial<Record<ProfileField, string>>;
+
+export type SessionInfo = {
+  id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string;
+  client_address: string;
+  /** The session of this browser. */
+  current: boolean;
+};
+
+export type ApiToken = {
+  id: number;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+};
+export type NewApiToken = ApiToken & { token: string };
+export type TokenInput = { name: string; expires_in_days?: number };
+
+type Items<T> = { items: T[] };
 
 type SignedIn = { user: User; csrf_token: string };
 type Me = { user: User; csrf_token: string | null };
@@ -29,6 +60,13 @@ export async function login(credentials: Credentials): Promise<User> {
   return answer.user;
 }
 
+/** Creates an account (open registration or an invite) and signs it in. */
+export async function register(input: RegisterInput): Promise<User> {
+  const answer = await request<SignedIn>("POST", "/api/auth/register", { ...AUTH_CALL, body: input });
+  setCsrfToken(answer.csrf_token);
+  return answer.user;
+}
+
 /** Ends the session; a session that has already expired counts as logged out. */
 export async function logout(): Promise<void> {
   try {
@@ -49,4 +87,42 @@ export async function getMe(): Promise<User | null> {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
+}
+
+export async function updateMe(patch: ProfilePatch): Promise<User> {
+  return (await request<Me>("PATCH", "/api/auth/me", { body: patch })).user;
+}
+
+/** Every other session of the user is signed out; this one stays. */
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return request<void>("POST", "/api/auth/password", {
+    body: { current_password: currentPassword, new_password: newPassword },
+  });
+}
+
+export async function listSessions(): Promise<SessionInfo[]> {
+  return (await request<Items<SessionInfo>>("GET", "/api/auth/sessions")).items;
+}
+
+export function revokeSession(sessionId: number): Promise<void> {
+  return request<void>("DELETE", `/api/auth/sessions/${sessionId}`);
+}
+
+/** Signs out every session of the user, this one included. */
+export async function logoutAll(): Promise<void> {
+  await request<void>("POST", "/api/auth/logout-all", AUTH_CALL);
+  setCsrfToken(null);
+}
+
+export async function listTokens(): Promise<ApiToken[]> {
+  return (await request<Items<ApiToken>>("GET", "/api/auth/tokens")).items;
+}
+
+/** The answer holds the token itself; the server never shows it again. */
+export function createToken(input: TokenInput): Promise<NewApiToken> {
+  return request<NewApiToken>("POST", "/api/auth/tokens", { body: input });
+}
+
+export function revokeToken(tokenId: number): Promise<void> {
+  return request<void>("DELETE", `/api/auth/tokens/${tokenId}`);
 }

@@ -1,0 +1,87 @@
+// Change the own password; the server signs out every other session of the user.
+import { useState } from "preact/hooks";
+import { FormField } from "@/components/form-field";
+import { useToast } from "@/components/toast";
+import { changePassword } from "@/features/accounts/api";
+import { formErrors } from "@/lib/api";
+import { useSession } from "@/lib/session";
+
+const FIELDS = ["current_password", "new_password", "new_password_again"] as const;
+type Field = (typeof FIELDS)[number];
+type Values = Record<Field, string>;
+const EMPTY: Values = { current_password: "", new_password: "", new_password_again: "" };
+
+export function PasswordForm({ onChanged }: { onChanged: () => void }) {
+  const [values, setValues] = useState<Values>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Values>>({});
+  const [formError, setFormError] = useState("");
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+  const { user } = useSession();
+  const field = (name: Field) => ({
+    id: name.replaceAll("_", "-"),
+    value: values[name],
+    error: errors[name],
+    required: true,
+    type: "password" as const,
+    onInput: (value: string) => {
+      setDone(false);
+      setValues((all) => ({ ...all, [name]: value }));
+    },
+  });
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (values.new_password !== values.new_password_again) {
+      setErrors({ new_password_again: "The two new passwords differ." });
+      setFormError("");
+      return;
+    }
+    setBusy(true);
+    try {
+      await changePassword(values.current_password, values.new_password);
+      setValues(EMPTY);
+      setErrors({});
+      setFormError("");
+      setDone(true);
+      toast("Password changed. Your other sessions were signed out.", "success");
+      onChanged();
+    } catch (error) {
+      const { fields, form } = formErrors(error, FIELDS);
+      setErrors(fields);
+      setFormError(form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card" onSubmit={submit} noValidate aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      {/* Lets password managers file the new password under the right account. */}
+      <input type="text" name="username" autocomplete="username" value={user.username} readOnly hidden />
+      <FormField {...field("current_password")} label="Current password" autocomplete="current-password" />
+      <FormField
+        {...field("new_password")}
+        label="New password"
+        autocomplete="new-password"
+        hint="At least 10 characters. Changing it signs out your other sessions."
+      />
+      <FormField {...field("new_password_again")} label="New password again" autocomplete="new-password" />
+      {formError && (
+        <p class="form-error" role="alert">
+          {formError}
+        </p>
+      )}
+      {done && (
+        <p class="form-success" role="status">
+          Password changed. Every other session of yours was signed out; this one stays signed in.
+        </p>
+      )}
+      <button type="submit" class="button button--primary" disabled={busy}>
+        {busy ? "Changing…" : "Change password"}
+      </button>
+    </form>
+  );
+}

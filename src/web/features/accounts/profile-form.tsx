@@ -1,0 +1,114 @@
+// Edit the own profile; only changed fields are sent, and an emptied field is cleared.
+import { useState } from "preact/hooks";
+import { FormField, TextAreaField } from "@/components/form-field";
+import { TimeZoneList } from "@/components/time-zone-list";
+import { useToast } from "@/components/toast";
+import { PROFILE_FIELDS, type ProfileField, type ProfilePatch, updateMe } from "@/features/accounts/api";
+import { formErrors } from "@/lib/api";
+import { type User, useSession } from "@/lib/session";
+
+export type ProfileValues = Record<ProfileField, string>;
+
+export function profileValues(user: User): ProfileValues {
+  return {
+    display_name: user.display_name,
+    job_title: user.job_title,
+    team: user.team,
+    rank: user.rank,
+    skills: user.skills,
+    time_zone: user.time_zone,
+  };
+}
+
+/** The fields whose trimmed value differs from the saved one ("" clears a field). */
+export function changedFields(saved: ProfileValues, edited: ProfileValues): ProfilePatch {
+  const patch: ProfilePatch = {};
+  for (const name of PROFILE_FIELDS) {
+    if (edited[name].trim() !== saved[name]) patch[name] = edited[name].trim();
+  }
+  return patch;
+}
+
+export function ProfileForm() {
+  const { user, setUser } = useSession();
+  const [values, setValues] = useState<ProfileValues>(() => profileValues(user));
+  const [errors, setErrors] = useState<Partial<ProfileValues>>({});
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+  const patch = changedFields(profileValues(user), values);
+  const dirty = Object.keys(patch).length > 0;
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!dirty) return;
+    setBusy(true);
+    try {
+      const updated = await updateMe(patch);
+      setUser(updated);
+      setValues(profileValues(updated));
+      setErrors({});
+      setFormError("");
+      toast("Profile saved.", "success");
+    } catch (error) {
+      const { fields, form } = formErrors(error, PROFILE_FIELDS);
+      setErrors(fields);
+      setFormError(form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card" onSubmit={submit} noValidate aria-labelledby="profile-title">
+      <h2 id="profile-title">Profile</h2>
+      <p class="muted">Empty a field and save to clear it.</p>
+      <ProfileInputs idPrefix="profile" values={values} setValues={setValues} errors={errors} />
+      {formError && (
+        <p class="form-error" role="alert">
+          {formError}
+        </p>
+      )}
+      <button type="submit" class="button button--primary" disabled={busy || !dirty}>
+        {busy ? "Saving…" : "Save profile"}
+      </button>
+    </form>
+  );
+}
+
+type InputsProps = {
+  idPrefix: string;
+  values: ProfileValues;
+  setValues: (update: (values: ProfileValues) => ProfileValues) => void;
+  errors: Partial<ProfileValues>;
+};
+
+/** The profile inputs, shared by the own profile and the administrator's user editor. */
+export function ProfileInputs({ idPrefix, values, setValues, errors }: InputsProps) {
+  const field = (name: ProfileField) => ({
+    id: `${idPrefix}-${name.replace("_", "-")}`,
+    value: values[name],
+    error: errors[name],
+    onInput: (value: string) => setValues((all) => ({ ...all, [name]: value })),
+  });
+  const zones = `${idPrefix}-zones`;
+  return (
+    <>
+      <div class="grid-2">
+        <FormField {...field("display_name")} label="Display name" autocomplete="off" maxLength={120} />
+        <FormField {...field("job_title")} label="Job title" autocomplete="off" maxLength={120} />
+        <FormField {...field("team")} label="Team" autocomplete="off" maxLength={120} />
+        <FormField {...field("rank")} label="Rank" autocomplete="off" maxLength={120} />
+      </div>
+      <TextAreaField {...field("skills")} label="Skills" hint="For example: Python, networking, Linux." />
+      <FormField
+        {...field("time_zone")}
+        label="Time zone"
+        list={zones}
+        autocomplete="off"
+        hint="Empty uses the appliance's time zone. A name like Europe/Berlin or UTC."
+      />
+      <TimeZoneList id={zones} />
+    </>
+  );
+}

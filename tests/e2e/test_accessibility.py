@@ -1,0 +1,112 @@
+"""axe-core (the pinned npm devDependency) finds no serious or critical problem on the foundation's pages,
+in the light and the dark theme, on a desktop and a phone-sized screen."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, ROOT, Browsers, Server, expect, set_up_through_api
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+AXE = ROOT / "src" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not Path(AXE).is_file():
+        reason = f"{AXE.relative_to(ROOT)} is missing; run `npm ci` in src/web (build.py web does)"
+        if os.environ.get("DEVCELL_E2E_REQUIRED") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def audit(page: Page, axe_source: str, label: str) -> list[str]:
+    """Run axe on the page as it is now; returns one line per serious or critical violation."""
+    # Evaluated through the DevTools protocol, so the page's CSP (no inline script) still holds for the app.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source + "\n;undefined")
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'], "
+        "runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    problems = []
+    for violation in result["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        problems.append(f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", sorted(VIEWPORTS))
+def test_pages_have_no_serious_accessibility_violations(
+    server: Server, browsers: Browsers, axe_source: str, scheme: str, screen: str
+) -> None:
+    page = browsers.new_page(server, color_scheme=scheme, viewport=VIEWPORTS[screen])
+    problems: list[str] = []
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name=re.compile("^Set up"))).to_be_visible()
+    problems += audit(page, axe_source, "setup")
+
+    set_up_through_api(page, server)
+    page.request.post("/api/auth/logout", headers={"X-CSRF-Token": csrf_of(page)})
+    page.goto("/login")
+    expect(page.get_by_role("heading", name=re.compile("^Sign in"))).to_be_visible()
+    page.get_by_role("button", name="Sign in").click()  # empty form: the error message is audited too
+    page.get_by_label("Username").fill(ADMIN_NAME)
+    page.get_by_label("Password").fill("wrong-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    problems += audit(page, axe_source, "login")
+
+    set_up_signed_in(page)
+    page.goto("/")
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    problems += audit(page, axe_source, "home")
+    if screen == "phone":
+        page.get_by_role("button", name="Menu").click()
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        problems += audit(page, axe_source, "home with the menu open")
+
+    page.goto("/profile")
+    expect(page.get_by_text("This device")).to_be_visible()
+    problems += audit(page, axe_source, "profile")
+
+    page.goto("/admin/users")
+    expect(page.get_by_role("button", name="Edit admin")).to_be_visible()
+    problems += audit(page, axe_source, "users")
+    page.get_by_role("button", name="Edit admin").click()
+    expect(page.get_by_role("dialog", name="Edit admin")).to_be_visible()
+    problems += audit(page, axe_source, "users, editor dialog")
+    page.keyboard.press("Escape")
+
+    page.goto("/admin/settings")
+    page.get_by_label("Session idle minutes").fill("1")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("must be at least 5")).to_be_visible()
+    problems += audit(page, axe_source, "settings with an error")
+
+    assert not problems, "\n".join(problems)
+
+
+def csrf_of(page: Page) -> str:
+    return str(page.request.get("/api/auth/me").json()["csrf_token"])
+
+
+def set_up_signed_in(page: Page) -> None:
+    answer = page.request.post("/api/auth/login", data={"username": ADMIN_NAME, "password": ADMIN_PASSWORD})
+    assert answer.status == 200, answer.text()
