@@ -109,6 +109,7 @@ def _npm_build() -> None:
         sys.exit("build.py: npm is needed to build the web interface (Node 20+)")
     run("npm", "ci", "--no-audit", "--no-fund", cwd=WEB)
     run("npm", "run", "check", cwd=WEB)
+    run("npm", "test", cwd=WEB)
     run("npm", "run", "build", cwd=WEB)
 
 
