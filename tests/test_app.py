@@ -18,10 +18,6 @@ from devcell.config import Config, load_config
 from devcell.core.web import Access, ApiRoute, Call
 from tests.conftest import Actor, new_client
 
-# app.py builds the /api/{rest:path} catch-all without methods=, so Starlette serves it for GET/HEAD only:
-# other methods on an unknown path get Starlette's 405 instead of 404, and never reach the "use X" message.
-CATCH_ALL_GET_ONLY = "bug in app._unknown_api: its Route needs methods= for every HTTP method"
-
 
 def envelope(response: httpx2.Response) -> dict[str, Any]:
     """The error object, after checking the envelope's shape: {"error": {"code", "message", "detail"?}}."""
@@ -54,7 +50,6 @@ def test_app_unknown_api_path_is_a_json_404(client: TestClient) -> None:
     assert envelope(response)["code"] == "not_found"
 
 
-@pytest.mark.xfail(reason=CATCH_ALL_GET_ONLY)
 def test_app_unknown_api_path_is_404_for_every_method(client: TestClient) -> None:
     response = client.post("/api/no/such/thing", json={})
     assert (response.status_code, envelope(response)["code"]) == (404, "not_found")
@@ -99,9 +94,9 @@ def test_app_405_names_the_allowed_methods(client: TestClient) -> None:
     response = client.get("/api/auth/login")
     assert response.status_code == 405
     assert envelope(response) == {"code": "method_not_allowed", "message": "GET is not allowed here; use POST."}
+    assert response.headers["allow"] == "POST"
 
 
-@pytest.mark.xfail(reason=CATCH_ALL_GET_ONLY)
 def test_app_405_names_the_allowed_methods_for_writes_too(user: Actor) -> None:
     response = user.delete("/api/jobs/some-job-id")
     assert (response.status_code, envelope(response)["code"]) == (405, "method_not_allowed")

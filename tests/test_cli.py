@@ -112,7 +112,6 @@ def test_no_subcommand_means_serve(args: list[str], expected: str) -> None:
     assert _subcommand(args) == expected
 
 
-@pytest.mark.xfail(reason="DefaultGroup looks for a command name anywhere in argv, option values included")
 def test_option_value_that_looks_like_a_command_still_means_serve() -> None:
     assert _subcommand(["--data-dir", "check"]) == "serve"
 

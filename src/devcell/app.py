@@ -112,6 +112,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         close_database()
 
 
+_ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def _unknown_api(routes: list[ApiRoute]) -> Route:
     async def endpoint(request: Request) -> Response:
         allowed = sorted({r.method for r in routes if r.path_regex.match(request.url.path)})
@@ -120,10 +123,13 @@ def _unknown_api(routes: list[ApiRoute]) -> Route:
                 f"{request.method} is not allowed here; use {', '.join(allowed)}.", code="method_not_allowed"
             )
             error.status = 405
-            return error_response(error)
+            response = error_response(error)
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return error_response(NotFound(f"There is no API endpoint {request.url.path}."))
 
-    return Route("/api/{rest:path}", endpoint)
+    # Every method: otherwise Starlette answers unknown POST/PUT/... paths itself, outside the error envelope.
+    return Route("/api/{rest:path}", endpoint, methods=list(_ALL_METHODS))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -45,13 +45,29 @@ class DefaultGroup(click.Group):
     """`devcell` with no subcommand means `devcell serve`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (
-            args[0].startswith("-")
-            and args[0] not in ("--help", "-h", "--version")
-            and not any(a in self.commands for a in args)
-        ):
+        if not self._names_a_command(args):
             args = [*args, "serve"]
         return super().parse_args(ctx, args)
+
+    def _names_a_command(self, args: list[str]) -> bool:
+        """True when the first argument that is not a group option (or its value) is present, or help is asked."""
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag and not param.count
+            for name in param.opts
+        }
+        skip_next = False
+        for arg in args:
+            if skip_next:
+                skip_next = False
+            elif arg in ("--help", "-h", "--version"):
+                return True
+            elif arg in takes_value:
+                skip_next = True
+            elif not arg.startswith("-"):
+                return True
+        return False
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -36,8 +36,18 @@ def test_register_is_closed_by_default(anon: TestClient, admin: Actor, sql: Sql)
     assert sql("SELECT count(*) FROM user WHERE username = 'newbie'") == [(0,)]
 
 
-def test_register_closed_refuses_even_a_valid_invite(anon: TestClient, admin: Actor) -> None:
-    response = register(anon, invite=make_invite(admin)["token"])
+def test_invites_cannot_be_created_while_registration_is_closed(admin: Actor, sql: Sql) -> None:
+    response = admin.post("/api/invites", json={})
+    assert response.status_code == 409
+    assert error_code(response) == "invites_disabled"
+    assert "registration setting" in response.json()["error"]["message"]
+    assert sql("SELECT count(*) FROM invite") == [(0,)]
+
+
+def test_closing_registration_disables_invites_already_handed_out(anon: TestClient, invite_only: Actor) -> None:
+    token = make_invite(invite_only)["token"]
+    set_setting(invite_only, "registration", "closed")
+    response = register(anon, invite=token)
     assert response.status_code == 403
     assert error_code(response) == "registration_closed"
 

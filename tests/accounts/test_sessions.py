@@ -203,6 +203,16 @@ def test_session_idle_shorter_than_the_setting_stays(admin: Actor, sql: Sql) -> 
     assert admin.get("/api/auth/me").status_code == 200
 
 
+def test_sessions_list_leaves_out_sessions_ended_by_inactivity(app: Starlette, admin: Actor, sql: Sql) -> None:
+    other = sign_in(app, "admin", ADMIN_PASSWORD)
+    other_id = my_session_id(other)
+    set_setting(admin, "session_idle_minutes", 5)
+    idle_for(sql, other, 6)
+    ids = {s["id"] for s in admin.get("/api/auth/sessions").json()["items"]}
+    assert my_session_id(admin) in ids
+    assert other_id not in ids
+
+
 def test_session_past_its_absolute_expiry_is_signed_out(admin: Actor, sql: Sql) -> None:
     sql("UPDATE session SET expires_at = ? WHERE id = ?", LONG_AGO, my_session_id(admin))
     assert admin.get("/api/auth/me").status_code == 401

@@ -190,3 +190,23 @@ def test_snapshot_keeps_only_the_newest(db: Path, tmp_path: Path) -> None:
         path.write_bytes(b"")
     taken = snapshot(db, folder, HEAD)
     assert sorted(folder.glob("*.db")) == sorted([*old[-(KEEP_SNAPSHOTS - 1) :], taken])
+
+
+def test_snapshot_pruning_goes_by_time_not_by_schema_number(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    # Newer snapshots of schema 10 must outlive older ones of schema 2, although "schema10" < "schema2" as text.
+    newer = [folder / f"devcell-schema10-2021010{i}T000000Z.db" for i in range(1, KEEP_SNAPSHOTS)]
+    older = folder / "devcell-schema2-20200101T000000Z.db"
+    for path in [*newer, older]:
+        path.write_bytes(b"")
+    taken = snapshot(db, folder, HEAD)
+    assert sorted(folder.glob("*.db")) == sorted([*newer, taken])
+
+
+def test_snapshots_in_the_same_second_do_not_overwrite_each_other(db: Path, tmp_path: Path) -> None:
+    first = snapshot(db, tmp_path, HEAD)
+    second = snapshot(db, tmp_path, HEAD)
+    assert first != second
+    assert first.exists()
+    assert second.exists()

@@ -23,7 +23,7 @@ from devcell.accounts.schemas import (
     UserOut,
 )
 from devcell.accounts.service import insert_user
-from devcell.core.db import unit_of_work, utcnow
+from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.settings.service import SettingsStore
 
 SETUP_CODE_FILE = "setup_code"
@@ -72,20 +72,20 @@ def setup_status(settings: SettingsStore) -> SetupStatus:
     )
 
 
-@unit_of_work(write=True)
 def complete_setup(data: SetupIn, data_dir: Path) -> UserOut:
     """Create the first administrator if the setup code matches. The code is used up."""
-    if User.select().where(User.role == "admin").exists():
-        raise SetupDone()
-    path = setup_code_path(data_dir)
-    expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
-    if not expected or not hmac.compare_digest(_normalise_code(data.setup_code), _normalise_code(expected)):
-        raise SetupCodeInvalid()
-    user = insert_user(
-        UserCreate(username=data.username, password=data.password, role="admin", display_name=data.display_name)
-    )
-    discard_setup_code(data_dir)
-    return user
+    password_hash = _secrets.hash_password(data.password)  # before the write lock; see insert_user
+    with transaction(write=True):
+        if User.select().where(User.role == "admin").exists():
+            raise SetupDone()
+        path = setup_code_path(data_dir)
+        expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
+        if not expected or not hmac.compare_digest(_normalise_code(data.setup_code), _normalise_code(expected)):
+            raise SetupCodeInvalid()
+        new = UserCreate(username=data.username, password=data.password, role="admin", display_name=data.display_name)
+        user = insert_user(new, password_hash)
+        discard_setup_code(data_dir)
+        return user
 
 
 def _invite_status(invite: Invite) -> str:
@@ -142,15 +142,17 @@ def _claim_invite(token: str) -> Invite:
     return invite
 
 
-@unit_of_work(write=True)
 def register(data: RegisterIn, policy: str) -> UserOut:
     """Self-registration: allowed when the policy is open, or with a valid unused invite (which is used up)."""
     if policy == "closed" or (policy == "invite" and not data.invite):
         raise RegistrationClosed("Registration is closed. Ask an administrator for an account or an invite link.")
-    invite = _claim_invite(data.invite) if data.invite else None
-    role = invite.role if invite else "user"
-    user = insert_user(UserCreate.model_validate(data.model_dump(exclude={"invite"}) | {"role": role}))
-    if invite is not None:
-        invite.used_at, invite.used_by_id = utcnow(), user.id
-        invite.save()
-    return user
+    password_hash = _secrets.hash_password(data.password)  # before the write lock; see insert_user
+    with transaction(write=True):
+        invite = _claim_invite(data.invite) if data.invite else None
+        role = invite.role if invite else "user"
+        new = UserCreate.model_validate(data.model_dump(exclude={"invite"}) | {"role": role})
+        user = insert_user(new, password_hash)
+        if invite is not None:
+            invite.used_at, invite.used_by_id = utcnow(), user.id
+            invite.save()
+        return user

@@ -173,21 +173,28 @@ def end_all_sessions(user_id: int, keep_session_id: int | None = None) -> int:
 
 
 @unit_of_work()
-def list_sessions(user_id: int, current_session_id: int | None, activity: Activity) -> SessionList:
+def list_sessions(
+    user_id: int, current_session_id: int | None, activity: Activity, idle_limit: timedelta
+) -> SessionList:
+    """The user's sessions that still sign them in: not expired and not idle for longer than the limit."""
     now = utcnow()
     rows = Session.select().where(Session.user == user_id, Session.expires_at > now).order_by(Session.id.desc())
-    items = [
-        SessionOut(
-            id=s.id,
-            created_at=s.created_at,
-            last_seen_at=max(s.last_seen_at, activity.last_seen(s.id) or s.last_seen_at),
-            expires_at=s.expires_at,
-            user_agent=s.user_agent,
-            client_address=s.client_address,
-            current=s.id == current_session_id,
+    items = []
+    for s in rows:
+        last_seen = max(s.last_seen_at, activity.last_seen(s.id) or s.last_seen_at)
+        if now - last_seen > idle_limit and s.id != current_session_id:
+            continue  # ended by inactivity; pruned by housekeeping
+        items.append(
+            SessionOut(
+                id=s.id,
+                created_at=s.created_at,
+                last_seen_at=last_seen,
+                expires_at=s.expires_at,
+                user_agent=s.user_agent,
+                client_address=s.client_address,
+                current=s.id == current_session_id,
+            )
         )
-        for s in rows
-    ]
     return SessionList(items=items)
 
 

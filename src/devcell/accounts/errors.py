@@ -58,6 +58,16 @@ class RegistrationClosed(Forbidden):
     code = "registration_closed"
 
 
+class InvitesDisabled(Conflict):
+    code = "invites_disabled"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Invite links only work when the registration setting is 'invite' or 'open'; it is 'closed'. "
+            "Change it in Settings, or create the account yourself."
+        )
+
+
 class SessionNotFound(NotFound):
     code = "session_not_found"
 

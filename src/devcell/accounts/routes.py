@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.responses import Response
 
 from devcell.accounts import _onboarding, _sessions, service
+from devcell.accounts.errors import InvitesDisabled
 from devcell.accounts.schemas import (
     AdminUserPatch,
     DeleteUserQuery,
@@ -134,7 +137,9 @@ async def change_password(call: Call) -> Response:
 
 async def list_sessions(call: Call) -> Response:
     """Your active browser sessions; `current` marks this one."""
-    return json(await call.run(_sessions.list_sessions, call.user.user_id, call.user.session_id, call.state.activity))
+    idle_limit = timedelta(minutes=call.state.settings.get_int("session_idle_minutes"))
+    user = call.user
+    return json(await call.run(_sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
 
 
 async def revoke_session(call: Call) -> Response:
@@ -204,6 +209,8 @@ async def list_invites(call: Call) -> Response:
 async def create_invite(call: Call) -> Response:
     """Create a single-use registration link (administrators); the token is shown only here."""
     data = await call.body(InviteCreate)
+    if call.state.settings.get_str("registration") == "closed":
+        raise InvitesDisabled()
     return json(await call.run(_onboarding.create_invite, data, call.user.user_id), 201)
 
 

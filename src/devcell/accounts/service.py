@@ -77,35 +77,40 @@ def find_user_id(username: str) -> int | None:
     return int(user.id) if user else None
 
 
-def insert_user(data: UserCreate) -> UserOut:
-    """Create a user inside the caller's write transaction. Raises UsernameTaken."""
+def insert_user(data: UserCreate, password_hash: str) -> UserOut:
+    """Create a user inside the caller's write transaction. Raises UsernameTaken.
+
+    The caller hashes the password first (`_secrets.hash_password`): scrypt takes ~100 ms on a Pi and must not run
+    while the write lock is held, or every other writer waits for it."""
     now = utcnow()
     fields = data.model_dump(exclude={"password"})
     try:
         with transaction(write=True):
             user = User.create(
-                **fields,
-                password_hash=_secrets.hash_password(data.password),
-                created_at=now,
-                updated_at=now,
-                password_changed_at=now,
+                **fields, password_hash=password_hash, created_at=now, updated_at=now, password_changed_at=now
             )
     except IntegrityError:
         raise UsernameTaken(data.username) from None
     return _out(user)
 
 
-@unit_of_work(write=True)
 def create_user(data: UserCreate) -> UserOut:
-    return insert_user(data)
+    password_hash = _secrets.hash_password(data.password)
+    with transaction(write=True):
+        return insert_user(data, password_hash)
 
 
 @unit_of_work()
 def list_users(query: UserQuery) -> UserPage:
     select = User.select()
     if query.q:
-        like = f"%{query.q}%"
-        select = select.where(User.username**like | User.display_name**like | User.team**like)
+        # instr() rather than LIKE: a search for "50%" or "a_b" means those characters, not wildcards.
+        needle = query.q.lower()
+        select = select.where(
+            (fn.instr(fn.lower(User.username), needle) > 0)
+            | (fn.instr(fn.lower(User.display_name), needle) > 0)
+            | (fn.instr(fn.lower(User.team), needle) > 0)
+        )
     if query.role is not None:
         select = select.where(User.role == query.role)
     if query.active is not None:
@@ -149,32 +154,40 @@ def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
     return _out(user)
 
 
-def _set_password(user: User, password: str) -> None:
-    user.password_hash = _secrets.hash_password(password)
+def _set_password(user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     user.password_changed_at = user.updated_at = utcnow()
     user.save()
 
 
-@unit_of_work(write=True)
 def change_password(user_id: int, data: PasswordChange, keep_session_id: int | None) -> None:
     """Check the current password, set the new one, and end every other session of the user."""
-    user = _get(user_id)
-    if not _secrets.verify_password(data.current_password, user.password_hash):
-        raise ValidationFailed.for_field("current_password", "is not your current password")
     if data.current_password == data.new_password:
         raise ValidationFailed.for_field("new_password", "must differ from the current password")
-    _set_password(user, data.new_password)
-    query = Session.delete().where(Session.user == user_id)
-    if keep_session_id is not None:
-        query = query.where(Session.id != keep_session_id)
-    query.execute()
+    with transaction():
+        stored = _get(user_id).password_hash
+    # Both scrypt runs happen outside the write lock; the update below only applies if nobody changed the
+    # password in between.
+    if not _secrets.verify_password(data.current_password, stored):
+        raise ValidationFailed.for_field("current_password", "is not your current password")
+    new_hash = _secrets.hash_password(data.new_password)
+    with transaction(write=True):
+        user = _get(user_id)
+        if user.password_hash != stored:
+            raise ValidationFailed.for_field("current_password", "changed meanwhile; sign in again and retry")
+        _set_password(user, new_hash)
+        query = Session.delete().where(Session.user == user_id)
+        if keep_session_id is not None:
+            query = query.where(Session.id != keep_session_id)
+        query.execute()
 
 
-@unit_of_work(write=True)
 def reset_password(user_id: int, password: str) -> None:
     """Set a user's password (admin or CLI) and end all of that user's sessions."""
-    _set_password(_get(user_id), password)
-    Session.delete().where(Session.user == user_id).execute()
+    new_hash = _secrets.hash_password(password)
+    with transaction(write=True):
+        _set_password(_get(user_id), new_hash)
+        Session.delete().where(Session.user == user_id).execute()
 
 
 def _owned_by(user_id: int) -> dict[str, int]:

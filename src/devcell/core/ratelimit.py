@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -31,7 +32,7 @@ class SlidingWindowLimiter:
             events = self._trim(key, now)
             if len(events) < self.limit:
                 return 0
-            return max(1, int(events[0] + self.window - now) + 1)
+            return max(1, math.ceil(events[0] + self.window - now))
 
     def hit(self, key: str) -> None:
         with self._lock:

@@ -83,11 +83,16 @@ def error_response(error: DevCellError) -> JSONResponse:
     return json(error.envelope(), error.status, headers)
 
 
-def validation_error(exc: ValidationError, prefix: str = "") -> ValidationFailed:
-    detail = [
-        {"field": prefix + ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
-        for err in exc.errors(include_url=False)
-    ]
+def validation_error(exc: ValidationError, where: str = "body") -> ValidationFailed:
+    """Field errors named like `title` (body) or `query.limit`; a whole-input error is named `body` or `query`."""
+
+    def field(loc: tuple[int | str, ...]) -> str:
+        name = ".".join(str(part) for part in loc)
+        if where == "body":
+            return name or "body"
+        return f"{where}.{name}" if name else where
+
+    detail = [{"field": field(err["loc"]), "message": err["msg"]} for err in exc.errors(include_url=False)]
     first = detail[0]
     return ValidationFailed(f"{first['field']}: {first['message']}", detail=detail)
 
@@ -136,7 +141,7 @@ class Call:
         try:
             return model.model_validate(params)
         except ValidationError as exc:
-            raise validation_error(exc, "query.") from None
+            raise validation_error(exc, "query") from None
 
     @property
     def client_address(self) -> str:

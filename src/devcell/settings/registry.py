@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 Value = str | int | bool
+SettingKind = Literal["str", "int", "bool", "choice", "url", "timezone", "secret"]
 
 
 class InvalidValue(ValueError):
@@ -21,7 +22,7 @@ class InvalidValue(ValueError):
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
-    kind: str  # "str" | "int" | "bool" | "choice" | "url" | "timezone" | "secret"
+    kind: SettingKind
     default: Value
     help: str
     group: str

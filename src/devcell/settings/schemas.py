@@ -6,13 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from devcell.settings.registry import SettingKind
+
 Source = Literal["default", "saved", "environment"]
 
 
 class SettingOut(BaseModel):
     key: str
     group: str
-    kind: str
+    kind: SettingKind
     help: str
     value: str | int | bool | None
     default: str | int | bool | None

@@ -68,7 +68,7 @@ def pending() -> list[Migration]:
 def snapshot(db_path: Path, snapshots_dir: Path, version: int) -> Path:
     """Copy the database with SQLite's online backup API into `snapshots_dir`, keeping the newest few."""
     snapshots_dir.mkdir(parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")  # microseconds: two snapshots in one second must not collide
     target = snapshots_dir / f"devcell-schema{version}-{stamp}.db"
     source = sqlite3.connect(db_path)
     try:
@@ -78,7 +78,9 @@ def snapshot(db_path: Path, snapshots_dir: Path, version: int) -> Path:
         dest.close()
     finally:
         source.close()
-    for old in sorted(snapshots_dir.glob("devcell-schema*.db"))[:-KEEP_SNAPSHOTS]:
+    # Oldest first by time stamp, not by name: "schema10" sorts before "schema2" as text.
+    by_age = sorted(snapshots_dir.glob("devcell-schema*.db"), key=lambda path: path.stem.rsplit("-", 1)[-1])
+    for old in by_age[:-KEEP_SNAPSHOTS]:
         old.unlink()
     return target
 
