@@ -32,9 +32,13 @@ from devcell.core.openapi import openapi_document
 from devcell.core.ratelimit import SlidingWindowLimiter
 from devcell.core.spa import spa_routes
 from devcell.core.web import Access, ApiRoute, Call, error_response, json
+from devcell.dashboard import routes as dashboard_routes
+from devcell.projects import routes as projects_routes
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SettingsStore
+from devcell.standups import routes as standups_routes
 from devcell.system import routes as system_routes
+from devcell.tasks import routes as tasks_routes
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,15 @@ HOUSEKEEPING_SECONDS = 60.0
 
 def api_routes() -> list[ApiRoute]:
     """Every JSON API route of every slice; later slices add theirs here."""
-    return [*system_routes.ROUTES, *accounts_routes.ROUTES, *settings_routes.ROUTES]
+    return [
+        *system_routes.ROUTES,
+        *accounts_routes.ROUTES,
+        *settings_routes.ROUTES,
+        *projects_routes.ROUTES,
+        *tasks_routes.ROUTES,
+        *standups_routes.ROUTES,
+        *dashboard_routes.ROUTES,
+    ]
 
 
 def open_storage(config: Config) -> str:

@@ -108,6 +108,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=100,
     ),
     SettingSpec(
+        "standup_visibility",
+        "choice",
+        "team",
+        "Who reads standups: team (everyone signed in sees everyone's) or private (only the author and "
+        "administrators).",
+        "Work",
+        choices=("team", "private"),
+    ),
+    SettingSpec(
         "llm_base_url",
         "url",
         "",

@@ -11,7 +11,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from devcell.core.db import database, transaction, utcnow
-from devcell.core.migrations import m0001_initial, m0002_settings_invites_jobs
+from devcell.core.migrations import m0001_initial, m0002_settings_invites_jobs, m0003_work_tracking
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.up),
     Migration(2, "settings_invites_jobs", m0002_settings_invites_jobs.up),
+    Migration(3, "work_tracking", m0003_work_tracking.up),
 )
 HEAD = MIGRATIONS[-1].version
 

@@ -1,0 +1,30 @@
+"""Project and ProjectMember rows (schema: core/migrations/m0003_work_tracking.py)."""
+
+from __future__ import annotations
+
+from peewee import AutoField, BooleanField, CharField, CompositeKey, ForeignKeyField, TextField
+
+from devcell.accounts.models import User
+from devcell.core.db import BaseModel, UTCDateTimeField
+
+
+class Project(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    description = TextField(default="")
+    status = CharField(default="active")  # planned | active | blocked | done
+    archived = BooleanField(default=False)
+    created_by = ForeignKeyField(User, backref="+")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
+class ProjectMember(BaseModel):
+    project = ForeignKeyField(Project, backref="members", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    role = CharField()  # owner | member | viewer
+    added_at = UTCDateTimeField()
+
+    class Meta:
+        primary_key = CompositeKey("project", "user")
+        without_rowid = True

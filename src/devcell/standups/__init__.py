@@ -1,0 +1,1 @@
+"""Daily standups: one entry per user per local day (yesterday, today, blockers), convertible to tasks."""

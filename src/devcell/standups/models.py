@@ -1,0 +1,21 @@
+"""Standup rows (schema: core/migrations/m0003_work_tracking.py)."""
+
+from __future__ import annotations
+
+from peewee import AutoField, DateField, ForeignKeyField, TextField
+
+from devcell.accounts.models import User
+from devcell.core.db import BaseModel, UTCDateTimeField
+from devcell.projects.models import Project
+
+
+class Standup(BaseModel):
+    id = AutoField()
+    author = ForeignKeyField(User, backref="+")
+    day = DateField()  # the author's local day the entry is for
+    yesterday = TextField(default="")
+    today = TextField(default="")
+    blockers = TextField(default="")
+    project = ForeignKeyField(Project, backref="standups", null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()

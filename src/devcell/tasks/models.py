@@ -1,0 +1,59 @@
+"""Task, TaskComment, TaskActivity and TaskPreset rows (schema: core/migrations/m0003_work_tracking.py)."""
+
+from __future__ import annotations
+
+from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+
+from devcell.accounts.models import User
+from devcell.core.db import BaseModel, UTCDateTimeField
+from devcell.projects.models import Project
+from devcell.standups.models import Standup
+
+
+class Task(BaseModel):
+    id = AutoField()
+    title = CharField()
+    description = TextField(default="")
+    status = CharField(default="todo")  # todo | in_progress | blocked | done
+    progress = IntegerField(default=0)  # 0-100; done implies 100
+    priority = CharField(default="normal")  # low | normal | high | urgent
+    due_date = DateField(null=True)
+    creator = ForeignKeyField(User, backref="+")
+    assignee = ForeignKeyField(User, backref="+", null=True)
+    project = ForeignKeyField(Project, backref="tasks", null=True, on_delete="SET NULL")
+    origin_standup = ForeignKeyField(Standup, backref="tasks", null=True, on_delete="SET NULL")
+    archived = BooleanField(default=False)
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    completed_at = UTCDateTimeField(null=True)
+
+
+class TaskComment(BaseModel):
+    id = AutoField()
+    task = ForeignKeyField(Task, backref="comments", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="+")
+    body = TextField()
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
+class TaskActivity(BaseModel):
+    """One change to a task: `action` is created|updated|commented|archived|restored|moved|...; for updates,
+    `field` names the field and old/new hold its values as text."""
+
+    id = AutoField()
+    task = ForeignKeyField(Task, backref="activity", on_delete="CASCADE")
+    actor = ForeignKeyField(User, backref="+", null=True, on_delete="SET NULL")
+    action = CharField()
+    field = CharField(default="")
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+    created_at = UTCDateTimeField()
+
+
+class TaskPreset(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    name = CharField()
+    filters = TextField()  # JSON of the task list's query parameters
+    created_at = UTCDateTimeField()
