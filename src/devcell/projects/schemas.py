@@ -1,0 +1,118 @@
+"""Request and response bodies of the projects API (and UserRef, the user shape every work slice shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from devcell.core.pagination import Page, PageQuery
+
+ProjectStatus = Literal["planned", "active", "blocked", "done"]
+ProjectRole = Literal["owner", "member", "viewer"]
+ArchivedFilter = Literal["false", "true", "all"]
+
+ProjectName = Annotated[str, Field(min_length=1, max_length=120)]
+Markdown = Annotated[str, Field(max_length=20_000)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def refuse_null(value: object) -> object:
+    """For PATCH fields that cannot be cleared: absent means unchanged, so an explicit null is a mistake."""
+    if value is None:
+        raise ValueError("may not be null; leave the field out to keep it")
+    return value
+
+
+class UserRef(BaseModel):
+    id: int
+    username: str
+    display_name: str
+
+
+class ProjectRef(BaseModel):
+    id: int
+    name: str
+
+
+class TaskCounts(BaseModel):
+    """Non-archived tasks of a project by status."""
+
+    total: int = 0
+    todo: int = 0
+    in_progress: int = 0
+    blocked: int = 0
+    done: int = 0
+
+
+class ProjectOut(BaseModel):
+    id: int
+    name: str
+    description: str
+    status: ProjectStatus
+    archived: bool
+    created_by: UserRef
+    created_at: datetime
+    updated_at: datetime
+    my_role: ProjectRole | None = Field(description="null for an administrator who is not a member")
+    can_edit: bool = Field(description="may edit the project's content (member, owner or administrator)")
+    can_manage: bool = Field(description="may change settings and members (owner or administrator)")
+    member_count: int
+    task_counts: TaskCounts
+
+
+class ProjectPage(Page[ProjectOut]):
+    pass
+
+
+class ProjectQuery(PageQuery):
+    q: Annotated[str, Field(max_length=100)] = ""
+    status: ProjectStatus | None = None
+    archived: ArchivedFilter = "false"
+    mine: bool = Field(False, description="only projects I am a member of (matters for administrators)")
+
+
+class ProjectCreate(StrictModel):
+    name: ProjectName
+    description: Markdown = ""
+    status: ProjectStatus = "active"
+
+
+class ProjectPatch(StrictModel):
+    """Only the fields sent change; none of them may be null."""
+
+    name: ProjectName | None = None
+    description: Markdown | None = None
+    status: ProjectStatus | None = None
+    archived: bool | None = None
+
+    _not_null = field_validator("name", "status", "archived", mode="before")(refuse_null)
+
+
+class DeleteProjectQuery(StrictModel):
+    tasks: Literal["archive", "delete"] = Field(
+        description="archive: the project's tasks become archived personal tasks; delete: they are deleted"
+    )
+
+
+class MemberOut(BaseModel):
+    user: UserRef
+    role: ProjectRole
+    added_at: datetime
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+
+
+class MemberAdd(StrictModel):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    role: ProjectRole = "member"
+
+
+class MemberPatch(StrictModel):
+    role: ProjectRole

@@ -1,0 +1,266 @@
+"""Projects: the role seams other slices use, listing, create, edit, archive and delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from peewee import JOIN, IntegrityError, ModelSelect, fn
+
+from devcell.accounts.models import User
+from devcell.accounts.service import OwnedData, register_owned_data
+from devcell.core.db import unit_of_work, utcnow
+from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
+from devcell.projects.models import Project, ProjectMember
+from devcell.projects.schemas import (
+    ProjectCreate,
+    ProjectOut,
+    ProjectPage,
+    ProjectPatch,
+    ProjectQuery,
+    ProjectRole,
+    ProjectStatus,
+    TaskCounts,
+    UserRef,
+)
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+ROLE_RANK = {"viewer": 1, "member": 2, "owner": 3}
+
+# (project_id, "archive" | "delete", acting user id): the tasks slice registers how it detaches or deletes a
+# project's tasks; projects cannot import tasks (tasks imports projects), so it hooks in at import time.
+ProjectDeletionHook = Callable[[int, str, int], None]
+# project_id -> {status: count} of its non-archived tasks, for ProjectOut.task_counts (registered by tasks).
+TaskCounter = Callable[[list[int]], dict[int, dict[str, int]]]
+_DELETION_HOOKS: list[ProjectDeletionHook] = []
+_TASK_COUNTERS: list[TaskCounter] = []
+
+
+def rows_of(query: ModelSelect[Any]) -> Iterable[tuple[Any, ...]]:
+    """The query's rows as plain tuples (peewee's stub types every row as a model instance)."""
+    return cast(Iterable[tuple[Any, ...]], query.tuples())
+
+
+def on_project_deletion(hook: ProjectDeletionHook) -> None:
+    if hook not in _DELETION_HOOKS:
+        _DELETION_HOOKS.append(hook)
+
+
+def provide_task_counts(counter: TaskCounter) -> None:
+    _TASK_COUNTERS[:] = [counter]
+
+
+# Role seams (also used by tasks, standups, dashboard)
+
+
+@unit_of_work()
+def project_role(user_id: int, project_id: int) -> str | None:
+    """The user's role in the project, or None when not a member."""
+    member = ProjectMember.get_or_none(ProjectMember.project == project_id, ProjectMember.user == user_id)
+    return str(member.role) if member else None
+
+
+@unit_of_work()
+def roles_of(user_id: int) -> dict[int, str]:
+    """Every project the user belongs to, with the role: one query for callers that check many projects."""
+    rows = ProjectMember.select(ProjectMember.project, ProjectMember.role).where(ProjectMember.user == user_id)
+    return {int(project_id): str(role) for project_id, role in rows_of(rows)}
+
+
+def visible_project_ids(principal: Principal) -> set[int] | None:
+    """Projects the caller may read; None for an administrator (everything)."""
+    if principal.is_admin:
+        return None
+    return set(roles_of(principal.user_id))
+
+
+def has_role(role: str | None, need: str) -> bool:
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[need]
+
+
+@unit_of_work()
+def require_project(principal: Principal, project_id: int, need: str = "viewer") -> Project:
+    """The project if the caller holds at least `need` in it (administrators always do).
+
+    404 when it does not exist or the caller is not a member (no existence leak); 403 when the role is too low."""
+    project = Project.get_or_none(Project.id == project_id)
+    if project is None:
+        raise ProjectNotFound(project_id)
+    if principal.is_admin:
+        return project
+    role = project_role(principal.user_id, project_id)
+    if role is None:
+        raise ProjectNotFound(project_id)
+    if not has_role(role, need):
+        raise ProjectRoleRequired(need, role)
+    return project
+
+
+# Output
+
+
+def user_ref(user: User) -> UserRef:
+    return UserRef(id=user.id, username=user.username, display_name=user.display_name)
+
+
+def _member_counts(project_ids: list[int]) -> dict[int, int]:
+    rows = (
+        ProjectMember.select(ProjectMember.project, fn.COUNT(ProjectMember.user))
+        .where(ProjectMember.project.in_(project_ids))
+        .group_by(ProjectMember.project)
+    )
+    return {int(pid): int(n) for pid, n in rows_of(rows)}
+
+
+def _task_counts(project_ids: list[int]) -> dict[int, TaskCounts]:
+    by_status: dict[int, dict[str, int]] = {}
+    for counter in _TASK_COUNTERS:
+        by_status = counter(project_ids)
+    return {pid: TaskCounts(total=sum(counts.values()), **counts) for pid, counts in by_status.items()}
+
+
+def _outputs(projects: list[Project], principal: Principal) -> list[ProjectOut]:
+    """ProjectOut for a page of projects (created_by already joined): three grouped queries, not one per row."""
+    ids = [p.id for p in projects]
+    members = _member_counts(ids)
+    tasks = _task_counts(ids)
+    roles = roles_of(principal.user_id)
+    out = []
+    for project in projects:
+        role = roles.get(project.id)
+        out.append(
+            ProjectOut(
+                id=project.id,
+                name=project.name,
+                description=project.description,
+                status=cast(ProjectStatus, project.status),
+                archived=project.archived,
+                created_by=user_ref(project.created_by),
+                created_at=project.created_at,
+                updated_at=project.updated_at,
+                my_role=cast(ProjectRole | None, role),
+                can_edit=principal.is_admin or has_role(role, "member"),
+                can_manage=principal.is_admin or has_role(role, "owner"),
+                member_count=members.get(project.id, 0),
+                task_counts=tasks.get(project.id, TaskCounts()),
+            )
+        )
+    return out
+
+
+def _with_creator() -> ModelSelect[Project]:
+    return Project.select(Project, User).join(User, JOIN.INNER, on=(Project.created_by == User.id))
+
+
+def _one(principal: Principal, project_id: int) -> ProjectOut:
+    return _outputs(list(_with_creator().where(Project.id == project_id)), principal)[0]
+
+
+# Reads
+
+
+@unit_of_work()
+def list_projects(principal: Principal, query: ProjectQuery) -> ProjectPage:
+    select = _with_creator()
+    if not principal.is_admin or query.mine:
+        mine = ProjectMember.select(ProjectMember.project).where(ProjectMember.user == principal.user_id)
+        select = select.where(Project.id.in_(mine))
+    if query.q:
+        # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
+        needle = query.q.lower()
+        select = select.where(
+            (fn.instr(fn.lower(Project.name), needle) > 0) | (fn.instr(fn.lower(Project.description), needle) > 0)
+        )
+    if query.status is not None:
+        select = select.where(Project.status == query.status)
+    if query.archived != "all":
+        select = select.where(Project.archived == (query.archived == "true"))
+    total = select.count()
+    page = list(select.order_by(Project.name).limit(query.limit).offset(query.offset))  # name is COLLATE NOCASE
+    return ProjectPage(items=_outputs(page, principal), total=total, limit=query.limit, offset=query.offset)
+
+
+@unit_of_work()
+def get_project(principal: Principal, project_id: int) -> ProjectOut:
+    require_project(principal, project_id, "viewer")
+    return _one(principal, project_id)
+
+
+# Writes
+
+
+@unit_of_work(write=True)
+def create_project(principal: Principal, data: ProjectCreate) -> ProjectOut:
+    """Any user may create a project; the creator becomes its owner."""
+    now = utcnow()
+    try:
+        # SQLite undoes only the failing statement, so the unit of work stays usable after a duplicate name.
+        project = Project.create(**data.model_dump(), created_by=principal.user_id, created_at=now, updated_at=now)
+    except IntegrityError:
+        raise ProjectNameTaken(data.name) from None
+    ProjectMember.create(project=project.id, user=principal.user_id, role="owner", added_at=now)
+    return _one(principal, project.id)
+
+
+@unit_of_work(write=True)
+def update_project(principal: Principal, project_id: int, patch: ProjectPatch) -> ProjectOut:
+    project = require_project(principal, project_id, "owner")
+    changes = patch.model_dump(include=patch.model_fields_set)
+    if "description" in changes and changes["description"] is None:
+        changes["description"] = ""
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.updated_at = utcnow()
+    try:
+        project.save()
+    except IntegrityError:
+        raise ProjectNameTaken(str(patch.name)) from None
+    return _one(principal, project_id)
+
+
+@unit_of_work(write=True)
+def delete_project(principal: Principal, project_id: int, tasks: str) -> None:
+    """Delete a project after its tasks are archived as personal tasks or deleted (`tasks`); members go with
+    it, standups stay (their project becomes empty)."""
+    require_project(principal, project_id, "owner")
+    for hook in _DELETION_HOOKS:
+        hook(project_id, tasks, principal.user_id)
+    Project.delete().where(Project.id == project_id).execute()
+
+
+# Deleting a user: projects they created or solely own must find a new owner first.
+
+
+def _sole_owner_projects(user_id: int) -> set[int]:
+    owned = ProjectMember.select(ProjectMember.project).where(
+        ProjectMember.user == user_id, ProjectMember.role == "owner"
+    )
+    co_owned = (
+        ProjectMember.select(ProjectMember.project)
+        .where(ProjectMember.project.in_(owned), ProjectMember.role == "owner", ProjectMember.user != user_id)
+        .distinct()
+    )
+    return {int(r[0]) for r in rows_of(owned)} - {int(r[0]) for r in rows_of(co_owned)}
+
+
+def _owned_projects(user_id: int) -> int:
+    created = {int(r[0]) for r in rows_of(Project.select(Project.id).where(Project.created_by == user_id))}
+    return len(created | _sole_owner_projects(user_id))
+
+
+def _reassign_projects(from_id: int, to_id: int) -> None:
+    """The new user takes over as creator and as owner wherever the old one was an owner."""
+    Project.update(created_by=to_id).where(Project.created_by == from_id).execute()
+    owned = ProjectMember.select(ProjectMember.project).where(
+        ProjectMember.user == from_id, ProjectMember.role == "owner"
+    )
+    now = utcnow()
+    for (project_id,) in rows_of(owned):
+        ProjectMember.insert(project=project_id, user=to_id, role="owner", added_at=now).on_conflict(
+            conflict_target=[ProjectMember.project, ProjectMember.user], update={ProjectMember.role: "owner"}
+        ).execute()
+
+
+register_owned_data(OwnedData("projects", _owned_projects, _reassign_projects))
