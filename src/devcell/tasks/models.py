@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from devcell.accounts.models import User
@@ -26,6 +28,12 @@ class Task(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
     completed_at = UTCDateTimeField(null=True)
+
+    if TYPE_CHECKING:  # peewee adds an `<fk>_id` accessor per foreign key; tell the type checker about them
+        creator_id: int
+        assignee_id: int | None
+        project_id: int | None
+        origin_standup_id: int | None
 
 
 class TaskComment(BaseModel):

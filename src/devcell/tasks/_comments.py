@@ -1,0 +1,73 @@
+"""Comments on a task (Markdown; writing one counts as editing the task) and its activity log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peewee import JOIN
+
+from devcell.accounts.models import User
+from devcell.core.db import unit_of_work, utcnow
+from devcell.projects.service import user_ref
+from devcell.tasks._access import require_task
+from devcell.tasks._changes import log
+from devcell.tasks.models import Task, TaskActivity, TaskComment
+from devcell.tasks.schemas import ActivityList, ActivityOut, CommentIn, CommentList, CommentOut
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+
+def _comment_out(comment: TaskComment) -> CommentOut:
+    return CommentOut(id=comment.id, author=user_ref(comment.author), body=comment.body, created_at=comment.created_at)
+
+
+@unit_of_work()
+def list_comments(principal: Principal, task_id: int) -> CommentList:
+    """Oldest first, as a conversation reads."""
+    require_task(principal, task_id, "see")
+    rows = (
+        TaskComment.select(TaskComment, User)
+        .join(User, JOIN.INNER, on=(TaskComment.author == User.id))
+        .where(TaskComment.task == task_id)
+        .order_by(TaskComment.id)
+    )
+    return CommentList(items=[_comment_out(c) for c in rows])
+
+
+@unit_of_work(write=True)
+def add_comment(principal: Principal, task_id: int, data: CommentIn) -> CommentOut:
+    """Viewers may read but not comment: a comment changes the task's conversation, so it needs edit rights."""
+    require_task(principal, task_id, "edit")
+    now = utcnow()
+    comment = TaskComment.create(task=task_id, author=principal.user_id, body=data.body, created_at=now, updated_at=now)
+    log(task_id, principal.user_id, "commented")
+    # A comment is news on the task: it moves up in the default "recently updated" order.
+    Task.update(updated_at=now).where(Task.id == task_id).execute()
+    comment.author = User.get_by_id(principal.user_id)
+    return _comment_out(comment)
+
+
+def _activity_out(row: TaskActivity) -> ActivityOut:
+    return ActivityOut(
+        id=row.id,
+        actor=None if row.actor is None else user_ref(row.actor),
+        action=row.action,
+        field=row.field,
+        old_value=row.old_value,
+        new_value=row.new_value,
+        created_at=row.created_at,
+    )
+
+
+@unit_of_work()
+def list_activity(principal: Principal, task_id: int) -> ActivityList:
+    """Newest first. A deleted actor shows as null."""
+    require_task(principal, task_id, "see")
+    rows = (
+        TaskActivity.select(TaskActivity, User)
+        .join(User, JOIN.LEFT_OUTER, on=(TaskActivity.actor == User.id))
+        .where(TaskActivity.task == task_id)
+        .order_by(TaskActivity.id.desc())
+    )
+    return ActivityList(items=[_activity_out(a) for a in rows])

@@ -1,0 +1,199 @@
+"""The task list as one SQL query (page + joins + comment counts) and a COUNT, turned straight into JSON-ready
+dicts. The list is the hottest endpoint: hand-written SQL and plain dicts skip peewee's query building and
+per-row model and pydantic work (see tests/tasks/test_speed.py for the numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from devcell.core.db import database
+from devcell.projects.service import has_role, require_project, roles_of
+from devcell.tasks.schemas import TaskQuery
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+# Every fragment below is a constant; values always travel as ? parameters.
+SELECT = """SELECT t.id, t.title, t.description, t.status, t.progress, t.priority, t.due_date,
+    t.creator_id, c.username, c.display_name, t.assignee_id, a.username, a.display_name, t.project_id, p.name,
+    t.origin_standup_id, t.archived, t.created_at, t.updated_at, t.completed_at,
+    (SELECT COUNT(*) FROM task_comment m WHERE m.task_id = t.id)
+FROM task t
+JOIN "user" c ON c.id = t.creator_id
+LEFT JOIN "user" a ON a.id = t.assignee_id
+LEFT JOIN project p ON p.id = t.project_id"""
+COUNT = "SELECT COUNT(*) FROM task t"
+
+_PRIORITY_RANK = "CASE t.priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END"
+_STATUS_RANK = "CASE t.status WHEN 'todo' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'blocked' THEN 2 ELSE 3 END"
+# The id tie-breaker keeps pages stable when many rows share a sort value.
+ORDER = {
+    "updated": "t.updated_at, t.id",
+    "-updated": "t.updated_at DESC, t.id DESC",
+    "due": "t.due_date IS NULL, t.due_date, t.id",
+    "-due": "t.due_date IS NULL, t.due_date DESC, t.id DESC",
+    "priority": f"{_PRIORITY_RANK}, t.updated_at DESC, t.id DESC",
+    "-priority": f"{_PRIORITY_RANK} DESC, t.updated_at DESC, t.id DESC",
+    "created": "t.created_at, t.id",
+    "-created": "t.created_at DESC, t.id DESC",
+    "title": "t.title COLLATE NOCASE, t.id",
+    "status": f"{_STATUS_RANK}, t.updated_at DESC, t.id DESC",
+}
+_VISIBLE = (
+    "(t.project_id IN (SELECT project_id FROM project_member WHERE user_id = ?)"
+    " OR (t.project_id IS NULL AND (t.creator_id = ? OR t.assignee_id = ?)))"
+)
+
+
+@dataclass
+class Viewer:
+    """The caller as the list sees them: who, their project roles, and their local day (for `overdue`)."""
+
+    user_id: int
+    is_admin: bool
+    roles: Mapping[int, str]
+    today: str  # ISO date
+
+    def can_edit(self, project_id: int | None, creator_id: int, assignee_id: int | None) -> bool:
+        if self.is_admin:
+            return True
+        if project_id is None:
+            return self.user_id in (creator_id, assignee_id)
+        return has_role(self.roles.get(project_id), "member")
+
+
+@dataclass
+class Where:
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
+def local_today(user_id: int, default_tz: str) -> str:
+    """The user's today (their time zone, else the appliance's) as an ISO date."""
+    row = database.execute_sql('SELECT time_zone FROM "user" WHERE id = ?', (user_id,)).fetchone()
+    name = (row[0] if row else "") or default_tz or "UTC"
+    return datetime.now(ZoneInfo(name)).date().isoformat()
+
+
+def viewer_for(principal: Principal, default_tz: str) -> Viewer:
+    roles = {} if principal.is_admin else roles_of(principal.user_id)
+    return Viewer(principal.user_id, principal.is_admin, roles, local_today(principal.user_id, default_tz))
+
+
+def _scope(where: Where, query: TaskQuery, principal: Principal) -> None:
+    """Visibility first: a project filter is checked once (404 if invisible), which also makes the common
+    "tasks of my project" query a plain index range."""
+    me = principal.user_id
+    if isinstance(query.project, int):
+        require_project(principal, query.project, "viewer")
+        where.add("t.project_id = ?", query.project)
+    elif query.project == "none":
+        where.add("t.project_id IS NULL")
+        if not principal.is_admin:
+            where.add("(t.creator_id = ? OR t.assignee_id = ?)", me, me)
+    elif not principal.is_admin:
+        where.add(_VISIBLE, me, me, me)
+
+
+def _in(column: str, values: list[str]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
+    if query.mine:
+        where.add("(t.creator_id = ? OR t.assignee_id = ?)", viewer.user_id, viewer.user_id)
+    if query.assignee == "none":
+        where.add("t.assignee_id IS NULL")
+    elif query.assignee is not None:
+        where.add("t.assignee_id = ?", query.assignee)
+    if query.status:
+        where.add(_in("t.status", list(query.status)), *query.status)
+    if query.priority:
+        where.add(_in("t.priority", list(query.priority)), *query.priority)
+    if query.q:
+        # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
+        needle = query.q.lower()
+        where.add("(instr(lower(t.title), ?) > 0 OR instr(lower(t.description), ?) > 0)", needle, needle)
+    _date_filters(where, query, viewer)
+    if query.archived != "all":
+        where.add("t.archived = ?", int(query.archived == "true"))
+    if query.origin_standup is not None:
+        where.add("t.origin_standup_id = ?", query.origin_standup)
+
+
+def _date_filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
+    if query.due_before is not None:
+        where.add("t.due_date <= ?", query.due_before.isoformat())
+    if query.due_after is not None:
+        where.add("t.due_date >= ?", query.due_after.isoformat())
+    if query.overdue:
+        where.add("t.due_date < ? AND t.status != 'done'", viewer.today)
+
+
+def build_where(query: TaskQuery, principal: Principal, viewer: Viewer) -> Where:
+    where = Where()
+    _scope(where, query, principal)
+    _filters(where, query, viewer)
+    return where
+
+
+def _timestamp(value: str | None) -> str | None:
+    """Stored "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) -> the ISO form pydantic writes elsewhere in the API."""
+    return None if value is None else value.replace(" ", "T", 1) + "Z"
+
+
+def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
+    """One SELECT row -> a TaskOut-shaped dict (tests check it validates as TaskOut)."""
+    (id_, title, description, status, progress, priority, due, creator_id, c_name, c_display) = row[:10]
+    (assignee_id, a_name, a_display, project_id, p_name, origin, archived, created, updated, completed) = row[10:20]
+    return {
+        "id": id_,
+        "title": title,
+        "description": description,
+        "status": status,
+        "progress": progress,
+        "priority": priority,
+        "due_date": due,
+        "overdue": due is not None and due < viewer.today and status != "done",
+        "creator": {"id": creator_id, "username": c_name, "display_name": c_display},
+        "assignee": None if assignee_id is None else {"id": assignee_id, "username": a_name, "display_name": a_display},
+        "project": None if project_id is None else {"id": project_id, "name": p_name},
+        "origin_standup_id": origin,
+        "archived": bool(archived),
+        "created_at": _timestamp(created),
+        "updated_at": _timestamp(updated),
+        "completed_at": _timestamp(completed),
+        "can_edit": viewer.can_edit(project_id, creator_id, assignee_id),
+        "comment_count": row[20],
+    }
+
+
+def fetch(where: Where, viewer: Viewer, order: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    sql = f"{SELECT}{where.sql()} ORDER BY {ORDER[order]} LIMIT ? OFFSET ?"  # constant fragments
+    cursor = database.execute_sql(sql, (*where.params, limit, offset))
+    return [row_to_dict(row, viewer) for row in cursor.fetchall()]
+
+
+def count(where: Where) -> int:
+    row = database.execute_sql(COUNT + where.sql(), tuple(where.params)).fetchone()
+    return int(row[0])
+
+
+def fetch_one(task_id: int, viewer: Viewer) -> dict[str, Any]:
+    where = Where(["t.id = ?"], [task_id])
+    return fetch(where, viewer, "-updated", 1, 0)[0]
+
+
+def due_date_text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()

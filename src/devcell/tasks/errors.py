@@ -1,0 +1,37 @@
+"""Tasks errors, each with a stable code."""
+
+from __future__ import annotations
+
+from devcell.core.errors import Conflict, Forbidden, NotFound
+
+
+class TaskNotFound(NotFound):
+    """Also for tasks that exist but the caller cannot see: ids must not leak."""
+
+    code = "task_not_found"
+
+    def __init__(self, task_id: int) -> None:
+        super().__init__(f"There is no task with id {task_id}, or you cannot see it.")
+
+
+class TaskEditForbidden(Forbidden):
+    """A personal task the caller may see but not change (not creator or assignee)."""
+
+    code = "task_edit_forbidden"
+
+
+class PresetNotFound(NotFound):
+    code = "preset_not_found"
+
+    def __init__(self, preset_id: int) -> None:
+        super().__init__(f"You have no saved filter with id {preset_id}.")
+
+
+class PresetNameTaken(Conflict):
+    code = "preset_name_taken"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"You already have a saved filter called {name!r}.",
+            detail=[{"field": "name", "message": "is already in use"}],
+        )

@@ -1,0 +1,137 @@
+"""Tasks: list, read, create (the seam standups use), edit, delete; the hooks projects and accounts call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from peewee import fn
+
+from devcell.accounts.service import OwnedData, register_owned_data
+from devcell.core.db import unit_of_work, utcnow
+from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
+from devcell.tasks import _changes, _query
+from devcell.tasks._access import require_task
+from devcell.tasks.models import Task, TaskComment
+from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+
+@unit_of_work()
+def list_tasks(principal: Principal, query: TaskQuery, default_tz: str = "UTC") -> dict[str, Any]:
+    """A page of visible tasks as a JSON-ready dict (see _query for why not TaskOut models)."""
+    viewer = _query.viewer_for(principal, default_tz)
+    where = _query.build_where(query, principal, viewer)
+    items = _query.fetch(where, viewer, query.sort, query.limit, query.offset)
+    return {"items": items, "total": _query.count(where), "limit": query.limit, "offset": query.offset}
+
+
+def _out(principal: Principal, task_id: int, default_tz: str) -> TaskOut:
+    return TaskOut.model_validate(_query.fetch_one(task_id, _query.viewer_for(principal, default_tz)))
+
+
+@unit_of_work()
+def get_task(principal: Principal, task_id: int, default_tz: str = "UTC") -> TaskOut:
+    require_task(principal, task_id, "see")
+    return _out(principal, task_id, default_tz)
+
+
+@unit_of_work(write=True)
+def create_task(
+    principal: Principal, data: TaskCreate, origin_standup_id: int | None = None, default_tz: str = "UTC"
+) -> TaskOut:
+    """Create a task for the caller (member role needed in its project). Standups pass `origin_standup_id`;
+    this joins the caller's write transaction when one is open."""
+    _changes.check_target_project(principal, data.project_id)
+    _changes.check_assignee(data.assignee_id, data.project_id)
+    now = utcnow()
+    fields = data.model_dump()
+    if data.status == "done":
+        fields.update(progress=100, completed_at=now)
+    task = Task.create(
+        **fields, creator=principal.user_id, origin_standup=origin_standup_id, created_at=now, updated_at=now
+    )
+    _changes.log(task.id, principal.user_id, "created")
+    return _out(principal, task.id, default_tz)
+
+
+def _requested(task: Task, patch: TaskPatch) -> dict[str, Any]:
+    changes = patch.model_dump(include=patch.model_fields_set)
+    if "description" in changes and changes["description"] is None:
+        changes["description"] = ""
+    return changes
+
+
+@unit_of_work(write=True)
+def update_task(principal: Principal, task_id: int, patch: TaskPatch, default_tz: str = "UTC") -> TaskOut:
+    """Partial update: a field sent as null clears it (due date, assignee; project -> personal task)."""
+    task = require_task(principal, task_id, "edit")
+    changes = _requested(task, patch)
+    project_id = changes.get("project_id", task.project_id)
+    moving = project_id != task.project_id
+    if moving:
+        _changes.check_target_project(principal, project_id)
+    if moving or "assignee_id" in changes:
+        _changes.check_assignee(changes.get("assignee_id", task.assignee_id), project_id)
+    _changes.apply(task, changes, principal.user_id)
+    return _out(principal, task_id, default_tz)
+
+
+@unit_of_work(write=True)
+def delete_task(principal: Principal, task_id: int) -> None:
+    """Really delete (comments and activity go with it): personal task's creator, project owner, admin."""
+    require_task(principal, task_id, "delete")
+    Task.delete().where(Task.id == task_id).execute()
+
+
+# Hooks for the projects slice
+
+
+def _counts_by_project(project_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = (
+        Task.select(Task.project, Task.status, fn.COUNT(Task.id))
+        .where(Task.project.in_(project_ids), Task.archived == False)  # noqa: E712  # peewee builds SQL from ==
+        .group_by(Task.project, Task.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for project_id, status, n in rows_of(rows):
+        counts.setdefault(int(project_id), {})[str(status)] = int(n)
+    return counts
+
+
+def _on_project_deleted(project_id: int, choice: str, actor_id: int) -> None:
+    """archive: the tasks become archived personal tasks (creator and assignee keep them); delete: gone."""
+    if choice == "delete":
+        Task.delete().where(Task.project == project_id).execute()
+        return
+    for task in Task.select().where(Task.project == project_id):
+        _changes.apply(task, {"project_id": None, "archived": True}, actor_id)
+
+
+provide_task_counts(_counts_by_project)
+on_project_deletion(_on_project_deleted)
+
+
+# Deleting a user: their tasks (created or assigned) and comments move to the user who takes over.
+
+
+def _owned_tasks(user_id: int) -> int:
+    return int(Task.select().where((Task.creator == user_id) | (Task.assignee == user_id)).count())
+
+
+def _reassign_tasks(from_id: int, to_id: int) -> None:
+    Task.update(creator=to_id).where(Task.creator == from_id).execute()
+    Task.update(assignee=to_id).where(Task.assignee == from_id).execute()
+
+
+def _owned_comments(user_id: int) -> int:
+    return int(TaskComment.select().where(TaskComment.author == user_id).count())
+
+
+def _reassign_comments(from_id: int, to_id: int) -> None:
+    TaskComment.update(author=to_id).where(TaskComment.author == from_id).execute()
+
+
+register_owned_data(OwnedData("tasks", _owned_tasks, _reassign_tasks))
+register_owned_data(OwnedData("task comments", _owned_comments, _reassign_comments))
