@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import AutoField, DateField, ForeignKeyField, TextField
 
 from devcell.accounts.models import User
@@ -19,3 +21,7 @@ class Standup(BaseModel):
     project = ForeignKeyField(Project, backref="standups", null=True, on_delete="SET NULL")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+
+    if TYPE_CHECKING:  # peewee adds an `<fk>_id` accessor per foreign key; tell the type checker about them
+        author_id: int
+        project_id: int | None

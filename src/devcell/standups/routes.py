@@ -1,7 +1,93 @@
-"""HTTP routes of the standups slice."""
+"""HTTP routes of the standups slice: file, read, edit, convert to tasks, export a day."""
 
 from __future__ import annotations
 
-from devcell.core.web import ApiRoute
+from starlette.responses import Response
 
-ROUTES: list[ApiRoute] = []
+from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.standups import conversion, export, service
+from devcell.standups.schemas import (
+    ConvertIn,
+    ConvertOut,
+    ExportQuery,
+    StandupCreate,
+    StandupOut,
+    StandupPage,
+    StandupPatch,
+    StandupQuery,
+    TodayOut,
+)
+
+
+def _visibility(call: Call) -> str:
+    return str(call.state.settings.get_str("standup_visibility"))
+
+
+def _appliance_zone(call: Call) -> str:
+    return str(call.state.settings.get_str("time_zone"))
+
+
+async def list_standups(call: Call) -> Response:
+    """Standups you may read, newest day first; filter by day, from/to, author and project."""
+    query = call.query(StandupQuery)
+    return json(await call.run(service.list_standups, call.user, _visibility(call), query))
+
+
+async def create_standup(call: Call) -> Response:
+    """File your standup for today or your next working day; 409 standup_exists (detail.id) if already filed."""
+    data = await call.body(StandupCreate)
+    return json(await call.run(service.create_standup, call.user, data, _appliance_zone(call)), 201)
+
+
+async def today(call: Call) -> Response:
+    """Your local today, your next working day, and your entry for today if you filed one."""
+    return json(call.read(service.today_overview, call.user, _appliance_zone(call)))
+
+
+async def export_day(call: Call) -> Response:
+    """One day's standups you may read, as a Markdown file."""
+    query = call.query(ExportQuery)
+    text = await call.run(service.export_day, call.user, _visibility(call), query.day, query.project)
+    disposition = f'attachment; filename="{export.filename(query.day)}"'
+    return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
+
+
+async def get_standup(call: Call) -> Response:
+    """One standup with the tasks converted from it that you can see."""
+    return json(call.read(service.get_standup, call.user, _visibility(call), call.path_int("standup_id")))
+
+
+async def patch_standup(call: Call) -> Response:
+    """Edit your standup's sections or project (administrators: anyone's); the day cannot change."""
+    patch = await call.body(StandupPatch)
+    standup_id = call.path_int("standup_id")
+    return json(await call.run(service.update_standup, call.user, _visibility(call), standup_id, patch))
+
+
+async def delete_standup(call: Call) -> Response:
+    """Delete your standup (administrators: anyone's); tasks made from it stay."""
+    await call.run(service.delete_standup, call.user, _visibility(call), call.path_int("standup_id"))
+    return no_content()
+
+
+async def convert_standup(call: Call) -> Response:
+    """Turn chosen lines of your standup into tasks that link back to it (all or none)."""
+    data = await call.body(ConvertIn)
+    standup_id = call.path_int("standup_id")
+    return json(
+        await call.run(conversion.convert, call.user, _visibility(call), _appliance_zone(call), standup_id, data), 201
+    )
+
+
+U = Access.USER
+ONE = "/api/standups/{standup_id:int}"
+ROUTES = [
+    ApiRoute("GET", "/api/standups", list_standups, access=U, query=StandupQuery, response=StandupPage),
+    ApiRoute("POST", "/api/standups", create_standup, access=U, body=StandupCreate, response=StandupOut, status=201),
+    ApiRoute("GET", "/api/standups/today", today, access=U, response=TodayOut),
+    ApiRoute("GET", "/api/standups/export", export_day, access=U, query=ExportQuery),
+    ApiRoute("GET", ONE, get_standup, access=U, response=StandupOut),
+    ApiRoute("PATCH", ONE, patch_standup, access=U, body=StandupPatch, response=StandupOut),
+    ApiRoute("DELETE", ONE, delete_standup, access=U, status=204),
+    ApiRoute("POST", ONE + "/convert", convert_standup, access=U, body=ConvertIn, response=ConvertOut, status=201),
+]

@@ -1,0 +1,71 @@
+"""Recent activity for the dashboard: task changes and filed standups the caller may see, newest first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from devcell.accounts.models import User
+from devcell.dashboard import _tasks
+from devcell.dashboard.schemas import ActivityItem
+from devcell.projects.schemas import UserRef
+from devcell.standups import service as standups
+from devcell.tasks.models import Task, TaskActivity
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+MAX_ITEMS = 20
+# An edit of three fields logs three rows; read a few pages' worth by the created_at index and fold them into one
+# item each, instead of grouping the whole activity table to find the newest twenty.
+SCAN_ROWS = 5 * MAX_ITEMS
+
+
+def _task_rows(principal: Principal) -> list[tuple[Any, ...]]:
+    query = (
+        TaskActivity.select(
+            TaskActivity.task,
+            Task.title,
+            TaskActivity.action,
+            TaskActivity.created_at,
+            User.id,
+            User.username,
+            User.display_name,
+        )
+        .join_from(TaskActivity, Task, on=(TaskActivity.task == Task.id))
+        .join_from(TaskActivity, User, on=(TaskActivity.actor == User.id))  # a deleted actor's rows drop out
+        .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
+        .limit(SCAN_ROWS)
+    )
+    visible = _tasks.visible_tasks(principal)
+    if visible is not None:
+        query = query.where(visible)
+    return list(cast(Any, query.tuples()))
+
+
+def _task_items(principal: Principal) -> list[ActivityItem]:
+    items: dict[tuple[Any, ...], ActivityItem] = {}
+    for task_id, title, action, at, actor_id, username, display_name in _task_rows(principal):
+        key = (task_id, actor_id, action, at)
+        if key not in items:
+            actor = UserRef(id=actor_id, username=username, display_name=display_name)
+            items[key] = ActivityItem(kind="task", id=task_id, title=title, actor=actor, action=action, at=at)
+    return list(items.values())
+
+
+def _standup_items(principal: Principal, visibility: str) -> list[ActivityItem]:
+    return [
+        ActivityItem(
+            kind="standup",
+            id=entry.id,
+            title=f"Standup for {entry.day.isoformat()}",
+            actor=entry.author,
+            action="filed",
+            at=entry.filed_at,
+        )
+        for entry in standups.recently_filed(principal, visibility, MAX_ITEMS)
+    ]
+
+
+def recent_activity(principal: Principal, visibility: str) -> list[ActivityItem]:
+    merged = _task_items(principal) + _standup_items(principal, visibility)
+    return sorted(merged, key=lambda item: item.at, reverse=True)[:MAX_ITEMS]
