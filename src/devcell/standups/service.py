@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from peewee import fn
+
 from devcell.accounts import service as accounts
 from devcell.accounts.models import User
 from devcell.core.db import unit_of_work, utcnow
@@ -162,7 +164,8 @@ def export_day(principal: Principal, visibility: str, day: date, project_id: int
     """Every entry of one day the caller may read, as Markdown, by author name."""
     project = projects.require_project(principal, project_id, "viewer") if project_id is not None else None
     select = _filtered(principal, visibility, StandupQuery.model_validate({"day": day, "project": project_id}))
-    rows = list(select.order_by(User.display_name, User.username))
+    shown_name = fn.lower(fn.COALESCE(fn.NULLIF(User.display_name, ""), User.username))  # as the export shows it
+    rows = list(select.order_by(shown_name, User.username))
     return export.render_markdown(day, _render.render(principal, rows), project.name if project else None)
 
 
