@@ -5,18 +5,24 @@ python3 build.py serve [--host H] [--port P] [--data-dir D]   run from this chec
 python3 build.py test [pytest args]                            lint, types, web freshness, all tests
 python3 build.py check                                         lint and types only
 python3 build.py web [--check]                                 build src/web into web_dist/ (or verify it)
+python3 build.py freeze                                        PyInstaller onedir build into dist/devcell/
+python3 build.py deb [--version V] [--source DIR] [--out DIR]  the Debian package dist/devcell_<version>_<arch>.deb
 python3 build.py bench [scenario ...]                          run tests/bench scenarios, write a JSON report
 python3 build.py clean                                         remove .venv, caches and build output
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,6 +32,15 @@ REQUIREMENTS = ROOT / "packaging" / "requirements-dev.txt"
 STAMP = VENV / ".devcell-requirements"
 WEB = ROOT / "src" / "web"
 WEB_DIST = ROOT / "web_dist"
+PACKAGING = ROOT / "packaging"
+DEBIAN = ROOT / "debian"
+BUILD_REQUIREMENTS = PACKAGING / "requirements-build.txt"
+BUILD_STAMP = VENV / ".devcell-build-requirements"
+DIST = ROOT / "dist"
+BUILD = ROOT / "build"
+# Where `build.py` will put the embedding model once the knowledgebase lands (DESIGN §7); packaged as
+# /usr/share/devcell/models/. Nothing prepares it yet, so the package ships no models directory.
+MODELS_BUILD = BUILD / "models"
 
 
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
@@ -53,6 +68,16 @@ def ensure_venv() -> None:
         return
     run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", REQUIREMENTS)
     STAMP.write_text(wanted + "\n")
+
+
+def ensure_build_tools() -> None:
+    """The dev venv plus PyInstaller (packaging/requirements-build.txt), installed only for freeze and deb."""
+    ensure_venv()
+    wanted = _requirements_digest()
+    if BUILD_STAMP.exists() and BUILD_STAMP.read_text().strip() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", BUILD_REQUIREMENTS)
+    BUILD_STAMP.write_text(wanted + "\n")
 
 
 def app_env() -> dict[str, str]:
@@ -146,6 +171,178 @@ def cmd_test(args: list[str]) -> None:
     run(PYTHON, "-m", "pytest", *args, env=app_env())
 
 
+def _options(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """`--name value` / `--name=value` options."""
+    found: dict[str, str] = {}
+    it = iter(args)
+    for arg in it:
+        key, eq, value = arg.partition("=")
+        if key not in names:
+            sys.exit(f"build.py: unknown option {arg!r}; expected one of {', '.join(names)}")
+        found[key] = value if eq else next(it, "")
+    return found
+
+
+def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
+    """PyInstaller onedir build of `source`/src (with its web_dist/) into `out`/devcell; returns that directory."""
+    if not (source / "web_dist" / "index.html").is_file():
+        sys.exit(f"build.py: {source}/web_dist/index.html is missing; run `python3 build.py web` first")
+    ensure_build_tools()
+    env = app_env()
+    env["DEVCELL_FREEZE_ROOT"] = str(source)
+    # One PyInstaller cache per source tree, so an upgrade test's older tree does not evict the current one.
+    work = BUILD / "pyinstaller" / hashlib.sha256(str(source).encode()).hexdigest()[:12]
+    started = time.monotonic()
+    run(PYTHON, "-m", "PyInstaller", "--noconfirm", "--log-level=WARN", "--distpath", out, "--workpath", work,
+        PACKAGING / "devcell.spec", env=env)  # fmt: skip
+    tree = out / "devcell"
+    run(tree / "devcell", "version")  # the frozen binary starts and imports the CLI
+    print(f"froze {tree} in {time.monotonic() - started:.0f} s", flush=True)
+    return tree
+
+
+def cmd_freeze(args: list[str]) -> None:
+    freeze()
+
+
+def _git(source: Path, *args: str) -> str:
+    result = subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def package_version(source: Path = ROOT) -> str:
+    """`<top debian/changelog version>+<UTC yyyymmddHHMM>.<short commit>`: every build sorts after the last."""
+    top = (source / "debian" / "changelog").read_text(encoding="utf-8").partition("\n")[0]
+    match = re.match(r"devcell \(([^)]+)\)", top)
+    if match is None:
+        sys.exit(f"build.py: cannot read the version from the first line of debian/changelog: {top!r}")
+    commit = _git(source, "rev-parse", "--short", "HEAD") or "nogit"
+    return f"{match.group(1)}+{datetime.now(UTC):%Y%m%d%H%M}.{commit}"
+
+
+def _normalise_modes(tree: Path) -> None:
+    """Directories and programs 0755, everything else (shared libraries too, Policy 8.1) 0644."""
+    for path in [tree, *tree.rglob("*")]:
+        if path.is_symlink():
+            continue
+        library = ".so" in path.name
+        executable = path.is_dir() or (path.stat().st_mode & 0o111 and not library)
+        path.chmod(0o755 if executable else 0o644)
+
+
+def _install(source: Path, target: Path, mode: int = 0o644) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    target.chmod(mode)
+
+
+def _maintainer(source: Path) -> str:
+    """`Name <address>` of the newest debian/changelog entry: the package's Maintainer, as Debian tools take it."""
+    text = (source / "debian" / "changelog").read_text(encoding="utf-8")
+    match = re.search(r"^ -- (.+?>)  ", text, re.MULTILINE)
+    if match is None:
+        sys.exit("build.py: debian/changelog has no ` -- Name <address>  date` line")
+    return match.group(1)
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)  # no timestamp: the same input gives the same bytes
+
+
+def _changelog(source: Path, version: str, commit: str) -> bytes:
+    """The project changelog with an entry on top for this build, so its first version is the package's."""
+    base = (source / "debian" / "changelog").read_text(encoding="utf-8")
+    stamp = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    entry = (
+        f"devcell ({version}) unstable; urgency=medium\n\n"
+        f"  * Build of {version.partition('+')[0]} from commit {commit or 'unknown'}.\n\n"
+        f" -- {_maintainer(source)}  {stamp}\n\n"
+    )
+    return _gzip((entry + base).encode())
+
+
+def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str) -> None:
+    shutil.copytree(tree, root / "usr/lib/devcell", symlinks=True)
+    (root / "usr/bin").mkdir(parents=True)
+    (root / "usr/bin/devcell").symlink_to("../lib/devcell/devcell")
+    if MODELS_BUILD.is_dir():  # the embedding model seam: see MODELS_BUILD
+        shutil.copytree(MODELS_BUILD, root / "usr/share/devcell/models")
+    _install(PACKAGING / "systemd/devcell.service", root / "lib/systemd/system/devcell.service")
+    _install(PACKAGING / "devcell.env", root / "etc/devcell/devcell.env")
+    _install(PACKAGING / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
+    _install(PACKAGING / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
+    _install(PACKAGING / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
+    _install(DEBIAN / "copyright", root / "usr/share/doc/devcell/copyright")
+    # The version has no Debian revision, so this is a native package: Policy 12.7 names its log changelog.gz.
+    (root / "usr/share/doc/devcell/changelog.gz").write_bytes(_changelog(source, version, commit))
+    (root / "usr/share/man/man1").mkdir(parents=True)
+    (root / "usr/share/man/man1/devcell.1.gz").write_bytes(_gzip((PACKAGING / "devcell.1").read_bytes()))
+    _normalise_modes(root)
+
+
+def _installed_size_kib(root: Path) -> int:
+    return sum(-(-p.lstat().st_size // 1024) for p in root.rglob("*") if not p.is_dir()) + 1
+
+
+def _stage_control(root: Path, source: Path, version: str) -> None:
+    control = root / "DEBIAN"
+    control.mkdir(mode=0o755)
+    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout
+    fields = {
+        "@VERSION@": version,
+        "@ARCH@": arch.strip(),
+        "@INSTALLED_SIZE@": str(_installed_size_kib(root)),
+        "@MAINTAINER@": _maintainer(source),
+    }
+    text = (DEBIAN / "control").read_text(encoding="utf-8")
+    for key, value in fields.items():
+        text = text.replace(key, value)
+    (control / "control").write_text(text, encoding="utf-8")
+    for name, mode in (("conffiles", 0o644), ("postinst", 0o755), ("prerm", 0o755), ("postrm", 0o755)):
+        _install(DEBIAN / name, control / name, mode)
+    # dpkg's md5sums lists every shipped file except conffiles (dpkg tracks those itself) and the control files.
+    shipped = [p for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()]
+    sums = [
+        f"{hashlib.md5(p.read_bytes()).hexdigest()}  {p.relative_to(root)}"  # noqa: S324 - dpkg's format, not security
+        for p in shipped
+        if p.relative_to(root).parts[0] not in ("DEBIAN", "etc")
+    ]
+    (control / "md5sums").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    (control / "control").chmod(0o644)
+    (control / "md5sums").chmod(0o644)
+
+
+def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None) -> Path:
+    """Freeze `source`, stage the package tree and build `out`/devcell_<version>_<arch>.deb plus `out`/devcell.deb."""
+    if shutil.which("dpkg-deb") is None:
+        sys.exit("build.py: dpkg-deb is needed (apt-get install dpkg-dev)")
+    version = version or package_version(source)
+    commit = _git(source, "rev-parse", "--short", "HEAD")
+    tree = freeze(source, BUILD / "frozen" if source != ROOT else DIST)
+    root = BUILD / "deb-root"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    _stage_files(root, tree, source, version, commit)
+    _stage_control(root, source, version)
+    out.mkdir(parents=True, exist_ok=True)
+    arch = (root / "DEBIAN/control").read_text().split("Architecture: ", 1)[1].split("\n", 1)[0]
+    deb = out / f"devcell_{version}_{arch}.deb"
+    # xz: lintian (and older dpkg tools) reject zstd members as a malformed archive.
+    started = time.monotonic()
+    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb)
+    shutil.copyfile(deb, out / "devcell.deb")
+    size = deb.stat().st_size / 2**20
+    print(f"built {deb} ({size:.1f} MiB) and {out / 'devcell.deb'} in {time.monotonic() - started:.0f} s", flush=True)
+    return deb
+
+
+def cmd_deb(args: list[str]) -> None:
+    opts = _options(args, ("--version", "--source", "--out"))
+    source = Path(opts["--source"]).resolve() if opts.get("--source") else ROOT
+    out = Path(opts["--out"]).resolve() if opts.get("--out") else DIST
+    build_deb(source, out, opts.get("--version") or None)
+
+
 def cmd_bench(args: list[str]) -> None:
     ensure_venv()
     run(PYTHON, ROOT / "tests" / "bench" / "run.py", *args, env=app_env())
@@ -170,6 +367,8 @@ COMMANDS = {
     "test": cmd_test,
     "check": cmd_check,
     "web": cmd_web,
+    "freeze": cmd_freeze,
+    "deb": cmd_deb,
     "bench": cmd_bench,
     "clean": cmd_clean,
 }
