@@ -8,8 +8,10 @@ from starlette.testclient import TestClient
 
 from devcell.accounts import routes, service
 from devcell.accounts.errors import LastAdmin
+from devcell.accounts.models import User
+from devcell.accounts.schemas import UserOut, UserQuery
 from devcell.accounts.service import OwnedData
-from devcell.core.db import close_database
+from devcell.core.db import close_database, transaction
 from devcell.core.web import Access
 from tests.accounts.conftest import Sql, error_code
 from tests.conftest import USER_PASSWORD, Actor, create_user
@@ -57,6 +59,31 @@ def test_users_list_paginates_with_total(crew: Actor) -> None:
     page = crew.get("/api/users", params={"limit": 2, "offset": 1}).json()
     assert [u["username"] for u in page["items"]] == ["alice", "bob"]
     assert (page["total"], page["limit"], page["offset"]) == (4, 2, 1)
+
+
+def _model_page(filters: dict[str, object]) -> list[dict[str, object]]:
+    """The page as the validated models would render it (the fast path hands plain dicts to the encoder)."""
+    page = service.list_users(UserQuery.model_validate(filters))
+    close_database()  # this test thread's connection
+    return [user.model_dump(mode="json") for user in page.items]
+
+
+@pytest.mark.parametrize("filters", [{}, {"q": "red"}, {"active": "false"}, {"role": "admin", "limit": 1}])
+def test_users_list_answers_exactly_what_the_user_model_renders(crew: Actor, filters: dict[str, object]) -> None:
+    response = crew.get("/api/users", params=filters)
+    assert response.json()["items"] == _model_page(filters)
+
+
+def test_users_list_rows_equal_the_orm_models(crew: Actor) -> None:
+    with transaction():
+        expected = [UserOut.model_validate(u).model_dump(mode="json") for u in User.select().order_by(User.username)]
+    close_database()
+    assert crew.get("/api/users").json()["items"] == expected
+
+
+def test_users_list_timestamps_are_utc_with_z(crew: Actor) -> None:
+    created = crew.get("/api/users").json()["items"][0]["created_at"]
+    assert str(created).endswith("Z")
 
 
 def test_users_list_never_shows_password_hashes(crew: Actor) -> None:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from peewee import IntegerField, TextField
+from peewee import IntegerField, Select, TextField
 
 from devcell.core.db import (
     BaseModel,
+    Prepared,
     ProgrammingError,
     UTCDateTimeField,
+    change_stamp,
     check_reachable,
     close_database,
     database,
+    init_database,
     transaction,
     unit_of_work,
 )
@@ -159,3 +164,82 @@ def test_concurrent_writers_both_succeed(notes: None) -> None:
         thread.join()
     assert errors == []
     assert count_notes() == writers * rounds
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("2024-05-01 10:30:15.123456", datetime(2024, 5, 1, 10, 30, 15, 123456, tzinfo=UTC)),
+        ("2024-05-01 10:30:15", datetime(2024, 5, 1, 10, 30, 15, tzinfo=UTC)),
+        ("2024-05-01T12:30:15+02:00", datetime(2024, 5, 1, 10, 30, 15, tzinfo=UTC)),
+        ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC)),
+    ],
+)
+def test_utc_datetime_field_reads_stored_text_as_aware_utc(stored: str, expected: datetime) -> None:
+    value = UTCDateTimeField().python_value(stored)
+    assert value == expected
+    assert value.tzinfo == UTC
+
+
+def _note(number: int, text: str = "", at: datetime | None = None) -> None:
+    with transaction(write=True):
+        Note.create(number=number, text=text, at=at)
+
+
+def test_prepared_rows_are_dicts_with_converted_values(notes: None) -> None:
+    moment = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
+    _note(1, "one", moment)
+    _note(2)
+    rows = Prepared(lambda: Note.select(Note.number, Note.text.alias("body"), Note.at).order_by(Note.number)).rows()
+    assert rows == [{"number": 1, "body": "one", "at": moment}, {"number": 2, "body": "", "at": None}]
+
+
+def test_prepared_binds_new_values_on_each_run(notes: None) -> None:
+    for number in (1, 2, 3):
+        _note(number)
+    above = Prepared(lambda: Note.select(Note.number).where(Note.number > 0).order_by(Note.number))
+    assert [r["number"] for r in above.rows(1)] == [2, 3]
+    assert [r["number"] for r in above.rows(2)] == [3]
+    assert above.first(3) is None
+
+
+def test_prepared_refuses_a_wrong_number_of_values(notes: None) -> None:
+    query = Prepared(lambda: Note.select(Note.number).where(Note.number > 0))
+    with pytest.raises(ProgrammingError, match="takes 1 values, got 2"):
+        query.rows(1, 2)
+
+
+def test_prepared_builds_the_sql_once(notes: None) -> None:
+    built = []
+
+    def build() -> Select:
+        built.append(1)
+        return Note.select(Note.number).where(Note.number == 0)
+
+    query = Prepared(build)
+    for number in range(3):
+        query.rows(number)
+    assert len(built) == 1
+
+
+def test_change_stamp_is_steady_while_nothing_is_written(notes: None) -> None:
+    assert change_stamp() == change_stamp()
+
+
+def test_change_stamp_changes_with_a_write_on_this_connection(notes: None) -> None:
+    before = change_stamp()
+    _note(1)
+    assert change_stamp() != before
+
+
+def test_change_stamp_changes_with_a_commit_of_another_connection(notes: None, db: Path) -> None:
+    before = change_stamp()
+    with contextlib.closing(sqlite3.connect(db)) as other, other:
+        other.execute("INSERT INTO note (number, text) VALUES (7, '')")
+    assert change_stamp() != before
+
+
+def test_change_stamp_changes_when_the_database_is_reinitialised(notes: None, db: Path) -> None:
+    before = change_stamp()
+    init_database(db)
+    assert change_stamp() != before

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from itsdangerous import BadSignature, Signer
 from peewee import JOIN
@@ -15,7 +17,7 @@ from devcell.accounts import _secrets
 from devcell.accounts.errors import InvalidCredentials, SessionNotFound, TokenNotFound
 from devcell.accounts.models import ApiToken, Session, User
 from devcell.accounts.schemas import SessionList, SessionOut, TokenCreate, TokenCreated, TokenList, TokenOut
-from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.db import Prepared, change_stamp, transaction, unit_of_work, utcnow
 from devcell.core.errors import RateLimited
 from devcell.core.ratelimit import SlidingWindowLimiter
 from devcell.core.web import SESSION_COOKIE, Principal
@@ -248,14 +250,100 @@ def prune_expired_sessions() -> int:
     return int(Session.delete().where(Session.expires_at <= utcnow()).execute())
 
 
+_TOKEN_QUERY = Prepared(
+    lambda: (
+        ApiToken.select(
+            ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, User.id.alias("user_id"), User.username, User.role
+        )
+        .join(User, JOIN.INNER)
+        .where(ApiToken.token_hash == "", User.active)
+    )
+)
+_SESSION_QUERY = Prepared(
+    lambda: (
+        Session.select(
+            Session.id, Session.expires_at, Session.last_seen_at, User.id.alias("user_id"), User.username, User.role
+        )
+        .join(User, JOIN.INNER)
+        .where(Session.token_hash == "", User.active)
+    )
+)
+
+
+@dataclass
+class _Found:
+    """A credential's row as authentication needs it (a session's or an API token's, with its active user)."""
+
+    id: int
+    user_id: int
+    username: str
+    role: str
+    expires_at: datetime | None
+    last_seen: datetime | None  # a session's last_seen_at, a token's last_used_at
+    cached_at: float
+
+
+class AuthCache:
+    """Recently resolved credentials by token hash, so a request does not query the database to authenticate.
+
+    Correctness over speed: the cache is emptied whenever the database may have changed (any commit by any
+    connection or process, see db.change_stamp), so logout, revoking a session or token, a password change,
+    deactivation or a role change take effect on the very next request. Entries also expire after TTL seconds,
+    and the cache holds at most MAX_ENTRIES. Expiry and idle limits are checked on every request, cached or not.
+    Used only from the event loop thread (authentication runs inline), so it needs no lock."""
+
+    TTL_SECONDS = 10.0
+    MAX_ENTRIES = 1024
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Found] = {}
+        self._stamp: tuple[int, ...] | None = None
+
+    def get(self, digest: str) -> _Found | None:
+        stamp = change_stamp()
+        if stamp != self._stamp:
+            self._entries.clear()
+            self._stamp = stamp
+            return None
+        found = self._entries.get(digest)
+        if found is not None and time.monotonic() - found.cached_at > self.TTL_SECONDS:
+            del self._entries[digest]
+            return None
+        return found
+
+    def put(self, digest: str, found: _Found) -> None:
+        if len(self._entries) >= self.MAX_ENTRIES:
+            del self._entries[next(iter(self._entries))]
+        self._entries[digest] = found
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _found(row: dict[str, Any] | None, last_seen_key: str) -> _Found | None:
+    if row is None:
+        return None
+    return _Found(
+        id=row["id"],
+        user_id=row["user_id"],
+        username=row["username"],
+        role=row["role"],
+        expires_at=row["expires_at"],
+        last_seen=row[last_seen_key],
+        cached_at=time.monotonic(),
+    )
+
+
 class Authenticator:
     """Turns a request's Bearer token or session cookie into a Principal. Runs inline on the event loop:
-    it is one indexed read, and a thread hop would cost more than the query (see stack-notes)."""
+    it is one indexed read (usually none: see AuthCache), and a thread hop would cost more than the query."""
 
     def __init__(self, credentials: Credentials, settings: SettingsStore, activity: Activity) -> None:
         self.credentials = credentials
         self.settings = settings
         self.activity = activity
+        self._sessions = AuthCache()
+        self._tokens = AuthCache()
 
     def __call__(self, bearer: str | None, cookie: str | None) -> Principal | None:
         if bearer is not None:
@@ -265,44 +353,40 @@ class Authenticator:
             return self._from_session(token) if token else None
         return None
 
+    def _lookup(self, cache: AuthCache, query: Prepared, digest: str, last_seen_key: str) -> _Found | None:
+        found = cache.get(digest)
+        if found is None:
+            found = _found(query.first(digest), last_seen_key)
+            if found is not None:
+                cache.put(digest, found)
+        return found
+
     def _from_session(self, token: str) -> Principal | None:
         digest = _secrets.token_hash(token)
         now = utcnow()
-        with transaction():
-            row = (
-                Session.select(Session, User)
-                .join(User, JOIN.INNER)
-                .where(Session.token_hash == digest, Session.expires_at > now, User.active == True)  # noqa: E712
-                .first()
-            )
-        if row is None:
+        found = self._lookup(self._sessions, _SESSION_QUERY, digest, "last_seen_at")
+        if found is None or found.expires_at is None or found.expires_at <= now:
             return None
-        last_seen = max(row.last_seen_at, self.activity.last_seen(row.id) or row.last_seen_at)
+        stored = found.last_seen or now
+        last_seen = max(stored, self.activity.last_seen(found.id) or stored)
         if now - last_seen > timedelta(minutes=self.settings.get_int("session_idle_minutes")):
             return None
         if now - last_seen > ACTIVITY_GRANULARITY:
-            self.activity.session_seen(row.id, now)
-        user = row.user
+            self.activity.session_seen(found.id, now)
         return Principal(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            session_id=row.id,
+            user_id=found.user_id,
+            username=found.username,
+            role=found.role,
+            session_id=found.id,
             csrf_token=self.credentials.csrf_token(digest),
         )
 
     def _from_token(self, token: str) -> Principal | None:
         now = utcnow()
-        with transaction():
-            row = (
-                ApiToken.select(ApiToken, User)
-                .join(User, JOIN.INNER)
-                .where(ApiToken.token_hash == _secrets.token_hash(token), User.active == True)  # noqa: E712
-                .first()
-            )
-        if row is None or (row.expires_at is not None and row.expires_at <= now):
+        found = self._lookup(self._tokens, _TOKEN_QUERY, _secrets.token_hash(token), "last_used_at")
+        if found is None or (found.expires_at is not None and found.expires_at <= now):
             return None
-        if row.last_used_at is None or now - row.last_used_at > ACTIVITY_GRANULARITY:
-            self.activity.token_used(row.id, now)
-        user = row.user
-        return Principal(user_id=user.id, username=user.username, role=user.role, token_id=row.id)
+        if found.last_seen is None or now - found.last_seen > ACTIVITY_GRANULARITY:
+            self.activity.token_used(found.id, now)
+            found.last_seen = now  # recorded; the row catches up at the next flush
+        return Principal(user_id=found.user_id, username=found.username, role=found.role, token_id=found.id)

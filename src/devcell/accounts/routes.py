@@ -74,7 +74,7 @@ def _clear_cookie(response: Response) -> Response:
 
 async def get_setup(call: Call) -> Response:
     """Whether first-run setup is needed, the registration policy and the appliance name."""
-    return json(await call.run(_onboarding.setup_status, call.state.settings))
+    return json(call.read(_onboarding.setup_status, call.state.settings))
 
 
 async def post_setup(call: Call) -> Response:
@@ -117,7 +117,7 @@ async def logout_all(call: Call) -> Response:
 
 async def get_me(call: Call) -> Response:
     """The signed-in user and, for browser sessions, the CSRF token to send on writes."""
-    user = await call.run(service.get_user, call.user.user_id)
+    user = call.read(service.get_user, call.user.user_id)
     return json(SignedIn(user=user, csrf_token=call.user.csrf_token))
 
 
@@ -139,7 +139,7 @@ async def list_sessions(call: Call) -> Response:
     """Your active browser sessions; `current` marks this one."""
     idle_limit = timedelta(minutes=call.state.settings.get_int("session_idle_minutes"))
     user = call.user
-    return json(await call.run(_sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
+    return json(call.read(_sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
 
 
 async def revoke_session(call: Call) -> Response:
@@ -150,7 +150,7 @@ async def revoke_session(call: Call) -> Response:
 
 async def list_tokens(call: Call) -> Response:
     """Your personal API tokens (never the secrets)."""
-    return json(await call.run(_sessions.list_tokens, call.user.user_id))
+    return json(call.read(_sessions.list_tokens, call.user.user_id))
 
 
 async def create_token(call: Call) -> Response:
@@ -167,7 +167,7 @@ async def revoke_token(call: Call) -> Response:
 
 async def list_users(call: Call) -> Response:
     """Search and filter users (administrators)."""
-    return json(await call.run(service.list_users, call.query(UserQuery)))
+    return json(call.read(service.users_page, call.query(UserQuery)))
 
 
 async def create_user(call: Call) -> Response:
@@ -178,7 +178,7 @@ async def create_user(call: Call) -> Response:
 
 async def get_user(call: Call) -> Response:
     """One user (administrators)."""
-    return json(await call.run(service.get_user, call.path_int("user_id")))
+    return json(call.read(service.get_user, call.path_int("user_id")))
 
 
 async def patch_user(call: Call) -> Response:
@@ -203,7 +203,7 @@ async def reset_password(call: Call) -> Response:
 
 async def list_invites(call: Call) -> Response:
     """Invite links and their state (administrators)."""
-    return json(await call.run(_onboarding.list_invites))
+    return json(call.read(_onboarding.list_invites))
 
 
 async def create_invite(call: Call) -> Response:

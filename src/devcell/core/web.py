@@ -65,7 +65,8 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, default=json_default, option=orjson.OPT_NON_STR_KEYS)
+        # UTC as "Z", like pydantic: a plain dict with datetimes serialises exactly like the model it stands for.
+        return orjson.dumps(content, default=json_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z)
 
 
 def json(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:

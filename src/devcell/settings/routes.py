@@ -10,7 +10,7 @@ from devcell.settings.schemas import SettingsOut, SettingsPatch
 
 async def get_settings(call: Call) -> Response:
     """Every runtime setting with its effective value, default and source."""
-    return json(await call.run(call.state.settings.describe))
+    return json(call.read(call.state.settings.describe))
 
 
 async def patch_settings(call: Call) -> Response:

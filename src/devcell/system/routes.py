@@ -29,12 +29,12 @@ async def ready(call: Call) -> Response:
 async def list_jobs(call: Call) -> Response:
     """Your tracked jobs, newest first (administrators may ask for everyone's)."""
     query = call.query(JobQuery)
-    return json(await call.run(service.list_jobs, call.state.jobs, call.user, query))
+    return json(call.read(service.list_jobs, call.state.jobs, call.user, query))
 
 
 async def get_job(call: Call) -> Response:
     """One job with its progress, result or failure reason."""
-    return json(await call.run(service.get_job, call.state.jobs, call.user, call.request.path_params["job_id"]))
+    return json(call.read(service.get_job, call.state.jobs, call.user, call.request.path_params["job_id"]))
 
 
 async def cancel_job(call: Call) -> Response:
