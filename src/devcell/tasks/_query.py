@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from devcell.core.db import database
-from devcell.projects.service import has_role, require_project, roles_of
+from devcell.projects.service import check_project, has_role, roles_of
 from devcell.tasks.schemas import TaskQuery
 
 if TYPE_CHECKING:
@@ -57,13 +57,10 @@ class Viewer:
     is_admin: bool
     roles: Mapping[int, str]
     today: str  # ISO date
+    editable: frozenset[int] = frozenset()  # projects where the caller is member or owner
 
-    def can_edit(self, project_id: int | None, creator_id: int, assignee_id: int | None) -> bool:
-        if self.is_admin:
-            return True
-        if project_id is None:
-            return self.user_id in (creator_id, assignee_id)
-        return has_role(self.roles.get(project_id), "member")
+    def __post_init__(self) -> None:
+        self.editable = frozenset(pid for pid, role in self.roles.items() if has_role(role, "member"))
 
 
 @dataclass
@@ -86,24 +83,27 @@ def local_today(user_id: int, default_tz: str) -> str:
     return datetime.now(ZoneInfo(name)).date().isoformat()
 
 
-def viewer_for(principal: Principal, default_tz: str) -> Viewer:
-    roles = {} if principal.is_admin else roles_of(principal.user_id)
+def viewer_for(principal: Principal, default_tz: str, roles: Mapping[int, str] | None = None) -> Viewer:
+    if roles is None:
+        roles = {} if principal.is_admin else roles_of(principal.user_id)
     return Viewer(principal.user_id, principal.is_admin, roles, local_today(principal.user_id, default_tz))
 
 
-def _scope(where: Where, query: TaskQuery, principal: Principal) -> None:
-    """Visibility first: a project filter is checked once (404 if invisible), which also makes the common
-    "tasks of my project" query a plain index range."""
+def _scope(where: Where, query: TaskQuery, principal: Principal, default_tz: str) -> Viewer:
+    """Visibility first. A project filter is checked once (404 if invisible), which also makes the common
+    "tasks of my project" query a plain index range and spares loading every membership of the caller."""
     me = principal.user_id
     if isinstance(query.project, int):
-        require_project(principal, query.project, "viewer")
+        role = check_project(principal, query.project, "viewer")
         where.add("t.project_id = ?", query.project)
-    elif query.project == "none":
+        return viewer_for(principal, default_tz, {} if role is None else {query.project: role})
+    if query.project == "none":
         where.add("t.project_id IS NULL")
         if not principal.is_admin:
             where.add("(t.creator_id = ? OR t.assignee_id = ?)", me, me)
     elif not principal.is_admin:
         where.add(_VISIBLE, me, me, me)
+    return viewer_for(principal, default_tz)
 
 
 def _in(column: str, values: list[str]) -> str:
@@ -141,22 +141,27 @@ def _date_filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
         where.add("t.due_date < ? AND t.status != 'done'", viewer.today)
 
 
-def build_where(query: TaskQuery, principal: Principal, viewer: Viewer) -> Where:
+def build_where(query: TaskQuery, principal: Principal, default_tz: str) -> tuple[Where, Viewer]:
+    """The WHERE clause of the list (visibility + filters) and the caller as rows are rendered for them."""
     where = Where()
-    _scope(where, query, principal)
+    viewer = _scope(where, query, principal, default_tz)
     _filters(where, query, viewer)
-    return where
-
-
-def _timestamp(value: str | None) -> str | None:
-    """Stored "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) -> the ISO form pydantic writes elsewhere in the API."""
-    return None if value is None else value.replace(" ", "T", 1) + "Z"
+    return where, viewer
 
 
 def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
-    """One SELECT row -> a TaskOut-shaped dict (tests check it validates as TaskOut)."""
+    """One SELECT row -> a TaskOut-shaped dict (tests check it validates as TaskOut).
+
+    Timestamps are stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" UTC; "T" and "Z" make them the ISO form pydantic
+    writes elsewhere in the API. Written flat (no helper calls): this runs for every row of every list page."""
     (id_, title, description, status, progress, priority, due, creator_id, c_name, c_display) = row[:10]
     (assignee_id, a_name, a_display, project_id, p_name, origin, archived, created, updated, completed) = row[10:20]
+    if viewer.is_admin:
+        can_edit = True
+    elif project_id is None:
+        can_edit = viewer.user_id == creator_id or viewer.user_id == assignee_id
+    else:
+        can_edit = project_id in viewer.editable
     return {
         "id": id_,
         "title": title,
@@ -170,11 +175,11 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
         "assignee": None if assignee_id is None else {"id": assignee_id, "username": a_name, "display_name": a_display},
         "project": None if project_id is None else {"id": project_id, "name": p_name},
         "origin_standup_id": origin,
-        "archived": bool(archived),
-        "created_at": _timestamp(created),
-        "updated_at": _timestamp(updated),
-        "completed_at": _timestamp(completed),
-        "can_edit": viewer.can_edit(project_id, creator_id, assignee_id),
+        "archived": archived == 1,
+        "created_at": f"{created[:10]}T{created[11:]}Z",
+        "updated_at": f"{updated[:10]}T{updated[11:]}Z",
+        "completed_at": None if completed is None else f"{completed[:10]}T{completed[11:]}Z",
+        "can_edit": can_edit,
         "comment_count": row[20],
     }
 
@@ -193,7 +198,3 @@ def count(where: Where) -> int:
 def fetch_one(task_id: int, viewer: Viewer) -> dict[str, Any]:
     where = Where(["t.id = ?"], [task_id])
     return fetch(where, viewer, "-updated", 1, 0)[0]
-
-
-def due_date_text(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()

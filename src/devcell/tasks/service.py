@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 @unit_of_work()
 def list_tasks(principal: Principal, query: TaskQuery, default_tz: str = "UTC") -> dict[str, Any]:
     """A page of visible tasks as a JSON-ready dict (see _query for why not TaskOut models)."""
-    viewer = _query.viewer_for(principal, default_tz)
-    where = _query.build_where(query, principal, viewer)
+    where, viewer = _query.build_where(query, principal, default_tz)
     items = _query.fetch(where, viewer, query.sort, query.limit, query.offset)
     return {"items": items, "total": _query.count(where), "limit": query.limit, "offset": query.offset}
 

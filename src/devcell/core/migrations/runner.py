@@ -11,7 +11,12 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from devcell.core.db import database, transaction, utcnow
-from devcell.core.migrations import m0001_initial, m0002_settings_invites_jobs, m0003_work_tracking
+from devcell.core.migrations import (
+    m0001_initial,
+    m0002_settings_invites_jobs,
+    m0003_work_tracking,
+    m0004_task_list_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.up),
     Migration(2, "settings_invites_jobs", m0002_settings_invites_jobs.up),
     Migration(3, "work_tracking", m0003_work_tracking.up),
+    Migration(4, "task_list_index", m0004_task_list_index.up),
 )
 HEAD = MIGRATIONS[-1].version
 
