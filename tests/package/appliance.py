@@ -1,0 +1,223 @@
+"""The machine side of the package tests: building, installing and purging devcell.deb, and running the
+installed binary as the `devcell` user with the installed env file, the way the service runs it."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import pwd
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from tests.serverproc import HOST, Client, free_port, read_rss_kib
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST_DEB = ROOT / "dist" / "devcell.deb"
+DATA = Path("/var/lib/devcell")
+BINARY = Path("/usr/bin/devcell")
+ADMIN = "admin"
+PASSWORD = "package-pass-4821"
+# Everything the package may leave on the machine; after a purge none of it may exist.
+FOOTPRINT = (
+    Path("/usr/lib/devcell"),
+    BINARY,
+    DATA,
+    Path("/etc/devcell"),
+    Path("/lib/systemd/system/devcell.service"),
+    Path("/etc/nginx/snippets/devcell.conf"),
+    Path("/etc/nginx/sites-available/devcell"),
+    Path("/usr/share/doc/devcell"),
+    Path("/var/lib/systemd/deb-systemd-helper-enabled/devcell.service.dsh-also"),
+    Path("/etc/systemd/system/multi-user.target.wants/devcell.service"),
+)
+
+
+def run(*args: str | Path, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVCELL_")}
+    env["DEBIAN_FRONTEND"] = "noninteractive"
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+    if check and result.returncode != 0:
+        command = " ".join(map(str, args))
+        raise AssertionError(f"{command} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def why_not_supported() -> str | None:
+    """Why this machine cannot run the package tests (they install and purge packages), or None."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        return "the package tests install packages: they run only as root on Debian"
+    if not Path("/etc/debian_version").is_file() or shutil.which("apt-get") is None or not shutil.which("dpkg-deb"):
+        return "the package tests need Debian with apt-get and dpkg-deb (apt-get install dpkg-dev)"
+    if installed_version() is not None:
+        return "a devcell package is installed on this machine; the package tests would replace and purge it"
+    if user_exists() or DATA.exists():
+        return "a devcell user or /var/lib/devcell exists without the package; the tests would delete it"
+    return None
+
+
+def build_deb(*args: str) -> str:
+    """`python3 build.py deb ARGS`; returns its output."""
+    result = run(sys.executable, ROOT / "build.py", "deb", *args, timeout=1800)
+    return result.stdout + result.stderr
+
+
+def installed_version() -> str | None:
+    result = run("dpkg-query", "-W", "-f", "${db:Status-Status} ${Version}", "devcell", check=False)
+    status, _, version = result.stdout.partition(" ")
+    return version if result.returncode == 0 and status == "installed" else None
+
+
+def package_state() -> str:
+    """dpkg's status word: installed, config-files, or not-installed when dpkg forgot the package."""
+    result = run("dpkg-query", "-W", "-f", "${db:Status-Status}", "devcell", check=False)
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "not-installed"
+
+
+def user_exists() -> bool:
+    try:
+        pwd.getpwnam("devcell")
+    except KeyError:
+        return False
+    return True
+
+
+def apt_install(deb: Path) -> str:
+    """`apt-get install -y ./devcell.deb` as the README says; returns what it printed."""
+    result = run("apt-get", "install", "-y", "--no-install-recommends", deb.resolve(), timeout=900)
+    return result.stdout + result.stderr
+
+
+def purge() -> None:
+    """Leave the machine as before the tests, whatever state a failed test left behind."""
+    if package_state() != "not-installed":
+        run("apt-get", "purge", "-y", "devcell", timeout=600, check=False)
+
+
+def deb_version(deb: Path) -> str:
+    return run("dpkg-deb", "--field", deb, "Version").stdout.strip()
+
+
+def as_devcell(*args: str | Path, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The installed `devcell` command as the service user, like `sudo -u devcell devcell ...`."""
+    return subprocess.run(
+        [*_setpriv(), str(BINARY), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=_service_env(),
+        cwd="/",
+    )
+
+
+def _setpriv() -> list[str]:
+    # setpriv execs the command (runuser/sudo keep a parent process), so the child's pid is the server's.
+    return ["setpriv", "--reuid=devcell", "--regid=devcell", "--init-groups", "--"]
+
+
+def _service_env() -> dict[str, str]:
+    # What the unit gives the service: a plain PATH, ORT_DISABLE_TELEMETRY; the env file is read by the binary.
+    return {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "ORT_DISABLE_TELEMETRY": "1"}
+
+
+class InstalledServer:
+    """`/usr/bin/devcell serve` as `devcell` on a free loopback port; the env file supplies everything else."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.seconds_to_health = 0.0
+        self._log: IO[bytes] | None = None
+
+    def __enter__(self) -> InstalledServer:
+        self._log = self.log_path.open("ab")
+        command = [*_setpriv(), str(BINARY), "serve", "--host", HOST, "--port", str(self.port)]
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_service_env(), cwd="/"
+        )
+        self.seconds_to_health = self._wait_healthy(started)
+        return self
+
+    def _wait_healthy(self, started: float, timeout: float = 60) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"the installed server exited with {self.process.returncode}:\n{self.log()}")
+            if self.get("/api/health")[0] == 200:
+                return time.perf_counter() - started
+            time.sleep(0.02)
+        raise AssertionError(f"no 200 from /api/health within {timeout} s:\n{self.log()}")
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        """(status, content type, body) of a GET; status 0 when nothing answers."""
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.getheader("content-type", ""), response.read().decode(errors="replace")
+        except OSError:
+            return 0, "", ""
+        finally:
+            connection.close()
+
+    def client(self) -> Client:
+        return Client(HOST, self.port)
+
+    def rss_kib(self) -> int:
+        assert self.process is not None
+        return read_rss_kib(self.process.pid)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.is_file() else "(no log)"
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        if self._log is not None:
+            self._log.close()
+
+
+def set_up_admin(server: InstalledServer) -> Client:
+    """First run as a user would do it: the code from `devcell setup-code`, the setup page's call, then sign in."""
+    result = as_devcell("setup-code")
+    assert result.returncode == 0, result.stderr
+    code = result.stdout.strip()
+    assert re.fullmatch(r"[A-Z0-9-]{6,64}", code), code
+    browser = server.client()
+    status, body = browser.request("POST", "/api/setup", {"setup_code": code, "username": ADMIN, "password": PASSWORD})
+    assert status == 201, body
+    browser.close()
+    signed_in = server.client()
+    signed_in.login(ADMIN, PASSWORD)
+    return signed_in
+
+
+def insert_running_job(owner_id: int, job_id: str = "package-test-job") -> str:
+    """A job row that stays `running`: its event stream sends one event and then stays open (keep-alives)."""
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    with contextlib.closing(sqlite3.connect(DATA / "devcell.db", timeout=10)) as db, db:
+        db.execute(
+            "INSERT INTO job_run (id, kind, title, owner_id, status, progress_done, progress_total, message,"
+            " created_at, started_at) VALUES (?, 'test', 'package test', ?, 'running', 1, 2, 'halfway', ?, ?)",
+            (job_id, owner_id, now, now),
+        )
+    return job_id
