@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from devcell.core.web import Principal
 
 MAX_ITEMS = 20
-# An edit of three fields logs three rows; read a few pages' worth by the created_at index and fold them into one
-# item each, instead of grouping the whole activity table to find the newest twenty.
+# An edit of three fields logs three rows: read several items' worth by the created_at index and fold them,
+# instead of grouping the whole activity table to find the newest twenty.
 SCAN_ROWS = 5 * MAX_ITEMS
 
 
@@ -43,13 +43,16 @@ def _task_rows(principal: Principal) -> list[tuple[Any, ...]]:
 
 
 def _task_items(principal: Principal) -> list[ActivityItem]:
-    items: dict[tuple[Any, ...], ActivityItem] = {}
+    """Consecutive rows of one actor doing one thing to one task (the fields of one edit, or a burst of edits)
+    fold into one item at the newest time."""
+    items: list[ActivityItem] = []
+    last: tuple[Any, ...] | None = None
     for task_id, title, action, at, actor_id, username, display_name in _task_rows(principal):
-        key = (task_id, actor_id, action, at)
-        if key not in items:
+        if (task_id, actor_id, action) != last:
             actor = UserRef(id=actor_id, username=username, display_name=display_name)
-            items[key] = ActivityItem(kind="task", id=task_id, title=title, actor=actor, action=action, at=at)
-    return list(items.values())
+            items.append(ActivityItem(kind="task", id=task_id, title=title, actor=actor, action=action, at=at))
+        last = (task_id, actor_id, action)
+    return items
 
 
 def _standup_items(principal: Principal, visibility: str) -> list[ActivityItem]:
