@@ -55,7 +55,7 @@ def test_api_token_is_shown_once_and_can_be_revoked(server: Server, browsers: Br
     token = page.get_by_label("New API token").input_value()
     assert token.startswith("dct_")
     page.get_by_role("button", name="Copy", exact=True).click()
-    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    expect(page.get_by_role("button", name="Copied", exact=True)).to_be_visible()
     assert page.evaluate("() => navigator.clipboard.readText()") == token
 
     bearer = {"Authorization": f"Bearer {token}"}

@@ -1,5 +1,5 @@
 // Root: reads /api/setup and /api/auth/me, then routes to first-run setup, the login page or the signed-in shell.
-// Pages other than sign-in and home load on first visit (dynamic import), so the first load stays small.
+// Pages other than sign-in load on first visit (dynamic import), so the first load stays small.
 import type { FunctionComponent } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, lazy, Router, useLocation } from "preact-iso";
@@ -10,7 +10,6 @@ import { getMe, getSetup, type SetupStatus } from "@/features/accounts/api";
 import { LoginPage } from "@/features/accounts/login-page";
 import { RegisterPage } from "@/features/accounts/register-page";
 import { SetupPage } from "@/features/accounts/setup-page";
-import { HomePage } from "@/features/home/home-page";
 import { errorMessage } from "@/lib/api";
 import { loginPath, safeNext } from "@/lib/navigation";
 import { isAdmin, SessionContext, type User, useSession } from "@/lib/session";
@@ -19,6 +18,12 @@ import { NotFound } from "@/pages/not-found";
 const ProfilePage = lazyPage(() => import("@/features/accounts/profile-page").then((m) => m.ProfilePage));
 const UsersPage = lazyPage(() => import("@/features/accounts/users-page").then((m) => m.UsersPage));
 const SettingsPage = lazyPage(() => import("@/features/settings/settings-page").then((m) => m.SettingsPage));
+const DashboardPage = lazyPage(() => import("@/features/dashboard/dashboard-page").then((m) => m.DashboardPage));
+const ProjectsPage = lazyPage(() => import("@/features/projects/projects-page").then((m) => m.ProjectsPage));
+const ProjectPage = lazyPage(() => import("@/features/projects/project-page").then((m) => m.ProjectPage));
+const TasksPage = lazyPage(() => import("@/features/tasks/tasks-page").then((m) => m.TasksPage));
+const StandupsPage = lazyPage(() => import("@/features/standups/standups-page").then((m) => m.StandupsPage));
+const StandupHistoryPage = lazyPage(() => import("@/features/standups/history-page").then((m) => m.StandupHistoryPage));
 
 type Boot =
   | { state: "loading" }
@@ -98,7 +103,12 @@ function Root() {
       <Shell onSignedOut={signOut}>
         <ErrorBoundary>
           <Router>
-            <HomePage path="/" />
+            <DashboardPage path="/" />
+            <ProjectsPage path="/projects" />
+            <ProjectPage path="/projects/:id" />
+            <TasksPage path="/tasks/:id?" />
+            <StandupsPage path="/standups" />
+            <StandupHistoryPage path="/standups/history" />
             <ProfilePage path="/profile" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />

@@ -13,7 +13,10 @@ type NavItem = { href: string; label: string; adminOnly?: boolean };
 
 // Slices add their pages here; adminOnly entries are listed under "Administration", for administrators only.
 const NAV_ITEMS: readonly NavItem[] = [
-  { href: "/", label: "Home" },
+  { href: "/", label: "Dashboard" },
+  { href: "/tasks", label: "Tasks" },
+  { href: "/projects", label: "Projects" },
+  { href: "/standups", label: "Standups" },
   { href: "/profile", label: "Profile" },
   { href: "/admin/users", label: "Users", adminOnly: true },
   { href: "/admin/settings", label: "Settings", adminOnly: true },

@@ -12,9 +12,11 @@ type Props = {
   describedBy?: string;
   /** Wider dialogs for forms. */
   wide?: boolean;
+  /** A panel along the right edge (full width on phones) instead of a centred box. */
+  drawer?: boolean;
 };
 
-export function Dialog({ title, onClose, children, role = "dialog", describedBy, wide }: Props) {
+export function Dialog({ title, onClose, children, role = "dialog", describedBy, wide, drawer }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(onClose);
@@ -38,7 +40,7 @@ export function Dialog({ title, onClose, children, role = "dialog", describedBy,
   return (
     <dialog
       ref={ref}
-      class={wide ? "dialog dialog--wide" : "dialog"}
+      class={drawer ? "dialog dialog--drawer" : wide ? "dialog dialog--wide" : "dialog"}
       role={role === "alertdialog" ? "alertdialog" : undefined}
       aria-labelledby={titleId}
       aria-describedby={describedBy}

@@ -1,0 +1,37 @@
+// The dashboard's one call: everything the start page shows for the signed-in user.
+import type { ProjectStatus, TaskCounts } from "@/features/projects/api";
+import type { Task } from "@/features/tasks/api";
+import { request } from "@/lib/api";
+import type { UserRef } from "@/lib/types";
+
+export type DayCount = { day: string; count: number };
+export type RecentItem = {
+  kind: "task" | "standup";
+  id: number;
+  title: string;
+  actor: UserRef;
+  action: string;
+  at: string;
+};
+export type ProjectSummary = {
+  id: number;
+  name: string;
+  status: ProjectStatus;
+  member_count: number;
+  task_counts: TaskCounts;
+  last_update: string | null;
+};
+export type Dashboard = {
+  today: string;
+  standup: { filed: boolean; id: number | null; day: string };
+  my_tasks: { todo: number; in_progress: number; blocked: number; done_recent: number };
+  due_soon: Task[];
+  overdue: Task[];
+  recent_activity: RecentItem[];
+  projects: ProjectSummary[];
+  completed_by_day: DayCount[];
+};
+
+export function getDashboard(): Promise<Dashboard> {
+  return request<Dashboard>("GET", "/api/dashboard");
+}

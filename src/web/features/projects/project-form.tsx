@@ -1,0 +1,92 @@
+// Create or edit a project: name, status, description (Markdown).
+import { useState } from "preact/hooks";
+import { FormField, SelectField } from "@/components/form-field";
+import { MarkdownEditor } from "@/components/markdown-editor";
+import {
+  createProject,
+  PROJECT_STATUSES,
+  type Project,
+  type ProjectStatus,
+  STATUS_LABELS,
+  updateProject,
+} from "@/features/projects/api";
+import { ApiError, formErrors } from "@/lib/api";
+
+const FIELDS = ["name", "description", "status"] as const;
+type Field = (typeof FIELDS)[number];
+export const STATUS_OPTIONS = PROJECT_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
+
+type Props = { project?: Project; onSaved: (project: Project) => void };
+
+export function ProjectForm({ project, onSaved }: Props) {
+  const [name, setName] = useState(project?.name ?? "");
+  const [description, setDescription] = useState(project?.description ?? "");
+  const [status, setStatus] = useState<ProjectStatus>(project?.status ?? "active");
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!name.trim()) {
+      setErrors({ name: "Give the project a name." });
+      return;
+    }
+    setBusy(true);
+    try {
+      const input = { name: name.trim(), description, status };
+      onSaved(project ? await updateProject(project.id, input) : await createProject(input));
+    } catch (error) {
+      const found = formErrors(error, FIELDS);
+      if (error instanceof ApiError && error.code === "project_name_taken") {
+        found.fields.name = error.message;
+        found.form = "";
+      }
+      setErrors(found.fields);
+      setFormError(found.form);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <FormField
+        id="project-name"
+        label="Name"
+        value={name}
+        onInput={setName}
+        error={errors.name}
+        maxLength={120}
+        autocomplete="off"
+        required
+      />
+      <SelectField
+        id="project-status"
+        label="Status"
+        value={status}
+        options={STATUS_OPTIONS}
+        error={errors.status}
+        onChange={(value) => setStatus(value as ProjectStatus)}
+      />
+      <MarkdownEditor
+        id="project-description"
+        label="Description"
+        value={description}
+        onInput={setDescription}
+        rows={6}
+        maxLength={20000}
+        error={errors.description}
+      />
+      {formError && (
+        <p class="form-error" role="alert">
+          {formError}
+        </p>
+      )}
+      <div class="dialog__actions">
+        <button type="submit" class="button button--primary" disabled={busy}>
+          {busy ? "Saving…" : project ? "Save project" : "Create project"}
+        </button>
+      </div>
+    </form>
+  );
+}

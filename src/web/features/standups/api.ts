@@ -1,0 +1,90 @@
+// Calls of the standups slice: daily entries, the team feed and history, convert lines to tasks, export.
+import type { ProjectRef, Task, TaskStatus } from "@/features/tasks/api";
+import { request, withQuery } from "@/lib/api";
+import type { Page, UserRef } from "@/lib/types";
+
+export const SECTIONS = ["yesterday", "today", "blockers"] as const;
+export type Section = (typeof SECTIONS)[number];
+export const SECTION_LABELS: Record<Section, string> = {
+  yesterday: "Yesterday",
+  today: "Today",
+  blockers: "Blockers",
+};
+
+export type LinkedTask = { id: number; title: string; status: TaskStatus };
+
+export type Standup = {
+  id: number;
+  author: UserRef;
+  day: string;
+  yesterday: string;
+  today: string;
+  blockers: string;
+  project: ProjectRef | null;
+  created_at: string;
+  updated_at: string;
+  can_edit: boolean;
+  tasks: LinkedTask[];
+};
+
+export type StandupInput = {
+  day?: string;
+  yesterday: string;
+  today: string;
+  blockers: string;
+  project_id: number | null;
+};
+export type StandupToday = { day: string; next_working_day: string; mine: Standup | null };
+export type StandupQuery = {
+  day?: string;
+  from?: string;
+  to?: string;
+  author?: string;
+  project?: string;
+  limit: number;
+  offset: number;
+};
+export type ConvertItem = {
+  section: Section;
+  text: string;
+  status?: TaskStatus;
+  project_id?: number | null;
+  due_date?: string | null;
+  assignee_id?: number | null;
+};
+
+const standupPath = (id: number) => `/api/standups/${id}`;
+
+export function getToday(): Promise<StandupToday> {
+  return request<StandupToday>("GET", "/api/standups/today");
+}
+
+export function listStandups(query: StandupQuery): Promise<Page<Standup>> {
+  return request<Page<Standup>>("GET", withQuery("/api/standups", query));
+}
+
+export function getStandup(id: number): Promise<Standup> {
+  return request<Standup>("GET", standupPath(id));
+}
+
+/** 409 `standup_exists` with detail {id} when the author already filed for that day. */
+export function createStandup(input: StandupInput): Promise<Standup> {
+  return request<Standup>("POST", "/api/standups", { body: input });
+}
+
+export function updateStandup(id: number, patch: Omit<StandupInput, "day">): Promise<Standup> {
+  return request<Standup>("PATCH", standupPath(id), { body: patch });
+}
+
+export function deleteStandup(id: number): Promise<void> {
+  return request<void>("DELETE", standupPath(id));
+}
+
+export async function convertStandup(id: number, items: ConvertItem[]): Promise<Task[]> {
+  return (await request<{ tasks: Task[] }>("POST", `${standupPath(id)}/convert`, { body: { items } })).tasks;
+}
+
+/** The Markdown export of a day, as a download link. */
+export function exportPath(day: string, project?: string): string {
+  return withQuery("/api/standups/export", { day, project });
+}

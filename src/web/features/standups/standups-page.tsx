@@ -1,0 +1,117 @@
+// Standups: my entry for today (or the next working day), and the team's entries for a chosen day.
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { LoadState } from "@/components/load-state";
+import { exportPath, getToday, listStandups, type Standup } from "@/features/standups/api";
+import { StandupCard } from "@/features/standups/standup-card";
+import { StandupForm } from "@/features/standups/standup-form";
+import { useStandupActions } from "@/features/standups/use-standup-actions";
+import { addDays, formatDay, isDay } from "@/lib/dates";
+import { useLoad } from "@/lib/use-load";
+
+export function StandupsPage() {
+  const { query, route } = useLocation();
+  const today = useLoad(getToday, []);
+  const [version, setVersion] = useState(0);
+  const [editingMine, setEditingMine] = useState(false);
+  const info = today.data;
+  const day = isDay(query.day) ? query.day : (info?.day ?? "");
+  const feed = useLoad(
+    () => (day ? listStandups({ day, limit: 200, offset: 0 }) : Promise.resolve(null)),
+    [day, version],
+  );
+  const refresh = () => {
+    today.reload();
+    setVersion((n) => n + 1);
+  };
+  const actions = useStandupActions(refresh);
+  const setDay = (next: string) => route(next && next !== info?.day ? `/standups?day=${next}` : "/standups", true);
+  const mine = info?.mine ?? null;
+
+  return (
+    <section class="page page--wide">
+      <div class="page__header">
+        <h1>Standups</h1>
+        <a class="button" href="/standups/history">
+          History
+        </a>
+      </div>
+      <section class="card" aria-labelledby="my-standup-heading">
+        <h2 id="my-standup-heading">My standup</h2>
+        <LoadState loaded={today} what="your standup" />
+        {info &&
+          (mine && !editingMine ? (
+            <>
+              <p class="form-success">You filed your standup for {formatDay(mine.day)}.</p>
+              <StandupCard
+                standup={mine}
+                onEdit={() => setEditingMine(true)}
+                onConvert={actions.onConvert}
+                onDelete={actions.onDelete}
+              />
+            </>
+          ) : (
+            <StandupForm
+              key={mine?.id ?? "new"}
+              standup={mine}
+              today={info.day}
+              nextWorkingDay={info.next_working_day}
+              onCancel={mine ? () => setEditingMine(false) : undefined}
+              onSaved={(saved: Standup) => {
+                setEditingMine(false);
+                refresh();
+                if (saved.day !== day) setDay(saved.day);
+              }}
+            />
+          ))}
+      </section>
+      <section aria-labelledby="feed-heading">
+        <div class="page__header">
+          <h2 id="feed-heading">Team standups{day ? ` · ${formatDay(day)}` : ""}</h2>
+          {day && (
+            <a class="button button--small" href={exportPath(day)} download>
+              Export day as Markdown
+            </a>
+          )}
+        </div>
+        {day && (
+          <fieldset class="day-picker">
+            <legend class="visually-hidden">Day to show</legend>
+            <button type="button" class="button button--small" onClick={() => setDay(addDays(day, -1))}>
+              ← Previous day
+            </button>
+            <label class="visually-hidden" for="feed-day">
+              Day
+            </label>
+            <input
+              id="feed-day"
+              type="date"
+              value={day}
+              onChange={(event) => isDay(event.currentTarget.value) && setDay(event.currentTarget.value)}
+            />
+            <button type="button" class="button button--small" onClick={() => setDay(addDays(day, 1))}>
+              Next day →
+            </button>
+            {info && day !== info.day && (
+              <button type="button" class="link-button" onClick={() => setDay(info.day)}>
+                Today
+              </button>
+            )}
+          </fieldset>
+        )}
+        <LoadState loaded={feed} what="the team's standups" />
+        {feed.data && feed.data.items.length === 0 && <p class="muted">Nobody filed a standup for this day.</p>}
+        {feed.data?.items.map((standup) => (
+          <StandupCard
+            key={standup.id}
+            standup={standup}
+            onEdit={actions.onEdit}
+            onConvert={actions.onConvert}
+            onDelete={actions.onDelete}
+          />
+        ))}
+      </section>
+      {actions.dialogs}
+    </section>
+  );
+}

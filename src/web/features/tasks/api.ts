@@ -1,0 +1,139 @@
+// Calls of the tasks slice: tasks, bulk changes, comments, activity and saved filter presets.
+import { request } from "@/lib/api";
+import type { Page, UserRef } from "@/lib/types";
+
+export const TASK_STATUSES = ["todo", "in_progress", "blocked", "done"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  todo: "To do",
+  in_progress: "In progress",
+  blocked: "Blocked",
+  done: "Done",
+};
+export const TASK_STATUS_BADGE: Record<TaskStatus, string> = {
+  todo: "badge badge--muted",
+  in_progress: "badge badge--accent",
+  blocked: "badge badge--fail",
+  done: "badge badge--ok",
+};
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: "Low",
+  normal: "Normal",
+  high: "High",
+  urgent: "Urgent",
+};
+
+export type ProjectRef = { id: number; name: string };
+
+export type Task = {
+  id: number;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  progress: number;
+  priority: Priority;
+  due_date: string | null;
+  overdue: boolean;
+  creator: UserRef;
+  assignee: UserRef | null;
+  project: ProjectRef | null;
+  origin_standup_id: number | null;
+  archived: boolean;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  can_edit: boolean;
+  comment_count: number;
+};
+
+export type TaskInput = {
+  title: string;
+  description?: string;
+  status?: TaskStatus;
+  progress?: number;
+  priority?: Priority;
+  due_date?: string | null;
+  assignee_id?: number | null;
+  project_id?: number | null;
+};
+export type TaskPatch = Partial<TaskInput> & { archived?: boolean };
+
+export type BulkAction =
+  | { action: "status"; status: TaskStatus }
+  | { action: "shift_due"; days: number }
+  | { action: "assign"; assignee_id: number | null }
+  | { action: "archive" }
+  | { action: "restore" }
+  | { action: "move"; project_id: number | null };
+export type BulkResult = { updated: number; skipped: { id: number; reason: string }[] };
+
+export type Comment = { id: number; author: UserRef; body: string; created_at: string };
+export type Activity = {
+  id: number;
+  actor: UserRef | null;
+  action: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  created_at: string;
+};
+
+/** Saved filters: the list's query parameters by name (repeatable ones as arrays). */
+export type PresetFilters = Record<string, string | string[]>;
+export type Preset = { id: number; name: string; filters: PresetFilters; created_at?: string };
+
+const taskPath = (id: number) => `/api/tasks/${id}`;
+
+/** `query` is the list's query string (see filters.ts), without the leading "?". */
+export function listTasks(query: string): Promise<Page<Task>> {
+  return request<Page<Task>>("GET", query ? `/api/tasks?${query}` : "/api/tasks");
+}
+
+export function getTask(id: number): Promise<Task> {
+  return request<Task>("GET", taskPath(id));
+}
+
+export function createTask(input: TaskInput): Promise<Task> {
+  return request<Task>("POST", "/api/tasks", { body: input });
+}
+
+export function updateTask(id: number, patch: TaskPatch): Promise<Task> {
+  return request<Task>("PATCH", taskPath(id), { body: patch });
+}
+
+/** A real delete; archiving is updateTask(id, {archived: true}). */
+export function deleteTask(id: number): Promise<void> {
+  return request<void>("DELETE", taskPath(id));
+}
+
+/** One request for any number of tasks (1-500). */
+export function bulkUpdate(ids: readonly number[], action: BulkAction): Promise<BulkResult> {
+  return request<BulkResult>("POST", "/api/tasks/bulk", { body: { ids, ...action } });
+}
+
+export async function listComments(id: number): Promise<Comment[]> {
+  return (await request<{ items: Comment[] }>("GET", `${taskPath(id)}/comments`)).items;
+}
+
+export function addComment(id: number, body: string): Promise<Comment> {
+  return request<Comment>("POST", `${taskPath(id)}/comments`, { body: { body } });
+}
+
+export async function listActivity(id: number): Promise<Activity[]> {
+  return (await request<{ items: Activity[] }>("GET", `${taskPath(id)}/activity`)).items;
+}
+
+export async function listPresets(): Promise<Preset[]> {
+  return (await request<{ items: Preset[] }>("GET", "/api/tasks/presets")).items;
+}
+
+export function createPreset(name: string, filters: PresetFilters): Promise<Preset> {
+  return request<Preset>("POST", "/api/tasks/presets", { body: { name, filters } });
+}
+
+export function deletePreset(id: number): Promise<void> {
+  return request<void>("DELETE", `/api/tasks/presets/${id}`);
+}

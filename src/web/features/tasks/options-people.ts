@@ -1,0 +1,10 @@
+// People to filter by: the selected project's members, else the user (and for admins, everyone).
+import { personOptions } from "@/features/tasks/options";
+import { usePeople } from "@/features/tasks/pickers";
+import type { UserRef } from "@/lib/types";
+
+export { personOptions };
+
+export function usePeopleFor(project: string): UserRef[] {
+  return usePeople(/^\d+$/.test(project) ? Number(project) : null);
+}

@@ -1,0 +1,134 @@
+// New task: title, project, assignee, status, priority, due date and a Markdown description.
+import { useState } from "preact/hooks";
+import { Dialog } from "@/components/dialog";
+import { FormField, SelectField } from "@/components/form-field";
+import { MarkdownEditor } from "@/components/markdown-editor";
+import { useToast } from "@/components/toast";
+import { createTask, type Priority, type Task, type TaskStatus } from "@/features/tasks/api";
+import { DueField } from "@/features/tasks/due-field";
+import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/features/tasks/options";
+import { usePeople, useProjects } from "@/features/tasks/pickers";
+import { formErrors } from "@/lib/api";
+import { useSession } from "@/lib/session";
+
+const FIELDS = ["title", "description", "status", "priority", "due_date", "assignee_id", "project_id"] as const;
+type Field = (typeof FIELDS)[number];
+
+type Props = { projectId?: number | null; onClose: () => void; onCreated: (task: Task) => void };
+
+export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props) {
+  const { user } = useSession();
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [status, setStatus] = useState<TaskStatus>("todo");
+  const [priority, setPriority] = useState<Priority>("normal");
+  const [due, setDue] = useState("");
+  const [project, setProject] = useState(projectId === null ? "" : String(projectId));
+  const [assignee, setAssignee] = useState(String(user.id));
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+  const projects = useProjects().filter((item) => item.can_edit);
+  const people = usePeople(project ? Number(project) : null);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!title.trim()) {
+      setErrors({ title: "Give the task a title." });
+      return;
+    }
+    setBusy(true);
+    try {
+      const task = await createTask({
+        title: title.trim(),
+        description,
+        status,
+        priority,
+        due_date: due || null,
+        assignee_id: assignee ? Number(assignee) : null,
+        project_id: project ? Number(project) : null,
+      });
+      toast(`Task “${task.title}” created.`, "success");
+      onCreated(task);
+    } catch (error) {
+      const found = formErrors(error, FIELDS);
+      setErrors(found.fields);
+      setFormError(found.form);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="New task" onClose={onClose} wide>
+      <form onSubmit={submit} noValidate>
+        <FormField
+          id="new-task-title"
+          label="Title"
+          value={title}
+          onInput={setTitle}
+          error={errors.title}
+          maxLength={200}
+          autocomplete="off"
+          required
+        />
+        <div class="grid-2">
+          <SelectField
+            id="new-task-project"
+            label="Project"
+            value={project}
+            error={errors.project_id}
+            options={[
+              { value: "", label: "Personal (no project)" },
+              ...projects.map((item) => ({ value: String(item.id), label: item.name })),
+            ]}
+            onChange={setProject}
+          />
+          <SelectField
+            id="new-task-assignee"
+            label="Assignee"
+            value={assignee}
+            error={errors.assignee_id}
+            options={[{ value: "", label: "Unassigned" }, ...personOptions(people, user.id)]}
+            onChange={setAssignee}
+          />
+          <SelectField
+            id="new-task-status"
+            label="Status"
+            value={status}
+            error={errors.status}
+            options={STATUS_OPTIONS}
+            onChange={(value) => setStatus(value as TaskStatus)}
+          />
+          <SelectField
+            id="new-task-priority"
+            label="Priority"
+            value={priority}
+            error={errors.priority}
+            options={PRIORITY_OPTIONS}
+            onChange={(value) => setPriority(value as Priority)}
+          />
+        </div>
+        <DueField id="new-task-due" value={due} onChange={setDue} error={errors.due_date} />
+        <MarkdownEditor
+          id="new-task-description"
+          label="Description"
+          value={description}
+          onInput={setDescription}
+          maxLength={20000}
+          error={errors.description}
+        />
+        {formError && (
+          <p class="form-error" role="alert">
+            {formError}
+          </p>
+        )}
+        <div class="dialog__actions">
+          <button type="submit" class="button button--primary" disabled={busy}>
+            {busy ? "Creating…" : "Create task"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

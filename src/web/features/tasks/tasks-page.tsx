@@ -1,0 +1,161 @@
+// Tasks: the list (filters, sort, pages, presets, bulk changes) or the board (?view=board), with the task
+// drawer over either at /tasks/:id. All state is in the URL, so links, reloads and back/forward keep it.
+import { useCallback, useMemo, useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+import { LoadState } from "@/components/load-state";
+import { Pager } from "@/components/pager";
+import { useToast } from "@/components/toast";
+import { listTasks, TASK_STATUS_LABELS, type Task, type TaskStatus, updateTask } from "@/features/tasks/api";
+import { Board } from "@/features/tasks/board";
+import { FilterForm } from "@/features/tasks/filter-form";
+import {
+  apiQuery,
+  filterQuery,
+  hasFilters,
+  type ListState,
+  listUrl,
+  PAGE_SIZE,
+  parseListState,
+  type TaskFilters,
+} from "@/features/tasks/filters";
+import { PresetsBar } from "@/features/tasks/presets-bar";
+import { TaskCreateDialog } from "@/features/tasks/task-create-dialog";
+import { TaskDrawer } from "@/features/tasks/task-drawer";
+import { TaskTable } from "@/features/tasks/task-table";
+import { errorMessage } from "@/lib/api";
+import type { Page } from "@/lib/types";
+import { useLoad } from "@/lib/use-load";
+
+/** The board shows at most this many cards (the API pages by 200). */
+export const BOARD_LIMIT = 1000;
+const BOARD_PAGE = 200;
+
+async function loadBoard(filters: TaskFilters): Promise<Page<Task>> {
+  const forBoard = { ...filters, status: [] };
+  const first = await listTasks(apiQuery(forBoard, BOARD_PAGE, 0));
+  const more: Promise<Page<Task>>[] = [];
+  for (let offset = BOARD_PAGE; offset < Math.min(first.total, BOARD_LIMIT); offset += BOARD_PAGE) {
+    more.push(listTasks(apiQuery(forBoard, BOARD_PAGE, offset)));
+  }
+  const rest = await Promise.all(more);
+  return { ...first, items: [...first.items, ...rest.flatMap((page) => page.items)] };
+}
+
+function exportSuffix(filters: TaskFilters): string {
+  const query = filterQuery(filters);
+  return query ? `?${query}` : "";
+}
+
+export function TasksPage() {
+  const { url, route } = useLocation();
+  const { params } = useRoute();
+  const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+  const state = useMemo(() => parseListState(new URLSearchParams(search)), [search]);
+  const { filters, view, offset } = state;
+  const board = view === "board";
+  const openId = params.id && /^\d+$/.test(params.id) ? Number(params.id) : null;
+  const [creating, setCreating] = useState(false);
+  const [moved, setMoved] = useState<Record<number, Task>>({});
+  const toast = useToast();
+
+  // The data depends on the filters, not on the open drawer.
+  const dataKey = board ? apiQuery({ ...filters, status: [] }, BOARD_LIMIT, 0) : apiQuery(filters, PAGE_SIZE, offset);
+  const tasks = useLoad(() => {
+    setMoved({});
+    return board ? loadBoard(filters) : listTasks(apiQuery(filters, PAGE_SIZE, offset));
+  }, [dataKey, board]);
+
+  const go = (next: ListState, replace = true) => route(listUrl(next, openId ?? undefined), replace);
+  const setFilters = (next: TaskFilters) => go({ ...state, filters: next, offset: 0 });
+  const href = useCallback((id: number) => listUrl(state, id), [search]);
+  const items = useMemo(() => (tasks.data?.items ?? []).map((task) => moved[task.id] ?? task), [tasks.data, moved]);
+  const projectId = /^\d+$/.test(filters.project) ? Number(filters.project) : null;
+
+  async function move(task: Task, status: TaskStatus) {
+    setMoved((now) => ({ ...now, [task.id]: { ...task, status } }));
+    try {
+      const saved = await updateTask(task.id, { status });
+      setMoved((now) => ({ ...now, [task.id]: saved }));
+      toast(`“${task.title}” moved to ${TASK_STATUS_LABELS[status]}.`, "success");
+    } catch (error) {
+      setMoved((now) => ({ ...now, [task.id]: task }));
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  const total = tasks.data?.total ?? 0;
+  return (
+    <section class={board ? "page page--full" : "page page--wide"}>
+      <div class="page__header">
+        <h1>{board ? "Task board" : "Tasks"}</h1>
+        <div class="button-row">
+          <nav class="segmented" aria-label="View">
+            <a href={listUrl({ ...state, view: "list" })} aria-current={board ? undefined : "page"}>
+              List
+            </a>
+            <a href={listUrl({ ...state, view: "board", offset: 0 })} aria-current={board ? "page" : undefined}>
+              Board
+            </a>
+          </nav>
+          <a class="button" href={`/api/tasks/export.csv${exportSuffix(filters)}`} download>
+            Export CSV
+          </a>
+          <button type="button" class="button button--primary" onClick={() => setCreating(true)}>
+            New task
+          </button>
+        </div>
+      </div>
+      <FilterForm filters={filters} board={board} onChange={setFilters} />
+      <PresetsBar filters={filters} onApply={setFilters} />
+      <LoadState loaded={tasks} what="tasks" />
+      {tasks.data &&
+        (board ? (
+          <>
+            {total > BOARD_LIMIT && (
+              <p class="notice notice--warn">
+                The board shows the {BOARD_LIMIT} most recently updated of {total} tasks. Filter by project or assignee
+                to see the rest.
+              </p>
+            )}
+            <Board tasks={items} href={href} onMove={(task, status) => void move(task, status)} />
+          </>
+        ) : (
+          <>
+            {items.length === 0 ? (
+              <p class="muted">{hasFilters(filters) ? "No task matches these filters." : "No tasks yet."}</p>
+            ) : (
+              <TaskTable tasks={items} href={href} projectId={projectId} onBulkDone={tasks.reload} />
+            )}
+            <Pager
+              total={total}
+              offset={offset}
+              pageSize={PAGE_SIZE}
+              noun="tasks"
+              onOffset={(next) => go({ ...state, offset: next }, false)}
+            />
+          </>
+        ))}
+      {openId !== null && (
+        <TaskDrawer
+          id={openId}
+          onClose={() => route(listUrl(state))}
+          onChanged={(task) => {
+            if (task) setMoved((now) => ({ ...now, [task.id]: task }));
+            else tasks.reload();
+          }}
+        />
+      )}
+      {creating && (
+        <TaskCreateDialog
+          projectId={projectId}
+          onClose={() => setCreating(false)}
+          onCreated={(task) => {
+            setCreating(false);
+            tasks.reload();
+            route(listUrl(state, task.id));
+          }}
+        />
+      )}
+    </section>
+  );
+}

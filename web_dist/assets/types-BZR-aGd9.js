@@ -1,0 +1,1 @@
+function e(e,t=`nobody`){return e?e.display_name||e.username:t}export{e as t};
