@@ -33,11 +33,15 @@ if TYPE_CHECKING:
 
     from devcell.core.web import Principal
 
+# At import, like every slice that stores per-user rows: deleting a user who filed standups is then refused
+# (or the entries reassigned) instead of failing on the foreign key.
 _owned.register()
 
 
 @dataclass(frozen=True)
 class FiledEntry:
+    """A filed entry as an activity feed shows it."""
+
     id: int
     day: date
     author: UserRef
