@@ -1,0 +1,74 @@
+"""apt-get install ./devcell.deb on this machine, the installed binary as the service runs it, remove and purge."""
+
+from __future__ import annotations
+
+import grp
+import pwd
+import stat
+import time
+from pathlib import Path
+
+import devcell
+from tests.package import appliance
+
+
+def test_install_prints_the_url_and_how_to_get_the_setup_code(installed: str) -> None:
+    assert "DevCell: open http://" in installed
+    assert ":9000/" in installed
+    assert "sudo -u devcell devcell setup-code" in installed
+    if not Path("/run/systemd/system").is_dir():
+        assert "systemd is not running here" in installed
+
+
+def test_install_creates_the_service_user_and_a_private_data_dir(installed: str) -> None:
+    user = pwd.getpwnam("devcell")
+    assert user.pw_uid < 1000  # a system user
+    assert user.pw_dir == "/var/lib/devcell"
+    assert grp.getgrgid(user.pw_gid).gr_name == "devcell"
+    info = appliance.DATA.stat()
+    assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (user.pw_uid, 0o750)
+    assert Path("/var/lib/systemd/deb-systemd-helper-enabled/devcell.service.dsh-also").is_file()
+
+
+def test_installed_version_and_self_check(installed: str) -> None:
+    version = appliance.run(appliance.BINARY, "version").stdout.strip()
+    assert version == devcell.__version__  # the frozen code is this checkout's
+    check = appliance.as_devcell("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "/var/lib/devcell" in check.stdout  # the installed default data directory, from the frozen binary
+    assert "/usr/lib/devcell/_internal/web_dist" in check.stdout
+
+
+def test_smoke_the_installed_server(installed: str, tmp_path: Path) -> None:
+    with appliance.InstalledServer(tmp_path / "server.log") as server:
+        assert server.seconds_to_health < 10, server.seconds_to_health  # budget is 2 s on an idle machine
+        status, kind, body = server.get("/")
+        assert (status, kind.split(";")[0]) == (200, "text/html")
+        assert '<div id="app">' in body
+        asset = body.split('src="', 1)[1].split('"', 1)[0]
+        assert server.get(asset)[0] == 200
+        browser = appliance.set_up_admin(server)
+        status, me = browser.request("GET", "/api/auth/me")
+        assert (status, me["user"]["username"]) == (200, appliance.ADMIN)
+        assert server.get("/api/health/ready")[0] == 200
+        browser.close()
+    files = {p.name for p in appliance.DATA.iterdir()}
+    assert {"devcell.db", "secret_key", "logs"} <= files
+    assert stat.S_IMODE((appliance.DATA / "secret_key").stat().st_mode) == 0o600
+
+
+def test_remove_keeps_data_and_config_then_purge_leaves_nothing(installed: str, tmp_path: Path) -> None:
+    with appliance.InstalledServer(tmp_path / "server.log") as server:
+        appliance.set_up_admin(server).close()
+    appliance.run("apt-get", "remove", "-y", "devcell")
+    assert appliance.package_state() == "config-files"
+    assert (appliance.DATA / "devcell.db").is_file()
+    assert Path("/etc/devcell/devcell.env").is_file()
+    assert appliance.user_exists()
+    assert not appliance.BINARY.exists()
+    appliance.run("apt-get", "purge", "-y", "devcell")
+    time.sleep(0.1)
+    assert appliance.package_state() == "not-installed"
+    assert [p for p in appliance.FOOTPRINT if p.exists() or p.is_symlink()] == []
+    assert not appliance.user_exists()
+    assert appliance.run("getent", "group", "devcell", check=False).returncode == 2
