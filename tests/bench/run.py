@@ -67,8 +67,9 @@ def run_scenario(name: str, options: Options) -> dict[str, Any]:
             "traceback": traceback.format_exc(),
             "seconds": round(time.perf_counter() - started, 1),
         }
-    result = {"name": name, "status": "ok", "seconds": round(time.perf_counter() - started, 1), **outcome.as_dict()}
-    say(f"   done in {result['seconds']} s")
+    status = "skipped" if outcome.skipped else "ok"
+    result = {"name": name, "status": status, "seconds": round(time.perf_counter() - started, 1), **outcome.as_dict()}
+    say(f"   {outcome.skipped or 'done'} in {result['seconds']} s")
     return result
 
 
@@ -84,6 +85,9 @@ def _value(value: float, unit: str) -> str:
 def table(results: list[dict[str, Any]]) -> str:
     rows = [("scenario", "metric", "value", "target", "result")]
     for result in results:
+        if result["status"] == "skipped":
+            rows.append((result["name"], "(skipped)", result["skipped"][:60], "", "-"))
+            continue
         if result["status"] != "ok":
             rows.append((result["name"], "(crashed)", result["error"][:60], "", "CRASH"))
             continue
@@ -132,7 +136,7 @@ def main(argv: list[str]) -> int:
     say(table(results))
     say()
     say(f"report: {path.relative_to(ROOT)}")
-    crashed = [r["name"] for r in results if r["status"] != "ok"]
+    crashed = [r["name"] for r in results if r["status"] == "crashed"]
     if crashed:
         say(f"crashed: {', '.join(crashed)}")
     return 1 if crashed else 0

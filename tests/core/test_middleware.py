@@ -40,3 +40,10 @@ def test_hsts_only_over_https(app: Starlette, client: TestClient) -> None:
     secure = new_client(app, base_url="https://testserver")
     assert secure.get("/api/health").headers["strict-transport-security"] == "max-age=31536000"
     assert "strict-transport-security" not in client.get("/api/health").headers
+
+
+def test_security_headers_keep_a_value_the_response_set(spa: TestClient) -> None:
+    """Hashed assets set their own long cache-control; the middleware only fills in what is missing."""
+    response = spa.get("/assets/index-abc123.js")
+    assert "no-store" not in response.headers.get("cache-control", "")
+    assert response.headers.get_list("x-frame-options") == ["DENY"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script and no remote origin: a Markdown or LLM output that slips past the sanitiser still cannot run.
@@ -21,7 +20,22 @@ HEADERS = {
 }
 
 
+_RAW = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in HEADERS.items()]
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+_NO_STORE = (b"cache-control", b"no-store")
+
+
+def _extra_headers(https: bool, api: bool) -> list[tuple[bytes, bytes]]:
+    return [*_RAW, *([_HSTS] if https else []), *([_NO_STORE] if api else [])]
+
+
+# The four combinations, built once: this runs on every response, so it only appends tuples to a list.
+_EXTRA = {(https, api): _extra_headers(https, api) for https in (False, True) for api in (False, True)}
+
+
 class SecurityHeaders:
+    """Adds the security headers (and `cache-control: no-store` under /api/) unless the response set its own."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -29,18 +43,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
-        api = scope["path"].startswith("/api/")
+        extra = _EXTRA[(scope.get("scheme") == "https", scope["path"].startswith("/api/"))]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                if https:
-                    headers.setdefault("strict-transport-security", "max-age=31536000")
-                if api:
-                    headers.setdefault("cache-control", "no-store")
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for header in extra if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
