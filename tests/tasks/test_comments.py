@@ -20,7 +20,8 @@ def test_comments_are_listed_oldest_first(team: Team) -> None:
     ok(team.alice.post(f"/api/tasks/{task}/comments", json={"body": "Second"}), 201)
     listed = ok(team.carol.get(f"/api/tasks/{task}/comments"))
     CommentList.model_validate(listed)
-    assert [(c["author"]["username"], c["body"]) for c in listed["items"]] == [("bob", "First **md**"), ("alice", "Second")]
+    got = [(c["author"]["username"], c["body"]) for c in listed["items"]]
+    assert got == [("bob", "First **md**"), ("alice", "Second")]
 
 
 def test_comment_moves_the_task_up_and_is_logged(team: Team) -> None:
@@ -70,7 +71,8 @@ def test_activity_names_who_and_when(team: Team) -> None:
     listed = ok(team.carol.get(f"/api/tasks/{task}/activity"))
     ActivityList.model_validate(listed)
     latest = listed["items"][0]
-    assert (latest["actor"]["username"], latest["field"], latest["created_at"].endswith("Z")) == ("alice", "status", True)
+    assert (latest["actor"]["username"], latest["field"]) == ("alice", "status")
+    assert latest["created_at"].endswith("Z")
 
 
 def test_activity_logs_moves_archive_and_restore(team: Team) -> None:

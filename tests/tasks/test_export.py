@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime
 
 from tests.conftest import Actor
-from tests.projects.conftest import error, fields, ok
+from tests.projects.conftest import error, fields
 from tests.tasks.conftest import Team, new_task
 
 COLUMNS = [
@@ -40,12 +40,13 @@ def export(actor: Actor, **params: object) -> list[dict[str, str]]:
 def test_export_is_an_attachment_named_by_day(user: Actor) -> None:
     """The user's day; with no time zone set anywhere that is the UTC day."""
     response = user.get("/api/tasks/export.csv")
-    assert response.headers["content-disposition"] == f'attachment; filename="tasks-{datetime.now(UTC).date().isoformat()}.csv"'
+    today = datetime.now(UTC).date().isoformat()
+    assert response.headers["content-disposition"] == f'attachment; filename="tasks-{today}.csv"'
 
 
 def test_export_has_one_row_per_task_with_readable_columns(team: Team) -> None:
     body = {"project_id": team.project_id, "assignee_id": team.uid(team.carol), "due_date": "2030-01-02"}
-    task = new_task(team.bob, "Ship, \"quoted\"\nand multiline", description="Ünïcode — ok", **body)
+    task = new_task(team.bob, 'Ship, "quoted"\nand multiline', description="Ünïcode — ok", **body)
     [row] = export(team.bob)
     assert row == {
         "id": str(task["id"]),
@@ -65,11 +66,11 @@ def test_export_has_one_row_per_task_with_readable_columns(team: Team) -> None:
 
 
 def test_export_neutralises_formulas(user: Actor) -> None:
-    for title in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "Plain"):
+    for title in ('=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "Plain"):
         new_task(user, title, description="=cmd|' /C calc'!A0")
     rows = export(user, sort="title")
     assert sorted(r["title"] for r in rows) == sorted(
-        ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "Plain"]
+        ['\'=HYPERLINK("http://x")', "'+1+1", "'-2", "'@SUM(A1)", "Plain"]
     )
     assert {r["description"] for r in rows} == {"'=cmd|' /C calc'!A0"}
 
