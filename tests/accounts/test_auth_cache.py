@@ -11,13 +11,15 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.accounts._sessions import AuthCache, _Found
+from devcell.accounts._secrets import token_hash
+from devcell.accounts._sessions import Activity, AuthCache, Authenticator, Credentials, _Found
 from devcell.core.db import close_database, database, init_database, transaction
 from devcell.core.migrations.runner import migrate
 from tests.accounts.conftest import Sql, bearer, session_cookie, with_cookie
@@ -134,7 +136,7 @@ def test_cache_sees_another_process_ending_a_session(user_browser: TestClient, s
     assert user_browser.get("/api/auth/me").status_code == 401
 
 
-def test_cache_expired_token_fails_although_cached(user_api: TestClient, sql: Sql) -> None:
+def test_cache_sees_another_process_expiring_a_token(user_api: TestClient, sql: Sql) -> None:
     sql("UPDATE api_token SET expires_at = '2000-01-01 00:00:00'")
     assert user_api.get("/api/auth/me").status_code == 401
 
@@ -161,39 +163,94 @@ def found(cached_at: float | None = None) -> _Found:
     return _Found(id=1, user_id=2, username="u", role="user", expires_at=None, last_seen=None, cached_at=at)
 
 
+class Loads:
+    """A stand-in for the database read: counts its calls and hands out `entry`."""
+
+    def __init__(self, entry: _Found | None) -> None:
+        self.entry = entry
+        self.calls = 0
+
+    def __call__(self) -> _Found | None:
+        self.calls += 1
+        return self.entry
+
+
 def test_auth_cache_answers_while_the_database_is_unchanged(cache: AuthCache) -> None:
-    assert cache.get("digest") is None  # first look: takes the database's change stamp
-    entry = found()
-    cache.put("digest", entry)
-    assert cache.get("digest") is entry
+    load = Loads(found())
+    assert cache.lookup("digest", load) is load.entry
+    assert cache.lookup("digest", load) is load.entry
+    assert load.calls == 1
+
+
+def test_auth_cache_does_not_remember_unknown_credentials(cache: AuthCache) -> None:
+    load = Loads(None)
+    cache.lookup("digest", load)
+    cache.lookup("digest", load)
+    assert load.calls == 2
+
+
+def insert_setting(db: Path) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as other, other:
+        other.execute("INSERT INTO setting (key, value, updated_at) VALUES ('x', '1', '2020-01-01 00:00:00')")
 
 
 def test_auth_cache_is_emptied_by_a_commit_of_another_connection(cache: AuthCache, db: Path) -> None:
-    cache.get("digest")
-    cache.put("digest", found())
-    with contextlib.closing(sqlite3.connect(db)) as other, other:
-        other.execute("INSERT INTO setting (key, value, updated_at) VALUES ('x', '1', '2020-01-01 00:00:00')")
-    assert cache.get("digest") is None
+    load = Loads(found())
+    cache.lookup("digest", load)
+    insert_setting(db)
+    cache.lookup("digest", load)
+    assert load.calls == 2
 
 
 def test_auth_cache_is_emptied_by_a_write_on_its_own_connection(cache: AuthCache) -> None:
-    cache.get("digest")
-    cache.put("digest", found())
+    load = Loads(found())
+    cache.lookup("digest", load)
     with transaction(write=True):
         database.execute_sql("INSERT INTO setting (key, value, updated_at) VALUES ('x', '1', '2020-01-01 00:00:00')")
-    assert cache.get("digest") is None
+    cache.lookup("digest", load)
+    assert load.calls == 2
+
+
+def test_auth_cache_keeps_no_row_read_before_a_write(cache: AuthCache, db: Path) -> None:
+    """A write that commits while the row is being read: the row may be the old one, so it is not kept."""
+    load = Loads(found())
+
+    def read_then_someone_writes() -> _Found | None:
+        entry = load()
+        insert_setting(db)
+        return entry
+
+    cache.lookup("digest", read_then_someone_writes)
+    cache.lookup("digest", load)
+    assert load.calls == 2
 
 
 def test_auth_cache_entries_expire_after_the_ttl(cache: AuthCache) -> None:
-    cache.get("digest")
-    cache.put("digest", found(cached_at=time.monotonic() - AuthCache.TTL_SECONDS - 1))
-    assert cache.get("digest") is None
+    load = Loads(found(cached_at=time.monotonic() - AuthCache.TTL_SECONDS - 1))
+    cache.lookup("digest", load)
+    cache.lookup("digest", load)
+    assert load.calls == 2
 
 
 def test_auth_cache_holds_at_most_max_entries(cache: AuthCache, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(AuthCache, "MAX_ENTRIES", 2)
-    cache.get("a")
+    load = Loads(found())
     for key in ("a", "b", "c"):
-        cache.put(key, found())
-    assert cache.get("a") is None
-    assert cache.get("c") is not None
+        cache.lookup(key, load)
+    cache.lookup("c", load)
+    assert load.calls == 3
+    cache.lookup("a", load)
+    assert load.calls == 4
+
+
+def test_auth_cached_token_past_its_expiry_is_refused(db: Path) -> None:
+    """Expiry is checked on every request, also when the row comes from the cache."""
+    auth = Authenticator(Credentials("secret"), None, Activity())  # type: ignore[arg-type]  # tokens need none
+    expired = found()
+    expired.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    auth._tokens.lookup(token_hash("dct_token"), Loads(expired))
+    assert auth("dct_token", None) is None
+    still_valid = found()
+    still_valid.expires_at = datetime.now(UTC) + timedelta(hours=1)
+    auth._tokens.lookup(token_hash("dct_other"), Loads(still_valid))
+    assert auth("dct_other", None) is not None

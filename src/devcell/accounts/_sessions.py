@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -290,7 +291,8 @@ class AuthCache:
     connection or process, see db.change_stamp), so logout, revoking a session or token, a password change,
     deactivation or a role change take effect on the very next request. Entries also expire after TTL seconds,
     and the cache holds at most MAX_ENTRIES. Expiry and idle limits are checked on every request, cached or not.
-    Used only from the event loop thread (authentication runs inline), so it needs no lock."""
+    The server authenticates on its event loop thread only; the lock and the stamp check in `lookup` keep it
+    right with several threads too (a row read before a write is never stored after another thread saw it)."""
 
     TTL_SECONDS = 10.0
     MAX_ENTRIES = 1024
@@ -298,26 +300,26 @@ class AuthCache:
     def __init__(self) -> None:
         self._entries: dict[str, _Found] = {}
         self._stamp: tuple[int, ...] | None = None
+        self._lock = threading.Lock()
 
-    def get(self, digest: str) -> _Found | None:
-        stamp = change_stamp()
-        if stamp != self._stamp:
-            self._entries.clear()
-            self._stamp = stamp
-            return None
-        found = self._entries.get(digest)
-        if found is not None and time.monotonic() - found.cached_at > self.TTL_SECONDS:
-            del self._entries[digest]
-            return None
+    def lookup(self, digest: str, load: Callable[[], _Found | None]) -> _Found | None:
+        """The cached entry for `digest`, else `load()` (a database read), remembered if nothing changed since."""
+        stamp = change_stamp()  # taken before the read: a later write changes the stamp
+        with self._lock:
+            if stamp != self._stamp:
+                self._entries.clear()
+                self._stamp = stamp
+            found = self._entries.get(digest)
+            if found is not None and time.monotonic() - found.cached_at <= self.TTL_SECONDS:
+                return found
+        found = load()
+        if found is not None:
+            with self._lock:
+                if self._stamp == stamp:
+                    if len(self._entries) >= self.MAX_ENTRIES:
+                        del self._entries[next(iter(self._entries))]
+                    self._entries[digest] = found
         return found
-
-    def put(self, digest: str, found: _Found) -> None:
-        if len(self._entries) >= self.MAX_ENTRIES:
-            del self._entries[next(iter(self._entries))]
-        self._entries[digest] = found
-
-    def clear(self) -> None:
-        self._entries.clear()
 
 
 def _found(row: dict[str, Any] | None, last_seen_key: str) -> _Found | None:
@@ -354,12 +356,7 @@ class Authenticator:
         return None
 
     def _lookup(self, cache: AuthCache, query: Prepared, digest: str, last_seen_key: str) -> _Found | None:
-        found = cache.get(digest)
-        if found is None:
-            found = _found(query.first(digest), last_seen_key)
-            if found is not None:
-                cache.put(digest, found)
-        return found
+        return cache.lookup(digest, lambda: _found(query.first(digest), last_seen_key))
 
     def _from_session(self, token: str) -> Principal | None:
         digest = _secrets.token_hash(token)
