@@ -1,7 +1,8 @@
-"""Pure ASGI middleware: security headers on every response."""
+"""Pure ASGI middleware: security headers on every response, gzip for clients that ask for it."""
 
 from __future__ import annotations
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script and no remote origin: a Markdown or LLM output that slips past the sanitiser still cannot run.
@@ -23,6 +24,7 @@ HEADERS = {
 _RAW = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in HEADERS.items()]
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 _NO_STORE = (b"cache-control", b"no-store")
+_VARY = (b"vary", b"Accept-Encoding")
 
 
 def _extra_headers(https: bool, api: bool) -> list[tuple[bytes, bytes]]:
@@ -54,3 +56,35 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    return any(name == b"accept-encoding" and b"gzip" in value.lower() for name, value in scope["headers"])
+
+
+class GZip(GZipMiddleware):
+    """Starlette's gzip, with a cheap path for clients that do not ask for gzip (API clients, most of the load):
+    all Starlette's per-request responder changes for them is `Vary: Accept-Encoding`, so only that is added,
+    without its header parsing and content-type normalisation on every response. Level 6 instead of 9: the same
+    size on JSON at about two thirds of the CPU."""
+
+    def __init__(self, app: ASGIApp, minimum_size: int = 1000, compresslevel: int = 6) -> None:
+        super().__init__(app, minimum_size=minimum_size, compresslevel=compresslevel)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _accepts_gzip(scope):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                vary = [i for i, (name, _) in enumerate(headers) if name.lower() == b"vary"]
+                if not vary:
+                    headers.append(_VARY)
+                elif b"accept-encoding" not in headers[vary[0]][1].lower():
+                    headers[vary[0]] = (b"vary", headers[vary[0]][1] + b", Accept-Encoding")
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_vary)
