@@ -110,3 +110,74 @@ def csrf_of(page: Page) -> str:
 def set_up_signed_in(page: Page) -> None:
     answer = page.request.post("/api/auth/login", data={"username": ADMIN_NAME, "password": ADMIN_PASSWORD})
     assert answer.status == 200, answer.text()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", sorted(VIEWPORTS))
+def test_work_pages_have_no_serious_accessibility_violations(
+    server: Server, browsers: Browsers, axe_source: str, scheme: str, screen: str
+) -> None:
+    """Dashboard, projects, tasks (list, bulk bar, board, drawer), standups (form, feed, convert dialog), history."""
+    from tests.e2e.work_helpers import api
+
+    page = browsers.new_page(server, color_scheme=scheme, viewport=VIEWPORTS[screen])
+    page.goto("/")
+    set_up_through_api(page, server)
+    project = api(page, "POST", "/api/projects", {"name": "Apollo", "description": "# Plan\n- one"}, expect_status=201)
+    project_id = project.json()["id"]
+    for number, status in enumerate(["todo", "in_progress", "blocked", "done"]):
+        body = {"title": f"Task {number}", "status": status, "project_id": project_id, "due_date": "2020-01-01"}
+        api(page, "POST", "/api/tasks", body, expect_status=201)
+    standup = {"yesterday": "- wrote tests", "today": "- ship it", "blockers": "- no database", "project_id": None}
+    api(page, "POST", "/api/standups", standup, expect_status=201)
+    problems: list[str] = []
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Recent activity")).to_be_visible()
+    problems += audit(page, axe_source, "dashboard")
+
+    page.goto("/projects")
+    expect(page.get_by_role("link", name="Apollo")).to_be_visible()
+    problems += audit(page, axe_source, "projects")
+    page.goto(f"/projects/{project_id}")
+    expect(page.get_by_label("Role of admin")).to_be_visible()
+    problems += audit(page, axe_source, "project")
+    page.get_by_role("button", name="Delete project…").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    problems += audit(page, axe_source, "project, delete dialog")
+    page.keyboard.press("Escape")
+
+    page.goto("/tasks?status=todo&status=blocked")
+    expect(page.get_by_role("link", name="Task 0")).to_be_visible()
+    page.get_by_label("Select all tasks on this page").check()
+    expect(page.get_by_role("region", name="Change selected tasks")).to_be_visible()
+    problems += audit(page, axe_source, "tasks with the bulk bar")
+    page.get_by_role("link", name="Task 0").click()
+    expect(page.get_by_role("dialog", name="Task 0")).to_be_visible()
+    problems += audit(page, axe_source, "task drawer")
+    page.get_by_role("tab", name="Activity").click()
+    expect(page.get_by_role("tabpanel")).to_contain_text("created")
+    problems += audit(page, axe_source, "task drawer, activity")
+    page.keyboard.press("Escape")
+
+    page.goto(f"/tasks?view=board&project={project_id}")
+    expect(page.locator(".board-card")).to_have_count(4)
+    problems += audit(page, axe_source, "board")
+
+    page.goto("/standups")
+    expect(page.get_by_text("You filed your standup")).to_be_visible()
+    problems += audit(page, axe_source, "standups")
+    page.get_by_role("region", name="My standup").get_by_role("button", name="Convert to tasks…").click()
+    expect(page.get_by_role("dialog", name="Convert to tasks")).to_be_visible()
+    problems += audit(page, axe_source, "convert dialog")
+    page.keyboard.press("Escape")
+    page.get_by_role("region", name="My standup").get_by_role("button", name=re.compile("^Edit")).click()
+    expect(page.get_by_role("form", name="Edit standup")).to_be_visible()
+    problems += audit(page, axe_source, "standup form")
+
+    page.goto("/standups/history")
+    expect(page.get_by_role("heading", name="Standup history")).to_be_visible()
+    expect(page.locator(".standup")).to_have_count(1)
+    problems += audit(page, axe_source, "standup history")
+
+    assert not problems, "\n".join(problems)

@@ -74,12 +74,18 @@ def test_first_load_is_small_and_every_request_stays_on_the_appliance(server: Se
     script = next(r for r in responses if r.url.endswith(".js") and "/assets/index-" in r.url)
     assert script.header_value("content-encoding") == "gzip"
     assert not [r.url for r in responses if re.search(r"/(users|settings|profile)-page-", r.url)]
+    assert not [r.url for r in responses if re.search(r"/(tasks|projects|project|standups|history)-page-", r.url)]
 
     # Visit every page; no request may leave the appliance's origin.
     for path, heading in [
         ("/profile", "Your profile"),
         ("/admin/users", "Users"),
         ("/admin/settings", "Settings"),
+        ("/tasks", "Tasks"),
+        ("/tasks?view=board", "Task board"),
+        ("/projects", "Projects"),
+        ("/standups", "Standups"),
+        ("/standups/history", "Standup history"),
         ("/", re.compile("^Welcome")),
     ]:
         page.goto(path)

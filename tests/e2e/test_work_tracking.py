@@ -53,6 +53,9 @@ def test_team_plans_work_from_standup_to_board(server: Server, browsers: Browser
     # The member files a standup with a blocker line for the project.
     member = browsers.new_page(server)
     sign_in(member, "mia")
+    second_tab = browsers.new_page(server, storage_state=member.context.storage_state())
+    second_tab.goto("/standups")
+    expect(second_tab.get_by_role("form", name="File standup")).to_be_visible()
     nav(member, "Standups")
     form = member.get_by_role("form", name="File standup")
     form.get_by_label("Yesterday").fill("- set up the repository")
@@ -61,6 +64,16 @@ def test_team_plans_work_from_standup_to_board(server: Server, browsers: Browser
     form.get_by_label("Project").select_option(label="Apollo")
     form.get_by_role("button", name="File standup").click()
     expect(member.get_by_text("You filed your standup")).to_be_visible()
+
+    # The same member, in a tab opened before filing, files again: the 409 opens the filed entry for editing.
+    late = second_tab.get_by_role("form", name="File standup")
+    late.get_by_label("Today").fill("- something else")
+    late.get_by_role("button", name="File standup").click()
+    expect(second_tab.get_by_text("You already filed a standup")).to_be_visible()
+    edit = second_tab.get_by_role("form", name="Edit standup")
+    expect(edit.get_by_label("Yesterday")).to_have_value("- set up the repository")
+    expect(edit.get_by_role("button", name="Save standup")).to_be_visible()
+    second_tab.close()
 
     # ... and converts the blocker line into a blocked task.
     mine = member.get_by_role("region", name="My standup")
@@ -115,8 +128,9 @@ def test_team_plans_work_from_standup_to_board(server: Server, browsers: Browser
     expect(seen.locator(".comment")).to_contain_text("Asked ops for access.")
     expect(seen.get_by_role("combobox")).to_have_count(0)
     expect(seen.get_by_role("textbox")).to_have_count(0)
-    for control in ["Delete permanently", "Archive", "Comment", "Edit description", "+1d"]:
-        expect(seen.get_by_role("button", name=control, exact=True)).to_have_count(0)
+    edit_controls = re.compile(r"^(Delete permanently|Archive|Restore|Comment|Edit description|Preview|\+\dd|Clear)")
+    expect(seen.get_by_role("button", name=edit_controls)).to_have_count(0)
+    expect(seen.get_by_role("slider")).to_have_count(0)
     refused = api(viewer, "PATCH", f"/api/tasks/{task_id}", {"status": "done"})
     assert refused.status == 403, refused.text()
     assert api(viewer, "POST", f"/api/tasks/{task_id}/comments", {"body": "hi"}).status == 403
@@ -136,3 +150,80 @@ def test_team_plans_work_from_standup_to_board(server: Server, browsers: Browser
     expect(member.get_by_role("region", name="Standup")).to_contain_text("Filed")
     project_card = member.get_by_role("region", name="My projects").get_by_role("listitem").filter(has_text="Apollo")
     expect(project_card).to_contain_text("1 in progress")
+
+
+def test_filters_live_in_the_url_presets_and_bulk_changes(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    project_id = api(page, "POST", "/api/projects", {"name": "Zeta", "description": ""}, expect_status=201).json()["id"]
+    for number in range(6):
+        body = {
+            "title": f"Item {number}",
+            "project_id": project_id if number < 4 else None,
+            "priority": "urgent" if number % 2 else "low",
+            "due_date": "2030-03-10",
+        }
+        api(page, "POST", "/api/tasks", body, expect_status=201)
+
+    # Filters go into the URL, and a reload keeps them.
+    page.goto("/tasks")
+    expect(page.get_by_role("link", name=re.compile("^Item "))).to_have_count(6)
+    page.get_by_label("Project").select_option(label="Zeta")
+    page.get_by_text("More filters").click()
+    page.get_by_role("group", name="Priority").get_by_label("Urgent").check()
+    expect(page).to_have_url(re.compile(rf"/tasks\?project={project_id}&priority=urgent$"))
+    expect(page.get_by_role("link", name=re.compile("^Item "))).to_have_count(2)
+    page.reload()
+    expect(page.get_by_label("Project")).to_have_value(str(project_id))
+    expect(page.get_by_role("group", name="Priority").get_by_label("Urgent")).to_be_checked()
+    expect(page.get_by_role("link", name=re.compile("^Item "))).to_have_count(2)
+
+    # Save the filters as a preset, clear them, apply the preset, delete it.
+    page.get_by_role("button", name="Save current filters").click()
+    page.get_by_role("dialog", name="Save filters").get_by_label("Name").fill("Zeta urgent")
+    page.get_by_role("button", name="Save preset").click()
+    presets = page.get_by_role("region", name="Saved filters")
+    expect(presets.get_by_role("button", name="Zeta urgent", exact=True)).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(re.compile(r"/tasks$"))
+    expect(page.get_by_role("link", name=re.compile("^Item "))).to_have_count(6)
+    presets.get_by_role("button", name="Zeta urgent", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"project={project_id}"))
+    expect(page.get_by_role("link", name=re.compile("^Item "))).to_have_count(2)
+    presets.get_by_role("button", name="Delete preset Zeta urgent").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete preset").click()
+    expect(presets.get_by_role("button", name="Zeta urgent", exact=True)).to_have_count(0)
+
+    # Bulk: select both rows, set the status and shift the due dates, each with one request.
+    writes: list[str] = []
+    page.on("request", lambda sent: writes.append(f"{sent.method} {sent.url}") if sent.method != "GET" else None)
+    page.get_by_label("Select all tasks on this page").check()
+    bulk = page.get_by_role("region", name="Change selected tasks")
+    expect(bulk).to_contain_text("2 tasks selected")
+    bulk.get_by_label("Status").select_option("done")
+    bulk.get_by_role("button", name="Set status").click()
+    expect(page.get_by_text("Status set: 2 tasks.")).to_be_visible()
+    expect(page.locator(".task-table .badge", has_text="Done")).to_have_count(2)
+    page.get_by_label("Select all tasks on this page").check()
+    bulk.get_by_role("button", name=re.compile(r"^\+3d")).click()
+    expect(page.get_by_text("Due dates moved: 2 tasks.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Mar 13, 2030"))).to_have_count(2)
+    assert [write.split(" ")[0] + " " + write.split("/", 3)[3] for write in writes] == [
+        "POST api/tasks/bulk",
+        "POST api/tasks/bulk",
+    ], writes
+
+    # Deleting the project asks what happens to its tasks; archiving them keeps them as archived personal tasks.
+    page.goto(f"/projects/{project_id}")
+    page.get_by_role("button", name="Delete project…").click()
+    confirm = page.get_by_role("alertdialog", name="Delete Zeta?")
+    confirm.get_by_role("button", name="Delete project").click()
+    expect(confirm.get_by_role("alert")).to_contain_text("Choose what happens")
+    confirm.get_by_label(re.compile("^Keep them as archived")).check()
+    confirm.get_by_role("button", name="Delete project").click()
+    expect(page).to_have_url(re.compile(r"/projects$"))
+    expect(page.get_by_text("Project Zeta deleted.")).to_be_visible()
+    archived = api(page, "GET", "/api/tasks?archived=true").json()
+    assert sorted(task["title"] for task in archived["items"]) == [f"Item {n}" for n in range(4)]
+    assert all(task["project"] is None for task in archived["items"])

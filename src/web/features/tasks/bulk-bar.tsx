@@ -84,10 +84,9 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
               type="button"
               class="button button--small"
               disabled={busy}
-              aria-label={`Shift due dates by ${days === 1 ? "1 day" : `${days} days`}`}
               onClick={() => void run({ action: "shift_due", days }, "Due dates moved")}
             >
-              +{days}d
+              +{days}d<span class="visually-hidden"> (due dates {days === 1 ? "1 day" : `${days} days`} later)</span>
             </button>
           ))}
         </fieldset>

@@ -34,20 +34,16 @@ export function DueField({ id, value, onChange, error, disabled }: Props) {
             type="button"
             class="button button--small"
             disabled={disabled}
-            aria-label={value ? `Move the due date ${dayCount(days)} later` : `Due in ${dayCount(days)}`}
             onClick={() => onChange(shiftDue(value, days, todayIso()))}
           >
             +{days}d
+            <span class="visually-hidden">
+              {value ? ` (due date ${dayCount(days)} later)` : ` (due in ${dayCount(days)})`}
+            </span>
           </button>
         ))}
-        <button
-          type="button"
-          class="button button--small"
-          disabled={disabled || !value}
-          aria-label="Clear the due date"
-          onClick={() => onChange("")}
-        >
-          Clear
+        <button type="button" class="button button--small" disabled={disabled || !value} onClick={() => onChange("")}>
+          Clear<span class="visually-hidden"> the due date</span>
         </button>
       </div>
       {error && (

@@ -77,6 +77,11 @@ function TaskDetail({
   const confirm = useConfirm();
   const [tab, setTab] = useState<"comments" | "activity">("comments");
   const [activityVersion, setActivityVersion] = useState(0);
+  // Arrow keys move between the tabs (and focus follows), as in every tab list.
+  const switchTab = (next: "comments" | "activity") => {
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
 
   async function save(patch: TaskPatch, done = "Saved.") {
     try {
@@ -143,7 +148,7 @@ function TaskDetail({
           aria-selected={tab === "comments"}
           tabIndex={tab === "comments" ? 0 : -1}
           onClick={() => setTab("comments")}
-          onKeyDown={(event) => event.key === "ArrowRight" && setTab("activity")}
+          onKeyDown={(event) => event.key === "ArrowRight" && switchTab("activity")}
         >
           Comments
         </button>
@@ -155,7 +160,7 @@ function TaskDetail({
           aria-selected={tab === "activity"}
           tabIndex={tab === "activity" ? 0 : -1}
           onClick={() => setTab("activity")}
-          onKeyDown={(event) => event.key === "ArrowLeft" && setTab("comments")}
+          onKeyDown={(event) => event.key === "ArrowLeft" && switchTab("comments")}
         >
           Activity
         </button>
