@@ -45,6 +45,13 @@ const dayFormat = new Intl.DateTimeFormat(undefined, {
   year: "numeric",
 });
 const shortFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const compactFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+
+/** "5 May 2026", for table cells on narrow screens. */
+export function formatCompactDay(day: string): string {
+  const date = parseDay(day);
+  return date ? compactFormat.format(date) : day;
+}
 
 /** "Tue, 5 May 2026" for a "YYYY-MM-DD"; the text itself when it is not one. */
 export function formatDay(day: string | null | undefined, empty = ""): string {

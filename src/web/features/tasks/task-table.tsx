@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { PRIORITY_LABELS, TASK_STATUS_BADGE, TASK_STATUS_LABELS, type Task } from "@/features/tasks/api";
 import { BulkBar } from "@/features/tasks/bulk-bar";
-import { formatDay } from "@/lib/dates";
+import { formatCompactDay } from "@/lib/dates";
 import { refName } from "@/lib/types";
 
 type Props = {
@@ -102,7 +102,7 @@ export function TaskTable({ tasks, href, projectId, onBulkDone }: Props) {
                 </td>
                 <td class={`hide-narrow priority priority--${task.priority}`}>{PRIORITY_LABELS[task.priority]}</td>
                 <td class={task.overdue ? "overdue" : undefined}>
-                  {task.due_date ? formatDay(task.due_date) : <span class="muted">—</span>}
+                  {task.due_date ? formatCompactDay(task.due_date) : <span class="muted">—</span>}
                   {task.overdue && <span class="visually-hidden"> (overdue)</span>}
                 </td>
                 <td class="hide-narrow">{refName(task.assignee, "—")}</td>

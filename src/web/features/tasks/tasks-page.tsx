@@ -1,6 +1,6 @@
 // Tasks: the list (filters, sort, pages, presets, bulk changes) or the board (?view=board), with the task
 // drawer over either at /tasks/:id. All state is in the URL, so links, reloads and back/forward keep it.
-import { useCallback, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
@@ -46,6 +46,29 @@ function exportSuffix(filters: TaskFilters): string {
   return query ? `?${query}` : "";
 }
 
+/** Opening and closing the drawer changes the path, and the router scrolls to the top on a new path; this puts
+ * the list (or board) back where the user was, as if the drawer had simply opened over it. */
+function useKeepListScroll(openId: number | null): void {
+  const listScroll = useRef(0);
+  useEffect(() => {
+    if (openId !== null) return;
+    // Taken just before a click or key press that may open the drawer, while the list is still in place.
+    const remember = () => {
+      listScroll.current = window.scrollY;
+    };
+    document.addEventListener("pointerdown", remember, true);
+    document.addEventListener("keydown", remember, true);
+    return () => {
+      document.removeEventListener("pointerdown", remember, true);
+      document.removeEventListener("keydown", remember, true);
+    };
+  }, [openId]);
+  useEffect(() => {
+    const top = listScroll.current;
+    if (top > 0) requestAnimationFrame(() => window.scrollTo(0, top));
+  }, [openId]);
+}
+
 export function TasksPage() {
   const { url, route } = useLocation();
   const { params } = useRoute();
@@ -82,6 +105,8 @@ export function TasksPage() {
       toast(errorMessage(error), "error");
     }
   }
+
+  useKeepListScroll(openId);
 
   const total = tasks.data?.total ?? 0;
   return (
