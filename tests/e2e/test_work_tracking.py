@@ -150,6 +150,15 @@ def test_team_plans_work_from_standup_to_board(server: Server, browsers: Browser
     expect(member.get_by_role("region", name="Standup")).to_contain_text("Filed")
     project_card = member.get_by_role("region", name="My projects").get_by_role("listitem").filter(has_text="Apollo")
     expect(project_card).to_contain_text("1 in progress")
+    # Quick action: a new task from the dashboard opens in the task drawer.
+    member.get_by_role("button", name="New task").click()
+    new_task = member.get_by_role("dialog", name="New task")
+    new_task.get_by_label("Title").fill("Follow up with ops")
+    new_task.get_by_label("Project").select_option(label="Apollo")
+    new_task.get_by_role("button", name="+3d").click()
+    new_task.get_by_role("button", name="Create task").click()
+    expect(member.get_by_role("dialog", name="Follow up with ops")).to_be_visible()
+    expect(member).to_have_url(re.compile(r"/tasks/\d+$"))
 
 
 def test_filters_live_in_the_url_presets_and_bulk_changes(server: Server, browsers: Browsers) -> None:

@@ -1,24 +1,35 @@
 // The start page: my standup today, my tasks by status, due soon and overdue, recent activity, my projects,
 // quick actions and a chart of what I finished in the last two weeks.
+import type { FunctionComponent } from "preact";
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
+import { useToast } from "@/components/toast";
 import { type Dashboard, getDashboard } from "@/features/dashboard/api";
 import { CompletedChart } from "@/features/dashboard/completed-chart";
 import { STATUS_BADGE, STATUS_LABELS } from "@/features/projects/api";
 import type { Task } from "@/features/tasks/api";
-import { TaskCreateDialog } from "@/features/tasks/task-create-dialog";
+import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
 import { formatDateTime } from "@/lib/format";
 import { displayName, useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
+type CreateProps = { onClose: () => void; onCreated: (task: Task) => void };
+
 export function DashboardPage() {
   const { user } = useSession();
   const { route } = useLocation();
   const dashboard = useLoad(getDashboard, []);
-  const [creating, setCreating] = useState(false);
+  // The task form (and the Markdown renderer it brings) loads on first use, keeping the start page light.
+  const [Create, setCreate] = useState<FunctionComponent<CreateProps> | null>(null);
+  const toast = useToast();
+  const openCreate = () =>
+    import("@/features/tasks/task-create-dialog").then(
+      (module) => setCreate(() => module.TaskCreateDialog),
+      (error: unknown) => toast(errorMessage(error), "error"),
+    );
   const data = dashboard.data;
 
   return (
@@ -26,7 +37,7 @@ export function DashboardPage() {
       <div class="page__header">
         <h1>Welcome, {displayName(user)}</h1>
         <div class="button-row">
-          <button type="button" class="button button--primary" onClick={() => setCreating(true)}>
+          <button type="button" class="button button--primary" onClick={() => void openCreate()}>
             New task
           </button>
           <a class="button" href="/standups">
@@ -36,11 +47,11 @@ export function DashboardPage() {
       </div>
       <LoadState loaded={dashboard} what="your dashboard" />
       {data && <DashboardBody data={data} />}
-      {creating && (
-        <TaskCreateDialog
-          onClose={() => setCreating(false)}
+      {Create && (
+        <Create
+          onClose={() => setCreate(null)}
           onCreated={(task) => {
-            setCreating(false);
+            setCreate(null);
             route(`/tasks/${task.id}`);
           }}
         />

@@ -1,1 +1,0 @@
-import{h as e,w as t}from"./form-field-B-qrdKgb.js";import{n}from"./format-Bt9aepg0.js";function r({id:r}){let i=t(n,[]);return e(`datalist`,{id:r,children:i.map(t=>e(`option`,{value:t},t))})}export{r as t};
