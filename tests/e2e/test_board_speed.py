@@ -3,6 +3,8 @@ performance.now() from the navigation's start until all 500 cards are in the doc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
@@ -23,7 +25,9 @@ ALL_CARDS_SHOWN = f"""() => {{
 }}"""
 
 
-def test_board_renders_500_cards_within_a_second(server: Server, browsers: Browsers) -> None:
+def test_board_renders_500_cards_within_a_second(
+    server: Server, browsers: Browsers, record_property: Callable[[str, object], None]
+) -> None:
     page = browsers.new_page(server)
     page.goto("/")
     set_up_through_api(page, server)
@@ -49,7 +53,7 @@ def test_board_renders_500_cards_within_a_second(server: Server, browsers: Brows
         page.wait_for_function(ALL_CARDS_SHOWN, polling="raf", timeout=15_000)
         elapsed = float(page.evaluate("() => window.__boardShownAt"))
         timings.append(elapsed)
-        print(f"board with {CARDS} cards rendered in {elapsed:.0f} ms ({attempt}, from navigation start)")
+        print(f"\nboard with {CARDS} cards rendered in {elapsed:.0f} ms ({attempt}, from navigation start)")  # noqa: T201 - the acceptance test reports its number
     expect(page.locator('[data-status="todo"] .board__count')).to_have_text(str(CARDS // 4))
 
     # Switching from the list to the board inside the app (no page load) is measured too.
@@ -59,7 +63,9 @@ def test_board_renders_500_cards_within_a_second(server: Server, browsers: Brows
     page.get_by_role("navigation", name="View").get_by_role("link", name="Board").click()
     page.wait_for_function(ALL_CARDS_SHOWN, polling="raf", timeout=15_000)
     switch = float(page.evaluate("() => window.__boardShownAt - window.__switchAt"))
-    print(f"board with {CARDS} cards rendered in {switch:.0f} ms (switching from the list)")
+    print(f"\nboard with {CARDS} cards rendered in {switch:.0f} ms (switching from the list)")  # noqa: T201 - reported too
 
+    record_property("board_500_cards_ms", [round(t) for t in timings])
+    record_property("board_500_cards_switch_ms", round(switch))
     assert max(timings) < BUDGET_MS, f"the board took {timings} ms for {CARDS} cards"
     assert switch < BUDGET_MS, f"switching to the board took {switch:.0f} ms"
