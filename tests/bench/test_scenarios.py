@@ -1,0 +1,43 @@
+"""The benchmark's own parts that need no server: reading wrk's output, choosing the load tools."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bench import scenarios
+
+# wrk pads some values with a trailing space (\x20 below), as it does for "1.53s ".
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:9000/api/auth/me
+  1 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     9.98ms    4.98ms  1.20s    88.99%
+  Latency Distribution
+     50%  850.00us
+     75%    5.78ms
+     90%   10.55ms
+     99%    1.53s\x20
+  61234 requests in 10.02s, 3.29MB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 7
+Requests/sec:   6111.18
+Transfer/sec:      3.23MB
+"""
+
+
+def test_parse_wrk_reads_rate_percentiles_and_errors() -> None:
+    report = scenarios.parse_wrk(WRK_OUTPUT, 10)
+    assert (report["requests"], report["rps"]) == (61234, 6111.2)
+    assert (report["p50_ms"], report["p90_ms"], report["p99_ms"]) == (0.85, 10.55, 1530.0)
+    assert (report["non_2xx"], report["socket_errors"], report["errors"]) == (7, 5, 12)
+
+
+def test_parse_wrk_refuses_output_without_percentiles() -> None:
+    with pytest.raises(RuntimeError, match="unexpected wrk output"):
+        scenarios.parse_wrk("Requests/sec: 5\n", 1)
+
+
+def test_load_tools_use_wrk_only_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scenarios.shutil, "which", lambda name: None)
+    assert scenarios.load_tools() == ["loadgen"]
+    monkeypatch.setattr(scenarios.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert scenarios.load_tools() == ["loadgen", "wrk"]
