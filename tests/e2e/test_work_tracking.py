@@ -223,6 +223,16 @@ def test_filters_live_in_the_url_presets_and_bulk_changes(server: Server, browse
         "POST api/tasks/bulk",
     ], writes
 
+    # On the board, the keyboard way: the card's status menu moves it to another column.
+    page.goto(f"/tasks?view=board&project={project_id}")
+    todo_card = page.locator('[data-status="todo"] .board-card', has_text="Item 0")
+    expect(todo_card).to_be_visible()
+    status_menu = page.get_by_label("Status of Item 0")
+    status_menu.focus()
+    status_menu.select_option("blocked")
+    expect(page.locator('[data-status="blocked"] .board-card', has_text="Item 0")).to_be_visible()
+    expect(page.get_by_text("“Item 0” moved to Blocked.")).to_be_visible()
+
     # Deleting the project asks what happens to its tasks; archiving them keeps them as archived personal tasks.
     page.goto(f"/projects/{project_id}")
     page.get_by_role("button", name="Delete project…").click()
