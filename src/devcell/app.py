@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -26,7 +25,7 @@ from devcell.core import paths
 from devcell.core.db import close_database, init_database
 from devcell.core.errors import DevCellError, NotFound
 from devcell.core.jobs import JobRunner
-from devcell.core.middleware import SecurityHeaders
+from devcell.core.middleware import GZip, SecurityHeaders
 from devcell.core.migrations.runner import migrate
 from devcell.core.openapi import openapi_document
 from devcell.core.ratelimit import SlidingWindowLimiter
@@ -175,7 +174,7 @@ def create_app(config: Config) -> Starlette:
     routes: list[BaseRoute] = [*api, _unknown_api(api), *spa_routes(dist)]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1000)],
+        middleware=[Middleware(SecurityHeaders), Middleware(GZip)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
