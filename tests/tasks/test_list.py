@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from devcell.config import Config
 from devcell.tasks.schemas import TaskPage
 from tests.conftest import Actor
 from tests.projects.conftest import add_member, error, fields, new_project, ok
@@ -203,3 +206,35 @@ def test_comment_count_and_admin_sees_every_project(team: Team) -> None:
     row = ok(team.bob.get("/api/tasks"))["items"][0]
     assert (row["title"], row["comment_count"], row["can_edit"]) == ("Dave's task", 2, False)
     assert titles(team.admin) == ["Dave's task"]
+
+
+# The list is served from core.cache.ReadCache while nothing changes: it must never show a replaced answer.
+
+
+def test_list_shows_a_change_made_right_after_it_was_served(team: Team) -> None:
+    task = new_task(team.bob, "Before", project_id=team.project_id)
+    assert titles(team.carol, project=team.project_id) == ["Before"]
+    ok(team.bob.patch(f"/api/tasks/{task['id']}", json={"title": "After"}))
+    assert titles(team.carol, project=team.project_id) == ["After"]
+
+
+def test_list_shows_a_change_made_by_another_process(team: Team, config: Config) -> None:
+    task = new_task(team.bob, "Before", project_id=team.project_id)
+    assert titles(team.carol, project=team.project_id) == ["Before"]
+    with contextlib.closing(sqlite3.connect(config.data_dir / "devcell.db")) as other, other:
+        other.execute("UPDATE task SET title = 'Edited elsewhere' WHERE id = ?", (task["id"],))
+    assert titles(team.carol, project=team.project_id) == ["Edited elsewhere"]
+
+
+def test_list_answers_depend_on_who_asks(team: Team) -> None:
+    new_task(team.bob, "Mine", project_id=team.project_id)
+    assert titles(team.bob, project=team.project_id) == ["Mine"]
+    response = team.dave.get("/api/tasks", params={"project": team.project_id})
+    assert response.status_code == 404  # the outsider does not get the member's cached page
+
+
+def test_list_loses_access_at_once_when_removed_from_the_project(team: Team) -> None:
+    new_task(team.bob, "Secret", project_id=team.project_id)
+    assert titles(team.carol, project=team.project_id) == ["Secret"]
+    ok(team.alice.delete(f"/api/projects/{team.project_id}/members/carol"), 204)
+    assert team.carol.get("/api/tasks", params={"project": team.project_id}).status_code == 404

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.core.cache import ReadCache
+from devcell.core.web import Access, ApiRoute, Call, JSONResponse, json, no_content
 from devcell.tasks import _bulk, _comments, _export, _presets, service
 from devcell.tasks.schemas import (
     ActivityList,
@@ -30,11 +31,22 @@ def _tz(call: Call) -> str:
     return str(call.state.settings.get_str("time_zone"))
 
 
+# The list is what boards and lists poll; pages are served again until anything is written (core/cache.py).
+LIST_CACHE = ReadCache()
+
+
 async def list_tasks(call: Call) -> Response:
     """Tasks I can see, filtered, sorted and paged on the server."""
-    query = call.query(TaskQuery)
-    # Inline on the event loop: one indexed page query plus a COUNT, well under a millisecond (see Call.read).
-    return json(call.read(service.list_tasks, call.user, query, _tz(call)))
+    user, tz = call.user, _tz(call)
+
+    def render() -> bytes:
+        query = call.query(TaskQuery)  # an invalid query raises here, so it is never cached
+        # Inline on the event loop: one indexed page query plus a COUNT, well under a millisecond (see Call.read).
+        return bytes(JSONResponse(call.read(service.list_tasks, user, query, tz)).body)
+
+    # Everything the page depends on: who asks (id and role decide visibility), the exact query, the time zone.
+    key = (user.user_id, user.role, call.request.url.query, tz)
+    return Response(LIST_CACHE.get_or_render(key, render), media_type="application/json")
 
 
 async def create_task(call: Call) -> Response:
