@@ -17,6 +17,8 @@ from devcell.accounts.schemas import (
     LoginIn,
     PasswordChange,
     PasswordReset,
+    PeoplePage,
+    PeopleQuery,
     ProfilePatch,
     RegisterIn,
     SessionList,
@@ -170,6 +172,11 @@ async def list_users(call: Call) -> Response:
     return json(call.read(service.users_page, call.query(UserQuery)))
 
 
+async def list_people(call: Call) -> Response:
+    """Active colleagues (id, user name, display name), to pick an assignee or a project member."""
+    return json(call.read(service.people_page, call.query(PeopleQuery)))
+
+
 async def create_user(call: Call) -> Response:
     """Create a user (administrators)."""
     data = await call.body(UserCreate)
@@ -237,6 +244,7 @@ ROUTES = [
     ApiRoute("POST", "/api/auth/tokens", create_token, access=U, body=TokenCreate, response=TokenCreated, status=201),
     ApiRoute("DELETE", "/api/auth/tokens/{token_id:int}", revoke_token, access=U, status=204),
     ApiRoute("GET", "/api/users", list_users, access=A, query=UserQuery, response=UserPage),
+    ApiRoute("GET", "/api/people", list_people, access=U, query=PeopleQuery, response=PeoplePage),
     ApiRoute("POST", "/api/users", create_user, access=A, body=UserCreate, response=UserOut, status=201),
     ApiRoute("GET", "/api/users/{user_id:int}", get_user, access=A, response=UserOut),
     ApiRoute("PATCH", "/api/users/{user_id:int}", patch_user, access=A, body=AdminUserPatch, response=UserOut),

@@ -201,6 +201,27 @@ class UserPage(BaseModel):
     offset: int
 
 
+class PeopleQuery(StrictModel):
+    q: Annotated[str, Field(max_length=100)] = ""
+    limit: Annotated[int, Field(ge=1, le=200)] = 200
+    offset: Annotated[int, Field(ge=0)] = 0
+
+
+class PersonOut(BaseModel):
+    """What every signed-in user may know about a colleague: enough to pick them (assignee, member, author)."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+class PeoplePage(BaseModel):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class DeleteUserQuery(StrictModel):
     reassign_to: int | None = None
 

@@ -14,6 +14,7 @@ from devcell.accounts.models import Session, User
 from devcell.accounts.schemas import (
     AdminUserPatch,
     PasswordChange,
+    PeopleQuery,
     ProfilePatch,
     UserCreate,
     UserOut,
@@ -141,6 +142,20 @@ def users_page(query: UserQuery) -> dict[str, Any]:
         select = _filtered(query)
         total = select.count()
         items = list(select.order_by(User.username).limit(query.limit).offset(query.offset).dicts())
+    return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
+
+
+@unit_of_work()
+def people_page(query: PeopleQuery) -> dict[str, Any]:
+    """Active users by name, for pickers: id, user name and display name only (no role, team or activity)."""
+    select = User.select(User.id, User.username, User.display_name).where(User.active)
+    if query.q:
+        needle = query.q.lower()
+        select = select.where(
+            (fn.instr(User.username, needle) > 0) | (fn.instr(fn.lower(User.display_name), needle) > 0)
+        )
+    total = select.count()
+    items = list(select.order_by(User.username).limit(query.limit).offset(query.offset).dicts())
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 

@@ -17,6 +17,7 @@ import {
   ROLE_LABELS,
   removeMember,
 } from "@/features/projects/api";
+import { useDirectory } from "@/features/tasks/pickers";
 import { errorMessage, formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
@@ -121,6 +122,7 @@ export function MembersPanel({ project, onChanged }: Props) {
 function AddMemberForm({ projectId, onAdded }: { projectId: number; onAdded: () => void }) {
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<ProjectRole>("member");
+  const directory = useDirectory();
   const [error, setError] = useState("");
   const [formError, setFormError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -158,8 +160,16 @@ function AddMemberForm({ projectId, onAdded }: { projectId: number; onAdded: () 
         onInput={setUsername}
         error={error}
         autocomplete="off"
+        list="member-suggestions"
         required
       />
+      <datalist id="member-suggestions">
+        {directory.map((person) => (
+          <option key={person.id} value={person.username}>
+            {person.display_name || person.username}
+          </option>
+        ))}
+      </datalist>
       <SelectField
         id="member-role"
         label="Role"

@@ -1,8 +1,8 @@
 // Choices for the task forms and filters: projects the user sees, and people a task can be assigned to.
 import { useEffect, useState } from "preact/hooks";
-import { listUsers } from "@/features/accounts/users-api";
+import { listPeople } from "@/features/accounts/people-api";
 import { listMembers, type Project, projectChoices } from "@/features/projects/api";
-import { isAdmin, type User, useSession } from "@/lib/session";
+import { useSession } from "@/lib/session";
 import type { UserRef } from "@/lib/types";
 
 export function useProjects(): Project[] {
@@ -35,23 +35,33 @@ function load(key: string, fetch: () => Promise<UserRef[]>): Promise<UserRef[]> 
   return found;
 }
 
-function loadPeople(projectId: number | null, user: User): Promise<UserRef[]> {
+function loadPeople(projectId: number | null): Promise<UserRef[]> {
   if (projectId !== null) {
     return load(`p${projectId}`, async () => (await listMembers(projectId)).map((member) => member.user));
   }
-  if (isAdmin(user)) {
-    return load("users", async () => (await listUsers({ active: "true", limit: 200, offset: 0 })).items);
-  }
-  return Promise.resolve([]);
+  return load("people", async () => (await listPeople({ limit: 200 })).items);
 }
 
-/** Who a task can be assigned to: a project's members, or for personal tasks the user (admins: everyone). */
+/** People whose names a form suggests: everyone active (the directory), for example to add a project member. */
+export function useDirectory(): UserRef[] {
+  const [found, setFound] = useState<UserRef[]>([]);
+  useEffect(() => {
+    let live = true;
+    loadPeople(null).then((list) => live && setFound(list));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return found;
+}
+
+/** Who a task can be assigned to: a project's members, or for personal tasks any active colleague. */
 export function usePeople(projectId: number | null, extra?: UserRef | null): UserRef[] {
   const { user } = useSession();
   const [found, setFound] = useState<UserRef[]>([]);
   useEffect(() => {
     let live = true;
-    loadPeople(projectId, user).then((list) => live && setFound(list));
+    loadPeople(projectId).then((list) => live && setFound(list));
     return () => {
       live = false;
     };
