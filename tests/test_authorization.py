@@ -20,6 +20,7 @@ PUBLIC = {
     ("POST", "/api/setup"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/register"),  # refused unless the admin opened registration or issued an invite
+    ("POST", "/api/setup/restore"),  # refused unless setup is still needed and the setup code matches
 }
 PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 

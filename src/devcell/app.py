@@ -20,6 +20,7 @@ from devcell import __version__
 from devcell.accounts import _onboarding
 from devcell.accounts import routes as accounts_routes
 from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
+from devcell.backups import routes as backups_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
 from devcell.core import paths
 from devcell.core.db import close_database, init_database
@@ -37,6 +38,7 @@ from devcell.settings import routes as settings_routes
 from devcell.settings.service import SettingsStore
 from devcell.standups import routes as standups_routes
 from devcell.system import routes as system_routes
+from devcell.system.wiring import wire_operations
 from devcell.tasks import routes as tasks_routes
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def api_routes() -> list[ApiRoute]:
         *tasks_routes.ROUTES,
         *standups_routes.ROUTES,
         *dashboard_routes.ROUTES,
+        *backups_routes.ROUTES,
     ]
 
 
@@ -98,6 +101,7 @@ def _wire_state(app: Starlette, config: Config, secret: str) -> None:
     state.login_guard = LoginGuard(state.settings)
     state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
     state.jobs = JobRunner(config.job_workers)
+    wire_operations(state, config, prune_expired_sessions)
 
 
 @contextlib.asynccontextmanager
@@ -112,12 +116,14 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     if interrupted:
         log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
     await run_in_threadpool(_announce_setup, config)
+    await run_in_threadpool(app.state.scheduler.start)
     housekeeping = asyncio.create_task(_housekeeping(app.state.activity))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
     try:
         yield
     finally:
         housekeeping.cancel()
+        await run_in_threadpool(app.state.scheduler.stop)
         await run_in_threadpool(app.state.jobs.shutdown)
         await run_in_threadpool(app.state.activity.flush)
         close_database()

@@ -1,11 +1,15 @@
-"""`devcell user ...`, `devcell settings ...` and `devcell check`."""
+"""`devcell user ...`, `devcell settings ...`, `devcell check`, `devcell backup` and `devcell restore`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from devcell.cli import _errors, _open, _password, fail, main
+from devcell.cli import _config, _errors, _open, _password, fail, main
+from devcell.config import prepare_data_dir
 from devcell.core.errors import DevCellError
 
 
@@ -191,3 +195,100 @@ def check(ctx: click.Context) -> None:
         ok = ok and line.ok
     if not ok:
         raise SystemExit(1)
+
+
+def _backups(ctx: click.Context, to: Path | None = None, migrate: bool = True):  # type: ignore[no-untyped-def]
+    from devcell.backups.service import Backups
+    from devcell.core.db import init_database
+
+    if migrate:
+        store = _store(ctx)
+        config = _config(ctx)
+    else:
+        # A restore must work even when today's database no longer opens or migrates (disaster recovery).
+        config = _config(ctx)
+        prepare_data_dir(config)
+        init_database(config.database_path)
+        store = None
+
+    def setting(key: str) -> object:
+        if key == "backup_dir" and to is not None:
+            return str(to.absolute())
+        if store is None:
+            from devcell.settings.registry import BY_KEY
+
+            return BY_KEY[key].default
+        return store.get(key)
+
+    return Backups(config.data_dir, config.kb_dir, setting)
+
+
+def _printer() -> Callable[[int, int, str], None]:
+    last: list[str] = [""]
+
+    def progress(done: int, total: int, message: str) -> None:
+        if message != last[0]:
+            click.echo(message + " ...", err=True)
+            last[0] = message
+
+    return progress
+
+
+@main.command()
+@click.option("--to", type=click.Path(file_okay=False, path_type=Path), help="Directory for the archive.")
+@click.option("--verify/--no-verify", default=True, show_default=True, help="Test-restore the archive afterwards.")
+@click.pass_context
+def backup(ctx: click.Context, to: Path | None, verify: bool) -> None:
+    """Back up the database and knowledgebase into one archive (safe while the service runs)."""
+    backups = _backups(ctx, to)
+    try:
+        made = backups.create("backup", _printer())
+        checked = backups.verify(made["name"], _printer()) if verify else None
+    except DevCellError as exc:
+        fail(exc.message)
+    click.echo(f"{backups.directory().path / made['name']}\t{made['size']} bytes\t{made['seconds']} s")
+    if checked is not None:
+        if not checked["ok"]:
+            fail("the new backup failed verification: " + " ".join(checked["problems"]))
+        click.echo(f"verified in {checked['seconds']} s")
+
+
+def _refuse_if_served(ctx: click.Context) -> object:
+    from devcell.core.scheduler import LOCK_FILE, ProcessLock
+
+    config = _config(ctx)
+    prepare_data_dir(config)
+    lock = ProcessLock(config.data_dir / LOCK_FILE)
+    if not lock.acquire():
+        fail(
+            f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
+            "(sudo systemctl stop devcell), run the restore again, then start it (sudo systemctl start devcell). "
+            "Or restore from the System page of the running server."
+        )
+    return lock  # held until the process exits, so no server starts in the middle of the restore
+
+
+@main.command()
+@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--no-safety-backup", is_flag=True, help="Skip the safety backup of today's data (when it is damaged anyway)."
+)
+@click.pass_context
+def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool) -> None:
+    """Replace all data with a backup archive's. The service must be stopped."""
+    lock = _refuse_if_served(ctx)
+    if not yes:
+        click.confirm(f"Replace every user, task and document with the contents of {archive.name}?", abort=True)
+    backups = _backups(ctx, migrate=False)
+    try:
+        result = backups.restore(archive.absolute(), _printer(), safety=not no_safety_backup)
+    except DevCellError as exc:
+        fail(exc.message)
+    if result["safety_backup"]:
+        click.echo(f"safety backup of the previous data: {backups.directory().path / result['safety_backup']}")
+    click.echo(
+        f"restored {archive.name} (made {result['created_at']} by DevCell {result['app_version']}, schema "
+        f"{result['schema_from']} -> {result['schema_to']}) in {result['seconds']} s"
+    )
+    del lock

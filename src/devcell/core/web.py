@@ -224,6 +224,10 @@ class ApiRoute(Route):
 
         async def endpoint(request: Request) -> Response:
             try:
+                # The system slice's guard: 507 when the disk is nearly full, 503 while a restore runs.
+                guard: Callable[[Request], None] | None = getattr(request.app.state, "request_guard", None)
+                if guard is not None:
+                    guard(request)
                 principal = authorize(request, access)
                 return await handler(Call(request, principal))
             except DevCellError as error:

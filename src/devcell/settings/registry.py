@@ -59,6 +59,19 @@ def _timezone(value: str) -> None:
         raise InvalidValue(f"unknown time zone {value!r}")
 
 
+def _clock_time(value: str) -> None:
+    if not value:
+        return
+    hour, sep, minute = value.partition(":")
+    if not (sep and hour.isdigit() and minute.isdigit() and len(minute) == 2 and int(hour) < 24 and int(minute) < 60):
+        raise InvalidValue("must be a time like 02:30 (24-hour clock), or empty for off")
+
+
+def _absolute_dir(value: str) -> None:
+    if value and not value.startswith("/"):
+        raise InvalidValue("must be an absolute path like /media/usb/devcell-backups, or empty for the default")
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "appliance_name", "str", "DevCell", "Name shown in the top bar and page titles.", "General", max_length=60
@@ -134,6 +147,75 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "API key for the LLM server, if it needs one. Never shown back.",
         "LLM",
         max_length=500,
+    ),
+    SettingSpec(
+        "backup_dir",
+        "str",
+        "",
+        "Directory that receives backups (e.g. a mounted USB disk). Empty means <data>/backups.",
+        "Backups",
+        max_length=500,
+        check=_absolute_dir,
+    ),
+    SettingSpec(
+        "backup_time",
+        "str",
+        "02:30",
+        "Local time (HH:MM, appliance time zone) of the daily backup, which is then verified. Empty turns "
+        "scheduled backups off.",
+        "Backups",
+        max_length=5,
+        check=_clock_time,
+    ),
+    SettingSpec("backup_keep_daily", "int", 7, "Daily backups to keep.", "Backups", minimum=0, maximum=365),
+    SettingSpec("backup_keep_weekly", "int", 4, "Weekly backups to keep.", "Backups", minimum=0, maximum=104),
+    SettingSpec("backup_keep_monthly", "int", 6, "Monthly backups to keep.", "Backups", minimum=0, maximum=120),
+    SettingSpec(
+        "backup_upload_max_mb",
+        "int",
+        4096,
+        "Largest backup archive that can be uploaded, in MB.",
+        "Backups",
+        minimum=1,
+        maximum=1_000_000,
+    ),
+    SettingSpec(
+        "maintenance_time",
+        "str",
+        "03:30",
+        "Local time (HH:MM) of the daily maintenance: integrity check, optimise, vacuum when worth it, pruning. "
+        "Pick a quiet hour. Empty turns it off.",
+        "Maintenance",
+        max_length=5,
+        check=_clock_time,
+    ),
+    SettingSpec(
+        "checkpoint_minutes",
+        "int",
+        60,
+        "Minutes between write-ahead-log checkpoints, which keep devcell.db-wal small.",
+        "Maintenance",
+        minimum=1,
+        maximum=1440,
+    ),
+    SettingSpec(
+        "job_history_days",
+        "int",
+        30,
+        "Days that finished background jobs stay in the job history.",
+        "Maintenance",
+        minimum=1,
+        maximum=3650,
+    ),
+    SettingSpec(
+        "disk_floor_mb",
+        "int",
+        200,
+        "When the data directory has less free space than this (MB), changes are refused with 507 so the "
+        "database never fills the disk.",
+        "Maintenance",
+        minimum=0,
+        maximum=1_000_000,
     ),
 )
 

@@ -11,8 +11,17 @@ from devcell import __version__
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.web import Access, ApiRoute, Call, json
-from devcell.system import service
-from devcell.system.schemas import HealthOut, JobOut, JobPage, JobQuery, ReadyOut
+from devcell.system import operations, service
+from devcell.system.schemas import (
+    HealthOut,
+    HealthReportOut,
+    HealthSummaryOut,
+    JobOut,
+    JobPage,
+    JobQuery,
+    ReadyOut,
+    ScheduleOut,
+)
 
 
 async def health(call: Call) -> Response:
@@ -67,6 +76,29 @@ async def job_events(call: Call) -> Response:
     return sse_response(_job_events(runner, first, queue))
 
 
+async def get_schedule(call: Call) -> Response:
+    """Scheduled jobs with their timing, next run and last run."""
+    return json(await call.run(operations.schedule, call.state.scheduler))
+
+
+async def run_scheduled(call: Call) -> Response:
+    """Run a scheduled job now (a tracked job; 409 while it runs)."""
+    name = call.request.path_params["name"]
+    snap = await call.run(call.state.scheduler.run_now, name, call.user.user_id)
+    return json(service.job_out(snap), 202)
+
+
+async def get_health(call: Call) -> Response:
+    """Every health check with its severity, message and fix (`fresh=true` runs them again now)."""
+    fresh = call.request.query_params.get("fresh") == "true"
+    return json(await call.run(operations.health_report, call.state.health, fresh))
+
+
+async def get_health_summary(call: Call) -> Response:
+    """How many checks warn or are critical: the top-bar badge (no details for non-admins)."""
+    return json(await call.run(operations.health_summary, call.state.health))
+
+
 ROUTES = [
     ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
     ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
@@ -74,4 +106,10 @@ ROUTES = [
     ApiRoute("GET", "/api/jobs/{job_id}", get_job, access=Access.USER, response=JobOut),
     ApiRoute("GET", "/api/jobs/{job_id}/events", job_events, access=Access.USER),
     ApiRoute("POST", "/api/jobs/{job_id}/cancel", cancel_job, access=Access.USER, response=JobOut, status=202),
+    ApiRoute("GET", "/api/system/schedule", get_schedule, access=Access.ADMIN, response=ScheduleOut),
+    ApiRoute(
+        "POST", "/api/system/schedule/{name}/run", run_scheduled, access=Access.ADMIN, response=JobOut, status=202
+    ),
+    ApiRoute("GET", "/api/system/health", get_health, access=Access.ADMIN, response=HealthReportOut),
+    ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
 ]

@@ -55,3 +55,54 @@ class JobPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ScheduleRunOut(BaseModel):
+    id: str
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    seconds: float | None
+    message: str
+    error: str | None
+
+
+class ScheduleEntryOut(BaseModel):
+    name: str
+    title: str
+    schedule: str
+    next_run_at: datetime | None
+    last_run: ScheduleRunOut | None
+    running: bool
+    runs_here: bool
+
+
+class ScheduleOut(BaseModel):
+    items: list[ScheduleEntryOut]
+
+
+class FixOut(BaseModel):
+    label: str
+    action: str | None
+    command: str | None
+    target: str | None
+
+
+class FindingOut(BaseModel):
+    name: str
+    title: str
+    severity: Literal["ok", "warning", "critical", "skipped"]
+    message: str
+    fix: FixOut | None
+
+
+class HealthReportOut(BaseModel):
+    status: Literal["ok", "warning", "critical"]
+    checked_at: datetime
+    items: list[FindingOut]
+
+
+class HealthSummaryOut(BaseModel):
+    status: Literal["ok", "warning", "critical"]
+    warning: int
+    critical: int

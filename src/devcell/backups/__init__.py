@@ -1,0 +1,1 @@
+"""Backups: online archives of the database and knowledgebase, verified by test restores; restore, retention."""

@@ -1,0 +1,156 @@
+"""Reading a backup archive back: extract into a scratch directory and prove it is whole (checksums, integrity,
+row counts). Verify and restore both start here, so a restore never trusts an archive that would fail a verify."""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import hashlib
+import re
+import sqlite3
+import tarfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from devcell.backups.archive import CHUNK, DB_MEMBER, FORMAT, KB_PREFIX, MANIFEST, schema_version, table_counts
+from devcell.core.disk import InsufficientStorage
+
+# Names an archive may contain: ours only, relative, no "..", no hidden tricks.
+_SAFE_NAME = re.compile(r"^(?:devcell\.db|manifest\.json|knowledgebase/(?:[^/\x00]+/)*[^/\x00]+)$")
+
+
+class ArchiveUnreadable(Exception):
+    """The archive cannot be read to its end (damaged, truncated, not a DevCell backup)."""
+
+
+@dataclass
+class CheckReport:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+    seconds: float = 0.0
+    extracted_bytes: int = 0
+
+    @property
+    def schema_version(self) -> int:
+        return int((self.manifest or {}).get("schema_version", 0))
+
+
+def _safe(name: str) -> bool:
+    return bool(_SAFE_NAME.match(name)) and ".." not in name.split("/")
+
+
+def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path) -> dict[str, Any]:
+    source = tar.extractfile(member)
+    if source is None:
+        raise ArchiveUnreadable(f"{member.name} has no content")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with dest.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def extract(archive: Path, scratch: Path) -> tuple[dict[str, dict[str, Any]], bytes | None]:
+    """Stream the archive into `scratch`, hashing every file. Returns (found members, manifest bytes)."""
+    found: dict[str, dict[str, Any]] = {}
+    manifest: bytes | None = None
+    try:
+        # GzipFile checks the stream's CRC at its end; tarfile alone would take a damaged header for the end of the
+        # archive and stop early without a word.
+        with gzip.open(archive, "rb") as zipped, tarfile.open(fileobj=zipped, mode="r|") as tar:
+            for member in tar:
+                if not member.isfile() or not _safe(member.name):
+                    raise ArchiveUnreadable(f"it contains {member.name!r}, which a DevCell backup never does")
+                if member.name == MANIFEST:
+                    source = tar.extractfile(member)
+                    manifest = source.read() if source else b""
+                    continue
+                found[member.name] = _extract_member(tar, member, scratch / member.name)
+            while zipped.read(CHUNK):
+                pass  # to the end of the stream, so its checksum is checked
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        raise ArchiveUnreadable(f"it is damaged or cut short ({exc or type(exc).__name__})") from exc
+    except OSError as exc:  # gzip's BadGzipFile is an OSError too
+        if exc.errno == errno.ENOSPC:
+            raise InsufficientStorage(f"The disk holding {scratch} filled up while reading the archive.") from exc
+        raise ArchiveUnreadable(f"it is damaged or cut short ({exc})") from exc
+    return found, manifest
+
+
+def _compare_members(manifest: dict[str, Any], found: dict[str, dict[str, Any]]) -> list[str]:
+    expected: dict[str, dict[str, Any]] = manifest.get("members", {})
+    problems = [f"{name} is missing" for name in expected if name not in found]
+    problems += [f"{name} is not listed in the manifest" for name in found if name not in expected]
+    for name, want in expected.items():
+        got = found.get(name)
+        if got is not None and (got["sha256"] != want.get("sha256") or got["size"] != want.get("size")):
+            problems.append(f"{name} does not match its checksum")
+    return problems
+
+
+def _check_database(db_file: Path, manifest: dict[str, Any]) -> list[str]:
+    connection = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [f"the database cannot be read: {exc}"]
+    finally:
+        connection.close()
+    if result != ["ok"]:
+        return ["the database fails its integrity check: " + "; ".join(str(r) for r in result[:5])]
+    problems = []
+    counts = table_counts(db_file)
+    for table, want in manifest.get("tables", {}).items():
+        if counts.get(table) != want:
+            problems.append(f"table {table} has {counts.get(table)} rows, the manifest says {want}")
+    if schema_version(db_file) != manifest.get("schema_version"):
+        problems.append("the database's schema version differs from the manifest's")
+    return problems
+
+
+def check_archive(archive: Path, scratch: Path) -> CheckReport:
+    """Extract and check everything. Never raises for a bad archive: the problems are in the report."""
+    started = time.monotonic()
+    report = CheckReport(ok=False)
+    try:
+        found, raw_manifest = extract(archive, scratch)
+    except ArchiveUnreadable as exc:
+        report.problems.append(f"The archive cannot be read: {exc}.")
+        return _done(report, started)
+    report.extracted_bytes = sum(m["size"] for m in found.values())
+    if raw_manifest is None:
+        report.problems.append("The archive has no manifest.json; it is not a DevCell backup or it is incomplete.")
+        return _done(report, started)
+    try:
+        manifest = orjson.loads(raw_manifest)
+    except orjson.JSONDecodeError:
+        report.problems.append("The archive's manifest.json is not valid JSON.")
+        return _done(report, started)
+    report.manifest = manifest
+    if manifest.get("format") != FORMAT:
+        report.problems.append(f"Unknown backup format {manifest.get('format')!r} (this DevCell reads {FORMAT}).")
+        return _done(report, started)
+    report.problems += _compare_members(manifest, found)
+    if DB_MEMBER in found and not report.problems:
+        report.problems += _check_database(scratch / DB_MEMBER, manifest)
+    report.ok = not report.problems
+    return _done(report, started)
+
+
+def _done(report: CheckReport, started: float) -> CheckReport:
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def knowledge_dir(scratch: Path) -> Path:
+    return scratch / KB_PREFIX.rstrip("/")

@@ -1,0 +1,22 @@
+"""Refusals of the backups slice, each with a message that says what to do."""
+
+from __future__ import annotations
+
+from devcell.core.errors import Conflict, DevCellError
+
+
+class ArchiveInvalid(DevCellError):
+    status = 422
+    code = "archive_invalid"
+
+
+class ArchiveTooNew(Conflict):
+    code = "archive_too_new"
+
+
+class BackupBusy(Conflict):
+    code = "backup_busy"
+
+
+class ServerRunning(Conflict):
+    code = "server_running"

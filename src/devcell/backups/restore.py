@@ -1,0 +1,164 @@
+"""Restore: check the archive fully, keep a way back, then swap the database and the knowledgebase in.
+
+The database is swapped with SQLite's backup API *into* the live file rather than by renaming files: the copy is
+one write transaction (all or nothing, crash-safe through the WAL), and the other threads' open connections stay
+valid instead of pointing at a renamed inode whose WAL name a new file now owns. A generation bump then makes
+every thread reconnect (see core.db)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from devcell.backups.archive import DB_MEMBER, Progress, estimate_size
+from devcell.backups.check import CheckReport, check_archive, knowledge_dir
+from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
+from devcell.core.db import init_database
+from devcell.core.disk import DiskProbe
+from devcell.core.migrations.runner import HEAD, migrate
+
+EXPANSION_GUESS = 4  # an archive without a side file: assume it unpacks to this many times its size
+MARGIN = 64 * 1024 * 1024
+
+PauseLevel = Literal["writes", "all"]
+# Holds requests back while the data changes under them: "writes" refuses changes, "all" refuses everything.
+Pause = Callable[[PauseLevel, str], AbstractContextManager[None]]
+# Makes the safety backup (or, on a fresh install, just a copy of the database to `keep_db`); returns its name.
+Safety = Callable[[Path], str | None]
+
+
+@dataclass(frozen=True)
+class Places:
+    db_path: Path
+    kb_dir: Path
+    tmp_dir: Path
+    snapshots_dir: Path
+
+
+def no_pause(_level: PauseLevel, _reason: str) -> AbstractContextManager[None]:
+    """For the CLI: the service is stopped, nobody else uses the data."""
+    return contextlib.nullcontext()
+
+
+def preflight_restore(archive: Path, places: Places, disk: DiskProbe) -> None:
+    """Refuse when the scratch space for unpacking the archive and keeping today's database is missing."""
+    expected = archive.stat().st_size * EXPANSION_GUESS
+    live = estimate_size(places.db_path, places.kb_dir)
+    # Scratch holds the unpacked archive plus a copy of today's database to roll back to.
+    disk.require(places.tmp_dir, expected + live + MARGIN, "the restore")
+
+
+def _refuse_bad(report: CheckReport, archive: Path) -> None:
+    if not report.ok:
+        raise ArchiveInvalid(
+            f"{archive.name} cannot be restored: "
+            + "; ".join(p.rstrip(".") for p in report.problems[:5])
+            + ". Nothing was changed.",
+            detail={"problems": report.problems},
+        )
+    if report.schema_version > HEAD:
+        raise ArchiveTooNew(
+            f"{archive.name} was made by a newer DevCell (schema {report.schema_version}; this one knows up to "
+            f"{HEAD}). Install that version (or newer) first, then restore. Nothing was changed.",
+            detail={"schema_version": report.schema_version, "supported": HEAD},
+        )
+
+
+def load_into_live(source: Path, live: Path) -> None:
+    """Replace the live database's content with `source`'s, in one transaction (writers wait meanwhile)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(live, timeout=60)
+        try:
+            src.backup(dst)  # one step: a single write transaction on the destination
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _move_children(source: Path, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for child in sorted(source.iterdir()):
+        shutil.move(str(child), str(dest / child.name))  # a rename on one filesystem
+
+
+def _swap_knowledge(staged: Path, kb_dir: Path, work: Path) -> Callable[[], None]:
+    """Move today's files aside and the restored ones in; returns the undo. Moves children, not the directory,
+    so a knowledgebase that is a mount point works too."""
+    old = work / "previous-knowledgebase"
+    kb_dir.mkdir(parents=True, exist_ok=True)
+    _move_children(kb_dir, old)
+    if staged.is_dir():
+        _move_children(staged, kb_dir)
+
+    def undo() -> None:
+        for child in list(kb_dir.iterdir()):
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        _move_children(old, kb_dir)
+
+    return undo
+
+
+def _swap_in(work: Path, places: Places, previous: Path) -> tuple[int, int]:
+    """Database in, migrate, knowledgebase in; on any failure put the previous state back and re-raise."""
+    staged = work / "staged"
+    with sqlite3.connect(f"file:{staged / DB_MEMBER}?mode=ro", uri=True) as probe:
+        found = probe.execute("SELECT MAX(version) FROM schema_migration").fetchone()
+    from_version = int(found[0] or 0)
+    load_into_live(staged / DB_MEMBER, places.db_path)
+    init_database(places.db_path)
+    undo_knowledge: Callable[[], None] | None = None
+    try:
+        migrate(places.db_path, places.snapshots_dir)
+        undo_knowledge = _swap_knowledge(knowledge_dir(staged), places.kb_dir, work)
+    except Exception:
+        load_into_live(previous, places.db_path)
+        init_database(places.db_path)
+        if undo_knowledge is not None:
+            undo_knowledge()
+        raise
+    return from_version, HEAD
+
+
+def restore_archive(
+    archive: Path, places: Places, disk: DiskProbe, safety: Safety, pause: Pause, progress: Progress
+) -> dict[str, Any]:
+    """Check, keep a way back, swap in. Every refusal happens before anything changed."""
+    started = time.monotonic()
+    places.tmp_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="restore-", dir=places.tmp_dir))
+    try:
+        preflight_restore(archive, places, disk)
+        progress(0, 0, "Checking the archive")
+        report = check_archive(archive, work / "staged")
+        _refuse_bad(report, archive)
+        with pause("writes", "A restore is in progress; changes are paused until it finishes."):
+            progress(0, 0, "Taking a safety backup of the current data")
+            safety_name = safety(work / "previous.db")
+            with pause("all", "A restore is in progress; DevCell is back in a moment."):
+                progress(0, 0, "Swapping the restored data in")
+                from_version, to_version = _swap_in(work, places, work / "previous.db")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    manifest = report.manifest or {}
+    return {
+        "archive": archive.name,
+        "safety_backup": safety_name,
+        "created_at": manifest.get("created_at"),
+        "app_version": manifest.get("app_version"),
+        "schema_from": from_version,
+        "schema_to": to_version,
+        "tables": manifest.get("tables", {}),
+        "files": sum(1 for name in manifest.get("members", {}) if name != DB_MEMBER),
+        "seconds": round(time.monotonic() - started, 2),
+    }

@@ -1,0 +1,54 @@
+"""Bodies of the backups API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    problems: list[str]
+    checked_at: str
+    seconds: float
+
+
+class BackupOut(BaseModel):
+    name: str
+    kind: Literal["backup", "safety", "upload"]
+    created_at: datetime
+    size: int
+    app_version: str | None
+    schema_version: int | None
+    tables: dict[str, int] | None
+    files: int | None
+    verify: VerifyOut | None
+
+
+class BackupList(BaseModel):
+    items: list[BackupOut]
+    directory: str
+    free_bytes: int
+    total_bytes: int
+
+
+class RestoreIn(BaseModel):
+    """Typed confirmation: the archive's name, so a stray click restores nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirm: str
+
+
+class RestoreOut(BaseModel):
+    archive: str
+    safety_backup: str | None
+    created_at: str | None
+    app_version: str | None
+    schema_from: int
+    schema_to: int
+    tables: dict[str, Any]
+    files: int
+    seconds: float

@@ -1,0 +1,237 @@
+"""Backups as the rest of DevCell sees them: create, verify, restore, list, delete, retention; as tracked jobs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from devcell.backups import archive as archives
+from devcell.backups.check import check_archive
+from devcell.backups.errors import BackupBusy
+from devcell.backups.restore import Pause, Places, no_pause, preflight_restore, restore_archive
+from devcell.backups.schemas import BackupList, BackupOut, VerifyOut
+from devcell.backups.store import BackupDir, Entry, to_prune
+from devcell.core.db import utcnow
+from devcell.core.disk import DiskProbe
+from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
+
+log = logging.getLogger(__name__)
+
+MARGIN = 64 * 1024 * 1024
+SettingGetter = Callable[[str], Any]
+
+
+class Backups:
+    """Wired once per process (app.state.backups, or by a CLI command). One backup, verify or restore at a time."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        kb_dir: Path,
+        setting: SettingGetter,
+        disk: DiskProbe | None = None,
+        pause: Pause = no_pause,
+    ) -> None:
+        self.places = Places(data_dir / "devcell.db", kb_dir, data_dir / "tmp", data_dir / "snapshots")
+        self.data_dir = data_dir
+        self._setting = setting
+        self.disk = disk or DiskProbe()
+        self.pause = pause
+        self._busy = threading.Lock()
+
+    def directory(self) -> BackupDir:
+        configured = str(self._setting("backup_dir") or "")
+        return BackupDir(Path(configured) if configured else self.data_dir / "backups")
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        if not self._busy.acquire(blocking=False):
+            raise BackupBusy("Another backup, verify or restore is running; wait for it to finish and try again.")
+        try:
+            yield
+        finally:
+            self._busy.release()
+
+    # -- the work itself (plain functions of a progress callback, used by jobs and by the CLI) --
+
+    def create(self, kind: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
+        with self._exclusive():
+            return self._create(kind, progress, keep_db)
+
+    def _preflight(self) -> None:
+        """Refuse before starting when the archive (estimated before compression) or its scratch copy won't fit."""
+        estimate = archives.estimate_size(self.places.db_path, self.places.kb_dir)
+        self.disk.require(self.directory().path, estimate + MARGIN, "the backup")
+        self.disk.require(self.places.tmp_dir, estimate + MARGIN, "the database copy of the backup")
+
+    def _create(self, kind: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
+        self._preflight()
+        target_dir = self.directory()
+        target_dir.ensure()
+        self.places.tmp_dir.mkdir(parents=True, exist_ok=True)
+        name = target_dir.new_name(kind)
+        built = archives.build_archive(
+            self.places.db_path,
+            self.places.kb_dir,
+            self.places.tmp_dir,
+            target_dir.path / name,
+            kind,
+            progress,
+            keep_db,
+        )
+        target_dir.write_side(name, "manifest", built.manifest | {"archive_sha256": built.sha256})
+        log.info("backup %s written (%d bytes in %.1f s)", name, built.size, built.seconds)
+        return {"name": name, "size": built.size, "seconds": round(built.seconds, 2), "sha256": built.sha256}
+
+    def verify(self, name: str, progress: archives.Progress) -> dict[str, Any]:
+        with self._exclusive():
+            return self._verify(name, progress)
+
+    def _verify(self, name: str, progress: archives.Progress) -> dict[str, Any]:
+        import shutil
+        import tempfile
+
+        backup_dir = self.directory()
+        path = backup_dir.archive(name)
+        side = backup_dir.read_side(name, "manifest") or {}
+        unpacked = sum(m.get("size", 0) for m in side.get("members", {}).values()) or path.stat().st_size * 4
+        self.disk.require(self.places.tmp_dir, unpacked + MARGIN, "verifying the backup")
+        progress(0, 0, f"Verifying {name}")
+        self.places.tmp_dir.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=self.places.tmp_dir))
+        try:
+            report = check_archive(path, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        result = {
+            "name": name,
+            "ok": report.ok,
+            "problems": report.problems,
+            "checked_at": utcnow().isoformat().replace("+00:00", "Z"),
+            "seconds": round(report.seconds, 2),
+            "schema_version": report.schema_version,
+            "tables": (report.manifest or {}).get("tables", {}),
+        }
+        backup_dir.write_side(name, "verify", result)
+        if report.manifest is not None and backup_dir.read_side(name, "manifest") is None:
+            backup_dir.write_side(name, "manifest", report.manifest)
+        return result
+
+    def restore(self, archive: Path, progress: archives.Progress, safety: bool = True) -> dict[str, Any]:
+        """Restore from any archive file (in the backup dir, an upload, or a path given to the CLI)."""
+        with self._exclusive():
+
+            def take_safety(keep_db: Path) -> str | None:
+                if not safety:
+                    archives.copy_database(self.places.db_path, keep_db, progress)
+                    return None
+                return str(self._create("safety", progress, keep_db=keep_db)["name"])
+
+            return restore_archive(archive, self.places, self.disk, take_safety, self.pause, progress)
+
+    def prune(self) -> list[str]:
+        backup_dir = self.directory()
+        doomed = to_prune(
+            backup_dir.entries(),
+            int(self._setting("backup_keep_daily")),
+            int(self._setting("backup_keep_weekly")),
+            int(self._setting("backup_keep_monthly")),
+        )
+        for entry in doomed:
+            backup_dir.delete(entry.name)
+            log.info("retention removed backup %s", entry.name)
+        return [entry.name for entry in doomed]
+
+    def scheduled(self, context: JobContext) -> dict[str, Any]:
+        """The daily job: back up, verify what was written, then apply retention. A failed verify fails the job."""
+        progress = job_progress(context)
+        with self._exclusive():
+            made = self._create("backup", progress)
+            verified = self._verify(made["name"], progress)
+        if not verified["ok"]:
+            raise RuntimeError(f"backup {made['name']} failed its verification: " + " ".join(verified["problems"]))
+        return made | {"verify": verified, "pruned": self.prune()}
+
+    def entries(self) -> list[Entry]:
+        return self.directory().entries()
+
+    def delete(self, name: str) -> None:
+        self.directory().delete(name)
+
+    # -- as tracked jobs --
+
+    def start_backup(self, runner: JobRunner, owner_id: int | None) -> JobSnapshot:
+        self._refuse_if_busy()
+        self._preflight()
+        return runner.submit("backup", "Backup and verify", self._backup_and_verify, owner_id)
+
+    def _backup_and_verify(self, context: JobContext) -> dict[str, Any]:
+        progress = job_progress(context)
+        with self._exclusive():
+            made = self._create("backup", progress)
+            return made | {"verify": self._verify(made["name"], progress)}
+
+    def start_verify(self, runner: JobRunner, name: str, owner_id: int | None) -> JobSnapshot:
+        self.directory().archive(name)
+        self._refuse_if_busy()
+        return runner.submit(
+            "backup_verify", f"Verify {name}", lambda ctx: self.verify(name, job_progress(ctx)), owner_id
+        )
+
+    def start_restore(self, runner: JobRunner, name: str, owner_id: int | None) -> JobSnapshot:
+        path = self.directory().archive(name)
+        self._refuse_if_busy()
+        preflight_restore(path, self.places, self.disk)
+        return runner.submit(
+            "backup_restore", f"Restore {name}", lambda ctx: self.restore(path, job_progress(ctx)), owner_id
+        )
+
+    def _refuse_if_busy(self) -> None:
+        with self._exclusive():
+            pass
+
+
+def job_progress(context: JobContext) -> archives.Progress:
+    """Progress for a tracked job; also the cancel point (raising inside the SQLite copy aborts it cleanly)."""
+
+    def report(done: int, total: int, message: str) -> None:
+        context.check_cancelled()
+        context.progress(done, total or None, message)
+
+    return report
+
+
+def _out(entry: Entry) -> BackupOut:
+    manifest = entry.manifest or {}
+    members = manifest.get("members")
+    return BackupOut(
+        name=entry.name,
+        kind=entry.kind,  # type: ignore[arg-type]  # the store only yields the three kinds
+        created_at=entry.created_at,
+        size=entry.size,
+        app_version=manifest.get("app_version"),
+        schema_version=manifest.get("schema_version"),
+        tables=manifest.get("tables"),
+        files=None if members is None else len(members) - 1,
+        verify=VerifyOut.model_validate(entry.verify) if entry.verify else None,
+    )
+
+
+def list_backups(backups: Backups) -> BackupList:
+    directory = backups.directory()
+    usage = backups.disk.usage(directory.path)
+    return BackupList(
+        items=[_out(e) for e in directory.entries()],
+        directory=str(directory.path),
+        free_bytes=usage.free,
+        total_bytes=usage.total,
+    )
+
+
+def describe(backups: Backups, name: str) -> BackupOut:
+    backups.directory().archive(name)
+    return next(_out(e) for e in backups.entries() if e.name == name)

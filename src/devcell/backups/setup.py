@@ -1,0 +1,39 @@
+"""Restore on a fresh install, from the first-run setup page: the setup code stands in for an admin."""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+from devcell.accounts import _onboarding
+from devcell.accounts.errors import SetupCodeInvalid, SetupDone
+from devcell.backups.service import Backups
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def check_setup_code(data_dir: Path, code: str) -> None:
+    """Refuse unless DevCell still needs setup and `code` is its setup code."""
+    if not _onboarding.needs_setup():
+        raise SetupDone()
+    path = _onboarding.setup_code_path(data_dir)
+    expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
+    if not expected or not hmac.compare_digest(_normalise(code), _normalise(expected)):
+        raise SetupCodeInvalid()
+
+
+def restore_fresh(backups: Backups, name: str) -> dict[str, Any]:
+    """Restore an uploaded archive onto a fresh install. No safety backup: there is nothing to keep yet (the
+    empty database is still copied aside, to roll back to if the restore fails)."""
+    path = backups.directory().archive(name)
+    try:
+        result = backups.restore(path, lambda _done, _total, _message: None, safety=False)
+    except Exception:
+        backups.delete(name)
+        raise
+    if not _onboarding.needs_setup():
+        _onboarding.discard_setup_code(backups.data_dir)
+    return result

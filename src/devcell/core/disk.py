@@ -1,0 +1,59 @@
+"""Free-space readings behind one seam (tests inject a full disk), and the 507 error a full disk answers."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from devcell.core.errors import DevCellError
+
+MB = 1024 * 1024
+
+
+class InsufficientStorage(DevCellError):
+    """507: the disk is too full for this; the message says how much is free and what to do."""
+
+    status = 507
+    code = "insufficient_storage"
+
+
+@dataclass(frozen=True)
+class DiskUsage:
+    total: int
+    free: int
+
+    @property
+    def free_fraction(self) -> float:
+        return self.free / self.total if self.total else 0.0
+
+
+def human(size: float) -> str:
+    """A size for people: 1.2 GB, 340 MB, 12 kB."""
+    for unit, factor in (("GB", 1024**3), ("MB", MB), ("kB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{int(size)} B"
+
+
+class DiskProbe:
+    """Reads free space with statvfs. Tests subclass it to report a full disk without filling one."""
+
+    def usage(self, path: Path) -> DiskUsage:
+        # A target that does not exist yet (a backup dir to be created) is measured at its nearest parent.
+        probe = path
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        usage = shutil.disk_usage(probe)
+        return DiskUsage(total=usage.total, free=usage.free)
+
+    def require(self, path: Path, needed: int, what: str) -> None:
+        """Raise InsufficientStorage unless `needed` bytes are free at `path`."""
+        usage = self.usage(path)
+        if usage.free < needed:
+            raise InsufficientStorage(
+                f"Not enough free space for {what}: it needs about {human(needed)} at {path}, but only "
+                f"{human(usage.free)} is free. Free some space (delete old backups, or use a larger disk) and try "
+                "again.",
+                detail={"path": str(path), "needed": needed, "free": usage.free},
+            )

@@ -1,0 +1,231 @@
+"""The health checks themselves. Each reads what it needs from the HealthContext and returns one Finding."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from devcell.core.db import transaction, utcnow
+from devcell.core.disk import human
+from devcell.core.jobs import JobRun
+from devcell.core.scheduler import last_run
+from devcell.system.health import Check, Finding, Fix, HealthContext
+
+WARN_FREE, CRITICAL_FREE = 0.15, 0.10
+BACKUP_WARN, BACKUP_CRITICAL = timedelta(hours=26), timedelta(days=3)
+HOT_C, CRITICAL_C = 80.0, 85.0
+RUN_BACKUP = Fix("Back up now", action="run_backup")
+
+
+def _disk(context: HealthContext, name: str, title: str, path: Path) -> Finding:
+    usage = context.disk.usage(path)
+    share = usage.free_fraction
+    message = f"{human(usage.free)} free of {human(usage.total)} ({share:.0%}) at {path}"
+    fix = Fix("Delete old backups or free space on the disk", command=f"du -sh {path}/* | sort -h | tail")
+    if share < CRITICAL_FREE:
+        return Finding(name, title, "critical", message, fix)
+    if share < WARN_FREE:
+        return Finding(name, title, "warning", message, fix)
+    return Finding(name, title, "ok", message)
+
+
+def disk_data(context: HealthContext) -> Finding:
+    return _disk(context, "disk_data", "Disk space (data)", context.data_dir)
+
+
+def disk_backups(context: HealthContext) -> Finding:
+    return _disk(context, "disk_backups", "Disk space (backups)", context.backups.directory().path)
+
+
+def backup_age(context: HealthContext) -> Finding:
+    title = "Last backup"
+    newest = next((e for e in context.backups.entries() if e.kind == "backup"), None)
+    scheduled = bool(context.setting("backup_time"))
+    if newest is None:
+        return Finding("backup_age", title, "warning", "There is no backup yet.", RUN_BACKUP)
+    age = utcnow() - newest.created_at
+    message = f"{newest.name}, {_ago(age)} ago ({human(newest.size)})"
+    if not scheduled:
+        return Finding(
+            "backup_age", title, "warning", message + "; scheduled backups are off.", Fix("Turn them on", "settings")
+        )
+    if age > BACKUP_CRITICAL:
+        return Finding("backup_age", title, "critical", message, RUN_BACKUP)
+    if age > BACKUP_WARN:
+        return Finding("backup_age", title, "warning", message, RUN_BACKUP)
+    return Finding("backup_age", title, "ok", message)
+
+
+def _ago(age: timedelta) -> str:
+    hours = age.total_seconds() / 3600
+    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
+
+
+def backup_verify(context: HealthContext) -> Finding:
+    title = "Backup verification"
+    newest = next((e for e in context.backups.entries() if e.kind == "backup"), None)
+    if newest is None:
+        return Finding("backup_verify", title, "skipped", "Nothing to verify yet.")
+    verify = Fix("Verify it", action="verify_backup", target=newest.name)
+    if newest.verify is None:
+        return Finding("backup_verify", title, "warning", f"{newest.name} has not been verified.", verify)
+    if not newest.verify.get("ok"):
+        problems = " ".join(newest.verify.get("problems", []))
+        return Finding("backup_verify", title, "critical", f"{newest.name} failed verification: {problems}", RUN_BACKUP)
+    return Finding("backup_verify", title, "ok", f"{newest.name} verified at {newest.verify.get('checked_at')}")
+
+
+def failed_jobs(context: HealthContext) -> Finding:
+    since = utcnow() - timedelta(days=1)
+    with transaction():
+        rows = list(
+            JobRun.select(JobRun.title, JobRun.error)
+            .where(JobRun.status == "failed", JobRun.finished_at >= since)
+            .order_by(JobRun.finished_at.desc())
+            .limit(5)
+        )
+    if not rows:
+        return Finding("failed_jobs", "Background jobs", "ok", "No job failed in the last 24 hours.")
+    listed = "; ".join(f"{row.title}: {row.error}" for row in rows[:3])
+    return Finding(
+        "failed_jobs", "Background jobs", "warning", f"{len(rows)} job(s) failed in the last 24 hours. {listed}"
+    )
+
+
+def integrity(context: HealthContext) -> Finding:
+    title = "Database integrity"
+    run = last_run(context.runner, "maintenance", "succeeded")
+    checked = (run.result or {}).get("integrity") if run is not None else None
+    if not checked:
+        return Finding("integrity", title, "skipped", "Not checked yet; the nightly maintenance checks it.")
+    if not checked.get("ok"):
+        return Finding(
+            "integrity",
+            title,
+            "critical",
+            f"The {checked.get('kind')} check found damage: {checked.get('message')}. Restore the newest good backup.",
+            Fix("Restore a backup", command="sudo systemctl stop devcell && sudo -u devcell devcell restore ARCHIVE"),
+        )
+    return Finding("integrity", title, "ok", f"{checked.get('kind')} check passed at {run.finished_at if run else ''}")
+
+
+def llm(context: HealthContext) -> Finding:
+    if not context.setting("llm_base_url"):
+        return Finding("llm", "LLM server", "skipped", "No LLM server is configured.")
+    if context.llm_probe is None:
+        return Finding("llm", "LLM server", "skipped", "Reachability is checked once the assistant features land.")
+    problem = context.llm_probe()
+    if problem:
+        return Finding("llm", "LLM server", "warning", problem, Fix("Check the LLM settings", "settings"))
+    return Finding("llm", "LLM server", "ok", "Reachable.")
+
+
+def _meminfo(proc: Path) -> dict[str, int]:
+    values = {}
+    for line in (proc / "meminfo").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        values[key] = int(rest.split()[0]) * 1024
+    return values
+
+
+def memory(context: HealthContext) -> Finding:
+    if not (context.proc / "meminfo").is_file():
+        return Finding("memory", "Memory", "skipped", "No /proc/meminfo here.")
+    info = _meminfo(context.proc)
+    share = info.get("MemAvailable", 0) / max(info.get("MemTotal", 1), 1)
+    swap_total, swap_free = info.get("SwapTotal", 0), info.get("SwapFree", 0)
+    swap_used = (swap_total - swap_free) / swap_total if swap_total else 0.0
+    message = f"{human(info.get('MemAvailable', 0))} available ({share:.0%}); swap {swap_used:.0%} used"
+    fix = Fix("Stop other services on this machine, or add memory or swap", command="free -h")
+    if share < 0.05:
+        return Finding("memory", "Memory", "critical", message, fix)
+    if share < 0.10 or swap_used > 0.5:
+        return Finding("memory", "Memory", "warning", message, fix)
+    return Finding("memory", "Memory", "ok", message)
+
+
+def _throttled() -> int | None:
+    tool = shutil.which("vcgencmd")
+    if tool is None:
+        return None
+    try:
+        # A fixed argument list and the tool found on PATH: nothing from a user reaches this command.
+        out = subprocess.run([tool, "get_throttled"], capture_output=True, text=True, timeout=2, check=False)  # noqa: S603
+        return int(out.stdout.strip().split("=")[-1], 16)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
+def temperature(context: HealthContext) -> Finding:
+    zone = context.sys / "class/thermal/thermal_zone0/temp"
+    if not zone.is_file():
+        return Finding("temperature", "CPU temperature", "skipped", "No thermal sensor here.")
+    celsius = int(zone.read_text().strip()) / 1000
+    throttled = _throttled()
+    message = f"{celsius:.0f} °C" + (f"; throttling flags {throttled:#x}" if throttled else "")
+    fix = Fix("Improve cooling (heatsink, fan, airflow) and use the official power supply")
+    if celsius >= CRITICAL_C:
+        return Finding("temperature", "CPU temperature", "critical", message, fix)
+    if celsius >= HOT_C or throttled:
+        return Finding("temperature", "CPU temperature", "warning", message, fix)
+    return Finding("temperature", "CPU temperature", "ok", message)
+
+
+def clock(context: HealthContext) -> Finding:
+    now = datetime.now(UTC)
+    if now.year < 2024:
+        return Finding(
+            "clock",
+            "Clock",
+            "critical",
+            f"The clock says {now:%Y-%m-%d}: this machine has no real-time clock or time server. Backups, "
+            "sessions and due dates depend on it.",
+            Fix("Set the time, or point it at a time server on the LAN", command="sudo timedatectl set-ntp true"),
+        )
+    return Finding("clock", "Clock", "ok", f"{now:%Y-%m-%d %H:%M} UTC")
+
+
+def exposure(context: HealthContext) -> Finding:
+    problems = []
+    if context.host in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
+        problems.append("DevCell serves plain HTTP on every network interface (passwords cross the LAN unencrypted)")
+    if context.setting("registration") == "open":
+        problems.append("anyone who reaches it can create an account (registration is open)")
+    if not problems:
+        return Finding("exposure", "Exposure", "ok", "Served on loopback behind a proxy; registration is not open.")
+    fix = Fix(
+        "Put nginx with HTTPS in front (see /etc/nginx/sites-available/devcell) and close registration",
+        command="echo DEVCELL_HOST=127.0.0.1 | sudo tee -a /etc/devcell/devcell.env && sudo systemctl restart devcell",
+    )
+    return Finding("exposure", "Exposure", "warning", "; ".join(problems).capitalize() + ".", fix)
+
+
+def scheduler(context: HealthContext) -> Finding:
+    if context.scheduler is None or context.scheduler.runs_here:
+        return Finding("scheduler", "Scheduled jobs", "ok", "This process runs the scheduled jobs.")
+    return Finding(
+        "scheduler",
+        "Scheduled jobs",
+        "warning",
+        "Another DevCell process on this data directory runs the scheduled jobs; two servers on one data "
+        "directory is not a supported setup.",
+        Fix("Stop the other process", command="ps -ef | grep 'devcell serve'"),
+    )
+
+
+CHECKS: list[Check] = [
+    disk_data,
+    disk_backups,
+    backup_age,
+    backup_verify,
+    failed_jobs,
+    integrity,
+    llm,
+    memory,
+    temperature,
+    clock,
+    exposure,
+    scheduler,
+]

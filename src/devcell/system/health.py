@@ -1,0 +1,96 @@
+"""The health registry: named checks, each giving a severity, a message and the fix (a button or a command)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from devcell.backups.service import Backups
+from devcell.core.disk import DiskProbe
+from devcell.core.jobs import JobRunner
+from devcell.core.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+Severity = Literal["ok", "warning", "critical", "skipped"]
+CACHE_SECONDS = 20.0  # the badge polls every 30 s per browser; the checks need not run for each
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to fix it: `action` is a button the UI knows (run_backup, run_maintenance, verify_backup, settings),
+    `command` an exact shell command, `target` what the action works on (a backup name, a setting key)."""
+
+    label: str
+    action: str | None = None
+    command: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    title: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass
+class HealthContext:
+    """Everything a check may look at. `llm_probe` is the LLM client's reachability check once it exists:
+    it returns None when reachable, else the reason."""
+
+    data_dir: Path
+    host: str
+    setting: Callable[[str], Any]
+    disk: DiskProbe
+    backups: Backups
+    runner: JobRunner
+    scheduler: Scheduler | None
+    llm_probe: Callable[[], str | None] | None = None
+    proc: Path = field(default=Path("/proc"))
+    sys: Path = field(default=Path("/sys"))
+
+
+Check = Callable[[HealthContext], Finding]
+
+
+def run_checks(context: HealthContext, checks: list[Check]) -> list[Finding]:
+    findings = []
+    for check in checks:
+        try:
+            findings.append(check(context))
+        except Exception as exc:  # one broken check must not hide the others
+            log.exception("health check %s failed", check.__name__)
+            findings.append(Finding(check.__name__, check.__name__, "warning", f"The check itself failed: {exc}"))
+    return findings
+
+
+class Health:
+    """Runs the registered checks, caching the result briefly."""
+
+    def __init__(self, context: HealthContext, checks: list[Check]) -> None:
+        self.context = context
+        self.checks = checks
+        self._cached: tuple[float, list[Finding]] | None = None
+        self._lock = threading.Lock()
+
+    def findings(self, fresh: bool = False) -> list[Finding]:
+        with self._lock:
+            cached = self._cached
+        if not fresh and cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        found = run_checks(self.context, self.checks)
+        with self._lock:
+            self._cached = (time.monotonic(), found)
+        return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._cached = None

@@ -1,0 +1,66 @@
+"""The jobs the appliance runs by itself, and how each one's timing follows the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]  # APScheduler 3 has no types
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+
+from devcell.core.jobs import JobFunction
+from devcell.core.scheduler import ScheduledJob, SettingsSource
+
+
+def daily(key: str) -> Callable[[SettingsSource], Any]:
+    """A trigger at the HH:MM in setting `key`, in the appliance's time zone; None when the setting is empty."""
+
+    def build(settings: SettingsSource) -> Any:
+        value = str(settings.get(key) or "")
+        if not value:
+            return None
+        hour, minute = value.split(":")
+        return CronTrigger(hour=int(hour), minute=int(minute), timezone=ZoneInfo(str(settings.get("time_zone"))))
+
+    return build
+
+
+def describe_daily(key: str) -> Callable[[SettingsSource], str]:
+    def describe(settings: SettingsSource) -> str:
+        value = str(settings.get(key) or "")
+        return f"daily at {value} ({settings.get('time_zone')})" if value else f"off (set {key} to turn it on)"
+
+    return describe
+
+
+def _every_minutes(settings: SettingsSource) -> Any:
+    return IntervalTrigger(minutes=int(settings.get("checkpoint_minutes")), timezone="UTC")
+
+
+def _describe_minutes(settings: SettingsSource) -> str:
+    return f"every {settings.get('checkpoint_minutes')} minutes"
+
+
+def scheduled_jobs(backup: JobFunction, maintenance: JobFunction, checkpoint: JobFunction) -> list[ScheduledJob]:
+    return [
+        ScheduledJob(
+            "backup",
+            "Backup and verify",
+            backup,
+            daily("backup_time"),
+            describe_daily("backup_time"),
+            ("backup_time", "time_zone"),
+        ),
+        ScheduledJob(
+            "maintenance",
+            "Database maintenance",
+            maintenance,
+            daily("maintenance_time"),
+            describe_daily("maintenance_time"),
+            ("maintenance_time", "time_zone"),
+        ),
+        ScheduledJob(
+            "checkpoint", "WAL checkpoint", checkpoint, _every_minutes, _describe_minutes, ("checkpoint_minutes",)
+        ),
+    ]

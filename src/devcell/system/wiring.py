@@ -1,0 +1,67 @@
+"""Builds the self-management parts of a running server (guard, backups, scheduler, health) onto app.state."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from devcell.backups.service import Backups
+from devcell.config import Config
+from devcell.core.disk import DiskProbe
+from devcell.core.jobs import JobContext
+from devcell.core.scheduler import Scheduler
+from devcell.system import maintenance
+from devcell.system.checks import CHECKS
+from devcell.system.guard import Gate, RequestGuard
+from devcell.system.health import Health, HealthContext
+from devcell.system.schedule import scheduled_jobs
+
+
+def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int]) -> None:
+    """`state.disk` may be set beforehand (tests inject a nearly full disk); everything else is made here."""
+    settings = state.settings
+    disk: DiskProbe = getattr(state, "disk", None) or DiskProbe()
+    gate = Gate()
+    state.disk, state.gate = disk, gate
+    state.request_guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
+    state.backups = Backups(config.data_dir, config.kb_dir, settings.get, disk, gate.hold)
+    upkeep = maintenance.Upkeep(
+        db_path=config.database_path,
+        disk=disk,
+        runner=state.jobs,
+        prune_sessions=prune_sessions,
+        history_days=lambda: settings.get_int("job_history_days"),
+        pause=gate.hold,
+        today=lambda: datetime.now(ZoneInfo(settings.get_str("time_zone"))),
+    )
+
+    def run_maintenance(context: JobContext) -> dict[str, Any]:
+        result = maintenance.run_maintenance(upkeep, context)
+        state.health.forget()
+        return result
+
+    def run_backup(context: JobContext) -> dict[str, Any]:
+        result: dict[str, Any] = state.backups.scheduled(context)
+        state.health.forget()
+        return result
+
+    def run_checkpoint(_context: JobContext) -> dict[str, int]:
+        return maintenance.checkpoint() | {"pid": os.getpid()}  # the pid says which process ran it
+
+    jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint)
+    state.scheduler = Scheduler(config.data_dir, state.jobs, settings, jobs)
+    context = HealthContext(
+        data_dir=config.data_dir,
+        host=config.host,
+        setting=settings.get,
+        disk=disk,
+        backups=state.backups,
+        runner=state.jobs,
+        scheduler=state.scheduler,
+        # The LLM client sets `app.state.health.context.llm_probe` (returns None when reachable, else why not).
+        llm_probe=None,
+    )
+    state.health = Health(context, CHECKS)
