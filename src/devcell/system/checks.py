@@ -199,7 +199,8 @@ def exposure(context: HealthContext) -> Finding:
         "Put nginx with HTTPS in front (see /etc/nginx/sites-available/devcell) and close registration",
         command="echo DEVCELL_HOST=127.0.0.1 | sudo tee -a /etc/devcell/devcell.env && sudo systemctl restart devcell",
     )
-    return Finding("exposure", "Exposure", "warning", "; ".join(problems).capitalize() + ".", fix)
+    text = "; ".join(problems)
+    return Finding("exposure", "Exposure", "warning", text[0].upper() + text[1:] + ".", fix)
 
 
 def scheduler(context: HealthContext) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC
 
 from devcell.core.db import utcnow
 from devcell.core.jobs import JobSnapshot
@@ -37,7 +38,7 @@ def _entry_out(entry: ScheduleEntry) -> ScheduleEntryOut:
         name=entry.name,
         title=entry.title,
         schedule=entry.schedule,
-        next_run_at=entry.next_run_at,
+        next_run_at=entry.next_run_at.astimezone(UTC) if entry.next_run_at else None,
         last_run=_run_out(entry.last_run),
         running=entry.running,
         runs_here=entry.runs_here,

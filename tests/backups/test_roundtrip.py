@@ -1,0 +1,114 @@
+"""The acceptance round trip: a populated instance, backed up while a writer keeps writing, restored into a fresh
+data directory by `devcell restore`: every table row and every knowledgebase file comes back."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+
+from devcell.config import Config
+from tests.backups.conftest import members, populate, rows, sha256_tree, wait_job
+from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
+from tests.serverproc import ServerProcess, cli, create_admin
+
+
+class Writer(threading.Thread):
+    """Creates tasks through the API as fast as it can, and remembers every answer."""
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(daemon=True)
+        self.actor = actor
+        self.stop = threading.Event()
+        self.created: list[tuple[float, int]] = []
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            response = self.actor.post("/api/tasks", json={"title": f"Written during the backup {n}"})
+            if response.status_code == 201:
+                self.created.append((time.monotonic(), int(response.json()["id"])))
+            else:
+                self.failures.append(f"{response.status_code} {response.text[:200]}")
+
+
+@pytest.mark.slow
+def test_round_trip_while_writing(app: Starlette, admin: Actor, config: Config, tmp_path: Path) -> None:
+    populate(app, admin, scale=3)
+    (config.kb_dir / "notes").mkdir(parents=True, exist_ok=True)
+    (config.kb_dir / "notes" / "runbook.md").write_text("# Runbook\n")
+    (config.kb_dir / "big.bin").write_bytes(os.urandom(24 * 1024 * 1024))  # makes the backup last a while
+    files = sha256_tree(config.kb_dir)
+    writer = Writer(sign_in(app, "admin", ADMIN_PASSWORD))
+    writer.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    job = wait_job(admin, admin.post("/api/backups").json()["id"], timeout=120)
+    finished = time.monotonic()
+    time.sleep(0.2)
+    writer.stop.set()
+    writer.join(10)
+
+    assert job["status"] == "succeeded", job
+    assert writer.failures == []
+    during = [i for t, i in writer.created if started <= t <= finished]
+    assert len(during) > 5, "the writer should have kept writing during the backup"
+    archive = config.data_dir / "backups" / job["result"]["name"]
+    snapshot = tmp_path / "snapshot.db"
+    snapshot.write_bytes(members(archive)["devcell.db"])
+    kept = {r[0] for r in rows(snapshot)["task"]}
+    assert {i for t, i in writer.created if t < started} <= kept  # everything acknowledged before it started
+
+    fresh = tmp_path / "fresh"
+    result = cli(fresh, "restore", "--yes", str(archive), timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    assert rows(fresh / "devcell.db") == rows(snapshot)
+    assert sha256_tree(fresh / "knowledgebase") == files
+    with sqlite3.connect(fresh / "devcell.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
+
+
+@pytest.mark.slow
+def test_cli_restore_refuses_while_a_server_runs(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    create_admin(data)
+    made = cli(data, "backup")
+    assert made.returncode == 0, made.stderr
+    archive = made.stdout.split("\t")[0]
+    with ServerProcess(data) as server:
+        server.wait_ready()
+        refused = cli(data, "restore", "--yes", archive)
+        assert refused.returncode == 1
+        assert f"a DevCell server (pid {server.pid}) is running" in refused.stderr
+        assert "sudo systemctl stop devcell" in refused.stderr
+    assert cli(data, "restore", "--yes", archive).returncode == 0
+
+
+def test_cli_backup_to_another_directory(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    create_admin(data)
+    made = cli(data, "backup", "--to", str(tmp_path / "usb"))
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(str(tmp_path / "usb" / "devcell-"))
+    assert "verified" in made.stdout
+
+
+def test_cli_restore_refuses_a_damaged_archive(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    create_admin(data)
+    archive = tmp_path / "damaged.tar.gz"
+    archive.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    refused = cli(data, "restore", "--yes", str(archive))
+    assert refused.returncode == 1
+    assert "damaged.tar.gz cannot be restored" in refused.stderr
+    assert "Nothing was changed" in refused.stderr
+    assert cli(data, "user", "list").stdout.startswith("1\tadmin")
