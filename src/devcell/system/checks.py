@@ -108,7 +108,8 @@ def integrity(context: HealthContext) -> Finding:
             f"The {checked.get('kind')} check found damage: {checked.get('message')}. Restore the newest good backup.",
             Fix("Restore a backup", command="sudo systemctl stop devcell && sudo -u devcell devcell restore ARCHIVE"),
         )
-    return Finding("integrity", title, "ok", f"{checked.get('kind')} check passed at {run.finished_at if run else ''}")
+    when = f" at {run.finished_at:%Y-%m-%d %H:%M} UTC" if run is not None and run.finished_at else ""
+    return Finding("integrity", title, "ok", f"{checked.get('kind')} check passed{when}")
 
 
 def llm(context: HealthContext) -> Finding:

@@ -24,6 +24,7 @@ const ProjectPage = lazyPage(() => import("@/features/projects/project-page").th
 const TasksPage = lazyPage(() => import("@/features/tasks/tasks-page").then((m) => m.TasksPage));
 const StandupsPage = lazyPage(() => import("@/features/standups/standups-page").then((m) => m.StandupsPage));
 const StandupHistoryPage = lazyPage(() => import("@/features/standups/history-page").then((m) => m.StandupHistoryPage));
+const SystemPage = lazyPage(() => import("@/features/system/system-page").then((m) => m.SystemPage));
 
 type Boot =
   | { state: "loading" }
@@ -112,6 +113,7 @@ function Root() {
             <ProfilePage path="/profile" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />
+            <AdminOnly path="/admin/system" page={SystemPage} />
             <AfterLogin path="/login" />
             <Redirect path="/setup" to="/" />
             <Redirect path="/register" to="/" />

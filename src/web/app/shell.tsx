@@ -20,6 +20,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { href: "/profile", label: "Profile" },
   { href: "/admin/users", label: "Users", adminOnly: true },
   { href: "/admin/settings", label: "Settings", adminOnly: true },
+  { href: "/admin/system", label: "System", adminOnly: true },
 ];
 
 type Props = { children: ComponentChildren; onSignedOut: () => void };

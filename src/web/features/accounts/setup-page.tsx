@@ -4,6 +4,7 @@ import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { postSetup } from "@/features/accounts/api";
+import { SetupRestore } from "@/features/system/setup-restore";
 import { ApiError, formErrors } from "@/lib/api";
 import { displayName, type User } from "@/lib/session";
 
@@ -97,6 +98,7 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp }: Props) 
           {busy ? "Creating…" : "Create administrator"}
         </button>
       </form>
+      <SetupRestore applianceName={applianceName} onRestored={onAlreadySetUp} />
     </main>
   );
 }

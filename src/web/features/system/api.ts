@@ -1,5 +1,6 @@
-// Calls to the system slice (health; backups, jobs and logs come later).
-import { request } from "@/lib/api";
+// Calls to the system and backups slices: readiness, health, scheduled jobs and backups.
+import { ApiError, request } from "@/lib/api";
+import type { Job } from "@/lib/jobs";
 
 export type HealthCheck = { name: string; ok: boolean; message: string };
 export type Readiness = { status: "ok" | "fail"; checks: HealthCheck[] };
@@ -7,4 +8,161 @@ export type Readiness = { status: "ok" | "fail"; checks: HealthCheck[] };
 /** Readiness answers 503 with the same body when a check fails. */
 export function getReadiness(): Promise<Readiness> {
   return request<Readiness>("GET", "/api/health/ready", { acceptStatus: [503] });
+}
+
+export type Severity = "ok" | "warning" | "critical" | "skipped";
+/** `action` is a button this page knows; `command` an exact shell command to run on the appliance. */
+export type Fix = { label: string; action: string | null; command: string | null; target: string | null };
+export type Finding = { name: string; title: string; severity: Severity; message: string; fix: Fix | null };
+export type HealthReport = { status: "ok" | "warning" | "critical"; checked_at: string; items: Finding[] };
+export type HealthSummary = { status: "ok" | "warning" | "critical"; warning: number; critical: number };
+
+export function getHealth(fresh = false): Promise<HealthReport> {
+  return request<HealthReport>("GET", fresh ? "/api/system/health?fresh=true" : "/api/system/health");
+}
+
+export function getHealthSummary(): Promise<HealthSummary> {
+  return request<HealthSummary>("GET", "/api/system/health/summary");
+}
+
+export type ScheduleRun = {
+  id: string;
+  status: Job["status"];
+  started_at: string | null;
+  finished_at: string | null;
+  seconds: number | null;
+  message: string;
+  error: string | null;
+};
+export type ScheduleEntry = {
+  name: string;
+  title: string;
+  schedule: string;
+  next_run_at: string | null;
+  last_run: ScheduleRun | null;
+  running: boolean;
+  runs_here: boolean;
+};
+
+export async function getSchedule(): Promise<ScheduleEntry[]> {
+  return (await request<{ items: ScheduleEntry[] }>("GET", "/api/system/schedule")).items;
+}
+
+export function runScheduled(name: string): Promise<Job> {
+  return request<Job>("POST", `/api/system/schedule/${encodeURIComponent(name)}/run`);
+}
+
+export type Verify = { ok: boolean; problems: string[]; checked_at: string; seconds: number };
+export type Backup = {
+  name: string;
+  kind: "backup" | "safety" | "upload";
+  created_at: string;
+  size: number;
+  app_version: string | null;
+  schema_version: number | null;
+  tables: Record<string, number> | null;
+  files: number | null;
+  verify: Verify | null;
+};
+export type BackupList = { items: Backup[]; directory: string; free_bytes: number; total_bytes: number };
+
+export function listBackups(): Promise<BackupList> {
+  return request<BackupList>("GET", "/api/backups");
+}
+
+export function createBackup(): Promise<Job> {
+  return request<Job>("POST", "/api/backups");
+}
+
+export function verifyBackup(name: string): Promise<Job> {
+  return request<Job>("POST", `/api/backups/${encodeURIComponent(name)}/verify`);
+}
+
+/** The server wants the archive's name typed back as confirmation. */
+export function restoreBackup(name: string, confirm: string): Promise<Job> {
+  return request<Job>("POST", `/api/backups/${encodeURIComponent(name)}/restore`, { body: { confirm } });
+}
+
+export function deleteBackup(name: string): Promise<void> {
+  return request<void>("DELETE", `/api/backups/${encodeURIComponent(name)}`);
+}
+
+export function downloadPath(name: string): string {
+  return `/api/backups/${encodeURIComponent(name)}`;
+}
+
+/** Sends a file as the raw request body (no multipart: the server streams it to disk), reporting progress. */
+export function sendFile(
+  path: string,
+  file: Blob,
+  headers: Record<string, string>,
+  onProgress: (sent: number, total: number) => void,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Content-Type", "application/gzip");
+    xhr.setRequestHeader("Accept", "application/json");
+    for (const [key, value] of Object.entries(headers)) xhr.setRequestHeader(key, value);
+    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
+    xhr.addEventListener("load", () => {
+      const body = parse(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(toError(xhr.status, body));
+    });
+    xhr.addEventListener("error", () =>
+      reject(new ApiError(0, "network_error", "The upload was interrupted. Check the connection and try again.")),
+    );
+    xhr.send(file);
+  });
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toError(status: number, body: unknown): ApiError {
+  const error =
+    typeof body === "object" && body !== null && "error" in body ? (body.error as Record<string, unknown>) : null;
+  if (error && typeof error.message === "string") {
+    return new ApiError(status, String(error.code), error.message, error.detail);
+  }
+  return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
+}
+
+/** The CSRF token of this session, for the raw upload (the JSON client keeps its own copy private). */
+async function csrfToken(): Promise<string> {
+  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
+  return me.csrf_token ?? "";
+}
+
+export async function uploadBackup(file: Blob, onProgress: (sent: number, total: number) => void): Promise<Backup> {
+  const headers = { "X-CSRF-Token": await csrfToken() };
+  return (await sendFile("/api/backups/upload", file, headers, onProgress)) as Backup;
+}
+
+export type Restored = { archive: string; created_at: string | null; app_version: string | null };
+
+/** First-run setup: restore a backup onto this fresh install with the setup code. */
+export async function restoreAtSetup(
+  code: string,
+  file: Blob,
+  onProgress: (sent: number, total: number) => void,
+): Promise<Restored> {
+  return (await sendFile("/api/setup/restore", file, { "X-Setup-Code": code }, onProgress)) as Restored;
+}
+
+/** "1.2 GB", "340 MB", "12 kB" */
+export function formatSize(bytes: number): string {
+  const units: [string, number][] = [
+    ["GB", 1024 ** 3],
+    ["MB", 1024 ** 2],
+    ["kB", 1024],
+  ];
+  for (const [unit, factor] of units) if (bytes >= factor) return `${(bytes / factor).toFixed(1)} ${unit}`;
+  return `${bytes} B`;
 }

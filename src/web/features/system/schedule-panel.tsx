@@ -1,0 +1,84 @@
+// System page: the jobs the appliance runs by itself, when they run next, how the last run went, and Run now.
+import { useState } from "preact/hooks";
+import { JobProgress } from "@/components/job-progress";
+import { LoadState } from "@/components/load-state";
+import { useToast } from "@/components/toast";
+import { getSchedule, runScheduled, type ScheduleEntry } from "@/features/system/api";
+import { errorMessage } from "@/lib/api";
+import { useLoad } from "@/lib/use-load";
+
+export function formatTime(value: string | null): string {
+  return value ? new Date(value).toLocaleString() : "—";
+}
+
+export function SchedulePanel({ version, onChanged }: { version: number; onChanged: () => void }) {
+  const loaded = useLoad(getSchedule, [version]);
+  const [running, setRunning] = useState<{ id: string; label: string } | null>(null);
+  const toast = useToast();
+
+  async function runNow(entry: ScheduleEntry) {
+    try {
+      setRunning({ id: (await runScheduled(entry.name)).id, label: entry.title });
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="schedule-heading">
+      <h2 id="schedule-heading">Scheduled jobs</h2>
+      <LoadState loaded={loaded} what="the scheduled jobs" />
+      {running && <JobProgress jobId={running.id} label={running.label} onFinished={onChanged} />}
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Schedule</th>
+              <th scope="col">Next run</th>
+              <th scope="col">Last run</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(loaded.data ?? []).map((entry) => (
+              <tr key={entry.name} data-job={entry.name}>
+                <th scope="row">{entry.title}</th>
+                <td>{entry.schedule}</td>
+                <td>{entry.runs_here ? formatTime(entry.next_run_at) : "in another process"}</td>
+                <td>
+                  <LastRun entry={entry} />
+                </td>
+                <td class="table__actions">
+                  <button
+                    type="button"
+                    class="button button--small"
+                    disabled={entry.running || !entry.runs_here}
+                    onClick={() => runNow(entry)}
+                    aria-label={`Run ${entry.title} now`}
+                  >
+                    {entry.running ? "Running…" : "Run now"}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function LastRun({ entry }: { entry: ScheduleEntry }) {
+  const run = entry.last_run;
+  if (!run) return <span class="muted">never</span>;
+  const tone = run.status === "succeeded" ? "ok" : run.status === "failed" ? "fail" : "muted";
+  return (
+    <span title={run.error ?? run.message}>
+      <span class={`badge badge--${tone}`}>{run.status}</span> {formatTime(run.finished_at ?? run.started_at)}
+      {run.seconds !== null && <span class="muted"> ({run.seconds} s)</span>}
+    </span>
+  );
+}

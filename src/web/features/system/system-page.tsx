@@ -1,0 +1,22 @@
+// Admin -> System: health with fixes, scheduled jobs with Run now, and backups.
+import { useState } from "preact/hooks";
+import { BackupsPanel } from "@/features/system/backups-panel";
+import { HealthPanel } from "@/features/system/health-panel";
+import { SchedulePanel } from "@/features/system/schedule-panel";
+
+export function SystemPage() {
+  // A finished job (a backup, a maintenance run) changes what the other panels show: they reload when it changes.
+  const [version, setVersion] = useState(0);
+  const changed = () => setVersion((n) => n + 1);
+  return (
+    <section class="page page--wide">
+      <h1>System</h1>
+      <p class="muted">
+        DevCell backs itself up, checks itself and keeps its database in shape. Here is how that goes.
+      </p>
+      <HealthPanel version={version} onChanged={changed} />
+      <SchedulePanel version={version} onChanged={changed} />
+      <BackupsPanel version={version} onChanged={changed} />
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+"""Admin -> System in a real browser: health with fixes, run a job now, back up with progress, verify, restore with
+a typed confirmation, delete; the top-bar badge; restore from the first-run page."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, Browsers, Server, StartServer, expect, set_up_through_api
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def open_system(page: Page, server: Server) -> None:
+    page.goto("/")
+    set_up_through_api(page, server)
+    page.goto("/admin/system")
+    expect(page.get_by_role("heading", name="System", exact=True)).to_be_visible()
+
+
+def test_system_is_in_the_admin_nav_and_the_badge_counts_problems(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    page.goto("/")
+    # A fresh instance: no backup yet, served on loopback only here, so exactly the backup warning is open.
+    badge = page.locator(".topbar .badge")
+    expect(badge).to_have_text(re.compile(r"^\d+ problems?$"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="System").click()
+    expect(page.get_by_role("heading", name="System", exact=True)).to_be_visible()
+
+
+def test_back_up_from_the_health_fix_then_verify_and_delete(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    backup_check = page.locator("[data-check=backup_age]")
+    expect(backup_check).to_contain_text("There is no backup yet.")
+    backup_check.get_by_role("button", name="Back up now").click()
+    expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    expect(page.locator("[data-check=backup_age]")).to_contain_text("OK")
+
+    row = page.locator("[data-backup]").first
+    expect(row).to_contain_text("verified")
+    row.get_by_role("button", name="Verify").click()
+    expect(page.locator(".job").filter(has_text="Verifying")).to_contain_text("Finished", timeout=30_000)
+
+    download = row.get_by_role("link", name="Download")
+    expect(download).to_have_attribute("href", re.compile(r"^/api/backups/devcell-\d{8}T\d{6}Z\.tar\.gz$"))
+
+    row.get_by_role("button", name="Delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete backup").click()
+    expect(page.get_by_text("Backup deleted.")).to_be_visible()
+    expect(page.get_by_text("No backups yet.")).to_be_visible()
+
+
+def test_run_a_scheduled_job_now(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    job = page.locator("[data-job=maintenance]")
+    expect(job).to_contain_text("never")
+    job.get_by_role("button", name="Run Database maintenance now").click()
+    expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    expect(page.locator("[data-job=maintenance]")).to_contain_text("succeeded")
+    expect(page.locator("[data-check=integrity]")).to_contain_text("quick check passed")
+
+
+def test_restore_needs_the_typed_name_and_brings_data_back(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    page.locator("section[aria-labelledby=backups-heading]").get_by_role("button", name="Back up now").click()
+    expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    assert page.request.post("/api/tasks", data={"title": "Made after the backup"}, headers=csrf(page)).ok
+
+    row = page.locator("[data-backup]").first
+    name = row.get_attribute("data-backup")
+    assert name
+    row.get_by_role("button", name="Restore…").click()
+    dialog = page.get_by_role("alertdialog")
+    restore = dialog.get_by_role("button", name="Restore")
+    expect(restore).to_be_disabled()
+    dialog.get_by_label("Type the backup's name to confirm").fill("yes")
+    expect(restore).to_be_disabled()
+    dialog.get_by_label("Type the backup's name to confirm").fill(name)
+    restore.click()
+    expect(page.get_by_text("Restored. The page reloads")).to_be_visible(timeout=30_000)
+    page.wait_for_load_state()
+    tasks = page.request.get("/api/tasks?q=after").json()
+    assert tasks["total"] == 0
+
+
+def csrf(page: Page) -> dict[str, str]:
+    token = page.request.get("/api/auth/me").json()["csrf_token"]
+    return {"X-CSRF-Token": token}
+
+
+def test_restore_from_the_setup_page(start_server: StartServer, browsers: Browsers) -> None:
+    old = start_server()
+    page = browsers.new_page(old)
+    page.goto("/")
+    set_up_through_api(page, old)
+    archive = old.cli("backup").split("\t")[0]
+
+    fresh = start_server()
+    page = browsers.new_page(fresh)
+    page.goto("/")
+    page.get_by_text("Restore from a backup").click()
+    section = page.locator("details")
+    section.get_by_label("Code", exact=True).fill(fresh.setup_code())
+    section.get_by_label("Backup archive (.tar.gz)").set_input_files(archive)
+    section.get_by_role("button", name="Restore backup").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    page.get_by_label("Username").fill(ADMIN_NAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="System", exact=True)).to_be_visible()
