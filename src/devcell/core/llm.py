@@ -1,0 +1,214 @@
+"""The one client for OpenAI-compatible LLM servers (Ollama, llama.cpp server, vLLM, LM Studio).
+
+Failures are errors with an HTTP status, never answer text (upstream bug B10): 503 when the server is not
+configured or not reachable, 504 when it is too slow, 502 when it answers something that is not a completion.
+Reachability is `GET /v1/models` (cached), never a completion.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from devcell.core.errors import DevCellError
+
+MODELS_CACHE_SECONDS = 30.0
+ERROR_BODY_CHARS = 300
+
+
+class LLMError(DevCellError):
+    status = 502
+    code = "llm_bad_answer"
+
+
+class LLMNotConfigured(LLMError):
+    status = 503
+    code = "llm_not_configured"
+
+
+class LLMUnavailable(LLMError):
+    status = 503
+    code = "llm_unavailable"
+
+
+class LLMTimeout(LLMError):
+    status = 504
+    code = "llm_timeout"
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    base_url: str
+    model: str
+    api_key: str = ""
+    connect_timeout: float = 5.0
+    read_timeout: float = 120.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+    @property
+    def root(self) -> str:
+        """The server root: the operations guide's examples also give `.../v1` or the full completions URL."""
+        url = self.base_url.strip().rstrip("/")
+        for suffix in ("/chat/completions", "/v1"):
+            url = url.removesuffix(suffix)
+        return url
+
+
+_models_cache: dict[tuple[str, str], tuple[float, list[str]]] = {}
+
+
+def _client(config: LLMConfig) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+    timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
+    # trust_env=False: no proxy variables or .netrc; the admin's endpoint is the one outbound connection.
+    return httpx.AsyncClient(base_url=config.root, headers=headers, timeout=timeout, trust_env=False)
+
+
+def _require(config: LLMConfig) -> None:
+    if not config.configured:
+        raise LLMNotConfigured("No LLM is configured. An administrator can set one in Settings (llm_base_url).")
+
+
+def _translate(exc: httpx.HTTPError, config: LLMConfig) -> LLMError:
+    where = config.root
+    if isinstance(exc, httpx.ConnectTimeout):
+        return LLMUnavailable(f"The LLM server at {where} did not accept a connection within "
+                              f"{config.connect_timeout:g} s.")  # fmt: skip
+    if isinstance(exc, httpx.TimeoutException):
+        return LLMTimeout(f"The LLM server at {where} did not answer within {config.read_timeout:g} s.")
+    if isinstance(exc, httpx.ConnectError | httpx.RemoteProtocolError | httpx.NetworkError):
+        return LLMUnavailable(f"The LLM server at {where} cannot be reached: {exc or type(exc).__name__}.")
+    return LLMError(f"Talking to the LLM server at {where} failed: {exc or type(exc).__name__}.")
+
+
+def _status_error(response: httpx.Response, body: bytes) -> LLMError:
+    text = body.decode("utf-8", "replace").strip()[:ERROR_BODY_CHARS]
+    return LLMError(
+        f"The LLM server answered HTTP {response.status_code}" + (f": {text}" if text else "."),
+        detail={"upstream_status": response.status_code},
+    )
+
+
+async def _send(client: httpx.AsyncClient, config: LLMConfig, request: httpx.Request, stream: bool) -> httpx.Response:
+    """Send with one retry when the connection could not be made (nothing was sent yet, so it is safe)."""
+    for attempt in (1, 2):
+        try:
+            return await client.send(request, stream=stream)
+        except httpx.ConnectError as exc:
+            if attempt == 2:
+                raise _translate(exc, config) from None
+        except httpx.HTTPError as exc:
+            raise _translate(exc, config) from None
+    raise AssertionError("unreachable")
+
+
+def _body(config: LLMConfig, messages: list[dict[str, str]], stream: bool, max_tokens: int | None) -> bytes:
+    payload: dict[str, Any] = {"model": config.model, "messages": messages, "stream": stream, "temperature": 0.2}
+    if max_tokens:
+        payload["max_tokens"] = max_tokens
+    return orjson.dumps(payload)
+
+
+def _content(data: Any) -> str:
+    try:
+        content = data["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        raise LLMError("The LLM server's answer is not an OpenAI-style chat completion.") from None
+    if not isinstance(content, str):
+        raise LLMError("The LLM server's answer has no text.")
+    return content
+
+
+async def complete(config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+    """One chat completion, all at once."""
+    _require(config)
+    async with _client(config) as client:
+        request = client.build_request(
+            "POST", "/v1/chat/completions", content=_body(config, messages, False, max_tokens),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        response = await _send(client, config, request, stream=False)
+        try:
+            body = await response.aread()
+        except httpx.HTTPError as exc:
+            raise _translate(exc, config) from None
+        if response.status_code >= 400:
+            raise _status_error(response, body)
+        try:
+            return _content(orjson.loads(body))
+        except orjson.JSONDecodeError:
+            raise LLMError("The LLM server's answer is not valid JSON.") from None
+
+
+def _delta(line: str) -> str | None:
+    """The text of one `data:` line of a streamed completion; None at the end marker."""
+    payload = line[5:].strip()
+    if payload == "[DONE]":
+        return None
+    try:
+        data = orjson.loads(payload)
+        piece = data["choices"][0].get("delta", {}).get("content") or ""
+    except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
+        raise LLMError("The LLM server sent a streamed piece that is not valid JSON.") from None
+    return str(piece)
+
+
+async def stream(
+    config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None
+) -> AsyncIterator[str]:
+    """A chat completion piece by piece. Errors before the first piece and in the middle are raised alike."""
+    _require(config)
+    async with _client(config) as client:
+        request = client.build_request(
+            "POST", "/v1/chat/completions", content=_body(config, messages, True, max_tokens),
+            headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
+        )  # fmt: skip
+        response = await _send(client, config, request, stream=True)
+        try:
+            if response.status_code >= 400:
+                raise _status_error(response, await response.aread())
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                piece = _delta(line)
+                if piece is None:
+                    return
+                if piece:
+                    yield piece
+        except httpx.HTTPError as exc:
+            raise _translate(exc, config) from None
+        finally:
+            await response.aclose()
+
+
+async def models(config: LLMConfig, *, fresh: bool = False) -> list[str]:
+    """The model names the server offers (`GET /v1/models`), cached for a short while."""
+    _require(config)
+    key = (config.root, config.api_key)
+    cached = _models_cache.get(key)
+    if cached and not fresh and time.monotonic() - cached[0] < MODELS_CACHE_SECONDS:
+        return cached[1]
+    async with _client(config) as client:
+        response = await _send(client, config, client.build_request("GET", "/v1/models"), stream=False)
+        body = await response.aread()
+    if response.status_code >= 400:
+        raise _status_error(response, body)
+    try:
+        names = [str(m["id"]) for m in orjson.loads(body)["data"]]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        raise LLMError("The LLM server's model list (/v1/models) is not in the OpenAI format.") from None
+    _models_cache[key] = (time.monotonic(), names)
+    return names
+
+
+def estimate_tokens(text: str) -> int:
+    """A cheap upper-side estimate (about 4 characters per token for English; code and other scripts cost more)."""
+    return len(text) // 3 + 1

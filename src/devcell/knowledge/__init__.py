@@ -1,0 +1,1 @@
+"""The knowledgebase: documents, indexing, retrieval and cited answers."""

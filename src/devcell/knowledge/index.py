@@ -1,0 +1,135 @@
+"""The Chroma vector index: derived data under <data>/index, opened on first use and rebuilt when it cannot be
+trusted (missing, corrupt, or built with another model, dimension or chunker)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from devcell.core.db import utcnow
+
+log = logging.getLogger(__name__)
+
+EVERYONE = -1  # the project_id metadata of documents visible to everyone (Chroma metadata cannot be None)
+
+
+class VectorIndex:
+    """Vectors only, keyed by chunk id ("c<id>"), with the document's project for scope filtering."""
+
+    def __init__(self, path: Path, model_id: str, dimension: int, version: str) -> None:
+        self.path = path
+        self.model_id = model_id
+        self.dimension = dimension
+        self.version = version
+        self.name = "chunks-" + hashlib.sha256(version.encode()).hexdigest()[:16]
+        self._collection: Any = None
+        self._client: Any = None
+        self._lock = threading.Lock()
+        self.reset_reason: str | None = None  # why the last open started from an empty index
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings
+
+        from devcell.knowledge._chroma import DevCellEmbeddingFunction
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(
+            path=str(self.path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
+        )
+        for existing in client.list_collections():
+            if existing.name != self.name:  # built with another model or chunker: not ours any more
+                log.info("knowledge index: dropping collection %s (built with another version)", existing.name)
+                client.delete_collection(existing.name)
+        collection = client.get_or_create_collection(
+            self.name,
+            embedding_function=DevCellEmbeddingFunction(self.model_id),  # type: ignore[arg-type]
+            metadata={"version": self.version, "dimension": self.dimension},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        collection.count()  # reads the segment: a damaged index fails here, not in the middle of a search
+        return client, collection
+
+    def collection(self) -> Any:
+        with self._lock:
+            if self._collection is None:
+                try:
+                    self._client, self._collection = self._connect()
+                except Exception as exc:
+                    # Derived data: move the damaged index aside and start empty; the caller re-indexes.
+                    log.exception("knowledge index at %s cannot be opened; rebuilding it", self.path)
+                    self.reset_reason = f"the index could not be opened ({type(exc).__name__}: {exc})"
+                    self._discard()
+                    self._client, self._collection = self._connect()
+            return self._collection
+
+    def _discard(self) -> None:
+        if self.path.exists():
+            aside = self.path.with_name(f"{self.path.name}.broken-{utcnow():%Y%m%dT%H%M%S}")
+            shutil.rmtree(aside, ignore_errors=True)
+            self.path.rename(aside)
+            shutil.rmtree(aside, ignore_errors=True)
+
+    @property
+    def opened(self) -> bool:
+        return self._collection is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._collection = None
+            self._client = None
+
+    def count(self) -> int:
+        return int(self.collection().count())
+
+    def ids(self) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection().get(include=[], limit=5000, offset=offset)
+            found.update(page["ids"])
+            if len(page["ids"]) < 5000:
+                return found
+            offset += 5000
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, projects: Sequence[int | None], documents: list[int]) -> None:
+        metadatas = [
+            {"project_id": EVERYONE if p is None else p, "document_id": d}
+            for p, d in zip(projects, documents, strict=True)
+        ]
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self.collection().upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
+
+    def set_project(self, ids: list[str], project_id: int | None, document_id: int) -> None:
+        if ids:
+            meta = {"project_id": EVERYONE if project_id is None else project_id, "document_id": document_id}
+            self.collection().update(ids=ids, metadatas=[meta] * len(ids))
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 5000):
+            self.collection().delete(ids=ids[start : start + 5000])
+
+    def query(self, vector: np.ndarray, k: int, projects: set[int] | None) -> list[tuple[str, float]]:
+        """(chunk vector id, cosine similarity) best first; `projects` None means every scope."""
+        where = None if projects is None else {"project_id": {"$in": [EVERYONE, *sorted(projects)]}}
+        total = self.count()
+        if total == 0:
+            return []
+        found = self.collection().query(
+            query_embeddings=[vector], n_results=min(k, total), where=where, include=["distances"]
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        found = self.collection().get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(v) for i, v in zip(found["ids"], found["embeddings"], strict=True)}

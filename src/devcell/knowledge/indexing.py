@@ -1,0 +1,376 @@
+"""Indexing as tracked jobs (extract -> chunk -> embed -> upsert), the knowledgebase scan, and index repair."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from devcell.core.db import database, transaction, utcnow
+from devcell.core.jobs import JobCancelled, JobContext
+from devcell.knowledge.chunking import CHUNKER_VERSION, chunk
+from devcell.knowledge.extract import ExtractionFailed, extract
+from devcell.knowledge.models import Chunk, Document, KnowledgeMeta
+from devcell.knowledge.runtime import MANAGED_DIRS, Knowledge
+from devcell.knowledge.schemas import ScanOut, StatusOut
+from devcell.projects import service as projects
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SCAN_SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "txt", ".pdf": "pdf"}
+JOB_KIND = "knowledge.index"
+
+
+def vector_id(chunk_id: int) -> str:
+    return f"c{chunk_id}"
+
+
+def _chunk_ids(document_id: int) -> list[str]:
+    rows = database.execute_sql("SELECT id FROM chunk WHERE document_id = ?", (document_id,)).fetchall()
+    return [vector_id(int(r[0])) for r in rows]
+
+
+def _set(document_id: int, **changes: Any) -> None:
+    with transaction(write=True):
+        Document.update(updated_at=utcnow(), **changes).where(Document.id == document_id).execute()
+
+
+def reset(document_id: int) -> None:
+    """Forget what the document was indexed from, so the next job does the whole pipeline."""
+    _set(document_id, indexed_sha256="", indexed_version="", status="queued", reason="")
+
+
+def queue(kn: Knowledge, document_id: int, owner_id: int | None, out: T) -> T:
+    """Start a tracked indexing job for the document; returns `out` with the job id filled in when it has one."""
+    with transaction():
+        document = Document.get_or_none(Document.id == document_id)
+    if document is None:
+        return out
+    _set(document_id, status="queued", reason="")  # before the job starts: it may finish before submit returns
+    job = kn.jobs.submit(JOB_KIND, f"Index {document.title}", lambda ctx: run_index(kn, document_id, ctx), owner_id)
+    with transaction(write=True):
+        Document.update(job_id=job.id).where(Document.id == document_id).execute()
+    if hasattr(out, "job_id"):
+        out = out.model_copy(update={"job_id": job.id, "status": "queued", "reason": ""})  # type: ignore[attr-defined]
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
+    """The job: one document through the pipeline. Its status and reason always end up on the document."""
+    with kn.index_lock:
+        try:
+            ensure_index(kn)
+            return _index(kn, document_id, ctx)
+        except JobCancelled:
+            _set(document_id, status="failed", reason="Cancelled; use Retry to index it again.")
+            raise
+        except ExtractionFailed as exc:
+            _set(document_id, status="failed", reason=str(exc))
+            raise
+        except Exception as exc:
+            _set(document_id, status="failed", reason=f"Indexing failed: {exc or type(exc).__name__}")
+            raise
+
+
+def _index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
+    with transaction():
+        document = Document.get_or_none(Document.id == document_id)
+    if document is None:
+        return {"skipped": "the document was deleted"}
+    path = kn.kb_dir / document.path
+    if not path.is_file():
+        raise ExtractionFailed("The file is missing from the knowledgebase directory.")
+    version = kn.version()
+    sha = _sha256(path)
+    if sha == document.indexed_sha256 and version == document.indexed_version and document.chunk_count > 0:
+        _set(document_id, status="indexed", reason="", sha256=sha)
+        return {"skipped": "unchanged", "chunks": document.chunk_count}
+    _set(document_id, status="indexing", reason="")
+    ctx.progress(0, None, "Reading the text")
+    settings = kn.settings
+    sections, pages = extract(
+        path, document.kind, max_pages=settings.get_int("pdf_max_pages"),
+        timeout=float(settings.get_int("extract_timeout_seconds")),
+    )  # fmt: skip
+    ctx.check_cancelled()
+    pieces = chunk(sections)
+    total = len(pieces)
+
+    def embedded(done: int) -> None:
+        ctx.check_cancelled()
+        ctx.progress(done, total, f"Embedding {done} of {total} passages")
+
+    ctx.progress(0, total, f"Embedding {total} passages")
+    vectors = kn.embedder().embed([p.embed_text for p in pieces], progress=embedded)
+    ctx.progress(total, total, "Saving")
+    index = kn.index()
+    stat = path.stat()
+    with transaction(write=True):
+        old = _chunk_ids(document_id)
+        Chunk.delete().where(Chunk.document == document_id).execute()
+        new_ids = []
+        for piece in pieces:  # one row per piece: identical paragraphs still get their own ids (upstream B13)
+            row = Chunk.create(
+                document=document_id, seq=piece.seq, heading=piece.heading, page=piece.page, text=piece.text
+            )
+            new_ids.append(row.id)
+        Document.update(
+            status="indexed", reason="", sha256=sha, indexed_sha256=sha, indexed_version=version, pages=pages,
+            chunk_count=total, size=stat.st_size, mtime_ns=stat.st_mtime_ns, updated_at=utcnow(),
+        ).where(Document.id == document_id).execute()  # fmt: skip
+        # Vectors inside the unit of work: if the upsert fails, the chunk rows roll back with it.
+        index.upsert([vector_id(i) for i in new_ids], vectors, [document.project_id] * total, [document_id] * total)
+    index.delete(old)
+    return {"chunks": total, "pages": pages}
+
+
+def forget(kn: Knowledge, document: Document) -> None:
+    """Delete a document: its vectors, its rows (chunks go with them) and its file."""
+    with transaction():
+        ids = _chunk_ids(document.id)
+    if ids:
+        kn.index().delete(ids)
+    with transaction(write=True):
+        Document.delete().where(Document.id == document.id).execute()
+    (kn.kb_dir / document.path).unlink(missing_ok=True)
+    if document.job_id:
+        kn.jobs.cancel(document.job_id)
+
+
+# The scan: files an admin places in the knowledgebase directory (outside DevCell's own folders).
+
+
+def _files(kb_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to kb_dir, stat) of every regular file with a known suffix; no symlinks, no hidden files."""
+    stack = [kb_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if folder != kb_dir or entry.name not in MANAGED_DIRS:
+                    stack.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and Path(entry.name).suffix.lower() in SCAN_SUFFIXES:
+                yield Path(entry.path).relative_to(kb_dir).as_posix(), entry.stat(follow_symlinks=False)
+
+
+@dataclass
+class _ScanPlan:
+    add: list[tuple[str, os.stat_result]]
+    changed: list[int]
+    remove: list[Document]
+    found: int
+
+
+def _plan(kn: Knowledge, version: str) -> _ScanPlan:
+    with transaction():
+        known = {d.path: d for d in Document.select().where(Document.origin == "scan")}
+    plan = _ScanPlan([], [], [], 0)
+    seen = set()
+    for relative, stat in _files(kn.kb_dir):
+        plan.found += 1
+        seen.add(relative)
+        document = known.get(relative)
+        if document is None:
+            plan.add.append((relative, stat))
+        elif (
+            document.size != stat.st_size
+            or document.mtime_ns != stat.st_mtime_ns
+            or document.indexed_version != version
+        ) and document.status != "indexing":
+            plan.changed.append(document.id)
+    plan.remove = [d for path, d in known.items() if path not in seen]
+    return plan
+
+
+def scan(kn: Knowledge) -> ScanOut:
+    """Pick up new and changed files, drop removed ones. Unchanged files cost one stat each (no hashing).
+
+    The scheduler calls this periodically; it only queues jobs, so it is quick."""
+    started = time.perf_counter()
+    version = kn.version()
+    plan = _plan(kn, version)
+    for document in plan.remove:
+        forget(kn, document)
+    now = utcnow()
+    added = []
+    with transaction(write=True):
+        for relative, stat in plan.add:
+            kind = SCAN_SUFFIXES[Path(relative).suffix.lower()]
+            added.append(
+                Document.create(
+                    title=Path(relative).name[:200], kind=kind, origin="scan", path=relative, size=stat.st_size,
+                    mtime_ns=stat.st_mtime_ns, status="queued", created_at=now, updated_at=now,
+                ).id
+            )  # fmt: skip
+    for document_id in [*added, *plan.changed]:
+        queue(kn, document_id, None, None)
+    return ScanOut(
+        found=plan.found, added=len(added), changed=len(plan.changed), removed=len(plan.remove),
+        queued=len(added) + len(plan.changed), took_ms=round((time.perf_counter() - started) * 1000, 1),
+    )  # fmt: skip
+
+
+def resume(kn: Knowledge) -> int:
+    """At start: documents left queued or indexing by the last process get a new job."""
+    with transaction():
+        waiting = [d.id for d in Document.select(Document.id).where(Document.status.in_(["queued", "indexing"]))]
+    for document_id in waiting:
+        queue(kn, document_id, None, None)
+    return len(waiting)
+
+
+# Consistency and repair: the index is derived data.
+
+
+def _meta_version() -> str | None:
+    row = KnowledgeMeta.get_or_none(KnowledgeMeta.key == "index_version")
+    return None if row is None else str(row.value)
+
+
+def repair(kn: Knowledge) -> dict[str, int]:
+    """Make the vector index match SQLite: drop vectors of chunks that no longer exist, re-index documents whose
+    vectors are missing (a deleted or corrupt index, another model or chunker). Runs as a job."""
+    index = kn.index()
+    version = kn.version()
+    with transaction(write=True):
+        if _meta_version() != version or index.reset_reason:
+            # Another model/chunker (or a fresh index): every document's vectors are gone.
+            Document.update(indexed_version="").execute()
+            KnowledgeMeta.replace(key="index_version", value=version).execute()  # type: ignore[no-untyped-call]
+    index.reset_reason = None
+    present = index.ids()
+    with transaction():
+        rows = database.execute_sql("SELECT id, document_id FROM chunk").fetchall()
+        chunk_docs = {int(c): int(d) for c, d in rows}
+    orphans = [i for i in present if not i.startswith("c") or int(i[1:]) not in chunk_docs]
+    index.delete(orphans)
+    missing_docs = {d for c, d in chunk_docs.items() if vector_id(c) not in present}
+    with transaction():
+        rows = database.execute_sql("SELECT id FROM document WHERE indexed_version != ?", (version,)).fetchall()
+        stale = {int(r[0]) for r in rows}
+    todo = sorted(missing_docs | stale)
+    for document_id in todo:
+        reset(document_id)
+        queue(kn, document_id, None, None)
+    return {"orphan_vectors": len(orphans), "documents_requeued": len(todo)}
+
+
+def needs_repair(kn: Knowledge) -> bool:
+    """Cheap check on first use: the index was reset, built for another version, or its count is off."""
+    index = kn.index()
+    with transaction(write=True):
+        meta = _meta_version()
+        chunks = Chunk.select().count()
+        if meta is None and chunks == 0:  # a new knowledgebase: nothing to rebuild
+            KnowledgeMeta.replace(key="index_version", value=kn.version()).execute()  # type: ignore[no-untyped-call]
+            meta = kn.version()
+    return bool(index.reset_reason) or meta != kn.version() or index.count() != chunks
+
+
+def ensure_index(kn: Knowledge) -> None:
+    """Once per process, on first knowledge use: open the index and, if it cannot be trusted, start a repair
+    job in the background (search keeps answering from what is there)."""
+    if kn.checked:
+        return
+    kn.checked = True
+    if needs_repair(kn):
+        log.warning(
+            "knowledge index needs repair (%s); rebuilding in the background",
+            kn.index().reset_reason or "counts differ",
+        )
+        kn.jobs.submit("knowledge.repair", "Repair the knowledge index", lambda ctx: _locked_repair(kn))
+
+
+def _locked_repair(kn: Knowledge) -> dict[str, int]:
+    with kn.index_lock:  # an index job commits chunks and vectors together; never look at half of one
+        return repair(kn)
+
+
+def status(kn: Knowledge) -> StatusOut:
+    with transaction():
+        counts = dict.fromkeys(("queued", "indexing", "indexed", "failed"), 0)
+        for state, n in database.execute_sql("SELECT status, COUNT(*) FROM document GROUP BY status").fetchall():
+            counts[str(state)] = int(n)
+        chunks = Chunk.select().count()
+        meta = _meta_version()
+    problems: list[str] = []
+    ready = kn.model_ready()
+    if ready:
+        ensure_index(kn)
+    if not ready:
+        problems.append(f"The embedding model {kn.paths.model_id} is missing from {kn.paths.model_root}.")
+    vectors = None
+    consistent = None
+    if ready:
+        vectors = kn.index().count()
+        if meta not in (None, kn.version()) and chunks:
+            problems.append("The index was built with another model or chunker; it is being rebuilt.")
+        if vectors != chunks:
+            problems.append(f"The index holds {vectors} vectors for {chunks} passages; a repair job fixes it.")
+        consistent = not problems
+    if counts["failed"]:
+        problems.append(f"{counts['failed']} document(s) failed to index; each shows its reason.")
+    embedder = kn.embedder() if ready else None
+    return StatusOut(
+        documents=counts, chunks=chunks, vectors=vectors, model=kn.paths.model_id,
+        dimension=embedder.dimension if embedder else 0, chunker=CHUNKER_VERSION,
+        model_ready=ready, consistent=consistent, problems=problems,
+    )  # fmt: skip
+
+
+# Wiring: start-up work and the project-deletion hook.
+
+_current: list[Knowledge] = []  # the running app's knowledge (one per process; tests replace it)
+
+
+def start(kn: Knowledge) -> None:
+    """At start, in the background: resume interrupted indexing, then scan the knowledgebase directory.
+    (The scheduler calls `scan` periodically once it runs.)"""
+    _current[:] = [kn]
+    try:
+        resumed = resume(kn)
+        result = scan(kn)
+    except Exception:
+        log.exception("knowledge start-up scan failed; POST /api/knowledge/rescan retries it")
+        return
+    log.info(
+        "knowledge: %d interrupted document(s) resumed; scan found %d file(s), %d new, %d changed, %d removed",
+        resumed, result.found, result.added, result.changed, result.removed,
+    )  # fmt: skip
+
+
+def _project_deleted(project_id: int, _tasks: str, _user_id: int) -> None:
+    """A deleted project takes its documents along (files, passages, vectors): never re-scoped to everyone."""
+    documents = list(Document.select().where(Document.project == project_id))
+    if not documents or not _current:
+        return
+    kn = _current[0]
+    ids = [vid for d in documents for vid in _chunk_ids(d.id)]
+    if ids and kn.index_opened():
+        kn.index().delete(ids)  # otherwise the next repair drops them (they match no passage any more)
+    Document.delete().where(Document.project == project_id).execute()
+    for document in documents:
+        (kn.kb_dir / document.path).unlink(missing_ok=True)
+
+
+projects.on_project_deletion(_project_deleted)

@@ -1,0 +1,115 @@
+"""The knowledge slice's long-lived parts: paths, the embedding model and the vector index, opened on first use
+(idle memory stays small until someone uses the knowledgebase), and the retrieval trace log."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from devcell.config import Config
+from devcell.core.jobs import JobRunner
+from devcell.knowledge.chunking import CHUNKER_VERSION
+from devcell.knowledge.embedding import Embedder, ModelMissing, load_embedder
+from devcell.knowledge.index import VectorIndex
+from devcell.settings.service import SettingsStore
+
+log = logging.getLogger(__name__)
+
+UPLOADS = "uploads"
+NOTES = "notes"
+MANAGED_DIRS = (UPLOADS, NOTES)  # written by DevCell; the scan picks up everything else an admin puts there
+
+
+@dataclass(frozen=True)
+class Paths:
+    kb_dir: Path
+    index_dir: Path
+    logs_dir: Path
+    model_root: Path
+    model_id: str
+
+
+class Knowledge:
+    def __init__(self, paths: Paths, settings: SettingsStore, jobs: JobRunner) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.jobs = jobs
+        self._embedder: Embedder | None = None
+        self._index: VectorIndex | None = None
+        self._lock = threading.Lock()
+        # One document embeds at a time: two would double the peak memory (budget: 600 MB while indexing).
+        self.index_lock = threading.Lock()
+        self.rag_log = _rag_logger(paths.logs_dir)
+        self.checked = False  # ensure_index ran in this process
+        for name in MANAGED_DIRS:
+            (paths.kb_dir / name).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.paths.kb_dir
+
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
+            return self._embedder
+
+    def model_ready(self) -> bool:
+        try:
+            self.embedder()
+        except ModelMissing:
+            return False
+        return True
+
+    def version(self) -> str:
+        """What a document's vectors were made with; another value means: index it again."""
+        embedder = self.embedder()
+        return f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
+
+    def index(self) -> VectorIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = VectorIndex(
+                    self.paths.index_dir, self.paths.model_id, self._dimension(), self._version_locked()
+                )
+            return self._index
+
+    def _dimension(self) -> int:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
+        return self._embedder.dimension
+
+    def _version_locked(self) -> str:
+        self._dimension()
+        assert self._embedder is not None
+        return f"{self._embedder.model_id}/{self._embedder.dimension}/{CHUNKER_VERSION}"
+
+    def index_opened(self) -> bool:
+        return self._index is not None and self._index.opened
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+
+def from_config(config: Config, settings: SettingsStore, jobs: JobRunner) -> Knowledge:
+    paths = Paths(config.kb_dir, config.index_dir, config.logs_dir, config.model_dir, config.embedding_model)
+    return Knowledge(paths, settings, jobs)
+
+
+def _rag_logger(logs_dir: Path) -> logging.Logger:
+    """<data>/logs/rag.log: one JSON line per question (question, chunk ids, scores, timings; no secrets)."""
+    logger = logging.getLogger(f"devcell.rag.{logs_dir}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            logs_dir / "rag.log", maxBytes=5_000_000, backupCount=3, encoding="utf-8", delay=True
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger.addHandler(handler)
+    return logger

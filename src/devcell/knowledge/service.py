@@ -1,0 +1,327 @@
+"""Documents: who sees and manages them, listing, upload, notes, download and delete."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peewee import JOIN, Expression
+
+from devcell.accounts.models import User
+from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.knowledge import indexing
+from devcell.knowledge.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
+from devcell.knowledge.extract import sniff
+from devcell.knowledge.models import Document
+from devcell.knowledge.runtime import NOTES, UPLOADS, Knowledge
+from devcell.knowledge.schemas import (
+    DocumentDetail,
+    DocumentOut,
+    DocumentPage,
+    DocumentQuery,
+    NoteCreate,
+    NotePatch,
+)
+from devcell.projects import service as projects
+from devcell.projects.models import Project
+from devcell.projects.schemas import ProjectRef, UserRef
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_VIEW = 2_000_000  # characters of a text document returned for viewing
+KIND_EXTENSIONS = {"md": ".md", "txt": ".txt", "pdf": ".pdf"}
+MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
+
+
+# Access
+
+
+def visible_clause(principal: Principal) -> Expression | None:
+    """Documents the caller may see: everyone's, and those of projects they belong to (admins: all)."""
+    projects_seen = projects.visible_project_ids(principal)
+    if projects_seen is None:
+        return None
+    everyone: Expression = Document.project.is_null()
+    return everyone | Document.project.in_(sorted(projects_seen)) if projects_seen else everyone
+
+
+def _visible(principal: Principal, document_id: int) -> Document:
+    query = Document.select().where(Document.id == document_id)
+    clause = visible_clause(principal)
+    if clause is not None:
+        query = query.where(clause)
+    document: Document | None = query.first()
+    if document is None:
+        raise DocumentNotFound(document_id)
+    return document
+
+
+def _may_manage(principal: Principal, document: Document, roles: dict[int, str]) -> bool:
+    """Delete (and edit a note): the uploader, an owner of the document's project, or an administrator."""
+    if principal.is_admin or (document.owner_id is not None and document.owner_id == principal.user_id):
+        return True
+    return document.project_id is not None and roles.get(document.project_id) == "owner"
+
+
+def _manageable(principal: Principal, document_id: int) -> Document:
+    document = _visible(principal, document_id)
+    if not _may_manage(principal, document, projects.roles_of(principal.user_id)):
+        raise NotAllowed(
+            "Only the person who added this document, an owner of its project or an administrator may change "
+            "or delete it."
+        )
+    return document
+
+
+def check_scope(principal: Principal, project_id: int | None) -> None:
+    """Adding a document to a project needs the member role there; everyone's documents anyone may add."""
+    if project_id is not None:
+        projects.check_project(principal, project_id, "member")
+
+
+# Output
+
+
+def _out(document: Document, principal: Principal, roles: dict[int, str]) -> dict[str, Any]:
+    owner = document.owner if document.owner_id is not None else None
+    project = document.project if document.project_id is not None else None
+    manage = _may_manage(principal, document, roles)
+    return {
+        "id": document.id,
+        "title": document.title,
+        "kind": document.kind,
+        "origin": document.origin,
+        "size": document.size,
+        "status": document.status,
+        "reason": document.reason,
+        "job_id": document.job_id,
+        "pages": document.pages,
+        "chunk_count": document.chunk_count,
+        "owner": UserRef(id=owner.id, username=owner.username, display_name=owner.display_name) if owner else None,
+        "project": ProjectRef(id=project.id, name=project.name) if project else None,
+        "can_delete": manage,
+        "can_edit": manage and document.origin == "note",
+        "created_at": document.created_at,
+        "updated_at": document.updated_at,
+    }
+
+
+def _with_refs() -> Any:
+    return (
+        Document.select(Document, User, Project)
+        .join(User, JOIN.LEFT_OUTER, on=(Document.owner == User.id))
+        .switch(Document)
+        .join(Project, JOIN.LEFT_OUTER, on=(Document.project == Project.id))
+    )
+
+
+def _filtered(principal: Principal, query: DocumentQuery) -> Any:
+    rows = _with_refs()
+    clause = visible_clause(principal)
+    if clause is not None:
+        rows = rows.where(clause)
+    if query.q:
+        rows = rows.where(Document.title.contains(query.q))
+    if query.status:
+        rows = rows.where(Document.status == query.status)
+    if query.kind:
+        rows = rows.where(Document.kind == query.kind)
+    if query.origin:
+        rows = rows.where(Document.origin == query.origin)
+    if query.project == "none":
+        rows = rows.where(Document.project.is_null())
+    elif query.project is not None:
+        projects.check_project(principal, query.project)
+        rows = rows.where(Document.project == query.project)
+    if query.mine:
+        rows = rows.where(Document.owner == principal.user_id)
+    return rows
+
+
+@unit_of_work()
+def list_documents(principal: Principal, query: DocumentQuery) -> DocumentPage:
+    rows = _filtered(principal, query)
+    total = rows.count()
+    page = list(rows.order_by(Document.updated_at.desc(), Document.id.desc()).limit(query.limit).offset(query.offset))
+    roles = projects.roles_of(principal.user_id)
+    items = [DocumentOut(**_out(d, principal, roles)) for d in page]
+    return DocumentPage(items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+def get_document(kn: Knowledge, principal: Principal, document_id: int) -> DocumentDetail:
+    with transaction():
+        document = _with_refs().where(Document.id == document_id).first()
+        if document is None:
+            raise DocumentNotFound(document_id)
+        _visible(principal, document_id)
+        out = _out(document, principal, projects.roles_of(principal.user_id))
+    text = None
+    path = kn.kb_dir / document.path
+    if document.kind != "pdf" and path.is_file():
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            text = handle.read(MAX_TEXT_VIEW)
+    return DocumentDetail(**out, text=text)
+
+
+def content_file(kn: Knowledge, principal: Principal, document_id: int) -> tuple[Path, str, str]:
+    """(file, download name, media type) of the original."""
+    with transaction():
+        document = _visible(principal, document_id)
+    path = kn.kb_dir / document.path
+    if not path.is_file():
+        raise DocumentNotFound(document_id)
+    name = (
+        document.title
+        if document.title.lower().endswith(KIND_EXTENSIONS[document.kind])
+        else (document.title + KIND_EXTENSIONS[document.kind])
+    )
+    return path, name, MEDIA_TYPES[document.kind]
+
+
+# Upload and notes
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def display_name(client_name: str | None) -> str:
+    """The client's file name as a title only: its last path part, without control characters. Never a path."""
+    raw = (client_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    # No control or format characters (NUL, right-to-left overrides that disguise an extension, ...).
+    visible = "".join(ch for ch in unicodedata.normalize("NFC", raw) if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("", visible).strip().lstrip(".")
+    return name[:200] or "Untitled"
+
+
+def kind_of(head: bytes, name: str) -> str:
+    """md, txt or pdf from the content (the name only tells Markdown from plain text)."""
+    found = sniff(head)
+    suffix = Path(name).suffix.lower()
+    if found == "pdf":
+        return "pdf"
+    if suffix == ".pdf":
+        raise UnsupportedFile("This file is named .pdf but is not a PDF (it does not start with %PDF).")
+    if found is None:
+        raise UnsupportedFile("Only Markdown, plain text and PDF files can be added; this file has binary content.")
+    return "md" if suffix in (".md", ".markdown") else "txt"
+
+
+def storage_path(kn: Knowledge, folder: str, kind: str) -> tuple[Path, str]:
+    """A new server-chosen file name inside the knowledgebase: (absolute path, path relative to it)."""
+    relative = f"{folder}/{uuid.uuid4().hex}{KIND_EXTENSIONS[kind]}"
+    return kn.kb_dir / relative, relative
+
+
+def add_upload(
+    kn: Knowledge,
+    principal: Principal,
+    staged: Path,
+    client_name: str | None,
+    title: str | None,
+    project_id: int | None,
+) -> DocumentOut:
+    """Adopt a fully received upload (`staged`, inside the uploads folder) as a document and queue its indexing."""
+    name = display_name(client_name)
+    try:
+        size = staged.stat().st_size
+        if size == 0:
+            raise BadUpload.for_field("file", "is empty (0 bytes)")
+        with staged.open("rb") as handle:
+            head = handle.read(4096)
+        kind = kind_of(head, name)
+        check_scope(principal, project_id)
+        target, relative = storage_path(kn, UPLOADS, kind)
+        os.replace(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    document = _create(kn, principal, (title or "").strip()[:200] or name, kind, "upload", relative, project_id)
+    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document.id))
+
+
+def _create(
+    kn: Knowledge, principal: Principal, title: str, kind: str, origin: str, relative: str, project_id: int | None
+) -> Document:
+    path = kn.kb_dir / relative
+    stat = path.stat()
+    now = utcnow()
+    with transaction(write=True):
+        return Document.create(
+            title=title, kind=kind, origin=origin, path=relative, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
+            sha256=_sha256(path), owner=principal.user_id, project=project_id, status="queued",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+
+
+def _out_one(principal: Principal, document_id: int) -> DocumentOut:
+    with transaction():
+        document = _with_refs().where(Document.id == document_id).get()
+        return DocumentOut(**_out(document, principal, projects.roles_of(principal.user_id)))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temp = path.with_name(path.name + ".part")
+    with temp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def create_note(kn: Knowledge, principal: Principal, data: NoteCreate) -> DocumentOut:
+    check_scope(principal, data.project_id)
+    path, relative = storage_path(kn, NOTES, "md")
+    _write_atomically(path, data.text.rstrip() + "\n")
+    document = _create(kn, principal, data.title, "md", "note", relative, data.project_id)
+    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document.id))
+
+
+def update_note(kn: Knowledge, principal: Principal, document_id: int, patch: NotePatch) -> DocumentOut:
+    with transaction():
+        document = _manageable(principal, document_id)
+    if document.origin != "note":
+        raise NotANote.for_field("id", "only notes can be edited; upload a new version of a file instead")
+    changes: dict[str, Any] = {"updated_at": utcnow()}
+    if patch.title is not None:
+        changes["title"] = patch.title
+    if patch.text is not None:
+        path = kn.kb_dir / document.path
+        _write_atomically(path, patch.text.rstrip() + "\n")
+        stat = path.stat()
+        changes.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=_sha256(path), status="queued", reason="")
+    with transaction(write=True):
+        Document.update(**changes).where(Document.id == document_id).execute()
+    out = _out_one(principal, document_id)
+    return indexing.queue(kn, document_id, principal.user_id, out) if patch.text is not None else out
+
+
+def delete_document(kn: Knowledge, principal: Principal, document_id: int) -> None:
+    """The file, its chunks and its vectors go; nothing remembers it (upstream B12: a re-upload is indexed again)."""
+    with transaction():
+        document = _manageable(principal, document_id)
+    indexing.forget(kn, document)
+
+
+def retry(kn: Knowledge, principal: Principal, document_id: int) -> DocumentOut:
+    """Index the document again (after a failure or a cancel); needs the same rights as delete."""
+    with transaction():
+        document = _manageable(principal, document_id)
+    indexing.reset(document.id)
+    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document_id))

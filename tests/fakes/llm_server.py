@@ -1,0 +1,118 @@
+"""A real HTTP fake of an OpenAI-compatible LLM server, on a free port in a thread.
+
+The model name picks the behaviour, so one server covers every case:
+  "fake"        answers (streamed or not) citing [1], echoing the number of sources it was given
+  "slow"        waits `slow_seconds` before answering
+  "error500"    HTTP 500 with a text body
+  "malformed"   HTTP 200 whose body is not JSON (streaming: a broken `data:` line)
+  "wrongshape"  HTTP 200 JSON without `choices`
+Every request body is kept in `requests` so tests can look at the prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ANSWER = ["The backup runs ", "every night at 02:00 ", "and keeps seven copies [1]."]
+
+
+class FakeLLM:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.slow_seconds = 3.0
+        self.models = ["fake", "slow", "error500", "malformed", "wrongshape"]
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one small class per behaviour
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            fake.headers.append(dict(self.headers))
+            if self.path == "/v1/models":
+                self._send(200, json.dumps({"object": "list", "data": [{"id": m} for m in fake.models]}).encode())
+            else:
+                self._send(404, b'{"error": "not found"}')
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            fake.requests.append(body)
+            fake.headers.append(dict(self.headers))
+            model = body.get("model")
+            if model == "slow":
+                time.sleep(fake.slow_seconds)
+            if model == "error500":
+                self._send(500, b"model exploded", "text/plain")
+            elif model == "wrongshape":
+                self._send(200, b'{"id": "x", "object": "chat.completion"}')
+            elif body.get("stream"):
+                self._stream(model)
+            elif model == "malformed":
+                self._send(200, b"<html>this is not json", "text/html")
+            else:
+                message = {"role": "assistant", "content": "".join(ANSWER)}
+                self._send(200, json.dumps({"choices": [{"index": 0, "message": message}]}).encode())
+
+        def _stream(self, model: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for piece in ANSWER:
+                chunk = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+                if model == "malformed":
+                    self.wfile.write(b"data: {broken\n\n")
+                    break
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+    return Handler
+
+
+@contextmanager
+def running() -> Iterator[FakeLLM]:
+    fake = FakeLLM()
+    fake.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    fake.server.daemon_threads = True
+    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
