@@ -8,7 +8,7 @@ from pathlib import Path
 from devcell.app import api_routes
 from tests.rolematrix import RoleCase
 
-ROLE_SCOPED_PREFIXES = ("/api/projects", "/api/tasks", "/api/standups", "/api/dashboard")
+ROLE_SCOPED_PREFIXES = ("/api/projects", "/api/tasks", "/api/standups", "/api/dashboard", "/api/documents")
 TESTS = Path(__file__).resolve().parent
 
 

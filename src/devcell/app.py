@@ -22,7 +22,7 @@ from devcell.accounts import routes as accounts_routes
 from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
 from devcell.backups import routes as backups_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
-from devcell.core import paths
+from devcell.core import llm, paths
 from devcell.core.db import close_database, init_database
 from devcell.core.errors import DevCellError, NotFound
 from devcell.core.jobs import JobRunner
@@ -33,6 +33,7 @@ from devcell.core.ratelimit import SlidingWindowLimiter
 from devcell.core.spa import spa_routes
 from devcell.core.web import Access, ApiRoute, Call, error_response, json
 from devcell.dashboard import routes as dashboard_routes
+from devcell.knowledge import answers as knowledge_answers
 from devcell.knowledge import indexing as knowledge_indexing
 from devcell.knowledge import routes as knowledge_routes
 from devcell.knowledge import runtime as knowledge_runtime
@@ -107,6 +108,7 @@ def _wire_state(app: Starlette, config: Config, secret: str) -> None:
     state.jobs = JobRunner(config.job_workers)
     state.knowledge = knowledge_runtime.from_config(config, state.settings, state.jobs)
     wire_operations(state, config, prune_expired_sessions)
+    state.health.context.llm_probe = lambda: llm.probe(knowledge_answers.llm_config(state.settings))
 
 
 @contextlib.asynccontextmanager

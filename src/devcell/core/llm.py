@@ -212,3 +212,23 @@ async def models(config: LLMConfig, *, fresh: bool = False) -> list[str]:
 def estimate_tokens(text: str) -> int:
     """A cheap upper-side estimate (about 4 characters per token for English; code and other scripts cost more)."""
     return len(text) // 3 + 1
+
+
+def probe(config: LLMConfig) -> str | None:
+    """Blocking reachability check for health checks: None when `/v1/models` answers, else the reason."""
+    if not config.configured:
+        return None
+    key = (config.root, config.api_key)
+    cached = _models_cache.get(key)
+    if cached and time.monotonic() - cached[0] < MODELS_CACHE_SECONDS:
+        return None
+    headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+    timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
+    try:
+        with httpx.Client(base_url=config.root, headers=headers, timeout=timeout, trust_env=False) as client:
+            response = client.get("/v1/models")
+    except httpx.HTTPError as exc:
+        return _translate(exc, config).message
+    if response.status_code >= 400:
+        return _status_error(response, response.content).message
+    return None

@@ -70,7 +70,27 @@ class VectorIndex:
                     self._client, self._collection = self._connect()
             return self._collection
 
+    def _release(self) -> None:
+        """Close our client and drop chroma's per-path system cache, so the next open reads the disk again."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        if self._client is not None:
+            try:
+                self._client.close()
+            except Exception:  # a damaged index may fail to close; it is being thrown away
+                log.debug("closing the chroma client failed", exc_info=True)
+        system = SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:
+                log.debug("stopping the chroma system failed", exc_info=True)
+        self._client = None
+        self._collection = None
+
     def _discard(self) -> None:
+        self._release()
         if self.path.exists():
             aside = self.path.with_name(f"{self.path.name}.broken-{utcnow():%Y%m%dT%H%M%S}")
             shutil.rmtree(aside, ignore_errors=True)
@@ -83,8 +103,8 @@ class VectorIndex:
 
     def close(self) -> None:
         with self._lock:
-            self._collection = None
-            self._client = None
+            if self._client is not None:
+                self._release()
 
     def count(self) -> int:
         return int(self.collection().count())
