@@ -25,6 +25,8 @@ const TasksPage = lazyPage(() => import("@/features/tasks/tasks-page").then((m) 
 const StandupsPage = lazyPage(() => import("@/features/standups/standups-page").then((m) => m.StandupsPage));
 const StandupHistoryPage = lazyPage(() => import("@/features/standups/history-page").then((m) => m.StandupHistoryPage));
 const SystemPage = lazyPage(() => import("@/features/system/system-page").then((m) => m.SystemPage));
+const KnowledgePage = lazyPage(() => import("@/features/knowledge/knowledge-page").then((m) => m.KnowledgePage));
+const AskPage = lazyPage(() => import("@/features/ask/ask-page").then((m) => m.AskPage));
 
 type Boot =
   | { state: "loading" }
@@ -110,6 +112,8 @@ function Root() {
             <TasksPage path="/tasks/:id?" />
             <StandupsPage path="/standups" />
             <StandupHistoryPage path="/standups/history" />
+            <KnowledgePage path="/knowledge" />
+            <AskPage path="/ask" />
             <ProfilePage path="/profile" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />

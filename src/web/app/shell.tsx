@@ -17,6 +17,8 @@ const NAV_ITEMS: readonly NavItem[] = [
   { href: "/tasks", label: "Tasks" },
   { href: "/projects", label: "Projects" },
   { href: "/standups", label: "Standups" },
+  { href: "/knowledge", label: "Knowledge" },
+  { href: "/ask", label: "Ask" },
   { href: "/profile", label: "Profile" },
   { href: "/admin/users", label: "Users", adminOnly: true },
   { href: "/admin/settings", label: "Settings", adminOnly: true },

@@ -1,0 +1,226 @@
+// Calls of the knowledge slice: documents and notes, upload with progress, status, search, and streamed answers.
+import { ApiError, request, withQuery } from "@/lib/api";
+import type { Page, UserRef } from "@/lib/types";
+
+export type DocStatus = "queued" | "indexing" | "indexed" | "failed";
+export type DocKind = "md" | "txt" | "pdf";
+
+export type KnowledgeDocument = {
+  id: number;
+  title: string;
+  kind: DocKind;
+  origin: "upload" | "note" | "scan";
+  size: number;
+  status: DocStatus;
+  reason: string;
+  job_id: string | null;
+  pages: number | null;
+  chunk_count: number;
+  owner: UserRef | null;
+  project: { id: number; name: string } | null;
+  can_delete: boolean;
+  can_edit: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export type DocumentDetail = KnowledgeDocument & { text: string | null };
+
+export type DocumentQuery = { q?: string; status?: string; project?: string; limit: number; offset: number };
+
+export type KnowledgeStatus = {
+  documents: Record<DocStatus, number>;
+  chunks: number;
+  vectors: number | null;
+  model: string;
+  model_ready: boolean;
+  consistent: boolean | null;
+  problems: string[];
+};
+
+export type Passage = {
+  chunk_id: number;
+  document_id: number;
+  document_title: string;
+  kind: DocKind;
+  heading: string;
+  page: number | null;
+  text: string;
+  context: string;
+  similarity: number;
+};
+
+export type Citation = Passage & { number: number };
+
+export type Answer = {
+  question: string;
+  mode: "llm" | "extracts";
+  answer: string | null;
+  note: string;
+  citations: Citation[];
+};
+
+export const STATUS_LABELS: Record<DocStatus, string> = {
+  queued: "Queued",
+  indexing: "Indexing",
+  indexed: "Indexed",
+  failed: "Failed",
+};
+
+export const STATUS_BADGE: Record<DocStatus, string> = {
+  queued: "badge badge--muted",
+  indexing: "badge badge--accent",
+  indexed: "badge badge--ok",
+  failed: "badge badge--fail",
+};
+
+export const KIND_LABELS: Record<DocKind, string> = { md: "Markdown", txt: "Text", pdf: "PDF" };
+
+const docPath = (id: number) => `/api/documents/${id}`;
+export const contentPath = (id: number) => `${docPath(id)}/content`;
+
+export function listDocuments(query: DocumentQuery): Promise<Page<KnowledgeDocument>> {
+  return request<Page<KnowledgeDocument>>("GET", withQuery("/api/documents", query));
+}
+
+export function getDocument(id: number): Promise<DocumentDetail> {
+  return request<DocumentDetail>("GET", docPath(id));
+}
+
+export function deleteDocument(id: number): Promise<void> {
+  return request<void>("DELETE", docPath(id));
+}
+
+export function reindexDocument(id: number): Promise<KnowledgeDocument> {
+  return request<KnowledgeDocument>("POST", `${docPath(id)}/reindex`);
+}
+
+export function createNote(body: {
+  title: string;
+  text: string;
+  project_id: number | null;
+}): Promise<KnowledgeDocument> {
+  return request<KnowledgeDocument>("POST", "/api/documents/notes", { body });
+}
+
+export function updateNote(id: number, body: { title?: string; text?: string }): Promise<KnowledgeDocument> {
+  return request<KnowledgeDocument>("PATCH", `/api/documents/notes/${id}`, { body });
+}
+
+export function getStatus(): Promise<KnowledgeStatus> {
+  return request<KnowledgeStatus>("GET", "/api/knowledge/status");
+}
+
+/** The CSRF token of this session, for requests the JSON client cannot make (multipart, streamed answers). */
+async function csrfToken(): Promise<string> {
+  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
+  return me.csrf_token ?? "";
+}
+
+function toError(status: number, text: string): ApiError {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; detail?: unknown } };
+    if (body.error?.message)
+      return new ApiError(status, String(body.error.code), body.error.message, body.error.detail);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
+}
+
+/** Upload a file as multipart (field `file`), reporting bytes sent. */
+export async function uploadDocument(
+  file: File,
+  fields: { title: string; projectId: number | null },
+  onProgress: (sent: number, total: number) => void,
+): Promise<KnowledgeDocument> {
+  const token = await csrfToken();
+  const form = new FormData();
+  form.append("file", file, file.name);
+  if (fields.title) form.append("title", fields.title);
+  if (fields.projectId !== null) form.append("project_id", String(fields.projectId));
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/documents");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", token);
+    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText) as KnowledgeDocument);
+      else reject(toError(xhr.status, xhr.responseText));
+    });
+    xhr.addEventListener("error", () =>
+      reject(new ApiError(0, "network_error", "The upload was interrupted. Check the connection and try again.")),
+    );
+    xhr.send(form);
+  });
+}
+
+export type AskEvents = {
+  onCitations: (answer: Answer) => void;
+  onToken: (text: string) => void;
+  onDone: (answer: string | null) => void;
+};
+
+/** One server-sent event block ("event: x\ndata: {...}") as [event, data]; comments and junk give null. */
+export function parseEvent(block: string): [string, unknown] | null {
+  let event = "message";
+  let data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event: ")) event = line.slice(7);
+    else if (line.startsWith("data: ")) data += line.slice(6);
+  }
+  if (!data) return null;
+  try {
+    return [event, JSON.parse(data)];
+  } catch {
+    return null;
+  }
+}
+
+/** Ask with a streamed answer; resolves when the stream ends, rejects with ApiError on errors. */
+export async function askStreaming(
+  body: { question: string; use_llm: boolean },
+  events: AskEvents,
+  signal: AbortSignal,
+): Promise<void> {
+  const token = await csrfToken();
+  let response: Response;
+  try {
+    response = await fetch("/api/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream", "X-CSRF-Token": token },
+      body: JSON.stringify({ ...body, stream: true }),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) return;
+    throw new ApiError(0, "network_error", `Cannot reach the DevCell server (${String(error)}).`);
+  }
+  if (!response.ok || !response.body) throw toError(response.status, await response.text());
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      handle(parseEvent(buffer.slice(0, end)), events);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf("\n\n");
+    }
+  }
+}
+
+function handle(parsed: [string, unknown] | null, events: AskEvents): void {
+  if (!parsed) return;
+  const [event, data] = parsed;
+  const record = data as Record<string, unknown>;
+  if (event === "citations") events.onCitations(data as Answer);
+  else if (event === "token") events.onToken(String(record.text ?? ""));
+  else if (event === "done") events.onDone(typeof record.answer === "string" ? record.answer : null);
+  else if (event === "error")
+    throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));
+}

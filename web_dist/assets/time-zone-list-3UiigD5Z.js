@@ -1,1 +1,0 @@
-import{b as e,d as t}from"./api-ClqFzk64.js";import{n}from"./format-Bt9aepg0.js";function r({id:r}){let i=e(n,[]);return t(`datalist`,{id:r,children:i.map(e=>t(`option`,{value:e},e))})}export{r as t};
