@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from peewee import SqliteDatabase
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.config import Config
-from devcell.core.migrations.runner import HEAD
+from devcell.core.migrations.runner import HEAD, MIGRATIONS
 from tests.backups.conftest import (
     ScriptedDisk,
     backup_now,
@@ -102,17 +104,47 @@ def test_safety_backup_holds_the_state_before_the_restore(admin: Actor, config: 
     assert any("Only in the safety backup" in str(row) for row in titles)
 
 
-def test_older_schema_is_migrated_after_restore(admin: Actor, config: Config, tmp_path: Path) -> None:
-    def to_schema_3(connection: sqlite3.Connection) -> None:
-        connection.execute("DROP INDEX task_recent")
-        connection.execute("DELETE FROM schema_migration WHERE version = 4")
+def schema_3_database(path: Path) -> None:
+    """A database as DevCell left it at schema 3 (migrations 1-3 only), with one admin."""
+    db = SqliteDatabase(str(path))
+    db.execute_sql(
+        "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME)"
+    )
+    for migration in MIGRATIONS[:3]:
+        migration.up(db)
+        db.execute_sql("INSERT INTO schema_migration VALUES (?, ?, '2025-01-01')", (migration.version, migration.name))
+    db.execute_sql(
+        "INSERT INTO user (username, role, password_hash, created_at, updated_at, password_changed_at) "
+        "VALUES ('old-admin', 'admin', '!', '2025-01-01', '2025-01-01', '2025-01-01')"
+    )
+    db.close()
 
-    name = forge(admin, config, tmp_path, to_schema_3)
-    job = restore(admin, name)
-    assert job["status"] == "succeeded", job
-    assert (job["result"]["schema_from"], job["result"]["schema_to"]) == (3, HEAD)
+
+def finished(app: Starlette, job_id: str) -> Any:
+    """Polls the runner itself: after a restore the caller's session may not exist any more."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        snap = app.state.jobs.get(job_id)
+        if snap is not None and snap.finished:
+            return snap
+        time.sleep(0.05)
+    raise AssertionError("the restore did not finish")
+
+
+def test_older_schema_is_migrated_after_restore(app: Starlette, admin: Actor, config: Config, tmp_path: Path) -> None:
+    files = members(config.data_dir / "backups" / backup_now(admin))
+    schema_3_database(tmp_path / "old.db")
+    files["devcell.db"] = (tmp_path / "old.db").read_bytes()
+    archive = tmp_path / "old.tar.gz"
+    write_archive(archive, reseal(files))
+    name = upload(admin, archive.read_bytes())
+    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
+    job = finished(app, response.json()["id"])
+    assert job.status == "succeeded", job
+    assert (job.result["schema_from"], job.result["schema_to"]) == (3, HEAD)
     with sqlite3.connect(config.database_path) as connection:
         assert connection.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0] == HEAD
+        assert connection.execute("SELECT username FROM user").fetchall() == [("old-admin",)]
     connection.close()
 
 
@@ -152,7 +184,8 @@ def test_newer_schema_is_refused_and_changes_nothing(admin: Actor, config: Confi
 
 def test_failed_migration_puts_the_previous_state_back(admin: Actor, config: Config, tmp_path: Path) -> None:
     def claims_schema_3(connection: sqlite3.Connection) -> None:
-        connection.execute("DELETE FROM schema_migration WHERE version = 4")  # its index stays: migration 4 fails
+        # Claims schema 3, but migration 4's index is there: running migration 4 again fails.
+        connection.execute("DELETE FROM schema_migration WHERE version >= 4")
 
     name = forge(admin, config, tmp_path, claims_schema_3)
     admin.post("/api/tasks", json={"title": "Still here after the failed restore"})

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.bench.backup_scenario import backup_under_load
 from tests.serverproc import ServerProcess, api_token, create_admin
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -366,4 +367,5 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "idle_rss": idle_rss,
     "api_latency": api_latency,
     "tasks_list": tasks_list,
+    "backup": backup_under_load,
 }

@@ -35,6 +35,7 @@ class Backups:
         setting: SettingGetter,
         disk: DiskProbe | None = None,
         pause: Pause = no_pause,
+        after_restore: Callable[[], None] | None = None,
     ) -> None:
         self.places = Places(data_dir / "devcell.db", kb_dir, data_dir / "tmp", data_dir / "snapshots")
         self.data_dir = data_dir
@@ -42,6 +43,7 @@ class Backups:
         self.disk = disk or DiskProbe()
         self.pause = pause
         self._busy = threading.Lock()
+        self._after_restore = after_restore
 
     def directory(self) -> BackupDir:
         configured = str(self._setting("backup_dir") or "")
@@ -131,7 +133,10 @@ class Backups:
                     return None
                 return str(self._create("safety", progress, keep_db=keep_db)["name"])
 
-            return restore_archive(archive, self.places, self.disk, take_safety, self.pause, progress)
+            result = restore_archive(archive, self.places, self.disk, take_safety, self.pause, progress)
+        if self._after_restore is not None:
+            self._after_restore()  # e.g. lift the refusal of changes that a damaged database caused
+        return result
 
     def prune(self) -> list[str]:
         backup_dir = self.directory()

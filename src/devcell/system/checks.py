@@ -17,6 +17,7 @@ WARN_FREE, CRITICAL_FREE = 0.15, 0.10
 BACKUP_WARN, BACKUP_CRITICAL = timedelta(hours=26), timedelta(days=3)
 HOT_C, CRITICAL_C = 80.0, 85.0
 RUN_BACKUP = Fix("Back up now", action="run_backup")
+RESTORE = "sudo systemctl stop devcell && sudo -u devcell devcell restore ARCHIVE && sudo systemctl start devcell"
 
 
 def _disk(context: HealthContext, name: str, title: str, path: Path) -> Finding:
@@ -96,6 +97,10 @@ def failed_jobs(context: HealthContext) -> Finding:
 
 def integrity(context: HealthContext) -> Finding:
     title = "Database integrity"
+    restore = Fix("Restore the newest good backup (System page, Backups), or stop the service and run", command=RESTORE)
+    if context.recovery is not None and context.recovery.problem:
+        message = f"The check at start found damage: {context.recovery.problem}. Changes are refused until a restore."
+        return Finding("integrity", title, "critical", message, restore)
     run = last_run(context.runner, "maintenance", "succeeded")
     checked = (run.result or {}).get("integrity") if run is not None else None
     if not checked:
@@ -106,7 +111,7 @@ def integrity(context: HealthContext) -> Finding:
             title,
             "critical",
             f"The {checked.get('kind')} check found damage: {checked.get('message')}. Restore the newest good backup.",
-            Fix("Restore a backup", command="sudo systemctl stop devcell && sudo -u devcell devcell restore ARCHIVE"),
+            restore,
         )
     when = f" at {run.finished_at:%Y-%m-%d %H:%M} UTC" if run is not None and run.finished_at else ""
     return Finding("integrity", title, "ok", f"{checked.get('kind')} check passed{when}")

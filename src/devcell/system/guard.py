@@ -30,12 +30,13 @@ class Gate:
     """What is paused right now and why; nested holds stack (a restore pauses writes, then everything)."""
 
     def __init__(self) -> None:
-        self._holds: list[tuple[PauseLevel, str]] = []
+        self._holds: list[tuple[PauseLevel, str, tuple[str, ...]]] = []
         self._lock = threading.Lock()
 
     @contextmanager
-    def hold(self, level: PauseLevel, reason: str) -> Iterator[None]:
-        entry = (level, reason)
+    def hold(self, level: PauseLevel, reason: str, allow: tuple[str, ...] = ()) -> Iterator[None]:
+        """Pause requests; paths starting with one of `allow` still pass (e.g. what repairs the cause)."""
+        entry = (level, reason, allow)
         with self._lock:
             self._holds.append(entry)
         try:
@@ -44,12 +45,12 @@ class Gate:
             with self._lock:
                 self._holds.remove(entry)
 
-    def blocking(self, write: bool) -> str | None:
+    def blocking(self, write: bool, path: str = "") -> str | None:
         """The reason a request is held back, or None."""
         with self._lock:
             holds = list(self._holds)
-        for level, reason in reversed(holds):
-            if level == "all" or write:
+        for level, reason, allow in reversed(holds):
+            if (level == "all" or write) and not (allow and path.startswith(allow)):
                 return reason
         return None
 
@@ -79,7 +80,7 @@ class RequestGuard:
         if path.startswith(_ALWAYS):
             return
         write = request.method not in SAFE_METHODS
-        reason = self.gate.blocking(write)
+        reason = self.gate.blocking(write, path)
         if reason is not None:
             raise Paused(reason)
         if write and not path.startswith(_WHEN_FULL) and not self._frees_space(request):

@@ -14,6 +14,7 @@ from devcell.backups.service import Backups
 from devcell.core.disk import DiskProbe
 from devcell.core.jobs import JobRunner
 from devcell.core.scheduler import Scheduler
+from devcell.system.recovery import Recovery
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class HealthContext:
     backups: Backups
     runner: JobRunner
     scheduler: Scheduler | None
+    recovery: Recovery | None = None
     llm_probe: Callable[[], str | None] | None = None
     proc: Path = field(default=Path("/proc"))
     sys: Path = field(default=Path("/sys"))

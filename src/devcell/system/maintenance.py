@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from peewee import DatabaseError
 
 from devcell.core.db import database, transaction
 from devcell.core.disk import DiskProbe, human
@@ -19,6 +22,7 @@ log = logging.getLogger(__name__)
 VACUUM_FREE_FRACTION = 0.25  # vacuum only when a quarter of the file is free pages ...
 VACUUM_MIN_FREE_BYTES = 16 * 1024 * 1024  # ... and that is worth a pause of writes
 VACUUM_MAX_BYTES = 2 * 1024**3  # beyond this a vacuum pauses writes too long for one night; the health page says so
+DAMAGE_WORDS = ("malformed", "corrupt", "not a database")
 FULL_CHECK_WEEKDAY = 6  # Sunday: the full integrity check, quick_check the other days
 
 
@@ -51,8 +55,14 @@ def checkpoint() -> dict[str, int]:
 def integrity(full: bool) -> dict[str, Any]:
     started = time.monotonic()
     pragma = "integrity_check" if full else "quick_check"
-    with transaction():
-        rows = [str(row[0]) for row in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    try:
+        with transaction():
+            rows = [str(row[0]) for row in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    except (DatabaseError, sqlite3.DatabaseError) as exc:  # peewee wraps execute, not fetchall
+        # Damage bad enough that SQLite stops reading is a finding too; "database is locked" is not.
+        if not any(word in str(exc) for word in DAMAGE_WORDS):
+            raise
+        rows = [str(exc)]
     ok = rows == ["ok"]
     return {
         "ok": ok,

@@ -17,6 +17,7 @@ from devcell.system import maintenance
 from devcell.system.checks import CHECKS
 from devcell.system.guard import Gate, RequestGuard
 from devcell.system.health import Health, HealthContext
+from devcell.system.recovery import Recovery
 from devcell.system.schedule import scheduled_jobs
 
 
@@ -27,7 +28,9 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
     gate = Gate()
     state.disk, state.gate = disk, gate
     state.request_guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
-    state.backups = Backups(config.data_dir, config.kb_dir, settings.get, disk, gate.hold)
+    state.recovery = Recovery(gate)
+    state.recovery.start()
+    state.backups = Backups(config.data_dir, config.kb_dir, settings.get, disk, gate.hold, state.recovery.check)
     upkeep = maintenance.Upkeep(
         db_path=config.database_path,
         disk=disk,
@@ -61,6 +64,7 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
         backups=state.backups,
         runner=state.jobs,
         scheduler=state.scheduler,
+        recovery=state.recovery,
         # The LLM client sets `app.state.health.context.llm_probe` (returns None when reachable, else why not).
         llm_probe=None,
     )

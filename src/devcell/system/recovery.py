@@ -1,0 +1,49 @@
+"""Disaster recovery at start: a quick integrity check in the background; a damaged database refuses changes (so
+nothing is written on top of the damage) and the health page points at restoring a backup."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import ExitStack
+
+from devcell.system.guard import Gate
+from devcell.system.maintenance import integrity
+
+log = logging.getLogger(__name__)
+
+# What an admin needs to repair a damaged database: sign in, upload, verify and restore a backup.
+REPAIR_PATHS = ("/api/auth/login", "/api/auth/logout", "/api/backups")
+
+
+class Recovery:
+    def __init__(self, gate: Gate) -> None:
+        self._gate = gate
+        self._held = ExitStack()
+        self._lock = threading.Lock()
+        self.problem: str | None = None
+
+    def start(self) -> None:
+        """In a thread: the check reads the whole file, which must not delay readiness (start budget: 2 s)."""
+        threading.Thread(target=self.check, name="devcell-startup-check", daemon=True).start()
+
+    def check(self) -> None:
+        try:
+            result = integrity(full=False)
+        except Exception:
+            # Not a verdict (a file too damaged to open fails the start itself): leave it to the nightly check.
+            log.exception("the integrity check at start could not run")
+            return
+        with self._lock:
+            self._held.close()
+            self.problem = None if result["ok"] else str(result["message"])
+            if self.problem is not None:
+                log.error("the database failed its integrity check at start: %s", self.problem)
+                self._held.enter_context(
+                    self._gate.hold(
+                        "writes",
+                        "The database is damaged, so changes are refused to keep what is left. An administrator can "
+                        "restore the newest good backup from the System page.",
+                        allow=REPAIR_PATHS,
+                    )
+                )

@@ -1,0 +1,78 @@
+"""A database that fails its integrity check at start refuses changes and the health page points at restore."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from devcell.app import create_app
+from devcell.config import Config
+from devcell.core.jobs import JobSnapshot
+from tests.backups.conftest import backup_now
+from tests.conftest import ADMIN_PASSWORD, sign_in
+
+
+def damage(config: Config) -> None:
+    """Overwrite the middle of the task table's pages: the file opens, but quick_check finds the damage."""
+    with sqlite3.connect(config.database_path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'task'").fetchone()[0]
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    with config.database_path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(b"\xff" * 64)
+
+
+def wait_for_problem(app: object) -> str:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        problem = app.state.recovery.problem  # type: ignore[attr-defined]
+        if problem:
+            return str(problem)
+        time.sleep(0.02)
+    raise AssertionError("the check at start found nothing")
+
+
+def finished(app: Any, job_id: str) -> JobSnapshot:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        snap = app.state.jobs.get(job_id)
+        if snap is not None and snap.finished:
+            return snap  # type: ignore[no-any-return]
+        time.sleep(0.05)
+    raise AssertionError("the restore did not finish")
+
+
+def test_damage_at_start_refuses_changes_until_a_restore(config: Config) -> None:
+    first = create_app(config)
+    with TestClient(first) as anonymous:
+        code = (config.data_dir / "setup_code").read_text().strip()
+        setup = {"setup_code": code, "username": "admin", "password": ADMIN_PASSWORD}
+        assert anonymous.post("/api/setup", json=setup).status_code == 201
+        admin = sign_in(first, "admin", ADMIN_PASSWORD)
+        for n in range(200):
+            admin.post("/api/tasks", json={"title": f"Task {n}", "description": "x" * 200})
+        name = backup_now(admin)
+    damage(config)
+    restarted = create_app(config)
+    with TestClient(restarted):
+        wait_for_problem(restarted)
+        admin = sign_in(restarted, "admin", ADMIN_PASSWORD)  # signing in still works
+        refused = admin.post("/api/tasks", json={"title": "On top of the damage"})
+        assert refused.status_code == 503
+        assert "restore the newest good backup" in refused.json()["error"]["message"]
+        health = {i["name"]: i for i in admin.get("/api/system/health?fresh=true").json()["items"]}
+        assert health["integrity"]["severity"] == "critical"
+        assert "devcell restore" in health["integrity"]["fix"]["command"]
+
+        response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
+        assert response.status_code == 202, response.text
+        job = finished(restarted, response.json()["id"])
+        assert job.status == "succeeded", job
+        assert restarted.state.recovery.problem is None
+        admin = sign_in(restarted, "admin", ADMIN_PASSWORD)  # this session was not in the backup
+        assert admin.post("/api/tasks", json={"title": "After the restore"}).status_code == 201
