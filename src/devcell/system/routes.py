@@ -11,7 +11,7 @@ from devcell import __version__
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.web import Access, ApiRoute, Call, json
-from devcell.system import operations, service
+from devcell.system import logs, operations, service
 from devcell.system.schemas import (
     HealthOut,
     HealthReportOut,
@@ -19,6 +19,8 @@ from devcell.system.schemas import (
     JobOut,
     JobPage,
     JobQuery,
+    LogPage,
+    LogQuery,
     ReadyOut,
     ScheduleOut,
 )
@@ -99,6 +101,12 @@ async def get_health_summary(call: Call) -> Response:
     return json(await call.run(operations.health_summary, call.state.health))
 
 
+async def get_logs(call: Call) -> Response:
+    """Log entries (newest last), filtered by level and text; pass `after` = the last `next` to follow."""
+    query = call.query(LogQuery)
+    return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
+
+
 ROUTES = [
     ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
     ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
@@ -112,4 +120,5 @@ ROUTES = [
     ),
     ApiRoute("GET", "/api/system/health", get_health, access=Access.ADMIN, response=HealthReportOut),
     ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
+    ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
 ]

@@ -106,3 +106,30 @@ class HealthSummaryOut(BaseModel):
     status: Literal["ok", "warning", "critical"]
     warning: int
     critical: int
+
+
+class LogQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file: Literal["devcell", "rag"] = "devcell"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = Field(
+        None, description="This level and above."
+    )
+    q: Annotated[str, Field(max_length=200)] | None = Field(None, description="Text the entry contains.")
+    after: Annotated[int, Field(ge=0)] | None = Field(None, description="The `next` of the last answer, to follow.")
+    limit: Annotated[int, Field(ge=1, le=1000)] = 200
+
+
+class LogEntry(BaseModel):
+    offset: int
+    at: str
+    level: str
+    logger: str
+    message: str
+
+
+class LogPage(BaseModel):
+    items: list[LogEntry]
+    next: int
+    file: str
+    missing: bool
