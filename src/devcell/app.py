@@ -42,6 +42,7 @@ from devcell.settings import routes as settings_routes
 from devcell.settings.service import SettingsStore
 from devcell.standups import routes as standups_routes
 from devcell.system import routes as system_routes
+from devcell.system.metrics import RequestMetrics
 from devcell.system.wiring import wire_operations
 from devcell.tasks import routes as tasks_routes
 
@@ -188,10 +189,10 @@ def create_app(config: Config) -> Starlette:
     """The DevCell ASGI app. Storage is opened and migrated in its lifespan, not here."""
     api = [*api_routes(), ApiRoute("GET", "/api/openapi.json", openapi, access=Access.USER)]
     dist: Path = config.web_dist or paths.web_dist()
-    routes: list[BaseRoute] = [*api, _unknown_api(api), *spa_routes(dist)]
+    routes: list[BaseRoute] = [*api, *system_routes.OUTSIDE_API, _unknown_api(api), *spa_routes(dist)]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(GZip)],
+        middleware=[Middleware(RequestMetrics), Middleware(SecurityHeaders), Middleware(GZip)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )

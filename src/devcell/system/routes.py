@@ -11,7 +11,7 @@ from devcell import __version__
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.web import Access, ApiRoute, Call, json
-from devcell.system import logs, operations, service
+from devcell.system import logs, metrics, operations, service
 from devcell.system.schemas import (
     HealthOut,
     HealthReportOut,
@@ -107,6 +107,12 @@ async def get_logs(call: Call) -> Response:
     return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
 
 
+async def get_metrics(call: Call) -> Response:
+    """Prometheus text format: requests, latencies, jobs, database and disk sizes, backups, health."""
+    text = await call.run(metrics.render, call.state)
+    return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
 ROUTES = [
     ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
     ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
@@ -122,3 +128,6 @@ ROUTES = [
     ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
 ]
+# Outside /api like every exporter (and outside the OpenAPI document); an admin's API token (Bearer) is what a
+# Prometheus server sends.
+OUTSIDE_API = [ApiRoute("GET", "/metrics", get_metrics, access=Access.ADMIN)]
