@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.backup_scenario import backup_under_load
+from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.serverproc import ServerProcess, api_token, create_admin
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -368,4 +369,5 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "api_latency": api_latency,
     "tasks_list": tasks_list,
     "backup": backup_under_load,
+    **KNOWLEDGE_SCENARIOS,
 }
