@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from starlette.responses import Response
 
 from devcell import __version__
+from devcell.core.db import utcnow
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.web import Access, ApiRoute, Call, json
-from devcell.system import logs, metrics, operations, service
+from devcell.system import logs, metrics, operations, service, support
 from devcell.system.schemas import (
     HealthOut,
     HealthReportOut,
@@ -113,6 +114,14 @@ async def get_metrics(call: Call) -> Response:
     return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
+async def get_support_bundle(call: Call) -> Response:
+    """A JSON file for whoever helps you: versions, changed settings (no secrets), health, jobs, backups, database
+    statistics and recent warnings from the log (setup codes and tokens removed)."""
+    body = await call.run(support.bundle, call.state)
+    name = f"devcell-support-{utcnow():%Y%m%dT%H%M%SZ}.json"
+    return json(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 ROUTES = [
     ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
     ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
@@ -127,6 +136,7 @@ ROUTES = [
     ApiRoute("GET", "/api/system/health", get_health, access=Access.ADMIN, response=HealthReportOut),
     ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
+    ApiRoute("GET", "/api/system/support-bundle", get_support_bundle, access=Access.ADMIN),
 ]
 # Outside /api like every exporter (and outside the OpenAPI document); an admin's API token (Bearer) is what a
 # Prometheus server sends.
