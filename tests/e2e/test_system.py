@@ -118,3 +118,18 @@ def test_restore_from_the_setup_page(start_server: StartServer, browsers: Browse
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name="System", exact=True)).to_be_visible()
+
+
+def test_logs_panel_filters_the_service_log(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    logs = page.get_by_test_id("log-view")
+    expect(logs).to_contain_text("DevCell")
+    page.get_by_label("Level").select_option("ERROR")
+    expect(logs).not_to_contain_text("INFO")
+    page.get_by_label("Level").select_option("INFO")
+    page.get_by_label("Search").fill("scheduled job backup")
+    page.get_by_label("Search").press("Enter")
+    expect(logs).to_contain_text("scheduled job backup: daily at 02:30")
+    bundle = page.get_by_role("link", name="Download a support bundle")
+    expect(bundle).to_have_attribute("href", "/api/system/support-bundle")

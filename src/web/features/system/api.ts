@@ -1,5 +1,5 @@
 // Calls to the system and backups slices: readiness, health, scheduled jobs and backups.
-import { ApiError, request } from "@/lib/api";
+import { ApiError, request, withQuery } from "@/lib/api";
 import type { Job } from "@/lib/jobs";
 
 export type HealthCheck = { name: string; ok: boolean; message: string };
@@ -166,3 +166,13 @@ export function formatSize(bytes: number): string {
   for (const [unit, factor] of units) if (bytes >= factor) return `${(bytes / factor).toFixed(1)} ${unit}`;
   return `${bytes} B`;
 }
+
+export type LogEntry = { offset: number; at: string; level: string; logger: string; message: string };
+export type LogPage = { items: LogEntry[]; next: number; file: string; missing: boolean };
+export type LogFilter = { file: "devcell" | "rag"; level: string; q: string };
+
+export function getLogs(filter: LogFilter, after?: number): Promise<LogPage> {
+  return request<LogPage>("GET", withQuery("/api/system/logs", { ...filter, after, limit: 300 }));
+}
+
+export const SUPPORT_BUNDLE_PATH = "/api/system/support-bundle";

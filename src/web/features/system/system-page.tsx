@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { BackupsPanel } from "@/features/system/backups-panel";
 import { HealthPanel } from "@/features/system/health-panel";
+import { LogsPanel } from "@/features/system/logs-panel";
 import { SchedulePanel } from "@/features/system/schedule-panel";
 
 export function SystemPage() {
@@ -17,6 +18,7 @@ export function SystemPage() {
       <HealthPanel version={version} onChanged={changed} />
       <SchedulePanel version={version} onChanged={changed} />
       <BackupsPanel version={version} onChanged={changed} />
+      <LogsPanel />
     </section>
   );
 }
