@@ -21,6 +21,7 @@ from devcell.accounts import _onboarding
 from devcell.accounts import routes as accounts_routes
 from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
 from devcell.backups import routes as backups_routes
+from devcell.chat import routes as chat_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
 from devcell.core import llm, paths
 from devcell.core.db import close_database, init_database
@@ -62,6 +63,7 @@ def api_routes() -> list[ApiRoute]:
         *standups_routes.ROUTES,
         *dashboard_routes.ROUTES,
         *knowledge_routes.ROUTES,
+        *chat_routes.ROUTES,
         *backups_routes.ROUTES,
     ]
 

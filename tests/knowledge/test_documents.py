@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx2
@@ -64,7 +65,7 @@ def test_client_file_name_is_only_a_title(admin: Actor, config: Config, name: st
     stored = kb_files(config)
     assert len(stored) == 1
     assert stored[0].parent == config.kb_dir / "uploads"  # a server-chosen name inside the knowledgebase
-    assert title.split(".")[0] not in stored[0].name
+    assert re.fullmatch(r"[0-9a-f]{32}\.(md|txt)", stored[0].name)
     assert not (config.data_dir.parent / "etc").exists()
 
 

@@ -27,6 +27,7 @@ const StandupHistoryPage = lazyPage(() => import("@/features/standups/history-pa
 const SystemPage = lazyPage(() => import("@/features/system/system-page").then((m) => m.SystemPage));
 const KnowledgePage = lazyPage(() => import("@/features/knowledge/knowledge-page").then((m) => m.KnowledgePage));
 const AskPage = lazyPage(() => import("@/features/ask/ask-page").then((m) => m.AskPage));
+const ChatPage = lazyPage(() => import("@/features/chat/chat-page").then((m) => m.ChatPage));
 
 type Boot =
   | { state: "loading" }
@@ -114,6 +115,7 @@ function Root() {
             <StandupHistoryPage path="/standups/history" />
             <KnowledgePage path="/knowledge" />
             <AskPage path="/ask" />
+            <ChatPage path="/chat" />
             <ProfilePage path="/profile" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />

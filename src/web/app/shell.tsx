@@ -19,6 +19,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { href: "/standups", label: "Standups" },
   { href: "/knowledge", label: "Knowledge" },
   { href: "/ask", label: "Ask" },
+  { href: "/chat", label: "Chat" },
   { href: "/profile", label: "Profile" },
   { href: "/admin/users", label: "Users", adminOnly: true },
   { href: "/admin/settings", label: "Settings", adminOnly: true },

@@ -1,0 +1,51 @@
+"""Request and response bodies of the chat API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from devcell.knowledge.schemas import Citation
+from devcell.projects.schemas import StrictModel
+
+Persona = Literal["assistant", "developer", "analyst", "docs"]
+MAX_MESSAGES = 100
+
+
+class ChatMessage(StrictModel):
+    role: Literal["user", "assistant"]
+    content: Annotated[str, Field(max_length=50_000)]
+
+
+class ChatIn(StrictModel):
+    messages: Annotated[list[ChatMessage], Field(min_length=1, max_length=MAX_MESSAGES)] = Field(
+        description="the conversation so far, oldest first; the last one is the user's new message"
+    )
+    persona: Persona = "assistant"
+    use_knowledge: bool = Field(False, description="answer from the knowledgebase too, with sources")
+    stream: bool = True
+
+    @field_validator("messages")
+    @classmethod
+    def _ends_with_a_question(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
+        if messages[-1].role != "user" or not messages[-1].content.strip():
+            raise ValueError("the last message must be the user's, and not empty")
+        return messages
+
+
+class PersonaOut(BaseModel):
+    id: Persona
+    name: str
+    description: str
+
+
+class PersonaList(BaseModel):
+    items: list[PersonaOut]
+
+
+class ChatOut(BaseModel):
+    reply: str
+    persona: Persona
+    sources: list[Citation]
+    trimmed: int = Field(description="older messages left out to fit the token budget")

@@ -1,0 +1,65 @@
+// Chat calls: personas, and a streamed reply for the conversation the page keeps (the server stores nothing).
+
+import { type Citation, parseEvent } from "@/features/knowledge/api";
+import { ApiError, request } from "@/lib/api";
+
+export type Persona = { id: string; name: string; description: string };
+export type Message = { role: "user" | "assistant"; content: string; sources?: Citation[] };
+
+export function listPersonas(): Promise<{ items: Persona[] }> {
+  return request<{ items: Persona[] }>("GET", "/api/chat/personas");
+}
+
+type Handlers = { onSources: (sources: Citation[]) => void; onToken: (text: string) => void };
+
+export async function streamChat(
+  body: { messages: Message[]; persona: string; use_knowledge: boolean },
+  handlers: Handlers,
+  signal: AbortSignal,
+): Promise<void> {
+  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
+  const messages = body.messages.map(({ role, content }) => ({ role, content }));
+  let response: Response;
+  try {
+    response = await fetch("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf_token ?? "" },
+      body: JSON.stringify({ ...body, messages, stream: true }),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch {
+    if (signal.aborted) return;
+    throw new ApiError(0, "network_error", "Cannot reach the DevCell server.");
+  }
+  if (!response.ok || !response.body) {
+    const text = await response.text();
+    let message = `The server answered ${response.status}.`;
+    try {
+      message = (JSON.parse(text) as { error: { message: string } }).error.message;
+    } catch {
+      // keep the generic message
+    }
+    throw new ApiError(response.status, "chat_failed", message);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      const parsed = parseEvent(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf("\n\n");
+      if (!parsed) continue;
+      const [event, data] = parsed;
+      const record = data as Record<string, unknown>;
+      if (event === "sources") handlers.onSources((record.sources as Citation[]) ?? []);
+      else if (event === "token") handlers.onToken(String(record.text ?? ""));
+      else if (event === "error")
+        throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));
+    }
+  }
+}
