@@ -140,12 +140,9 @@ class VectorIndex:
     def query(self, vector: np.ndarray, k: int, projects: set[int] | None) -> list[tuple[str, float]]:
         """(chunk vector id, cosine similarity) best first; `projects` None means every scope."""
         where = None if projects is None else {"project_id": {"$in": [EVERYONE, *sorted(projects)]}}
-        total = self.count()
-        if total == 0:
-            return []
-        found = self.collection().query(
-            query_embeddings=[vector], n_results=min(k, total), where=where, include=["distances"]
-        )
+        # A metadata filter makes chroma pre-filter through its SQLite (75 ms at 20,000 vectors, growing with
+        # the index); callers try without one first and filter in our database (see retrieval.search).
+        found = self.collection().query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

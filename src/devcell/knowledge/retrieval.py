@@ -174,6 +174,21 @@ def _context(row: dict[str, Any]) -> str:
     return str(row["text"])
 
 
+def _nearest(index: Any, vector: Any, scope: set[int] | None, limit: int) -> list[tuple[str, float]]:
+    """The nearest passages the caller may see. Fast path: the index unfiltered, then the scope from SQLite;
+    only when that leaves fewer than `limit` (the caller sees little of what is near) ask the index with the
+    scope as a filter, which is slower."""
+    similar = index.query(vector, CANDIDATES * 2, None)
+    if scope is None:
+        return list(similar[:CANDIDATES])
+    with transaction():
+        seen = _rows([int(i[1:]) for i, _ in similar], scope)
+    visible = [(i, s) for i, s in similar if int(i[1:]) in seen]
+    if len(visible) >= limit:
+        return visible[:CANDIDATES]
+    return list(index.query(vector, CANDIDATES, scope))
+
+
 def search(kn: Knowledge, principal: Principal, question: str, limit: int, project: int | None = None) -> SearchOut:
     started = time.perf_counter()
     scope = _scope(principal, project)
@@ -181,7 +196,7 @@ def search(kn: Knowledge, principal: Principal, question: str, limit: int, proje
     vector = kn.embedder().embed([question])[0]
     embedded = time.perf_counter()
     index = kn.index()
-    similar = index.query(vector, CANDIDATES, scope)
+    similar = _nearest(index, vector, scope, limit)
     searched = time.perf_counter()
     similarity = {int(i[1:]): s for i, s in similar}
     with transaction():
