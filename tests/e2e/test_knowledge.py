@@ -26,7 +26,16 @@ def manual_pdf(path: Path) -> Path:
 
 def test_upload_index_and_ask_without_llm(start_server: StartServer, browsers: Browsers, tmp_path: Path) -> None:
     blocked = f"http://127.0.0.1:{closed_port()}"
-    server = start_server(HTTP_PROXY=blocked, HTTPS_PROXY=blocked, ALL_PROXY=blocked, HF_HUB_OFFLINE="1")
+    home = tmp_path / "home"
+    home.mkdir()
+    server = start_server(
+        HTTP_PROXY=blocked,
+        HTTPS_PROXY=blocked,
+        ALL_PROXY=blocked,
+        HF_HUB_OFFLINE="1",
+        HOME=str(home),
+        ORT_DISABLE_TELEMETRY="0",  # the app must set it itself before onnxruntime loads
+    )
     page = browsers.new_page(server)
     page.goto("/")
     set_up_through_api(page, server)
@@ -60,3 +69,5 @@ def test_upload_index_and_ask_without_llm(start_server: StartServer, browsers: B
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("The cited passage")).to_contain_text("sign the logbook")
     expect(dialog.get_by_role("link", name="Download the original")).to_be_visible()
+    # onnxruntime wrote no telemetry state (ORT_DISABLE_TELEMETRY is set before it is imported).
+    assert not (home / ".cache" / "Microsoft").exists()
