@@ -5,6 +5,7 @@ import { useLocation } from "preact-iso";
 import { useTheme } from "@/app/theme";
 import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
+import { LlmChip } from "@/features/knowledge/llm-chip";
 import { HealthBadge } from "@/features/system/health-badge";
 import { errorMessage } from "@/lib/api";
 import { displayName, isAdmin, useSession } from "@/lib/session";
@@ -66,6 +67,7 @@ export function Shell({ children, onSignedOut }: Props) {
           {applianceName}
         </a>
         <div class="topbar__end">
+          <LlmChip />
           <HealthBadge />
           <ThemeToggle />
           <UserMenu onSignedOut={onSignedOut} />
