@@ -51,12 +51,13 @@ def _url(value: str) -> None:
 
 
 def _timezone(value: str) -> None:
+    # The list first: ZoneInfo("Europe") raises IsADirectoryError where the tzdata package is installed.
+    if value != "UTC" and value not in available_timezones():
+        raise InvalidValue(f"unknown time zone {value!r}; use a name like Europe/Berlin or UTC")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidValue(f"unknown time zone {value!r}; use a name like Europe/Berlin or UTC") from None
-    if value not in available_timezones() and value != "UTC":
-        raise InvalidValue(f"unknown time zone {value!r}")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidValue(f"time zone {value!r} cannot be loaded on this system") from None
 
 
 def _clock_time(value: str) -> None:
