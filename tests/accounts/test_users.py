@@ -302,3 +302,11 @@ def test_users_admin_routes_refuse_ordinary_users(user: Actor) -> None:
         path = route.path.replace("{user_id:int}", "1").replace("{invite_id:int}", "1")
         response = user.client.request(route.method, path, headers=user.headers, json={})
         assert (route.path, response.status_code, error_code(response)) == (route.path, 403, "admin_required")
+
+
+def test_users_list_shows_a_change_made_right_after_it_was_served(admin: Actor) -> None:
+    # The list is served from core.cache.ReadCache while nothing is written; an edit must show at once.
+    created = create_user(admin, "erin", display_name="Erin")
+    assert [u["display_name"] for u in admin.get("/api/users", params={"q": "erin"}).json()["items"]] == ["Erin"]
+    assert admin.patch(f"/api/users/{created['id']}", json={"display_name": "Erin B."}).status_code == 200
+    assert [u["display_name"] for u in admin.get("/api/users", params={"q": "erin"}).json()["items"]] == ["Erin B."]

@@ -33,8 +33,9 @@ from devcell.accounts.schemas import (
     UserPage,
     UserQuery,
 )
+from devcell.core.cache import ReadCache
 from devcell.core.errors import RateLimited
-from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, json, no_content
+from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, JSONResponse, json, no_content
 
 
 def _throttle_anonymous(call: Call) -> None:
@@ -167,9 +168,18 @@ async def revoke_token(call: Call) -> Response:
     return no_content()
 
 
+# Pages of the user list are served again until anything is written (core/cache.py).
+USERS_CACHE = ReadCache()
+
+
 async def list_users(call: Call) -> Response:
     """Search and filter users (administrators)."""
-    return json(call.read(service.users_page, call.query(UserQuery)))
+
+    def render() -> bytes:
+        return bytes(JSONResponse(call.read(service.users_page, call.query(UserQuery))).body)
+
+    # Only admins reach this route, and they all see the same list: the query string decides the page.
+    return Response(USERS_CACHE.get_or_render(call.request.url.query, render), media_type="application/json")
 
 
 async def list_people(call: Call) -> Response:
