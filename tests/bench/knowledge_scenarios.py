@@ -163,7 +163,6 @@ def rescan_unchanged(work: Path, documents: int = 1000) -> dict[str, Any]:
 def _seed_passages(data: Path, version: str, documents: int, per_document: int) -> None:
     """Documents and passages straight into SQLite and random unit vectors into the index, as indexing would."""
     sys.path.insert(0, str(ROOT / "src"))
-    from devcell.knowledge.chunking import CHUNKER_VERSION  # noqa: F401 - the version string below names it
     from devcell.knowledge.embedding import load_embedder
     from devcell.knowledge.index import VectorIndex
 
@@ -199,7 +198,9 @@ def _seed_passages(data: Path, version: str, documents: int, per_document: int) 
 def search_latency(work: Path, passages: int = 100_000) -> dict[str, Any]:
     data = work / "search"
     create_admin(data)
-    version = "all-minilm-l6-v2-int8/384/chunker-1"
+    from devcell.knowledge.chunking import CHUNKER_VERSION
+
+    version = f"all-minilm-l6-v2-int8/384/{CHUNKER_VERSION}"
     with _server(data) as server:  # first start: migrations
         server.wait_ready()
     started = time.perf_counter()

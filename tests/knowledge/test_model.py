@@ -12,7 +12,9 @@ from starlette.testclient import TestClient
 
 from devcell.app import create_app
 from devcell.config import DEFAULT_EMBEDDING_MODEL, Config, load_config
+from devcell.knowledge.chunking import chunk
 from devcell.knowledge.embedding import OnnxEmbedder, load_embedder
+from devcell.knowledge.extract import Section
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
 from tests.knowledge.conftest import note, uploaded
 from tests.knowledge.pdfs import pdf
@@ -49,6 +51,16 @@ def test_batching_and_padding_do_not_change_vectors(embedder: OnnxEmbedder) -> N
     together = embedder.embed(texts)
     alone = np.stack([embedder.embed([t])[0] for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_every_passage_fits_the_window(embedder: OnnxEmbedder) -> None:
+    """Tables and code run to ~2 characters per token: the chunker splits with the model's own tokenizer, so
+    nothing is silently cut at 256 tokens."""
+    table = "\n".join(f"| `setting_{n}` | `DEVCELL_SETTING_{n}` | {n * 7} | a/b/c-{n}.x |" for n in range(40))
+    pieces = chunk([Section(f"# Settings\n\n{table}\n")], embedder.count_tokens)
+    assert len(pieces) > 1
+    assert max(embedder.count_tokens(p.embed_text) for p in pieces) <= 256
+    assert [p.seq for p in pieces] == list(range(len(pieces)))
 
 
 def test_similar_meaning_scores_higher(embedder: OnnxEmbedder) -> None:

@@ -7,17 +7,18 @@ the model). Chunks never cross a heading or a PDF page, so each cites one headin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from devcell.knowledge.extract import Section
 
 # Bump when the output changes: documents indexed with another version are indexed again.
-CHUNKER_VERSION = "chunker-1"
+CHUNKER_VERSION = "chunker-2"  # 2: pieces over the token window are split (tables and code run long)
 TARGET_CHARS = 700  # ~175 tokens of English prose
 MAX_CHARS = 850  # + a heading of at most HEADING_CHARS stays under 256 tokens for ordinary text
 HEADING_CHARS = 120
 OVERLAP_CHARS = 200
+MAX_TOKENS = 256  # all-MiniLM-L6-v2's window
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+(?=[\"'(\[A-Z0-9`*-])")
@@ -111,7 +112,35 @@ class _Packer:
         self.current.append(part)
 
 
-def chunk(sections: list[Section]) -> list[Piece]:
+def _split_to_fit(piece: Piece, measure: Callable[[str], int], window: int) -> list[Piece]:
+    """A piece whose text (with its heading) is over the model's window, as parts that fit: characters per token
+    vary a lot (prose ~4, tables and code ~2), so the split is checked with the model's own tokenizer."""
+    if measure(piece.embed_text) <= window or len(piece.text) < 40:
+        return [piece]
+    words = piece.text.split(" ")
+    middle = len(words) // 2
+    halves = [" ".join(words[:middle]).strip(), " ".join(words[middle:]).strip()]
+    if not all(halves):  # one long word: cut by characters
+        cut = len(piece.text) // 2
+        halves = [piece.text[:cut], piece.text[cut:]]
+    out: list[Piece] = []
+    for half in halves:
+        out.extend(_split_to_fit(Piece(0, piece.heading, piece.page, half), measure, window))
+    return out
+
+
+def chunk(
+    sections: list[Section], measure: Callable[[str], int] | None = None, window: int = MAX_TOKENS
+) -> list[Piece]:
+    """Passages of the sections; with `measure` (the model's token count), each one fits `window` tokens."""
+    pieces = _pack(sections)
+    if measure is None:
+        return pieces
+    fitted = [part for piece in pieces for part in _split_to_fit(piece, measure, window)]
+    return [Piece(seq, p.heading, p.page, p.text) for seq, p in enumerate(fitted)]
+
+
+def _pack(sections: list[Section]) -> list[Piece]:
     pieces: list[Piece] = []
     for section in sections:
         packer = _Packer(pieces, section.page)

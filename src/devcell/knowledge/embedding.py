@@ -52,6 +52,8 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
+    def count_tokens(self, text: str) -> int: ...
+
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -77,6 +79,7 @@ class OnnxEmbedder:
                 )
         self._session: Any = None
         self._tokenizer: Any = None
+        self._counter: Any = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -92,6 +95,10 @@ class OnnxEmbedder:
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         options.log_severity_level = 3
+        counter = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))
+        counter.no_truncation()
+        counter.no_padding()
+        self._counter = counter
         self._session = onnxruntime.InferenceSession(
             str(self.model_dir / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
@@ -109,6 +116,13 @@ class OnnxEmbedder:
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return _normalise(pooled)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` with [CLS] and [SEP], without truncation: does it fit the window?"""
+        with self._lock:
+            if self._session is None:
+                self._load()
+        return len(self._counter.encode(text).ids)
 
     def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
         """Consecutive runs of `order` (shortest first) whose padded size stays within the token budget."""
@@ -162,6 +176,9 @@ class HashingEmbedder:
         if not vector.any():
             vector[0] = 1.0
         return vector
+
+    def count_tokens(self, text: str) -> int:
+        return len(_WORD.findall(text)) + 2
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         out = _normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dimension))

@@ -107,7 +107,8 @@ def _index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
         timeout=float(settings.get_int("extract_timeout_seconds")),
     )  # fmt: skip
     ctx.check_cancelled()
-    pieces = chunk(sections)
+    embedder = kn.embedder()
+    pieces = chunk(sections, embedder.count_tokens)
     total = len(pieces)
 
     def embedded(done: int) -> None:
@@ -115,7 +116,7 @@ def _index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
         ctx.progress(done, total, f"Embedding {done} of {total} passages")
 
     ctx.progress(0, total, f"Embedding {total} passages")
-    vectors = kn.embedder().embed([p.embed_text for p in pieces], progress=embedded)
+    vectors = embedder.embed([p.embed_text for p in pieces], progress=embedded)
     ctx.progress(total, total, "Saving")
     index = kn.index()
     stat = path.stat()
