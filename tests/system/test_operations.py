@@ -29,7 +29,7 @@ def run(admin: Actor, name: str) -> dict[str, Any]:
 
 def test_schedule_lists_the_jobs_with_their_timing(admin: Actor) -> None:
     items = {item["name"]: item for item in admin.get("/api/system/schedule").json()["items"]}
-    assert set(items) == {"backup", "maintenance", "checkpoint"}
+    assert set(items) == {"backup", "maintenance", "checkpoint", "knowledge_scan"}
     assert items["backup"]["schedule"] == "daily at 02:30 (UTC)"
     assert items["backup"]["next_run_at"].endswith("02:30:00Z")
     assert items["checkpoint"]["schedule"] == "every 60 minutes"
@@ -53,6 +53,21 @@ def test_run_now_records_the_run(admin: Actor) -> None:
     last = items["checkpoint"]["last_run"]
     assert last["status"] == "succeeded"
     assert last["seconds"] is not None
+
+
+def test_scheduled_knowledge_scan_picks_up_and_forgets_files(admin: Actor, config: Config) -> None:
+    placed = config.kb_dir / "runbook.md"
+    placed.parent.mkdir(parents=True, exist_ok=True)
+    placed.write_text("# Runbook\n\nRestart the relay when the beacon stops.\n")
+    job = run(admin, "knowledge_scan")
+    assert job["status"] == "succeeded", job
+    assert job["result"]["added"] == 1
+    titles = [d["title"] for d in admin.get("/api/documents").json()["items"]]
+    assert "runbook.md" in titles
+    placed.unlink()
+    job = run(admin, "knowledge_scan")
+    assert job["result"]["removed"] == 1
+    assert "runbook.md" not in [d["title"] for d in admin.get("/api/documents").json()["items"]]
 
 
 def test_scheduled_backup_is_verified_and_pruned(admin: Actor, config: Config) -> None:

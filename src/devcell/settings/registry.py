@@ -254,6 +254,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=1440,
     ),
     SettingSpec(
+        "knowledge_scan_minutes",
+        "int",
+        15,
+        "Minutes between scans of the knowledgebase directory: files copied there are indexed, removed ones "
+        "leave the index.",
+        "Maintenance",
+        minimum=1,
+        maximum=1440,
+    ),
+    SettingSpec(
         "job_history_days",
         "int",
         30,

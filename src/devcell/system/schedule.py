@@ -34,15 +34,25 @@ def describe_daily(key: str) -> Callable[[SettingsSource], str]:
     return describe
 
 
-def _every_minutes(settings: SettingsSource) -> Any:
-    return IntervalTrigger(minutes=int(settings.get("checkpoint_minutes")), timezone="UTC")
+def every_minutes(key: str) -> Callable[[SettingsSource], Any]:
+    """A trigger every N minutes, N from setting `key`."""
+
+    def build(settings: SettingsSource) -> Any:
+        return IntervalTrigger(minutes=int(settings.get(key)), timezone="UTC")
+
+    return build
 
 
-def _describe_minutes(settings: SettingsSource) -> str:
-    return f"every {settings.get('checkpoint_minutes')} minutes"
+def describe_minutes(key: str) -> Callable[[SettingsSource], str]:
+    def describe(settings: SettingsSource) -> str:
+        return f"every {settings.get(key)} minutes"
+
+    return describe
 
 
-def scheduled_jobs(backup: JobFunction, maintenance: JobFunction, checkpoint: JobFunction) -> list[ScheduledJob]:
+def scheduled_jobs(
+    backup: JobFunction, maintenance: JobFunction, checkpoint: JobFunction, knowledge_scan: JobFunction
+) -> list[ScheduledJob]:
     return [
         ScheduledJob(
             "backup",
@@ -61,6 +71,20 @@ def scheduled_jobs(backup: JobFunction, maintenance: JobFunction, checkpoint: Jo
             ("maintenance_time", "time_zone"),
         ),
         ScheduledJob(
-            "checkpoint", "WAL checkpoint", checkpoint, _every_minutes, _describe_minutes, ("checkpoint_minutes",)
+            "checkpoint",
+            "WAL checkpoint",
+            checkpoint,
+            every_minutes("checkpoint_minutes"),
+            describe_minutes("checkpoint_minutes"),
+            ("checkpoint_minutes",),
+        ),
+        # Files an admin copies into the knowledgebase directory are picked up, and removed ones forgotten.
+        ScheduledJob(
+            "knowledge_scan",
+            "Knowledgebase scan",
+            knowledge_scan,
+            every_minutes("knowledge_scan_minutes"),
+            describe_minutes("knowledge_scan_minutes"),
+            ("knowledge_scan_minutes",),
         ),
     ]

@@ -13,6 +13,7 @@ from devcell.config import Config
 from devcell.core.disk import DiskProbe
 from devcell.core.jobs import JobContext
 from devcell.core.scheduler import Scheduler
+from devcell.knowledge.indexing import scan as scan_knowledgebase
 from devcell.system import maintenance
 from devcell.system.checks import CHECKS
 from devcell.system.guard import Gate, RequestGuard
@@ -54,7 +55,11 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
     def run_checkpoint(_context: JobContext) -> dict[str, int]:
         return maintenance.checkpoint() | {"pid": os.getpid()}  # the pid says which process ran it
 
-    jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint)
+    def run_knowledge_scan(_context: JobContext) -> dict[str, Any]:
+        # Looked up at run time: the knowledge runtime is wired beside operations, not inside them.
+        return scan_knowledgebase(state.knowledge).model_dump(mode="json")
+
+    jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan)
     state.scheduler = Scheduler(config.data_dir, state.jobs, settings, jobs)
     context = HealthContext(
         data_dir=config.data_dir,
