@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from devcell.accounts.models import User
-from devcell.dashboard import _tasks
 from devcell.dashboard.schemas import ActivityItem
 from devcell.projects.schemas import UserRef
 from devcell.standups import service as standups
+from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task, TaskActivity
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _task_rows(principal: Principal) -> list[tuple[Any, ...]]:
         .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
         .limit(SCAN_ROWS)
     )
-    visible = _tasks.visible_tasks(principal)
+    visible = visible_tasks(principal)
     if visible is not None:
         query = query.where(visible)
     return list(cast(Any, query.tuples()))

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from peewee import Expression, fn
 
-from devcell.projects.models import ProjectMember
 from devcell.standups.days import day_start_utc
+from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task
 
 if TYPE_CHECKING:
@@ -18,17 +18,6 @@ if TYPE_CHECKING:
 
 CHART_DAYS = 14
 OPEN_STATUSES = ("todo", "in_progress", "blocked")
-
-
-def visible_tasks(principal: Principal) -> Expression | None:
-    """The tasks slice's visibility rule as a WHERE clause (None: all, for administrators): personal tasks
-    belong to their creator and assignee, project tasks to the project's members."""
-    if principal.is_admin:
-        return None
-    me = principal.user_id
-    memberships = ProjectMember.select(ProjectMember.project).where(ProjectMember.user == me)
-    personal: Expression = Task.project.is_null() & ((Task.creator == me) | (Task.assignee == me))
-    return personal | Task.project.in_(memberships)
 
 
 def mine(principal: Principal) -> Expression:

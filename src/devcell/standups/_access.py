@@ -9,7 +9,6 @@ from peewee import Expression
 from devcell.projects import service as projects
 from devcell.standups.errors import StandupAuthorRequired, StandupNotFound
 from devcell.standups.models import Standup
-from devcell.tasks.models import Task
 
 if TYPE_CHECKING:
     from devcell.core.web import Principal
@@ -55,14 +54,3 @@ def get_editable(principal: Principal, visibility: str, standup_id: int) -> Stan
     if not can_edit(principal, standup):
         raise StandupAuthorRequired()
     return standup
-
-
-def readable_tasks(principal: Principal) -> Expression | None:
-    """The tasks slice's visibility rule, as a WHERE clause for linked-task lookups (None: all).
-
-    Personal tasks belong to their creator and assignee; project tasks to the project's readers."""
-    if principal.is_admin:
-        return None
-    me = principal.user_id
-    personal: Expression = Task.project.is_null() & ((Task.creator == me) | (Task.assignee == me))
-    return personal | Task.project.in_(sorted(projects.visible_project_ids(principal) or ()))

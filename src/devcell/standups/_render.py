@@ -14,6 +14,7 @@ from devcell.projects.schemas import ProjectRef, UserRef
 from devcell.standups import _access
 from devcell.standups.models import Standup
 from devcell.standups.schemas import LinkedTask, StandupOut
+from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _linked_tasks(principal: Principal, standup_ids: list[int]) -> dict[int, lis
         .where(Task.origin_standup.in_(standup_ids))
         .order_by(Task.id)
     )
-    visible = _access.readable_tasks(principal)
+    visible = visible_tasks(principal)
     if visible is not None:
         query = query.where(visible)
     linked: dict[int, list[LinkedTask]] = defaultdict(list)

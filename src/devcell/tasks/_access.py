@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from peewee import Expression
+
 from devcell.projects.errors import ProjectRoleRequired
+from devcell.projects.models import ProjectMember
 from devcell.projects.service import has_role, project_role
 from devcell.tasks.errors import TaskEditForbidden, TaskNotFound
 from devcell.tasks.models import Task
@@ -62,3 +65,14 @@ def _refuse(task: Task, role: str | None, need: str, personal_message: str) -> N
     if task.project_id is None:
         raise TaskEditForbidden(personal_message)
     raise ProjectRoleRequired(need, role)
+
+
+def visible_tasks(principal: Principal) -> Expression | None:
+    """The visibility rule above as a peewee WHERE clause, for other slices' task lookups (None: all, for
+    administrators): personal tasks belong to their creator and assignee, project tasks to the project's members."""
+    if principal.is_admin:
+        return None
+    me = principal.user_id
+    memberships = ProjectMember.select(ProjectMember.project).where(ProjectMember.user == me)
+    personal: Expression = Task.project.is_null() & ((Task.creator == me) | (Task.assignee == me))
+    return personal | Task.project.in_(memberships)
