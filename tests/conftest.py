@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from devcell.app import create_app
 from devcell.config import Config, load_config
+from tests.fakes.llm_server import FakeLLM, running
 
 ADMIN_PASSWORD = "admin-pass-1234"
 USER_PASSWORD = "user-pass-5678"
@@ -99,3 +100,16 @@ def user(app: Starlette, admin: Actor) -> Actor:
     """An ordinary user, created by the admin and signed in."""
     create_user(admin, "user")
     return sign_in(app, "user", USER_PASSWORD)
+
+
+@pytest.fixture
+def fake_llm(admin: Actor) -> Iterator[FakeLLM]:
+    """A real HTTP fake of an OpenAI-compatible server, configured as the appliance's LLM (model "fake")."""
+    with running() as fake:
+        set_llm(admin, fake.url, "fake")
+        yield fake
+
+
+def set_llm(admin: Actor, url: str, model: str = "fake", **more: object) -> None:
+    response = admin.patch("/api/settings", json={"values": {"llm_base_url": url, "llm_model": model, **more}})
+    assert response.status_code == 200, response.text

@@ -8,14 +8,25 @@ from pathlib import Path
 from devcell.app import api_routes
 from tests.rolematrix import RoleCase
 
-ROLE_SCOPED_PREFIXES = ("/api/projects", "/api/tasks", "/api/standups", "/api/dashboard", "/api/documents")
+ROLE_SCOPED_PREFIXES = (
+    "/api/projects",
+    "/api/tasks",
+    "/api/standups",
+    "/api/dashboard",
+    "/api/documents",
+    "/api/assistant",
+    "/api/sitreps",
+    "/api/review",
+    "/api/workflows",
+    "/api/training",
+)
 TESTS = Path(__file__).resolve().parent
 
 
 def declared_cases() -> list[RoleCase]:
     cases: list[RoleCase] = []
-    for module_file in sorted(TESTS.glob("*/test_roles.py")):
-        module = importlib.import_module(f"tests.{module_file.parent.name}.test_roles")
+    for module_file in sorted(TESTS.glob("*/test_roles*.py")):
+        module = importlib.import_module(f"tests.{module_file.parent.name}.{module_file.stem}")
         cases.extend(module.CASES)
     return cases
 

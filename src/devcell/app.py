@@ -20,6 +20,7 @@ from devcell import __version__
 from devcell.accounts import _onboarding
 from devcell.accounts import routes as accounts_routes
 from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
+from devcell.assistant import routes as assistant_routes
 from devcell.backups import routes as backups_routes
 from devcell.chat import routes as chat_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
@@ -46,6 +47,7 @@ from devcell.system import routes as system_routes
 from devcell.system.metrics import RequestMetrics
 from devcell.system.wiring import wire_operations
 from devcell.tasks import routes as tasks_routes
+from devcell.training import routes as training_routes
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ def api_routes() -> list[ApiRoute]:
         *dashboard_routes.ROUTES,
         *knowledge_routes.ROUTES,
         *chat_routes.ROUTES,
+        *assistant_routes.ROUTES,
+        *training_routes.ROUTES,
         *backups_routes.ROUTES,
     ]
 

@@ -7,6 +7,9 @@ The model name picks the behaviour, so one server covers every case:
   "malformed"   HTTP 200 whose body is not JSON (streaming: a broken `data:` line)
   "wrongshape"  HTTP 200 JSON without `choices`
 Every request body is kept in `requests` so tests can look at the prompt.
+`script`, when set, writes the answer of the well-behaved models: it gets the request body and returns the text
+(tests of structured output use it for valid, fenced, truncated and nonsense answers). `piece_delay` spaces the
+streamed pieces so a test can cancel in the middle.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +31,8 @@ class FakeLLM:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.slow_seconds = 3.0
+        self.script: Callable[[dict[str, Any]], str] | None = None
+        self.piece_delay = 0.0
         self.models = ["fake", "slow", "error500", "malformed", "wrongshape"]
         self.server: ThreadingHTTPServer | None = None
 
@@ -71,19 +76,28 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
             elif model == "wrongshape":
                 self._send(200, b'{"id": "x", "object": "chat.completion"}')
             elif body.get("stream"):
-                self._stream(model)
+                self._stream(model, self._pieces(body))
             elif model == "malformed":
                 self._send(200, b"<html>this is not json", "text/html")
             else:
-                message = {"role": "assistant", "content": "".join(ANSWER)}
+                message = {"role": "assistant", "content": "".join(self._pieces(body))}
                 self._send(200, json.dumps({"choices": [{"index": 0, "message": message}]}).encode())
 
-        def _stream(self, model: str) -> None:
+        def _pieces(self, body: dict[str, Any]) -> list[str]:
+            if fake.script is None:
+                return ANSWER
+            text = fake.script(body)
+            third = max(1, len(text) // 3)
+            return [text[i : i + third] for i in range(0, len(text), third)] or [""]
+
+        def _stream(self, model: str, pieces: list[str]) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
             self.end_headers()
-            for piece in ANSWER:
+            for piece in pieces:
+                if fake.piece_delay:
+                    time.sleep(fake.piece_delay)
                 chunk = {"choices": [{"index": 0, "delta": {"content": piece}}]}
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()

@@ -4,15 +4,16 @@ proxy variables point at a closed port, so any outbound HTTP would fail."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
 
 from devcell.config import Config, load_config
-from tests.conftest import Actor
-from tests.fakes.llm_server import FakeLLM, closed_port, running
+from tests.conftest import Actor, set_llm
+from tests.fakes.llm_server import closed_port
+
+__all__ = ["set_llm"]  # tests of this package import it from here
 
 FAKE_MODEL = "hashing-test"
 
@@ -28,18 +29,6 @@ def network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=tmp_path / "data")
-
-
-@pytest.fixture
-def fake_llm(admin: Actor) -> Iterator[FakeLLM]:
-    with running() as fake:
-        set_llm(admin, fake.url, "fake")
-        yield fake
-
-
-def set_llm(admin: Actor, url: str, model: str = "fake", **more: object) -> None:
-    response = admin.patch("/api/settings", json={"values": {"llm_base_url": url, "llm_model": model, **more}})
-    assert response.status_code == 200, response.text
 
 
 def upload(actor: Actor, name: str, content: bytes, **fields: object) -> httpx2.Response:

@@ -7,6 +7,7 @@ Reachability is `GET /v1/models` (cached), never a completion.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -146,6 +147,11 @@ async def complete(config: LLMConfig, messages: list[dict[str, str]], max_tokens
             return _content(orjson.loads(body))
         except orjson.JSONDecodeError:
             raise LLMError("The LLM server's answer is not valid JSON.") from None
+
+
+def complete_sync(config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+    """`complete` for sync code (services, jobs in worker threads); never call it on the event loop."""
+    return asyncio.run(complete(config, messages, max_tokens))
 
 
 def _delta(line: str) -> str | None:

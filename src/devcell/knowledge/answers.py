@@ -25,13 +25,7 @@ NOTHING_FOUND = "Nothing in the knowledgebase you can see matches this question.
 
 
 def llm_config(settings: SettingsStore) -> llm.LLMConfig:
-    return llm.LLMConfig(
-        base_url=settings.get_str("llm_base_url"),
-        model=settings.get_str("llm_model"),
-        api_key=settings.get_str("llm_api_key"),
-        connect_timeout=float(settings.get_int("llm_connect_timeout_seconds")),
-        read_timeout=float(settings.get_int("llm_read_timeout_seconds")),
-    )
+    return settings.llm_config()
 
 
 def gather(kn: Knowledge, principal: Principal, data: AskIn) -> list[Citation]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from devcell.core import llm
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
 from devcell.settings.models import Setting
@@ -96,6 +97,16 @@ class SettingsStore:
 
     def get_str(self, key: str) -> str:
         return str(self.get(key))
+
+    def llm_config(self) -> llm.LLMConfig:
+        """The LLM client's configuration from the llm_* settings (every LLM feature reads it here)."""
+        return llm.LLMConfig(
+            base_url=self.get_str("llm_base_url"),
+            model=self.get_str("llm_model"),
+            api_key=self.get_str("llm_api_key"),
+            connect_timeout=float(self.get_int("llm_connect_timeout_seconds")),
+            read_timeout=float(self.get_int("llm_read_timeout_seconds")),
+        )
 
     def describe(self) -> SettingsOut:
         self.refresh()

@@ -28,6 +28,11 @@ const SystemPage = lazyPage(() => import("@/features/system/system-page").then((
 const KnowledgePage = lazyPage(() => import("@/features/knowledge/knowledge-page").then((m) => m.KnowledgePage));
 const AskPage = lazyPage(() => import("@/features/ask/ask-page").then((m) => m.AskPage));
 const ChatPage = lazyPage(() => import("@/features/chat/chat-page").then((m) => m.ChatPage));
+const SitrepsPage = lazyPage(() => import("@/features/assistant/sitreps-page").then((m) => m.SitrepsPage));
+const ReviewPage = lazyPage(() => import("@/features/assistant/review-page").then((m) => m.ReviewPage));
+const WorkflowsPage = lazyPage(() => import("@/features/assistant/workflows-page").then((m) => m.WorkflowsPage));
+const WorkflowPage = lazyPage(() => import("@/features/assistant/workflow-page").then((m) => m.WorkflowPage));
+const TrainingPage = lazyPage(() => import("@/features/training/training-page").then((m) => m.TrainingPage));
 
 type Boot =
   | { state: "loading" }
@@ -116,6 +121,11 @@ function Root() {
             <KnowledgePage path="/knowledge" />
             <AskPage path="/ask" />
             <ChatPage path="/chat" />
+            <SitrepsPage path="/sitreps/:id?" />
+            <ReviewPage path="/review" />
+            <WorkflowsPage path="/workflows" />
+            <WorkflowPage path="/workflows/:id" />
+            <TrainingPage path="/training/:id?" />
             <ProfilePage path="/profile" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />

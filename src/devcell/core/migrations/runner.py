@@ -17,6 +17,11 @@ from devcell.core.migrations import (
     m0003_work_tracking,
     m0004_task_list_index,
     m0005_knowledge,
+    m0006_metric_samples,
+    m0007_chat_history,
+    m0008_assistant,
+    m0009_workflows,
+    m0010_training,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "work_tracking", m0003_work_tracking.up),
     Migration(4, "task_list_index", m0004_task_list_index.up),
     Migration(5, "knowledge", m0005_knowledge.up),
+    Migration(6, "metric_samples", m0006_metric_samples.up),
+    Migration(7, "chat_history", m0007_chat_history.up),
+    Migration(8, "assistant", m0008_assistant.up),
+    Migration(9, "workflows", m0009_workflows.up),
+    Migration(10, "training", m0010_training.up),
 )
 HEAD = MIGRATIONS[-1].version
 

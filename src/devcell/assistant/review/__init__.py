@@ -1,0 +1,1 @@
+"""Code review by the LLM: structured sections, validated before they are shown."""

@@ -1,0 +1,1 @@
+"""Training roadmaps: import, LLM transformation into units, plans per project, tasks seeded from units."""
