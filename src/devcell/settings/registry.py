@@ -264,6 +264,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=1440,
     ),
     SettingSpec(
+        "metrics_sample_minutes",
+        "int",
+        10,
+        "Minutes between samples of disk free, database and index size and request rate for the System page "
+        "charts (kept 14 days, older ones as hourly averages).",
+        "Maintenance",
+        minimum=1,
+        maximum=60,
+    ),
+    SettingSpec(
         "job_history_days",
         "int",
         30,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import os
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -57,6 +59,18 @@ class RequestMetrics:
             await send(message)
 
         await self.app(scope, receive, timed_send)
+
+
+def tree_bytes(root: Path) -> int:
+    """Bytes of the regular files under `root` (0 when it does not exist): the vector index's size on disk."""
+    total = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue  # removed while walking (chroma compacts its segments)
+    return total
 
 
 def _line(name: str, value: float, labels: dict[str, str] | None = None) -> str:
@@ -119,7 +133,10 @@ def _database(state: Any) -> list[str]:
     wal_bytes = wal.stat().st_size if wal.exists() else 0
     parts = {"file": pages * size, "free_pages": free * size, "wal": wal_bytes}
     lines = [_line("devcell_database_bytes", value, {"part": part}) for part, value in parts.items()]
-    return _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines)
+    index = [_line("devcell_index_bytes", tree_bytes(state.config.index_dir))]
+    return _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines) + _block(
+        "devcell_index_bytes", "gauge", "Size of the vector index on disk (derived data).", index
+    )
 
 
 def _disk_and_backups(state: Any) -> list[str]:

@@ -12,7 +12,7 @@ from devcell.core.db import utcnow
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.web import Access, ApiRoute, Call, json
-from devcell.system import logs, metrics, operations, service, support
+from devcell.system import logs, metrics, operations, samples, service, support
 from devcell.system.schemas import (
     HealthOut,
     HealthReportOut,
@@ -22,6 +22,8 @@ from devcell.system.schemas import (
     JobQuery,
     LogPage,
     LogQuery,
+    MetricQuery,
+    MetricSeries,
     ReadyOut,
     ScheduleOut,
 )
@@ -108,6 +110,13 @@ async def get_logs(call: Call) -> Response:
     return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
 
 
+async def get_metric_history(call: Call) -> Response:
+    """Sampled disk free, database and index size and request rate of the last days, oldest first (charts)."""
+    query = call.query(MetricQuery)
+    interval = call.state.settings.get_int("metrics_sample_minutes")
+    return json(await call.run(samples.series, query.days, interval))
+
+
 async def get_metrics(call: Call) -> Response:
     """Prometheus text format: requests, latencies, jobs, database and disk sizes, backups, health."""
     text = await call.run(metrics.render, call.state)
@@ -137,6 +146,14 @@ ROUTES = [
     ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
     ApiRoute("GET", "/api/system/support-bundle", get_support_bundle, access=Access.ADMIN),
+    ApiRoute(
+        "GET",
+        "/api/system/metrics/history",
+        get_metric_history,
+        access=Access.ADMIN,
+        query=MetricQuery,
+        response=MetricSeries,
+    ),
 ]
 # Outside /api like every exporter (and outside the OpenAPI document); an admin's API token (Bearer) is what a
 # Prometheus server sends.

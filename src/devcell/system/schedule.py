@@ -51,7 +51,11 @@ def describe_minutes(key: str) -> Callable[[SettingsSource], str]:
 
 
 def scheduled_jobs(
-    backup: JobFunction, maintenance: JobFunction, checkpoint: JobFunction, knowledge_scan: JobFunction
+    backup: JobFunction,
+    maintenance: JobFunction,
+    checkpoint: JobFunction,
+    knowledge_scan: JobFunction,
+    metrics_sample: JobFunction,
 ) -> list[ScheduledJob]:
     return [
         ScheduledJob(
@@ -86,5 +90,14 @@ def scheduled_jobs(
             every_minutes("knowledge_scan_minutes"),
             describe_minutes("knowledge_scan_minutes"),
             ("knowledge_scan_minutes",),
+        ),
+        # The System page charts: disk free, database and index size, request rate over the last days.
+        ScheduledJob(
+            "metrics_sample",
+            "Metrics sample",
+            metrics_sample,
+            every_minutes("metrics_sample_minutes"),
+            describe_minutes("metrics_sample_minutes"),
+            ("metrics_sample_minutes",),
         ),
     ]

@@ -133,3 +133,26 @@ class LogPage(BaseModel):
     next: int
     file: str
     missing: bool
+
+
+class MetricQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: Annotated[int, Field(ge=1, le=14)] = Field(7, description="How many days back (samples are kept 14).")
+
+
+class MetricPoint(BaseModel):
+    at: datetime
+    data_free: int
+    data_total: int
+    backup_free: int
+    backup_total: int
+    db_bytes: int
+    index_bytes: int
+    requests_per_minute: float
+
+
+class MetricSeries(BaseModel):
+    days: int
+    interval_minutes: int
+    items: list[MetricPoint]

@@ -19,6 +19,7 @@ from devcell.system.checks import CHECKS
 from devcell.system.guard import Gate, RequestGuard
 from devcell.system.health import Health, HealthContext
 from devcell.system.recovery import Recovery
+from devcell.system.samples import Sampler
 from devcell.system.schedule import scheduled_jobs
 
 
@@ -59,7 +60,14 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
         # Looked up at run time: the knowledge runtime is wired beside operations, not inside them.
         return scan_knowledgebase(state.knowledge).model_dump(mode="json")
 
-    jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan)
+    state.sampler = Sampler(
+        config.data_dir, config.database_path, config.index_dir, lambda: state.backups.directory().path, disk
+    )
+
+    def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
+        return state.sampler.sample()  # type: ignore[no-any-return]
+
+    jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
     state.scheduler = Scheduler(config.data_dir, state.jobs, settings, jobs)
     context = HealthContext(
         data_dir=config.data_dir,
