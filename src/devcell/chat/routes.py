@@ -1,16 +1,26 @@
-"""HTTP routes of the chat: personas, and a reply (SSE by default). Nothing is stored on the server."""
+"""HTTP routes of the chat: personas, a reply (SSE by default), and the per-user history that exists only while
+the admin keeps one (chat_retention_days > 0; with 0 nothing is stored)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from devcell.chat import service
-from devcell.chat.schemas import ChatIn, ChatOut, PersonaList
+from devcell.chat.schemas import (
+    ChatIn,
+    ChatOut,
+    ConversationDetail,
+    ConversationPage,
+    ConversationQuery,
+    PersonaList,
+)
 from devcell.core import llm
 from devcell.core.events import frame, sse_response
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.web import Access, ApiRoute, Call, json, no_content
 from devcell.knowledge import answers
 from devcell.knowledge.schemas import AskIn, Citation
 
@@ -20,23 +30,42 @@ async def list_personas(call: Call) -> Response:
     return json(PersonaList(items=service.personas()))
 
 
-async def _events(config: llm.LLMConfig, prompt: service.Prompt, persona: str) -> AsyncIterator[bytes]:
-    yield frame("sources", {"persona": persona, "sources": [s.model_dump(mode="json") for s in prompt.sources],
-                            "trimmed": prompt.trimmed})  # fmt: skip
+def _retention(call: Call) -> int:
+    return int(call.state.settings.get_int("chat_retention_days"))
+
+
+async def _events(
+    config: llm.LLMConfig, prompt: service.Prompt, data: ChatIn, stored: int | None, days: int
+) -> AsyncIterator[bytes]:
+    yield frame("sources", {"persona": data.persona, "sources": [s.model_dump(mode="json") for s in prompt.sources],
+                            "trimmed": prompt.trimmed, "conversation_id": stored})  # fmt: skip
     parts: list[str] = []
     try:
         async for piece in llm.stream(config, prompt.messages):
             parts.append(piece)
             yield frame("token", {"text": piece})
     except llm.LLMError as exc:
+        if stored is not None and parts:
+            await run_in_threadpool(service.finish_exchange, stored, "".join(parts), prompt.sources, True, days)
         yield frame("error", {"code": exc.code, "message": exc.message, "status": exc.status})
         return
-    yield frame("done", {"reply": "".join(parts)})
+    except BaseException:
+        # Stop: the client closed the stream, so this generator is being cancelled and must not await. The reply
+        # so far is kept, marked as stopped, by a thread of its own.
+        if stored is not None and parts:
+            args = (stored, "".join(parts), prompt.sources, True, days)
+            threading.Thread(target=service.finish_exchange, args=args, name="chat-stopped").start()
+        raise
+    if stored is not None:
+        await run_in_threadpool(service.finish_exchange, stored, "".join(parts), prompt.sources, False, days)
+    yield frame("done", {"reply": "".join(parts), "conversation_id": stored})
 
 
 async def chat(call: Call) -> Response:
     """Reply to the conversation the client sends (trimmed to the token budget), with an optional knowledge
-    search; streamed as server-sent events `sources`, `token`..., `done` (or `error`). Stop by closing it."""
+    search; streamed as server-sent events `sources`, `token`..., `done` (or `error`). Stop by closing it.
+    When the admin keeps chat history, the exchange is stored in the caller's conversation `conversation_id`
+    (a new one without it); its id is in the `sources` and `done` events."""
     data = await call.body(ChatIn)
     config = answers.llm_config(call.state.settings)
     if not config.configured:
@@ -46,13 +75,51 @@ async def chat(call: Call) -> Response:
         question = AskIn(question=data.messages[-1].content[:2000])
         sources = await call.run(answers.gather, call.state.knowledge, call.user, question)
     prompt = service.build(data, sources, call.state.settings.get_int("llm_context_tokens"))
+    days = _retention(call)
+    stored = await call.run(service.start_exchange, call.user, data, days)
     if data.stream:
-        return sse_response(_events(config, prompt, data.persona))
+        return sse_response(_events(config, prompt, data, stored, days))
     reply = await llm.complete(config, prompt.messages)
-    return json(ChatOut(reply=reply, persona=data.persona, sources=prompt.sources, trimmed=prompt.trimmed))
+    if stored is not None:
+        await call.run(service.finish_exchange, stored, reply, prompt.sources, False, days)
+    out = ChatOut(
+        reply=reply, persona=data.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored
+    )
+    return json(out)
 
 
+async def list_conversations(call: Call) -> Response:
+    """My stored conversations, latest first (empty, with retention_days 0, while history is off)."""
+    query = call.query(ConversationQuery)
+    return json(await call.run(service.list_conversations, call.user, query, _retention(call)))
+
+
+async def get_conversation(call: Call) -> Response:
+    """One of my conversations with its messages."""
+    found = await call.run(service.get_conversation, call.user, call.path_int("conversation_id"), _retention(call))
+    return json(found)
+
+
+async def delete_conversation(call: Call) -> Response:
+    """Delete one of my conversations."""
+    await call.run(service.delete_conversation, call.user, call.path_int("conversation_id"))
+    return no_content()
+
+
+async def delete_conversations(call: Call) -> Response:
+    """Delete all of my conversations."""
+    await call.run(service.delete_all, call.user)
+    return no_content()
+
+
+U = Access.USER
+LIST = "/api/chat/conversations"
+ONE = LIST + "/{conversation_id:int}"
 ROUTES = [
-    ApiRoute("GET", "/api/chat/personas", list_personas, access=Access.USER, response=PersonaList),
-    ApiRoute("POST", "/api/chat", chat, access=Access.USER, body=ChatIn, response=ChatOut),
+    ApiRoute("GET", "/api/chat/personas", list_personas, access=U, response=PersonaList),
+    ApiRoute("POST", "/api/chat", chat, access=U, body=ChatIn, response=ChatOut),
+    ApiRoute("GET", LIST, list_conversations, access=U, query=ConversationQuery, response=ConversationPage),
+    ApiRoute("DELETE", LIST, delete_conversations, access=U, status=204),
+    ApiRoute("GET", ONE, get_conversation, access=U, response=ConversationDetail),
+    ApiRoute("DELETE", ONE, delete_conversation, access=U, status=204),
 ]

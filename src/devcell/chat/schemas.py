@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from devcell.core.pagination import Page, PageQuery
 from devcell.knowledge.schemas import Citation
 from devcell.projects.schemas import StrictModel
 
@@ -25,6 +27,11 @@ class ChatIn(StrictModel):
     persona: Persona = "assistant"
     use_knowledge: bool = Field(False, description="answer from the knowledgebase too, with sources")
     stream: bool = True
+    conversation_id: int | None = Field(
+        None,
+        description="continue this stored conversation (only when the admin keeps chat history); without it a new "
+        "one is stored",
+    )
 
     @field_validator("messages")
     @classmethod
@@ -49,3 +56,34 @@ class ChatOut(BaseModel):
     persona: Persona
     sources: list[Citation]
     trimmed: int = Field(description="older messages left out to fit the token budget")
+    conversation_id: int | None = Field(description="where the exchange was stored; null when history is off")
+
+
+class ConversationQuery(PageQuery):
+    pass
+
+
+class ConversationOut(BaseModel):
+    id: int
+    title: str
+    persona: Persona
+    message_count: int
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+
+
+class ConversationPage(Page[ConversationOut]):
+    retention_days: int = Field(description="chat_retention_days; 0 means history is off")
+
+
+class StoredMessageOut(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    sources: list[Citation]
+    stopped: bool = Field(description="the user stopped the reply; it is what had arrived")
+    created_at: datetime
+
+
+class ConversationDetail(ConversationOut):
+    messages: list[StoredMessageOut]

@@ -1,12 +1,32 @@
-"""Chat prompts: the persona's system prompt, optional knowledge sources, and the history trimmed to the budget."""
+"""Chat prompts (the persona's system prompt, optional knowledge sources, the history trimmed to the budget) and,
+when the admin keeps chat history, each user's stored conversations with their retention."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from devcell.chat.schemas import ChatIn, PersonaOut
+import orjson
+
+from devcell.chat.models import Conversation, StoredMessage
+from devcell.chat.schemas import (
+    ChatIn,
+    ChatMessage,
+    ConversationDetail,
+    ConversationOut,
+    ConversationPage,
+    ConversationQuery,
+    PersonaOut,
+    StoredMessageOut,
+)
+from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.errors import NotFound
 from devcell.core.llm import estimate_tokens
 from devcell.knowledge.schemas import Citation
+
+if TYPE_CHECKING:
+    from devcell.core.web import Principal
 
 PERSONAS: dict[str, tuple[str, str, str]] = {
     "assistant": (
@@ -89,3 +109,148 @@ def build(data: ChatIn, sources: list[Citation], budget_tokens: int) -> Prompt:
         budget -= cost
     kept.reverse()
     return Prompt([{"role": "system", "content": system}, *kept], used, len(data.messages) - len(kept))
+
+
+# Stored history (only while chat_retention_days > 0).
+
+TITLE_CHARS = 80
+
+
+class ConversationNotFound(NotFound):
+    """Also for other users' conversations: ids must not leak."""
+
+    code = "conversation_not_found"
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__(f"There is no conversation with id {conversation_id} in your chat history.")
+
+
+def _title(messages: list[ChatMessage]) -> str:
+    first = next(m.content for m in messages if m.role == "user")
+    line = " ".join(first.split())
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def apply_retention(days: int, now: datetime | None = None) -> int:
+    """Delete conversations past their expiry or older than the retention in force now (all of them at 0):
+    lowering the setting takes effect at the next chat use, not only at the nightly prune."""
+    now = now or utcnow()
+    with transaction():
+        if Conversation.select(Conversation.id).limit(1).first() is None:
+            return 0  # the common case (history off): no write lock taken
+    with transaction(write=True):
+        query = Conversation.delete()
+        if days > 0:
+            query = query.where(
+                (Conversation.expires_at <= now) | (Conversation.updated_at <= now - timedelta(days=days))
+            )
+        return int(query.execute())
+
+
+@unit_of_work(write=True)
+def prune_expired(now: datetime | None = None) -> int:
+    """The nightly prune: conversations whose expiry has passed (each carries its own, so no setting is read)."""
+    return int(Conversation.delete().where(Conversation.expires_at <= (now or utcnow())).execute())
+
+
+def _mine(principal: Principal, conversation_id: int) -> Conversation:
+    found: Conversation | None = Conversation.get_or_none(
+        (Conversation.id == conversation_id) & (Conversation.user == principal.user_id)
+    )
+    if found is None:
+        raise ConversationNotFound(conversation_id)
+    return found
+
+
+def _append(conversation: Conversation, rows: list[dict[str, object]], days: int) -> None:
+    now = utcnow()
+    for row in rows:
+        StoredMessage.create(conversation=conversation.id, created_at=now, **row)
+    Conversation.update(
+        message_count=Conversation.message_count + len(rows), updated_at=now, expires_at=now + timedelta(days=days)
+    ).where(Conversation.id == conversation.id).execute()
+
+
+def start_exchange(principal: Principal, data: ChatIn, days: int) -> int | None:
+    """Before the reply: store the new question and return the conversation id (None when history is off).
+    A new conversation stores the whole history the client sent; a continued one only its newest message."""
+    apply_retention(days)
+    if days <= 0:
+        return None
+    with transaction(write=True):
+        if data.conversation_id is not None:
+            conversation = _mine(principal, data.conversation_id)
+            new = data.messages[-1:]
+            Conversation.update(persona=data.persona).where(Conversation.id == conversation.id).execute()
+        else:
+            now = utcnow()
+            conversation = Conversation.create(
+                user=principal.user_id, title=_title(data.messages), persona=data.persona, created_at=now,
+                updated_at=now, expires_at=now + timedelta(days=days),
+            )  # fmt: skip
+            new = data.messages
+        _append(conversation, [{"role": m.role, "content": m.content} for m in new], days)
+        return int(conversation.id)
+
+
+def finish_exchange(conversation_id: int, reply: str, sources: list[Citation], stopped: bool, days: int) -> None:
+    """After the reply (or a Stop): store what the assistant said. A conversation deleted meanwhile stays gone."""
+    encoded = orjson.dumps([s.model_dump(mode="json") for s in sources]).decode()
+    with transaction(write=True):
+        conversation = Conversation.get_or_none(Conversation.id == conversation_id)
+        if conversation is not None:
+            row = {"role": "assistant", "content": reply, "sources": encoded, "stopped": stopped}
+            _append(conversation, [row], days)
+
+
+def _out(conversation: Conversation) -> ConversationOut:
+    return ConversationOut(
+        id=conversation.id, title=conversation.title, persona=conversation.persona,  # type: ignore[arg-type]
+        message_count=conversation.message_count, created_at=conversation.created_at,
+        updated_at=conversation.updated_at, expires_at=conversation.expires_at,
+    )  # fmt: skip
+
+
+def list_conversations(principal: Principal, query: ConversationQuery, days: int) -> ConversationPage:
+    """My stored conversations, the latest first."""
+    apply_retention(days)
+    with transaction():
+        rows = Conversation.select().where(Conversation.user == principal.user_id)
+        total = rows.count()
+        page = rows.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(query.limit)
+        items = [_out(c) for c in page.offset(query.offset)]
+    return ConversationPage(items=items, total=total, limit=query.limit, offset=query.offset, retention_days=days)
+
+
+def _message_out(row: StoredMessage) -> StoredMessageOut:
+    sources = [Citation.model_validate(s) for s in orjson.loads(row.sources)]
+    return StoredMessageOut(
+        role=row.role,  # type: ignore[arg-type]  # the column's CHECK allows only these two
+        content=row.content,
+        sources=sources,
+        stopped=row.stopped,
+        created_at=row.created_at,
+    )
+
+
+def get_conversation(principal: Principal, conversation_id: int, days: int) -> ConversationDetail:
+    apply_retention(days)
+    with transaction():
+        conversation = _mine(principal, conversation_id)
+        rows = list(
+            StoredMessage.select().where(StoredMessage.conversation == conversation.id).order_by(StoredMessage.id)
+        )
+    messages = [_message_out(m) for m in rows]
+    return ConversationDetail(**_out(conversation).model_dump(), messages=messages)
+
+
+@unit_of_work(write=True)
+def delete_conversation(principal: Principal, conversation_id: int) -> None:
+    _mine(principal, conversation_id)
+    Conversation.delete().where(Conversation.id == conversation_id).execute()
+
+
+@unit_of_work(write=True)
+def delete_all(principal: Principal) -> int:
+    """Every conversation of mine (the messages go with them)."""
+    return int(Conversation.delete().where(Conversation.user == principal.user_id).execute())

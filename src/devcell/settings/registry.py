@@ -177,6 +177,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=128_000,
     ),
     SettingSpec(
+        "chat_retention_days",
+        "int",
+        0,
+        "Days each user's chat conversations are kept on the server (with a history to reopen and delete). "
+        "0 stores no chat text at all, and deletes stored conversations at the next chat use.",
+        "LLM",
+        minimum=0,
+        maximum=3650,
+    ),
+    SettingSpec(
         "upload_max_mb",
         "int",
         50,

@@ -13,6 +13,7 @@ from typing import Any
 
 from peewee import DatabaseError
 
+from devcell.chat.service import prune_expired as prune_expired_chats
 from devcell.core.db import database, transaction
 from devcell.core.disk import DiskProbe, human
 from devcell.core.jobs import JobContext, JobRunner
@@ -115,6 +116,7 @@ def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
         ("optimize", lambda: _bare("PRAGMA optimize") and "done"),
         ("sessions_pruned", upkeep.prune_sessions),
         ("jobs_pruned", lambda: upkeep.runner.prune(timedelta(days=upkeep.history_days()))),
+        ("chats_pruned", prune_expired_chats),
         ("vacuum", lambda: vacuum(upkeep)),
     ]
     result: dict[str, Any] = {}
