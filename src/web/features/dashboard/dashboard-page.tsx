@@ -1,7 +1,7 @@
 // The start page: my standup today, my tasks by status, due soon and overdue, recent activity, my projects,
 // quick actions and a chart of what I finished in the last two weeks.
 import type { FunctionComponent } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
@@ -17,6 +17,7 @@ import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
 type CreateProps = { onClose: () => void; onCreated: (task: Task) => void };
+type Card = FunctionComponent<Record<string, never>>;
 
 export function DashboardPage() {
   const { user } = useSession();
@@ -47,6 +48,7 @@ export function DashboardPage() {
       </div>
       <LoadState loaded={dashboard} what="your dashboard" />
       {data && <DashboardBody data={data} />}
+      {data && <SitrepSlot />}
       {Create && (
         <Create
           onClose={() => setCreate(null)}
@@ -58,6 +60,20 @@ export function DashboardPage() {
       )}
     </section>
   );
+}
+
+/** The SITREP card (and the Markdown renderer it brings) loads after the dashboard itself has shown. */
+function SitrepSlot() {
+  const [Card, setCard] = useState<Card | null>(null);
+  const [failed, setFailed] = useState("");
+  useEffect(() => {
+    import("@/features/assistant/sitrep-card").then(
+      (module) => setCard(() => module.SitrepCard),
+      (error: unknown) => setFailed(errorMessage(error)),
+    );
+  }, []);
+  if (failed) return <p class="muted">The SITREP card could not be loaded. Reload the page to try again.</p>;
+  return Card ? <Card /> : null;
 }
 
 function DashboardBody({ data }: { data: Dashboard }) {

@@ -6,6 +6,7 @@ import { Dialog } from "@/components/dialog";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { useToast } from "@/components/toast";
+import { SummaryPanel } from "@/features/assistant/summary-panel";
 import {
   deleteProject,
   getProject,
@@ -123,6 +124,7 @@ export function ProjectPage() {
               </li>
             </ul>
           </section>
+          <SummaryPanel key={current.id} kind="project" projectId={current.id} />
           {current.can_manage && (
             <section class="card" aria-labelledby="danger-heading">
               <h2 id="danger-heading">Archive or delete</h2>

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
+import { SummaryPanel } from "@/features/assistant/summary-panel";
 import { exportPath, getToday, listStandups, type Standup } from "@/features/standups/api";
 import { StandupCard } from "@/features/standups/standup-card";
 import { StandupForm } from "@/features/standups/standup-form";
@@ -99,6 +100,7 @@ export function StandupsPage() {
             )}
           </fieldset>
         )}
+        {day && <SummaryPanel key={day} kind="standups" day={day} />}
         <LoadState loaded={feed} what="the team's standups" />
         {feed.data && feed.data.items.length === 0 && <p class="muted">Nobody filed a standup for this day.</p>}
         {feed.data?.items.map((standup) => (
