@@ -17,14 +17,15 @@ import time
 from pathlib import Path
 from typing import IO
 
+from tests.package import smoke
 from tests.serverproc import HOST, Client, free_port, read_rss_kib
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST_DEB = ROOT / "dist" / "devcell.deb"
 DATA = Path("/var/lib/devcell")
 BINARY = Path("/usr/bin/devcell")
-ADMIN = "admin"
-PASSWORD = "package-pass-4821"
+ADMIN = smoke.ADMIN
+PASSWORD = smoke.PASSWORD
 # Everything the package may leave on the machine; after a purge none of it may exist.
 FOOTPRINT = (
     Path("/usr/lib/devcell"),
@@ -127,8 +128,10 @@ def _setpriv() -> list[str]:
 
 
 def _service_env() -> dict[str, str]:
-    # What the unit gives the service: a plain PATH, ORT_DISABLE_TELEMETRY; the env file is read by the binary.
-    return {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "ORT_DISABLE_TELEMETRY": "1"}
+    # What the unit gives the service: systemd's User= variables (HOME is the data directory), a plain PATH,
+    # ORT_DISABLE_TELEMETRY; the env file is read by the binary.
+    user = {"HOME": str(DATA), "USER": "devcell", "LOGNAME": "devcell", "SHELL": "/usr/sbin/nologin"}
+    return {**user, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "ORT_DISABLE_TELEMETRY": "1"}
 
 
 class InstalledServer:
@@ -202,13 +205,7 @@ def set_up_admin(server: InstalledServer) -> Client:
     assert result.returncode == 0, result.stderr
     code = result.stdout.strip()
     assert re.fullmatch(r"[A-Z0-9-]{6,64}", code), code
-    browser = server.client()
-    status, body = browser.request("POST", "/api/setup", {"setup_code": code, "username": ADMIN, "password": PASSWORD})
-    assert status == 201, body
-    browser.close()
-    signed_in = server.client()
-    signed_in.login(ADMIN, PASSWORD)
-    return signed_in
+    return smoke.first_run(HOST, server.port, code)
 
 
 def insert_running_job(owner_id: int, job_id: str = "package-test-job") -> str:

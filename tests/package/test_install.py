@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import devcell
-from tests.package import appliance
+from tests.package import appliance, smoke
 
 
 def test_install_prints_the_url_and_how_to_get_the_setup_code(installed: str) -> None:
@@ -51,9 +51,14 @@ def test_smoke_the_installed_server(installed: str, tmp_path: Path) -> None:
         status, me = browser.request("GET", "/api/auth/me")
         assert (status, me["user"]["username"]) == (200, appliance.ADMIN)
         assert server.get("/api/health/ready")[0] == 200
+        found = smoke.embed_and_search(browser)  # the model from /usr/share/devcell/models, in the frozen build
         browser.close()
+    assert found["model_ready"], found
+    assert found["vectors"] >= 2, found
     files = {p.name for p in appliance.DATA.iterdir()}
-    assert {"devcell.db", "secret_key", "logs"} <= files
+    assert {"devcell.db", "secret_key", "logs", "index"} <= files
+    # ORT_DISABLE_TELEMETRY worked and nothing else wrote a cache into the service user's home (the data dir).
+    assert not (appliance.DATA / ".cache").exists(), sorted(files)
     assert stat.S_IMODE((appliance.DATA / "secret_key").stat().st_mode) == 0o600
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,14 +136,27 @@ def test_service_is_active_and_answers(container: Container) -> None:
     assert user == "devcell"
 
 
-def test_first_run_setup_and_sign_in_under_the_hardened_unit(container: Container) -> None:
+def in_container_network(container: Container, *command: str) -> subprocess.CompletedProcess[str]:
+    """This machine's Python in the container's network namespace only: 127.0.0.1:9000 is the service there."""
+    return appliance.run(
+        "nsenter", "-t", str(container.init_pid), "-n", "env", f"PYTHONPATH={ROOT}", sys.executable, *command,
+        timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_setup_sign_in_and_an_embedding_search_under_the_hardened_unit(container: Container) -> None:
     wait_healthy(container)
     code = container.sh("runuser -u devcell -- devcell setup-code").stdout.strip()
-    body = json.dumps({"setup_code": code, "username": appliance.ADMIN, "password": appliance.PASSWORD})
-    post = "curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -X POST"
-    assert container.sh(f"{post} -d '{body}' http://127.0.0.1:9000/api/setup").stdout == "201"
-    login = json.dumps({"username": appliance.ADMIN, "password": appliance.PASSWORD})
-    assert container.sh(f"{post} -d '{login}' http://127.0.0.1:9000/api/auth/login").stdout == "200"
+    result = in_container_network(container, "-m", "tests.package.smoke", "127.0.0.1", "9000", code)
+    journal = container.sh("journalctl -u devcell --no-pager | tail -40", check=False).stdout
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\njournal:\n{journal}"
+    found = json.loads(result.stdout)
+    assert found["model_ready"], found
+    assert found["vectors"] >= 2, found
+    # The same process embedded (no SIGSYS restart): the unit never restarted it.
+    assert container.sh("systemctl show -p NRestarts --value devcell").stdout.strip() == "0", journal
+    # ORT_DISABLE_TELEMETRY held and nothing wrote a cache into the service user's home (/var/lib/devcell).
+    assert container.sh("test -e /var/lib/devcell/.cache", check=False).returncode != 0
     check = container.sh("runuser -u devcell -- devcell check", check=False)
     assert check.returncode == 0, check.stdout + check.stderr
 
