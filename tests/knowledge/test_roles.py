@@ -44,6 +44,10 @@ CASES: list[RoleCase] = [
     RoleCase("PATCH", NOTE, lambda w: Request(f"/api/documents/notes/{_note(w)}", {"text": "Changed."}), MANAGERS),
     RoleCase("GET", DOC, lambda w: Request(f"/api/documents/{_shared_note(w)}"), READERS),
     RoleCase("GET", DOC + "/content", lambda w: Request(f"/api/documents/{_shared_note(w)}/content"), READERS),
+    RoleCase("PATCH", DOC, lambda w: Request(f"/api/documents/{_note(w)}", {"title": "Renamed"}), MANAGERS),
+    # Re-scoping into a second project where owner, member and viewer keep their roles: still only managers.
+    RoleCase("PATCH", DOC, lambda w: Request(f"/api/documents/{_note(w)}", {"project_id": w.new_project()}), MANAGERS),
+    RoleCase("PATCH", DOC, lambda w: Request(f"/api/documents/{_note(w)}", {"project_id": None}), MANAGERS),
     RoleCase("DELETE", DOC, lambda w: Request(f"/api/documents/{_note(w)}"), MANAGERS),
     RoleCase("POST", DOC + "/reindex", lambda w: Request(f"/api/documents/{_note(w)}/reindex"), MANAGERS),
 ]

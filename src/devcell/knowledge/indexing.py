@@ -133,10 +133,20 @@ def _index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
             status="indexed", reason="", sha256=sha, indexed_sha256=sha, indexed_version=version, pages=pages,
             chunk_count=total, size=stat.st_size, mtime_ns=stat.st_mtime_ns, updated_at=utcnow(),
         ).where(Document.id == document_id).execute()  # fmt: skip
+        # The scope as it is now: the document may have been moved to another project while it was embedded.
+        project_id = Document.get_by_id(document_id).project_id
         # Vectors inside the unit of work: if the upsert fails, the chunk rows roll back with it.
-        index.upsert([vector_id(i) for i in new_ids], vectors, [document.project_id] * total, [document_id] * total)
+        index.upsert([vector_id(i) for i in new_ids], vectors, [project_id] * total, [document_id] * total)
     index.delete(old)
     return {"chunks": total, "pages": pages}
+
+
+def rescope(kn: Knowledge, document_id: int, project_id: int | None) -> None:
+    """Inside the caller's write unit of work: the document's vectors get its new project as their scope (the
+    index's scope filter must agree with SQLite, which re-checks every hit anyway)."""
+    ids = _chunk_ids(document_id)
+    if ids:
+        kn.index().set_project(ids, project_id, document_id)
 
 
 def forget(kn: Knowledge, document: Document) -> None:

@@ -25,6 +25,7 @@ from devcell.knowledge.schemas import (
     DocumentDetail,
     DocumentOut,
     DocumentPage,
+    DocumentPatch,
     DocumentQuery,
     LLMTestOut,
     NoteCreate,
@@ -124,6 +125,13 @@ async def document_content(call: Call) -> Response:
     return FileResponse(path, media_type=media, filename=name)
 
 
+async def patch_document(call: Call) -> Response:
+    """Rename a document or move it to another scope (`project_id`: a project, or null for everyone); the
+    uploader, an owner of its project or an administrator; the member role is needed in the new project."""
+    patch = await call.body(DocumentPatch)
+    return json(await call.run(service.update_document, _kn(call), call.user, call.path_int("document_id"), patch))
+
+
 async def delete_document(call: Call) -> Response:
     """Delete a document: file, passages and vectors (the uploader, a project owner or an administrator)."""
     await call.run(service.delete_document, _kn(call), call.user, call.path_int("document_id"))
@@ -219,6 +227,7 @@ ROUTES = [
     ApiRoute("POST", "/api/documents/notes", create_note, access=U, body=NoteCreate, response=DocumentOut, status=201),
     ApiRoute("PATCH", NOTE, patch_note, access=U, body=NotePatch, response=DocumentOut),
     ApiRoute("GET", DOC, get_document, access=U, response=DocumentDetail),
+    ApiRoute("PATCH", DOC, patch_document, access=U, body=DocumentPatch, response=DocumentOut),
     ApiRoute("DELETE", DOC, delete_document, access=U, status=204),
     ApiRoute("GET", DOC + "/content", document_content, access=U),
     ApiRoute("POST", DOC + "/reindex", reindex_document, access=U, response=DocumentOut, status=202),

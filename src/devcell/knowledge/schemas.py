@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from devcell.core.pagination import PageQuery
-from devcell.projects.schemas import ProjectRef, StrictModel, UserRef
+from devcell.projects.schemas import ProjectRef, StrictModel, UserRef, refuse_null
 
 DocStatus = Literal["queued", "indexing", "indexed", "failed"]
 Kind = Literal["md", "txt", "pdf"]
@@ -65,6 +65,15 @@ class NoteCreate(StrictModel):
 class NotePatch(StrictModel):
     title: Title | None = None
     text: NoteText | None = None
+
+
+class DocumentPatch(StrictModel):
+    """Re-scope or rename any document; a field left out stays as it is."""
+
+    title: Title | None = None
+    project_id: int | None = Field(None, description="a project id, or null for everyone")
+
+    _not_null = field_validator("title", mode="before")(refuse_null)
 
 
 class SearchQuery(StrictModel):

@@ -24,6 +24,7 @@ from devcell.knowledge.schemas import (
     DocumentDetail,
     DocumentOut,
     DocumentPage,
+    DocumentPatch,
     DocumentQuery,
     NoteCreate,
     NotePatch,
@@ -310,6 +311,28 @@ def update_note(kn: Knowledge, principal: Principal, document_id: int, patch: No
         Document.update(**changes).where(Document.id == document_id).execute()
     out = _out_one(principal, document_id)
     return indexing.queue(kn, document_id, principal.user_id, out) if patch.text is not None else out
+
+
+def update_document(kn: Knowledge, principal: Principal, document_id: int, patch: DocumentPatch) -> DocumentOut:
+    """Rename or re-scope a document: the uploader, an owner of its project or an administrator. Moving it into a
+    project needs the member role there. Its vectors' scope follows in the same unit of work, so a member of the
+    old project stops retrieving it at once."""
+    with transaction():
+        document = _manageable(principal, document_id)
+    changes: dict[str, Any] = {}
+    if "title" in patch.model_fields_set and patch.title is not None:
+        changes["title"] = patch.title
+    moving = "project_id" in patch.model_fields_set and patch.project_id != document.project_id
+    if moving:
+        check_scope(principal, patch.project_id)
+        changes["project"] = patch.project_id
+    if changes:
+        with transaction(write=True):
+            Document.update(updated_at=utcnow(), **changes).where(Document.id == document_id).execute()
+            if moving:
+                indexing.rescope(kn, document_id, patch.project_id)
+        log.info("document %d changed by user %d: %s", document_id, principal.user_id, sorted(changes))
+    return _out_one(principal, document_id)
 
 
 def delete_document(kn: Knowledge, principal: Principal, document_id: int) -> None:
