@@ -1,0 +1,220 @@
+"""Assistant pages in a real browser against the fake OpenAI-compatible server: a SITREP generated on the dashboard
+whose sources open the standups and tasks it used and which exports as Markdown; a code review in sections; a
+workflow whose transcript streams until it finishes, with tasks created from its plan; a readable LLM failure."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
+from tests.e2e.work_helpers import api
+from tests.fakes.llm_server import FakeLLM, closed_port, running
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+REVIEW = {
+    "summary": "A small lookup with one injection risk.",
+    "issues": [
+        {
+            "severity": "high",
+            "title": "SQL built from user input",
+            "line": 2,
+            "end_line": 3,
+            "detail": "The name is pasted into the query.",
+            "suggestion": "Use a parameter.",
+        },
+        {"severity": "low", "title": "Vague name", "line": 1, "end_line": None, "detail": "`f` says nothing."},
+    ],
+    "suggestions": ["Add a test for names with quotes."],
+}
+CODE = 'def f(db, name):\n    q = "SELECT * FROM users WHERE name = \'" + name + "\'"\n    return db.execute(q)\n'
+PLAN = "## Plan\n- Write the CSV exporter\n- Add a download button\n- Test the export with 10,000 rows\n"
+
+
+def answer(body: dict[str, Any]) -> str:
+    """The fake model: JSON for a code review; otherwise Markdown citing every numbered input of the prompt."""
+    messages = body["messages"]
+    if "reviewing code" in messages[0]["content"]:
+        return json.dumps(REVIEW)
+    prompt = "\n".join(str(m["content"]) for m in messages[1:])
+    numbers = sorted({int(n) for n in re.findall(r"^\s*\[(\d+)\]", prompt, re.MULTILINE)})
+    cited = " ".join(f"[{n}]" for n in numbers) or "[1] [2]"
+    return f"## Situation\nThe backup work moved on {cited}.\n\n{PLAN}"
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    with running() as fake:
+        fake.script = answer
+        yield fake
+
+
+def set_llm(page: Page, url: str, model: str = "fake", **more: object) -> None:
+    values = {"llm_base_url": url, "llm_model": model, **more}
+    api(page, "PATCH", "/api/settings", {"values": values}, expect_status=200)
+
+
+def seed_work(page: Page) -> dict[str, Any]:
+    """A project with two tasks (one blocked) and today's standup that mentions them."""
+    project = api(page, "POST", "/api/projects", {"name": "Apollo", "description": ""}, expect_status=201).json()
+    tasks = [
+        api(page, "POST", "/api/tasks", {"title": title, "status": status, "project_id": project["id"]}, 201).json()
+        for title, status in [("Fix the nightly backup", "in_progress"), ("Replace the NAS disk", "blocked")]
+    ]
+    standup = {
+        "yesterday": "- traced the backup failure",
+        "today": "- fix the nightly backup",
+        "blockers": "- waiting for the NAS disk",
+        "project_id": project["id"],
+    }
+    filed = api(page, "POST", "/api/standups", standup, expect_status=201).json()
+    return {"project": project, "tasks": tasks, "standup": filed}
+
+
+def signed_in_with_llm(server: Server, browsers: Browsers, fake: FakeLLM) -> Page:
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    set_llm(page, fake.url)
+    return page
+
+
+def test_sitrep_on_the_dashboard_cites_and_links_its_sources_and_exports(
+    server: Server, browsers: Browsers, fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    work = seed_work(page)
+    page.goto("/")
+    card = page.get_by_role("region", name="SITREP")
+    expect(card.get_by_text("No SITREP yet")).to_be_visible()
+
+    card.get_by_role("button", name="Generate SITREP…").click()
+    expect(card.get_by_label("Instructions")).to_be_focused()
+    card.get_by_label("Instructions").fill("Focus on the backup work.")
+    card.get_by_label("Days back").fill("3")
+    card.get_by_label("Title").fill("Ops brief")
+    card.get_by_role("button", name="Generate", exact=True).click()
+
+    expect(card.get_by_role("heading", name="Ops brief")).to_be_focused(timeout=30_000)
+    expect(card.get_by_text("Ready", exact=True)).to_be_visible()
+    expect(card.locator(".llm-text")).to_contain_text("The backup work moved on")
+    sources = card.get_by_role("region", name="Sources")
+    task_link = sources.get_by_role("link", name="Fix the nightly backup")
+    expect(task_link).to_have_attribute("href", f"/tasks/{work['tasks'][0]['id']}")
+    expect(sources.get_by_role("link", name="Replace the NAS disk")).to_be_visible()
+    standup_link = sources.locator('a[href^="/standups?day="]').first
+    expect(standup_link).to_be_visible()
+    assert fake_llm.requests, "the SITREP was made without asking the model"
+
+    # Export: the file holds the title, the text and the sources with their links.
+    with page.expect_download() as download:
+        card.get_by_role("link", name="Export as Markdown").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.startswith("sitrep-")
+    assert download.value.suggested_filename.endswith(".md")
+    assert "Ops brief" in exported
+    assert "The backup work moved on" in exported
+    assert f"/tasks/{work['tasks'][0]['id']}" in exported
+    assert "/standups?day=" in exported
+
+    # Each source opens what it names.
+    task_link.click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{work['tasks'][0]['id']}$"))
+    expect(page.get_by_role("dialog", name="Fix the nightly backup")).to_be_visible()
+    page.go_back()
+    card = page.get_by_role("region", name="SITREP")
+    card.get_by_role("region", name="Sources").locator('a[href^="/standups?day="]').first.click()
+    expect(page).to_have_url(re.compile(r"/standups\?day=\d{4}-\d{2}-\d{2}"))
+    expect(page.get_by_role("region", name=re.compile("^Team standups")).locator(".standup")).to_contain_text(
+        "traced the backup failure"
+    )
+
+    # The SITREPs page lists it and deletes it after a confirmation.
+    page.goto("/sitreps")
+    page.get_by_role("navigation", name="Saved SITREPs").get_by_role("link", name="Ops brief").click()
+    expect(page.get_by_role("heading", name="Ops brief", level=2)).to_be_visible()
+    page.get_by_role("button", name="Delete…").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete SITREP").click()
+    expect(page.get_by_text("No SITREP yet.")).to_be_visible()
+
+
+def test_code_review_shows_sections_and_exports(
+    server: Server, browsers: Browsers, fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    page.goto("/review")
+    page.get_by_label("Code or unified diff").fill(CODE)
+    page.get_by_label("Language").fill("Python")
+    page.get_by_label("Focus").select_option("security")
+    page.get_by_role("button", name="Review", exact=True).click()
+
+    result = page.get_by_role("region", name="Review")
+    expect(result.get_by_role("heading", name="Review", level=2)).to_be_focused(timeout=30_000)
+    expect(result.get_by_role("region", name="Summary")).to_contain_text("one injection risk")
+    issues = result.get_by_role("region", name="Issues")
+    expect(issues).to_contain_text("2 issues: 1 high, 1 low")
+    expect(issues.get_by_role("heading", name="High (1)")).to_be_visible()
+    expect(issues.locator(".review-issue--high")).to_contain_text("Lines 2–3")
+    expect(issues.locator(".review-issue--low")).to_contain_text("Line 1")
+    expect(result.get_by_role("region", name="Suggestions")).to_contain_text("names with quotes")
+
+    with page.expect_download() as download:
+        result.get_by_role("button", name="Export as Markdown").click()
+    assert download.value.suggested_filename.startswith("review-python-")
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## Summary" in exported and "SQL built from user input" in exported
+
+    # Too large for the context (3,000 tokens by default): the 413 message is shown as it is, readable.
+    # One long line: Playwright types many short lines slowly.
+    page.get_by_label("Code or unified diff").fill("data = '" + "abcd " * 4000 + "'\n")
+    page.get_by_role("button", name="Review", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("smaller part|diff", re.IGNORECASE))
+
+
+def test_llm_down_is_explained_with_a_settings_link(server: Server, browsers: Browsers, fake_llm: FakeLLM) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    set_llm(page, f"http://127.0.0.1:{closed_port()}")
+    page.goto("/review")
+    page.get_by_label("Code or unified diff").fill(CODE)
+    page.get_by_role("button", name="Review", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("link", name="Open the LLM settings")).to_have_attribute("href", "/admin/settings")
+
+
+@pytest.mark.skip(reason="the workflows backend is not on main yet")
+def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
+    server: Server, browsers: Browsers, fake_llm: FakeLLM
+) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    fake_llm.piece_delay = 0.2  # the transcript arrives in pieces while the page watches
+    page.goto("/workflows")
+    page.get_by_label("Pipeline").select_option("feature")
+    expect(page.get_by_text(re.compile("Roles: .*→"))).to_be_visible()
+    page.get_by_label("Input").fill("Let users export their tasks as CSV.")
+    page.get_by_label("Title").fill("CSV export")
+    page.get_by_role("button", name="Start workflow").click()
+
+    expect(page.get_by_role("heading", name="CSV export", level=1)).to_be_visible()
+    transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript.locator(".wf-step").first).to_contain_text("The backup work moved on", timeout=30_000)
+    expect(page.get_by_role("status").filter(has_text="Finished")).to_be_visible(timeout=90_000)
+    expect(transcript.locator(".wf-step--done")).to_have_count(5)
+    artifacts = page.get_by_role("region", name="Artifacts")
+    expect(artifacts.get_by_text("Summary", exact=True)).to_be_visible()
+
+    tasks = page.get_by_role("region", name="Create tasks")
+    expect(tasks.get_by_label("Write the CSV exporter")).to_be_checked()
+    tasks.get_by_label("Test the export with 10,000 rows").uncheck()
+    tasks.get_by_role("button", name=re.compile(r"^Create \d+ tasks?$")).click()
+    expect(tasks.get_by_text(re.compile("tasks? created"))).to_be_visible()
+    tasks.get_by_role("link", name="Write the CSV exporter").click()
+    expect(page.get_by_role("dialog", name="Write the CSV exporter")).to_be_visible()
