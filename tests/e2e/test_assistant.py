@@ -147,6 +147,34 @@ def test_sitrep_on_the_dashboard_cites_and_links_its_sources_and_exports(
     expect(page.get_by_text("No SITREP yet.")).to_be_visible()
 
 
+def test_standup_and_project_summaries_cite_their_sources_and_are_cached(
+    server: Server, browsers: Browsers, fake_llm: FakeLLM
+) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    work = seed_work(page)
+    page.goto("/standups")
+    panel = page.get_by_role("region", name=re.compile("^Summary of"))
+    panel.get_by_role("button", name="Summarise").click()
+    expect(panel.locator(".llm-text")).to_contain_text("The backup work moved on")
+    expect(panel.get_by_role("region", name="Sources").locator('a[href^="/standups?day="]')).to_have_count(1)
+    asked = len(fake_llm.requests)
+    panel.get_by_role("button", name="Summarise").click()  # same inputs: the stored text, no LLM call
+    expect(panel.get_by_text("Cached", exact=True)).to_be_visible()
+    assert len(fake_llm.requests) == asked
+    panel.get_by_role("button", name="Regenerate").click()
+    expect(panel.get_by_text("Cached", exact=True)).to_be_hidden()
+    assert len(fake_llm.requests) == asked + 1
+
+    page.goto(f"/projects/{work['project']['id']}")
+    panel = page.get_by_role("region", name="Summary")
+    panel.get_by_label("Period").select_option("14")
+    panel.get_by_role("button", name="Summarise").click()
+    sources = panel.get_by_role("region", name="Sources")
+    expect(sources.get_by_role("link", name="Replace the NAS disk")).to_be_visible()
+    # The citation markers in the text link to the same pages as the sources list.
+    expect(panel.locator(".llm-text a").first).to_have_attribute("href", re.compile(r"^/(tasks|standups|projects)"))
+
+
 def test_code_review_shows_sections_and_exports(
     server: Server, browsers: Browsers, fake_llm: FakeLLM, tmp_path: Path
 ) -> None:
