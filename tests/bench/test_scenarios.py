@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.bench import scenarios
+from tests.bench import package_scenario, scenarios
 
 # wrk pads some values with a trailing space (\x20 below), as it does for "1.53s ".
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:9000/api/auth/me
@@ -41,3 +43,14 @@ def test_load_tools_use_wrk_only_when_installed(monkeypatch: pytest.MonkeyPatch)
     assert scenarios.load_tools() == ["loadgen"]
     monkeypatch.setattr(scenarios.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert scenarios.load_tools() == ["loadgen", "wrk"]
+
+
+def test_installed_service_is_skipped_with_a_reason_when_it_cannot_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Not root, not Debian, a devcell already installed, or (here) no package to install: a reason, no numbers.
+    monkeypatch.setenv("DEVCELL_PACKAGE_DEB", str(tmp_path / "devcell.deb"))
+    outcome = package_scenario.installed_service(scenarios.Options(tmp_path))
+    assert outcome.skipped
+    assert outcome.metrics == []
+    assert "devcell.deb" in outcome.skipped
