@@ -1,7 +1,142 @@
-"""HTTP routes (placeholder: the owning helper fills it)."""
+"""HTTP routes of the multi-agent workflows: pipelines, runs (a tracked job each), the live transcript as SSE,
+cancel, delete, and tasks from the tasks artifact."""
 
 from __future__ import annotations
 
-from devcell.core.web import ApiRoute
+import asyncio
+from collections.abc import AsyncIterator
 
-ROUTES: list[ApiRoute] = []
+from starlette.responses import Response
+
+from devcell.assistant.workflows import jobs, service
+from devcell.assistant.workflows._transcript import Event, Transcript, Transcripts, transcripts
+from devcell.assistant.workflows.schemas import (
+    PipelineList,
+    TasksIn,
+    TasksOut,
+    WorkflowIn,
+    WorkflowOut,
+    WorkflowPage,
+    WorkflowQuery,
+)
+from devcell.core import llm
+from devcell.core.events import frame, sse_response
+from devcell.core.web import Access, ApiRoute, Call, json, no_content
+
+NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
+
+
+def _live(call: Call) -> Transcripts:
+    return transcripts(call.state.jobs)
+
+
+async def list_pipelines(call: Call) -> Response:
+    """The pipelines, their agent roles in order, and the artifacts they write."""
+    return json(service.pipelines())
+
+
+async def create_workflow(call: Call) -> Response:
+    """Start a run of a pipeline on the input (a tracked job); follow it at /api/workflows/{id}/events."""
+    data = await call.body(WorkflowIn)
+    config = call.state.settings.llm_config()
+    if not config.configured:
+        raise llm.LLMNotConfigured(NO_LLM)
+    user = call.user
+    run_id, project = await call.run(service.create_run, user, data)
+    context_tokens = call.state.settings.get_int("llm_context_tokens")
+    plan = jobs.RunPlan(run_id, data.pipeline, data.input, project, config, context_tokens)
+    title = service.default_title(data)
+    await call.run(jobs.start, call.state.jobs, _live(call), plan, title, user.user_id)
+    return json(await call.run(service.get_run, user, run_id, _live(call)), 202)
+
+
+async def list_workflows(call: Call) -> Response:
+    """My workflow runs, newest first."""
+    query = call.query(WorkflowQuery)
+    return json(await call.run(service.list_runs, call.user, query, _live(call)))
+
+
+async def get_workflow(call: Call) -> Response:
+    """One of my runs with its steps, artifacts and the task titles of its tasks artifact."""
+    return json(await call.run(service.get_run, call.user, call.path_int("workflow_id"), _live(call)))
+
+
+def _replay(out: WorkflowOut) -> list[Event]:
+    """A stored run as the events a live reader would have seen."""
+    events: list[Event] = []
+    for step in out.steps:
+        if step.status == "pending":
+            continue
+        events.append(("step", {"index": step.index, "role": step.role, "status": "running"}))
+        if step.output:
+            events.append(("delta", {"index": step.index, "text": step.output}))
+        events.append(("step", {"index": step.index, "role": step.role, "status": step.status}))
+    if out.error is not None:
+        events.append(("error", out.error.model_dump()))
+    events.append(("done", out.model_dump(mode="json")))
+    return events
+
+
+async def _follow(
+    known: list[Event], transcript: Transcript | None, queue: asyncio.Queue[Event | None] | None
+) -> AsyncIterator[bytes]:
+    try:
+        for name, data in known:
+            yield frame(name, data)
+        while queue is not None:
+            event = await queue.get()
+            if event is None:
+                return
+            yield frame(*event)
+    finally:
+        if transcript is not None and queue is not None:
+            transcript.unsubscribe(queue)
+
+
+async def workflow_events(call: Call) -> Response:
+    """Server-sent events: what the run has written so far, then live `step` {index, role, status}, `delta`
+    {index, text}, `error` {code, message} and `done` (the run); the stream ends when the run ends."""
+    run_id, user, live = call.path_int("workflow_id"), call.user, _live(call)
+    out = await call.run(service.get_run, user, run_id, live)  # 404 unless it is mine
+    transcript = live.get(run_id)
+    if transcript is None:
+        known = _replay(
+            out if out.status not in service.ACTIVE else await call.run(service.get_run, user, run_id, live)
+        )
+        return sse_response(_follow(known, None, None))
+    known, queue = transcript.subscribe(asyncio.get_running_loop())
+    return sse_response(_follow(known, transcript, queue))
+
+
+async def cancel_workflow(call: Call) -> Response:
+    """Stop a run: no further LLM call, the current answer abandoned, finished steps kept."""
+    run_id = call.path_int("workflow_id")
+    return json(await call.run(service.cancel_run, call.user, run_id, call.state.jobs, _live(call)), 202)
+
+
+async def delete_workflow(call: Call) -> Response:
+    """Delete a run (a running one is cancelled first); tasks made from it stay."""
+    await call.run(service.delete_run, call.user, call.path_int("workflow_id"), call.state.jobs, _live(call))
+    return no_content()
+
+
+async def create_tasks(call: Call) -> Response:
+    """Make tasks from titles of the tasks artifact (member role in the project); titles already made into
+    tasks from this workflow are skipped."""
+    data = await call.body(TasksIn)
+    tz = str(call.state.settings.get_str("time_zone"))
+    return json(await call.run(service.create_tasks, call.user, call.path_int("workflow_id"), data, tz), 201)
+
+
+U = Access.USER
+RUN = "/api/workflows/{workflow_id:int}"
+ROUTES = [
+    ApiRoute("GET", "/api/workflows/pipelines", list_pipelines, access=U, response=PipelineList),
+    ApiRoute("GET", "/api/workflows", list_workflows, access=U, query=WorkflowQuery, response=WorkflowPage),
+    ApiRoute("POST", "/api/workflows", create_workflow, access=U, body=WorkflowIn, response=WorkflowOut, status=202),
+    ApiRoute("GET", RUN, get_workflow, access=U, response=WorkflowOut),
+    ApiRoute("GET", RUN + "/events", workflow_events, access=U),
+    ApiRoute("POST", RUN + "/cancel", cancel_workflow, access=U, response=WorkflowOut, status=202),
+    ApiRoute("DELETE", RUN, delete_workflow, access=U, status=204),
+    ApiRoute("POST", RUN + "/tasks", create_tasks, access=U, body=TasksIn, response=TasksOut, status=201),
+]
