@@ -38,7 +38,7 @@ def why_skipped() -> str | None:
     """Why the installed service cannot be measured here, or None."""
     reason = appliance.why_not_supported()
     if reason is not None:
-        return f"it installs and purges devcell.deb with apt-get: {reason}"
+        return reason
     if package_to_measure() is None:
         given = os.environ.get("DEVCELL_PACKAGE_DEB")
         return f"DEVCELL_PACKAGE_DEB={given} is not a file" if given else NOT_BUILT

@@ -54,15 +54,15 @@ def run(*args: str | Path, timeout: float = 600, check: bool = True) -> subproce
 
 
 def why_not_supported() -> str | None:
-    """Why this machine cannot run the package tests (they install and purge packages), or None."""
+    """Why this machine cannot install and purge devcell.deb for a test or a benchmark, or None."""
     if sys.platform != "linux" or os.geteuid() != 0:
-        return "the package tests install packages: they run only as root on Debian"
+        return "installing and purging devcell.deb with apt-get needs root on Debian"
     if not Path("/etc/debian_version").is_file() or shutil.which("apt-get") is None or not shutil.which("dpkg-deb"):
-        return "the package tests need Debian with apt-get and dpkg-deb (apt-get install dpkg-dev)"
+        return "installing devcell.deb needs Debian with apt-get and dpkg-deb (apt-get install dpkg-dev)"
     if installed_version() is not None:
-        return "a devcell package is installed on this machine; the package tests would replace and purge it"
+        return "a devcell package is installed here; installing this build would replace it and a purge delete its data"
     if user_exists() or DATA.exists():
-        return "a devcell user or /var/lib/devcell exists without the package; the tests would delete it"
+        return "a devcell user or /var/lib/devcell exists without the package; a purge would delete it"
     return None
 
 
