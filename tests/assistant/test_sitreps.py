@@ -3,6 +3,7 @@ instructions, and every LLM failure ending as a failed SITREP with the core.llm 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -229,3 +230,27 @@ def test_a_sitrep_left_generating_by_a_stopped_process_reads_as_interrupted(user
     assert body["status"] == "failed"
     assert body["error"]["code"] == "interrupted"
     assert "Generate a new one" in body["error"]["message"]
+
+
+def test_deleting_a_generating_sitrep_cancels_it(admin: Actor, user: Actor, fake_llm: FakeLLM) -> None:
+    _some_work(user)
+    fake_llm.slow_seconds = 1
+    set_llm(admin, fake_llm.url, "slow")
+    started = user.post("/api/sitreps", json={}).json()
+    assert user.delete(f"/api/sitreps/{started['id']}").status_code == 204
+    deadline = datetime.now(UTC) + timedelta(seconds=20)
+    while user.get(f"/api/jobs/{started['job_id']}").json()["status"] not in ("succeeded", "failed", "cancelled"):
+        assert datetime.now(UTC) < deadline
+        time.sleep(0.05)
+    assert user.get(f"/api/sitreps/{started['id']}").status_code == 404
+    assert user.get("/api/sitreps").json()["total"] == 0
+
+
+def test_deleting_the_author_moves_their_sitreps(admin: Actor, user: Actor, fake_llm: FakeLLM) -> None:
+    _some_work(user)
+    done = sitrep(user)
+    refused = admin.delete(f"/api/users/{user.user['id']}")
+    assert refused.status_code == 409
+    assert "1 SITREPs" in refused.json()["error"]["message"]
+    assert admin.delete(f"/api/users/{user.user['id']}", params={"reassign_to": admin.user["id"]}).status_code == 204
+    assert admin.get(f"/api/sitreps/{done['id']}").json()["created_by"]["username"] == "admin"
