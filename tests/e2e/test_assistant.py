@@ -219,7 +219,6 @@ def test_llm_down_is_explained_with_a_settings_link(server: Server, browsers: Br
     expect(alert.get_by_role("link", name="Open the LLM settings")).to_have_attribute("href", "/admin/settings")
 
 
-@pytest.mark.skip(reason="the workflows backend is not on main yet")
 def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
     server: Server, browsers: Browsers, fake_llm: FakeLLM
 ) -> None:
@@ -234,6 +233,8 @@ def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
 
     expect(page.get_by_role("heading", name="CSV export", level=1)).to_be_visible()
     transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript.locator(".wf-step--running")).to_have_count(1)  # live: one role writes at a time
+    expect(page.get_by_role("status").filter(has_text="is writing (step")).to_be_visible()
     expect(transcript.locator(".wf-step").first).to_contain_text("The backup work moved on", timeout=30_000)
     expect(page.get_by_role("status").filter(has_text="Finished")).to_be_visible(timeout=90_000)
     expect(transcript.locator(".wf-step--done")).to_have_count(5)
@@ -247,3 +248,26 @@ def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
     expect(tasks.get_by_text(re.compile("tasks? created"))).to_be_visible()
     tasks.get_by_role("link", name="Write the CSV exporter").click()
     expect(page.get_by_role("dialog", name="Write the CSV exporter")).to_be_visible()
+
+
+def test_cancelling_a_workflow_stops_further_llm_calls(server: Server, browsers: Browsers, fake_llm: FakeLLM) -> None:
+    page = signed_in_with_llm(server, browsers, fake_llm)
+    fake_llm.piece_delay = 1.0
+    page.goto("/workflows")
+    page.get_by_label("Pipeline").select_option("bug_triage")
+    page.get_by_label("Input").fill("Backups fail on the first Sunday of the month.")
+    page.get_by_role("button", name="Start workflow").click()
+    transcript = page.get_by_role("region", name="Transcript")
+    expect(transcript.locator(".wf-step--running")).to_have_count(1)
+    page.get_by_role("button", name="Cancel run").click()
+    expect(page.get_by_role("status").filter(has_text="Cancelled")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Cancel run")).to_be_hidden()
+    asked = len(fake_llm.requests)
+    assert asked <= 2, f"{asked} roles were asked after the cancel"
+    expect(transcript.locator(".wf-step--done")).to_have_count(0)
+
+    # The runs list shows it as cancelled; deleting it (after a confirmation) returns to the list.
+    page.get_by_role("button", name="Delete…").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete run").click()
+    expect(page.get_by_role("heading", name="Workflows", level=1)).to_be_visible()
+    expect(page.get_by_text("No run yet.")).to_be_visible()

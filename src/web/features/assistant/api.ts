@@ -158,6 +158,8 @@ export type WorkflowStep = {
   name: string;
   status: StepStatus;
   output: string;
+  /** What was left out of this role's prompt to fit the model's context. */
+  omitted: string | null;
   started_at: string | null;
   finished_at: string | null;
 };
@@ -182,7 +184,16 @@ export type Workflow = {
 /** A row of the runs list: the run without its transcript (the fields the list needs). */
 export type WorkflowSummary = Pick<
   Workflow,
-  "id" | "pipeline" | "title" | "status" | "project_id" | "created_by" | "created_at" | "finished_at"
+  | "id"
+  | "pipeline"
+  | "title"
+  | "status"
+  | "error"
+  | "job_id"
+  | "project_id"
+  | "created_by"
+  | "created_at"
+  | "finished_at"
 >;
 
 export type WorkflowInput = { pipeline: string; input: string; title?: string; project_id?: number | null };

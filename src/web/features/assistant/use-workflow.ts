@@ -58,9 +58,9 @@ function follow(id: number, update: Update, reread: () => void): EventSource {
       const event = parseWorkflowEvent(name, String(message.data));
       if (!event) return;
       update((now) => now && applyEvent(now, event));
-      // Without close() the browser would reconnect when the server ends the finished stream.
-      if (event.type === "done" || event.type === "error") source.close();
-      if (event.type === "error") reread(); // the stored run: its final status and completed steps
+      // `done` (the stored run) always ends the stream, after an `error` too. Without close() the browser
+      // would reconnect when the server ends the finished stream.
+      if (event.type === "done") source.close();
     });
   }
   source.addEventListener("error", (event) => {

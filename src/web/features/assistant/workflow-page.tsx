@@ -137,6 +137,7 @@ function StepCard({ step, position }: { step: WorkflowStep; position: number }) 
           {running ? "Thinking…" : step.status === "pending" ? "Waiting for the earlier roles." : "No output."}
         </p>
       )}
+      {step.omitted && <p class="notice notice--warn">{step.omitted}</p>}
     </li>
   );
 }

@@ -9,6 +9,7 @@ function run(): Workflow {
     name: role,
     status: "pending" as const,
     output: "",
+    omitted: null,
     started_at: null,
     finished_at: null,
   });

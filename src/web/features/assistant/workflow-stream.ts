@@ -52,7 +52,16 @@ function updateStep(workflow: Workflow, index: number, change: (step: WorkflowSt
 }
 
 function blankStep(index: number): WorkflowStep {
-  return { index, role: "", name: "", status: "pending", output: "", started_at: null, finished_at: null };
+  return {
+    index,
+    role: "",
+    name: "",
+    status: "pending",
+    output: "",
+    omitted: null,
+    started_at: null,
+    finished_at: null,
+  };
 }
 
 /** The run after one event. */
