@@ -350,3 +350,92 @@ def test_check_fails_on_a_world_readable_data_dir(cli: Cli, data_dir: Path) -> N
     result = cli("check")
     assert result.exit_code == 1
     assert re.search(r"^FAIL data directory: .*chmod o-rwx", result.stdout, re.MULTILINE), result.stdout
+
+
+# devcell reindex (the hashing embedder: instant; tests/knowledge/test_model.py covers the real model)
+
+
+def _handbook(data_dir: Path, pages: dict[str, bytes]) -> None:
+    folder = data_dir / "knowledgebase" / "handbook"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in pages.items():
+        (folder / name).write_bytes(content)
+
+
+def _vectors(data_dir: Path, model: str) -> int:
+    from devcell.knowledge.chunking import CHUNKER_VERSION
+    from devcell.knowledge.embedding import load_embedder
+    from devcell.knowledge.index import VectorIndex
+
+    embedder = load_embedder(data_dir / "models", model)
+    version = f"{model}/{embedder.dimension}/{CHUNKER_VERSION}"
+    index = VectorIndex(data_dir / "index", model, embedder.dimension, version)
+    try:
+        return index.count()
+    finally:
+        index.close()
+
+
+def _documents(data_dir: Path) -> list[tuple[str, str, int]]:
+    with contextlib.closing(sqlite3.connect(data_dir / "devcell.db")) as db:
+        rows = db.execute("SELECT title, status, chunk_count FROM document ORDER BY title").fetchall()
+    return [(str(t), str(s), int(n)) for t, s, n in rows]
+
+
+@pytest.fixture
+def hashing(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DEVCELL_EMBEDDING_MODEL", "hashing-cli")
+    return "hashing-cli"
+
+
+def test_reindex_embeds_every_document_into_a_fresh_index(cli: Cli, data_dir: Path, hashing: str) -> None:
+    ok(cli("migrate"))
+    _handbook(data_dir, {"a.md": b"# Alpha\n\nThe first page.\n", "b.txt": b"The second page, in plain text.\n"})
+    result = cli("reindex")
+    assert ok(result).strip().startswith("2 of 2 document(s) indexed, 2 passages")
+    steps = sorted(re.sub(r"\d of", "n of", line) for line in result.stderr.splitlines())
+    assert steps == ["Document n of 2 (a.md) ...", "Document n of 2 (b.txt) ..."]
+    assert _documents(data_dir) == [("a.md", "indexed", 1), ("b.txt", "indexed", 1)]
+    ok(cli("reindex"))  # again: the old vectors are gone, not doubled
+    assert _vectors(data_dir, hashing) == 2
+
+
+def test_reindex_is_a_tracked_job(cli: Cli, data_dir: Path, hashing: str) -> None:
+    ok(cli("reindex"))
+    with contextlib.closing(sqlite3.connect(data_dir / "devcell.db")) as db:
+        assert db.execute("SELECT kind, status FROM job_run").fetchall() == [("knowledge.reindex", "succeeded")]
+
+
+def test_reindex_exits_3_when_a_document_fails(cli: Cli, data_dir: Path, hashing: str) -> None:
+    ok(cli("migrate"))
+    _handbook(data_dir, {"good.md": b"# Good\n\nFine.\n", "bad.pdf": b"%PDF-1.4 this is not really a pdf"})
+    result = cli("reindex")
+    assert result.exit_code == 3, result.output
+    assert "1 of 2 document(s) indexed" in result.stdout
+    assert "failed: bad.pdf: " in result.stderr
+    assert "1 document(s) could not be indexed" in result.stderr
+    assert [(t, s) for t, s, _ in _documents(data_dir)] == [("bad.pdf", "failed"), ("good.md", "indexed")]
+
+
+def test_reindex_refuses_while_a_server_runs(cli: Cli, data_dir: Path, hashing: str) -> None:
+    from devcell.core.scheduler import LOCK_FILE, ProcessLock
+
+    ok(cli("migrate"))
+    server = ProcessLock(data_dir / LOCK_FILE)  # what a running server holds
+    assert server.acquire()
+    try:
+        message = failed(cli("reindex"))
+    finally:
+        server.release()
+    assert "is running" in message
+    assert "sudo systemctl stop devcell" in message
+    assert not (data_dir / "index").exists()
+
+
+def test_reindex_without_the_model_says_how_to_get_it(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEVCELL_EMBEDDING_MODEL", "no-such-model")
+    message = failed(cli("reindex"))
+    assert "The embedding model no-such-model is missing" in message
+    assert "build.py models" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -292,3 +293,104 @@ def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool
         f"{result['schema_from']} -> {result['schema_to']}) in {result['seconds']} s"
     )
     del lock
+
+
+EXIT_SOME_FAILED = 3  # `devcell reindex`: it ran, but some documents could not be indexed (each has its reason)
+
+
+def _refuse_while_served(ctx: click.Context, command: str) -> Any:
+    """The server owns the vector index (one process owns the data): refuse while one holds the data directory."""
+    from devcell.core.scheduler import LOCK_FILE, ProcessLock
+
+    config = _config(ctx)
+    prepare_data_dir(config)
+    lock = ProcessLock(config.data_dir / LOCK_FILE)
+    if not lock.acquire():
+        fail(
+            f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
+            f"(sudo systemctl stop devcell), run `devcell {command}` again, then start it "
+            "(sudo systemctl start devcell). A running server repairs its index by itself; one document can be "
+            "indexed again with Retry on the Knowledge page."
+        )
+    return lock  # held until the command ends, so no server starts in the middle
+
+
+class _Echo:
+    """A job's progress that also prints each step it reaches (the document, in `devcell reindex`) to stderr."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.shown = ""
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        self.ctx.progress(done, total, message)
+        step = (message or "").split(": ", 1)[0]
+        if step and step != self.shown and step != "Done":
+            click.echo(step + " ...", err=True)
+            self.shown = step
+
+    def check_cancelled(self) -> None:
+        self.ctx.check_cancelled()
+
+
+def _wait(runner: Any, job_id: str) -> Any:
+    """The job's final snapshot; Ctrl-C cancels it at its next safe point."""
+    import time
+
+    try:
+        while not (snap := runner.get(job_id)).finished:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        click.echo("cancelling after the current step ...", err=True)
+        runner.cancel(job_id)
+        while not (snap := runner.get(job_id)).finished:
+            time.sleep(0.1)
+    return snap
+
+
+def _reindex(ctx: click.Context, work: Callable[[Any, Any], Any]) -> Any:
+    from devcell.core.jobs import JobRunner
+    from devcell.knowledge import runtime
+    from devcell.knowledge.embedding import ModelMissing
+
+    store = _store(ctx)
+    runner = JobRunner(1)
+    kn = runtime.from_config(_config(ctx), store, runner)
+    try:
+        kn.embedder()
+    except ModelMissing as exc:
+        fail(exc.message)
+    try:
+        job = runner.submit("knowledge.reindex", "Re-index the whole knowledgebase", lambda c: work(kn, _Echo(c)))
+        return _wait(runner, job.id)
+    finally:
+        runner.shutdown()
+        kn.close()
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Embed every knowledgebase document again into a fresh vector index, after a scan of the knowledgebase
+    directory (e.g. after replacing the model, or to be sure). The service must be stopped. Exit code 0: all
+    indexed; 3: some documents failed (listed, each keeps its reason); 1: it could not run or was cancelled."""
+    from devcell.knowledge import indexing
+
+    lock = _refuse_while_served(ctx, "reindex")
+    try:
+        snap = _reindex(ctx, indexing.reindex_all)
+    finally:
+        lock.release()
+    if snap.status == "cancelled":
+        fail("cancelled; the documents not yet indexed are indexed when the service starts.")
+    if snap.status != "succeeded":
+        fail(f"re-indexing failed: {snap.error}")
+    result = snap.result
+    click.echo(
+        f"{result['indexed']} of {result['documents']} document(s) indexed, {result['chunks']} passages, "
+        f"in {result['seconds']} s"
+    )
+    if result["failed"]:
+        for line in result["failures"]:
+            click.echo(f"failed: {line}", err=True)
+        fail(f"{result['failed']} document(s) could not be indexed; each shows its reason.", EXIT_SOME_FAILED)

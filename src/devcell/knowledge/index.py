@@ -97,6 +97,12 @@ class VectorIndex:
             self.path.rename(aside)
             shutil.rmtree(aside, ignore_errors=True)
 
+    def clear(self) -> None:
+        """Start from an empty index (`devcell reindex`): the old one is deleted, the next use creates it."""
+        with self._lock:
+            self._discard()
+            self.reset_reason = None
+
     @property
     def opened(self) -> bool:
         return self._collection is not None

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext
@@ -69,24 +69,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Progress(Protocol):
+    """What the pipeline needs from its job: report progress, and stop at a safe point when cancelled."""
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None: ...
+
+    def check_cancelled(self) -> None: ...
+
+
 def run_index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
     """The job: one document through the pipeline. Its status and reason always end up on the document."""
     with kn.index_lock:
-        try:
+        return _index_recorded(kn, document_id, ctx, check=True)
+
+
+def _index_recorded(kn: Knowledge, document_id: int, ctx: Progress, check: bool = False) -> dict[str, Any]:
+    try:
+        if check:
             ensure_index(kn)
-            return _index(kn, document_id, ctx)
-        except JobCancelled:
-            _set(document_id, status="failed", reason="Cancelled; use Retry to index it again.")
-            raise
-        except ExtractionFailed as exc:
-            _set(document_id, status="failed", reason=str(exc))
-            raise
-        except Exception as exc:
-            _set(document_id, status="failed", reason=f"Indexing failed: {exc or type(exc).__name__}")
-            raise
+        return _index(kn, document_id, ctx)
+    except JobCancelled:
+        _set(document_id, status="failed", reason="Cancelled; use Retry to index it again.")
+        raise
+    except ExtractionFailed as exc:
+        _set(document_id, status="failed", reason=str(exc))
+        raise
+    except Exception as exc:
+        _set(document_id, status="failed", reason=f"Indexing failed: {exc or type(exc).__name__}")
+        raise
 
 
-def _index(kn: Knowledge, document_id: int, ctx: JobContext) -> dict[str, Any]:
+def _index(kn: Knowledge, document_id: int, ctx: Progress) -> dict[str, Any]:
     with transaction():
         document = Document.get_or_none(Document.id == document_id)
     if document is None:
@@ -213,13 +226,8 @@ def _plan(kn: Knowledge, version: str) -> _ScanPlan:
     return plan
 
 
-def scan(kn: Knowledge) -> ScanOut:
-    """Pick up new and changed files, drop removed ones. Unchanged files cost one stat each (no hashing).
-
-    The scheduler calls this periodically; it only queues jobs, so it is quick."""
-    started = time.perf_counter()
-    version = kn.version()
-    plan = _plan(kn, version)
+def _adopt(kn: Knowledge, plan: _ScanPlan) -> list[int]:
+    """Drop the documents whose files are gone and create rows for new files; returns the new documents' ids."""
     for document in plan.remove:
         forget(kn, document)
     now = utcnow()
@@ -233,6 +241,16 @@ def scan(kn: Knowledge) -> ScanOut:
                     mtime_ns=stat.st_mtime_ns, status="queued", created_at=now, updated_at=now,
                 ).id
             )  # fmt: skip
+    return added
+
+
+def scan(kn: Knowledge) -> ScanOut:
+    """Pick up new and changed files, drop removed ones. Unchanged files cost one stat each (no hashing).
+
+    The scheduler calls this periodically; it only queues jobs, so it is quick."""
+    started = time.perf_counter()
+    plan = _plan(kn, kn.version())
+    added = _adopt(kn, plan)
     for document_id in [*added, *plan.changed]:
         queue(kn, document_id, None, None)
     return ScanOut(
@@ -248,6 +266,57 @@ def resume(kn: Knowledge) -> int:
     for document_id in waiting:
         queue(kn, document_id, None, None)
     return len(waiting)
+
+
+# `devcell reindex`: everything embedded again into a fresh index (the server is stopped; see cli_commands).
+
+
+class _Within:
+    """One document's progress inside the whole reindex: "Document 3 of 40 (title): Embedding 5 of 9 passages"."""
+
+    def __init__(self, ctx: Progress, number: int, total: int, title: str) -> None:
+        self.ctx, self.number, self.total, self.title = ctx, number, total, title
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        where = f"Document {self.number + 1} of {self.total} ({self.title})"
+        self.ctx.progress(self.number, self.total, f"{where}: {message}" if message else where)
+
+    def check_cancelled(self) -> None:
+        self.ctx.check_cancelled()
+
+
+def reindex_all(kn: Knowledge, ctx: Progress) -> dict[str, Any]:
+    """Throw the vector index away and embed every document again, one after another, after a scan of the
+    knowledgebase directory. A failed document is recorded and the rest go on; on cancel the current and the
+    remaining documents stay queued, and the next server start indexes them."""
+    started = time.perf_counter()
+    with kn.index_lock:
+        kn.index().clear()
+        version = kn.version()
+        plan = _plan(kn, version)
+        _adopt(kn, plan)
+        with transaction(write=True):
+            Document.update(indexed_sha256="", indexed_version="", status="queued", reason="", job_id=None).execute()
+            KnowledgeMeta.replace(key="index_version", value=version).execute()  # type: ignore[no-untyped-call]
+            documents = [(d.id, d.title) for d in Document.select(Document.id, Document.title).order_by(Document.id)]
+        kn.checked = True  # this is the repair: no background repair job on top of it
+        counts = {"documents": len(documents), "indexed": 0, "failed": 0, "chunks": 0}
+        failures: list[str] = []
+        for number, (document_id, title) in enumerate(documents):
+            ctx.check_cancelled()
+            try:
+                result = _index_recorded(kn, document_id, _Within(ctx, number, len(documents), title))
+            except JobCancelled:
+                reset(document_id)
+                raise
+            except Exception as exc:
+                counts["failed"] += 1
+                failures.append(f"{title}: {exc or type(exc).__name__}")
+                continue
+            counts["indexed"] += 1
+            counts["chunks"] += int(result.get("chunks", 0))
+        ctx.progress(len(documents), len(documents), "Done")
+    return {**counts, "failures": failures[:50], "seconds": round(time.perf_counter() - started, 1)}
 
 
 # Consistency and repair: the index is derived data.
