@@ -228,13 +228,21 @@ def test_a_small_context_trims_and_says_what_was_left_out(
 # Failures: each is an error with its status, never a 200 with error text
 
 
-def test_no_llm_configured_is_503(user: Actor) -> None:
+def test_no_llm_configured_is_503_when_a_summary_must_be_made(user: Actor) -> None:
     standup(user)
-    for url, body in ((STANDUPS, {}), (PROJECT, {"project_id": project(user, "Apollo")})):
+    apollo = project(user, "Apollo")
+    task(user, "Blocked thing", project_id=apollo, status="blocked")
+    for url, body in ((STANDUPS, {}), (PROJECT, {"project_id": apollo})):
         response = user.post(url, json=body)
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "llm_not_configured"
         assert "Settings" in response.json()["error"]["message"]
+
+
+def test_no_standups_needs_no_llm_at_all(user: Actor) -> None:
+    response = user.post(STANDUPS, json={"date": "2020-01-06"})
+    assert response.status_code == 200
+    assert response.json()["markdown"] == "No standups for 2020-01-06."
 
 
 def test_llm_down_is_503(admin: Actor, user: Actor) -> None:

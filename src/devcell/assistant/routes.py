@@ -46,18 +46,21 @@ def _context(call: Call) -> int:
 
 
 async def _finish(call: Call, config: llm.LLMConfig, outcome: SummaryOut | service.Pending) -> SummaryOut:
-    """A cached or plain summary as it is; otherwise one completion (outside any transaction), then stored."""
+    """A cached or plain summary as it is; otherwise one completion (outside any transaction), then stored.
+    The LLM is required only here: a cached summary or "No standups" needs none."""
     if isinstance(outcome, SummaryOut):
         return outcome
+    if not config.configured:
+        raise llm.LLMNotConfigured(NO_LLM)
     answer = await llm.complete(config, outcome.prompt.messages, outcome.prompt.max_tokens)
     return await call.run(service.save_summary, outcome, answer, config.model)
 
 
 async def standup_summary(call: Call) -> Response:
     """Summarise a day's standups you may read (one project's, or the team's), citing them; cached until they
-    change. 503/504/502 when the LLM is missing, slow or answers nonsense."""
+    change. 503/504/502 when a summary must be made and the LLM is missing or down, slow, or answers nonsense."""
     data = await call.body(StandupSummaryIn)
-    config = _llm(call)
+    config: llm.LLMConfig = call.state.settings.llm_config()
     outcome = await call.run(
         service.prepare_standup_summary, call.user, _visibility(call), _zone(call), data, config.model, _context(call)
     )
@@ -67,7 +70,7 @@ async def standup_summary(call: Call) -> Response:
 async def project_summary(call: Call) -> Response:
     """Summarise a project's recent standups, task movement and blockers (viewer or above); cached."""
     data = await call.body(ProjectSummaryIn)
-    config = _llm(call)
+    config: llm.LLMConfig = call.state.settings.llm_config()
     outcome = await call.run(
         service.prepare_project_summary, call.user, _visibility(call), _zone(call), data, config.model, _context(call)
     )
