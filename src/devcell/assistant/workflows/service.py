@@ -224,7 +224,8 @@ def _finish(run_id: int, status: str, code: str | None, message: str | None, onl
 
 @unit_of_work(write=True)
 def finish_run(run_id: int, status: str, code: str | None = None, message: str | None = None) -> None:
-    _finish(run_id, status, code, message)
+    """The job's last word on its run; a final state already written (cancel, interrupted) stands."""
+    _finish(run_id, status, code, message, only_if_active=True)
 
 
 def _stop(run: WorkflowRun, jobs: JobRunner, live: Transcripts) -> None:
