@@ -181,3 +181,59 @@ def test_work_pages_have_no_serious_accessibility_violations(
     problems += audit(page, axe_source, "standup history")
 
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", sorted(VIEWPORTS))
+def test_assistant_pages_have_no_serious_accessibility_violations(
+    server: Server, browsers: Browsers, axe_source: str, scheme: str, screen: str
+) -> None:
+    """SITREP card and page, summary panels, code review with a result, workflows list and a finished run."""
+    from tests.e2e.test_assistant import CODE, answer, seed_work, set_llm, wait_for
+    from tests.e2e.work_helpers import api
+    from tests.fakes.llm_server import running
+
+    page = browsers.new_page(server, color_scheme=scheme, viewport=VIEWPORTS[screen])
+    page.goto("/")
+    set_up_through_api(page, server)
+    problems: list[str] = []
+    with running() as fake:
+        fake.script = answer
+        set_llm(page, fake.url)
+        work = seed_work(page)
+        sitrep = api(page, "POST", "/api/sitreps", {"title": "Ops brief", "days": 2}, expect_status=202).json()
+        run = api(page, "POST", "/api/workflows", {"pipeline": "feature", "input": "CSV export"}, 202).json()
+        wait_for(page, f"/api/sitreps/{sitrep['id']}", "ready")
+        wait_for(page, f"/api/workflows/{run['id']}", "succeeded")
+
+        page.goto("/")
+        expect(page.get_by_role("heading", name="Ops brief")).to_be_visible()
+        page.get_by_role("button", name="Generate SITREP…").click()
+        problems += audit(page, axe_source, "dashboard with the SITREP card and form")
+        page.goto(f"/sitreps/{sitrep['id']}")
+        expect(page.get_by_role("heading", name="Ops brief", level=2)).to_be_visible()
+        problems += audit(page, axe_source, "SITREPs")
+
+        page.goto("/standups")
+        page.get_by_role("button", name="Summarise").click()
+        expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+        problems += audit(page, axe_source, "standups with a summary")
+        page.goto(f"/projects/{work['project']['id']}")
+        page.get_by_role("button", name="Summarise").click()
+        expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+        problems += audit(page, axe_source, "project with a summary")
+
+        page.goto("/review")
+        page.get_by_label("Code or unified diff").fill(CODE)
+        page.get_by_role("button", name="Review", exact=True).click()
+        expect(page.get_by_role("heading", name="Issues")).to_be_visible()
+        problems += audit(page, axe_source, "review with a result")
+
+        page.goto("/workflows")
+        expect(page.get_by_role("link", name="CSV export")).to_be_visible()
+        problems += audit(page, axe_source, "workflows")
+        page.goto(f"/workflows/{run['id']}")
+        expect(page.get_by_role("region", name="Create tasks")).to_be_visible()
+        problems += audit(page, axe_source, "finished workflow")
+
+    assert not problems, "\n".join(problems)

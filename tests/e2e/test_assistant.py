@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,17 @@ def seed_work(page: Page) -> dict[str, Any]:
     }
     filed = api(page, "POST", "/api/standups", standup, expect_status=201).json()
     return {"project": project, "tasks": tasks, "standup": filed}
+
+
+def wait_for(page: Page, path: str, status: str, seconds: float = 60) -> dict[str, Any]:
+    """Poll a SITREP or workflow until it reaches `status` (the page tests watch it in the UI instead)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found: dict[str, Any] = api(page, "GET", path, expect_status=200).json()
+        if found["status"] == status or time.monotonic() > deadline:
+            assert found["status"] == status, found
+            return found
+        time.sleep(0.2)
 
 
 def signed_in_with_llm(server: Server, browsers: Browsers, fake: FakeLLM) -> Page:
