@@ -271,13 +271,14 @@ def _git(source: Path, *args: str) -> str:
 
 
 def package_version(source: Path = ROOT) -> str:
-    """`<top debian/changelog version>+<UTC yyyymmddHHMM>.<short commit>`: every build sorts after the last."""
+    """`<top debian/changelog version>+<UTC yyyymmddHHMMSS>.<short commit>`: every build sorts after the last
+    (dpkg compares the time numerically; to the second, so two builds of one commit in a minute still differ)."""
     top = (source / "debian" / "changelog").read_text(encoding="utf-8").partition("\n")[0]
     match = re.match(r"devcell \(([^)]+)\)", top)
     if match is None:
         sys.exit(f"build.py: cannot read the version from the first line of debian/changelog: {top!r}")
     commit = _git(source, "rev-parse", "--short", "HEAD") or "nogit"
-    return f"{match.group(1)}+{datetime.now(UTC):%Y%m%d%H%M}.{commit}"
+    return f"{match.group(1)}+{datetime.now(UTC):%Y%m%d%H%M%S}.{commit}"
 
 
 def _normalise_modes(tree: Path) -> None:

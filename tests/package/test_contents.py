@@ -75,7 +75,7 @@ def test_control_fields(deb: Path) -> None:
     top = (ROOT / "debian" / "changelog").read_text().partition("\n")[0]
     base = re.match(r"devcell \(([^)]+)\)", top)
     assert base is not None
-    assert re.fullmatch(re.escape(base.group(1)) + r"\+\d{12}\.(\w{7,}|nogit)", version), version
+    assert re.fullmatch(re.escape(base.group(1)) + r"\+\d{14}\.(\w{7,}|nogit)", version), version
     field = appliance.run("dpkg-deb", "--field", deb, "Depends", "Recommends", "Suggests").stdout
     assert "adduser" in field
     assert "Recommends" not in field  # a Recommends: nginx would install nginx with every plain `apt install`

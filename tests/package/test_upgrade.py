@@ -41,7 +41,7 @@ def previous_deb(deb: Path) -> Path:
     source = previous_release_source()
     base = appliance.deb_version(deb).partition("+")[0]
     out = source.parent / "dist"
-    appliance.build_deb("--source", str(source), "--out", str(out), "--version", f"{base}+000000000000.previous")
+    appliance.build_deb("--source", str(source), "--out", str(out), "--version", f"{base}+00000000000000.previous")
     return out / "devcell.deb"
 
 
