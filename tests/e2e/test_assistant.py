@@ -230,6 +230,21 @@ def test_llm_down_is_explained_with_a_settings_link(server: Server, browsers: Br
     alert = page.get_by_role("alert")
     expect(alert.get_by_role("link", name="Open the LLM settings")).to_have_attribute("href", "/admin/settings")
 
+    # A SITREP is a job: it fails with the same readable reason, shown in the dashboard card.
+    seed_work(page)  # with nothing to report the SITREP is written without the model
+    page.goto("/")
+    card = page.get_by_role("region", name="SITREP")
+    card.get_by_role("button", name="Generate SITREP…").click()
+    card.get_by_role("button", name="Generate", exact=True).click()
+    expect(card.get_by_text("Failed", exact=True)).to_be_visible(timeout=30_000)
+    expect(card.get_by_role("alert").get_by_role("link", name="Open the LLM settings")).to_be_visible()
+
+    # No LLM at all: refused at once (503), the form says so.
+    set_llm(page, "")
+    card.get_by_role("button", name="Generate SITREP…").click()
+    card.get_by_role("button", name="Generate", exact=True).click()
+    expect(card.get_by_role("alert").filter(has_text="No LLM is configured")).to_be_visible()
+
 
 def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
     server: Server, browsers: Browsers, fake_llm: FakeLLM
