@@ -103,7 +103,9 @@ def _close(plan: RunPlan, transcript: Transcript, error: llm.LLMError | None = N
     if error is not None:
         transcript.publish("error", {"code": error.code, "message": error.message})
     out = service.run_out(plan.run_id)
-    if out is not None:
+    if out is None:
+        transcript.publish("error", {"code": "workflow_not_found", "message": "This workflow was deleted."})
+    else:
         transcript.publish("done", out.model_dump(mode="json"))
 
 
