@@ -4,13 +4,19 @@ Markdown file, watch both reach "Indexed" with progress, ask, and get the PDF's 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.e2e.conftest import Browsers, StartServer, expect, set_up_through_api
-from tests.fakes.llm_server import closed_port
+from tests.e2e.work_helpers import api
+from tests.fakes.llm_server import closed_port, running
 from tests.knowledge.pdfs import pdf
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -71,3 +77,84 @@ def test_upload_index_and_ask_without_llm(start_server: StartServer, browsers: B
     expect(dialog.get_by_role("link", name="Download the original")).to_be_visible()
     # onnxruntime wrote no telemetry state (ORT_DISABLE_TELEMETRY is set before it is imported).
     assert not (home / ".cache" / "Microsoft").exists()
+
+
+def _wait_indexed(page: Page, count: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        documents = page.request.get("/api/knowledge/status").json()["documents"]
+        if documents["indexed"] >= count:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{count} documents were not indexed in time")
+
+
+def test_ask_with_the_fake_llm_streams_and_cites_sources_that_open(
+    start_server: StartServer, browsers: Browsers
+) -> None:
+    """Acceptance: with the fake LLM configured, the answer streams and cites [1]..[n]; each marker and each
+    source card opens the passage it stands for."""
+    with running() as fake:
+        fake.piece_delay = 0.6
+        fake.script = lambda body: (
+            "Guests sign the logbook at reception [1]. "
+            "The coffee machine is cleaned every Monday [2]. That is all the knowledgebase says."
+        )
+        server = start_server()
+        page = browsers.new_page(server)
+        page.goto("/")
+        set_up_through_api(page, server)
+        settings = {"llm_base_url": fake.url, "llm_model": "fake"}
+        api(page, "PATCH", "/api/settings", {"values": settings}, expect_status=200)
+        notes = [
+            ("Visitors", "Visitors must sign the logbook at reception and wear a visitor badge at all times."),
+            ("Coffee", "The coffee machine on floor two is cleaned every Monday morning."),
+        ]
+        for title, text in notes:
+            api(page, "POST", "/api/documents/notes", {"title": title, "text": text}, expect_status=201)
+        _wait_indexed(page, 2)
+
+        page.goto("/ask")
+        page.get_by_label("Question").fill("What do visitors do, and when is the coffee machine cleaned?")
+        page.get_by_role("button", name="Ask", exact=True).click()
+        answer = page.locator(".ask-answer__text")
+        expect(answer).to_contain_text("Guests sign the logbook")
+        assert "That is all" not in answer.inner_text()  # streamed: the first piece shows before the rest arrives
+        expect(answer).to_contain_text("That is all the knowledgebase says.")
+        cards = page.locator(".ask-citation")
+        expect(cards).to_have_count(2)
+        for number in (1, 2):
+            card = page.locator(f"#source-{number}")
+            expect(card).to_contain_text(f"[{number}]")
+            title = card.get_by_role("button").inner_text()
+            passage = card.locator(".ask-citation__text").inner_text()
+            answer.get_by_role("link", name=f"[{number}]").click()  # the marker in the answer
+            dialog = page.get_by_role("dialog", name=title)
+            expect(dialog).to_be_visible()
+            expect(dialog.get_by_label("The cited passage")).to_contain_text(passage)
+            page.keyboard.press("Escape")
+            expect(dialog).to_have_count(0)
+            card.get_by_role("button", name=title).click()  # and the card itself
+            expect(page.get_by_role("dialog").get_by_label("The cited passage")).to_contain_text(passage)
+            page.keyboard.press("Escape")
+        sent = fake.requests[-1]["messages"][1]["content"]
+        assert "[1] " in sent  # the LLM was given the numbered sources it cites
+        assert "[2] " in sent
+
+
+def test_a_document_link_opens_its_viewer(start_server: StartServer, browsers: Browsers) -> None:
+    """The assistant features link to documents as /knowledge?doc=<id>."""
+    server = start_server(DEVCELL_EMBEDDING_MODEL="hashing-e2e")
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    made = api(page, "POST", "/api/documents/notes", {"title": "Runbook", "text": "# Runbook\n\nRestart it."}, 201)
+    page.goto(f"/knowledge?doc={made.json()['id']}")
+    dialog = page.get_by_role("dialog", name="Runbook")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Restart it.")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/knowledge$"))
+    page.goto("/knowledge?doc=999999")
+    expect(page.get_by_role("dialog")).to_contain_text("There is no document with id 999999")

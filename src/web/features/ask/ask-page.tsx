@@ -2,7 +2,7 @@
 // Without an LLM (or with "Use the LLM" off) the answer is the best passages, labelled as extracts.
 import { useRef, useState } from "preact/hooks";
 import { Markdown } from "@/components/markdown";
-import { type Answer, askStreaming, type Citation } from "@/features/knowledge/api";
+import { type Answer, askStreaming, type Citation, linkCitations } from "@/features/knowledge/api";
 import { DocumentViewer } from "@/features/knowledge/document-dialogs";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
@@ -45,6 +45,16 @@ export function AskPage() {
     } finally {
       if (abort.current === controller) setBusy(false);
     }
+  }
+
+  /** A followed [n] marker in the answer opens source n's passage (the link's target is its card). */
+  function openMarker(event: MouseEvent) {
+    const link = (event.target as Element | null)?.closest?.("a[href^='#source-']");
+    const number = Number(link?.getAttribute("href")?.slice("#source-".length));
+    const citation = answer?.citations.find((c) => c.number === number);
+    if (!citation) return;
+    event.preventDefault();
+    setOpened(citation);
   }
 
   function stop() {
@@ -99,7 +109,15 @@ export function AskPage() {
           {answer.mode === "llm" ? (
             <>
               <p class="ask-answer__label">Answer</p>
-              {text ? <Markdown text={text} /> : <p class="muted">Waiting for the LLM…</p>}
+              {text ? (
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the clicks come from the links inside (keyboard too)
+                // biome-ignore lint/a11y/noStaticElementInteractions: it only delegates its links' clicks
+                <div class="ask-answer__text" onClick={openMarker}>
+                  <Markdown text={linkCitations(text, answer.citations.length)} />
+                </div>
+              ) : (
+                <p class="muted">Waiting for the LLM…</p>
+              )}
             </>
           ) : (
             <p class="notice">{answer.note}</p>

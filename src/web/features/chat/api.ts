@@ -1,19 +1,49 @@
-// Chat calls: personas, and a streamed reply for the conversation the page keeps (the server stores nothing).
+// Chat calls: personas, a streamed reply for the conversation the page keeps, and the stored history (only while
+// the admin keeps one: chat_retention_days > 0).
 
 import { type Citation, parseEvent } from "@/features/knowledge/api";
 import { ApiError, request } from "@/lib/api";
 
 export type Persona = { id: string; name: string; description: string };
-export type Message = { role: "user" | "assistant"; content: string; sources?: Citation[] };
+export type Message = { role: "user" | "assistant"; content: string; sources?: Citation[]; stopped?: boolean };
+export type Conversation = {
+  id: number;
+  title: string;
+  persona: string;
+  message_count: number;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+};
+export type ConversationPage = { items: Conversation[]; total: number; retention_days: number };
+
+export function listConversations(): Promise<ConversationPage> {
+  return request<ConversationPage>("GET", "/api/chat/conversations?limit=100");
+}
+
+export function getConversation(id: number): Promise<Conversation & { messages: Message[] }> {
+  return request<Conversation & { messages: Message[] }>("GET", `/api/chat/conversations/${id}`);
+}
+
+export function deleteConversation(id: number): Promise<void> {
+  return request<void>("DELETE", `/api/chat/conversations/${id}`);
+}
+
+export function deleteAllConversations(): Promise<void> {
+  return request<void>("DELETE", "/api/chat/conversations");
+}
 
 export function listPersonas(): Promise<{ items: Persona[] }> {
   return request<{ items: Persona[] }>("GET", "/api/chat/personas");
 }
 
-type Handlers = { onSources: (sources: Citation[]) => void; onToken: (text: string) => void };
+type Handlers = {
+  onSources: (sources: Citation[], conversationId: number | null) => void;
+  onToken: (text: string) => void;
+};
 
 export async function streamChat(
-  body: { messages: Message[]; persona: string; use_knowledge: boolean },
+  body: { messages: Message[]; persona: string; use_knowledge: boolean; conversation_id: number | null },
   handlers: Handlers,
   signal: AbortSignal,
 ): Promise<void> {
@@ -56,7 +86,8 @@ export async function streamChat(
       if (!parsed) continue;
       const [event, data] = parsed;
       const record = data as Record<string, unknown>;
-      if (event === "sources") handlers.onSources((record.sources as Citation[]) ?? []);
+      if (event === "sources")
+        handlers.onSources((record.sources as Citation[]) ?? [], (record.conversation_id as number | null) ?? null);
       else if (event === "token") handlers.onToken(String(record.text ?? ""));
       else if (event === "error")
         throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));

@@ -224,3 +224,12 @@ function handle(parsed: [string, unknown] | null, events: AskEvents): void {
   else if (event === "error")
     throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));
 }
+
+/** An answer's `[n]` markers as links to source n (only numbers that are sources); the Ask page opens the cited
+ *  passage when one is followed. */
+export function linkCitations(text: string, count: number): string {
+  return text.replace(/\[(\d{1,3})\](?!\()/g, (whole, digits: string) => {
+    const n = Number(digits);
+    return n >= 1 && n <= count ? `[[${n}]](#source-${n})` : whole;
+  });
+}

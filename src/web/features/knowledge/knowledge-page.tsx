@@ -1,6 +1,8 @@
 // Knowledge: the documents I can see with their indexing status and live progress, upload with progress,
-// notes, the viewer, and the index's health.
+// notes, the viewer (also opened by a link to /knowledge?doc=<id>), and the index's health.
+
 import { useEffect, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
 import { useConfirm } from "@/components/confirm-dialog";
 import { FormField, SelectField } from "@/components/form-field";
 import { JobProgress } from "@/components/job-progress";
@@ -41,7 +43,8 @@ export function KnowledgePage() {
   const [q, setQ] = useState("");
   const [status, setStatus] = useState("");
   const [offset, setOffset] = useState(0);
-  const [viewing, setViewing] = useState<number | null>(null);
+  const { query, route } = useLocation();
+  const [viewing, setViewing] = useState<number | null>(docParam(query.doc));
   const [editing, setEditing] = useState<DocumentDetail | "new" | null>(null);
   const [tick, setTick] = useState(0);
   const toast = useToast();
@@ -55,6 +58,14 @@ export function KnowledgePage() {
     }, 300);
     return () => clearTimeout(timer);
   }, [search]);
+
+  // Links from the assistant features (/knowledge?doc=12) open that document, also when this page is open already.
+  useEffect(() => setViewing(docParam(query.doc)), [query.doc]);
+
+  function closeViewer() {
+    setViewing(null);
+    if (query.doc !== undefined) route("/knowledge", true); // Back does not reopen it
+  }
 
   const docs = useLoad(() => listDocuments({ q, status, limit: PAGE_SIZE, offset }), [q, status, offset, tick]);
   const health = useLoad(getStatus, [tick]);
@@ -198,7 +209,7 @@ export function KnowledgePage() {
         </div>
       )}
       {page && <Pager total={page.total} offset={offset} pageSize={PAGE_SIZE} noun="documents" onOffset={setOffset} />}
-      {viewing !== null && <DocumentViewer id={viewing} onClose={() => setViewing(null)} />}
+      {viewing !== null && <DocumentViewer id={viewing} onClose={closeViewer} />}
       {editing !== null && (
         <NoteEditor
           note={editing === "new" ? null : editing}
@@ -212,6 +223,11 @@ export function KnowledgePage() {
       )}
     </section>
   );
+}
+
+/** The document id of a `?doc=` link; anything else opens nothing. */
+export function docParam(raw: string | undefined): number | null {
+  return raw && /^\d{1,12}$/.test(raw) ? Number(raw) : null;
 }
 
 function IndexHealth({ status }: { status: import("@/features/knowledge/api").KnowledgeStatus }) {

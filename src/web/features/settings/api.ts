@@ -37,3 +37,18 @@ export async function getSettings(): Promise<Setting[]> {
 export async function saveSettings(values: Record<string, SettingValue | null>): Promise<Setting[]> {
   return (await request<{ items: Setting[] }>("PATCH", "/api/settings", { body: { values } })).items;
 }
+
+/** The outcome of POST /api/settings/llm/test: GET /v1/models on the saved LLM settings (no completion spent). */
+export type LlmTest = {
+  ok: boolean;
+  base_url: string;
+  models: string[];
+  /** null when no model is set. */
+  model_available: boolean | null;
+  took_ms: number;
+  error: { code: string; message: string } | null;
+};
+
+export function testLlm(): Promise<LlmTest> {
+  return request<LlmTest>("POST", "/api/settings/llm/test", { body: {} });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Setting } from "@/features/settings/api";
+import { describeLlmTest } from "@/features/settings/llm-test";
 import { settingLabel } from "@/features/settings/setting-field";
 import { changedValues, draftOf, toValue } from "@/features/settings/settings-page";
 
@@ -61,5 +62,28 @@ describe("the settings form", () => {
   it("labels keys for people", () => {
     expect(settingLabel("session_idle_minutes")).toBe("Session idle minutes");
     expect(settingLabel("llm_base_url")).toBe("LLM base URL");
+  });
+});
+
+describe("describeLlmTest", () => {
+  const base = { ok: true, base_url: "http://llm:11434", models: ["llama3", "qwen"], took_ms: 12.4, error: null };
+
+  it("says the model is available", () => {
+    const verdict = describeLlmTest({ ...base, model_available: true }, "llama3");
+    expect(verdict.tone).toBe("ok");
+    expect(verdict.lines).toEqual(["Connected to http://llm:11434 in 12 ms.", 'The model "llama3" is available.']);
+  });
+
+  it("names what the server offers when the model is missing or unset", () => {
+    expect(describeLlmTest({ ...base, model_available: false }, "mistral").lines[1]).toBe(
+      'The model "mistral" is not offered by this server. It offers: llama3, qwen.',
+    );
+    expect(describeLlmTest({ ...base, model_available: null }, "").tone).toBe("warn");
+  });
+
+  it("shows the server's error message", () => {
+    const error = { code: "llm_unavailable", message: "The LLM server at http://llm:11434 cannot be reached." };
+    const verdict = describeLlmTest({ ...base, ok: false, models: [], model_available: null, error }, "x");
+    expect(verdict).toEqual({ tone: "error", lines: [error.message] });
   });
 });

@@ -4,6 +4,7 @@ import { LoadState } from "@/components/load-state";
 import { TimeZoneList } from "@/components/time-zone-list";
 import { useToast } from "@/components/toast";
 import { getSettings, type Setting, type SettingValue, saveSettings } from "@/features/settings/api";
+import { LlmTestPanel } from "@/features/settings/llm-test";
 import { type Draft, SettingField, settingLabel } from "@/features/settings/setting-field";
 import { ApiError, errorMessage, formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
@@ -130,6 +131,12 @@ export function SettingsPage() {
                 onReset={() => resetToDefault(setting)}
               />
             ))}
+            {group === "LLM" && (
+              <LlmTestPanel
+                model={String(settings.find((setting) => setting.key === "llm_model")?.value ?? "")}
+                unsaved={items.some((setting) => setting.key in changed)}
+              />
+            )}
           </fieldset>
         ))}
         <TimeZoneList id="settings-zones" />
