@@ -221,7 +221,7 @@ def _backups(ctx: click.Context, to: Path | None = None, migrate: bool = True): 
             return BY_KEY[key].default
         return store.get(key)
 
-    return Backups(config.data_dir, config.kb_dir, setting)
+    return Backups(config.data_dir, config.kb_dir, setting, embedding_model=config.embedding_model)
 
 
 def _printer() -> Callable[[int, int, str], None]:
@@ -292,6 +292,7 @@ def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool
         f"restored {archive.name} (made {result['created_at']} by DevCell {result['app_version']}, schema "
         f"{result['schema_from']} -> {result['schema_to']}) in {result['seconds']} s"
     )
+    click.echo("the knowledge index is checked when DevCell starts, and rebuilt in the background if needed")
     del lock
 
 

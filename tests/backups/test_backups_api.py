@@ -63,7 +63,7 @@ def test_archive_holds_the_database_knowledgebase_and_manifest(admin: Actor, con
     found = members(backup_dir(config) / name)
     assert set(found) == {"devcell.db", "knowledgebase/notes/runbook.md", "manifest.json"}
     assert found["knowledgebase/notes/runbook.md"] == b"# Runbook\n"
-    assert b'"embedding_model": null' in found["manifest.json"]
+    assert orjson.loads(found["manifest.json"])["embedding_model"] == config.embedding_model
 
 
 def test_download_streams_the_archive(admin: Actor, config: Config) -> None:

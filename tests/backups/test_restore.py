@@ -96,6 +96,15 @@ def test_restore_brings_back_the_data_and_files(
     assert admin.get("/api/tasks?q=after").json()["total"] == 0  # the admin's session was in the backup too
 
 
+def test_empty_knowledge_folders_are_there_after_a_restore(admin: Actor, config: Config) -> None:
+    assert (config.kb_dir / "uploads").is_dir()
+    name = backup_now(admin)  # uploads/ is empty: the archive holds no entry for it
+    job = restore(admin, name)
+    assert job["status"] == "succeeded", job
+    assert (config.kb_dir / "uploads").is_dir()
+    assert (config.kb_dir / "notes").is_dir()
+
+
 def test_safety_backup_holds_the_state_before_the_restore(admin: Actor, config: Config, tmp_path: Path) -> None:
     name = backup_now(admin)
     admin.post("/api/tasks", json={"title": "Only in the safety backup"})
@@ -200,9 +209,13 @@ def test_failed_migration_puts_the_previous_state_back(admin: Actor, config: Con
 def test_no_space_refuses_the_restore(disk: ScriptedDisk, admin: Actor, config: Config) -> None:
     name = backup_now(admin)
     disk.free = 1024 * 1024
+    before = stable(config.database_path)
+    kept = sorted(p.name for p in (config.data_dir / "backups").iterdir())
     response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
     assert response.status_code == 507
     assert "Not enough free space for the restore" in response.json()["error"]["message"]
+    assert stable(config.database_path) == before
+    assert sorted(p.name for p in (config.data_dir / "backups").iterdir()) == kept
 
 
 def fresh(tmp_path: Path, name: str) -> tuple[Starlette, Config]:

@@ -1,5 +1,6 @@
-"""The acceptance round trip: a populated instance, backed up while a writer keeps writing, restored into a fresh
-data directory by `devcell restore`: every table row and every knowledgebase file comes back."""
+"""The acceptance round trip: a populated instance (documents with vectors too), backed up while a writer keeps
+writing, restored into a fresh data directory by `devcell restore`: every table row and every knowledgebase file
+comes back, and once the restored appliance has rebuilt its vectors a search finds the same top result."""
 
 from __future__ import annotations
 
@@ -8,14 +9,69 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
-from devcell.config import Config
+from devcell.app import create_app
+from devcell.config import Config, load_config
 from tests.backups.conftest import members, populate, rows, sha256_tree, wait_job
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
+from tests.knowledge.conftest import FAKE_MODEL, note, uploaded
 from tests.serverproc import ServerProcess, cli, create_admin
+
+QUESTION = "how do I rotate the VPN certificates"
+GUIDE = b"""# VPN runbook
+
+## Rotating certificates
+
+Rotate the VPN certificates every ninety days: issue new ones from the lab CA, push them to the gateway and
+restart the tunnel service. Old certificates are revoked the same day.
+
+## Adding a user
+
+Create the account on the gateway and send the profile over the internal chat.
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """The deterministic hashing embedder: documents get real vectors in an instant."""
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=tmp_path / "data")
+
+
+def add_documents(admin: Actor) -> dict[str, Any]:
+    """An upload, a note and a project-scoped note, indexed; returns the knowledge status with their vectors."""
+    project = admin.post("/api/projects", json={"name": "Network", "description": "VPN and gateways"}).json()
+    uploaded(admin, "vpn-runbook.md", GUIDE)
+    note(admin, "Printer", "The printer on the second floor needs toner every month.")
+    note(admin, "Gateway", "The gateway restarts at 04:00 for updates.", project_id=int(project["id"]))
+    status: dict[str, Any] = admin.get("/api/knowledge/status").json()
+    assert status["consistent"] is True, status
+    assert status["vectors"] == status["chunks"] > 0, status
+    return status
+
+
+def top_result(actor: Actor) -> tuple[int, str, str]:
+    items = actor.get("/api/search", params={"q": QUESTION}).json()["items"]
+    assert items, "the search found nothing"
+    return items[0]["document_id"], items[0]["document_title"], items[0]["heading"]
+
+
+def wait_rebuilt(actor: Actor, timeout: float = 60) -> dict[str, Any]:
+    """Until the restored appliance has re-embedded every passage (its index started empty)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = actor.get("/api/knowledge/status").json()
+        jobs = actor.get("/api/jobs?everyone=true&limit=200").json()["items"]
+        idle = all(j["status"] in ("succeeded", "failed", "cancelled") for j in jobs)
+        if idle and status["consistent"] and status["vectors"] == status["chunks"] > 0:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"the index was not rebuilt within {timeout} s: {status}")
 
 
 class Writer(threading.Thread):
@@ -42,6 +98,8 @@ class Writer(threading.Thread):
 @pytest.mark.slow
 def test_round_trip_while_writing(app: Starlette, admin: Actor, config: Config, tmp_path: Path) -> None:
     populate(app, admin, scale=3)
+    knowledge = add_documents(admin)
+    expected_top = top_result(admin)
     (config.kb_dir / "notes").mkdir(parents=True, exist_ok=True)
     (config.kb_dir / "notes" / "runbook.md").write_text("# Runbook\n")
     (config.kb_dir / "big.bin").write_bytes(os.urandom(24 * 1024 * 1024))  # makes the backup last a while
@@ -70,11 +128,25 @@ def test_round_trip_while_writing(app: Starlette, admin: Actor, config: Config, 
     result = cli(fresh, "restore", "--yes", str(archive), timeout=120)
     assert result.returncode == 0, result.stderr
 
+    assert "knowledge index is checked when DevCell starts" in result.stdout
     assert rows(fresh / "devcell.db") == rows(snapshot)
     assert sha256_tree(fresh / "knowledgebase") == files
     with sqlite3.connect(fresh / "devcell.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
+    manifest = orjson.loads(members(archive)["manifest.json"])
+    assert manifest["embedding_model"] == FAKE_MODEL
+
+    # The restored appliance starts with no index at all: it rebuilds the vectors, and search agrees.
+    restored = load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=fresh)
+    restored_app = create_app(restored)
+    with TestClient(restored_app):
+        again = sign_in(restored_app, "admin", ADMIN_PASSWORD)
+        status = wait_rebuilt(again)
+        assert status["chunks"] == knowledge["chunks"]
+        assert top_result(again) == expected_top
+        assert not (fresh / "index-check.json").exists()  # the restore's marker was handled
+        again.client.close()
 
 
 @pytest.mark.slow

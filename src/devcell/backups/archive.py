@@ -187,10 +187,18 @@ def _fsync_dir(path: Path) -> None:
 
 
 def build_archive(
-    db_path: Path, kb_dir: Path, work_dir: Path, target: Path, kind: str, progress: Progress, keep_db: Path | None
+    db_path: Path,
+    kb_dir: Path,
+    work_dir: Path,
+    target: Path,
+    kind: str,
+    progress: Progress,
+    keep_db: Path | None,
+    embedding_model: str | None = None,
 ) -> Built:
     """Write the archive to `target` (via a hidden partial file, renamed when complete and synced). With `keep_db`
-    the database copy is left there (a restore keeps it to roll back to)."""
+    the database copy is left there (a restore keeps it to roll back to). `embedding_model` is the model this
+    appliance embeds with: a restore onto one with another model rebuilds the vectors."""
     started = time.monotonic()
     db_copy = keep_db or work_dir / f"backup-{os.getpid()}-{time.monotonic_ns()}.db"
     partial = target.with_name(f".{target.name}.partial")
@@ -209,7 +217,7 @@ def build_archive(
                 members[DB_MEMBER] = _add_file(tar, DB_MEMBER, db_copy)
                 for name, path in knowledge_files(kb_dir):
                     members[name] = _add_file(tar, name, path)
-                manifest = _manifest(db_copy, counts, members, kind)
+                manifest = _manifest(db_copy, counts, members, kind) | {"embedding_model": embedding_model}
                 _add_bytes(tar, MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
             raw.flush()
             os.fsync(raw.fileno())
@@ -229,7 +237,7 @@ def _manifest(db_copy: Path, counts: dict[str, int], members: dict[str, dict[str
         "schema_version": schema_version(db_copy),
         "created_at": utcnow().isoformat().replace("+00:00", "Z"),
         "kind": kind,
-        "embedding_model": None,  # filled in once the knowledge index exists; a restore rebuilds on a mismatch
+        "embedding_model": None,  # the caller's; a restore onto another model rebuilds the vectors
         "tables": counts,
         "members": members,
     }

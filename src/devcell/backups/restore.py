@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from devcell.backups.archive import DB_MEMBER, Progress, estimate_size
 from devcell.backups.check import CheckReport, check_archive, knowledge_dir
 from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
@@ -25,6 +27,9 @@ from devcell.core.db import init_database
 from devcell.core.disk import DiskProbe
 from devcell.core.migrations.runner import HEAD, migrate
 
+# Left in the data directory by a successful restore: the vector index described the database from before it, so
+# the server checks it against the restored one (system.index_care) and rebuilds it when needed.
+INDEX_MARKER = "index-check.json"
 EXPANSION_GUESS = 4  # an archive without a side file: assume it unpacks to this many times its size
 MARGIN = 64 * 1024 * 1024
 
@@ -100,6 +105,10 @@ def _swap_knowledge(staged: Path, kb_dir: Path, work: Path) -> Callable[[], None
     _move_children(kb_dir, old)
     if staged.is_dir():
         _move_children(staged, kb_dir)
+    for child in old.iterdir():
+        # An archive holds files only: folders that were empty (DevCell's uploads/ and notes/) come back empty.
+        if child.is_dir():
+            (kb_dir / child.name).mkdir(exist_ok=True)
 
     def undo() -> None:
         for child in list(kb_dir.iterdir()):
@@ -151,11 +160,15 @@ def restore_archive(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     manifest = report.manifest or {}
+    marker = places.db_path.with_name(INDEX_MARKER)
+    passages = manifest.get("tables", {}).get("chunk", 0)
+    marker.write_bytes(orjson.dumps({"embedding_model": manifest.get("embedding_model"), "chunks": passages}))
     return {
         "archive": archive.name,
         "safety_backup": safety_name,
         "created_at": manifest.get("created_at"),
         "app_version": manifest.get("app_version"),
+        "embedding_model": manifest.get("embedding_model"),
         "schema_from": from_version,
         "schema_to": to_version,
         "tables": manifest.get("tables", {}),

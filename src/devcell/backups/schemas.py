@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class VerifyOut(BaseModel):
@@ -47,8 +47,10 @@ class RestoreOut(BaseModel):
     safety_backup: str | None
     created_at: str | None
     app_version: str | None
+    embedding_model: str | None = None
     schema_from: int
     schema_to: int
     tables: dict[str, Any]
     files: int
     seconds: float
+    index: str | None = Field(None, description="What was decided about the vector index after the restore.")

@@ -35,7 +35,8 @@ class Backups:
         setting: SettingGetter,
         disk: DiskProbe | None = None,
         pause: Pause = no_pause,
-        after_restore: Callable[[], None] | None = None,
+        after_restore: Callable[[], dict[str, Any]] | None = None,
+        embedding_model: str | None = None,
     ) -> None:
         self.places = Places(data_dir / "devcell.db", kb_dir, data_dir / "tmp", data_dir / "snapshots")
         self.data_dir = data_dir
@@ -44,6 +45,7 @@ class Backups:
         self.pause = pause
         self._busy = threading.Lock()
         self._after_restore = after_restore
+        self.embedding_model = embedding_model
 
     def directory(self) -> BackupDir:
         configured = str(self._setting("backup_dir") or "")
@@ -84,6 +86,7 @@ class Backups:
             kind,
             progress,
             keep_db,
+            self.embedding_model,
         )
         target_dir.write_side(name, "manifest", built.manifest | {"archive_sha256": built.sha256})
         log.info("backup %s written (%d bytes in %.1f s)", name, built.size, built.seconds)
@@ -135,7 +138,8 @@ class Backups:
 
             result = restore_archive(archive, self.places, self.disk, take_safety, self.pause, progress)
         if self._after_restore is not None:
-            self._after_restore()  # e.g. lift the refusal of changes that a damaged database caused
+            # e.g. lift the refusal of changes that a damaged database caused, and check the vector index
+            result |= self._after_restore()
         return result
 
     def prune(self) -> list[str]:

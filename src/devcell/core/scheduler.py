@@ -112,7 +112,17 @@ class Scheduler:
     it has progress, a result and a history row) and waits for it: with max_instances=1 a slow run never
     overlaps the next, and coalesce turns runs missed while busy or stopped into one."""
 
-    def __init__(self, data_dir: Path, runner: JobRunner, settings: SettingsSource, jobs: list[ScheduledJob]) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        runner: JobRunner,
+        settings: SettingsSource,
+        jobs: list[ScheduledJob],
+        at_start: tuple[Callable[[], object], ...] = (),
+    ) -> None:
+        # `at_start`: one-off work of the process that owns the jobs, run in a thread once it owns them (after the
+        # job history was recovered, so a job it submits is not taken for one interrupted by the last stop).
+        self._at_start = at_start
         self._runner = runner
         self._settings = settings
         self._jobs = {job.name: job for job in jobs}
@@ -136,7 +146,9 @@ class Scheduler:
         self._aps.start(paused=not self._lock.acquire())
         for name in self._jobs:
             self._reschedule(name)
-        if not self._lock.held:
+        if self._lock.held:
+            self._run_at_start()
+        else:
             log.warning(
                 "another DevCell process (pid %s) runs the scheduled jobs of this data directory; "
                 "this one will not run them while that one lives",
@@ -157,8 +169,19 @@ class Scheduler:
         if self._lock.acquire():
             log.info("this process now runs the scheduled jobs")
             self._aps.resume()
+            self._run_at_start()
         else:
             self._schedule_takeover()
+
+    def _run_at_start(self) -> None:
+        def run() -> None:
+            for work in self._at_start:
+                try:
+                    work()
+                except Exception:
+                    log.exception("start-up work %s failed", getattr(work, "__name__", work))
+
+        threading.Thread(target=run, name="devcell-at-start", daemon=True).start()
 
     def stop(self) -> None:
         self._stopped = True

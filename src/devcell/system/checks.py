@@ -117,6 +117,33 @@ def integrity(context: HealthContext) -> Finding:
     return Finding("integrity", title, "ok", f"{checked.get('kind')} check passed{when}")
 
 
+REBUILD_INDEX = Fix("Rebuild the index", action="rebuild_index")
+
+
+def index_consistency(context: HealthContext) -> Finding:
+    """The knowledge slice's own consistency report (vectors against passages, the model, the chunker)."""
+    title = "Knowledge index"
+    found = context.index.status() if context.index is not None else None
+    if found is None:
+        return Finding(
+            "index", title, "skipped", "The index opens on first knowledge use (search, upload); it is checked then."
+        )
+    if not found.model_ready:
+        return Finding(
+            "index",
+            title,
+            "critical",
+            " ".join(found.problems),
+            Fix("Install the package again (it ships the model)", command="sudo apt install --reinstall devcell"),
+        )
+    counts = f"{found.vectors} vectors for {found.chunks} passages ({found.model})"
+    if not found.consistent:
+        return Finding("index", title, "warning", " ".join(found.problems) + f" Now: {counts}.", REBUILD_INDEX)
+    failed = found.documents.get("failed", 0)
+    note = f"; {failed} document(s) failed to index (each shows why on the Knowledge page)" if failed else ""
+    return Finding("index", title, "ok", f"Consistent: {counts}{note}.")
+
+
 def llm(context: HealthContext) -> Finding:
     if not context.setting("llm_base_url"):
         return Finding("llm", "LLM server", "skipped", "No LLM server is configured.")
@@ -229,6 +256,7 @@ CHECKS: list[Check] = [
     backup_verify,
     failed_jobs,
     integrity,
+    index_consistency,
     llm,
     memory,
     temperature,

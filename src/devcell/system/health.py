@@ -14,6 +14,7 @@ from devcell.backups.service import Backups
 from devcell.core.disk import DiskProbe
 from devcell.core.jobs import JobRunner
 from devcell.core.scheduler import Scheduler
+from devcell.system.index_care import IndexCare
 from devcell.system.recovery import Recovery
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ CACHE_SECONDS = 20.0  # the badge polls every 30 s per browser; the checks need 
 
 @dataclass(frozen=True)
 class Fix:
-    """How to fix it: `action` is a button the UI knows (run_backup, run_maintenance, verify_backup, settings),
+    """How to fix it: `action` is a button the UI knows (run_backup, run_maintenance, verify_backup, rebuild_index,
+    settings),
     `command` an exact shell command, `target` what the action works on (a backup name, a setting key)."""
 
     label: str
@@ -45,7 +47,7 @@ class Finding:
 @dataclass
 class HealthContext:
     """Everything a check may look at. `llm_probe` is the LLM client's reachability check once it exists:
-    it returns None when reachable, else the reason."""
+    it returns None when reachable, else the reason. `index` answers for the knowledge slice's vector index."""
 
     data_dir: Path
     host: str
@@ -56,6 +58,7 @@ class HealthContext:
     scheduler: Scheduler | None
     recovery: Recovery | None = None
     llm_probe: Callable[[], str | None] | None = None
+    index: IndexCare | None = None
     proc: Path = field(default=Path("/proc"))
     sys: Path = field(default=Path("/sys"))
 

@@ -7,6 +7,8 @@ import logging
 import threading
 from contextlib import ExitStack
 
+from devcell.core.db import transaction, utcnow
+from devcell.core.jobs import JobRun
 from devcell.system.guard import Gate
 from devcell.system.maintenance import integrity
 
@@ -47,3 +49,19 @@ class Recovery:
                         allow=REPAIR_PATHS,
                     )
                 )
+
+
+def close_restored_jobs() -> int:
+    """After a restore: jobs the backup caught queued or running will never finish (they ran in another time).
+    Marked failed, or they would show as running forever. A job still live in this process rewrites its own row
+    when it ends, so it is not lost by this."""
+    with transaction(write=True):
+        return int(
+            JobRun.update(
+                status="failed",
+                error="Interrupted: the restored backup was taken while this job ran.",
+                finished_at=utcnow(),
+            )
+            .where(JobRun.status.in_(["queued", "running"]))
+            .execute()
+        )

@@ -110,6 +110,12 @@ async def get_logs(call: Call) -> Response:
     return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
 
 
+async def rebuild_index(call: Call) -> Response:
+    """Rebuild the knowledge index from the database and the files (a tracked job; search keeps answering)."""
+    snap = await call.run(call.state.index_care.start_rebuild, "an administrator asked for it", call.user.user_id)
+    return json(service.job_out(snap), 202)
+
+
 async def get_metric_history(call: Call) -> Response:
     """Sampled disk free, database and index size and request rate of the last days, oldest first (charts)."""
     query = call.query(MetricQuery)
@@ -146,6 +152,7 @@ ROUTES = [
     ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
     ApiRoute("GET", "/api/system/support-bundle", get_support_bundle, access=Access.ADMIN),
+    ApiRoute("POST", "/api/system/index/rebuild", rebuild_index, access=Access.ADMIN, response=JobOut, status=202),
     ApiRoute(
         "GET",
         "/api/system/metrics/history",

@@ -18,7 +18,8 @@ from devcell.system import maintenance
 from devcell.system.checks import CHECKS
 from devcell.system.guard import Gate, RequestGuard
 from devcell.system.health import Health, HealthContext
-from devcell.system.recovery import Recovery
+from devcell.system.index_care import IndexCare
+from devcell.system.recovery import Recovery, close_restored_jobs
 from devcell.system.samples import Sampler
 from devcell.system.schedule import scheduled_jobs
 
@@ -32,7 +33,22 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
     state.request_guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
     state.recovery = Recovery(gate)
     state.recovery.start()
-    state.backups = Backups(config.data_dir, config.kb_dir, settings.get, disk, gate.hold, state.recovery.check)
+    state.index_care = IndexCare(state.knowledge, state.jobs, config.data_dir)
+
+    def after_restore() -> dict[str, Any]:
+        state.recovery.check()  # lifts the refusal of changes that a damaged database caused
+        closed = close_restored_jobs()
+        return {"index": state.index_care.check_after_restore(), "jobs_closed": closed}
+
+    state.backups = Backups(
+        config.data_dir,
+        config.kb_dir,
+        settings.get,
+        disk,
+        gate.hold,
+        after_restore,
+        embedding_model=config.embedding_model,
+    )
     upkeep = maintenance.Upkeep(
         db_path=config.database_path,
         disk=disk,
@@ -68,7 +84,8 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
         return state.sampler.sample()  # type: ignore[no-any-return]
 
     jobs = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
-    state.scheduler = Scheduler(config.data_dir, state.jobs, settings, jobs)
+    # A restore made while no server ran (`devcell restore`) left its marker: check the index once serving.
+    state.scheduler = Scheduler(config.data_dir, state.jobs, settings, jobs, (state.index_care.check_after_restore,))
     context = HealthContext(
         data_dir=config.data_dir,
         host=config.host,
@@ -80,5 +97,6 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
         recovery=state.recovery,
         # The LLM client sets `app.state.health.context.llm_probe` (returns None when reachable, else why not).
         llm_probe=None,
+        index=state.index_care,
     )
     state.health = Health(context, CHECKS)

@@ -1,0 +1,101 @@
+"""The vector index as operations sees it: its consistency on the health page, the rebuild that fixes it, and the
+check after a restore (the index described the database from before the restore, not the restored one).
+
+Everything goes through the knowledge slice's own functions (status, repair, its index and lock): the index is
+its derived data, this module only decides when it must be rebuilt."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from devcell.backups.restore import INDEX_MARKER
+from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
+from devcell.knowledge import indexing
+from devcell.knowledge.runtime import Knowledge
+
+log = logging.getLogger(__name__)
+
+JOB_KIND = "knowledge.rebuild"
+
+
+class IndexCare:
+    def __init__(self, knowledge: Knowledge, runner: JobRunner, data_dir: Path) -> None:
+        self.knowledge = knowledge
+        self.runner = runner
+        self.marker = data_dir / INDEX_MARKER
+
+    # -- the health check --
+
+    def status(self) -> Any | None:
+        """The knowledge slice's status, or None while the index has not been opened in this process: the health
+        page must not load the model and the index just to look at them (idle memory stays small)."""
+        if not self.knowledge.index_opened():
+            return None
+        return indexing.status(self.knowledge)
+
+    # -- the rebuild --
+
+    def start_rebuild(self, reason: str, owner_id: int | None = None) -> JobSnapshot:
+        log.warning("rebuilding the knowledge index: %s", reason)
+        title = "Rebuild the knowledge index"
+        return self.runner.submit(JOB_KIND, title, lambda ctx: self._rebuild(ctx, reason), owner_id)
+
+    def _rebuild(self, context: JobContext, reason: str) -> dict[str, Any]:
+        """Drop every vector, then let the knowledge slice's repair queue each document for indexing again. Under
+        the index lock: an indexing job commits passages and vectors together, never half of one."""
+        kn = self.knowledge
+        context.progress(0, None, "Emptying the index")
+        with kn.index_lock:
+            index = kn.index()
+            stale = sorted(index.ids())
+            index.delete(stale)
+            context.check_cancelled()
+            context.progress(0, None, "Queueing every document for indexing")
+            repaired = indexing.repair(kn)
+        return {"reason": reason, "vectors_removed": len(stale)} | repaired
+
+    # -- after a restore --
+
+    def check_after_restore(self) -> str | None:
+        """If a restore left its marker: rebuild when needed. Returns what was decided (None: no marker)."""
+        try:
+            left: dict[str, Any] = orjson.loads(self.marker.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            if not self.marker.exists():
+                return None
+            left = {}  # unreadable: decide as if nothing were known
+        try:
+            outcome = self._decide(left.get("embedding_model"), left.get("chunks"))
+        except Exception:
+            log.exception("checking the knowledge index after the restore failed; the marker stays for a retry")
+            return "The index could not be checked after the restore; see the log."
+        self.marker.unlink(missing_ok=True)
+        log.info("knowledge index after the restore: %s", outcome)
+        return outcome
+
+    def _decide(self, archive_model: str | None, passages: int | None) -> str:
+        kn = self.knowledge
+        installed = kn.paths.model_id
+        if archive_model and archive_model != installed:
+            reason = f"the backup's vectors were made with {archive_model}; this appliance uses {installed}"
+            self.start_rebuild(reason)
+            return f"Rebuilding the index: {reason}."
+        if passages == 0 and not kn.index_opened():
+            # Nothing to embed, and no reason to load the model for it: stale vectors of an index on disk are
+            # dropped by the knowledge slice's own check when it is first used.
+            return "The restored database has no passages; there is nothing to index."
+        if not kn.model_ready():
+            return f"The embedding model {installed} is missing; the index is rebuilt once it is installed."
+        first_use = not kn.checked
+        found = indexing.status(kn)  # on first use this opens the index and starts the slice's own repair
+        if first_use and not found.consistent:
+            return "Rebuilding the index: " + " ".join(found.problems)
+        if not found.consistent:
+            reason = " ".join(found.problems) or "it does not match the restored passages"
+            self.start_rebuild(reason)
+            return f"Rebuilding the index: {reason}"
+        return f"The index matches the restored database ({found.vectors} vectors)."

@@ -1,0 +1,152 @@
+"""The knowledge index on the health page (consistency, the rebuild button) and after a restore (rebuilt when the
+backup's model differs or the index does not match the restored passages)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from starlette.applications import Starlette
+
+from devcell.config import Config, load_config
+from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
+from tests.conftest import Actor
+from tests.knowledge.conftest import FAKE_MODEL, note, wait_jobs
+
+GZIP = {"Content-Type": "application/gzip"}
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=tmp_path / "data")
+
+
+def finding(admin: Actor) -> dict[str, Any]:
+    items = admin.get("/api/system/health?fresh=true").json()["items"]
+    found: dict[str, Any] = next(item for item in items if item["name"] == "index")
+    return found
+
+
+def status(admin: Actor) -> dict[str, Any]:
+    body: dict[str, Any] = admin.get("/api/knowledge/status").json()
+    return body
+
+
+def settled(admin: Actor, timeout: float = 30) -> dict[str, Any]:
+    """Until no job runs and the index holds a vector for every passage."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        wait_jobs(admin, timeout)
+        now = status(admin)
+        if now["consistent"] and now["vectors"] == now["chunks"]:
+            return now
+        time.sleep(0.05)
+    raise AssertionError(f"the index did not settle: {status(admin)}")
+
+
+def restore(app: Starlette, admin: Actor, name: str) -> dict[str, Any]:
+    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # polls the runner: the caller's session may be gone after the restore
+        snap = app.state.jobs.get(response.json()["id"])
+        if snap is not None and snap.finished:
+            assert snap.status == "succeeded", snap
+            return dict(snap.result)
+        time.sleep(0.05)
+    raise AssertionError("the restore did not finish")
+
+
+def top_title(admin: Actor, question: str) -> str:
+    return str(admin.get("/api/search", params={"q": question}).json()["items"][0]["document_title"])
+
+
+def test_health_skips_the_index_until_it_is_opened(admin: Actor) -> None:
+    found = finding(admin)
+    assert found["severity"] == "skipped"
+    assert "first knowledge use" in found["message"]
+
+
+def test_health_reports_a_consistent_index(admin: Actor) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    found = finding(admin)
+    assert found["severity"] == "ok", found
+    assert found["message"].startswith("Consistent: ")
+    assert f"({FAKE_MODEL})" in found["message"]
+
+
+def test_missing_vectors_are_a_warning_fixed_by_the_rebuild_button(app: Starlette, admin: Actor) -> None:
+    note(admin, "Toner", "The printer needs toner every month.\n\nThe scanner needs nothing.")
+    before = settled(admin)
+    index = app.state.knowledge.index()
+    index.delete(sorted(index.ids())[:1])  # a vector lost behind the slice's back
+
+    found = finding(admin)
+    assert found["severity"] == "warning", found
+    assert f"{before['chunks'] - 1} vectors for {before['chunks']} passages" in found["message"]
+    assert found["fix"] == {"label": "Rebuild the index", "action": "rebuild_index", "command": None, "target": None}
+
+    response = admin.post("/api/system/index/rebuild")
+    assert response.status_code == 202, response.text
+    job = wait_job(admin, response.json()["id"])
+    assert job["status"] == "succeeded", job
+    assert job["result"]["vectors_removed"] == before["chunks"] - 1
+    assert settled(admin)["vectors"] == before["chunks"]
+    assert finding(admin)["severity"] == "ok"
+
+
+def test_rebuild_is_for_admins(user: Actor) -> None:
+    assert user.post("/api/system/index/rebuild").status_code == 403
+
+
+def test_restore_rebuilds_an_index_that_no_longer_matches(app: Starlette, admin: Actor, config: Config) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    name = backup_now(admin)
+    note(admin, "Gateway", "The gateway restarts at four for updates.")
+    note(admin, "Badges", "Visitor badges are at the front desk.")
+    settled(admin)
+
+    result = restore(app, admin, name)
+
+    assert result["embedding_model"] == FAKE_MODEL
+    assert result["jobs_closed"] == 1  # the backup job, running when its own copy was taken
+    assert result["index"].startswith("Rebuilding the index: The index holds 3 vectors for 1 passages")
+    assert not (config.data_dir / "index-check.json").exists()
+    assert settled(admin)["vectors"] == 1
+    assert top_title(admin, "printer toner") == "Toner"
+
+
+def test_restore_of_a_matching_index_keeps_it(app: Starlette, admin: Actor) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    result = restore(app, admin, backup_now(admin))
+    assert result["index"] == "The index matches the restored database (1 vectors)."
+    assert not [j for j in admin.get("/api/jobs?everyone=true").json()["items"] if j["kind"] == "knowledge.rebuild"]
+
+
+def test_restore_of_a_backup_from_another_model_rebuilds(
+    app: Starlette, admin: Actor, config: Config, tmp_path: Path
+) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    files = members(config.data_dir / "backups" / backup_now(admin))
+    assert orjson.loads(files["manifest.json"])["embedding_model"] == FAKE_MODEL
+    archive = tmp_path / "other-model.tar.gz"
+    write_archive(archive, reseal(files, embedding_model="all-MiniLM-L6-v2"))
+    upload = admin.client.post("/api/backups/upload", content=archive.read_bytes(), headers={**admin.headers, **GZIP})
+    assert upload.status_code == 201, upload.text
+
+    result = restore(app, admin, upload.json()["name"])
+
+    assert result["index"] == (
+        f"Rebuilding the index: the backup's vectors were made with all-MiniLM-L6-v2; this appliance uses {FAKE_MODEL}."
+    )
+    rebuilt = [j for j in admin.get("/api/jobs?everyone=true").json()["items"] if j["kind"] == "knowledge.rebuild"]
+    assert len(rebuilt) == 1
+    assert settled(admin)["vectors"] == 1
+    assert top_title(admin, "printer toner") == "Toner"
