@@ -214,10 +214,15 @@ def test_code_review_shows_sections_and_exports(
     assert "## Summary" in exported
     assert "SQL built from user input" in exported
 
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    result.get_by_role("button", name="Copy").click()
+    expect(page.get_by_text("Review copied as Markdown.")).to_be_visible()
+    assert "SQL built from user input" in page.evaluate("navigator.clipboard.readText()")
+
     # Too large for the context (3,000 tokens by default): the 413 message is shown as it is, readable.
     # One long line: Playwright types many short lines slowly.
     page.get_by_label("Code or unified diff").fill("data = '" + "abcd " * 4000 + "'\n")
-    page.get_by_role("button", name="Review", exact=True).click()
+    page.get_by_label("Code or unified diff").press("Control+Enter")  # the keyboard shortcut
     expect(page.get_by_role("alert")).to_contain_text(re.compile("smaller part|diff", re.IGNORECASE))
 
 
