@@ -114,6 +114,7 @@ def test_an_invalid_answer_is_repaired_once_with_the_validation_error(user: Acto
     assert repair[2] == {"role": "assistant", "content": json.dumps(broken)}
     assert "issues.0.severity" in repair[3]["content"]
     assert "only the JSON object" in repair[3]["content"]
+    assert all(prompt_tokens(r["messages"]) + r["max_tokens"] <= 3000 for r in fake_llm.requests)
 
 
 def test_nonsense_twice_is_502_with_a_readable_message(user: Actor, fake_llm: FakeLLM) -> None:
