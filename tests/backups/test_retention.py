@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from starlette.applications import Starlette
 
 from devcell.backups.store import Entry, to_prune
+from devcell.config import Config
 from tests.backups.conftest import backup_now
 from tests.conftest import Actor
 
@@ -18,8 +22,8 @@ def entry(days_ago: float, kind: str = "backup") -> Entry:
     return Entry(name, Path(name), kind, when, 1, None, None)
 
 
-def kept(entries: list[Entry], daily: int, weekly: int, monthly: int) -> list[float]:
-    doomed = {e.name for e in to_prune(entries, daily, weekly, monthly)}
+def kept(entries: list[Entry], daily: int, weekly: int, monthly: int, zone: str = "UTC") -> list[float]:
+    doomed = {e.name for e in to_prune(entries, daily, weekly, monthly, ZoneInfo(zone))}
     return [round((NOW - e.created_at).total_seconds() / 86400, 2) for e in entries if e.name not in doomed]
 
 
@@ -52,6 +56,61 @@ def test_the_newest_backup_is_always_kept() -> None:
 def test_uploads_are_never_pruned_and_three_safety_backups_stay() -> None:
     entries = [entry(0.5, "upload"), *[entry(d, "safety") for d in range(5)], entry(30, "upload")]
     assert kept(entries, 0, 0, 0) == [0.5, 0, 1, 2, 30]
+
+
+def at(stamp: str) -> Entry:
+    when = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return Entry(f"devcell-{when:%Y%m%dT%H%M%S}Z.tar.gz", Path("x"), "backup", when, 1, None, None)
+
+
+def names_kept(entries: list[Entry], daily: int, weekly: int, monthly: int, zone: str) -> list[str]:
+    doomed = {e.name for e in to_prune(entries, daily, weekly, monthly, ZoneInfo(zone))}
+    return [f"{e.created_at:%d %H:%M}" for e in entries if e.name not in doomed]
+
+
+AROUND_MIDNIGHT = [at("2026-11-26 02:30"), at("2026-11-25 23:30"), at("2026-11-25 22:30"), at("2026-11-24 22:30")]
+
+
+def test_days_are_counted_in_utc_when_the_appliance_is_on_utc() -> None:
+    assert names_kept(AROUND_MIDNIGHT, 2, 0, 0, "UTC") == ["26 02:30", "25 23:30"]
+
+
+def test_days_are_the_appliances_local_days_around_midnight() -> None:
+    # Berlin (UTC+1): 23:30 UTC on the 25th is 00:30 on the 26th, the same local day as 02:30 UTC; 22:30 UTC
+    # is 23:30 on the 25th, that day's newest backup.
+    assert names_kept(AROUND_MIDNIGHT, 2, 0, 0, "Europe/Berlin") == ["26 02:30", "25 22:30"]
+    # New York (UTC-5): 02:30 UTC on the 26th is 21:30 on the 25th, so it is the 25th's newest.
+    assert names_kept(AROUND_MIDNIGHT, 2, 0, 0, "America/New_York") == ["26 02:30", "24 22:30"]
+
+
+def test_months_and_weeks_turn_at_local_midnight() -> None:
+    # 30 Nov 23:30 UTC is already 1 December (a Tuesday, but still ISO week 49 from Monday 30 Nov) in Berlin.
+    entries = [at("2026-12-01 02:00"), at("2026-11-30 23:30"), at("2026-11-30 22:30")]
+    assert names_kept(entries, 0, 0, 2, "UTC") == ["01 02:00", "30 23:30"]
+    assert names_kept(entries, 0, 0, 2, "Europe/Berlin") == ["01 02:00", "30 22:30"]
+    sunday_night = [at("2026-11-29 23:30"), at("2026-11-29 22:30")]  # Sunday 29 Nov UTC
+    assert names_kept(sunday_night, 0, 2, 0, "UTC") == ["29 23:30"]
+    assert names_kept(sunday_night, 0, 2, 0, "Europe/Berlin") == ["29 23:30", "29 22:30"]
+
+
+def test_the_time_zone_setting_drives_retention(app: Starlette, admin: Actor, config: Config) -> None:
+    backups = config.data_dir / "backups"
+    backups.mkdir(parents=True, exist_ok=True)
+    for entry in AROUND_MIDNIGHT:
+        (backups / entry.name).write_bytes(b"x")
+    admin.patch(
+        "/api/settings",
+        json={
+            "values": {
+                "backup_keep_daily": 2,
+                "backup_keep_weekly": 0,
+                "backup_keep_monthly": 0,
+                "time_zone": "Europe/Berlin",
+            }
+        },
+    )
+    pruned = app.state.backups.prune()
+    assert sorted(pruned) == sorted([AROUND_MIDNIGHT[1].name, AROUND_MIDNIGHT[3].name])
 
 
 def test_backup_dir_setting_is_used(admin: Actor, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from devcell.backups import archive as archives
 from devcell.backups.check import check_archive
@@ -149,6 +150,7 @@ class Backups:
             int(self._setting("backup_keep_daily")),
             int(self._setting("backup_keep_weekly")),
             int(self._setting("backup_keep_monthly")),
+            ZoneInfo(str(self._setting("time_zone") or "UTC")),
         )
         for entry in doomed:
             backup_dir.delete(entry.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -112,21 +112,23 @@ class BackupDir:
             self._side(name, which).unlink(missing_ok=True)
 
 
-def _period_keys(when: datetime) -> tuple[date, tuple[int, int], tuple[int, int]]:
+def _period_keys(when: datetime, zone: tzinfo) -> tuple[date, tuple[int, int], tuple[int, int]]:
+    when = when.astimezone(zone)  # "a day" is the appliance's day: a backup at 00:30 local counts for that day
     iso = when.isocalendar()
     return when.date(), (iso.year, iso.week), (when.year, when.month)
 
 
-def to_prune(entries: list[Entry], daily: int, weekly: int, monthly: int) -> list[Entry]:
+def to_prune(entries: list[Entry], daily: int, weekly: int, monthly: int, zone: tzinfo = UTC) -> list[Entry]:
     """Which archives retention removes: the newest backup of each of the last `daily` days, `weekly` ISO weeks
-    and `monthly` months is kept (one archive can count for all three), as is the newest backup of all.
+    and `monthly` months is kept (one archive can count for all three), as is the newest backup of all. Days,
+    weeks and months are those of `zone`, the appliance's time zone.
     Safety backups keep their own newest few; uploads are the admin's and are never pruned."""
     backups = [e for e in entries if e.kind == "backup"]  # newest first
     keep: set[str] = {backups[0].name} if backups else set()
     for index, limit in ((0, daily), (1, weekly), (2, monthly)):
         seen: list[object] = []
         for entry in backups:
-            key = _period_keys(entry.created_at)[index]
+            key = _period_keys(entry.created_at, zone)[index]
             if key not in seen and len(seen) < limit:
                 seen.append(key)
                 keep.add(entry.name)
