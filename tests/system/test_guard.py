@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import time
 
+import httpx2
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.config import Config
-from tests.backups.conftest import ScriptedDisk
+from tests.backups.conftest import ScriptedDisk, backup_now
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
 
 MB = 1024 * 1024
@@ -62,7 +66,12 @@ def test_a_restore_pauses_every_request_but_liveness(app: Starlette, admin: Acto
     with app.state.gate.hold("all", "A restore is in progress."):
         response = admin.get("/api/tasks")
         assert response.status_code == 503
-        assert response.json()["error"] == {"code": "paused", "message": "A restore is in progress."}
+        assert response.headers["Retry-After"] == "5"
+        assert response.json()["error"] == {
+            "code": "paused",
+            "message": "A restore is in progress.",
+            "detail": {"retry_after": 5},
+        }
         assert client.get("/api/health").status_code == 200
     assert admin.get("/api/tasks").status_code == 200
 
@@ -71,3 +80,34 @@ def test_paused_writes_leave_reads_working(app: Starlette, admin: Actor) -> None
     with app.state.gate.hold("writes", "Maintenance."):
         assert admin.get("/api/tasks").status_code == 200
         assert admin.post("/api/tasks", json={"title": "x"}).status_code == 503
+
+
+def test_changes_during_a_real_restore_answer_503_with_retry_after(
+    app: Starlette, admin: Actor, config: Config
+) -> None:
+    (config.kb_dir / "big.bin").write_bytes(os.urandom(16 * MB))  # the safety backup takes a moment
+    name = backup_now(admin)
+    answers: list[httpx2.Response] = []
+    done = threading.Event()
+
+    def keep_writing() -> None:
+        while not done.is_set():
+            answers.append(admin.post("/api/tasks", json={"title": "During the restore"}))
+
+    writer = threading.Thread(target=keep_writing, daemon=True)
+    writer.start()
+    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 30
+    while (
+        app.state.jobs.get(response.json()["id"]).status not in ("succeeded", "failed")
+    ) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    done.set()
+    writer.join(10)
+
+    paused = [a for a in answers if a.status_code == 503]
+    assert paused, "no change was attempted while the restore held them back"
+    assert all(a.json()["error"]["code"] == "paused" for a in paused)
+    assert all(a.headers["Retry-After"] == "5" for a in paused)
+    assert {a.status_code for a in answers} <= {201, 503, 401}  # 401: the session was not in the backup

@@ -65,6 +65,7 @@ def test_damage_at_start_refuses_changes_until_a_restore(config: Config) -> None
         refused = admin.post("/api/tasks", json={"title": "On top of the damage"})
         assert refused.status_code == 503
         assert "restore the newest good backup" in refused.json()["error"]["message"]
+        assert "Retry-After" not in refused.headers  # waiting does not repair a damaged database
         health = {i["name"]: i for i in admin.get("/api/system/health?fresh=true").json()["items"]}
         assert health["integrity"]["severity"] == "critical"
         assert "devcell restore" in health["integrity"]["fix"]["command"]

@@ -79,7 +79,9 @@ def no_content() -> Response:
 
 
 def error_response(error: DevCellError) -> JSONResponse:
-    headers = {"Retry-After": str(error.detail["retry_after"])} if error.status == 429 else None
+    # Rate limits (429) and pauses (503, e.g. during a restore) say when to come back.
+    retry = error.detail.get("retry_after") if isinstance(error.detail, dict) else None
+    headers = {"Retry-After": str(retry)} if retry is not None and error.status in (429, 503) else None
     if error.status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="devcell"'}
     return json(error.envelope(), error.status, headers)

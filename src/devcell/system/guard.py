@@ -17,26 +17,35 @@ from devcell.core.web import SAFE_METHODS
 
 PauseLevel = str  # "writes" | "all"
 DISK_CACHE_SECONDS = 2.0  # statvfs is cheap, but not free on every write of a busy minute
+RETRY_SECONDS = 5  # Retry-After of a paused request: a restore's swap or a vacuum is over in seconds
 # Always allowed: liveness, and what an admin needs to free space (sign in, delete a backup).
 _ALWAYS = ("/api/health",)
 _WHEN_FULL = ("/api/auth/login", "/api/auth/logout")
 
 
 class Paused(ServiceUnavailable):
+    """503 with Retry-After (in `detail`, which the error response turns into the header) when it is known."""
+
     code = "paused"
+
+    def __init__(self, reason: str, retry_after: int | None) -> None:
+        super().__init__(reason, detail=None if retry_after is None else {"retry_after": retry_after})
 
 
 class Gate:
     """What is paused right now and why; nested holds stack (a restore pauses writes, then everything)."""
 
     def __init__(self) -> None:
-        self._holds: list[tuple[PauseLevel, str, tuple[str, ...]]] = []
+        self._holds: list[tuple[PauseLevel, str, tuple[str, ...], int | None]] = []
         self._lock = threading.Lock()
 
     @contextmanager
-    def hold(self, level: PauseLevel, reason: str, allow: tuple[str, ...] = ()) -> Iterator[None]:
-        """Pause requests; paths starting with one of `allow` still pass (e.g. what repairs the cause)."""
-        entry = (level, reason, allow)
+    def hold(
+        self, level: PauseLevel, reason: str, allow: tuple[str, ...] = (), retry_after: int | None = RETRY_SECONDS
+    ) -> Iterator[None]:
+        """Pause requests; paths starting with one of `allow` still pass (e.g. what repairs the cause). Clients are
+        told to retry after `retry_after` seconds; None when no wait will help (a damaged database)."""
+        entry = (level, reason, allow, retry_after)
         with self._lock:
             self._holds.append(entry)
         try:
@@ -45,13 +54,13 @@ class Gate:
             with self._lock:
                 self._holds.remove(entry)
 
-    def blocking(self, write: bool, path: str = "") -> str | None:
-        """The reason a request is held back, or None."""
+    def blocking(self, write: bool, path: str = "") -> Paused | None:
+        """Why a request is held back (the error to answer), or None."""
         with self._lock:
             holds = list(self._holds)
-        for level, reason, allow in reversed(holds):
+        for level, reason, allow, retry_after in reversed(holds):
             if (level == "all" or write) and not (allow and path.startswith(allow)):
-                return reason
+                return Paused(reason, retry_after)
         return None
 
 
@@ -80,9 +89,9 @@ class RequestGuard:
         if path.startswith(_ALWAYS):
             return
         write = request.method not in SAFE_METHODS
-        reason = self.gate.blocking(write, path)
-        if reason is not None:
-            raise Paused(reason)
+        paused = self.gate.blocking(write, path)
+        if paused is not None:
+            raise paused
         if write and not path.startswith(_WHEN_FULL) and not self._frees_space(request):
             self._check_disk()
 

@@ -47,6 +47,7 @@ class Recovery:
                         "The database is damaged, so changes are refused to keep what is left. An administrator can "
                         "restore the newest good backup from the System page.",
                         allow=REPAIR_PATHS,
+                        retry_after=None,  # waiting does not repair it
                     )
                 )
 
