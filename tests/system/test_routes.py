@@ -19,6 +19,7 @@ from devcell import __version__
 from devcell.config import Config
 from devcell.core.jobs import JobContext, JobRunner
 from devcell.core.migrations.runner import HEAD
+from devcell.system import service
 from tests.conftest import Actor
 
 WAIT = 5.0
@@ -84,6 +85,37 @@ def test_ready_reports_every_check_ok(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert checks(response) == {"database": True, "migrations": True, "disk": True}
+
+
+def test_ready_tells_anonymous_callers_names_and_outcomes_only(
+    client: TestClient, config: Config, tmp_dir_restored: None
+) -> None:
+    shutil.rmtree(config.tmp_dir)
+    config.tmp_dir.write_text("in the way")
+    body = client.get("/api/health/ready").json()
+    assert body["checks"] == [
+        {"name": "database", "ok": True},
+        {"name": "migrations", "ok": True},
+        {"name": "disk", "ok": False},
+    ]
+    assert str(config.data_dir) not in orjson.dumps(body).decode()
+
+
+def test_ready_gives_administrators_the_messages(admin: Actor, config: Config) -> None:
+    body = admin.get("/api/health/ready").json()
+    messages = {check["name"]: check["message"] for check in body["checks"]}
+    assert messages == {"database": "reachable", "migrations": f"schema {HEAD} of {HEAD}", "disk": "writable"}
+
+
+def test_ready_is_cached_for_a_few_seconds(
+    client: TestClient, config: Config, tmp_dir_restored: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert client.get("/api/health/ready").status_code == 200
+    shutil.rmtree(config.tmp_dir)
+    config.tmp_dir.write_text("in the way")
+    assert client.get("/api/health/ready").status_code == 200  # the answer of a moment ago, no new probe file
+    monkeypatch.setattr(service, "READY_CACHE_SECONDS", 0.0)
+    assert client.get("/api/health/ready").status_code == 503
 
 
 def test_ready_is_503_when_the_tmp_dir_is_not_a_directory(

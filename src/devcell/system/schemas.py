@@ -16,7 +16,7 @@ class HealthOut(BaseModel):
 class CheckOut(BaseModel):
     name: str
     ok: bool
-    message: str
+    message: str | None = Field(None, description="Administrators only: what was found (paths, errors).")
 
 
 class ReadyOut(BaseModel):

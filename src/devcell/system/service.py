@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 from devcell.core.db import check_reachable
 from devcell.core.errors import Conflict, NotFound
@@ -46,6 +49,33 @@ def readiness(tmp_dir: Path) -> ReadyOut:
     """Database reachable, migrations current, data directory writable."""
     checks = [_check_database(), _check_schema(), _check_writable(tmp_dir)]
     return ReadyOut(status="ok" if all(c.ok for c in checks) else "fail", checks=checks)
+
+
+READY_CACHE_SECONDS = 3.0  # a probe that polls every second costs one fsync every three, not one per call
+
+
+class Readiness:
+    """The readiness answer, cached briefly: it is anonymous and each run writes and fsyncs a probe file, so a
+    loop of callers must not turn into a loop of disk writes."""
+
+    def __init__(self, tmp_dir: Path) -> None:
+        self.tmp_dir = tmp_dir
+        self._cached: tuple[float, ReadyOut] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ReadyOut:
+        with self._lock:  # one run at a time; callers meanwhile wait for its answer
+            cached = self._cached
+            if cached is not None and time.monotonic() - cached[0] < READY_CACHE_SECONDS:
+                return cached[1]
+            result = readiness(self.tmp_dir)
+            self._cached = (time.monotonic(), result)
+            return result
+
+
+def anonymous_view(result: ReadyOut) -> dict[str, Any]:
+    """Names and outcomes only: messages name paths and errors, which are for administrators."""
+    return {"status": result.status, "checks": [{"name": c.name, "ok": c.ok} for c in result.checks]}
 
 
 def _visible(snap: JobSnapshot | None, who: Principal) -> JobSnapshot:
