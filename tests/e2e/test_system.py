@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, Browsers, Server, StartServer, expect, set_up_through_api
+from tests.e2e.test_accessibility import AXE, audit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -133,3 +134,55 @@ def test_logs_panel_filters_the_service_log(server: Server, browsers: Browsers) 
     expect(logs).to_contain_text("scheduled job backup: daily at 02:30")
     bundle = page.get_by_role("link", name="Download a support bundle")
     expect(bundle).to_have_attribute("href", "/api/system/support-bundle")
+
+
+def test_trend_charts_after_two_samples(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    trends = page.get_by_role("region", name="Trends")
+    expect(trends).to_contain_text("No samples yet")
+    sample = page.locator("[data-job=metrics_sample]")
+    for _ in range(2):
+        sample.get_by_role("button", name="Run Metrics sample now").click()
+        expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    disk = trends.locator("figure", has_text="Disk free")
+    expect(disk.get_by_role("img", name=re.compile(r"^Line chart, Disk free: data .+ of .+ now"))).to_be_visible()
+    expect(disk.locator("polyline")).to_have_count(2)
+    expect(trends.locator("figure", has_text="Database size")).to_contain_text("database")
+    expect(trends.locator("figure", has_text="Requests")).to_contain_text("/min")
+    disk.get_by_role("button", name="Show as table").click()
+    table = disk.get_by_role("table")
+    expect(table.get_by_role("columnheader", name="Data disk")).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(disk.get_by_role("button", name="Hide the table")).to_have_attribute("aria-expanded", "true")
+
+
+def test_log_entries_are_coloured_by_level_and_follow_is_a_toggle(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    logs = page.get_by_test_id("log-view")
+    expect(logs.locator(".log-entry--info").first).to_be_visible()
+    style = logs.evaluate("el => { const s = getComputedStyle(el); return [s.fontFamily, s.overflowY]; }")
+    assert "monospace" in style[0]
+    assert style[1] == "auto"
+    entry = logs.locator(".log-entry").first.evaluate("el => getComputedStyle(el).whiteSpace")
+    assert entry == "pre-wrap"
+    follow = page.get_by_role("button", name="Follow new lines")
+    expect(follow).to_have_attribute("aria-pressed", "false")
+    follow.click()
+    expect(page.get_by_role("button", name="Following new lines")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_system_page_with_charts_and_logs_passes_axe(server: Server, browsers: Browsers, scheme: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is missing; run `npm ci` in src/web")
+    page = browsers.new_page(server, color_scheme=scheme)
+    open_system(page, server)
+    for _ in range(2):
+        page.locator("[data-job=metrics_sample]").get_by_role("button", name="Run Metrics sample now").click()
+        expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    expect(page.locator(".line-chart").first).to_be_visible()
+    page.locator(".line-chart").first.get_by_role("button", name="Show as table").click()
+    expect(page.get_by_test_id("log-view").locator(".log-entry").first).to_be_visible()
+    assert audit(page, AXE.read_text(encoding="utf-8"), f"system ({scheme})") == []

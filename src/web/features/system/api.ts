@@ -2,7 +2,8 @@
 import { ApiError, request, withQuery } from "@/lib/api";
 import type { Job } from "@/lib/jobs";
 
-export type HealthCheck = { name: string; ok: boolean; message: string };
+/** `message` comes to administrators only (it can name paths). */
+export type HealthCheck = { name: string; ok: boolean; message?: string | null };
 export type Readiness = { status: "ok" | "fail"; checks: HealthCheck[] };
 
 /** Readiness answers 503 with the same body when a check fails. */
@@ -176,3 +177,24 @@ export function getLogs(filter: LogFilter, after?: number): Promise<LogPage> {
 }
 
 export const SUPPORT_BUNDLE_PATH = "/api/system/support-bundle";
+
+export type MetricPoint = {
+  at: string;
+  data_free: number;
+  data_total: number;
+  backup_free: number;
+  backup_total: number;
+  db_bytes: number;
+  index_bytes: number;
+  requests_per_minute: number;
+};
+export type MetricSeries = { days: number; interval_minutes: number; items: MetricPoint[] };
+
+export function getMetricHistory(days: number): Promise<MetricSeries> {
+  return request<MetricSeries>("GET", withQuery("/api/system/metrics/history", { days }));
+}
+
+/** Empties the knowledge index and indexes every document again (a tracked job). */
+export function rebuildIndex(): Promise<Job> {
+  return request<Job>("POST", "/api/system/index/rebuild");
+}

@@ -3,7 +3,15 @@ import { useState } from "preact/hooks";
 import { JobProgress } from "@/components/job-progress";
 import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
-import { type Finding, type Fix, getHealth, runScheduled, type Severity, verifyBackup } from "@/features/system/api";
+import {
+  type Finding,
+  type Fix,
+  getHealth,
+  rebuildIndex,
+  runScheduled,
+  type Severity,
+  verifyBackup,
+} from "@/features/system/api";
 import { errorMessage } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
 
@@ -26,6 +34,8 @@ export function HealthPanel({ version, onChanged }: Props) {
         setJob({ id: (await runScheduled("maintenance")).id, label: "Database maintenance" });
       if (fix.action === "verify_backup" && fix.target)
         setJob({ id: (await verifyBackup(fix.target)).id, label: `Verifying ${fix.target}` });
+      if (fix.action === "rebuild_index")
+        setJob({ id: (await rebuildIndex()).id, label: "Rebuilding the knowledge index" });
     } catch (error) {
       toast(errorMessage(error), "error");
     }

@@ -1,5 +1,5 @@
 // System page: the service log and the retrieval log, filtered by level and text, optionally following new lines.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { getLogs, type LogEntry, type LogFilter, SUPPORT_BUNDLE_PATH } from "@/features/system/api";
 import { errorMessage } from "@/lib/api";
 
@@ -11,6 +11,13 @@ export function LogsPanel() {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [note, setNote] = useState("");
   const [follow, setFollow] = useState(false);
+  const view = useRef<HTMLOListElement>(null);
+
+  // While following, keep the newest entry in sight (the list scrolls inside its own box).
+  useEffect(() => {
+    const list = view.current;
+    if (follow && list) list.scrollTop = list.scrollHeight;
+  }, [entries, follow]);
 
   useEffect(() => {
     let live = true;
@@ -72,14 +79,26 @@ export function LogsPanel() {
             onChange={(event) => setFilter({ ...filter, q: event.currentTarget.value })}
           />
         </label>
-        <label class="checkbox">
-          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.currentTarget.checked)} /> Follow
-        </label>
+        <button
+          type="button"
+          class={`button button--small log-follow${follow ? " log-follow--on" : ""}`}
+          aria-pressed={follow}
+          onClick={() => setFollow(!follow)}
+        >
+          {follow ? "Following new lines" : "Follow new lines"}
+        </button>
       </form>
       {note && <p class="muted">{note}</p>}
-      <pre class="log-view" data-testid="log-view">
-        {entries.map((entry) => `${entry.at} ${entry.level} ${entry.logger}: ${entry.message}`).join("\n")}
-      </pre>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a box that scrolls must be reachable by keyboard */}
+      <ol class="log-view" data-testid="log-view" ref={view} aria-label="Log entries, oldest first" tabIndex={0}>
+        {entries.map((entry) => (
+          <li key={entry.offset} class={`log-entry log-entry--${entry.level.toLowerCase()}`}>
+            <span class="log-entry__at">{entry.at}</span> <span class="log-entry__level">{entry.level}</span>{" "}
+            <span class="log-entry__logger">{entry.logger}:</span>{" "}
+            <span class="log-entry__message">{entry.message}</span>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }

@@ -57,9 +57,16 @@ export function SchedulePanel({ version, onChanged }: { version: number; onChang
                     class="button button--small"
                     disabled={entry.running || !entry.runs_here}
                     onClick={() => runNow(entry)}
-                    aria-label={`Run ${entry.title} now`}
                   >
-                    {entry.running ? "Running…" : "Run now"}
+                    {/* The job's name is spoken but not shown: the row already shows it (and the visible words
+                        stay part of the accessible name, for voice control). */}
+                    {entry.running ? (
+                      "Running…"
+                    ) : (
+                      <>
+                        Run<span class="visually-hidden"> {entry.title}</span> now
+                      </>
+                    )}
                   </button>
                 </td>
               </tr>
