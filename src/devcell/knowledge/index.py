@@ -9,11 +9,12 @@ import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from devcell.core.db import utcnow
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class VectorIndex:
         return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
         if not ids:
             return {}
         found = self.collection().get(ids=ids, include=["embeddings"])
