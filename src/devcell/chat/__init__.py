@@ -1,1 +1,1 @@
-"""Chat with the LLM: personas, client-kept history, optional retrieval with sources; nothing is stored."""
+"""Chat with the LLM: personas, client-kept history, optional retrieval with sources; stored only with a retention."""
