@@ -48,7 +48,8 @@ def test_retention_0_stores_nothing_even_with_a_conversation_id(user: Actor, fak
     body = chat(user, "a distinctive sentence 5519", conversation_id=1)
     assert body["conversation_id"] is None
     listed = user.get("/api/chat/conversations").json()
-    assert listed["items"] == [] and listed["retention_days"] == 0
+    assert listed["items"] == []
+    assert listed["retention_days"] == 0
     with transaction():
         assert database.execute_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 0
     for name in ("devcell.db", "devcell.db-wal"):
@@ -63,7 +64,8 @@ def test_streamed_exchange_is_stored_with_its_id_in_the_events(admin: Actor, use
     assert isinstance(conversation_id, int)
     assert found[-1] == ("done", {"reply": REPLY, "conversation_id": conversation_id})
     [listed] = conversations(user)
-    assert listed["id"] == conversation_id and listed["title"] == "When is the backup?"
+    assert listed["id"] == conversation_id
+    assert listed["title"] == "When is the backup?"
     assert listed["message_count"] == 2
     detail = user.get(f"/api/chat/conversations/{conversation_id}").json()
     assert [(m["role"], m["content"], m["stopped"]) for m in detail["messages"]] == [
