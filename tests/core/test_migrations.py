@@ -29,12 +29,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def declared_models() -> list[type[BaseModel]]:
-    """Every model of every slice (`devcell/<slice>/models.py`) plus the job history."""
+    """Every model of every slice (`devcell/<slice>/models.py`, also in a slice's sub-packages such as
+    `devcell/assistant/workflows/models.py`) plus the job history."""
     found: list[type[BaseModel]] = [JobRun]
-    for info in pkgutil.iter_modules(devcell.__path__):
-        if not info.ispkg or importlib.util.find_spec(f"devcell.{info.name}.models") is None:
+    for info in pkgutil.walk_packages(devcell.__path__, prefix="devcell."):
+        if not info.name.endswith(".models") or info.name.startswith("devcell.core."):
             continue
-        module = importlib.import_module(f"devcell.{info.name}.models")
+        module = importlib.import_module(info.name)
         found += [
             obj
             for obj in vars(module).values()
