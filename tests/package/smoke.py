@@ -103,12 +103,26 @@ def embed_and_search(client: Client) -> dict[str, Any]:
     }
 
 
+def health_checks(client: Client) -> dict[str, str]:
+    """Every health check run now (disk, memory, temperature, ...); none may fail to run inside the sandbox.
+    Returns name -> severity."""
+    status, report = client.request("GET", "/api/system/health?fresh=true")
+    if status != 200:
+        raise AssertionError(f"GET /api/system/health answered {status}: {report}")
+    broken = [item for item in report["items"] if item["message"].startswith("The check itself failed")]
+    if broken:
+        raise AssertionError(f"health checks that could not run: {broken}")
+    return {item["name"]: item["severity"] for item in report["items"]}
+
+
 def main(argv: list[str]) -> int:
     """`python -m tests.package.smoke HOST PORT SETUP_CODE`: the whole flow; prints its result as JSON."""
     host, port, code = argv
     client = first_run(host, int(port), code)
     try:
-        sys.stdout.write(json.dumps(embed_and_search(client)) + "\n")
+        found = embed_and_search(client)
+        found["health"] = health_checks(client)
+        sys.stdout.write(json.dumps(found) + "\n")
     finally:
         client.close()
     return 0

@@ -52,6 +52,7 @@ def test_smoke_the_installed_server(installed: str, tmp_path: Path) -> None:
         assert (status, me["user"]["username"]) == (200, appliance.ADMIN)
         assert server.get("/api/health/ready")[0] == 200
         found = smoke.embed_and_search(browser)  # the model from /usr/share/devcell/models, in the frozen build
+        assert smoke.health_checks(browser)["index"] == "ok"
         browser.close()
     assert found["model_ready"], found
     assert found["vectors"] >= 2, found

@@ -153,6 +153,7 @@ def test_setup_sign_in_and_an_embedding_search_under_the_hardened_unit(container
     found = json.loads(result.stdout)
     assert found["model_ready"], found
     assert found["vectors"] >= 2, found
+    assert found["health"]["index"] == "ok", found
     # The same process embedded (no SIGSYS restart): the unit never restarted it.
     assert container.sh("systemctl show -p NRestarts --value devcell").stdout.strip() == "0", journal
     # ORT_DISABLE_TELEMETRY held and nothing wrote a cache into the service user's home (/var/lib/devcell).
