@@ -34,7 +34,6 @@ STAMP = VENV / ".devcell-requirements"
 WEB = ROOT / "src" / "web"
 WEB_DIST = ROOT / "web_dist"
 PACKAGING = ROOT / "packaging"
-DEBIAN = ROOT / "debian"
 BUILD_REQUIREMENTS = PACKAGING / "requirements-build.txt"
 BUILD_STAMP = VENV / ".devcell-build-requirements"
 DIST = ROOT / "dist"
@@ -246,6 +245,9 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     """PyInstaller onedir build of `source`/src (with its web_dist/) into `out`/devcell; returns that directory."""
     if not (source / "web_dist" / "index.html").is_file():
         sys.exit(f"build.py: {source}/web_dist/index.html is missing; run `python3 build.py web` first")
+    missing = [name for name in ("src", "packaging", "debian") if not (source / name).is_dir()]
+    if missing:
+        sys.exit(f"build.py: {source} is not a whole checkout: no {', '.join(missing)}/")
     ensure_build_tools()
     ensure_models()  # not frozen in (it lives in /usr/share/devcell/models), but the frozen tree is tested with it
     env = app_env()
@@ -254,7 +256,7 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     work = BUILD / "pyinstaller" / hashlib.sha256(str(source).encode()).hexdigest()[:12]
     started = time.monotonic()
     run(PYTHON, "-m", "PyInstaller", "--noconfirm", "--log-level=WARN", "--distpath", out, "--workpath", work,
-        PACKAGING / "devcell.spec", env=env)  # fmt: skip
+        source / "packaging" / "devcell.spec", env=env)  # fmt: skip
     tree = out / "devcell"
     run(tree / "devcell", "version")  # the frozen binary starts and imports the CLI
     print(f"froze {tree} in {time.monotonic() - started:.0f} s", flush=True)
@@ -323,20 +325,21 @@ def _changelog(source: Path, version: str, commit: str) -> bytes:
 
 
 def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str) -> None:
+    packaging, debian = source / "packaging", source / "debian"
     shutil.copytree(tree, root / "usr/lib/devcell", symlinks=True)
     (root / "usr/bin").mkdir(parents=True)
     (root / "usr/bin/devcell").symlink_to("../lib/devcell/devcell")
     shutil.copytree(ensure_models(), root / "usr/share/devcell/models", ignore=shutil.ignore_patterns(".sources"))
-    _install(PACKAGING / "systemd/devcell.service", root / "lib/systemd/system/devcell.service")
-    _install(PACKAGING / "devcell.env", root / "etc/devcell/devcell.env")
-    _install(PACKAGING / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
-    _install(PACKAGING / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
-    _install(PACKAGING / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
-    _install(DEBIAN / "copyright", root / "usr/share/doc/devcell/copyright")
+    _install(packaging / "systemd/devcell.service", root / "lib/systemd/system/devcell.service")
+    _install(packaging / "devcell.env", root / "etc/devcell/devcell.env")
+    _install(packaging / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
+    _install(packaging / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
+    _install(packaging / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
+    _install(debian / "copyright", root / "usr/share/doc/devcell/copyright")
     # The version has no Debian revision, so this is a native package: Policy 12.7 names its log changelog.gz.
     (root / "usr/share/doc/devcell/changelog.gz").write_bytes(_changelog(source, version, commit))
     (root / "usr/share/man/man1").mkdir(parents=True)
-    (root / "usr/share/man/man1/devcell.1.gz").write_bytes(_gzip((PACKAGING / "devcell.1").read_bytes()))
+    (root / "usr/share/man/man1/devcell.1.gz").write_bytes(_gzip((packaging / "devcell.1").read_bytes()))
     _normalise_modes(root)
 
 
@@ -354,12 +357,12 @@ def _stage_control(root: Path, source: Path, version: str) -> None:
         "@INSTALLED_SIZE@": str(_installed_size_kib(root)),
         "@MAINTAINER@": _maintainer(source),
     }
-    text = (DEBIAN / "control").read_text(encoding="utf-8")
+    text = (source / "debian" / "control").read_text(encoding="utf-8")
     for key, value in fields.items():
         text = text.replace(key, value)
     (control / "control").write_text(text, encoding="utf-8")
     for name, mode in (("conffiles", 0o644), ("postinst", 0o755), ("prerm", 0o755), ("postrm", 0o755)):
-        _install(DEBIAN / name, control / name, mode)
+        _install(source / "debian" / name, control / name, mode)
     # dpkg's md5sums lists every shipped file except conffiles (dpkg tracks those itself) and the control files.
     shipped = [p for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()]
     sums = [
@@ -373,7 +376,11 @@ def _stage_control(root: Path, source: Path, version: str) -> None:
 
 
 def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None) -> Path:
-    """Freeze `source`, stage the package tree and build `out`/devcell_<version>_<arch>.deb plus `out`/devcell.deb."""
+    """Freeze `source`, stage the package tree and build `out`/devcell_<version>_<arch>.deb plus `out`/devcell.deb.
+
+    Everything that describes the package (src/, web_dist/, packaging/ with the spec, debian/) comes from
+    `source`, so an older checkout builds as it was released (its spec names only its own files, its maintainer
+    scripts are the ones an upgrade replaces); the Python environment and the model are this checkout's."""
     if shutil.which("dpkg-deb") is None:
         sys.exit("build.py: dpkg-deb is needed (apt-get install dpkg-dev)")
     version = version or package_version(source)

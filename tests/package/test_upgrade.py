@@ -26,7 +26,9 @@ def previous_release_source() -> Path:
     if shutil.which("git") is None or git("rev-parse", "HEAD").returncode != 0:
         pytest.skip("the upgrade test needs this checkout's git history")
     added = git("log", "-1", "--diff-filter=A", "--format=%H", "--", MIGRATIONS).stdout.decode().strip()
-    archive = git("archive", "--format=tar", f"{added}^", "src", "web_dist", "debian/changelog")
+    # The whole release as it was: its spec names only its own files, and its maintainer scripts are the ones
+    # the upgrade replaces.
+    archive = git("archive", "--format=tar", f"{added}^", "src", "web_dist", "packaging", "debian")
     if not added or archive.returncode != 0:
         pytest.skip(f"the commit before the newest migration is not in this clone: {archive.stderr.decode()}")
     shutil.rmtree(PREVIOUS_SOURCE, ignore_errors=True)
