@@ -158,3 +158,26 @@ def test_a_document_link_opens_its_viewer(start_server: StartServer, browsers: B
     expect(page).to_have_url(re.compile(r"/knowledge$"))
     page.goto("/knowledge?doc=999999")
     expect(page.get_by_role("dialog")).to_contain_text("There is no document with id 999999")
+
+
+def test_a_document_is_moved_to_a_project_from_its_viewer(start_server: StartServer, browsers: Browsers) -> None:
+    server = start_server(DEVCELL_EMBEDDING_MODEL="hashing-e2e")
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    project = api(page, "POST", "/api/projects", {"name": "Red team"}, 201).json()
+    made = api(page, "POST", "/api/documents/notes", {"title": "Playbook", "text": "# Playbook\n\nScope first."}, 201)
+    document_id = made.json()["id"]
+    page.goto(f"/knowledge?doc={document_id}")
+    dialog = page.get_by_role("dialog", name="Playbook")
+    scope = dialog.get_by_label("Who can see it")
+    expect(scope).to_have_value("")
+    expect(dialog.get_by_role("button", name="Move")).to_be_disabled()  # nothing changed yet
+    scope.select_option(label="Project: Red team")
+    dialog.get_by_role("button", name="Move").click()
+    expect(dialog.get_by_role("status")).to_contain_text("Now only members of Red team find it.")
+    assert api(page, "GET", f"/api/documents/{document_id}").json()["project"]["id"] == project["id"]
+    scope.select_option(label="Everyone")
+    dialog.get_by_role("button", name="Move").click()
+    expect(dialog.get_by_role("status")).to_contain_text("Now everyone finds it.")
+    assert api(page, "GET", f"/api/documents/{document_id}").json()["project"] is None

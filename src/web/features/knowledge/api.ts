@@ -103,6 +103,14 @@ export function createNote(body: {
   return request<KnowledgeDocument>("POST", "/api/documents/notes", { body });
 }
 
+/** Rename a document or move it to another project (null: everyone); its vectors follow in the same step. */
+export function updateDocument(
+  id: number,
+  body: { title?: string; project_id?: number | null },
+): Promise<KnowledgeDocument> {
+  return request<KnowledgeDocument>("PATCH", docPath(id), { body });
+}
+
 export function updateNote(id: number, body: { title?: string; text?: string }): Promise<KnowledgeDocument> {
   return request<KnowledgeDocument>("PATCH", `/api/documents/notes/${id}`, { body });
 }

@@ -13,13 +13,24 @@ import {
   type KnowledgeDocument,
   STATUS_BADGE,
   STATUS_LABELS,
+  updateDocument,
   updateNote,
 } from "@/features/knowledge/api";
 import { projectChoices } from "@/features/projects/api";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 
-export function DocumentViewer({ id, highlight, onClose }: { id: number; highlight?: string; onClose: () => void }) {
+export function DocumentViewer({
+  id,
+  highlight,
+  onClose,
+  onChanged,
+}: {
+  id: number;
+  highlight?: string;
+  onClose: () => void;
+  onChanged?: (doc: KnowledgeDocument) => void;
+}) {
   const [doc, setDoc] = useState<DocumentDetail | null>(null);
   const [problem, setProblem] = useState("");
   useEffect(() => {
@@ -40,6 +51,15 @@ export function DocumentViewer({ id, highlight, onClose }: { id: number; highlig
             </a>
           </p>
           {doc.reason && <p class="field__error">{doc.reason}</p>}
+          {doc.can_delete && (
+            <ScopeForm
+              doc={doc}
+              onMoved={(moved) => {
+                setDoc({ ...doc, ...moved });
+                onChanged?.(moved);
+              }}
+            />
+          )}
           {highlight && (
             <blockquote class="kb-viewer__passage" aria-label="The cited passage">
               {highlight}
@@ -51,6 +71,48 @@ export function DocumentViewer({ id, highlight, onClose }: { id: number; highlig
         </div>
       )}
     </Dialog>
+  );
+}
+
+/** Who can see a document: everyone, or the members of one project. Changing it moves its passages too. */
+function ScopeForm({ doc, onMoved }: { doc: DocumentDetail; onMoved: (doc: KnowledgeDocument) => void }) {
+  const current = doc.project ? String(doc.project.id) : "";
+  const [scope, setScope] = useState(current);
+  const [saving, setSaving] = useState(false);
+  const [message, setMessage] = useState("");
+  const known = useScopes();
+  // An admin may look at a document of a project they are not a member of: keep its project selectable.
+  const scopes =
+    doc.project && !known.some((s) => s.value === current)
+      ? [...known, { value: current, label: `Project: ${doc.project.name}` }]
+      : known;
+  useEffect(() => setScope(current), [current]);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    setSaving(true);
+    setMessage("");
+    try {
+      const moved = await updateDocument(doc.id, { project_id: scope ? Number(scope) : null });
+      setMessage(moved.project ? `Now only members of ${moved.project.name} find it.` : "Now everyone finds it.");
+      onMoved(moved);
+    } catch (error) {
+      setMessage(errorMessage(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form class="kb-viewer__scope" onSubmit={save}>
+      <SelectField id="doc-scope" label="Who can see it" value={scope} options={scopes} onChange={setScope} />
+      <button type="submit" class="button button--small" disabled={saving || scope === current}>
+        {saving ? "Moving…" : "Move"}
+      </button>
+      <p class="muted" role="status">
+        {message}
+      </p>
+    </form>
   );
 }
 

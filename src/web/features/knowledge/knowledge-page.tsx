@@ -209,7 +209,7 @@ export function KnowledgePage() {
         </div>
       )}
       {page && <Pager total={page.total} offset={offset} pageSize={PAGE_SIZE} noun="documents" onOffset={setOffset} />}
-      {viewing !== null && <DocumentViewer id={viewing} onClose={closeViewer} />}
+      {viewing !== null && <DocumentViewer id={viewing} onClose={closeViewer} onChanged={reload} />}
       {editing !== null && (
         <NoteEditor
           note={editing === "new" ? null : editing}
