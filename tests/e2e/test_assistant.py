@@ -149,6 +149,7 @@ def test_sitrep_on_the_dashboard_cites_and_links_its_sources_and_exports(
     expect(page.get_by_role("region", name=re.compile("^Team standups")).locator(".standup")).to_contain_text(
         "traced the backup failure"
     )
+    expect(page.locator(f"#standup-{work['standup']['id']}")).to_be_focused()  # the linked standup, in view
 
     # The SITREPs page lists it and deletes it after a confirmation.
     page.goto("/sitreps")

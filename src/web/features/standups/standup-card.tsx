@@ -13,13 +13,20 @@ type Props = {
   onEdit?: (standup: Standup) => void;
   onConvert?: (standup: Standup) => void;
   onDelete?: (standup: Standup) => void;
+  /** Give the card the id `standup-<id>` that links (e.g. a summary's sources) point at. One card per standup. */
+  anchor?: boolean;
 };
 
-export function StandupCard({ standup, level = 3, showDay = false, onEdit, onConvert, onDelete }: Props) {
+export function StandupCard({ standup, level = 3, showDay = false, onEdit, onConvert, onDelete, anchor }: Props) {
   const Heading = level === 2 ? "h2" : "h3";
   const title = showDay ? `${refName(standup.author)} · ${formatDay(standup.day)}` : refName(standup.author);
   return (
-    <article class="card standup" aria-label={`Standup of ${refName(standup.author)}, ${formatDay(standup.day)}`}>
+    <article
+      class="card standup"
+      id={anchor ? `standup-${standup.id}` : undefined}
+      tabIndex={anchor ? -1 : undefined}
+      aria-label={`Standup of ${refName(standup.author)}, ${formatDay(standup.day)}`}
+    >
       <div class="standup__head">
         <Heading class="standup__author">{title}</Heading>
         {standup.project && (

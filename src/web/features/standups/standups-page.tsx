@@ -1,5 +1,5 @@
 // Standups: my entry for today (or the next working day), and the team's entries for a chosen day.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
 import { SummaryPanel } from "@/features/assistant/summary-panel";
@@ -28,6 +28,14 @@ export function StandupsPage() {
   const actions = useStandupActions(refresh);
   const setDay = (next: string) => route(next && next !== info?.day ? `/standups?day=${next}` : "/standups", true);
   const mine = info?.mine ?? null;
+  // A link to one standup (`/standups?day=…#standup-<id>`, e.g. from a summary's sources): once the day's feed
+  // has loaded, bring that card into view and move focus to it.
+  useEffect(() => {
+    const target = location.hash.startsWith("#standup-") ? document.getElementById(location.hash.slice(1)) : null;
+    if (!target) return;
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  }, [feed.data]);
 
   return (
     <section class="page page--wide">
@@ -106,6 +114,7 @@ export function StandupsPage() {
         {feed.data?.items.map((standup) => (
           <StandupCard
             key={standup.id}
+            anchor
             standup={standup}
             onEdit={actions.onEdit}
             onConvert={actions.onConvert}
