@@ -1,0 +1,1 @@
+async function e(e,t){if(window.isSecureContext&&navigator.clipboard)try{return await navigator.clipboard.writeText(e),!0}catch{}if(!t)return!1;t.focus(),t.select();try{return document.execCommand(`copy`)}catch{return!1}}export{e as t};
