@@ -131,8 +131,6 @@ async def delete_sitrep(call: Call) -> Response:
 
 
 U = Access.USER
-STANDUPS = "/api/assistant/standup-summary"
-PROJECT = "/api/assistant/project-summary"
 SITREP = "/api/sitreps/{sitrep_id:int}"
 BRIEF_ROUTES: list[ApiRoute] = [
     ApiRoute(
