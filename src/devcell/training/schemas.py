@@ -98,7 +98,9 @@ class WeekProgress(BaseModel):
     in_progress: int
 
 
-class PlanOut(BaseModel):
+class _PlanHead(BaseModel):
+    """What a plan and its list entry share."""
+
     id: int
     project_id: int
     project: ProjectRef
@@ -106,19 +108,15 @@ class PlanOut(BaseModel):
     created_by: UserRef
     created_at: datetime
     updated_at: datetime
+
+
+class PlanOut(_PlanHead):
     can_edit: bool
     units: list[PlanUnitOut]
     progress: list[WeekProgress]
 
 
-class PlanSummary(BaseModel):
-    id: int
-    project_id: int
-    project: ProjectRef
-    title: str
-    created_by: UserRef
-    created_at: datetime
-    updated_at: datetime
+class PlanSummary(_PlanHead):
     units: int
     weeks: int
     seeded: int

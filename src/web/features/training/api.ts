@@ -20,7 +20,8 @@ export type PlanUnit = Unit & {
 export type WeekProgress = { week: number; units: number; seeded: number; done: number; in_progress: number };
 type ProjectRef = { id: number; name: string };
 
-export type Plan = {
+/** What a plan and its list entry share. */
+type PlanHead = {
   id: number;
   project_id: number;
   project: ProjectRef;
@@ -28,19 +29,15 @@ export type Plan = {
   created_by: UserRef;
   created_at: string;
   updated_at: string;
+};
+
+export type Plan = PlanHead & {
   can_edit: boolean;
   units: PlanUnit[];
   progress: WeekProgress[];
 };
 
-export type PlanSummary = {
-  id: number;
-  project_id: number;
-  project: ProjectRef;
-  title: string;
-  created_by: UserRef;
-  created_at: string;
-  updated_at: string;
+export type PlanSummary = PlanHead & {
   units: number;
   weeks: number;
   seeded: number;
