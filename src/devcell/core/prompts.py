@@ -8,7 +8,7 @@ put in the prompt (and show the user) about what was omitted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from devcell.core.llm import estimate_tokens
@@ -25,7 +25,6 @@ class Fitted(Generic[T]):
     omitted: int
     tokens: int
     what: str = "items"
-    extra: dict[str, int] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
