@@ -7,7 +7,8 @@ gets 404 for anything inside a project it cannot see, so project ids do not leak
 gets 403. `tests/test_role_coverage.py` fails when a route of these slices has no case.
 
 `make` is called once per role, so a case whose call changes or removes something (PATCH, DELETE) creates a fresh
-target through `world.admin` each time instead of sharing one.
+target through `world.admin` each time instead of sharing one. `world.caller` names the role it is called for, for
+targets that must belong to the caller (a personal task).
 """
 
 from __future__ import annotations
@@ -37,9 +38,16 @@ class World:
     project_id: int
     task_id: int
     extra: dict[str, Any] = field(default_factory=dict)
+    caller: str = "admin"  # the role `make` builds the request for (check_case sets it): for the caller's own data
 
     def actor(self, role: str) -> Actor:
         return getattr(self, role)  # type: ignore[no-any-return]
+
+    def new_personal_task(self) -> int:
+        """A fresh personal task of the role about to call (a personal task is only its creator's to move)."""
+        response = self.actor(self.caller).post("/api/tasks", json={"title": "Matrix personal task"})
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
 
     def new_task(self, **fields: object) -> int:
         """A fresh task in the project, created by the admin."""
@@ -120,6 +128,7 @@ def check_case(world: World, case: RoleCase) -> None:
     """Call the case as every role; collect every mismatch so one run shows the whole row of the matrix."""
     failures = []
     for role in ROLES:
+        world.caller = role
         response = send(world.actor(role), case.method, case.make(world))
         if role in case.allowed:
             if not 200 <= response.status_code < 300:

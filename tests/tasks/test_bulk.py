@@ -73,7 +73,7 @@ def test_bulk_move_into_a_project_and_back_to_personal(team: Team) -> None:
     ids = [new_task(team.bob)["id"], new_task(team.bob)["id"]]
     assert bulk(team.bob, ids, "move", project_id=team.project_id)["updated"] == 2
     assert get(team.carol, ids[0])["project"]["id"] == team.project_id
-    assert bulk(team.bob, ids, "move", project_id=None)["updated"] == 2
+    assert bulk(team.alice, ids, "move", project_id=None)["updated"] == 2  # out of a project: its owner
     assert get(team.bob, ids[0])["project"] is None
 
 

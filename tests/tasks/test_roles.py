@@ -22,6 +22,21 @@ def _bulk(world: World) -> Request:
     return Request("/api/tasks/bulk", {"ids": [world.new_task()], "action": "status", "status": "in_progress"})
 
 
+def _members_task(world: World) -> int:
+    """A fresh project task created by the member: creating it does not make it theirs to take away."""
+    response = world.member.post("/api/tasks", json={"title": "Member's task", "project_id": world.project_id})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _move(task_id: int, project_id: int | None) -> Request:
+    return Request(f"/api/tasks/{task_id}", {"project_id": project_id})
+
+
+def _bulk_move(task_id: int, project_id: int | None) -> Request:
+    return Request("/api/tasks/bulk", {"ids": [task_id], "action": "move", "project_id": project_id})
+
+
 def _admins_preset(world: World) -> Request:
     """Presets are private: even a project owner gets 404 for someone else's."""
     made = world.admin.post("/api/tasks/presets", json={"name": f"Admin's {next(_names)}", "filters": {}})
@@ -49,6 +64,13 @@ CASES: list[RoleCase] = [
     RoleCase("GET", TASK, lambda w: Request(f"/api/tasks/{w.task_id}"), READERS),
     RoleCase("PATCH", TASK, lambda w: Request(f"/api/tasks/{w.task_id}", {"progress": 10}), EDITORS),
     RoleCase("DELETE", TASK, _fresh_task, MANAGERS),
+    # Moves between scopes (issue #13): out of a project is a delete there (owner), into one needs member there.
+    RoleCase("PATCH", TASK, lambda w: _move(_members_task(w), None), MANAGERS),
+    RoleCase("PATCH", TASK, lambda w: _move(w.new_task(), w.new_project()), MANAGERS),
+    RoleCase("PATCH", TASK, lambda w: _move(w.new_personal_task(), w.project_id), EDITORS),
+    RoleCase("POST", "/api/tasks/bulk", lambda w: _bulk_move(_members_task(w), None), MANAGERS),
+    RoleCase("POST", "/api/tasks/bulk", lambda w: _bulk_move(w.new_task(), w.new_project()), MANAGERS),
+    RoleCase("POST", "/api/tasks/bulk", lambda w: _bulk_move(w.new_personal_task(), w.project_id), EDITORS),
     RoleCase("GET", TASK + "/comments", lambda w: Request(f"/api/tasks/{w.task_id}/comments"), READERS),
     RoleCase(
         "POST", TASK + "/comments", lambda w: Request(f"/api/tasks/{w.task_id}/comments", {"body": "Hi"}), EDITORS

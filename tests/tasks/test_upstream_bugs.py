@@ -28,7 +28,7 @@ def test_b2_archived_tasks_can_be_listed(user: Actor) -> None:
 def test_b3_null_clears_the_due_date_and_makes_a_task_personal(team: Team) -> None:
     """B3: null meant "unchanged", so Clear due date did nothing and tasks could not leave a project."""
     task = new_task(team.bob, project_id=team.project_id, due_date="2030-01-01")
-    cleared = ok(team.bob.patch(f"/api/tasks/{task['id']}", json={"due_date": None, "project_id": None}))
+    cleared = ok(team.alice.patch(f"/api/tasks/{task['id']}", json={"due_date": None, "project_id": None}))
     assert (cleared["due_date"], cleared["project"]) == (None, None)
 
 

@@ -11,7 +11,7 @@ from peewee import Expression
 from devcell.projects.errors import ProjectRoleRequired
 from devcell.projects.models import ProjectMember
 from devcell.projects.service import has_role, project_role
-from devcell.tasks.errors import TaskEditForbidden, TaskNotFound
+from devcell.tasks.errors import TaskEditForbidden, TaskMoveForbidden, TaskNotFound
 from devcell.tasks.models import Task
 
 if TYPE_CHECKING:
@@ -59,6 +59,26 @@ def require_task(principal: Principal, task_id: int, need: str = "see") -> Task:
     if need == "delete" and not allowed.delete:
         _refuse(task, role, "owner", "Only the creator can delete a personal task; archive it instead.")
     return task
+
+
+def check_move_out(principal: Principal, task: Task, target_project_id: int | None) -> None:
+    """Moving a task to another scope (another project, or personal, or from personal into a project) removes it
+    from everyone who saw it where it was, so it needs the right to delete it there: an owner of its project, the
+    creator of a personal task, or an administrator. Being a member (even its creator) is not enough: a member
+    could otherwise take a task away from the owner and the viewers. The target is checked separately."""
+    if target_project_id == task.project_id:
+        return
+    allowed, role = task_perms(principal, task)
+    if allowed.delete:
+        return
+    if task.project_id is None:
+        message = "Only the creator of a personal task (or an administrator) may move it into a project."
+    else:
+        message = (
+            "Moving a task out of its project removes it from the project: only an owner of the project or an "
+            f"administrator may do it; you are {role or 'not a member'}."
+        )
+    raise TaskMoveForbidden(task.id, message, role)
 
 
 def _refuse(task: Task, role: str | None, need: str, personal_message: str) -> None:

@@ -1,4 +1,6 @@
-"""Bulk actions on selected tasks: all-or-nothing on permission, one transaction, same rules as PATCH."""
+"""Bulk actions on selected tasks: all-or-nothing on permission, one transaction, same rules as PATCH. A task
+the caller may not change (or, for a move, may not take out of its scope) refuses the whole request with a 403
+that names it; tasks that cannot take this change for another reason are skipped, each with its reason."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from devcell.core.db import unit_of_work
 from devcell.core.errors import ValidationFailed
 from devcell.projects.service import project_role
 from devcell.tasks import _changes
-from devcell.tasks._access import require_task
+from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task
 from devcell.tasks.schemas import BulkIn, BulkResult, Skipped
 
@@ -73,6 +75,9 @@ def bulk_update(principal: Principal, data: BulkIn) -> BulkResult:
     ids = list(dict.fromkeys(data.ids))  # keep the caller's order, drop repeats
     tasks = [require_task(principal, task_id, "edit") for task_id in ids]
     plan = _plan(principal, data)
+    if data.action == "move":  # a move is a delete from the old scope: the same all-or-nothing 403 as above
+        for task in tasks:
+            check_move_out(principal, task, data.project_id)
     updated, skipped = 0, []
     for task in tasks:
         change = plan(task)

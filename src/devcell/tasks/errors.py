@@ -20,6 +20,15 @@ class TaskEditForbidden(Forbidden):
     code = "task_edit_forbidden"
 
 
+class TaskMoveForbidden(Forbidden):
+    """Moving a task to another scope takes it away from everyone who saw it there: a delete from that scope."""
+
+    code = "task_move_forbidden"
+
+    def __init__(self, task_id: int, message: str, have: str | None = None) -> None:
+        super().__init__(message, detail={"task_id": task_id, "have": have})
+
+
 class PresetNotFound(NotFound):
     code = "preset_not_found"
 

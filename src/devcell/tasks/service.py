@@ -10,7 +10,7 @@ from devcell.accounts.service import OwnedData, register_owned_data
 from devcell.core.db import unit_of_work, utcnow
 from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
 from devcell.tasks import _changes, _query
-from devcell.tasks._access import require_task
+from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
 
@@ -64,12 +64,14 @@ def _requested(task: Task, patch: TaskPatch) -> dict[str, Any]:
 
 @unit_of_work(write=True)
 def update_task(principal: Principal, task_id: int, patch: TaskPatch, default_tz: str = "UTC") -> TaskOut:
-    """Partial update: a field sent as null clears it (due date, assignee; project -> personal task)."""
+    """Partial update: a field sent as null clears it (due date, assignee; project -> personal task). A move is
+    a delete from the old scope and an add to the new one, so it needs both rights (see check_move_out)."""
     task = require_task(principal, task_id, "edit")
     changes = _requested(task, patch)
     project_id = changes.get("project_id", task.project_id)
     moving = project_id != task.project_id
     if moving:
+        check_move_out(principal, task, project_id)
         _changes.check_target_project(principal, project_id)
     if moving or "assignee_id" in changes:
         _changes.check_assignee(changes.get("assignee_id", task.assignee_id), project_id)
