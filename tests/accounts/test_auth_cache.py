@@ -102,6 +102,31 @@ def test_cache_deactivated_user_token_fails_on_the_next_request(
     assert user_api.get("/api/auth/me").status_code == 401
 
 
+def test_cache_own_password_change_revokes_a_cached_token_at_once(user: Actor, user_api: TestClient) -> None:
+    body = {"current_password": USER_PASSWORD, "new_password": "another-pass-9876"}
+    assert user.post("/api/auth/password", json=body).status_code == 204
+    assert user_api.get("/api/auth/me").status_code == 401
+
+
+def test_cache_logout_all_revokes_a_cached_token_at_once(user: Actor, user_api: TestClient) -> None:
+    assert user.post("/api/auth/logout-all", json={}).status_code == 204
+    assert user_api.get("/api/auth/me").status_code == 401
+
+
+def test_cache_admin_password_reset_revokes_a_cached_token_at_once(
+    admin: Actor, user: Actor, user_api: TestClient
+) -> None:
+    response = admin.post(f"/api/users/{user_id(user)}/password", json={"new_password": "another-pass-9876"})
+    assert response.status_code == 204
+    assert user_api.get("/api/auth/me").status_code == 401
+
+
+def test_cache_reactivation_does_not_revive_a_cached_token(admin: Actor, user: Actor, user_api: TestClient) -> None:
+    assert admin.patch(f"/api/users/{user_id(user)}", json={"active": False}).status_code == 200
+    assert admin.patch(f"/api/users/{user_id(user)}", json={"active": True}).status_code == 200
+    assert user_api.get("/api/auth/me").status_code == 401
+
+
 def test_cache_promotion_applies_on_the_next_request(admin: Actor, user: Actor, user_api: TestClient) -> None:
     assert user_api.get("/api/users").status_code == 403
     assert admin.patch(f"/api/users/{user_id(user)}", json={"role": "admin"}).status_code == 200

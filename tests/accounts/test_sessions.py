@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.accounts.conftest import LONG_AGO, Sql, error_code, session_cookie, set_setting, with_cookie
-from tests.conftest import ADMIN_PASSWORD, Actor, new_client, sign_in
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Actor, new_client, sign_in
 
 NEW_PASSWORD = "brand-new-pass-42"
 
@@ -299,3 +299,76 @@ def test_login_success_clears_the_users_failure_count(app: Starlette, anon: Test
     assert login(new_client(app), "admin", ADMIN_PASSWORD).status_code == 200
     fail_logins(anon, "admin", 2)
     assert login(new_client(app), "admin", ADMIN_PASSWORD).status_code == 200
+
+
+def elsewhere(app: Starlette, address: str = "10.0.0.2") -> TestClient:
+    """A browser at another client address than the `testclient` of the other clients."""
+    return new_client(app, client=(address, 50000))
+
+
+def test_login_failures_from_another_address_do_not_block_a_correct_sign_in(
+    app: Starlette, anon: TestClient, admin: Actor
+) -> None:
+    fail_logins(anon, "admin", 5)  # enough to refuse this address
+    assert login(elsewhere(app), "admin", ADMIN_PASSWORD).status_code == 200
+
+
+def test_login_failures_from_many_addresses_do_not_lock_the_account(app: Starlette, admin: Actor) -> None:
+    for n in range(2, 6):
+        fail_logins(elsewhere(app, f"10.0.0.{n}"), "admin", 5)
+    assert login(elsewhere(app, "10.0.1.1"), "admin", ADMIN_PASSWORD).status_code == 200
+
+
+def test_login_failures_for_a_name_do_not_refuse_other_names_from_that_address(
+    anon: TestClient, admin: Actor, user: Actor
+) -> None:
+    fail_logins(anon, "admin", 5)
+    assert login(anon, "user", USER_PASSWORD).status_code == 200
+
+
+def test_login_refused_address_is_refused_before_the_password_is_checked(anon: TestClient, admin: Actor) -> None:
+    fail_logins(anon, "admin", 5)
+    response = login(anon, "admin", "wrong-password-1")
+    assert response.status_code == 429
+    assert "retry-after" in response.headers
+
+
+def test_login_success_does_not_clear_the_address_count(app: Starlette, anon: TestClient, admin: Actor) -> None:
+    set_setting(admin, "login_max_failures", 3)  # 12 failures per client address
+    for n in range(5):
+        fail_logins(anon, f"guess{n}", 2)
+    fail_logins(anon, "admin", 1)
+    assert login(new_client(app), "admin", ADMIN_PASSWORD).status_code == 200  # 11 failures: still allowed
+    fail_logins(anon, "admin", 1)
+    assert login(new_client(app), "admin", ADMIN_PASSWORD).status_code == 429
+
+
+def test_password_change_wrong_current_password_is_rate_limited(admin: Actor) -> None:
+    for _ in range(5):
+        assert change_password(admin, "not-my-password").status_code == 422
+    response = change_password(admin, ADMIN_PASSWORD)
+    assert response.status_code == 429
+    assert error_code(response) == "rate_limited"
+    assert int(response.headers["retry-after"]) > 0
+
+
+def test_password_change_limit_counts_per_user_across_sessions(app: Starlette, admin: Actor) -> None:
+    other = sign_in(app, "admin", ADMIN_PASSWORD)
+    for _ in range(5):
+        change_password(other, "not-my-password")
+    assert change_password(admin, ADMIN_PASSWORD).status_code == 429
+
+
+def test_password_change_limit_is_not_shared_between_users(admin: Actor, user: Actor) -> None:
+    for _ in range(5):
+        change_password(user, "not-my-password")
+    assert change_password(admin, ADMIN_PASSWORD).status_code == 204
+
+
+def test_password_change_right_password_clears_the_count(admin: Actor) -> None:
+    for _ in range(4):
+        change_password(admin, "not-my-password")
+    assert change_password(admin, ADMIN_PASSWORD).status_code == 204
+    for _ in range(4):
+        change_password(admin, "not-my-password")
+    assert change_password(admin, NEW_PASSWORD, new="third-pass-4321").status_code == 204

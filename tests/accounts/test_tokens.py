@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.accounts.conftest import LONG_AGO, Sql, bearer, error_code
-from tests.conftest import Actor
+from tests.conftest import USER_PASSWORD, Actor
 
 
 def make_token(actor: Actor, **fields: object) -> dict[str, object]:
@@ -110,3 +110,80 @@ def test_token_invalid_bearer_wins_over_a_valid_cookie(admin: Actor) -> None:
 @pytest.mark.parametrize("body", [{"name": ""}, {"name": "x", "expires_in_days": 0}, {"name": "x", "scope": "all"}])
 def test_token_create_validates_its_body(admin: Actor, body: dict[str, object]) -> None:
     assert admin.post("/api/auth/tokens", json=body).status_code == 422
+
+
+# Credential changes and API tokens: an admin reset and deactivation always revoke them; the user's own password
+# change and "sign out everywhere" do unless `revoke_tokens` is false.
+
+OTHER_PASSWORD = "another-pass-9876"
+
+
+def token_works(app: Starlette, secret: str) -> bool:
+    return bearer(app, secret).get("/api/auth/me").status_code == 200
+
+
+def change_own_password(actor: Actor, **more: object) -> int:
+    body = {"current_password": USER_PASSWORD, "new_password": OTHER_PASSWORD, **more}
+    return actor.post("/api/auth/password", json=body).status_code
+
+
+def test_token_revoked_by_own_password_change(app: Starlette, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert change_own_password(user) == 204
+    assert not token_works(app, secret)
+
+
+def test_token_kept_by_own_password_change_without_revoke_tokens(app: Starlette, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert change_own_password(user, revoke_tokens=False) == 204
+    assert token_works(app, secret)
+
+
+def test_token_revoked_by_admin_password_reset(app: Starlette, admin: Actor, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    response = admin.post(f"/api/users/{user.user['id']}/password", json={"new_password": OTHER_PASSWORD})
+    assert response.status_code == 204
+    assert not token_works(app, secret)
+
+
+def test_token_revoked_by_logout_all(app: Starlette, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert user.post("/api/auth/logout-all", json={}).status_code == 204
+    assert not token_works(app, secret)
+
+
+def test_token_revoked_by_logout_all_without_a_body(app: Starlette, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert user.post("/api/auth/logout-all").status_code == 204
+    assert not token_works(app, secret)
+
+
+def test_token_kept_by_logout_all_without_revoke_tokens(app: Starlette, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert user.post("/api/auth/logout-all", json={"revoke_tokens": False}).status_code == 204
+    assert token_works(app, secret)
+
+
+def test_token_of_a_reactivated_user_stays_revoked(app: Starlette, admin: Actor, user: Actor) -> None:
+    secret = str(make_token(user)["token"])
+    assert admin.patch(f"/api/users/{user.user['id']}", json={"active": False}).status_code == 200
+    assert admin.patch(f"/api/users/{user.user['id']}", json={"active": True}).status_code == 200
+    assert not token_works(app, secret)
+
+
+def test_token_credential_changes_leave_other_users_tokens(app: Starlette, admin: Actor, user: Actor) -> None:
+    secret = str(make_token(admin)["token"])
+    admin.patch(f"/api/users/{user.user['id']}", json={"active": False})
+    admin.post(f"/api/users/{user.user['id']}/password", json={"new_password": OTHER_PASSWORD})
+    assert token_works(app, secret)
+
+
+def test_token_cannot_create_tokens(app: Starlette, user: Actor) -> None:
+    response = bearer(app, str(make_token(user)["token"])).post("/api/auth/tokens", json={"name": "more"})
+    assert response.status_code == 403
+    assert error_code(response) == "session_required"
+
+
+def test_token_refused_token_creation_creates_nothing(app: Starlette, user: Actor, sql: Sql) -> None:
+    bearer(app, str(make_token(user)["token"])).post("/api/auth/tokens", json={"name": "more"})
+    assert sql("SELECT name FROM api_token") == [("ci",)]

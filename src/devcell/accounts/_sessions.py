@@ -62,31 +62,58 @@ class Credentials:
 
 
 class LoginGuard:
-    """Counts failed sign-ins per user name and per client address."""
+    """Throttles password guessing per client address, never per account alone.
+
+    Failed sign-ins count per (client address, user name) and per client address; both are checked before the
+    password is. A per-account lockout would let anyone lock anyone out (the admin included) with a few wrong
+    passwords, so failures from one address never block a correct sign-in from another. A correct sign-in
+    clears its own (address, user name) count; the address count stays, so one valid account cannot reset an
+    address that sprays other names. Checks of the current password (password change) count per user: the
+    caller is already signed in, so the account is the right key there."""
 
     def __init__(self, settings: SettingsStore) -> None:
         self._settings = settings
-        self._by_user = SlidingWindowLimiter(5, LOGIN_WINDOW_SECONDS)
+        self._by_pair = SlidingWindowLimiter(5, LOGIN_WINDOW_SECONDS)
         self._by_client = SlidingWindowLimiter(20, LOGIN_WINDOW_SECONDS)
+        self._password_checks = SlidingWindowLimiter(5, LOGIN_WINDOW_SECONDS)
 
     @staticmethod
-    def _key(username: str) -> str:
-        # The same normalisation as the user lookup, so " Admin" cannot dodge the per-user count for "admin".
-        return username.strip().lower()
+    def _pair(username: str, client: str) -> str:
+        # The same normalisation as the user lookup, so " Admin" cannot dodge the count for "admin".
+        return f"{client}\n{username.strip().lower()}"
+
+    def _apply_limits(self) -> None:
+        limit = self._settings.get_int("login_max_failures")
+        self._by_pair.limit = self._password_checks.limit = limit
+        self._by_client.limit = limit * 4
 
     def check(self, username: str, client: str) -> None:
-        limit = self._settings.get_int("login_max_failures")
-        self._by_user.limit, self._by_client.limit = limit, limit * 4
-        wait = max(self._by_user.retry_after(self._key(username)), self._by_client.retry_after(client))
+        self._apply_limits()
+        wait = max(self._by_pair.retry_after(self._pair(username, client)), self._by_client.retry_after(client))
         if wait:
             raise RateLimited(f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes.", retry_after=wait)
 
     def failed(self, username: str, client: str) -> None:
-        self._by_user.hit(self._key(username))
+        self._by_pair.hit(self._pair(username, client))
         self._by_client.hit(client)
 
-    def succeeded(self, username: str) -> None:
-        self._by_user.reset(self._key(username))
+    def succeeded(self, username: str, client: str) -> None:
+        self._by_pair.reset(self._pair(username, client))
+
+    def check_password(self, user_id: int) -> None:
+        """Before checking a signed-in user's current password: refuse while they guessed wrong too often."""
+        self._apply_limits()
+        wait = self._password_checks.retry_after(str(user_id))
+        if wait:
+            raise RateLimited(
+                f"Too many wrong current passwords. Try again in {wait // 60 + 1} minutes.", retry_after=wait
+            )
+
+    def password_failed(self, user_id: int) -> None:
+        self._password_checks.hit(str(user_id))
+
+    def password_succeeded(self, user_id: int) -> None:
+        self._password_checks.reset(str(user_id))
 
 
 class Activity:
@@ -158,7 +185,7 @@ def sign_in(username: str, password: str, guard: LoginGuard, client: str) -> int
     if user is None or not ok or not user.active:
         guard.failed(username, client)
         raise InvalidCredentials()
-    guard.succeeded(username)
+    guard.succeeded(username, client)
     return int(user.id)
 
 
@@ -167,12 +194,22 @@ def end_session(session_id: int) -> None:
     Session.delete().where(Session.id == session_id).execute()
 
 
-@unit_of_work(write=True)
-def end_all_sessions(user_id: int, keep_session_id: int | None = None) -> int:
-    query = Session.delete().where(Session.user == user_id)
+def delete_credentials(user_id: int, *, tokens: bool, keep_session_id: int | None = None) -> None:
+    """End the user's sessions (except `keep_session_id`) and, with `tokens`, delete their API tokens.
+    Runs inside the caller's write transaction; the commit empties the AuthCache, so nothing deleted here
+    authenticates the next request."""
+    sessions = Session.delete().where(Session.user == user_id)
     if keep_session_id is not None:
-        query = query.where(Session.id != keep_session_id)
-    return int(query.execute())
+        sessions = sessions.where(Session.id != keep_session_id)
+    sessions.execute()
+    if tokens:
+        ApiToken.delete().where(ApiToken.user == user_id).execute()
+
+
+@unit_of_work(write=True)
+def end_all_sessions(user_id: int, revoke_tokens: bool) -> None:
+    """Sign out everywhere: every session of the user, and their API tokens when asked to."""
+    delete_credentials(user_id, tokens=revoke_tokens)
 
 
 @unit_of_work()

@@ -76,6 +76,16 @@ class TokenNotFound(NotFound):
     code = "token_not_found"
 
 
+class SessionRequired(Forbidden):
+    code = "session_required"
+
+    def __init__(self) -> None:
+        # A leaked token must not be able to mint more tokens that outlive its own revocation.
+        super().__init__(
+            "API tokens can only be created from a signed-in browser session (Profile page), not with an API token."
+        )
+
+
 class InviteNotFound(NotFound):
     code = "invite_not_found"
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from starlette.responses import Response
 
 from devcell.accounts import _onboarding, _sessions, service
-from devcell.accounts.errors import InvitesDisabled
+from devcell.accounts.errors import InvitesDisabled, SessionRequired
 from devcell.accounts.schemas import (
     AdminUserPatch,
     DeleteUserQuery,
@@ -15,6 +15,7 @@ from devcell.accounts.schemas import (
     InviteCreated,
     InviteList,
     LoginIn,
+    LogoutAllIn,
     PasswordChange,
     PasswordReset,
     PeoplePage,
@@ -35,7 +36,7 @@ from devcell.accounts.schemas import (
 )
 from devcell.core.cache import ReadCache
 from devcell.core.errors import RateLimited
-from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, JSONResponse, json, no_content
+from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, JSONResponse, M, json, no_content
 
 
 def _throttle_anonymous(call: Call) -> None:
@@ -112,9 +113,18 @@ async def logout(call: Call) -> Response:
     return _clear_cookie(no_content())
 
 
+async def _optional_body(call: Call, model: type[M]) -> M:
+    """The JSON body, or the model's defaults for a POST without one (as clients before the body was added)."""
+    if "content-type" not in call.request.headers:
+        return model()
+    return await call.body(model)
+
+
 async def logout_all(call: Call) -> Response:
-    """End every session of the current user, this one included."""
-    await call.run(_sessions.end_all_sessions, call.user.user_id)
+    """End every session of the current user, this one included, and their API tokens unless `revoke_tokens`
+    is false (no body: true)."""
+    data = await _optional_body(call, LogoutAllIn)
+    await call.run(_sessions.end_all_sessions, call.user.user_id, data.revoke_tokens)
     return _clear_cookie(no_content())
 
 
@@ -132,9 +142,11 @@ async def patch_me(call: Call) -> Response:
 
 
 async def change_password(call: Call) -> Response:
-    """Change your password; every other session of yours is signed out."""
+    """Change your password; every other session of yours is signed out, and your API tokens are revoked unless
+    `revoke_tokens` is false. Wrong current passwords are rate limited (429)."""
     data = await call.body(PasswordChange)
-    await call.run(service.change_password, call.user.user_id, data, call.user.session_id)
+    user = call.user
+    await call.run(service.change_password, user.user_id, data, user.session_id, call.state.login_guard)
     return no_content()
 
 
@@ -157,7 +169,10 @@ async def list_tokens(call: Call) -> Response:
 
 
 async def create_token(call: Call) -> Response:
-    """Create a personal API token for `Authorization: Bearer`; the token is shown only in this answer."""
+    """Create a personal API token for `Authorization: Bearer`; the token is shown only in this answer. Only a
+    browser session may do this (403 for a token)."""
+    if call.user.token_id is not None:
+        raise SessionRequired()
     data = await call.body(TokenCreate)
     return json(await call.run(_sessions.create_token, call.user.user_id, data), 201)
 
@@ -199,7 +214,8 @@ async def get_user(call: Call) -> Response:
 
 
 async def patch_user(call: Call) -> Response:
-    """Edit a user's profile, role or active flag (administrators). Deactivating signs the user out."""
+    """Edit a user's profile, role or active flag (administrators). Deactivating signs the user out everywhere
+    and revokes their API tokens."""
     patch = await call.body(AdminUserPatch)
     return json(await call.run(service.admin_update_user, call.path_int("user_id"), patch))
 
@@ -212,7 +228,7 @@ async def delete_user(call: Call) -> Response:
 
 
 async def reset_password(call: Call) -> Response:
-    """Set a new password for a user and sign them out everywhere (administrators)."""
+    """Set a new password for a user, sign them out everywhere and revoke their API tokens (administrators)."""
     data = await call.body(PasswordReset)
     await call.run(service.reset_password, call.path_int("user_id"), data.new_password)
     return no_content()
@@ -244,7 +260,7 @@ ROUTES = [
     ApiRoute("POST", "/api/auth/register", register, access=P, body=RegisterIn, response=SignedIn, status=201),
     ApiRoute("POST", "/api/auth/login", login, access=P, body=LoginIn, response=SignedIn),
     ApiRoute("POST", "/api/auth/logout", logout, access=U, status=204),
-    ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, status=204),
+    ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, body=LogoutAllIn, status=204),
     ApiRoute("GET", "/api/auth/me", get_me, access=U, response=SignedIn),
     ApiRoute("PATCH", "/api/auth/me", patch_me, access=U, body=ProfilePatch, response=SignedIn),
     ApiRoute("POST", "/api/auth/password", change_password, access=U, body=PasswordChange, status=204),

@@ -141,9 +141,18 @@ class RegisterIn(StrictModel):
     invite: Annotated[str, Field(max_length=128)] | None = None
 
 
+# Signing out everywhere (or changing the password) also revokes the API tokens unless the user unticks it.
+RevokeTokens = Annotated[bool, Field(description="Also delete all your API tokens.")]
+
+
 class PasswordChange(StrictModel):
     current_password: Annotated[str, Field(max_length=MAX_PASSWORD)]
     new_password: Password
+    revoke_tokens: RevokeTokens = True
+
+
+class LogoutAllIn(StrictModel):
+    revoke_tokens: RevokeTokens = True
 
 
 class PasswordReset(StrictModel):

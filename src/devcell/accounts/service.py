@@ -9,8 +9,9 @@ from typing import Any
 from peewee import IntegrityError, fn
 
 from devcell.accounts import _secrets
+from devcell.accounts._sessions import LoginGuard, delete_credentials
 from devcell.accounts.errors import LastAdmin, UsernameTaken, UserNotFound, UserOwnsData
-from devcell.accounts.models import Session, User
+from devcell.accounts.models import User
 from devcell.accounts.schemas import (
     AdminUserPatch,
     PasswordChange,
@@ -181,7 +182,8 @@ def update_profile(user_id: int, patch: ProfilePatch) -> UserOut:
 
 @unit_of_work(write=True)
 def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
-    """Edit another user's profile, role and active flag. Deactivating ends the user's sessions."""
+    """Edit another user's profile, role and active flag. Deactivating ends the user's sessions and deletes
+    their API tokens, so reactivating them later brings back no old credential."""
     user = _get(user_id)
     losing_admin = (patch.role == "user" or patch.active is False) and user.role == "admin" and user.active
     if losing_admin and _active_admins_except(user_id) == 0:
@@ -192,7 +194,7 @@ def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
     if patch.active is not None:
         user.active = patch.active
         if not patch.active:
-            Session.delete().where(Session.user == user_id).execute()
+            delete_credentials(user_id, tokens=True)
     user.updated_at = utcnow()
     user.save()
     return _out(user)
@@ -204,34 +206,41 @@ def _set_password(user: User, password_hash: str) -> None:
     user.save()
 
 
-def change_password(user_id: int, data: PasswordChange, keep_session_id: int | None) -> None:
-    """Check the current password, set the new one, and end every other session of the user."""
+def _check_current_password(user_id: int, password: str, stored: str, guard: LoginGuard) -> None:
+    """Refuse a wrong current password; guesses are rate limited per user (429), like sign-ins."""
+    guard.check_password(user_id)
+    if not _secrets.verify_password(password, stored):
+        guard.password_failed(user_id)
+        raise ValidationFailed.for_field("current_password", "is not your current password")
+    guard.password_succeeded(user_id)
+
+
+def change_password(user_id: int, data: PasswordChange, keep_session_id: int | None, guard: LoginGuard) -> None:
+    """Check the current password, set the new one, end every other session of the user and, unless
+    `data.revoke_tokens` is false, delete their API tokens."""
     if data.current_password == data.new_password:
         raise ValidationFailed.for_field("new_password", "must differ from the current password")
     with transaction():
         stored = _get(user_id).password_hash
     # Both scrypt runs happen outside the write lock; the update below only applies if nobody changed the
     # password in between.
-    if not _secrets.verify_password(data.current_password, stored):
-        raise ValidationFailed.for_field("current_password", "is not your current password")
+    _check_current_password(user_id, data.current_password, stored, guard)
     new_hash = _secrets.hash_password(data.new_password)
     with transaction(write=True):
         user = _get(user_id)
         if user.password_hash != stored:
             raise ValidationFailed.for_field("current_password", "changed meanwhile; sign in again and retry")
         _set_password(user, new_hash)
-        query = Session.delete().where(Session.user == user_id)
-        if keep_session_id is not None:
-            query = query.where(Session.id != keep_session_id)
-        query.execute()
+        delete_credentials(user_id, tokens=data.revoke_tokens, keep_session_id=keep_session_id)
 
 
 def reset_password(user_id: int, password: str) -> None:
-    """Set a user's password (admin or CLI) and end all of that user's sessions."""
+    """Set a user's password (admin or CLI), end all of that user's sessions and delete their API tokens:
+    whoever had their old credentials, token or password, is locked out."""
     new_hash = _secrets.hash_password(password)
     with transaction(write=True):
         _set_password(_get(user_id), new_hash)
-        Session.delete().where(Session.user == user_id).execute()
+        delete_credentials(user_id, tokens=True)
 
 
 def _owned_by(user_id: int) -> dict[str, int]:

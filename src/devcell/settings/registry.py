@@ -115,8 +115,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "login_max_failures",
         "int",
         5,
-        "Failed sign-ins allowed per user name (and 4x that per client address) in 15 minutes "
-        "before further tries are refused for a while.",
+        "Failed sign-ins allowed per user name from one client address (and 4x that per address for all "
+        "names) in 15 minutes before that address is refused for a while; also wrong current passwords per "
+        "user when changing the password. Other addresses can still sign in.",
         "Accounts",
         minimum=3,
         maximum=100,
