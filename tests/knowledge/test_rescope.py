@@ -90,7 +90,7 @@ def _chunks(kn: Knowledge, document_id: int) -> list[int]:
 def test_moving_to_everyone_and_back(app: Starlette, admin: Actor, team: Team) -> None:
     doc = note(team.carol, "Shared tip", "Restart the kiln controller with the blue button.", team.b)
     assert doc["id"] not in found(team.alice, "kiln controller blue button")
-    moved = team.carol.patch(f"/api/documents/{doc['id']}", json={"project_id": None})
+    moved = team.bob.patch(f"/api/documents/{doc['id']}", json={"project_id": None})  # bob owns project B
     assert moved.status_code == 200
     assert moved.json()["project"] is None
     assert doc["id"] in found(team.alice, "kiln controller blue button")
@@ -115,16 +115,51 @@ def test_who_may_move_a_document(app: Starlette, admin: Actor, team: Team) -> No
     assert team.carol.patch(url, json={"title": "Mine now"}).status_code == 403
     assert team.alice.patch(url, json={"project_id": team.a}).status_code == 404  # cannot see project B
     theirs = note(team.carol, "Carol's", "Written by carol in project B.", team.b)
-    # Carol uploaded it, but may only move it where she is a member.
-    refused = team.carol.patch(f"/api/documents/{theirs['id']}", json={"project_id": team.a})
+    # Bob owns project B, but may only move its documents where he is a member.
+    unseen = team.alice.post("/api/projects", json={"name": "C"}).json()["id"]
+    refused = team.bob.patch(f"/api/documents/{theirs['id']}", json={"project_id": unseen})
     assert refused.status_code == 404
-    _add(team.alice, team.a, team.carol, "viewer")
-    refused = team.carol.patch(f"/api/documents/{theirs['id']}", json={"project_id": team.a})
+    _add(team.alice, unseen, team.bob, "viewer")
+    refused = team.bob.patch(f"/api/documents/{theirs['id']}", json={"project_id": unseen})
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "project_role_required"
     moved = team.bob.patch(f"/api/documents/{theirs['id']}", json={"project_id": team.a})
-    assert moved.status_code == 200  # bob owns project B
+    assert moved.status_code == 200  # bob owns project B and is a member of A
     assert admin.patch(url, json={"project_id": None}).status_code == 200
+
+
+def test_the_uploader_cannot_publish_a_project_document_to_everyone(team: Team) -> None:
+    """Issue #13: moving a document out of its project is the project's call (its owner or an administrator)."""
+    doc = note(team.carol, "Carol's", "The vault code is kept by the duty officer.", team.b)
+    refused = team.carol.patch(f"/api/documents/{doc['id']}", json={"project_id": None})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "document_not_allowed"
+    assert "owner of the document's project or an administrator" in refused.json()["error"]["message"]
+    assert team.alice.get(f"/api/documents/{doc['id']}").status_code == 404  # still only project B's
+
+
+def test_an_uploader_demoted_to_viewer_cannot_publish_it_either(team: Team) -> None:
+    doc = note(team.carol, "Carol's", "The vault code is kept by the duty officer.", team.b)
+    body = {"role": "viewer"}
+    assert team.bob.patch(f"/api/projects/{team.b}/members/carol", json=body).status_code == 200
+    assert team.carol.patch(f"/api/documents/{doc['id']}", json={"project_id": None}).status_code == 403
+    assert team.alice.get(f"/api/documents/{doc['id']}").status_code == 404
+
+
+def test_the_uploader_cannot_move_a_project_document_to_another_of_their_projects(team: Team) -> None:
+    _add(team.alice, team.a, team.carol, "member")
+    doc = note(team.carol, "Carol's", "The vault code is kept by the duty officer.", team.b)
+    refused = team.carol.patch(f"/api/documents/{doc['id']}", json={"project_id": team.a})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "document_not_allowed"
+    assert team.bob.get(f"/api/documents/{doc['id']}").json()["project"]["id"] == team.b
+
+
+def test_the_uploader_may_move_an_everyone_document_into_their_project(team: Team) -> None:
+    doc = note(team.carol, "Carol's", "Everyone may read this tip.")
+    moved = team.carol.patch(f"/api/documents/{doc['id']}", json={"project_id": team.b})
+    assert moved.status_code == 200
+    assert moved.json()["project"]["id"] == team.b
 
 
 def test_patch_input_is_validated(admin: Actor) -> None:

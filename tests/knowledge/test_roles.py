@@ -24,6 +24,26 @@ def _note(world: World) -> int:
     return int(response.json()["id"])
 
 
+def _members_note(world: World) -> int:
+    """A fresh note in the project, written by the member: having written it does not make it theirs to move."""
+    body = {"title": f"Member's note {next(_names)}", "text": "Project knowledge.", "project_id": world.project_id}
+    response = world.member.post("/api/documents/notes", json=body)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _callers_everyone_note(world: World) -> int:
+    """A fresh note for everyone, written by the role about to call (so it may move it, as its author)."""
+    body = {"title": f"Everyone's note {next(_names)}", "text": "Shared knowledge.", "project_id": None}
+    response = world.actor(world.caller).post("/api/documents/notes", json=body)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _move(document_id: int, project_id: int | None) -> Request:
+    return Request(f"/api/documents/{document_id}", {"project_id": project_id})
+
+
 def _shared_note(world: World) -> int:
     if "note" not in world.extra:
         world.extra["note"] = _note(world)
@@ -48,6 +68,10 @@ CASES: list[RoleCase] = [
     # Re-scoping into a second project where owner, member and viewer keep their roles: still only managers.
     RoleCase("PATCH", DOC, lambda w: Request(f"/api/documents/{_note(w)}", {"project_id": w.new_project()}), MANAGERS),
     RoleCase("PATCH", DOC, lambda w: Request(f"/api/documents/{_note(w)}", {"project_id": None}), MANAGERS),
+    # Issue #13: out of a project is the project's call even for the document's author; into one needs member.
+    RoleCase("PATCH", DOC, lambda w: _move(_members_note(w), None), MANAGERS),
+    RoleCase("PATCH", DOC, lambda w: _move(_members_note(w), w.new_project()), MANAGERS),
+    RoleCase("PATCH", DOC, lambda w: _move(_callers_everyone_note(w), w.project_id), EDITORS),
     RoleCase("DELETE", DOC, lambda w: Request(f"/api/documents/{_note(w)}"), MANAGERS),
     RoleCase("POST", DOC + "/reindex", lambda w: Request(f"/api/documents/{_note(w)}/reindex"), MANAGERS),
 ]

@@ -83,6 +83,20 @@ def _manageable(principal: Principal, document_id: int) -> Document:
     return document
 
 
+def check_move_out(principal: Principal, document: Document) -> None:
+    """Moving a project's document elsewhere (to everyone, or to another project) takes it from the project's
+    members, so it is the project's call: an owner of the project or an administrator. Having added it is not
+    enough (a member demoted to viewer could otherwise publish a project's document to every user). An everyone
+    document moves under the same rule as a rename (its uploader or an administrator, see _manageable)."""
+    if document.project_id is None or principal.is_admin:
+        return
+    if projects.project_role(principal.user_id, document.project_id) != "owner":
+        raise NotAllowed(
+            "Only an owner of the document's project or an administrator may move it out of the project "
+            "(to everyone or to another project)."
+        )
+
+
 def check_scope(principal: Principal, project_id: int | None) -> None:
     """Adding a document to a project needs the member role there; everyone's documents anyone may add."""
     if project_id is not None:
@@ -314,9 +328,9 @@ def update_note(kn: Knowledge, principal: Principal, document_id: int, patch: No
 
 
 def update_document(kn: Knowledge, principal: Principal, document_id: int, patch: DocumentPatch) -> DocumentOut:
-    """Rename or re-scope a document: the uploader, an owner of its project or an administrator. Moving it into a
-    project needs the member role there. Its vectors' scope follows in the same unit of work, so a member of the
-    old project stops retrieving it at once."""
+    """Rename or re-scope a document: the uploader, an owner of its project or an administrator. Moving it out of a
+    project needs an owner of that project (check_move_out); moving it into one needs the member role there. Its
+    vectors' scope follows in the same unit of work, so a member of the old project stops retrieving it at once."""
     with transaction():
         document = _manageable(principal, document_id)
     changes: dict[str, Any] = {}
@@ -324,6 +338,7 @@ def update_document(kn: Knowledge, principal: Principal, document_id: int, patch
         changes["title"] = patch.title
     moving = "project_id" in patch.model_fields_set and patch.project_id != document.project_id
     if moving:
+        check_move_out(principal, document)
         check_scope(principal, patch.project_id)
         changes["project"] = patch.project_id
     if changes:
