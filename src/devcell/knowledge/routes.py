@@ -18,7 +18,7 @@ from devcell.core.events import sse_response
 from devcell.core.web import Access, ApiRoute, Call, json, no_content
 from devcell.knowledge import answers, indexing, retrieval, service
 from devcell.knowledge.errors import BadUpload, TooLarge
-from devcell.knowledge.runtime import UPLOADS, Knowledge
+from devcell.knowledge.runtime import INCOMING, UPLOADS, Knowledge
 from devcell.knowledge.schemas import (
     AskIn,
     AskOut,
@@ -101,14 +101,19 @@ async def upload_document(call: Call) -> Response:
             raise BadUpload.for_field("file", "is missing: send the document in a multipart field named `file`")
         if upload.size is not None and upload.size > limit:
             raise TooLarge(f"The upload is larger than the limit of {limit // 2**20} MB (setting upload_max_mb).")
-        staged = kn.kb_dir / UPLOADS / f".incoming-{uuid.uuid4().hex}"
-        await call.run(_stage, upload, staged)
+        # The other fields and the caller's right to the scope first: a refusal then writes nothing at all.
         title = form.get("title")
         project_id = _project_field(form.get("project_id"))
-        out = await call.run(
-            service.add_upload, kn, call.user, staged, upload.filename, title if isinstance(title, str) else None,
-            project_id,
-        )  # fmt: skip
+        await call.run(service.check_scope, call.user, project_id)
+        staged = kn.kb_dir / UPLOADS / f"{INCOMING}{uuid.uuid4().hex}"
+        try:
+            await call.run(_stage, upload, staged)
+            out = await call.run(
+                service.add_upload, kn, call.user, staged, upload.filename, title if isinstance(title, str) else None,
+                project_id,
+            )  # fmt: skip
+        finally:
+            staged.unlink(missing_ok=True)  # an adopted upload was renamed away: anything left here is a failure's
     finally:
         await form.close()
     return json(out, 201)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 UPLOADS = "uploads"
 NOTES = "notes"
 MANAGED_DIRS = (UPLOADS, NOTES)  # written by DevCell; the scan picks up everything else an admin puts there
+INCOMING = ".incoming-"  # name prefix of an upload still being received in UPLOADS: never a document, never backed up
 
 
 @dataclass(frozen=True)
