@@ -32,6 +32,8 @@ MANIFEST = "manifest.json"
 PAGES_PER_STEP = 2048  # 8 MB of 4 kB pages between progress reports (and cancel points)
 CHUNK = 1024 * 1024
 COMPRESS_LEVEL = 1
+# An upload still being received (the knowledge slice's `uploads/.incoming-*`): half a file, and no document.
+STAGED_UPLOAD_PREFIX = ".incoming-"
 
 # (bytes done, bytes total, message); raises to cancel.
 Progress = Callable[[int, int, str], None]
@@ -134,12 +136,15 @@ def schema_version(db_file: Path) -> int:
 
 def knowledge_files(kb_dir: Path) -> Iterator[tuple[str, Path]]:
     """(archive name, path) of every regular file under the knowledgebase, in a stable order. Symlinks are
-    skipped: they could point outside the data and would not restore to the same thing."""
+    skipped: they could point outside the data and would not restore to the same thing. Staged uploads are
+    skipped too: a restore would bring back a leftover that nothing refers to."""
     if not kb_dir.is_dir():
         return
     for root, dirs, files in os.walk(kb_dir):
         dirs.sort()
         for name in sorted(files):
+            if name.startswith(STAGED_UPLOAD_PREFIX):
+                continue
             path = Path(root) / name
             if path.is_file() and not path.is_symlink():
                 yield KB_PREFIX + path.relative_to(kb_dir).as_posix(), path

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import re
+import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -19,7 +20,7 @@ from devcell.knowledge import indexing
 from devcell.knowledge.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
 from devcell.knowledge.extract import sniff
 from devcell.knowledge.models import Document
-from devcell.knowledge.runtime import NOTES, UPLOADS, Knowledge
+from devcell.knowledge.runtime import INCOMING, NOTES, UPLOADS, Knowledge
 from devcell.knowledge.schemas import (
     DocumentDetail,
     DocumentOut,
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT_VIEW = 2_000_000  # characters of a text document returned for viewing
 KIND_EXTENSIONS = {"md": ".md", "txt": ".txt", "pdf": ".pdf"}
+ABANDONED_UPLOAD_SECONDS = 3600  # a staged upload untouched this long was cut short (maintenance removes it)
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
 
 
@@ -253,14 +255,34 @@ def add_upload(
         with staged.open("rb") as handle:
             head = handle.read(4096)
         kind = kind_of(head, name)
-        check_scope(principal, project_id)
+        check_scope(principal, project_id)  # again: the route's check ran before the file arrived
         target, relative = storage_path(kn, UPLOADS, kind)
         os.replace(staged, target)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    document = _create(kn, principal, (title or "").strip()[:200] or name, kind, "upload", relative, project_id)
+    try:
+        document = _create(kn, principal, (title or "").strip()[:200] or name, kind, "upload", relative, project_id)
+    except BaseException:
+        target.unlink(missing_ok=True)  # no row points at it, and the scan leaves the uploads folder alone
+        raise
     return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document.id))
+
+
+def remove_abandoned_uploads(kb_dir: Path, older_than: float = ABANDONED_UPLOAD_SECONDS) -> list[str]:
+    """Names of the staged uploads (`uploads/.incoming-*`) removed because none was written to for `older_than`
+    seconds. The upload route removes its staged file on every error; what is left was cut short by a crash or a
+    killed process and only fills the disk. A live upload is written to continuously, so its mtime stays fresh."""
+    cutoff = time.time() - older_than
+    removed = []
+    for path in sorted((kb_dir / UPLOADS).glob(INCOMING + "*")):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:
+            continue  # adopted or removed meanwhile
+    return removed
 
 
 def _create(

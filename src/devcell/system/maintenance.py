@@ -17,6 +17,7 @@ from devcell.chat.service import prune_expired as prune_expired_chats
 from devcell.core.db import database, transaction
 from devcell.core.disk import DiskProbe, human
 from devcell.core.jobs import JobContext, JobRunner
+from devcell.knowledge.service import remove_abandoned_uploads
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ VACUUM_MIN_FREE_BYTES = 16 * 1024 * 1024  # ... and that is worth a pause of wri
 VACUUM_MAX_BYTES = 2 * 1024**3  # beyond this a vacuum pauses writes too long for one night; the health page says so
 DAMAGE_WORDS = ("malformed", "corrupt", "not a database")
 FULL_CHECK_WEEKDAY = 6  # Sunday: the full integrity check, quick_check the other days
+NAMES_REPORTED = 20  # of the removed upload leftovers, in the job's result (the count is always exact)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Upkeep:
     """What the maintenance job needs from the rest of the app."""
 
     db_path: Path
+    kb_dir: Path
     disk: DiskProbe
     runner: JobRunner
     prune_sessions: Callable[[], int]
@@ -107,6 +110,14 @@ def vacuum(upkeep: Upkeep) -> dict[str, Any]:
     return {"ran": True, "seconds": round(time.monotonic() - started, 2), "reclaimed": before["bytes"] - after["bytes"]}
 
 
+def sweep_uploads(kb_dir: Path) -> dict[str, Any]:
+    """Staged uploads abandoned for over an hour (a crash mid-upload): they are no document and only fill the disk."""
+    removed = remove_abandoned_uploads(kb_dir)
+    if removed:
+        log.info("maintenance removed %d abandoned upload(s): %s", len(removed), ", ".join(removed[:NAMES_REPORTED]))
+    return {"removed": len(removed), "files": removed[:NAMES_REPORTED]}
+
+
 def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
     """The nightly job. An integrity failure is recorded (the health page turns critical), not hidden."""
     full = upkeep.today().weekday() == FULL_CHECK_WEEKDAY
@@ -117,6 +128,7 @@ def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
         ("sessions_pruned", upkeep.prune_sessions),
         ("jobs_pruned", lambda: upkeep.runner.prune(timedelta(days=upkeep.history_days()))),
         ("chats_pruned", prune_expired_chats),
+        ("uploads_swept", lambda: sweep_uploads(upkeep.kb_dir)),
         ("vacuum", lambda: vacuum(upkeep)),
     ]
     result: dict[str, Any] = {}

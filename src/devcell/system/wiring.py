@@ -53,6 +53,7 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
     )
     upkeep = maintenance.Upkeep(
         db_path=config.database_path,
+        kb_dir=config.kb_dir,
         disk=disk,
         runner=state.jobs,
         prune_sessions=prune_sessions,
