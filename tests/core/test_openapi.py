@@ -80,3 +80,11 @@ def test_openapi_document_types_path_parameters() -> None:
     op = openapi_document([route], "1")["paths"]["/api/things/{thing_id}/parts/{name}"]["get"]
     assert [(p["name"], p["schema"]["type"]) for p in op["parameters"]] == [("thing_id", "integer"), ("name", "string")]
     assert op["summary"] == "Show one thing."
+
+
+def test_openapi_declares_the_event_stream_that_a_stream_request_gets(user: Actor) -> None:
+    # Found by the API fuzzer: /api/ask with "stream": true answered text/event-stream, documented as JSON only.
+    answer = user.post("/api/ask", json={"question": "How do I restart it?", "stream": True})
+    assert answer.status_code == 200, answer.text
+    declared = document(user)["paths"]["/api/ask"]["post"]["responses"]["200"]["content"]
+    assert answer.headers["content-type"].split(";")[0] in declared

@@ -22,6 +22,9 @@ ERROR_SCHEMA = {
     },
 }
 PARAM_RE = re.compile(r"{(\w+)(?::(\w+))?}")
+# A body with this boolean field asks for the answer as server-sent events instead of one JSON document.
+STREAM_FIELD = "stream"
+EVENT_STREAM = {"schema": {"type": "string", "description": "Server-sent events (text/event-stream)."}}
 
 
 def _models(routes: list[ApiRoute]) -> list[type[BaseModel]]:
@@ -50,6 +53,11 @@ def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
     ]
 
 
+def _can_stream(route: ApiRoute) -> bool:
+    field = route.body_model.model_fields.get(STREAM_FIELD) if route.body_model is not None else None
+    return field is not None and field.annotation is bool
+
+
 def _operation(route: ApiRoute, refs: dict[str, str]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": route.name,
@@ -68,6 +76,9 @@ def _operation(route: ApiRoute, refs: dict[str, str]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Success"}
     if route.response_model is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": refs[route.response_model.__name__]}}}
+    if _can_stream(route):
+        ok["description"] = f"Success; server-sent events when `{STREAM_FIELD}` is true"
+        ok.setdefault("content", {})["text/event-stream"] = EVENT_STREAM
     op["responses"] = {
         str(route.status): ok,
         "default": {
