@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from peewee import Expression, fn
+
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext
 from devcell.knowledge.chunking import CHUNKER_VERSION, chunk
@@ -386,33 +388,49 @@ def _locked_repair(kn: Knowledge) -> dict[str, int]:
         return repair(kn)
 
 
-def status(kn: Knowledge) -> StatusOut:
+def _counts(visible: Expression | None) -> tuple[dict[str, int], int]:
+    """Documents by status and their passages: all of them, or those matching `visible`."""
+    counts = dict.fromkeys(("queued", "indexing", "indexed", "failed"), 0)
+    documents = Document.select(Document.status, fn.COUNT(Document.id)).group_by(Document.status)
+    chunks = Chunk.select().join(Document)
+    if visible is not None:
+        documents, chunks = documents.where(visible), chunks.where(visible)
+    for state, n in projects.rows_of(documents):
+        counts[str(state)] = int(n)
+    return counts, int(chunks.count())
+
+
+def status(kn: Knowledge, visible: Expression | None = None) -> StatusOut:
+    """The index's state. With `visible` (a WHERE clause on documents, for a caller who is not an administrator)
+    the counts are of the documents the caller may see, and index-wide figures are left out (the vector count,
+    the model's path): they would tell an outsider how much a private project holds. None: the totals."""
+    scoped = visible is not None
     with transaction():
-        counts = dict.fromkeys(("queued", "indexing", "indexed", "failed"), 0)
-        for state, n in database.execute_sql("SELECT status, COUNT(*) FROM document GROUP BY status").fetchall():
-            counts[str(state)] = int(n)
-        chunks = Chunk.select().count()
+        counts, chunks = _counts(visible)
+        all_chunks = Chunk.select().count() if scoped else chunks
         meta = _meta_version()
     problems: list[str] = []
     ready = kn.model_ready()
     if ready:
         ensure_index(kn)
     if not ready:
-        problems.append(f"The embedding model {kn.paths.model_id} is missing from {kn.paths.model_root}.")
+        where = "" if scoped else f" from {kn.paths.model_root}"
+        problems.append(f"The embedding model {kn.paths.model_id} is missing{where}.")
     vectors = None
     consistent = None
     if ready:
         vectors = kn.index().count()
-        if meta not in (None, kn.version()) and chunks:
+        if meta not in (None, kn.version()) and all_chunks:
             problems.append("The index was built with another model or chunker; it is being rebuilt.")
-        if vectors != chunks:
-            problems.append(f"The index holds {vectors} vectors for {chunks} passages; a repair job fixes it.")
+        if vectors != all_chunks:
+            found = "does not match the passages" if scoped else f"holds {vectors} vectors for {all_chunks} passages"
+            problems.append(f"The index {found}; a repair job fixes it.")
         consistent = not problems
     if counts["failed"]:
         problems.append(f"{counts['failed']} document(s) failed to index; each shows its reason.")
     embedder = kn.embedder() if ready else None
     return StatusOut(
-        documents=counts, chunks=chunks, vectors=vectors, model=kn.paths.model_id,
+        documents=counts, chunks=chunks, vectors=None if scoped else vectors, model=kn.paths.model_id,
         dimension=embedder.dimension if embedder else 0, chunker=CHUNKER_VERSION,
         model_ready=ready, consistent=consistent, problems=problems,
     )  # fmt: skip

@@ -182,8 +182,9 @@ async def ask(call: Call) -> Response:
 
 
 async def knowledge_status(call: Call) -> Response:
-    """Documents by status, passages, vectors, the model, and whether index and database agree."""
-    return json(await call.run(indexing.status, _kn(call)))
+    """Documents by status, passages, vectors, the model, and whether index and database agree. The counts are
+    of the documents I may see; only administrators get the totals and the vector count."""
+    return json(await call.run(service.status, _kn(call), call.user))
 
 
 async def rescan(call: Call) -> Response:

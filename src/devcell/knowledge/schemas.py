@@ -131,7 +131,10 @@ class ScanOut(BaseModel):
 class StatusOut(BaseModel):
     documents: dict[str, int]
     chunks: int
-    vectors: int | None = Field(description="None while the index has not been opened (no knowledge use yet)")
+    vectors: int | None = Field(
+        description="None while the index has not been opened (no knowledge use yet), and for non-administrators"
+        " (it counts every project's passages)"
+    )
     model: str
     dimension: int
     chunker: str

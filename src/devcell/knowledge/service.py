@@ -29,6 +29,7 @@ from devcell.knowledge.schemas import (
     DocumentQuery,
     NoteCreate,
     NotePatch,
+    StatusOut,
 )
 from devcell.projects import service as projects
 from devcell.projects.models import Project
@@ -103,6 +104,14 @@ def check_scope(principal: Principal, project_id: int | None) -> None:
     """Adding a document to a project needs the member role there; everyone's documents anyone may add."""
     if project_id is not None:
         projects.check_project(principal, project_id, "member")
+
+
+def status(kn: Knowledge, principal: Principal) -> StatusOut:
+    """The knowledgebase's state as the caller may know it: administrators the totals, everyone else the counts
+    of the documents they may see (a private project's documents are not counted for outsiders)."""
+    with transaction():
+        visible = visible_clause(principal)
+    return indexing.status(kn, visible)
 
 
 # Output
