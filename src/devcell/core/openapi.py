@@ -24,7 +24,19 @@ ERROR_SCHEMA = {
 PARAM_RE = re.compile(r"{(\w+)(?::(\w+))?}")
 # A body with this boolean field asks for the answer as server-sent events instead of one JSON document.
 STREAM_FIELD = "stream"
-EVENT_STREAM = {"schema": {"type": "string", "description": "Server-sent events (text/event-stream)."}}
+# One event of such a stream, in the shape OpenAPI 3.2 gives server-sent events; `data` holds JSON.
+EVENT_STREAM = {
+    "schema": {
+        "type": "object",
+        "required": ["data"],
+        "properties": {
+            "event": {"type": "string"},
+            "data": {"type": "string", "contentMediaType": "application/json"},
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
+}
 
 
 def _models(routes: list[ApiRoute]) -> list[type[BaseModel]]:
