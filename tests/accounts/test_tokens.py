@@ -171,6 +171,16 @@ def test_token_of_a_reactivated_user_stays_revoked(app: Starlette, admin: Actor,
     assert not token_works(app, secret)
 
 
+def test_token_of_a_user_deactivated_elsewhere_is_not_revived_by_reactivation(
+    app: Starlette, admin: Actor, user: Actor, sql: Sql
+) -> None:
+    """A user deactivated before this rule, or by a direct database edit, kept their token rows."""
+    secret = str(make_token(user)["token"])
+    sql("UPDATE user SET active = 0 WHERE id = ?", user.user["id"])
+    assert admin.patch(f"/api/users/{user.user['id']}", json={"active": True}).status_code == 200
+    assert not token_works(app, secret)
+
+
 def test_token_credential_changes_leave_other_users_tokens(app: Starlette, admin: Actor, user: Actor) -> None:
     secret = str(make_token(admin)["token"])
     admin.patch(f"/api/users/{user.user['id']}", json={"active": False})

@@ -182,8 +182,8 @@ def update_profile(user_id: int, patch: ProfilePatch) -> UserOut:
 
 @unit_of_work(write=True)
 def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
-    """Edit another user's profile, role and active flag. Deactivating ends the user's sessions and deletes
-    their API tokens, so reactivating them later brings back no old credential."""
+    """Edit another user's profile, role and active flag. Deactivating and reactivating end the user's sessions
+    and delete their API tokens, so a reactivated user gets back no old credential."""
     user = _get(user_id)
     losing_admin = (patch.role == "user" or patch.active is False) and user.role == "admin" and user.active
     if losing_admin and _active_admins_except(user_id) == 0:
@@ -191,10 +191,11 @@ def admin_update_user(user_id: int, patch: AdminUserPatch) -> UserOut:
     _apply_profile(user, patch)
     if patch.role is not None:
         user.role = patch.role
-    if patch.active is not None:
+    if patch.active is not None and patch.active != user.active:
+        # Both ways: a user deactivated before tokens were revoked with it (or by a direct database edit) must
+        # not get old tokens back on reactivation either.
+        delete_credentials(user_id, tokens=True)
         user.active = patch.active
-        if not patch.active:
-            delete_credentials(user_id, tokens=True)
     user.updated_at = utcnow()
     user.save()
     return _out(user)
