@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
+from tests.e2e.conftest import ADMIN_PASSWORD, Browsers, Server, expect, set_up_through_api
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -72,6 +72,54 @@ def test_api_token_is_shown_once_and_can_be_revoked(server: Server, browsers: Br
     tokens.get_by_role("button", name="Revoke backup script").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Revoke token").click()
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()
+    assert page.request.get("/api/auth/me", headers=bearer).status == 401
+
+
+def create_token_in_page(page: Page, name: str) -> dict[str, str]:
+    """Create an API token on the profile page; the Bearer header that uses it."""
+    page.get_by_label("Token name").fill(name)
+    page.get_by_role("button", name="Create token").click()
+    token = page.get_by_label("New API token").input_value()
+    page.get_by_role("button", name="I have copied it").click()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_password_change_keeps_api_tokens_only_when_unticked(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_profile(page, server)
+    bearer = create_token_in_page(page, "nightly export")
+    form = page.get_by_role("form", name="Password")
+    box = form.get_by_label("Also revoke my API tokens")
+    expect(box).to_be_checked()
+    box.uncheck()
+    form.get_by_label("Current password").fill(ADMIN_PASSWORD)
+    form.get_by_label("New password", exact=True).fill("brand-new-pass-42")
+    form.get_by_label("New password again").fill("brand-new-pass-42")
+    form.get_by_role("button", name="Change password").click()
+    expect(form.get_by_role("status")).to_contain_text("Password changed.")
+    assert page.request.get("/api/auth/me", headers=bearer).status == 200
+
+    box.check()
+    form.get_by_label("Current password").fill("brand-new-pass-42")
+    form.get_by_label("New password", exact=True).fill("third-pass-4321")
+    form.get_by_label("New password again").fill("third-pass-4321")
+    form.get_by_role("button", name="Change password").click()
+    expect(form.get_by_role("status")).to_contain_text("Your API tokens were revoked.")
+    expect(page.get_by_text("You have no API tokens.")).to_be_visible()
+    assert page.request.get("/api/auth/me", headers=bearer).status == 401
+
+
+def test_sign_out_everywhere_revokes_api_tokens_by_default(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_profile(page, server)
+    bearer = create_token_in_page(page, "nightly export")
+    sessions = page.get_by_role("region", name="Sessions")
+    expect(sessions.get_by_label("Also revoke my API tokens")).to_be_checked()
+    sessions.get_by_role("button", name="Sign out everywhere").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("all your API tokens are revoked")
+    dialog.get_by_role("button", name="Sign out everywhere").click()
+    expect(page).to_have_url(re.compile("/login"))
     assert page.request.get("/api/auth/me", headers=bearer).status == 401
 
 

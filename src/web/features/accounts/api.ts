@@ -93,10 +93,11 @@ export async function updateMe(patch: ProfilePatch): Promise<User> {
   return (await request<Me>("PATCH", "/api/auth/me", { body: patch })).user;
 }
 
-/** Every other session of the user is signed out; this one stays. */
-export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+/** Every other session of the user is signed out; this one stays. `revokeTokens` also deletes every API token
+ * of the user. Too many wrong current passwords answer 429. */
+export function changePassword(currentPassword: string, newPassword: string, revokeTokens: boolean): Promise<void> {
   return request<void>("POST", "/api/auth/password", {
-    body: { current_password: currentPassword, new_password: newPassword },
+    body: { current_password: currentPassword, new_password: newPassword, revoke_tokens: revokeTokens },
   });
 }
 
@@ -108,9 +109,9 @@ export function revokeSession(sessionId: number): Promise<void> {
   return request<void>("DELETE", `/api/auth/sessions/${sessionId}`);
 }
 
-/** Signs out every session of the user, this one included. */
-export async function logoutAll(): Promise<void> {
-  await request<void>("POST", "/api/auth/logout-all", AUTH_CALL);
+/** Signs out every session of the user, this one included; `revokeTokens` also deletes every API token. */
+export async function logoutAll(revokeTokens: boolean): Promise<void> {
+  await request<void>("POST", "/api/auth/logout-all", { ...AUTH_CALL, body: { revoke_tokens: revokeTokens } });
   setCsrfToken(null);
 }
 
@@ -118,7 +119,7 @@ export async function listTokens(): Promise<ApiToken[]> {
   return (await request<Items<ApiToken>>("GET", "/api/auth/tokens")).items;
 }
 
-/** The answer holds the token itself; the server never shows it again. */
+/** The answer holds the token itself; the server never shows it again. Only a browser session may create one. */
 export function createToken(input: TokenInput): Promise<NewApiToken> {
   return request<NewApiToken>("POST", "/api/auth/tokens", { body: input });
 }

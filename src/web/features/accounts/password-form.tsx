@@ -1,8 +1,10 @@
-// Change the own password; the server signs out every other session of the user.
+// Change the own password; the server signs out every other session of the user and, if ticked, revokes every
+// API token.
 import { useState } from "preact/hooks";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { changePassword } from "@/features/accounts/api";
+import { RevokeTokensCheckbox } from "@/features/accounts/revoke-tokens-checkbox";
 import { formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
 
@@ -17,6 +19,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [formError, setFormError] = useState("");
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const toast = useToast();
   const { user } = useSession();
   const field = (name: Field) => ({
@@ -40,12 +43,17 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
     }
     setBusy(true);
     try {
-      await changePassword(values.current_password, values.new_password);
+      await changePassword(values.current_password, values.new_password, revokeTokens);
       setValues(EMPTY);
       setErrors({});
       setFormError("");
       setDone(true);
-      toast("Password changed. Your other sessions were signed out.", "success");
+      toast(
+        revokeTokens
+          ? "Password changed. Your other sessions were signed out and your API tokens revoked."
+          : "Password changed. Your other sessions were signed out.",
+        "success",
+      );
       onChanged();
     } catch (error) {
       const { fields, form } = formErrors(error, FIELDS);
@@ -69,6 +77,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
         hint="At least 10 characters. Changing it signs out your other sessions."
       />
       <FormField {...field("new_password_again")} label="New password again" autocomplete="new-password" />
+      <RevokeTokensCheckbox id="password-revoke-tokens" checked={revokeTokens} onChange={setRevokeTokens} />
       {formError && (
         <p class="form-error" role="alert">
           {formError}
@@ -77,6 +86,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
       {done && (
         <p class="form-success" role="status">
           Password changed. Every other session of yours was signed out; this one stays signed in.
+          {revokeTokens ? " Your API tokens were revoked." : ""}
         </p>
       )}
       <button type="submit" class="button button--primary" disabled={busy}>

@@ -8,8 +8,9 @@ import { displayName, useSession } from "@/lib/session";
 
 export function ProfilePage() {
   const { user } = useSession();
-  // Bumped after a password change, which signs the other sessions out: the list reloads.
-  const [sessionsVersion, setSessionsVersion] = useState(0);
+  // Bumped after a password change, which signs the other sessions out and may revoke the API tokens: both
+  // lists reload.
+  const [credentialsVersion, setCredentialsVersion] = useState(0);
   return (
     <section class="page">
       <h1>Your profile</h1>
@@ -18,9 +19,9 @@ export function ProfilePage() {
         {user.display_name ? ` (${displayName(user)})` : ""}, {user.role === "admin" ? "administrator" : "user"}.
       </p>
       <ProfileForm />
-      <PasswordForm onChanged={() => setSessionsVersion((n) => n + 1)} />
-      <SessionsPanel version={sessionsVersion} />
-      <TokensPanel />
+      <PasswordForm onChanged={() => setCredentialsVersion((n) => n + 1)} />
+      <SessionsPanel version={credentialsVersion} />
+      <TokensPanel version={credentialsVersion} />
     </section>
   );
 }

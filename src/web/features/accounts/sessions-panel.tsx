@@ -1,14 +1,17 @@
 // The user's signed-in browsers: which one is this device, sign out one, or sign out everywhere.
+import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
 import { listSessions, logoutAll, revokeSession, type SessionInfo } from "@/features/accounts/api";
+import { RevokeTokensCheckbox } from "@/features/accounts/revoke-tokens-checkbox";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 import { useLoad } from "@/lib/use-load";
 
 export function SessionsPanel({ version }: { version: number }) {
   const sessions = useLoad(listSessions, [version]);
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const confirm = useConfirm();
   const toast = useToast();
 
@@ -32,13 +35,15 @@ export function SessionsPanel({ version }: { version: number }) {
   async function signOutEverywhere() {
     const ok = await confirm({
       title: "Sign out everywhere?",
-      message: "Every session of yours ends, this one included. API tokens keep working.",
+      message: revokeTokens
+        ? "Every session of yours ends, this one included, and all your API tokens are revoked."
+        : "Every session of yours ends, this one included. Your API tokens keep working.",
       confirmLabel: "Sign out everywhere",
       danger: true,
     });
     if (!ok) return;
     try {
-      await logoutAll();
+      await logoutAll(revokeTokens);
     } catch (error) {
       toast(errorMessage(error), "error");
       return;
@@ -72,6 +77,7 @@ export function SessionsPanel({ version }: { version: number }) {
           ))}
         </ul>
       )}
+      <RevokeTokensCheckbox id="sessions-revoke-tokens" checked={revokeTokens} onChange={setRevokeTokens} />
       <button type="button" class="button button--danger" onClick={signOutEverywhere}>
         Sign out everywhere
       </button>

@@ -13,8 +13,8 @@ import { useLoad } from "@/lib/use-load";
 const FIELDS = ["name", "expires_in_days"] as const;
 type Errors = Partial<Record<(typeof FIELDS)[number], string>>;
 
-export function TokensPanel() {
-  const tokens = useLoad(listTokens, []);
+export function TokensPanel({ version }: { version: number }) {
+  const tokens = useLoad(listTokens, [version]);
   const [name, setName] = useState("");
   const [days, setDays] = useState("");
   const [errors, setErrors] = useState<Errors>({});

@@ -11,6 +11,9 @@ import { deleteUser, listUsers, resetPassword, type UserPatch, updateUser } from
 import { ApiError, errorMessage, formErrors } from "@/lib/api";
 import { type Role, type User, useSession } from "@/lib/session";
 
+// The rule for an admin's password reset and deactivation (server: service.reset_password, admin_update_user).
+const SIGNS_OUT = "This also signs them out everywhere and revokes their API tokens.";
+
 type Props = {
   user: User;
   onChanged: (user: User) => void;
@@ -107,7 +110,7 @@ function PasswordReset({ user }: { user: User }) {
       await resetPassword(user.id, password);
       setPassword("");
       setError("");
-      toast(`New password set for ${user.username}; they were signed out everywhere.`, "success");
+      toast(`New password set for ${user.username}; signed out everywhere, API tokens revoked.`, "success");
     } catch (failure) {
       const { fields, form } = formErrors(failure, ["new_password"] as const);
       setError(fields.new_password ?? form);
@@ -128,7 +131,7 @@ function PasswordReset({ user }: { user: User }) {
         value={password}
         onInput={setPassword}
         error={error}
-        hint="At least 10 characters. The user is signed out everywhere."
+        hint={`At least 10 characters. ${SIGNS_OUT}`}
         required
       />
       <button type="submit" class="button" disabled={busy || !password}>
@@ -151,7 +154,7 @@ function AccountActions({ user, isSelf, onChanged, onDeleted }: ActionsProps) {
     if (deactivating) {
       const ok = await confirm({
         title: `Deactivate ${user.username}?`,
-        message: "They are signed out at once and cannot sign in until reactivated. Their data stays.",
+        message: `They cannot sign in until reactivated; their data stays. ${SIGNS_OUT}`,
         confirmLabel: "Deactivate",
         danger: true,
       });
@@ -205,6 +208,13 @@ function AccountActions({ user, isSelf, onChanged, onDeleted }: ActionsProps) {
           Delete user
         </button>
       </div>
+      {!isSelf && (
+        <p class="muted">
+          {user.active
+            ? `Deactivate: ${SIGNS_OUT}`
+            : "Reactivating brings back none of their old API tokens; they create new ones after signing in."}
+        </p>
+      )}
       {isSelf && <p class="muted">You cannot deactivate or delete your own account.</p>}
     </section>
   );

@@ -53,7 +53,7 @@ export function deleteUser(userId: number, reassignTo?: number): Promise<void> {
   return request<void>("DELETE", withQuery(userPath(userId), { reassign_to: reassignTo }));
 }
 
-/** Sets the password and signs the user out everywhere. */
+/** Sets the password, signs the user out everywhere and revokes their API tokens. */
 export function resetPassword(userId: number, newPassword: string): Promise<void> {
   return request<void>("POST", `${userPath(userId)}/password`, { body: { new_password: newPassword } });
 }
