@@ -50,6 +50,11 @@ class UnsupportedMediaType(DevCellError):
     code = "unsupported_media_type"
 
 
+class PayloadTooLarge(DevCellError):
+    status = 413
+    code = "too_large"
+
+
 class ValidationFailed(DevCellError):
     """422 with `detail` = [{"field", "message"}, ...]."""
 

@@ -16,7 +16,14 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from devcell.core.errors import DevCellError, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
+from devcell.core.errors import (
+    DevCellError,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,6 +32,12 @@ M = TypeVar("M", bound=BaseModel)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 MAX_JSON_BYTES = 1_000_000
+# Anonymous routes (sign-in, setup, registration) take a few short fields. A small cap means an unauthenticated
+# caller can never make the process hold more than this per request (a 256 MB sign-in once cost 257 MB of RSS).
+MAX_PUBLIC_JSON_BYTES = 16_384
+# SQLite's INTEGER is a signed 64-bit value: a larger id or offset raised OverflowError (500) deep in a query.
+MAX_DB_INT = 2**63 - 1
+MIN_DB_INT = -(2**63)
 
 
 class Access(StrEnum):
@@ -104,9 +117,10 @@ def validation_error(exc: ValidationError, where: str = "body") -> ValidationFai
 class Call:
     """What an endpoint gets: the request, the caller, and helpers to parse input and run services."""
 
-    def __init__(self, request: Request, principal: Principal | None) -> None:
+    def __init__(self, request: Request, principal: Principal | None, body_limit: int = MAX_JSON_BYTES) -> None:
         self.request = request
         self.principal = principal
+        self.body_limit = body_limit
 
     @property
     def user(self) -> Principal:
@@ -124,17 +138,31 @@ class Call:
         content_type = self.request.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
-        raw = await self.request.body()
-        if len(raw) > MAX_JSON_BYTES:
-            raise ValidationFailed.for_field("body", f"larger than {MAX_JSON_BYTES} bytes")
+        raw = await self._read_body()
         try:
             data = orjson.loads(raw or b"null")
         except orjson.JSONDecodeError:
             raise ValidationFailed.for_field("body", "is not valid JSON") from None
         try:
-            return model.model_validate(data)
+            return _in_db_range(model.model_validate(data), "body")
         except ValidationError as exc:
             raise validation_error(exc) from None
+
+    async def _read_body(self) -> bytes:
+        """The body, refused with 413 as soon as it is known to be over the route's limit: by its declared
+        Content-Length before a byte is read, else (chunked, or a lying client) by counting while it streams."""
+        limit = self.body_limit
+        declared = self.request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self.request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def query(self, model: type[M]) -> M:
         """Validate query parameters against a model (repeated keys become lists)."""
@@ -143,7 +171,7 @@ class Call:
             values = self.request.query_params.getlist(key)
             params[key] = values if len(values) > 1 else values[0]
         try:
-            return model.model_validate(params)
+            return _in_db_range(model.model_validate(params), "query")
         except ValidationError as exc:
             raise validation_error(exc, "query") from None
 
@@ -153,9 +181,11 @@ class Call:
 
     def path_int(self, name: str) -> int:
         raw = self.request.path_params[name]
-        if isinstance(raw, int):
-            return raw
-        raise ValidationFailed.for_field(name, "must be a whole number")
+        if not isinstance(raw, int):
+            raise ValidationFailed.for_field(name, "must be a whole number")
+        if raw > MAX_DB_INT:
+            raise ValidationFailed.for_field(name, f"must be at most {MAX_DB_INT}")
+        return raw
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a blocking service function in the thread pool (peewee state stays in that thread).
@@ -173,6 +203,39 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Response]]
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit:,} bytes).")
+
+
+def _out_of_range(value: object, where: str) -> str | None:
+    """The name of the first whole number in `value` that SQLite cannot store, or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return where if not MIN_DB_INT <= value <= MAX_DB_INT else None
+    if isinstance(value, BaseModel):
+        items: Any = ((name, getattr(value, name)) for name in type(value).model_fields)
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _out_of_range(item, f"{where}.{key}")
+        if found is not None:
+            return found
+    return None
+
+
+def _in_db_range(parsed: M, where: str) -> M:
+    """422 for any whole number outside SQLite's 64-bit range, wherever it sits in the input (ids, offsets,
+    counts): each schema need not repeat the bound, and no such number reaches a query."""
+    found = _out_of_range(parsed, where)
+    if found is not None:
+        name = found.removeprefix("body.") if where == "body" else found
+        raise ValidationFailed.for_field(name, f"must be between {MIN_DB_INT} and {MAX_DB_INT}")
+    return parsed
 
 
 def _check_csrf(request: Request, principal: Principal) -> None:
@@ -215,8 +278,12 @@ class ApiRoute(Route):
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
+        body_limit: int | None = None,
     ) -> None:
         self.access = access
+        # JSON bodies read through Call.body stop at this size; routes that stream uploads enforce their own.
+        self.body_limit = body_limit or (MAX_PUBLIC_JSON_BYTES if access is Access.PUBLIC else MAX_JSON_BYTES)
+        limit = self.body_limit
         self.handler = handler
         self.body_model = body
         self.query_model = query
@@ -231,7 +298,7 @@ class ApiRoute(Route):
                 if guard is not None:
                     guard(request)
                 principal = authorize(request, access)
-                return await handler(Call(request, principal))
+                return await handler(Call(request, principal, limit))
             except DevCellError as error:
                 return error_response(error)
 
