@@ -64,8 +64,11 @@ def create_admin(data_dir: Path, username: str = "admin", password: str = ADMIN_
 class ServerProcess:
     """`devcell serve` in a child process. Use as a context manager; the process never outlives it."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, port: int | None = None, log_path: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
+        self.env = env or {}
         self.port = port or free_port()
         self.log_path = log_path or data_dir.parent / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -84,7 +87,12 @@ class ServerProcess:
         command += ["--host", HOST, "--port", str(self.port)]
         self.spawned_at = time.perf_counter()
         self.process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=devcell_env(), cwd=ROOT
+            command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=devcell_env(self.env),
+            cwd=ROOT,
         )
         return self
 

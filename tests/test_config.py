@@ -135,6 +135,26 @@ def test_load_config_refuses_invalid_trusted_proxies(tmp_path: Path) -> None:
         load_config({"DEVCELL_TRUSTED_PROXIES": "10.0.0.0/8, proxy.lan"}, data_dir=tmp_path)
 
 
+def test_load_config_trusts_no_proxy_by_default(tmp_path: Path) -> None:
+    assert load_config({}, data_dir=tmp_path).trusted_proxies == ()
+
+
+def test_load_config_allows_every_host_by_default(tmp_path: Path) -> None:
+    assert load_config({}, data_dir=tmp_path).allowed_hosts == ()
+
+
+def test_load_config_parses_allowed_hosts(tmp_path: Path) -> None:
+    raw = "DevCell.lab.example, 192.168.1.20,[fd00::20], *.lab.example,"
+    config = load_config({"DEVCELL_ALLOWED_HOSTS": raw}, data_dir=tmp_path)
+    assert config.allowed_hosts == ("devcell.lab.example", "192.168.1.20", "[fd00::20]", "*.lab.example")
+
+
+@pytest.mark.parametrize("bad", ["http://devcell.lab", "devcell.lab:9000", "dev cell", "*"])
+def test_load_config_refuses_an_allowed_host_that_is_not_a_host_name(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ConfigError, match="DEVCELL_ALLOWED_HOSTS"):
+        load_config({"DEVCELL_ALLOWED_HOSTS": bad}, data_dir=tmp_path)
+
+
 def test_load_config_parses_trusted_proxies(tmp_path: Path) -> None:
     config = load_config({"DEVCELL_TRUSTED_PROXIES": " 10.0.0.0/8 ,192.168.1.2,"}, data_dir=tmp_path)
     assert config.trusted_proxies == ("10.0.0.0/8", "192.168.1.2")

@@ -28,7 +28,7 @@ from devcell.core import llm, paths
 from devcell.core.db import close_database, init_database
 from devcell.core.errors import DevCellError, NotFound
 from devcell.core.jobs import JobRunner
-from devcell.core.middleware import GZip, SecurityHeaders
+from devcell.core.middleware import AllowedHosts, GZip, SecurityHeaders
 from devcell.core.migrations.runner import migrate
 from devcell.core.openapi import openapi_document
 from devcell.core.ratelimit import SlidingWindowLimiter
@@ -84,12 +84,7 @@ def open_storage(config: Config) -> str:
 
 def _announce_setup(config: Config) -> None:
     if _onboarding.needs_setup():
-        code = _onboarding.ensure_setup_code(config.data_dir)
-        log.warning(
-            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
-            "(also printed by `devcell setup-code`).",
-            code,
-        )
+        _onboarding.announce_setup_code(config.data_dir)
 
 
 async def _housekeeping(activity: Activity) -> None:
@@ -198,7 +193,12 @@ def create_app(config: Config) -> Starlette:
     routes: list[BaseRoute] = [*api, *system_routes.OUTSIDE_API, _unknown_api(api), *spa_routes(dist)]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestMetrics), Middleware(SecurityHeaders), Middleware(GZip)],
+        middleware=[
+            Middleware(RequestMetrics),
+            Middleware(SecurityHeaders),
+            Middleware(AllowedHosts, hosts=config.allowed_hosts),
+            Middleware(GZip),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )

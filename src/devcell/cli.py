@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -86,6 +87,9 @@ class DefaultGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> None:
     """DevCell: the self-hosted team platform. Without a command, runs the server."""
+    # Every file the server or a command creates (database, WAL, logs, backups, uploads) is 0640 and every
+    # directory 0750, whatever umask the shell, sudo or systemd handed over: team data is not world-readable.
+    os.umask(0o027)
     try:
         config = from_environment(config_file=config_file, data_dir=data_dir)
     except ConfigError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import sys
 from collections.abc import Mapping
@@ -43,7 +44,11 @@ class Config:
     port: int = 9000
     knowledgebase_dir: Path | None = None
     secret_key: str | None = None
-    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    # No proxy is trusted unless configured: otherwise any local process could claim any client address in
+    # X-Forwarded-For and walk past the per-address sign-in limit. Behind nginx: DEVCELL_TRUSTED_PROXIES=127.0.0.1.
+    trusted_proxies: tuple[str, ...] = ()
+    # Host names (or addresses) the app answers to; empty = any. Loopback names are always allowed.
+    allowed_hosts: tuple[str, ...] = ()
     log_level: str = "info"
     job_workers: int = 2
     web_dist: Path | None = None
@@ -144,15 +149,32 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _items(raw: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (raw or "").split(",") if p.strip())
+
+
 def _proxies(raw: str | None) -> tuple[str, ...]:
-    if raw is None:
-        return ("127.0.0.1", "::1")
-    items = tuple(p.strip() for p in raw.split(",") if p.strip())
+    items = _items(raw)
     for item in items:
         try:
             ipaddress.ip_network(item, strict=False)
         except ValueError:
             raise ConfigError(f"DEVCELL_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return items
+
+
+# A host name, an IPv4 address, or a bracketed IPv6 address; `*.` in front allows every subdomain.
+_HOST_PATTERN = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\]")
+
+
+def _hosts(raw: str | None) -> tuple[str, ...]:
+    items = tuple(item.lower() for item in _items(raw))
+    for item in items:
+        if not _HOST_PATTERN.fullmatch(item):
+            raise ConfigError(
+                f"DEVCELL_ALLOWED_HOSTS: {item!r} is not a host name or address (no scheme or port, e.g. "
+                "devcell.lab.example, 192.168.1.20, [fd00::20] or *.lab.example)"
+            )
     return items
 
 
@@ -190,6 +212,7 @@ def load_config(
         knowledgebase_dir=Path(kb).absolute() if kb else None,
         secret_key=_secret(env),
         trusted_proxies=_proxies(env.get("DEVCELL_TRUSTED_PROXIES")),
+        allowed_hosts=_hosts(env.get("DEVCELL_ALLOWED_HOSTS")),
         log_level=(env.get("DEVCELL_LOG_LEVEL") or "info").lower(),
         job_workers=_int(env, "DEVCELL_JOB_WORKERS", 2, 1, 16),
         web_dist=Path(web).absolute() if web else None,

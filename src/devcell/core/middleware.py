@@ -1,7 +1,8 @@
-"""Pure ASGI middleware: security headers on every response, gzip for clients that ask for it."""
+"""Pure ASGI middleware: allowed hosts, security headers on every response, gzip for clients that ask for it."""
 
 from __future__ import annotations
 
+import orjson
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -88,3 +89,45 @@ class GZip(GZipMiddleware):
             await send(message)
 
         await self.app(scope, receive, send_with_vary)
+
+
+# Always answered, whatever the setting: the command line, health probes and a browser on the box itself.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _host_name(scope: Scope) -> str:
+    """The Host header without its port, lower-case ("" when missing)."""
+    raw = next((value for name, value in scope["headers"] if name == b"host"), b"")
+    host = raw.decode("latin-1").strip().lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
+
+
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    if not allowed or host in LOOPBACK_HOSTS:
+        return True
+    return any(host == name or (name.startswith("*.") and host.endswith(name[1:])) for name in allowed)
+
+
+class AllowedHosts:
+    """Refuses requests whose Host header is not one of the configured names (DEVCELL_ALLOWED_HOSTS).
+
+    A DNS-rebinding page in a LAN browser reaches the appliance under the attacker's host name; with the list set,
+    such requests never reach a route. Empty list: every host is answered (the default, for an appliance reached
+    by whatever address the LAN gives it)."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or host_allowed(_host_name(scope), self.hosts):
+            await self.app(scope, receive, send)
+            return
+        body = orjson.dumps(
+            {"error": {"code": "host_not_allowed", "message": "This address is not one DevCell answers to."}}
+        )
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 400, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

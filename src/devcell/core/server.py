@@ -52,8 +52,9 @@ def serve(config: Config) -> None:
         loop="asyncio",
         http="httptools",
         lifespan="on",
-        proxy_headers=True,
-        forwarded_allow_ips=list(config.trusted_proxies),
+        # Forwarded headers only from the configured proxies; with none configured, from nobody.
+        proxy_headers=bool(config.trusted_proxies),
+        forwarded_allow_ips=list(config.trusted_proxies) or None,
         server_header=False,
         access_log=False,
         log_config=None,
