@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import stat
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.config import Config
+from devcell.core.logs import configure_logging
 from tests.accounts.conftest import Sql, error_code
 from tests.conftest import ADMIN_PASSWORD, new_client, setup_code
 
@@ -112,3 +116,63 @@ def test_setup_code_guessing_is_rate_limited(client: TestClient, config: Config)
     response = client.post("/api/setup", json=setup_body(setup_code(config)))
     assert response.status_code == 429
     assert error_code(response) == "rate_limited"
+
+
+# The setup code in logs: announced on the console (the service log) while setup is needed, never written to
+# logs/devcell.log, which the admin log viewer and support bundles show after the code was used.
+
+
+@pytest.fixture
+def log_file(config: Config) -> Iterator[Path]:
+    """The service's own logging set up as `devcell serve` does it, with logs/devcell.log; undone afterwards."""
+    root = logging.getLogger()
+    level = root.level
+    config.logs_dir.mkdir(parents=True, exist_ok=True)
+    configure_logging("INFO", config.logs_dir)
+    yield config.logs_dir / "devcell.log"
+    for handler in [h for h in root.handlers if getattr(h, "_devcell", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
+def set_up(app: Starlette, config: Config, browser: TestClient) -> str:
+    """Complete setup with the announced code (the app runs); returns the code used."""
+    code = setup_code(config)
+    assert browser.post("/api/setup", json=setup_body(code)).status_code == 201
+    return code
+
+
+def test_setup_code_used_is_not_in_the_log_file(app: Starlette, config: Config, log_file: Path) -> None:
+    with TestClient(app) as browser:
+        code = set_up(app, config, browser)
+    assert "DevCell" in log_file.read_text()  # the file was written to
+    assert code not in log_file.read_text()
+
+
+def test_setup_code_used_is_not_in_the_admin_log_viewer(app: Starlette, config: Config, log_file: Path) -> None:
+    with TestClient(app) as browser:
+        code = set_up(app, config, browser)
+        response = browser.get("/api/system/logs", params={"limit": 1000})
+    assert response.status_code == 200
+    assert response.json()["items"]  # the viewer reads the file
+    assert code not in response.text
+
+
+def test_setup_code_is_announced_in_the_service_log(
+    app: Starlette, log_file: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with TestClient(app) as browser:
+        code = setup_code(browser.app.state.config)  # type: ignore[attr-defined]
+    assert f"enter the setup code {code}" in capfd.readouterr().err
+
+
+def test_setup_code_is_not_announced_after_setup(
+    app: Starlette, config: Config, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with TestClient(app) as browser:
+        set_up(app, config, browser)
+    capfd.readouterr()
+    with TestClient(app):
+        pass
+    assert "setup code" not in capfd.readouterr().err

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,12 +26,17 @@ from devcell.accounts.schemas import (
 )
 from devcell.accounts.service import insert_user
 from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.logs import FORMAT
 from devcell.settings.service import SettingsStore
 
 SETUP_CODE_FILE = "setup_code"
 # No 0/O, 1/I/L: the code is read off a terminal and typed into a browser.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_PREFIX = "dci"
+
+# Not through the root logger, which also writes logs/devcell.log: see announce_setup_code.
+_announcer = logging.getLogger("devcell.setup_code")
+_announcer.propagate = False
 
 
 def _normalise_code(code: str) -> str:
@@ -51,6 +58,24 @@ def ensure_setup_code(data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(code + "\n")
     return code
+
+
+def announce_setup_code(data_dir: Path) -> None:
+    """Show the setup code in the service log only: stderr, which journald keeps (readable by root and the adm
+    group) and a terminal shows. Never in logs/devcell.log: the admin log viewer shows that file to every
+    administrator long after the code was used, and secrets stay out of logs even when they are one-time."""
+    code = ensure_setup_code(data_dir)
+    handler = logging.StreamHandler(sys.stderr)  # this call's stderr: a daemon or a test may have replaced it
+    handler.setFormatter(logging.Formatter(FORMAT))
+    _announcer.addHandler(handler)
+    try:
+        _announcer.warning(
+            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
+            "(also printed by `devcell setup-code`).",
+            code,
+        )
+    finally:
+        _announcer.removeHandler(handler)
 
 
 def discard_setup_code(data_dir: Path) -> None:
