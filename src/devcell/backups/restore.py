@@ -21,7 +21,7 @@ from typing import Any, Literal
 import orjson
 
 from devcell.backups.archive import DB_MEMBER, Progress, estimate_size
-from devcell.backups.check import CheckReport, check_archive, knowledge_dir
+from devcell.backups.check import CheckReport, check_archive, expansion_cap, knowledge_dir
 from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
 from devcell.core.db import init_database
 from devcell.core.disk import DiskProbe
@@ -140,16 +140,17 @@ def _swap_in(work: Path, places: Places, previous: Path) -> tuple[int, int]:
 
 
 def restore_archive(
-    archive: Path, places: Places, disk: DiskProbe, safety: Safety, pause: Pause, progress: Progress
+    archive: Path, places: Places, disk: DiskProbe, safety: Safety, pause: Pause, progress: Progress, *, floor: int
 ) -> dict[str, Any]:
-    """Check, keep a way back, swap in. Every refusal happens before anything changed."""
+    """Check, keep a way back, swap in. Every refusal happens before anything changed. Unpacking keeps `floor`
+    bytes free on the scratch disk and stops at MAX_EXPANSION times the archive's size (see check.ExpansionCap)."""
     started = time.monotonic()
     places.tmp_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="restore-", dir=places.tmp_dir))
     try:
         preflight_restore(archive, places, disk)
         progress(0, 0, "Checking the archive")
-        report = check_archive(archive, work / "staged")
+        report = check_archive(archive, work / "staged", expansion_cap(archive, work, disk, floor))
         _refuse_bad(report, archive)
         with pause("writes", "A restore is in progress; changes are paused until it finishes."):
             progress(0, 0, "Taking a safety backup of the current data")

@@ -11,13 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from devcell.backups import archive as archives
-from devcell.backups.check import check_archive
+from devcell.backups.check import check_archive, expansion_cap
 from devcell.backups.errors import BackupBusy
 from devcell.backups.restore import Pause, Places, no_pause, preflight_restore, restore_archive
 from devcell.backups.schemas import BackupList, BackupOut, VerifyOut
 from devcell.backups.store import BackupDir, Entry, to_prune
 from devcell.core.db import utcnow
-from devcell.core.disk import DiskProbe
+from devcell.core.disk import MB, DiskProbe
 from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,10 @@ class Backups:
         log.info("backup %s written (%d bytes in %.1f s)", name, built.size, built.seconds)
         return {"name": name, "size": built.size, "seconds": round(built.seconds, 2), "sha256": built.sha256}
 
+    def floor(self) -> int:
+        """Bytes that must stay free on the data disk (the disk_floor_mb setting); unpacking stops above them."""
+        return int(self._setting("disk_floor_mb")) * MB
+
     def verify(self, name: str, progress: archives.Progress) -> dict[str, Any]:
         with self._exclusive():
             return self._verify(name, progress)
@@ -110,7 +114,7 @@ class Backups:
         self.places.tmp_dir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=self.places.tmp_dir))
         try:
-            report = check_archive(path, scratch)
+            report = check_archive(path, scratch, expansion_cap(path, scratch, self.disk, self.floor()))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         result = {
@@ -137,7 +141,9 @@ class Backups:
                     return None
                 return str(self._create("safety", progress, keep_db=keep_db)["name"])
 
-            result = restore_archive(archive, self.places, self.disk, take_safety, self.pause, progress)
+            result = restore_archive(
+                archive, self.places, self.disk, take_safety, self.pause, progress, floor=self.floor()
+            )
         if self._after_restore is not None:
             # e.g. lift the refusal of changes that a damaged database caused, and check the vector index
             result |= self._after_restore()
