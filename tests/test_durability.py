@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serverproc import Client, ServerProcess, api_token, create_admin
+from tests.serverproc import ADMIN_PASSWORD, Client, ServerProcess, api_token, create_admin
 
 # Few user creators: each holds the write lock while it hashes a password, which slows every other writer.
 USER_CREATORS = 2  # threads creating users (an INSERT with a scrypt hash per write)
@@ -64,7 +64,10 @@ def _stream(client: Client, ledger: Ledger, stop: threading.Event, name: str, wr
 
 def _creator(server: ServerProcess, token: str, kind: str, index: int, ledger: Ledger, stop: threading.Event) -> None:
     """kind "user": POST /api/users with a unique name; kind "token": POST /api/auth/tokens with a unique name."""
-    client = server.client(token)
+    # Only a browser session may create API tokens (a token may not mint more), so token creators sign in.
+    client = server.client(token if kind == "user" else None)
+    if kind == "token":
+        client.login("admin", ADMIN_PASSWORD)
     path, acked = ("/api/users", ledger.created) if kind == "user" else ("/api/auth/tokens", ledger.tokens)
 
     def write(n: int) -> bool:
