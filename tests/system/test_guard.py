@@ -55,6 +55,43 @@ def test_health_is_critical_when_the_disk_is_full(disk: ScriptedDisk, admin: Act
     assert found["disk_data"]["fix"]["command"].startswith("du -sh")
 
 
+def test_disk_health_is_critical_exactly_when_changes_are_refused(
+    disk: ScriptedDisk, app: Starlette, admin: Actor
+) -> None:
+    # A 2 GB disk 63 % free still refuses changes when the free space is under the floor: health must say so.
+    disk.free = 150 * MB
+    app.state.request_guard.forget()
+    assert admin.post("/api/tasks", json={"title": "x"}).status_code == 507
+    found = {item["name"]: item for item in admin.get("/api/system/health?fresh=true").json()["items"]}
+    assert found["disk_data"]["severity"] == "critical"
+    assert "changes are refused" in found["disk_data"]["message"]
+
+
+def test_disk_health_warns_below_twice_the_floor(disk: ScriptedDisk, app: Starlette, admin: Actor) -> None:
+    disk.free = 300 * MB
+    app.state.request_guard.forget()
+    assert admin.post("/api/tasks", json={"title": "x"}).status_code == 201
+    found = {item["name"]: item for item in admin.get("/api/system/health?fresh=true").json()["items"]}
+    assert found["disk_data"]["severity"] == "warning"
+
+
+def test_readiness_fails_while_the_disk_is_below_the_floor(
+    disk: ScriptedDisk, app: Starlette, admin: Actor, client: TestClient
+) -> None:
+    disk.free = 50 * MB
+    app.state.request_guard.forget()
+    response = client.get("/api/health/ready")
+    assert response.status_code == 503
+    assert {c["name"]: c["ok"] for c in response.json()["checks"]}["disk_floor"] is False
+
+
+def test_readiness_fails_while_writes_are_paused(app: Starlette, admin: Actor, client: TestClient) -> None:
+    with app.state.gate.hold("writes", "Maintenance."):
+        response = client.get("/api/health/ready")
+    assert response.status_code == 503
+    assert {c["name"]: c["ok"] for c in response.json()["checks"]}["writes"] is False
+
+
 def test_the_floor_is_a_setting(disk: ScriptedDisk, app: Starlette, admin: Actor) -> None:
     disk.free = 50 * MB
     admin.patch("/api/settings", json={"values": {"disk_floor_mb": 10}})

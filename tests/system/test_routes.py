@@ -84,7 +84,14 @@ def test_ready_reports_every_check_ok(client: TestClient) -> None:
     response = client.get("/api/health/ready")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert checks(response) == {"database": True, "migrations": True, "disk": True}
+    assert checks(response) == {
+        "database": True,
+        "migrations": True,
+        "disk": True,
+        "integrity": True,
+        "writes": True,
+        "disk_floor": True,
+    }
 
 
 def test_ready_tells_anonymous_callers_names_and_outcomes_only(
@@ -97,6 +104,9 @@ def test_ready_tells_anonymous_callers_names_and_outcomes_only(
         {"name": "database", "ok": True},
         {"name": "migrations", "ok": True},
         {"name": "disk", "ok": False},
+        {"name": "integrity", "ok": True},
+        {"name": "writes", "ok": True},
+        {"name": "disk_floor", "ok": True},
     ]
     assert str(config.data_dir) not in orjson.dumps(body).decode()
 
@@ -104,7 +114,12 @@ def test_ready_tells_anonymous_callers_names_and_outcomes_only(
 def test_ready_gives_administrators_the_messages(admin: Actor, config: Config) -> None:
     body = admin.get("/api/health/ready").json()
     messages = {check["name"]: check["message"] for check in body["checks"]}
-    assert messages == {"database": "reachable", "migrations": f"schema {HEAD} of {HEAD}", "disk": "writable"}
+    assert (messages["database"], messages["migrations"], messages["disk"]) == (
+        "reachable",
+        f"schema {HEAD} of {HEAD}",
+        "writable",
+    )
+    assert (messages["integrity"], messages["writes"]) == ("no damage found", "accepted")
 
 
 def test_ready_is_cached_for_a_few_seconds(
@@ -125,7 +140,7 @@ def test_ready_is_503_when_the_tmp_dir_is_not_a_directory(
     config.tmp_dir.write_text("in the way")
     response = client.get("/api/health/ready")
     assert (response.status_code, response.json()["status"]) == (503, "fail")
-    assert checks(response) == {"database": True, "migrations": True, "disk": False}
+    assert checks(response)["disk"] is False
 
 
 def test_ready_is_503_when_the_tmp_dir_is_read_only(client: TestClient, config: Config, tmp_dir_restored: None) -> None:

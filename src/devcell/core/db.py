@@ -119,6 +119,9 @@ def _ensure_connection() -> None:
         _outer.generation = _Generation.current
 
 
+_ROLLED_BACK_ALREADY = "no transaction is active"
+
+
 @contextmanager
 def transaction(write: bool = False) -> Iterator[None]:
     """A consistent unit of work. Writes take the write lock up front (BEGIN IMMEDIATE), so two writers
@@ -131,8 +134,26 @@ def transaction(write: bool = False) -> Iterator[None]:
         yield
         return
     _outer.write = write
-    with database.atomic("IMMEDIATE" if write else "DEFERRED"):
-        yield
+    try:
+        with database.atomic("IMMEDIATE" if write else "DEFERRED"):
+            yield
+    except DatabaseError as exc:
+        # SQLite rolls a transaction back by itself when COMMIT fails with SQLITE_FULL (or IOERR); peewee's own
+        # ROLLBACK then fails with "no transaction is active" and would hide the real cause (a full disk -> 507).
+        cause = _failed_commit(exc)
+        if cause is None:
+            raise
+        raise cause from None
+
+
+def _failed_commit(exc: BaseException) -> BaseException | None:
+    """The error that made SQLite roll back on its own, when `exc` is only the failed ROLLBACK after it."""
+    if _ROLLED_BACK_ALREADY not in str(exc):
+        return None
+    cause = exc.__context__
+    while cause is not None and _ROLLED_BACK_ALREADY in str(cause):  # peewee wraps sqlite3's error: two links
+        cause = cause.__context__
+    return cause if isinstance(cause, DatabaseError) else None
 
 
 def unit_of_work(write: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+import peewee
 
 from devcell.core.errors import DevCellError
 
@@ -57,3 +61,24 @@ class DiskProbe:
                 "again.",
                 detail={"path": str(path), "needed": needed, "free": usage.free},
             )
+
+
+# "database or disk is full" is SQLite's SQLITE_FULL; peewee re-raises it as its own OperationalError (not a
+# subclass of sqlite3's), so the message is what both share.
+_SQLITE_FULL = "database or disk is full"
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(exc: BaseException) -> InsufficientStorage | None:
+    """The 507 for an error that means the disk filled up under a write (SQLite's or a file's), else None.
+
+    The guard refuses changes below the `disk_floor_mb` floor before they start; this catches what gets past it
+    (a floor of 0, or a disk filled by something else between two checks). The transaction was rolled back."""
+    full = isinstance(exc, OSError) and exc.errno in _NO_SPACE
+    full = full or (isinstance(exc, sqlite3.Error | peewee.DatabaseError) and _SQLITE_FULL in str(exc))
+    if not full:
+        return None
+    return InsufficientStorage(
+        "The disk holding DevCell's data is full, so this change was not saved (nothing was half-written). Delete "
+        "old backups from the System page, or free space on the disk, then try again; reading still works."
+    )

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from devcell.core.disk import disk_full
 from devcell.core.errors import (
     DevCellError,
     Forbidden,
@@ -301,6 +302,11 @@ class ApiRoute(Route):
                 return await handler(Call(request, principal, limit))
             except DevCellError as error:
                 return error_response(error)
+            except Exception as exc:
+                full = disk_full(exc)
+                if full is None:
+                    raise
+                return error_response(full)
 
         super().__init__(path, endpoint, methods=[method], name=handler.__name__)
         self.method = method

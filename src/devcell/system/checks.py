@@ -8,36 +8,50 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from devcell.core.db import transaction, utcnow
-from devcell.core.disk import human
+from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
 from devcell.core.scheduler import last_run
-from devcell.system.health import Check, Finding, Fix, HealthContext
+from devcell.system.health import Check, Finding, Fix, HealthContext, Severity
 
-WARN_FREE, CRITICAL_FREE = 0.15, 0.10
+# Disk thresholds agree with the request guard: critical exactly when it refuses changes (free below the
+# `disk_floor_mb` floor), a warning from twice the floor or under 10 % free, whichever comes first. A disk with
+# under 1 MB free is critical even with a floor of 0: SQLite cannot write there either.
+WARN_FREE = 0.10
+FULL_BYTES = MB
 BACKUP_WARN, BACKUP_CRITICAL = timedelta(hours=26), timedelta(days=3)
 HOT_C, CRITICAL_C = 80.0, 85.0
 RUN_BACKUP = Fix("Back up now", action="run_backup")
 RESTORE = "sudo systemctl stop devcell && sudo -u devcell devcell restore ARCHIVE && sudo systemctl start devcell"
 
 
-def _disk(context: HealthContext, name: str, title: str, path: Path) -> Finding:
+def disk_severity(free: int, total: int, floor: int) -> Severity:
+    """critical when changes are refused (or nothing fits), warning when that is near, else ok."""
+    if free < max(floor, FULL_BYTES):
+        return "critical"
+    if free < 2 * floor or free < WARN_FREE * total:
+        return "warning"
+    return "ok"
+
+
+def _disk(context: HealthContext, name: str, title: str, path: Path, refuses: bool) -> Finding:
     usage = context.disk.usage(path)
-    share = usage.free_fraction
-    message = f"{human(usage.free)} free of {human(usage.total)} ({share:.0%}) at {path}"
+    floor = int(context.setting("disk_floor_mb")) * MB
+    severity = disk_severity(usage.free, usage.total, floor)
+    message = f"{human(usage.free)} free of {human(usage.total)} ({usage.free_fraction:.0%}) at {path}"
+    if refuses and usage.free < floor:
+        message += f"; below the {human(floor)} floor (setting disk_floor_mb), so changes are refused"
+    elif refuses and severity != "ok":
+        message += f"; changes will be refused below {human(floor)} (setting disk_floor_mb)"
     fix = Fix("Delete old backups or free space on the disk", command=f"du -sh {path}/* | sort -h | tail")
-    if share < CRITICAL_FREE:
-        return Finding(name, title, "critical", message, fix)
-    if share < WARN_FREE:
-        return Finding(name, title, "warning", message, fix)
-    return Finding(name, title, "ok", message)
+    return Finding(name, title, severity, message, None if severity == "ok" else fix)
 
 
 def disk_data(context: HealthContext) -> Finding:
-    return _disk(context, "disk_data", "Disk space (data)", context.data_dir)
+    return _disk(context, "disk_data", "Disk space (data)", context.data_dir, refuses=True)
 
 
 def disk_backups(context: HealthContext) -> Finding:
-    return _disk(context, "disk_backups", "Disk space (backups)", context.backups.directory().path)
+    return _disk(context, "disk_backups", "Disk space (backups)", context.backups.directory().path, refuses=False)
 
 
 def backup_age(context: HealthContext) -> Finding:

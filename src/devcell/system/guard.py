@@ -99,8 +99,15 @@ class RequestGuard:
     def _frees_space(request: Request) -> bool:
         return request.method == "DELETE" and request.url.path.startswith("/api/backups/")
 
+    def floor_bytes(self) -> int:
+        return self._floor_mb() * MB
+
+    def below_floor(self) -> bool:
+        """True while changes are refused for want of space."""
+        return self.free_bytes() < self.floor_bytes()
+
     def _check_disk(self) -> None:
-        floor = self._floor_mb() * MB
+        floor = self.floor_bytes()
         free = self.free_bytes()
         if free < floor:
             raise InsufficientStorage(

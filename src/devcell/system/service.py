@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from devcell.core.db import check_reachable
+from devcell.core.disk import human
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version
 from devcell.core.web import Principal
+from devcell.system.guard import Gate, RequestGuard
+from devcell.system.recovery import Recovery
 from devcell.system.schemas import CheckOut, JobOut, JobPage, JobQuery, ReadyOut
 
 
@@ -45,10 +49,28 @@ def _check_writable(directory: Path) -> CheckOut:
     return CheckOut(name="disk", ok=True, message="writable")
 
 
-def readiness(tmp_dir: Path) -> ReadyOut:
-    """Database reachable, migrations current, data directory writable."""
-    checks = [_check_database(), _check_schema(), _check_writable(tmp_dir)]
+# More readiness checks from the running server's state (the database's integrity, paused writes, the disk
+# floor): wired in by the app, since they need its guard and recovery.
+Conditions = Callable[[], list[CheckOut]]
+
+
+def readiness(tmp_dir: Path, conditions: Conditions = list) -> ReadyOut:
+    """Database reachable, migrations current, data directory writable, and the server's own conditions."""
+    checks = [_check_database(), _check_schema(), _check_writable(tmp_dir), *conditions()]
     return ReadyOut(status="ok" if all(c.ok for c in checks) else "fail", checks=checks)
+
+
+def ready_conditions(recovery: Recovery, gate: Gate, guard: RequestGuard) -> list[CheckOut]:
+    """Not ready while the database is damaged, changes are paused (a restore, a damaged database) or the data
+    disk is below the floor: a load balancer or a monitor should hear what the health page says."""
+    damaged = recovery.problem
+    paused = gate.blocking(write=True)
+    free, floor = guard.free_bytes(), guard.floor_bytes()
+    return [
+        CheckOut(name="integrity", ok=damaged is None, message=damaged or "no damage found"),
+        CheckOut(name="writes", ok=paused is None, message=paused.message if paused else "accepted"),
+        CheckOut(name="disk_floor", ok=free >= floor, message=f"{human(free)} free; changes need {human(floor)}"),
+    ]
 
 
 READY_CACHE_SECONDS = 3.0  # a probe that polls every second costs one fsync every three, not one per call
@@ -58,8 +80,9 @@ class Readiness:
     """The readiness answer, cached briefly: it is anonymous and each run writes and fsyncs a probe file, so a
     loop of callers must not turn into a loop of disk writes."""
 
-    def __init__(self, tmp_dir: Path) -> None:
+    def __init__(self, tmp_dir: Path, conditions: Conditions = list) -> None:
         self.tmp_dir = tmp_dir
+        self.conditions = conditions
         self._cached: tuple[float, ReadyOut] | None = None
         self._lock = threading.Lock()
 
@@ -68,7 +91,7 @@ class Readiness:
             cached = self._cached
             if cached is not None and time.monotonic() - cached[0] < READY_CACHE_SECONDS:
                 return cached[1]
-            result = readiness(self.tmp_dir)
+            result = readiness(self.tmp_dir, self.conditions)
             self._cached = (time.monotonic(), result)
             return result
 

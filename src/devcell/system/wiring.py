@@ -22,7 +22,7 @@ from devcell.system.index_care import IndexCare
 from devcell.system.recovery import Recovery, close_restored_jobs
 from devcell.system.samples import Sampler
 from devcell.system.schedule import scheduled_jobs
-from devcell.system.service import Readiness
+from devcell.system.service import Readiness, ready_conditions
 
 
 def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int]) -> None:
@@ -32,8 +32,8 @@ def wire_operations(state: Any, config: Config, prune_sessions: Callable[[], int
     gate = Gate()
     state.disk, state.gate = disk, gate
     state.request_guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
-    state.readiness = Readiness(config.tmp_dir)
     state.recovery = Recovery(gate)
+    state.readiness = Readiness(config.tmp_dir, lambda: ready_conditions(state.recovery, gate, state.request_guard))
     state.recovery.start()
     state.index_care = IndexCare(state.knowledge, state.jobs, config.data_dir)
 
