@@ -240,10 +240,11 @@ def _printer() -> Callable[[int, int, str], None]:
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Test-restore the archive afterwards.")
 @click.pass_context
 def backup(ctx: click.Context, to: Path | None, verify: bool) -> None:
-    """Back up the database and knowledgebase into one archive (safe while the service runs)."""
+    """Back up the database and knowledgebase into one archive (safe while the service runs). A person asked,
+    so it is a manual backup (named ...-manual.tar.gz) that retention never removes."""
     backups = _backups(ctx, to)
     try:
-        made = backups.create("backup", _printer())
+        made = backups.create("manual", _printer())
         checked = backups.verify(made["name"], _printer()) if verify else None
     except DevCellError as exc:
         fail(exc.message)

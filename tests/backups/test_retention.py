@@ -1,4 +1,5 @@
-"""Retention keeps the newest backup of each recent day, ISO week and month; safety backups and uploads apart."""
+"""Retention keeps the newest scheduled backup of each recent day, ISO week and month; safety backups apart;
+manual backups, uploads and pinned archives are never removed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
-from devcell.backups.store import Entry, to_prune
+from devcell.backups.store import Entry, kind_of, to_prune
 from devcell.config import Config
 from tests.backups.conftest import backup_now
 from tests.conftest import Actor
@@ -16,10 +17,10 @@ from tests.conftest import Actor
 NOW = datetime(2026, 11, 26, 2, 30, tzinfo=UTC)  # a Thursday
 
 
-def entry(days_ago: float, kind: str = "backup") -> Entry:
+def entry(days_ago: float, origin: str = "scheduled", pinned: bool = False) -> Entry:
     when = NOW - timedelta(days=days_ago)
-    name = f"devcell-{when:%Y%m%dT%H%M%S}Z{'' if kind == 'backup' else '-' + kind}.tar.gz"
-    return Entry(name, Path(name), kind, when, 1, None, None)
+    name = f"devcell-{when:%Y%m%dT%H%M%S}Z{'' if origin == 'scheduled' else '-' + origin}.tar.gz"
+    return Entry(name, Path(name), kind_of(origin), when, 1, None, None, pinned)
 
 
 def kept(entries: list[Entry], daily: int, weekly: int, monthly: int, zone: str = "UTC") -> list[float]:
@@ -56,6 +57,29 @@ def test_the_newest_backup_is_always_kept() -> None:
 def test_uploads_are_never_pruned_and_three_safety_backups_stay() -> None:
     entries = [entry(0.5, "upload"), *[entry(d, "safety") for d in range(5)], entry(30, "upload")]
     assert kept(entries, 0, 0, 0) == [0.5, 0, 1, 2, 30]
+
+
+def test_manual_backups_are_never_pruned_nor_counted() -> None:
+    # A hand-made backup between two nightly ones takes no day's place and is kept however old it is.
+    entries = [entry(0), entry(0.5, "manual"), entry(1), entry(2), entry(40, "manual")]
+    assert kept(entries, 2, 0, 0) == [0, 0.5, 1, 40]
+
+
+def test_a_pinned_scheduled_backup_is_kept_and_counts_for_nothing() -> None:
+    # Day 1 is pinned: it stays, and the two days retention keeps are still days 0 and 2.
+    entries = [entry(0), entry(1, pinned=True), entry(2), entry(3), entry(4, pinned=True)]
+    assert kept(entries, 2, 0, 0) == [0, 1, 2, 4]
+
+
+def test_a_pinned_safety_backup_is_kept_beside_the_newest_three() -> None:
+    entries = [entry(d, "safety", pinned=d == 4) for d in range(6)]
+    assert kept(entries, 0, 0, 0) == [0, 1, 2, 4]
+
+
+def test_archives_named_before_origins_existed_count_as_scheduled() -> None:
+    old = Entry("devcell-20261120T023000Z.tar.gz", Path("x"), "backup", NOW - timedelta(days=6), 1, None, None)
+    assert old.origin == "scheduled"
+    assert to_prune([entry(0), old], 1, 0, 0) == [old]
 
 
 def at(stamp: str) -> Entry:

@@ -51,7 +51,7 @@ def test_back_up_from_the_health_fix_then_verify_and_delete(server: Server, brow
     expect(page.locator(".job").filter(has_text="Verifying")).to_contain_text("Finished", timeout=30_000)
 
     download = row.get_by_role("link", name="Download")
-    expect(download).to_have_attribute("href", re.compile(r"^/api/backups/devcell-\d{8}T\d{6}Z\.tar\.gz$"))
+    expect(download).to_have_attribute("href", re.compile(r"^/api/backups/devcell-\d{8}T\d{6}Z-manual\.tar\.gz$"))
 
     row.get_by_role("button", name="Delete").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Delete backup").click()

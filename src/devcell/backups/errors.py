@@ -18,5 +18,9 @@ class BackupBusy(Conflict):
     code = "backup_busy"
 
 
+class BackupPinned(Conflict):
+    code = "backup_pinned"
+
+
 class ServerRunning(Conflict):
     code = "server_running"

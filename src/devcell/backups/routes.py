@@ -1,4 +1,4 @@
-"""HTTP endpoints of the backups slice: list, create, download, upload, verify, restore, delete."""
+"""HTTP endpoints of the backups slice: list, create, download, upload, verify, restore, pin, delete."""
 
 from __future__ import annotations
 
@@ -59,8 +59,28 @@ async def restore_backup(call: Call) -> Response:
     return json(JobOut.model_validate(snap), 202)
 
 
+def _pinned(backups: service.Backups, name: str, by: str, pinned: bool) -> BackupOut:
+    if pinned:
+        backups.pin(name, by)
+    else:
+        backups.unpin(name)
+    return service.describe(backups, name)
+
+
+async def pin_backup(call: Call) -> Response:
+    """Pin an archive: retention never removes it, and it cannot be deleted until unpinned."""
+    name = call.request.path_params["name"]
+    return json(await call.run(_pinned, _backups(call), name, call.user.username, True))
+
+
+async def unpin_backup(call: Call) -> Response:
+    """Unpin an archive: a scheduled backup is again subject to retention; others stay until deleted."""
+    name = call.request.path_params["name"]
+    return json(await call.run(_pinned, _backups(call), name, call.user.username, False))
+
+
 async def delete_backup(call: Call) -> Response:
-    """Delete an archive and its side files."""
+    """Delete an archive and its side files (409 backup_pinned while it is pinned)."""
     await call.run(_backups(call).delete, call.request.path_params["name"])
     call.state.request_guard.forget()
     return no_content()
@@ -73,6 +93,8 @@ ROUTES = [
     ApiRoute("GET", "/api/backups/{name}", download_backup, access=Access.ADMIN),
     ApiRoute("POST", "/api/backups/{name}/verify", verify_backup, access=Access.ADMIN, response=JobOut, status=202),
     ApiRoute("POST", "/api/backups/{name}/restore", restore_backup, access=Access.ADMIN, body=RestoreIn, status=202),
+    ApiRoute("PUT", "/api/backups/{name}/pin", pin_backup, access=Access.ADMIN, response=BackupOut),
+    ApiRoute("DELETE", "/api/backups/{name}/pin", unpin_backup, access=Access.ADMIN, response=BackupOut),
     ApiRoute("DELETE", "/api/backups/{name}", delete_backup, access=Access.ADMIN, status=204),
 ]
 

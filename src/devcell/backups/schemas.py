@@ -18,6 +18,11 @@ class VerifyOut(BaseModel):
 class BackupOut(BaseModel):
     name: str
     kind: Literal["backup", "safety", "upload"]
+    origin: Literal["scheduled", "manual", "safety", "upload"] = Field(
+        description="Who made it: the daily schedule, a person (Back up now, `devcell backup`), the safety copy "
+        "before a restore, or an upload. Retention only ever removes scheduled backups."
+    )
+    pinned: bool = Field(description="Kept whatever retention says; unpin before deleting it.")
     created_at: datetime
     size: int
     app_version: str | None

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from devcell.backups import archive as archives
 from devcell.backups.check import check_archive, expansion_cap
-from devcell.backups.errors import BackupBusy
+from devcell.backups.errors import BackupBusy, BackupPinned
 from devcell.backups.restore import Pause, Places, no_pause, preflight_restore, restore_archive
 from devcell.backups.schemas import BackupList, BackupOut, VerifyOut
-from devcell.backups.store import BackupDir, Entry, to_prune
+from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.db import utcnow
 from devcell.core.disk import MB, DiskProbe
 from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
@@ -63,9 +63,10 @@ class Backups:
 
     # -- the work itself (plain functions of a progress callback, used by jobs and by the CLI) --
 
-    def create(self, kind: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
+    def create(self, origin: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
+        """A new archive; `origin` (scheduled | manual | safety) goes into its name and decides its retention."""
         with self._exclusive():
-            return self._create(kind, progress, keep_db)
+            return self._create(origin, progress, keep_db)
 
     def _preflight(self) -> None:
         """Refuse before starting when the archive (estimated before compression) or its scratch copy won't fit."""
@@ -73,18 +74,18 @@ class Backups:
         self.disk.require(self.directory().path, estimate + MARGIN, "the backup")
         self.disk.require(self.places.tmp_dir, estimate + MARGIN, "the database copy of the backup")
 
-    def _create(self, kind: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
+    def _create(self, origin: str, progress: archives.Progress, keep_db: Path | None = None) -> dict[str, Any]:
         self._preflight()
         target_dir = self.directory()
         target_dir.ensure()
         self.places.tmp_dir.mkdir(parents=True, exist_ok=True)
-        name = target_dir.new_name(kind)
+        name = target_dir.new_name(origin)
         built = archives.build_archive(
             self.places.db_path,
             self.places.kb_dir,
             self.places.tmp_dir,
             target_dir.path / name,
-            kind,
+            kind_of(origin),  # the manifest's kind stays backup | safety, as in archives made before origins
             progress,
             keep_db,
             self.embedding_model,
@@ -158,16 +159,20 @@ class Backups:
             int(self._setting("backup_keep_monthly")),
             ZoneInfo(str(self._setting("time_zone") or "UTC")),
         )
+        removed = []
         for entry in doomed:
+            if backup_dir.is_pinned(entry.name):  # pinned since the listing above: the admin's word wins
+                continue
             backup_dir.delete(entry.name)
+            removed.append(entry.name)
             log.info("retention removed backup %s", entry.name)
-        return [entry.name for entry in doomed]
+        return removed
 
     def scheduled(self, context: JobContext) -> dict[str, Any]:
         """The daily job: back up, verify what was written, then apply retention. A failed verify fails the job."""
         progress = job_progress(context)
         with self._exclusive():
-            made = self._create("backup", progress)
+            made = self._create("scheduled", progress)
             verified = self._verify(made["name"], progress)
         if not verified["ok"]:
             raise RuntimeError(f"backup {made['name']} failed its verification: " + " ".join(verified["problems"]))
@@ -177,7 +182,19 @@ class Backups:
         return self.directory().entries()
 
     def delete(self, name: str) -> None:
-        self.directory().delete(name)
+        """Delete by hand. A pinned archive is refused until it is unpinned: the pin says "keep this", so deleting
+        it takes a second, deliberate step (not one click on the wrong row, nor another admin's keep undone)."""
+        directory = self.directory()
+        directory.archive(name)
+        if directory.is_pinned(name):
+            raise BackupPinned(f"{name} is pinned. Unpin it first, then delete it.")
+        directory.delete(name)
+
+    def pin(self, name: str, by: str) -> None:
+        self.directory().pin(name, by)
+
+    def unpin(self, name: str) -> None:
+        self.directory().unpin(name)
 
     # -- as tracked jobs --
 
@@ -187,9 +204,10 @@ class Backups:
         return runner.submit("backup", "Backup and verify", self._backup_and_verify, owner_id)
 
     def _backup_and_verify(self, context: JobContext) -> dict[str, Any]:
+        """ "Back up now": a person asked, so the archive is a manual one that retention never removes."""
         progress = job_progress(context)
         with self._exclusive():
-            made = self._create("backup", progress)
+            made = self._create("manual", progress)
             return made | {"verify": self._verify(made["name"], progress)}
 
     def start_verify(self, runner: JobRunner, name: str, owner_id: int | None) -> JobSnapshot:
@@ -228,6 +246,8 @@ def _out(entry: Entry) -> BackupOut:
     return BackupOut(
         name=entry.name,
         kind=entry.kind,  # type: ignore[arg-type]  # the store only yields the three kinds
+        origin=entry.origin,  # type: ignore[arg-type]  # and the four origins
+        pinned=entry.pinned,
         created_at=entry.created_at,
         size=entry.size,
         app_version=manifest.get("app_version"),
