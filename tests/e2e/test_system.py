@@ -51,7 +51,7 @@ def test_back_up_from_the_health_fix_then_verify_and_delete(server: Server, brow
     expect(page.locator(".job").filter(has_text="Verifying")).to_contain_text("Finished", timeout=30_000)
 
     download = row.get_by_role("link", name="Download")
-    expect(download).to_have_attribute("href", re.compile(r"^/api/backups/devcell-\d{8}T\d{6}Z-manual\.tar\.gz$"))
+    expect(download).to_have_attribute("href", re.compile(r"^/api/backups/devcell-\d{8}T\d{6}Z\.tar\.gz$"))
 
     row.get_by_role("button", name="Delete").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Delete backup").click()
@@ -186,3 +186,27 @@ def test_system_page_with_charts_and_logs_passes_axe(server: Server, browsers: B
     page.locator(".line-chart").first.get_by_role("button", name="Show as table").click()
     expect(page.get_by_test_id("log-view").locator(".log-entry").first).to_be_visible()
     assert audit(page, AXE.read_text(encoding="utf-8"), f"system ({scheme})") == []
+
+
+def test_pin_a_hand_made_backup_with_the_keyboard(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    panel = page.locator("section[aria-labelledby=backups-heading]")
+    expect(panel).to_contain_text("Pinned and hand-made backups are never deleted by retention.")
+    panel.get_by_role("button", name="Back up now").click()
+    expect(page.locator(".job").first).to_contain_text("Finished", timeout=30_000)
+    row = page.locator("[data-backup]").first
+    expect(row).to_contain_text("Made by hand")
+
+    row.get_by_role("button", name="Pin", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Backup pinned: retention keeps it.")).to_be_visible()
+    expect(row).to_contain_text("pinned")
+    expect(row.get_by_role("button", name="Delete")).to_be_disabled()
+
+    page.reload()
+    row = page.locator("[data-backup]").first
+    expect(row.get_by_role("button", name="Unpin", exact=True)).to_be_visible()
+    row.get_by_role("button", name="Unpin", exact=True).click()
+    expect(row.get_by_role("button", name="Pin", exact=True)).to_be_visible()
+    expect(row.get_by_role("button", name="Delete")).to_be_enabled()

@@ -54,9 +54,13 @@ export function runScheduled(name: string): Promise<Job> {
 }
 
 export type Verify = { ok: boolean; problems: string[]; checked_at: string; seconds: number };
+/** Who made a backup: retention only ever deletes the schedule's own ones. */
+export type BackupOrigin = "scheduled" | "manual" | "upload" | "safety";
 export type Backup = {
   name: string;
   kind: "backup" | "safety" | "upload";
+  origin: BackupOrigin;
+  pinned: boolean;
   created_at: string;
   size: number;
   app_version: string | null;
@@ -82,6 +86,23 @@ export function verifyBackup(name: string): Promise<Job> {
 /** The server wants the archive's name typed back as confirmation. */
 export function restoreBackup(name: string, confirm: string): Promise<Job> {
   return request<Job>("POST", `/api/backups/${encodeURIComponent(name)}/restore`, { body: { confirm } });
+}
+
+/** A pinned backup is never deleted by retention, and must be unpinned before it can be deleted by hand. */
+export function setPinned(name: string, pinned: boolean): Promise<Backup> {
+  return request<Backup>(pinned ? "PUT" : "DELETE", `/api/backups/${encodeURIComponent(name)}/pin`);
+}
+
+const ORIGINS: Record<BackupOrigin, string> = {
+  scheduled: "Scheduled",
+  manual: "Made by hand",
+  upload: "Uploaded",
+  safety: "Safety copy",
+};
+
+/** How the backups table names an origin. */
+export function originLabel(origin: BackupOrigin): string {
+  return ORIGINS[origin];
 }
 
 export function deleteBackup(name: string): Promise<void> {

@@ -1,4 +1,5 @@
-// System page: backups — create (with live progress), upload, verify, download, restore (typed confirmation), delete.
+// System page: backups — create (with live progress), upload, verify, download, restore (typed confirmation), pin,
+// delete. Each row says who made the backup, since retention only deletes the schedule's own.
 import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { JobProgress, type JobState } from "@/components/job-progress";
@@ -11,7 +12,9 @@ import {
   downloadPath,
   formatSize,
   listBackups,
+  originLabel,
   restoreBackup,
+  setPinned,
   uploadBackup,
   verifyBackup,
 } from "@/features/system/api";
@@ -65,6 +68,16 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
     }
   }
 
+  async function pin(backup: Backup) {
+    try {
+      await setPinned(backup.name, !backup.pinned);
+      toast(backup.pinned ? "Backup unpinned." : "Backup pinned: retention keeps it.", "success");
+      loaded.reload();
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
   async function upload(file: File) {
     try {
       const made = await uploadBackup(file, (sent, total) =>
@@ -108,6 +121,7 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
           In <code>{data.directory}</code>: {formatSize(data.free_bytes)} free of {formatSize(data.total_bytes)}.
         </p>
       )}
+      <p class="muted">Pinned and hand-made backups are never deleted by retention. Unpin a backup to delete it.</p>
       {uploaded && <p role="status">{uploaded}</p>}
       <LoadState loaded={loaded} what="the backups" />
       {running && <JobProgress jobId={running.id} label={running.label} onFinished={finished} />}
@@ -119,6 +133,7 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
               <tr>
                 <th scope="col">Backup</th>
                 <th scope="col">Made</th>
+                <th scope="col">Origin</th>
                 <th scope="col">Size</th>
                 <th scope="col">Verified</th>
                 <th scope="col">
@@ -128,12 +143,13 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
             </thead>
             <tbody>
               {data.items.map((backup) => (
-                <tr key={backup.name} data-backup={backup.name}>
+                <tr key={backup.name} data-backup={backup.name} data-origin={backup.origin}>
                   <th scope="row">
                     {backup.name}
-                    {backup.kind !== "backup" && <span class="badge badge--muted"> {backup.kind}</span>}
+                    {backup.pinned && <span class="badge badge--accent"> pinned</span>}
                   </th>
                   <td>{formatTime(backup.created_at)}</td>
+                  <td>{originLabel(backup.origin)}</td>
                   <td>{formatSize(backup.size)}</td>
                   <td>
                     <VerifyState backup={backup} />
@@ -152,7 +168,16 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
                     <button type="button" class="button button--small" onClick={() => setRestoring(backup)}>
                       Restore…
                     </button>
-                    <button type="button" class="button button--small button--danger" onClick={() => remove(backup)}>
+                    <button type="button" class="button button--small" onClick={() => pin(backup)}>
+                      {backup.pinned ? "Unpin" : "Pin"}
+                    </button>
+                    <button
+                      type="button"
+                      class="button button--small button--danger"
+                      disabled={backup.pinned}
+                      title={backup.pinned ? "Unpin it to delete it" : undefined}
+                      onClick={() => remove(backup)}
+                    >
                       Delete
                     </button>
                   </td>

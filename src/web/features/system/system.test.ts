@@ -1,5 +1,5 @@
 import { expect, it, describe as suite } from "vitest";
-import { formatSize } from "@/features/system/api";
+import { formatSize, originLabel } from "@/features/system/api";
 import { describe } from "@/features/system/health-badge";
 
 suite("health badge", () => {
@@ -22,5 +22,14 @@ suite("formatSize", () => {
     expect(formatSize(512)).toBe("512 B");
     expect(formatSize(1536)).toBe("1.5 kB");
     expect(formatSize(3 * 1024 ** 3)).toBe("3.0 GB");
+  });
+});
+
+suite("originLabel", () => {
+  it("says who made a backup", () => {
+    expect(originLabel("scheduled")).toBe("Scheduled");
+    expect(originLabel("manual")).toBe("Made by hand");
+    expect(originLabel("upload")).toBe("Uploaded");
+    expect(originLabel("safety")).toBe("Safety copy");
   });
 });
