@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
-from devcell.backups.store import Entry, kind_of, to_prune
+from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.config import Config
 from tests.backups.conftest import backup_now
 from tests.conftest import Actor
@@ -80,6 +80,15 @@ def test_archives_named_before_origins_existed_count_as_scheduled() -> None:
     old = Entry("devcell-20261120T023000Z.tar.gz", Path("x"), "backup", NOW - timedelta(days=6), 1, None, None)
     assert old.origin == "scheduled"
     assert to_prune([entry(0), old], 1, 0, 0) == [old]
+
+
+def test_of_backups_made_in_one_second_the_numbered_one_is_newer(tmp_path: Path) -> None:
+    # The nightly job right after "Back up now" can land in the same second: its "-2" is the newer archive.
+    for name in ("devcell-20261126T023000Z.tar.gz", "devcell-20261126T023000Z-2.tar.gz"):
+        (tmp_path / name).write_bytes(b"x")
+    entries = BackupDir(tmp_path).entries()
+    assert [e.name for e in entries] == ["devcell-20261126T023000Z-2.tar.gz", "devcell-20261126T023000Z.tar.gz"]
+    assert [e.name for e in to_prune(entries, 1, 0, 0)] == ["devcell-20261126T023000Z.tar.gz"]
 
 
 def at(stamp: str) -> Entry:
