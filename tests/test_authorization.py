@@ -21,6 +21,10 @@ PUBLIC = {
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/register"),  # refused unless the admin opened registration or issued an invite
     ("POST", "/api/setup/restore"),  # refused unless setup is still needed and the setup code matches
+    ("GET", "/api/recovery"),  # whether the database is damaged: the page that offers the restore asks
+    ("POST", "/api/recovery/backups"),  # refused unless in recovery mode and the recovery code matches
+    ("POST", "/api/recovery/upload"),  # the same
+    ("POST", "/api/recovery/restore"),  # the same
 }
 PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 # Bodies other than {} for routes whose defaults would end the walk: signing out everywhere revokes the caller's

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +27,7 @@ from devcell.backups import routes as backups_routes
 from devcell.chat import routes as chat_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
 from devcell.core import llm, paths
-from devcell.core.db import close_database, init_database
+from devcell.core.db import close_database, database_problem, init_database, is_damage
 from devcell.core.errors import DevCellError, NotFound
 from devcell.core.jobs import JobRunner
 from devcell.core.middleware import AllowedHosts, GZip, SecurityHeaders
@@ -40,6 +42,8 @@ from devcell.knowledge import indexing as knowledge_indexing
 from devcell.knowledge import routes as knowledge_routes
 from devcell.knowledge import runtime as knowledge_runtime
 from devcell.projects import routes as projects_routes
+from devcell.recovery import routes as recovery_routes
+from devcell.recovery import service as recovery_service
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SettingsStore
 from devcell.standups import routes as standups_routes
@@ -69,6 +73,7 @@ def api_routes() -> list[ApiRoute]:
         *assistant_routes.ROUTES,
         *training_routes.ROUTES,
         *backups_routes.ROUTES,
+        *recovery_routes.ROUTES,
     ]
 
 
@@ -113,12 +118,15 @@ def _wire_state(app: Starlette, config: Config, secret: str) -> None:
     state.health.context.llm_probe = lambda: llm.probe(knowledge_answers.llm_config(state.settings))
 
 
-@contextlib.asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    config: Config = app.state.config
-    for note in config.notes:
-        log.info("config: %s", note)
-    secret = await run_in_threadpool(open_storage, config)
+@dataclass
+class _Running:
+    """What a started server must stop again (recovery mode starts none of it until a restore succeeds)."""
+
+    knowledge_start: asyncio.Task[Any]
+    housekeeping: asyncio.Task[None]
+
+
+async def _start_services(app: Starlette, config: Config, secret: str) -> _Running:
     _wire_state(app, config, secret)
     await run_in_threadpool(app.state.settings.refresh, True)
     interrupted = await run_in_threadpool(app.state.jobs.recover)
@@ -130,15 +138,65 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await run_in_threadpool(app.state.scheduler.start)
     housekeeping = asyncio.create_task(_housekeeping(app.state.activity))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
+    return _Running(knowledge_start, housekeeping)
+
+
+async def _stop_services(app: Starlette, running: _Running) -> None:
+    running.housekeeping.cancel()
+    await run_in_threadpool(app.state.scheduler.stop)
+    await run_in_threadpool(app.state.jobs.shutdown)
+    await asyncio.gather(running.knowledge_start, return_exceptions=True)
+    app.state.knowledge.close()
+    await run_in_threadpool(app.state.activity.flush)
+
+
+async def _open_or_diagnose(config: Config) -> tuple[str | None, str | None]:
+    """(secret, None) when the storage opened and migrated; (None, why not) when the database is damaged."""
+    problem = await run_in_threadpool(database_problem, config.database_path)
+    if problem is not None:
+        return None, problem
+    try:
+        return await run_in_threadpool(open_storage, config), None
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        return None, f"SQLite cannot read {config.database_path.name}: {exc}"
+
+
+def _enter_recovery(app: Starlette, config: Config, problem: str, started: list[_Running]) -> None:
+    """Serve health and the recovery page only; a successful restore starts everything else (`leave`)."""
+    state = app.state
+    state.recovery_mode = recovery_service.enter(config, problem)
+    state.authenticator = lambda _bearer, _cookie: None  # the accounts are in the damaged database
+    state.request_guard = recovery_service.guard
+    state.readiness = recovery_service.Unready(problem)
+    state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
+
+    async def leave() -> None:
+        secret = await run_in_threadpool(open_storage, config)
+        started.append(await _start_services(app, config, secret))
+        state.recovery_mode = None
+
+    state.leave_recovery = leave
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    config: Config = app.state.config
+    for note in config.notes:
+        log.info("config: %s", note)
+    secret, problem = await _open_or_diagnose(config)
+    started: list[_Running] = []
+    if secret is not None:
+        started.append(await _start_services(app, config, secret))
+    else:
+        assert problem is not None
+        await run_in_threadpool(_enter_recovery, app, config, problem, started)
     try:
         yield
     finally:
-        housekeeping.cancel()
-        await run_in_threadpool(app.state.scheduler.stop)
-        await run_in_threadpool(app.state.jobs.shutdown)
-        await asyncio.gather(knowledge_start, return_exceptions=True)
-        app.state.knowledge.close()
-        await run_in_threadpool(app.state.activity.flush)
+        for running in started:
+            await _stop_services(app, running)
         close_database()
 
 

@@ -29,17 +29,33 @@ def _config(ctx: click.Context) -> Config:
 def _open(ctx: click.Context) -> Config:
     """Open and migrate the database for a command that works on it (safe beside the running service: WAL)."""
     from devcell.app import open_storage
+    from devcell.core.db import database_problem, is_damage
     from devcell.core.errors import DevCellError
     from devcell.core.migrations.runner import MigrationFailed, SchemaTooNew
 
     config = _config(ctx)
+    damaged = database_problem(config.database_path)
+    if damaged is not None:
+        fail(_damaged_message(damaged))
     try:
         open_storage(config)
     except (SchemaTooNew, MigrationFailed, ConfigError, DevCellError) as exc:
         fail(str(exc))
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        fail(_damaged_message(str(exc)))
     except PermissionError as exc:
         fail(f"{exc}. Run this as the service user: sudo -u devcell devcell ...")
     return config
+
+
+def _damaged_message(problem: str) -> str:
+    return (
+        f"the database is damaged ({problem}). Restore a backup: `devcell restore ARCHIVE` with the service stopped "
+        "(the damaged files are kept in damaged/), or open the recovery page of the running service "
+        "(code: `devcell recovery-code`)."
+    )
 
 
 class DefaultGroup(click.Group):
@@ -131,6 +147,21 @@ def setup_code(ctx: click.Context) -> None:
             "(or create one with: devcell user create --admin NAME)."
         )
     click.echo(_onboarding.ensure_setup_code(config.data_dir))
+
+
+@main.command("recovery-code")
+@click.pass_context
+def recovery_code(ctx: click.Context) -> None:
+    """Print the one-time code that the recovery page asks for while the database cannot be opened."""
+    from devcell.core import onetime
+    from devcell.core.db import database_problem
+    from devcell.recovery.service import recovery_code_path
+
+    config = _config(ctx)
+    path = recovery_code_path(config.data_dir)
+    if not path.is_file() and database_problem(config.database_path) is None:
+        fail("the database opens, so there is nothing to recover; sign in as usual (or see `devcell check`).")
+    click.echo(onetime.ensure_code(path))
 
 
 @main.command()

@@ -187,11 +187,19 @@ def settings_reset(ctx: click.Context, key: str) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Self-check: paths, permissions, versions, database state. Exit code 1 when something is wrong."""
+    from devcell.app import open_storage
+    from devcell.core.db import database_problem
     from devcell.system.selfcheck import run_selfcheck
 
-    config = _open(ctx)
+    config = _config(ctx)
+    problem = database_problem(config.database_path)
+    if problem is None:
+        try:
+            open_storage(config)
+        except Exception as exc:  # reported as a failed check below, never as a traceback
+            problem = f"{type(exc).__name__}: {exc}"
     ok = True
-    for line in run_selfcheck(config):
+    for line in run_selfcheck(config, problem):
         click.echo(f"{'ok  ' if line.ok else 'FAIL'} {line.name}: {line.message}")
         ok = ok and line.ok
     if not ok:
@@ -274,7 +282,9 @@ def _refuse_if_served(ctx: click.Context) -> object:
 @click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
-    "--no-safety-backup", is_flag=True, help="Skip the safety backup of today's data (when it is damaged anyway)."
+    "--no-safety-backup",
+    is_flag=True,
+    help="Skip the safety backup of today's data. Not needed for a damaged database: its files are copied aside.",
 )
 @click.pass_context
 def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool) -> None:
@@ -289,6 +299,9 @@ def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool
         fail(exc.message)
     if result["safety_backup"]:
         click.echo(f"safety backup of the previous data: {backups.directory().path / result['safety_backup']}")
+    if result.get("damaged_kept"):
+        kept = _config(ctx).data_dir / result["damaged_kept"]
+        click.echo(f"the previous database was damaged ({result['damage']}); its files are kept in {kept}")
     click.echo(
         f"restored {archive.name} (made {result['created_at']} by DevCell {result['app_version']}, schema "
         f"{result['schema_from']} -> {result['schema_to']}) in {result['seconds']} s"

@@ -23,7 +23,7 @@ from typing import IO, Any
 import orjson
 
 from devcell import __version__
-from devcell.core.db import utcnow
+from devcell.core.db import database_problem, utcnow
 
 FORMAT = 1
 DB_MEMBER = "devcell.db"
@@ -152,17 +152,25 @@ def knowledge_files(kb_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def estimate_size(db_path: Path, kb_dir: Path) -> int:
     """Upper bound of an archive's size before compression: the database's used pages plus the files."""
-    total = 0
-    if db_path.is_file():
-        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
-            free = int(connection.execute("PRAGMA freelist_count").fetchone()[0])
-            size = int(connection.execute("PRAGMA page_size").fetchone()[0])
-        finally:
-            connection.close()
-        total += (pages - free) * size
-    return total + sum(path.stat().st_size for _, path in knowledge_files(kb_dir))
+    return _database_bytes(db_path) + sum(path.stat().st_size for _, path in knowledge_files(kb_dir))
+
+
+def _database_bytes(db_path: Path) -> int:
+    """The database's used pages; for a file SQLite cannot read (a restore is how it gets fixed), its size."""
+    if not db_path.is_file():
+        return 0
+    if database_problem(db_path) is not None:
+        return db_path.stat().st_size
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
+        free = int(connection.execute("PRAGMA freelist_count").fetchone()[0])
+        size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return db_path.stat().st_size
+    finally:
+        connection.close()
+    return (pages - free) * size
 
 
 def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:

@@ -23,13 +23,17 @@ import orjson
 from devcell.backups.archive import DB_MEMBER, Progress, estimate_size
 from devcell.backups.check import CheckReport, check_archive, expansion_cap, knowledge_dir
 from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
-from devcell.core.db import init_database
+from devcell.core.db import close_database, damage_found, init_database, utcnow
 from devcell.core.disk import DiskProbe
 from devcell.core.migrations.runner import HEAD, migrate
 
 # Left in the data directory by a successful restore: the vector index described the database from before it, so
 # the server checks it against the restored one (system.index_care) and rebuilds it when needed.
 INDEX_MARKER = "index-check.json"
+# Damaged database files are moved here (one folder per restore, named by the time) and never deleted by DevCell:
+# they may hold the last hours of work that a specialist can still get out, so only an admin deletes them.
+DAMAGED_DIR = "damaged"
+DB_SUFFIXES = ("", "-wal", "-shm")
 EXPANSION_GUESS = 4  # an archive without a side file: assume it unpacks to this many times its size
 MARGIN = 64 * 1024 * 1024
 
@@ -118,12 +122,43 @@ def _swap_knowledge(staged: Path, kb_dir: Path, work: Path) -> Callable[[], None
     return undo
 
 
-def _swap_in(work: Path, places: Places, previous: Path) -> tuple[int, int]:
-    """Database in, migrate, knowledgebase in; on any failure put the previous state back and re-raise."""
+def set_aside_damaged(db_path: Path, stamp: str) -> Path:
+    """Copy the damaged database files into damaged/<stamp>/ (a plain file copy: an online backup of a damaged
+    file fails, which is what made restoring impossible exactly when it was needed). Returns the folder."""
+    folder = db_path.parent / DAMAGED_DIR / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix in DB_SUFFIXES:
+        source = db_path.with_name(db_path.name + suffix)
+        if source.is_file():
+            shutil.copy2(source, folder / source.name)
+    return folder
+
+
+def _clear_live(db_path: Path) -> None:
+    close_database()
+    for suffix in DB_SUFFIXES:
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
+def _put_back(kept: Path, db_path: Path) -> None:
+    _clear_live(db_path)
+    for suffix in DB_SUFFIXES:
+        copy = kept / (db_path.name + suffix)
+        if copy.is_file():
+            shutil.copy2(copy, db_path.with_name(copy.name))
+
+
+def _swap_in(work: Path, places: Places, previous: Path | None, damaged: Path | None) -> tuple[int, int]:
+    """Database in, migrate, knowledgebase in; on any failure put the previous state back and re-raise.
+
+    With `damaged` (the folder holding copies of a damaged database) the live files are replaced rather than
+    written into: SQLite cannot load a backup into a file whose header is gone."""
     staged = work / "staged"
     with sqlite3.connect(f"file:{staged / DB_MEMBER}?mode=ro", uri=True) as probe:
         found = probe.execute("SELECT MAX(version) FROM schema_migration").fetchone()
     from_version = int(found[0] or 0)
+    if damaged is not None:
+        _clear_live(places.db_path)
     load_into_live(staged / DB_MEMBER, places.db_path)
     init_database(places.db_path)
     undo_knowledge: Callable[[], None] | None = None
@@ -131,7 +166,10 @@ def _swap_in(work: Path, places: Places, previous: Path) -> tuple[int, int]:
         migrate(places.db_path, places.snapshots_dir)
         undo_knowledge = _swap_knowledge(knowledge_dir(staged), places.kb_dir, work)
     except Exception:
-        load_into_live(previous, places.db_path)
+        if damaged is not None:
+            _put_back(damaged, places.db_path)
+        elif previous is not None:
+            load_into_live(previous, places.db_path)
         init_database(places.db_path)
         if undo_knowledge is not None:
             undo_knowledge()
@@ -153,11 +191,20 @@ def restore_archive(
         report = check_archive(archive, work / "staged", expansion_cap(archive, work, disk, floor))
         _refuse_bad(report, archive)
         with pause("writes", "A restore is in progress; changes are paused until it finishes."):
-            progress(0, 0, "Taking a safety backup of the current data")
-            safety_name = safety(work / "previous.db")
+            progress(0, 0, "Checking the current database")
+            damage = damage_found(places.db_path)
+            kept: Path | None = None
+            safety_name: str | None = None
+            if damage is None:
+                progress(0, 0, "Taking a safety backup of the current data")
+                safety_name = safety(work / "previous.db")
+            else:
+                progress(0, 0, "Keeping a copy of the damaged database")
+                kept = set_aside_damaged(places.db_path, utcnow().strftime("%Y%m%dT%H%M%SZ"))
             with pause("all", "A restore is in progress; DevCell is back in a moment."):
                 progress(0, 0, "Swapping the restored data in")
-                from_version, to_version = _swap_in(work, places, work / "previous.db")
+                previous = None if kept is not None else work / "previous.db"
+                from_version, to_version = _swap_in(work, places, previous, kept)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     manifest = report.manifest or {}
@@ -175,4 +222,7 @@ def restore_archive(
         "tables": manifest.get("tables", {}),
         "files": sum(1 for name in manifest.get("members", {}) if name != DB_MEMBER),
         "seconds": round(time.monotonic() - started, 2),
+        # The damaged files, kept: where they are, relative to the data directory (shown to admins).
+        "damaged_kept": None if kept is None else str(kept.relative_to(places.db_path.parent)),
+        "damage": damage,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -251,3 +252,77 @@ def check_reachable() -> str | None:
     except DatabaseError as exc:
         return str(exc)
     return None
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Words in SQLite's errors that mean the file itself is damaged ("database is locked" and the like are not).
+DAMAGE_WORDS = ("malformed", "corrupt", "not a database")
+
+
+def is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, DatabaseError | sqlite3.DatabaseError) and any(w in str(exc) for w in DAMAGE_WORDS)
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the database file cannot be used, or None (also for a file that does not exist yet).
+
+    Cheap enough for every start: the header, the size it declares and the schema, not every page (the full
+    quick_check runs in the background once serving). What it finds is what made `serve` die with a traceback
+    before: an overwritten header, a truncated file, a schema SQLite cannot read."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{path.name} cannot be read: {exc.strerror}"
+    if not header:
+        return None  # SQLite treats an empty file as a new, empty database
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        return f"{path.name} is not an SQLite database any more: its header was overwritten or lost"
+    truncated = _truncation(path, header)
+    if truncated is not None:
+        return truncated
+    return _schema_problem(path)
+
+
+def _truncation(path: Path, header: bytes) -> str | None:
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The declared size is valid only when "version-valid-for" equals the change counter (SQLite file format 1.3).
+    valid = pages > 0 and header[92:96] == header[24:28]
+    expected = pages * page_size
+    if valid and path.stat().st_size < expected:
+        return f"{path.name} is truncated: {path.stat().st_size:,} bytes of the {expected:,} it declares"
+    return None
+
+
+def _schema_problem(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if any(word in str(exc) for word in DAMAGE_WORDS):
+            return f"SQLite cannot read {path.name}: {exc}"
+    return None
+
+
+def damage_found(path: Path) -> str | None:
+    """database_problem, then SQLite's quick_check over every page (seconds for a large file): what a restore
+    asks before it decides how to keep the current data (an online backup of a damaged file fails)."""
+    problem = database_problem(path)
+    if problem is not None or not path.is_file():
+        return problem
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = [str(row[0]) for row in connection.execute("PRAGMA quick_check(5)")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc) if is_damage(exc) else None
+    return None if rows == ["ok"] else "; ".join(rows)

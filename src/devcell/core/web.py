@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,16 +17,19 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from devcell.core.db import is_damage
 from devcell.core.disk import disk_full
 from devcell.core.errors import (
     DevCellError,
     Forbidden,
     PayloadTooLarge,
+    ServiceUnavailable,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
 )
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M", bound=BaseModel)
@@ -206,6 +210,18 @@ class Call:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
+def _damaged(exc: BaseException) -> ServiceUnavailable | None:
+    """A read or write that hit a damaged page: 503 with what to do, not a 500 (the damage is known and logged)."""
+    if not is_damage(exc):
+        return None
+    log.error("the database is damaged: %s", exc)
+    return ServiceUnavailable(
+        "Part of DevCell's database is damaged, so this could not be read or saved. An administrator can restore "
+        "the newest good backup from the System page (or `devcell restore`).",
+        code="database_damaged",
+    )
+
+
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit:,} bytes).")
 
@@ -303,10 +319,10 @@ class ApiRoute(Route):
             except DevCellError as error:
                 return error_response(error)
             except Exception as exc:
-                full = disk_full(exc)
-                if full is None:
+                known = disk_full(exc) or _damaged(exc)
+                if known is None:
                     raise
-                return error_response(full)
+                return error_response(known)
 
         super().__init__(path, endpoint, methods=[method], name=handler.__name__)
         self.method = method

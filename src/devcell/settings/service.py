@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import orjson
 
@@ -34,13 +37,15 @@ class SettingsStore:
     """Caches effective values; rereads SQLite every few seconds so `devcell settings set` reaches a running
     service, and calls hooks for every changed key."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str], salvaged: Mapping[str, Value] | None = None) -> None:
         self._env: dict[str, Value] = {}
         self._env_errors: dict[str, str] = {}
         for spec in SETTINGS:
             if spec.key in env:
                 self._load_env(spec, env[spec.key])
-        self._saved: dict[str, Value] = {}
+        self._saved: dict[str, Value] = dict(salvaged or {})
+        # Salvaged values (recovery mode) are all there is: the database is not read again.
+        self._frozen = salvaged is not None
         self._loaded_at = float("-inf")
         self._hooks: dict[str, list[ChangeHook]] = {}
         self._lock = threading.Lock()
@@ -59,7 +64,7 @@ class SettingsStore:
 
     def refresh(self, force: bool = False) -> None:
         """Reload saved values if stale; fire hooks for keys whose effective value changed."""
-        if not force and time.monotonic() - self._loaded_at < REFRESH_SECONDS:
+        if self._frozen or (not force and time.monotonic() - self._loaded_at < REFRESH_SECONDS):
             return
         saved = _read_saved()
         with self._lock:
@@ -192,3 +197,25 @@ def _write_saved(values: Mapping[str, Value | None], user_id: int | None) -> Non
             Setting.replace(  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
                 key=key, value=orjson.dumps(value).decode(), updated_at=now, updated_by_id=user_id
             ).execute()
+
+
+def salvaged_settings(db_path: Path, env: Mapping[str, str]) -> SettingsStore:
+    """Settings for recovery mode, where the database may not open: the environment, then whatever saved values
+    SQLite can still read from the damaged file (the backup directory above all), then the defaults. Never raises
+    for a damaged file: it is the reason we are here."""
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = connection.execute("SELECT key, value FROM setting").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        log.warning("recovery: the saved settings cannot be read (%s); using the environment and defaults", exc)
+        rows = []
+    saved: dict[str, Value] = {}
+    for key, raw in rows:
+        spec = BY_KEY.get(str(key))
+        with contextlib.suppress(InvalidValue, orjson.JSONDecodeError, TypeError):
+            if spec is not None:
+                saved[spec.key] = parse(spec, orjson.loads(raw))
+    return SettingsStore(env, salvaged=saved)

@@ -14,7 +14,7 @@ from typing import Any
 from peewee import DatabaseError
 
 from devcell.chat.service import prune_expired as prune_expired_chats
-from devcell.core.db import database, transaction
+from devcell.core.db import database, is_damage, transaction
 from devcell.core.disk import DiskProbe, human
 from devcell.core.jobs import JobContext, JobRunner
 from devcell.knowledge.service import remove_abandoned_uploads
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 VACUUM_FREE_FRACTION = 0.25  # vacuum only when a quarter of the file is free pages ...
 VACUUM_MIN_FREE_BYTES = 16 * 1024 * 1024  # ... and that is worth a pause of writes
 VACUUM_MAX_BYTES = 2 * 1024**3  # beyond this a vacuum pauses writes too long for one night; the health page says so
-DAMAGE_WORDS = ("malformed", "corrupt", "not a database")
 FULL_CHECK_WEEKDAY = 6  # Sunday: the full integrity check, quick_check the other days
 NAMES_REPORTED = 20  # of the removed upload leftovers, in the job's result (the count is always exact)
 
@@ -64,7 +63,7 @@ def integrity(full: bool) -> dict[str, Any]:
             rows = [str(row[0]) for row in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
     except (DatabaseError, sqlite3.DatabaseError) as exc:  # peewee wraps execute, not fetchall
         # Damage bad enough that SQLite stops reading is a finding too; "database is locked" is not.
-        if not any(word in str(exc) for word in DAMAGE_WORDS):
+        if not is_damage(exc):
             raise
         rows = [str(exc)]
     ok = rows == ["ok"]

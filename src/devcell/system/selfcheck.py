@@ -7,6 +7,7 @@ import platform
 import shutil
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +81,35 @@ def _web(config: Config) -> CheckLine:
     return CheckLine("web interface", ok, str(dist) if ok else f"{dist}/index.html missing; run: python3 build.py web")
 
 
-def run_selfcheck(config: Config) -> list[CheckLine]:
+def _opened(problem: str | None) -> list[CheckLine]:
+    if problem is not None:
+        fix = "restore a backup: devcell restore ARCHIVE (service stopped) or the recovery page (devcell recovery-code)"
+        return [CheckLine("database", False, f"{problem}; {fix}")]
+    return _database()
+
+
+def _safely(name: str, check: Callable[[], list[CheckLine]]) -> list[CheckLine]:
+    """A check that fails to run is a failed check with its reason, never a traceback that hides the others."""
+    try:
+        return check()
+    except Exception as exc:
+        return [CheckLine(name, False, f"the check could not run: {type(exc).__name__}: {exc}")]
+
+
+def run_selfcheck(config: Config, problem: str | None = None) -> list[CheckLine]:
+    """Every check, in order; `problem` is why the database could not be opened (then it is not queried)."""
     versions = f"DevCell {__version__}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
-    return [
-        CheckLine("versions", True, versions),
-        _directory("data directory", config.data_dir),
-        _directory("knowledgebase directory", config.kb_dir),
-        _secret(config),
-        CheckLine("database file", config.database_path.is_file(), str(config.database_path)),
-        *_database(),
-        _disk(config.data_dir),
-        _web(config),
+    checks: list[tuple[str, Callable[[], list[CheckLine]]]] = [
+        ("versions", lambda: [CheckLine("versions", True, versions)]),
+        ("data directory", lambda: [_directory("data directory", config.data_dir)]),
+        ("knowledgebase directory", lambda: [_directory("knowledgebase directory", config.kb_dir)]),
+        ("secret key", lambda: [_secret(config)]),
+        (
+            "database file",
+            lambda: [CheckLine("database file", config.database_path.is_file(), str(config.database_path))],
+        ),
+        ("database", lambda: _opened(problem)),
+        ("disk space", lambda: [_disk(config.data_dir)]),
+        ("web interface", lambda: [_web(config)]),
     ]
+    return [line for name, check in checks for line in _safely(name, check)]
