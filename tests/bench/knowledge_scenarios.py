@@ -226,7 +226,7 @@ def _seed_passages(data: Path, version: str, documents: int, per_document: int) 
         part = ids[start : start + 5000]
         vectors = rng.standard_normal((len(part), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        index.upsert([f"c{i}" for i in part], vectors, [None] * len(part), [1] * len(part))
+        index.upsert([f"c{i}" for i in part], vectors, [None] * len(part), [1] * len(part), ["seeded"] * len(part))
     index.close()
 
 

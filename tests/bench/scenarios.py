@@ -23,6 +23,7 @@ from typing import Any
 from tests.bench.backup_scenario import backup_under_load
 from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
+from tests.bench.restore_scenario import SCENARIOS as RESTORE_SCENARIOS
 from tests.serverproc import ServerProcess, api_token, create_admin
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -372,4 +373,5 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "backup": backup_under_load,
     **KNOWLEDGE_SCENARIOS,
     **PACKAGE_SCENARIOS,
+    **RESTORE_SCENARIOS,
 }

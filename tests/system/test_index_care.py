@@ -1,5 +1,6 @@
 """The knowledge index on the health page (consistency, the rebuild button) and after a restore (rebuilt when the
-backup's model differs or the index does not match the restored passages)."""
+backup's model differs; otherwise only the documents whose vectors do not match the restored passages are embedded
+again)."""
 
 from __future__ import annotations
 
@@ -103,7 +104,19 @@ def test_rebuild_is_for_admins(user: Actor) -> None:
     assert user.post("/api/system/index/rebuild").status_code == 403
 
 
-def test_restore_rebuilds_an_index_that_no_longer_matches(app: Starlette, admin: Actor, config: Config) -> None:
+def jobs_of(admin: Actor, kind: str) -> list[dict[str, Any]]:
+    return [j for j in admin.get("/api/jobs?everyone=true&limit=200").json()["items"] if j["kind"] == kind]
+
+
+def embedded(admin: Actor, known: set[str]) -> list[str]:
+    """Titles of the indexing jobs not in `known` that embedded their document (not those that found it
+    unchanged)."""
+    jobs = [j for j in jobs_of(admin, "knowledge.index") if j["id"] not in known]
+    done = [j for j in jobs if j["result"] and "skipped" not in j["result"]]
+    return sorted(j["title"].removeprefix("Index ") for j in done)
+
+
+def test_restore_keeps_matching_vectors_and_drops_the_rest(app: Starlette, admin: Actor, config: Config) -> None:
     note(admin, "Toner", "The printer needs toner every month.")
     settled(admin)
     name = backup_now(admin)
@@ -115,10 +128,74 @@ def test_restore_rebuilds_an_index_that_no_longer_matches(app: Starlette, admin:
 
     assert result["embedding_model"] == FAKE_MODEL
     assert result["jobs_closed"] == 1  # the backup job, running when its own copy was taken
-    assert result["index"].startswith("Rebuilding the index: The index holds 3 vectors for 1 passages")
+    assert result["index"] == (
+        "Kept 1 vectors that match the restored passages, dropped 2; 0 document(s) are being indexed again."
+    )
     assert not (config.data_dir / "index-check.json").exists()
     assert settled(admin)["vectors"] == 1
     assert top_title(admin, "printer toner") == "Toner"
+    assert not jobs_of(admin, "knowledge.rebuild")
+
+
+def test_restore_embeds_again_only_the_documents_whose_vectors_are_gone(app: Starlette, admin: Actor) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    gateway = note(admin, "Gateway", "The gateway restarts at four for updates.")
+    settled(admin)
+    name = backup_now(admin)
+    assert admin.delete(f"/api/documents/{gateway['id']}").status_code == 204  # its vectors go with it
+    before = {j["id"] for j in jobs_of(admin, "knowledge.index")}
+
+    result = restore(app, admin, name)
+
+    assert result["index"] == (
+        "Kept 1 vectors that match the restored passages, dropped 0; 1 document(s) are being indexed again."
+    )
+    assert settled(admin)["vectors"] == 2
+    assert embedded(admin, before) == ["Gateway"]
+    assert top_title(admin, "gateway restarts") == "Gateway"
+
+
+def test_restore_drops_a_vector_made_from_another_passage_under_the_same_id(app: Starlette, admin: Actor) -> None:
+    """Another appliance's index (or one from before an older restore) can hold vector c1 for another text."""
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    name = backup_now(admin)
+    collection = app.state.knowledge.index().collection()
+    found = collection.get(include=["metadatas"])
+    collection.update(ids=found["ids"], metadatas=[{**m, "fp": "another-text"} for m in found["metadatas"]])
+
+    result = restore(app, admin, name)
+
+    assert result["index"] == (
+        "Kept 0 vectors that match the restored passages, dropped 1; 1 document(s) are being indexed again."
+    )
+    assert settled(admin)["vectors"] == 1
+    assert top_title(admin, "printer toner") == "Toner"
+
+
+def test_rebuild_runs_one_at_a_time(app: Starlette, admin: Actor) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    with app.state.knowledge.index_lock:  # an indexing job holds it: the rebuild waits for it
+        first = admin.post("/api/system/index/rebuild").json()
+        second = admin.post("/api/system/index/rebuild").json()
+    assert second["id"] == first["id"]
+    assert wait_job(admin, first["id"])["status"] == "succeeded"
+    assert len(jobs_of(admin, "knowledge.rebuild")) == 1
+
+
+def test_rebuild_removes_damaged_indexes_left_aside(admin: Actor, config: Config) -> None:
+    note(admin, "Toner", "The printer needs toner every month.")
+    settled(admin)
+    leftover = config.data_dir / "index.broken-20261201T101010"
+    (leftover / "segment").mkdir(parents=True)
+    (leftover / "chroma.sqlite3").write_bytes(b"damaged")
+
+    job = wait_job(admin, admin.post("/api/system/index/rebuild").json()["id"])
+
+    assert job["result"]["leftovers_removed"] == 1
+    assert not leftover.exists()
+    assert settled(admin)["vectors"] == 1
 
 
 def test_restore_of_a_matching_index_keeps_it(app: Starlette, admin: Actor) -> None:
@@ -126,7 +203,7 @@ def test_restore_of_a_matching_index_keeps_it(app: Starlette, admin: Actor) -> N
     settled(admin)
     result = restore(app, admin, backup_now(admin))
     assert result["index"] == "The index matches the restored database (1 vectors)."
-    assert not [j for j in admin.get("/api/jobs?everyone=true").json()["items"] if j["kind"] == "knowledge.rebuild"]
+    assert not jobs_of(admin, "knowledge.rebuild")
 
 
 def test_restore_of_a_backup_from_another_model_rebuilds(

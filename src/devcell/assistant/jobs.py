@@ -57,7 +57,10 @@ def _knowledge(run: SitrepRun) -> Section:
         section = _inputs.knowledge_section([])
         section.problem = f"The knowledgebase could not be searched ({reason})."
         return section
-    return _inputs.knowledge_section(found.items)
+    section = _inputs.knowledge_section(found.items)
+    if found.degraded:
+        section.problem = "The semantic index is being repaired; these passages come from keyword search."
+    return section
 
 
 def _generate(ctx: JobContext, run: SitrepRun) -> dict[str, Any]:

@@ -35,10 +35,10 @@ def _retention(call: Call) -> int:
 
 
 async def _events(
-    config: llm.LLMConfig, prompt: service.Prompt, data: ChatIn, stored: int | None, days: int
+    config: llm.LLMConfig, prompt: service.Prompt, data: ChatIn, stored: int | None, days: int, degraded: bool
 ) -> AsyncIterator[bytes]:
     yield frame("sources", {"persona": data.persona, "sources": [s.model_dump(mode="json") for s in prompt.sources],
-                            "trimmed": prompt.trimmed, "conversation_id": stored})  # fmt: skip
+                            "trimmed": prompt.trimmed, "conversation_id": stored, "degraded": degraded})  # fmt: skip
     parts: list[str] = []
     try:
         async for piece in llm.stream(config, prompt.messages):
@@ -71,20 +71,23 @@ async def chat(call: Call) -> Response:
     if not config.configured:
         raise llm.LLMNotConfigured("No LLM is configured. An administrator can set one in Settings (llm_base_url).")
     sources: list[Citation] = []
+    degraded = False  # the sources come from the keyword index while the semantic index is rebuilt
     if data.use_knowledge:
         question = AskIn(question=data.messages[-1].content[:2000])
-        sources = await call.run(answers.gather, call.state.knowledge, call.user, question)
+        found = await call.run(answers.gather, call.state.knowledge, call.user, question)
+        sources, degraded = found.citations, found.degraded
     prompt = service.build(data, sources, call.state.settings.get_int("llm_context_tokens"))
     days = _retention(call)
     stored = await call.run(service.start_exchange, call.user, data, days)
     if data.stream:
-        return sse_response(_events(config, prompt, data, stored, days))
+        return sse_response(_events(config, prompt, data, stored, days, degraded))
     reply = await llm.complete(config, prompt.messages)
     if stored is not None:
         await call.run(service.finish_exchange, stored, reply, prompt.sources, False, days)
     out = ChatOut(
-        reply=reply, persona=data.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored
-    )
+        reply=reply, persona=data.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored,
+        degraded=degraded,
+    )  # fmt: skip
     return json(out)
 
 

@@ -57,6 +57,9 @@ class ChatOut(BaseModel):
     sources: list[Citation]
     trimmed: int = Field(description="older messages left out to fit the token budget")
     conversation_id: int | None = Field(description="where the exchange was stored; null when history is off")
+    degraded: bool = Field(
+        False, description="the sources come from the keyword index: the semantic index is being rebuilt"
+    )
 
 
 class ConversationQuery(PageQuery):

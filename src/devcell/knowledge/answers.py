@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import orjson
@@ -28,15 +29,26 @@ def llm_config(settings: SettingsStore) -> llm.LLMConfig:
     return settings.llm_config()
 
 
-def gather(kn: Knowledge, principal: Principal, data: AskIn) -> list[Citation]:
+@dataclass(frozen=True)
+class Sources:
+    """The numbered sources for a question; `degraded`: they come from the keyword index (see SearchOut)."""
+
+    citations: list[Citation]
+    degraded: bool
+
+
+def gather(kn: Knowledge, principal: Principal, data: AskIn) -> Sources:
     """The numbered sources for a question (blocking: embedding and search; run it in a thread)."""
     found = retrieval.search(kn, principal, data.question, TOP_K, data.project)
-    return retrieval.citations(found.items)
+    return Sources(retrieval.citations(found.items), found.degraded)
 
 
-def extracts(data: AskIn, cited: list[Citation], configured: bool) -> AskOut:
+def extracts(data: AskIn, sources: Sources, configured: bool) -> AskOut:
+    cited = sources.citations
     note = NOTHING_FOUND if not cited else (EXTRACTS_NOTE if configured else NO_LLM_NOTE)
-    return AskOut(question=data.question, mode="extracts", answer=None, note=note, citations=cited)
+    return AskOut(
+        question=data.question, mode="extracts", answer=None, note=note, citations=cited, degraded=sources.degraded
+    )
 
 
 def wants_llm(data: AskIn, config: llm.LLMConfig, cited: list[Citation]) -> bool:
@@ -54,28 +66,29 @@ def _trace(kn: Knowledge, principal: Principal, data: AskIn, used: list[Citation
 
 
 async def answer(
-    kn: Knowledge, principal: Principal, data: AskIn, config: llm.LLMConfig, cited: list[Citation], budget: int
+    kn: Knowledge, principal: Principal, data: AskIn, config: llm.LLMConfig, sources: Sources, budget: int
 ) -> AskOut:
     started = time.perf_counter()
-    messages, used = retrieval.prompt(data.question, cited, budget)
+    messages, used = retrieval.prompt(data.question, sources.citations, budget)
     text = await llm.complete(config, messages)  # errors are 502/503/504, never answer text (upstream B10)
     _trace(kn, principal, data, used, started, len(text))
     note = f"Answered by {config.model or 'the LLM'} from {len(used)} source(s)."
-    return AskOut(question=data.question, mode="llm", answer=text, note=note, citations=used)
+    return AskOut(question=data.question, mode="llm", answer=text, note=note, citations=used, degraded=sources.degraded)
 
 
 async def stream_answer(
-    kn: Knowledge, principal: Principal, data: AskIn, config: llm.LLMConfig, cited: list[Citation], budget: int
+    kn: Knowledge, principal: Principal, data: AskIn, config: llm.LLMConfig, sources: Sources, budget: int
 ) -> AsyncIterator[bytes]:
-    """SSE: `citations` first, then `token` pieces, then `done` (or `error` with a code and message)."""
+    """SSE: `citations` first (an AskOut without the answer, with `degraded`), then `token` pieces, then `done`
+    (or `error` with a code and message)."""
     started = time.perf_counter()
-    if not wants_llm(data, config, cited):
-        out = extracts(data, cited, config.configured)
+    if not wants_llm(data, config, sources.citations):
+        out = extracts(data, sources, config.configured)
         yield frame("citations", out.model_dump(mode="json"))
         yield frame("done", {"mode": "extracts", "answer": None})
         return
-    messages, used = retrieval.prompt(data.question, cited, budget)
-    head = AskOut(question=data.question, mode="llm", answer=None, note="", citations=used)
+    messages, used = retrieval.prompt(data.question, sources.citations, budget)
+    head = AskOut(question=data.question, mode="llm", answer=None, note="", citations=used, degraded=sources.degraded)
     yield frame("citations", head.model_dump(mode="json"))
     parts: list[str] = []
     try:

@@ -18,7 +18,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+BROKEN = ".broken-"  # a damaged index moved aside: <index>.broken-<time>, removed after a successful rebuild
 EVERYONE = -1  # the project_id metadata of documents visible to everyone (Chroma metadata cannot be None)
+
+
+def is_index_failure(exc: BaseException) -> bool:
+    """Whether `exc` is chroma failing, which search answers from keywords (never a 500). Chroma's Rust layer
+    panics on some damaged pages of chroma.sqlite3 (measured: 6 of 60 random damages panicked while opening), and
+    pyo3's PanicException derives from BaseException, so `except Exception` lets it through."""
+    if isinstance(exc, Exception):
+        return True
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
 
 
 class VectorIndex:
@@ -63,7 +74,9 @@ class VectorIndex:
             if self._collection is None:
                 try:
                     self._client, self._collection = self._connect()
-                except Exception as exc:
+                except BaseException as exc:
+                    if not is_index_failure(exc):
+                        raise
                     # Derived data: move the damaged index aside and start empty; the caller re-indexes.
                     log.exception("knowledge index at %s cannot be opened; rebuilding it", self.path)
                     self.reset_reason = f"the index could not be opened ({type(exc).__name__}: {exc})"
@@ -93,10 +106,26 @@ class VectorIndex:
     def _discard(self) -> None:
         self._release()
         if self.path.exists():
-            aside = self.path.with_name(f"{self.path.name}.broken-{utcnow():%Y%m%dT%H%M%S}")
+            aside = self.path.with_name(f"{self.path.name}{BROKEN}{utcnow():%Y%m%dT%H%M%S}")
             shutil.rmtree(aside, ignore_errors=True)
             self.path.rename(aside)
             shutil.rmtree(aside, ignore_errors=True)
+
+    def leftovers(self) -> list[Path]:
+        """Damaged indexes moved aside that are still on disk (their removal can fail while chroma's threads
+        still hold files in them)."""
+        return sorted(self.path.parent.glob(self.path.name + BROKEN + "*"))
+
+    def remove_leftovers(self) -> int:
+        """Delete the damaged indexes moved aside; returns how many were there. Called once a rebuild has
+        succeeded: the index is derived data, and a broken copy only fills the disk."""
+        found = self.leftovers()
+        for path in found:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        return len(found)
 
     def clear(self) -> None:
         """Start from an empty index (`devcell reindex`): the old one is deleted, the next use creates it."""
@@ -126,10 +155,30 @@ class VectorIndex:
                 return found
             offset += 5000
 
-    def upsert(self, ids: list[str], vectors: np.ndarray, projects: Sequence[int | None], documents: list[int]) -> None:
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """Every vector's metadata by id (no vectors): what a check after a restore compares with the passages."""
+        found: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            page = self.collection().get(include=["metadatas"], limit=5000, offset=offset)
+            found.update(zip(page["ids"], (dict(m or {}) for m in page["metadatas"]), strict=True))
+            if len(page["ids"]) < 5000:
+                return found
+            offset += 5000
+
+    def upsert(
+        self,
+        ids: list[str],
+        vectors: np.ndarray,
+        projects: Sequence[int | None],
+        documents: list[int],
+        fingerprints: Sequence[str],
+    ) -> None:
+        """`fingerprints`: each passage's fingerprint (indexing.fingerprint), so that a check after a restore can
+        tell a vector that belongs to the restored passage from one of another passage with the same id."""
         metadatas = [
-            {"project_id": EVERYONE if p is None else p, "document_id": d}
-            for p, d in zip(projects, documents, strict=True)
+            {"project_id": EVERYONE if p is None else p, "document_id": d, "fp": f}
+            for p, d, f in zip(projects, documents, fingerprints, strict=True)
         ]
         for start in range(0, len(ids), 1000):
             end = start + 1000

@@ -14,9 +14,10 @@ from typing import Any, Protocol, TypeVar
 from peewee import Expression, fn
 
 from devcell.core.db import database, transaction, utcnow
-from devcell.core.jobs import JobCancelled, JobContext
+from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
 from devcell.knowledge.chunking import CHUNKER_VERSION, chunk
 from devcell.knowledge.extract import ExtractionFailed, extract
+from devcell.knowledge.index import EVERYONE, is_index_failure
 from devcell.knowledge.models import Chunk, Document, KnowledgeMeta
 from devcell.knowledge.runtime import MANAGED_DIRS, Knowledge
 from devcell.knowledge.schemas import ScanOut, StatusOut
@@ -27,10 +28,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SCAN_SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "txt", ".pdf": "pdf"}
 JOB_KIND = "knowledge.index"
+REBUILD_KIND = "knowledge.rebuild"
 
 
 def vector_id(chunk_id: int) -> str:
     return f"c{chunk_id}"
+
+
+def fingerprint(heading: str, text: str) -> str:
+    """What a passage's vector was made from (the text the model saw, see chunking.Piece.embed_text), kept with
+    the vector: a check after a restore keeps a vector only when its passage still has this fingerprint."""
+    seen = f"{heading}\n{text}" if heading else text
+    return hashlib.sha256(seen.encode("utf-8")).hexdigest()[:16]
 
 
 def _chunk_ids(document_id: int) -> list[str]:
@@ -139,6 +148,7 @@ def _index(kn: Knowledge, document_id: int, ctx: Progress) -> dict[str, Any]:
         old = _chunk_ids(document_id)
         Chunk.delete().where(Chunk.document == document_id).execute()
         new_ids = []
+        fingerprints = [fingerprint(p.heading, p.text) for p in pieces]
         for piece in pieces:  # one row per piece: identical paragraphs still get their own ids (upstream B13)
             row = Chunk.create(
                 document=document_id, seq=piece.seq, heading=piece.heading, page=piece.page, text=piece.text
@@ -151,7 +161,9 @@ def _index(kn: Knowledge, document_id: int, ctx: Progress) -> dict[str, Any]:
         # The scope as it is now: the document may have been moved to another project while it was embedded.
         project_id = Document.get_by_id(document_id).project_id
         # Vectors inside the unit of work: if the upsert fails, the chunk rows roll back with it.
-        index.upsert([vector_id(i) for i in new_ids], vectors, [project_id] * total, [document_id] * total)
+        index.upsert(
+            [vector_id(i) for i in new_ids], vectors, [project_id] * total, [document_id] * total, fingerprints
+        )
     index.delete(old)
     return {"chunks": total, "pages": pages}
 
@@ -357,35 +369,216 @@ def repair(kn: Knowledge) -> dict[str, int]:
     return {"orphan_vectors": len(orphans), "documents_requeued": len(todo)}
 
 
+def count_vectors(kn: Knowledge) -> int | None:
+    """The index's vector count, or None when chroma fails (exception or panic): then the rebuild has started
+    and search answers from keywords until it ends."""
+    try:
+        found = kn.index().count()
+    except BaseException as exc:
+        if not is_index_failure(exc):
+            raise
+        index_failed(kn, exc, "counting its vectors")
+        return None
+    rebuild_if_reset(kn)
+    return found
+
+
+def rebuild_if_reset(kn: Knowledge) -> None:
+    """An index that could not be opened was moved aside and started empty (VectorIndex.collection): that
+    needs the rebuild, whichever call happened to open it."""
+    reset = kn.index().reset_reason if kn.index_opened() else None
+    if reset:
+        start_rebuild(kn, reset)
+
+
 def needs_repair(kn: Knowledge) -> bool:
-    """Cheap check on first use: the index was reset, built for another version, or its count is off."""
-    index = kn.index()
+    """Cheap check on first use: the index was reset, built for another version, or its count is off. A count
+    that fails has already started the rebuild (count_vectors), so no repair is needed on top of it."""
     with transaction(write=True):
         meta = _meta_version()
         chunks = Chunk.select().count()
         if meta is None and chunks == 0:  # a new knowledgebase: nothing to rebuild
             KnowledgeMeta.replace(key="index_version", value=kn.version()).execute()  # type: ignore[no-untyped-call]
             meta = kn.version()
-    return bool(index.reset_reason) or meta != kn.version() or index.count() != chunks
+    vectors = count_vectors(kn)
+    if vectors is None:
+        return False
+    return meta != kn.version() or vectors != chunks
 
 
 def ensure_index(kn: Knowledge) -> None:
-    """Once per process, on first knowledge use: open the index and, if it cannot be trusted, start a repair
-    job in the background (search keeps answering from what is there)."""
+    """Once per process, on first knowledge use: open the index and, if it cannot be trusted, repair it in the
+    background (search keeps answering from what is there). An index that could not be opened was moved aside
+    and started empty: that is a rebuild, one at a time, and search says it is degraded until it ends."""
     if kn.checked:
         return
     kn.checked = True
-    if needs_repair(kn):
-        log.warning(
-            "knowledge index needs repair (%s); rebuilding in the background",
-            kn.index().reset_reason or "counts differ",
-        )
+    # needs_repair opens the index; one that cannot be opened was moved aside, and its rebuild has started.
+    if needs_repair(kn) and not kn.index().reset_reason:
+        log.warning("knowledge index needs repair (counts differ); repairing in the background")
         kn.jobs.submit("knowledge.repair", "Repair the knowledge index", lambda ctx: _locked_repair(kn))
 
 
 def _locked_repair(kn: Knowledge) -> dict[str, int]:
     with kn.index_lock:  # an index job commits chunks and vectors together; never look at half of one
         return repair(kn)
+
+
+# Damage: search answers from keywords (degraded) while one rebuild job makes a new index.
+
+
+def index_failed(kn: Knowledge, exc: BaseException, doing: str) -> None:
+    """Chroma failed (an exception, or a panic in its Rust layer): rebuild the index at once, and let search
+    answer from the keyword index meanwhile. Measured on a damaged chroma.sqlite3: opening works, then filtered
+    queries, reads by id and writes fail; an unfiltered query may still answer from the HNSW files."""
+    reason = f"the index failed while {doing} ({type(exc).__name__}: {str(exc)[:200]})"
+    log.error("knowledge index: %s; answering from keywords and rebuilding it", reason, exc_info=exc)
+    start_rebuild(kn, reason)
+
+
+def start_rebuild(kn: Knowledge, reason: str, owner_id: int | None = None) -> JobSnapshot:
+    """Start the rebuild job, or return the one already queued or running (one at a time: two would embed
+    everything twice). Search is degraded from now until it has ended (see settle)."""
+    with kn.rebuild_lock:
+        current = kn.jobs.get(kn.rebuild_job) if kn.rebuild_job else None
+        if current is not None and not current.finished:
+            return current
+        kn.degraded = reason
+        log.warning("rebuilding the knowledge index: %s", reason)
+        job = kn.jobs.submit(
+            REBUILD_KIND, "Rebuild the knowledge index", lambda ctx: rebuild(kn, ctx, reason), owner_id
+        )
+        kn.rebuild_job = job.id
+        return job
+
+
+def rebuild(kn: Knowledge, ctx: Progress, reason: str) -> dict[str, Any]:
+    """Throw the index away (damaged or not: a new one is the same work and cannot fail on damage), queue every
+    document for indexing, then remove the damaged copies moved aside. Under the index lock: an indexing job
+    commits passages and vectors together, never half of one."""
+    ctx.progress(0, None, "Emptying the index")
+    with kn.index_lock:
+        index = kn.index()
+        removed = _vectors_or_none(kn)
+        index.clear()
+        ctx.check_cancelled()
+        ctx.progress(0, None, "Queueing every document for indexing")
+        repaired = repair(kn)
+        leftovers = index.remove_leftovers()
+    return {"reason": reason, "vectors_removed": removed, "leftovers_removed": leftovers} | repaired
+
+
+def _vectors_or_none(kn: Knowledge) -> int | None:
+    """How many vectors are thrown away, for the job's result; a damaged index may not say."""
+    try:
+        return kn.index().count()
+    except BaseException as exc:
+        if not is_index_failure(exc):
+            raise
+        return None
+
+
+def settle(kn: Knowledge) -> str | None:
+    """Why search is degraded now, or None. The degradation ends when the rebuild job has ended and no document
+    waits for indexing any more (the index holds every passage it can); leftovers go with it."""
+    if kn.degraded is None:
+        return None
+    job = kn.jobs.get(kn.rebuild_job) if kn.rebuild_job else None
+    if job is not None and not job.finished:
+        return kn.degraded
+    with transaction():
+        waiting = Document.select().where(Document.status.in_(["queued", "indexing"])).exists()
+    if waiting:
+        return kn.degraded
+    kn.degraded = None
+    if kn.index_opened():
+        kn.index().remove_leftovers()
+    log.info("knowledge index rebuilt; search uses it again")
+    return None
+
+
+# After a restore: keep what still matches, embed only the rest.
+
+
+def reconcile(kn: Knowledge) -> dict[str, Any]:
+    """Make the index match a restored database without embedding what it already holds. A vector is kept when
+    a restored passage has its id, its document and its fingerprint (the text the model saw); every other vector
+    goes (another timeline's passage under a reused id, another appliance's), and only the documents with a
+    passage lacking a kept vector, or indexed with another model or chunker, are indexed again. Vectors made
+    before fingerprints were kept cannot be checked and count as missing. Search answers from keywords while
+    this runs (kn.verifying): until it ends, the index may describe the database from before the restore. If
+    the check itself fails, nothing of the index is trusted: the full rebuild starts."""
+    kn.checked = True  # this is the first-use check too: ensure_index must not start a weaker repair beside it
+    with kn.index_lock:
+        kn.verifying = True
+        try:
+            return _reconcile_locked(kn)
+        except BaseException as exc:
+            if not is_index_failure(exc):
+                raise
+            index_failed(kn, exc, "checking it against the restored database")
+            return {"vectors_kept": 0, "vectors_dropped": None, "rebuilding": True}
+        finally:
+            kn.verifying = False
+
+
+def _reconcile_locked(kn: Knowledge) -> dict[str, Any]:
+    index = kn.index()
+    entries = index.entries()
+    index.reset_reason = None  # a reset index is empty: every document is queued below anyway
+    plan = _reconcile_plan(entries, kn.version())
+    index.delete(plan.drop)
+    for (document_id, project_id), ids in plan.rescope.items():
+        index.set_project(ids, project_id, document_id)
+    with transaction(write=True):
+        KnowledgeMeta.replace(key="index_version", value=kn.version()).execute()  # type: ignore[no-untyped-call]
+    for document_id in plan.embed:
+        reset(document_id)
+    for document_id in sorted(plan.embed | plan.waiting):
+        queue(kn, document_id, None, None)
+    return {
+        "vectors_kept": plan.kept, "vectors_dropped": len(plan.drop), "scopes_fixed": len(plan.rescope),
+        "documents_requeued": len(plan.embed), "documents_resumed": len(plan.waiting - plan.embed),
+        "leftovers_removed": index.remove_leftovers(),
+    }  # fmt: skip
+
+
+@dataclass
+class _Reconciled:
+    kept: int
+    drop: list[str]
+    rescope: dict[tuple[int, int | None], list[str]]  # (document, its project) -> vectors with another scope
+    embed: set[int]  # documents to embed again
+    waiting: set[int]  # documents the backup caught queued or indexing: they get their job again
+
+
+def _reconcile_plan(entries: dict[str, dict[str, Any]], version: str) -> _Reconciled:
+    """Compare every restored passage with the vector under its id (one pass over the chunk table)."""
+    plan = _Reconciled(0, [], {}, set(), set())
+    kept: set[str] = set()
+    sql = (
+        "SELECT c.id, c.document_id, c.heading, c.text, d.project_id "
+        "FROM chunk c JOIN document d ON d.id = c.document_id"
+    )
+    with transaction():
+        for chunk_id, document_id, heading, text, project_id in database.execute_sql(sql):
+            vid = vector_id(int(chunk_id))
+            meta = entries.get(vid)
+            if meta is None or meta.get("document_id") != document_id or meta.get("fp") != fingerprint(heading, text):
+                plan.embed.add(int(document_id))
+                continue
+            kept.add(vid)
+            if meta.get("project_id") != (EVERYONE if project_id is None else project_id):
+                plan.rescope.setdefault((int(document_id), project_id), []).append(vid)
+        rows = database.execute_sql(
+            "SELECT id FROM document WHERE indexed_version != ? AND status != 'failed'", (version,)
+        )
+        plan.embed.update(int(r[0]) for r in rows)
+        rows = database.execute_sql("SELECT id FROM document WHERE status IN ('queued', 'indexing')")
+        plan.waiting.update(int(r[0]) for r in rows)
+    plan.kept = len(kept)
+    plan.drop = sorted(vid for vid in entries if vid not in kept)
+    return plan
 
 
 def _counts(visible: Expression | None) -> tuple[dict[str, int], int]:
@@ -419,12 +612,16 @@ def status(kn: Knowledge, visible: Expression | None = None) -> StatusOut:
     vectors = None
     consistent = None
     if ready:
-        vectors = kn.index().count()
+        vectors = count_vectors(kn)
+        repairing = settle(kn)
         if meta not in (None, kn.version()) and all_chunks:
             problems.append("The index was built with another model or chunker; it is being rebuilt.")
-        if vectors != all_chunks:
+        if vectors is None:
+            problems.append("The index cannot be read; it is being rebuilt, and search answers from keywords.")
+        elif vectors != all_chunks:
             found = "does not match the passages" if scoped else f"holds {vectors} vectors for {all_chunks} passages"
-            problems.append(f"The index {found}; a repair job fixes it.")
+            fix = "it is being rebuilt" if repairing or counts["queued"] + counts["indexing"] else "rebuild it"
+            problems.append(f"The index {found}; {fix}.")
         consistent = not problems
     if counts["failed"]:
         problems.append(f"{counts['failed']} document(s) failed to index; each shows its reason.")

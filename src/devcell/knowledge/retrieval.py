@@ -13,6 +13,7 @@ import orjson
 from devcell.core.db import database, transaction
 from devcell.core.llm import estimate_tokens
 from devcell.knowledge import indexing
+from devcell.knowledge.index import is_index_failure
 from devcell.knowledge.runtime import Knowledge
 from devcell.knowledge.schemas import Citation, Passage, SearchOut
 from devcell.projects import service as projects
@@ -189,53 +190,105 @@ def _nearest(index: Any, vector: Any, scope: set[int] | None, limit: int) -> lis
     return list(index.query(vector, CANDIDATES, scope))
 
 
+def _semantic(kn: Knowledge, vector: Any, scope: set[int] | None, limit: int) -> list[tuple[str, float]] | None:
+    """The vector side, or None when chroma failed (an exception or a panic in its Rust layer): then the rebuild
+    has started and the caller answers from the keyword index alone. Never a 500 for a damaged index."""
+    if kn.verifying:
+        return None  # the index is being checked against a restored database: not to be trusted until then
+    indexing.ensure_index(kn)
+    try:
+        found = _nearest(kn.index(), vector, scope, limit)
+    except BaseException as exc:
+        if not is_index_failure(exc):
+            raise
+        indexing.index_failed(kn, exc, "searching")
+        return None
+    indexing.rebuild_if_reset(kn)
+    return found
+
+
+def _stored_vectors(kn: Knowledge, chunk_ids: list[int]) -> dict[int, Any]:
+    """Vectors of passages found only by keywords, to show their similarity; empty when chroma fails."""
+    if not chunk_ids:
+        return {}
+    try:
+        found = kn.index().vectors([indexing.vector_id(c) for c in chunk_ids])
+    except BaseException as exc:
+        if not is_index_failure(exc):
+            raise
+        indexing.index_failed(kn, exc, "reading vectors")
+        return {}
+    return {int(vid[1:]): vec for vid, vec in found.items()}
+
+
+def _similarity(kn: Knowledge, chosen: list[dict[str, Any]], known: dict[int, float], vector: Any) -> list[float]:
+    """Cosine similarity of each chosen passage to the question: from the search, from the stored vector, or (a
+    passage the index does not have, e.g. while it is rebuilt) by embedding the passage itself (at most `limit`
+    short texts, ~10 ms each here)."""
+    stored = _stored_vectors(kn, [r["id"] for r in chosen if r["id"] not in known])
+    scores = dict(known) | {c: float(v @ vector) for c, v in stored.items()}
+    unknown = [r for r in chosen if r["id"] not in scores]
+    if unknown:
+        texts = [f"{r['heading']}\n{r['text']}" if r["heading"] else str(r["text"]) for r in unknown]
+        for row, vec in zip(unknown, kn.embedder().embed(texts), strict=True):
+            scores[row["id"]] = float(vec @ vector)
+    return [round(min(1.0, max(0.0, scores[r["id"]])), 4) for r in chosen]
+
+
+def _choose(ranked: list[int], rows: dict[int, dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """One passage per document, and no identical text twice (copies of one file), best first."""
+    chosen: list[dict[str, Any]] = []
+    seen_docs: set[int] = set()
+    seen_text: set[str] = set()
+    for chunk_id in ranked:
+        row = rows.get(chunk_id)
+        if row is None or row["document_id"] in seen_docs or row["text"] in seen_text:
+            continue
+        seen_docs.add(row["document_id"])
+        seen_text.add(row["text"])
+        chosen.append(row)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
 def search(kn: Knowledge, principal: Principal, question: str, limit: int, project: int | None = None) -> SearchOut:
+    """Hybrid search. `degraded` in the answer: the index failed or is being rebuilt, so the passages come from
+    the keyword index (plus whatever the index already holds again)."""
     started = time.perf_counter()
     scope = _scope(principal, project)
-    indexing.ensure_index(kn)
     vector = kn.embedder().embed([question])[0]
     embedded = time.perf_counter()
-    index = kn.index()
-    similar = _nearest(index, vector, scope, limit)
+    similar = _semantic(kn, vector, scope, limit)
+    degraded = similar is None or indexing.settle(kn) is not None
+    similar = similar or []
     searched = time.perf_counter()
-    similarity = {int(i[1:]): s for i, s in similar}
     with transaction():
         lexical = _lexical(question, scope, project is not None)
         fused = _fuse([int(i[1:]) for i, _ in similar], lexical)
         ranked = sorted(fused, key=lambda c: -fused[c])
         rows = _rows(ranked, scope)
-        missing = [c for c in ranked if c in rows and c not in similarity]
-        for vid, vec in index.vectors([indexing.vector_id(c) for c in missing]).items():
-            similarity[int(vid[1:])] = float(vec @ vector)
-        passages: list[Passage] = []
-        seen_docs: set[int] = set()
-        seen_text: set[str] = set()
-        for chunk_id in ranked:
-            row = rows.get(chunk_id)
-            if row is None or row["document_id"] in seen_docs or row["text"] in seen_text:
-                continue  # one passage per document, and no identical text twice (copies of one file)
-            seen_docs.add(row["document_id"])
-            seen_text.add(row["text"])
-            passages.append(
-                Passage(
-                    chunk_id=chunk_id, document_id=row["document_id"], document_title=row["title"], kind=row["kind"],
-                    heading=row["heading"], page=row["page"], text=row["text"], context=_context(row),
-                    similarity=round(min(1.0, max(0.0, similarity.get(chunk_id, 0.0))), 4),
-                )
-            )  # fmt: skip
-            if len(passages) == limit:
-                break
+        chosen = _choose(ranked, rows, limit)
+        contexts = [_context(row) for row in chosen]
+    scores = _similarity(kn, chosen, {int(i[1:]): s for i, s in similar}, vector)
+    passages = [
+        Passage(
+            chunk_id=row["id"], document_id=row["document_id"], document_title=row["title"], kind=row["kind"],
+            heading=row["heading"], page=row["page"], text=row["text"], context=context, similarity=score,
+        )
+        for row, context, score in zip(chosen, contexts, scores, strict=True)
+    ]  # fmt: skip
     took = time.perf_counter() - started
     kn.rag_log.info(
         orjson.dumps({
             "event": "search", "user_id": principal.user_id, "question": question[:500],
             "chunks": [p.chunk_id for p in passages], "similarity": [p.similarity for p in passages],
-            "vector_hits": len(similar), "lexical_hits": len(lexical),
+            "vector_hits": len(similar), "lexical_hits": len(lexical), "degraded": degraded,
             "ms": {"embed": round((embedded - started) * 1000, 1), "vector": round((searched - embedded) * 1000, 1),
                    "total": round(took * 1000, 1)},
         }).decode()
     )  # fmt: skip
-    return SearchOut(query=question, items=passages, took_ms=round(took * 1000, 1))
+    return SearchOut(query=question, items=passages, took_ms=round(took * 1000, 1), degraded=degraded)
 
 
 def citations(passages: list[Passage]) -> list[Citation]:

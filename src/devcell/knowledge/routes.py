@@ -172,13 +172,13 @@ async def ask(call: Call) -> Response:
     data = await call.body(AskIn)
     kn = _kn(call)
     config = answers.llm_config(call.state.settings)
-    cited = await call.run(answers.gather, kn, call.user, data)
+    sources = await call.run(answers.gather, kn, call.user, data)
     budget = call.state.settings.get_int("llm_context_tokens")
     if data.stream:
-        return sse_response(answers.stream_answer(kn, call.user, data, config, cited, budget))
-    if not answers.wants_llm(data, config, cited):
-        return json(answers.extracts(data, cited, config.configured))
-    return json(await answers.answer(kn, call.user, data, config, cited, budget))
+        return sse_response(answers.stream_answer(kn, call.user, data, config, sources, budget))
+    if not answers.wants_llm(data, config, sources.citations):
+        return json(answers.extracts(data, sources, config.configured))
+    return json(await answers.answer(kn, call.user, data, config, sources, budget))
 
 
 async def knowledge_status(call: Call) -> Response:

@@ -45,6 +45,11 @@ class Knowledge:
         self.index_lock = threading.Lock()
         self.rag_log = _rag_logger(paths.logs_dir)
         self.checked = False  # ensure_index ran in this process
+        # Why search answers from keywords (the index failed or is being rebuilt); None: the index is trusted.
+        self.degraded: str | None = None
+        self.rebuild_job: str | None = None  # the rebuild started last: one at a time
+        self.rebuild_lock = threading.Lock()
+        self.verifying = False  # the index is being checked against a restored database: search uses keywords
         for name in MANAGED_DIRS:
             (paths.kb_dir / name).mkdir(parents=True, exist_ok=True)
 

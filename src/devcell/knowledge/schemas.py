@@ -94,10 +94,17 @@ class Passage(BaseModel):
     similarity: float = Field(description="cosine similarity to the question, 0-1, higher is better")
 
 
+DEGRADED = (
+    "true while the semantic index is damaged or being rebuilt (a job started by itself): the passages come from"
+    " the keyword index"
+)
+
+
 class SearchOut(BaseModel):
     query: str
     items: list[Passage]
     took_ms: float
+    degraded: bool = Field(False, description=DEGRADED)
 
 
 class AskIn(StrictModel):
@@ -117,6 +124,7 @@ class AskOut(BaseModel):
     answer: str | None
     note: str
     citations: list[Citation]
+    degraded: bool = Field(False, description=DEGRADED)
 
 
 class ScanOut(BaseModel):

@@ -13,13 +13,13 @@ from typing import Any
 import orjson
 
 from devcell.backups.restore import INDEX_MARKER
-from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
+from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.knowledge import indexing
 from devcell.knowledge.runtime import Knowledge
 
 log = logging.getLogger(__name__)
 
-JOB_KIND = "knowledge.rebuild"
+JOB_KIND = indexing.REBUILD_KIND
 
 
 class IndexCare:
@@ -40,23 +40,9 @@ class IndexCare:
     # -- the rebuild --
 
     def start_rebuild(self, reason: str, owner_id: int | None = None) -> JobSnapshot:
-        log.warning("rebuilding the knowledge index: %s", reason)
-        title = "Rebuild the knowledge index"
-        return self.runner.submit(JOB_KIND, title, lambda ctx: self._rebuild(ctx, reason), owner_id)
-
-    def _rebuild(self, context: JobContext, reason: str) -> dict[str, Any]:
-        """Drop every vector, then let the knowledge slice's repair queue each document for indexing again. Under
-        the index lock: an indexing job commits passages and vectors together, never half of one."""
-        kn = self.knowledge
-        context.progress(0, None, "Emptying the index")
-        with kn.index_lock:
-            index = kn.index()
-            stale = sorted(index.ids())
-            index.delete(stale)
-            context.check_cancelled()
-            context.progress(0, None, "Queueing every document for indexing")
-            repaired = indexing.repair(kn)
-        return {"reason": reason, "vectors_removed": len(stale)} | repaired
+        """The knowledge slice's rebuild job (the Rebuild button, another model after a restore); one at a time:
+        while one is queued or running, that one is returned."""
+        return indexing.start_rebuild(self.knowledge, reason, owner_id)
 
     # -- after a restore --
 
@@ -90,12 +76,18 @@ class IndexCare:
             return "The restored database has no passages; there is nothing to index."
         if not kn.model_ready():
             return f"The embedding model {installed} is missing; the index is rebuilt once it is installed."
-        first_use = not kn.checked
-        found = indexing.status(kn)  # on first use this opens the index and starts the slice's own repair
-        if first_use and not found.consistent:
-            return "Rebuilding the index: " + " ".join(found.problems)
-        if not found.consistent:
-            reason = " ".join(found.problems) or "it does not match the restored passages"
-            self.start_rebuild(reason)
-            return f"Rebuilding the index: {reason}"
-        return f"The index matches the restored database ({found.vectors} vectors)."
+        return self._reconcile()
+
+    def _reconcile(self) -> str:
+        """Keep the vectors that still belong to the restored passages and embed only the rest: a restore of a
+        large knowledgebase costs minutes, not the hours of embedding everything again on a Pi."""
+        found = indexing.reconcile(self.knowledge)
+        if found.get("rebuilding"):
+            return "The index could not be checked against the restored database; it is being rebuilt."
+        kept, todo = found["vectors_kept"], found["documents_requeued"]
+        if not todo and not found["vectors_dropped"]:
+            return f"The index matches the restored database ({kept} vectors)."
+        return (
+            f"Kept {kept} vectors that match the restored passages, dropped {found['vectors_dropped']}; "
+            f"{todo} document(s) are being indexed again."
+        )
