@@ -4,6 +4,7 @@ again)."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -227,3 +228,20 @@ def test_restore_of_a_backup_from_another_model_rebuilds(
     assert len(rebuilt) == 1
     assert settled(admin)["vectors"] == 1
     assert top_title(admin, "printer toner") == "Toner"
+
+
+def test_restore_gives_files_their_mtimes_back_so_the_scan_finds_nothing_to_do(
+    app: Starlette, admin: Actor, config: Config
+) -> None:
+    page = config.kb_dir / "handbook" / "toner.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Toner\n\nThe printer needs toner every month.\n")
+    stamp = 1_700_000_000_123_456_789  # nanoseconds: the scan compares mtime_ns exactly
+    os.utime(page, ns=(stamp, stamp))
+    assert admin.post("/api/knowledge/rescan").json()["queued"] == 1
+    settled(admin)
+
+    restore(app, admin, backup_now(admin))
+
+    assert page.stat().st_mtime_ns == stamp
+    assert admin.post("/api/knowledge/rescan").json()["queued"] == 0

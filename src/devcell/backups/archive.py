@@ -174,13 +174,16 @@ def _database_bytes(db_path: Path) -> int:
 
 
 def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
+    """The member's entry in the manifest: checksum, size and the file's mtime in nanoseconds. A restore gives
+    the files their mtimes back, so the knowledgebase scan (which compares size and mtime_ns, no hashing) finds
+    them unchanged; the tar header keeps sub-second mtimes too (PAX), for `tar xzf` by hand."""
     with path.open("rb") as handle:
         stat = os.fstat(handle.fileno())
         info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o640
+        info.size, info.mtime, info.mode = stat.st_size, stat.st_mtime, 0o640
         reader = _HashingReader(handle)
         tar.addfile(info, reader)  # type: ignore[arg-type,unused-ignore]  # tarfile calls only read()
-    return {"sha256": reader.sha.hexdigest(), "size": info.size}
+    return {"sha256": reader.sha.hexdigest(), "size": info.size, "mtime_ns": stat.st_mtime_ns}
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:

@@ -8,6 +8,7 @@ every thread reconnect (see core.db)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 import orjson
 
-from devcell.backups.archive import DB_MEMBER, Progress, estimate_size
+from devcell.backups.archive import DB_MEMBER, KB_PREFIX, Progress, estimate_size
 from devcell.backups.check import CheckReport, check_archive, expansion_cap, knowledge_dir
 from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
 from devcell.core.db import close_database, damage_found, init_database, utcnow
@@ -99,6 +100,19 @@ def _move_children(source: Path, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for child in sorted(source.iterdir()):
         shutil.move(str(child), str(dest / child.name))  # a rename on one filesystem
+
+
+def keep_mtimes(kb_dir: Path, manifest: dict[str, Any]) -> int:
+    """Give the restored knowledgebase files the mtimes the manifest recorded (older archives have none): the
+    scan then finds them unchanged instead of queueing every one of them. Returns how many were set."""
+    done = 0
+    for name, entry in manifest.get("members", {}).items():
+        mtime = entry.get("mtime_ns")
+        path = kb_dir / name.removeprefix(KB_PREFIX)
+        if name.startswith(KB_PREFIX) and isinstance(mtime, int) and path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(mtime, mtime), follow_symlinks=False)
+            done += 1
+    return done
 
 
 def _swap_knowledge(staged: Path, kb_dir: Path, work: Path) -> Callable[[], None]:
@@ -205,6 +219,7 @@ def restore_archive(
                 progress(0, 0, "Swapping the restored data in")
                 previous = None if kept is not None else work / "previous.db"
                 from_version, to_version = _swap_in(work, places, previous, kept)
+                keep_mtimes(places.kb_dir, report.manifest or {})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     manifest = report.manifest or {}
