@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devcell.core.errors import Conflict, DevCellError
+from devcell.core.errors import Conflict, DevCellError, NotFound
 
 
 class ArchiveInvalid(DevCellError):
@@ -24,3 +24,7 @@ class BackupPinned(Conflict):
 
 class ServerRunning(Conflict):
     code = "server_running"
+
+
+class DamagedNotFound(NotFound):
+    code = "damaged_not_found"

@@ -1,4 +1,5 @@
-"""HTTP endpoints of the backups slice: list, create, download, upload, verify, restore, pin, delete."""
+"""HTTP endpoints of the backups slice: list, create, download, upload, verify, restore, pin, delete; and the
+damaged database files a restore kept."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from starlette.responses import FileResponse, Response
 
 from devcell.backups import service, setup, uploads
 from devcell.backups.errors import ArchiveInvalid
-from devcell.backups.schemas import BackupList, BackupOut, RestoreIn, RestoreOut
+from devcell.backups.schemas import BackupList, BackupOut, DamagedList, RestoreIn, RestoreOut
 from devcell.core.errors import RateLimited, UnsupportedMediaType
 from devcell.core.web import Access, ApiRoute, Call, json, no_content
 from devcell.system.schemas import JobOut
@@ -86,8 +87,23 @@ async def delete_backup(call: Call) -> Response:
     return no_content()
 
 
+async def list_damaged(call: Call) -> Response:
+    """Copies of a damaged database that restores kept (damaged/<time>/ in the data directory), newest first."""
+    return json(await call.run(_backups(call).damaged))
+
+
+async def delete_damaged(call: Call) -> Response:
+    """Delete one folder of damaged database files. Allowed while the disk is full: it frees space."""
+    await call.run(_backups(call).delete_damaged, call.request.path_params["name"])
+    call.state.request_guard.forget()
+    return no_content()
+
+
 ROUTES = [
     ApiRoute("GET", "/api/backups", list_backups, access=Access.ADMIN, response=BackupList),
+    # Before /api/backups/{name}: "damaged" is no archive name, and the download route would otherwise answer 404.
+    ApiRoute("GET", "/api/backups/damaged", list_damaged, access=Access.ADMIN, response=DamagedList),
+    ApiRoute("DELETE", "/api/backups/damaged/{name}", delete_damaged, access=Access.ADMIN, status=204),
     ApiRoute("POST", "/api/backups", create_backup, access=Access.ADMIN, response=JobOut, status=202),
     ApiRoute("POST", "/api/backups/upload", upload_backup, access=Access.ADMIN, response=BackupOut, status=201),
     ApiRoute("GET", "/api/backups/{name}", download_backup, access=Access.ADMIN),

@@ -59,3 +59,22 @@ class RestoreOut(BaseModel):
     files: int
     seconds: float
     index: str | None = Field(None, description="What was decided about the vector index after the restore.")
+
+
+class DamagedFile(BaseModel):
+    name: str
+    size: int
+
+
+class DamagedFolder(BaseModel):
+    """Copies of a damaged database, set aside by a restore over it (damaged/<name>/ in the data directory)."""
+
+    name: str = Field(description="The folder: the UTC time of the restore that set these files aside.")
+    created_at: datetime
+    files: list[DamagedFile]
+    size: int = Field(description="Bytes of all its files together.")
+
+
+class DamagedList(BaseModel):
+    items: list[DamagedFolder] = Field(description="Newest first; empty when no damaged database was ever kept.")
+    total_size: int

@@ -11,10 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from devcell.backups import archive as archives
+from devcell.backups import damaged
 from devcell.backups.check import check_archive, expansion_cap
 from devcell.backups.errors import BackupBusy, BackupPinned
-from devcell.backups.restore import Pause, Places, no_pause, preflight_restore, restore_archive
-from devcell.backups.schemas import BackupList, BackupOut, VerifyOut
+from devcell.backups.restore import DAMAGED_DIR, Pause, Places, no_pause, preflight_restore, restore_archive
+from devcell.backups.schemas import BackupList, BackupOut, DamagedList, VerifyOut
 from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.db import utcnow
 from devcell.core.disk import MB, DiskProbe
@@ -189,6 +190,17 @@ class Backups:
         if directory.is_pinned(name):
             raise BackupPinned(f"{name} is pinned. Unpin it first, then delete it.")
         directory.delete(name)
+
+    def damaged_dir(self) -> Path:
+        """Where a restore over a damaged database keeps its files (next to the database, as restore puts them)."""
+        return self.places.db_path.parent / DAMAGED_DIR
+
+    def damaged(self) -> DamagedList:
+        return damaged.list_damaged(self.damaged_dir())
+
+    def delete_damaged(self, name: str) -> None:
+        damaged.delete_damaged(self.damaged_dir(), name)
+        log.info("damaged database files %s deleted", name)
 
     def pin(self, name: str, by: str) -> None:
         self.directory().pin(name, by)
