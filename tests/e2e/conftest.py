@@ -146,17 +146,19 @@ def start_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Sta
     """Start a fresh instance: `start_server(DEVCELL_REGISTRATION="open")` sets environment variables."""
     servers: list[Server] = []
 
-    def start(**env: str) -> Server:
+    def start(data_dir: Path | None = None, **env: str) -> Server:
+        """`data_dir`: serve an existing data directory (e.g. one a test damaged) instead of a new one."""
         home = tmp_path / f"server{len(servers)}"
         home.mkdir()
+        data = data_dir or home / "data"
         port = _free_port()
         full_env = _server_env(env)
         log_path = home / "server.log"
         log = log_path.open("wb")
-        command = [sys.executable, "-m", "devcell", "--data-dir", str(home / "data")]
+        command = [sys.executable, "-m", "devcell", "--data-dir", str(data)]
         command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
         process = subprocess.Popen(command, env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(f"http://127.0.0.1:{port}", home / "data", log_path, full_env, process, log)
+        server = Server(f"http://127.0.0.1:{port}", data, log_path, full_env, process, log)
         servers.append(server)
         _wait_until_healthy(server)
         return server

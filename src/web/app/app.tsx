@@ -10,7 +10,7 @@ import { getMe, getSetup, type SetupStatus } from "@/features/accounts/api";
 import { LoginPage } from "@/features/accounts/login-page";
 import { RegisterPage } from "@/features/accounts/register-page";
 import { SetupPage } from "@/features/accounts/setup-page";
-import { errorMessage } from "@/lib/api";
+import { ApiError, errorMessage } from "@/lib/api";
 import { loginPath, safeNext } from "@/lib/navigation";
 import { isAdmin, SessionContext, type User, useSession } from "@/lib/session";
 import { NotFound } from "@/pages/not-found";
@@ -32,11 +32,14 @@ const SitrepsPage = lazyPage(() => import("@/features/assistant/sitreps-page").t
 const ReviewPage = lazyPage(() => import("@/features/assistant/review-page").then((m) => m.ReviewPage));
 const WorkflowsPage = lazyPage(() => import("@/features/assistant/workflows-page").then((m) => m.WorkflowsPage));
 const WorkflowPage = lazyPage(() => import("@/features/assistant/workflow-page").then((m) => m.WorkflowPage));
+// Only when the database cannot be opened (recovery mode): a page of its own, loaded on demand.
+const RecoveryPage = lazy(() => import("@/features/system/recovery-page").then((m) => m.RecoveryPage));
 const TrainingPage = lazyPage(() => import("@/features/training/training-page").then((m) => m.TrainingPage));
 
 type Boot =
   | { state: "loading" }
   | { state: "failed"; message: string }
+  | { state: "recovery" }
   | { state: "ready"; setup: SetupStatus; user: User | null };
 
 export function App() {
@@ -61,13 +64,15 @@ function Root() {
       document.title = setup.appliance_name;
       setBoot({ state: "ready", setup, user });
     } catch (error) {
-      setBoot({ state: "failed", message: errorMessage(error) });
+      const recovering = error instanceof ApiError && error.code === "recovery_mode";
+      setBoot(recovering ? { state: "recovery" } : { state: "failed", message: errorMessage(error) });
     }
   }, []);
   useEffect(() => void load(), [load]);
 
   if (boot.state === "loading") return <Loading />;
   if (boot.state === "failed") return <BootFailed message={boot.message} onRetry={load} />;
+  if (boot.state === "recovery") return <RecoveryPage onRestored={() => location.assign("/")} />;
 
   const { setup, user } = boot;
   const applianceName = setup.appliance_name;
