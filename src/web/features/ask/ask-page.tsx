@@ -2,7 +2,7 @@
 // Without an LLM (or with "Use the LLM" off) the answer is the best passages, labelled as extracts.
 import { useRef, useState } from "preact/hooks";
 import { Markdown } from "@/components/markdown";
-import { type Answer, askStreaming, type Citation, linkCitations } from "@/features/knowledge/api";
+import { type Answer, askStreaming, type Citation, DEGRADED_NOTE, linkCitations } from "@/features/knowledge/api";
 import { DocumentViewer } from "@/features/knowledge/document-dialogs";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
@@ -106,6 +106,11 @@ export function AskPage() {
       )}
       {answer && (
         <div class="ask-answer" aria-live="polite">
+          {answer.degraded && (
+            <p class="notice" role="status">
+              {DEGRADED_NOTE}
+            </p>
+          )}
           {answer.mode === "llm" ? (
             <>
               <p class="ask-answer__label">Answer</p>

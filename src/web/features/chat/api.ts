@@ -5,7 +5,14 @@ import { type Citation, parseEvent } from "@/features/knowledge/api";
 import { ApiError, request } from "@/lib/api";
 
 export type Persona = { id: string; name: string; description: string };
-export type Message = { role: "user" | "assistant"; content: string; sources?: Citation[]; stopped?: boolean };
+export type Message = {
+  role: "user" | "assistant";
+  content: string;
+  sources?: Citation[];
+  stopped?: boolean;
+  /** The sources came from keyword search: the semantic index was being rebuilt. */
+  degraded?: boolean;
+};
 export type Conversation = {
   id: number;
   title: string;
@@ -38,7 +45,7 @@ export function listPersonas(): Promise<{ items: Persona[] }> {
 }
 
 type Handlers = {
-  onSources: (sources: Citation[], conversationId: number | null) => void;
+  onSources: (sources: Citation[], conversationId: number | null, degraded: boolean) => void;
   onToken: (text: string) => void;
 };
 
@@ -87,7 +94,11 @@ export async function streamChat(
       const [event, data] = parsed;
       const record = data as Record<string, unknown>;
       if (event === "sources")
-        handlers.onSources((record.sources as Citation[]) ?? [], (record.conversation_id as number | null) ?? null);
+        handlers.onSources(
+          (record.sources as Citation[]) ?? [],
+          (record.conversation_id as number | null) ?? null,
+          record.degraded === true,
+        );
       else if (event === "token") handlers.onToken(String(record.text ?? ""));
       else if (event === "error")
         throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));

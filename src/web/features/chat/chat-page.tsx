@@ -16,6 +16,7 @@ import {
   type Persona,
   streamChat,
 } from "@/features/chat/api";
+import { DEGRADED_NOTE } from "@/features/knowledge/api";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
@@ -62,8 +63,8 @@ export function ChatPage() {
       await streamChat(
         { messages: sent, persona, use_knowledge: useKnowledge, conversation_id: conversationId },
         {
-          onSources: (sources, stored) => {
-            update((last) => ({ ...last, sources }));
+          onSources: (sources, stored, degraded) => {
+            update((last) => ({ ...last, sources, degraded }));
             if (stored !== null) setConversationId(stored);
           },
           onToken: (piece) => update((last) => ({ ...last, content: last.content + piece })),
@@ -186,6 +187,11 @@ function ChatMessage({ message }: { message: Message }) {
       <p class="ask-answer__label">{message.role === "user" ? "You" : "Assistant"}</p>
       {message.role === "assistant" ? <Markdown text={message.content || "…"} /> : <p>{message.content}</p>}
       {message.stopped && <p class="muted">Stopped: this is the reply so far.</p>}
+      {message.degraded && message.sources && message.sources.length > 0 && (
+        <p class="notice" role="status">
+          {DEGRADED_NOTE}
+        </p>
+      )}
       {message.sources && message.sources.length > 0 && (
         <ul class="muted">
           {message.sources.map((source) => (

@@ -58,7 +58,12 @@ export type Answer = {
   answer: string | null;
   note: string;
   citations: Citation[];
+  /** The semantic index is damaged or being rebuilt (a job started by itself): the passages come from keywords. */
+  degraded?: boolean;
 };
+
+/** Shown wherever passages come from the keyword index while the semantic index is rebuilt. */
+export const DEGRADED_NOTE = "The semantic index is being repaired; these results come from keyword search.";
 
 export const STATUS_LABELS: Record<DocStatus, string> = {
   queued: "Queued",
