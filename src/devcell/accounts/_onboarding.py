@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
-import os
-import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -25,22 +22,17 @@ from devcell.accounts.schemas import (
     UserOut,
 )
 from devcell.accounts.service import insert_user
+from devcell.core import onetime
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.logs import FORMAT
 from devcell.settings.service import SettingsStore
 
 SETUP_CODE_FILE = "setup_code"
-# No 0/O, 1/I/L: the code is read off a terminal and typed into a browser.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_PREFIX = "dci"
 
 # Not through the root logger, which also writes logs/devcell.log: see announce_setup_code.
 _announcer = logging.getLogger("devcell.setup_code")
 _announcer.propagate = False
-
-
-def _normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def setup_code_path(data_dir: Path) -> Path:
@@ -49,15 +41,7 @@ def setup_code_path(data_dir: Path) -> Path:
 
 def ensure_setup_code(data_dir: Path) -> str:
     """The setup code, created (0600) if missing. Only meaningful while no user exists."""
-    path = setup_code_path(data_dir)
-    code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3))
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(code + "\n")
-    return code
+    return onetime.ensure_code(setup_code_path(data_dir))
 
 
 def announce_setup_code(data_dir: Path) -> None:
@@ -79,7 +63,7 @@ def announce_setup_code(data_dir: Path) -> None:
 
 
 def discard_setup_code(data_dir: Path) -> None:
-    setup_code_path(data_dir).unlink(missing_ok=True)
+    onetime.discard(setup_code_path(data_dir))
 
 
 @unit_of_work()
@@ -103,9 +87,7 @@ def complete_setup(data: SetupIn, data_dir: Path) -> UserOut:
     with transaction(write=True):
         if User.select().where(User.role == "admin").exists():
             raise SetupDone()
-        path = setup_code_path(data_dir)
-        expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
-        if not expected or not hmac.compare_digest(_normalise_code(data.setup_code), _normalise_code(expected)):
+        if not onetime.matches(setup_code_path(data_dir), data.setup_code):
             raise SetupCodeInvalid()
         new = UserCreate(username=data.username, password=data.password, role="admin", display_name=data.display_name)
         user = insert_user(new, password_hash)

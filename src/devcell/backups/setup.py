@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 from typing import Any
 
 from devcell.accounts import _onboarding
 from devcell.accounts.errors import SetupCodeInvalid, SetupDone
 from devcell.backups.service import Backups
-
-
-def _normalise(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+from devcell.core import onetime
 
 
 def check_setup_code(data_dir: Path, code: str) -> None:
     """Refuse unless DevCell still needs setup and `code` is its setup code."""
     if not _onboarding.needs_setup():
         raise SetupDone()
-    path = _onboarding.setup_code_path(data_dir)
-    expected = path.read_text(encoding="ascii").strip() if path.is_file() else ""
-    if not expected or not hmac.compare_digest(_normalise(code), _normalise(expected)):
+    if not onetime.matches(_onboarding.setup_code_path(data_dir), code):
         raise SetupCodeInvalid()
 
 
