@@ -173,6 +173,7 @@ def _enter_recovery(app: Starlette, config: Config, problem: str, started: list[
     state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
 
     async def leave() -> None:
+        state.recovery_mode.lock.release()  # the scheduler takes it next
         secret = await run_in_threadpool(open_storage, config)
         started.append(await _start_services(app, config, secret))
         state.recovery_mode = None

@@ -273,7 +273,7 @@ def _refuse_if_served(ctx: click.Context) -> object:
         fail(
             f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
             "(sudo systemctl stop devcell), run the restore again, then start it (sudo systemctl start devcell). "
-            "Or restore from the System page of the running server."
+            "Or restore from the System page of the running server (its recovery page when the database is damaged)."
         )
     return lock  # held until the process exits, so no server starts in the middle of the restore
 

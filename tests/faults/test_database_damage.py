@@ -126,6 +126,8 @@ def test_destroyed_header_starts_in_recovery_mode_and_the_recovery_page_restores
             status, body = browser.request("GET", "/api/tasks")
             assert (status, body["error"]["code"]) == (503, "recovery_mode")
             assert _ready_checks(browser) == (503, {"database": False})
+            refused = cli(data, "restore", "--yes", str(archive))  # the server's recovery page owns the data
+            assert (refused.returncode, "recovery page" in refused.stderr) == (1, True)
             code = (data / "recovery_code").read_text().strip()
             assert cli(data, "recovery-code").stdout.strip() == code
             assert browser.request("POST", "/api/recovery/backups", {"code": "WRONG-CODE"})[0] == 403

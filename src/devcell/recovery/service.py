@@ -22,6 +22,7 @@ from devcell.config import Config
 from devcell.core import onetime
 from devcell.core.db import utcnow
 from devcell.core.errors import Conflict
+from devcell.core.scheduler import LOCK_FILE, ProcessLock
 from devcell.recovery.errors import InRecovery, RecoveryCodeInvalid
 from devcell.recovery.schemas import RecoveryBackups, RecoveryRestored, RecoveryStatus
 from devcell.settings.service import SettingsStore, salvaged_settings
@@ -48,6 +49,8 @@ class RecoveryMode:
     backups: Backups
     settings: SettingsStore
     data_dir: Path
+    # Held like the scheduler holds it, so `devcell restore` refuses to run beside this server's recovery page.
+    lock: ProcessLock
     since: datetime = field(default_factory=utcnow)
     busy: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,7 +63,9 @@ def enter(config: Config, problem: str) -> RecoveryMode:
     and a recovery code announced in the service log."""
     settings = salvaged_settings(config.database_path, config.setting_overrides())
     backups = Backups(config.data_dir, config.kb_dir, settings.get, embedding_model=config.embedding_model)
-    mode = RecoveryMode(problem=problem, backups=backups, settings=settings, data_dir=config.data_dir)
+    lock = ProcessLock(config.data_dir / LOCK_FILE)
+    lock.acquire()  # not held when another server runs on this directory: that one holds it then
+    mode = RecoveryMode(problem=problem, backups=backups, settings=settings, data_dir=config.data_dir, lock=lock)
     _announce(config, problem)
     return mode
 
