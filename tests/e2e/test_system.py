@@ -1,5 +1,6 @@
 """Admin -> System in a real browser: health with fixes, run a job now, back up with progress, verify, restore with
-a typed confirmation, delete; the top-bar badge; restore from the first-run page."""
+a typed confirmation, delete; the damaged database files a restore kept; the top-bar badge; restore from the
+first-run page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from devcell.backups.restore import DAMAGED_DIR
 from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, Browsers, Server, StartServer, expect, set_up_through_api
 from tests.e2e.test_accessibility import AXE, audit
 
@@ -210,3 +212,32 @@ def test_pin_a_hand_made_backup_with_the_keyboard(server: Server, browsers: Brow
     row.get_by_role("button", name="Unpin", exact=True).click()
     expect(row.get_by_role("button", name="Pin", exact=True)).to_be_visible()
     expect(row.get_by_role("button", name="Delete")).to_be_enabled()
+
+
+def test_damaged_database_files_are_listed_and_deleted_after_confirming(server: Server, browsers: Browsers) -> None:
+    # What a restore over a damaged database leaves: damaged/<UTC time>/devcell.db (3 MiB here).
+    kept = server.data_dir / DAMAGED_DIR / "20261204T195800Z"
+    kept.mkdir(parents=True)
+    (kept / "devcell.db").write_bytes(b"\0" * 3 * 1024 * 1024)
+    page = browsers.new_page(server)
+    open_system(page, server)
+    section = page.get_by_role("region", name="Damaged database files")
+    expect(section).to_contain_text("A specialist may still recover recent work from them")
+    row = section.locator("[data-damaged='20261204T195800Z']")
+    expect(row).to_contain_text("3.0 MB")
+    if AXE.is_file():  # axe-core comes with `npm ci` in src/web
+        assert audit(page, AXE.read_text(encoding="utf-8"), "system with damaged files") == []
+
+    row.get_by_role("button", name="Delete").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("3.0 MB")
+    page.keyboard.press("Escape")  # Cancel keeps them
+    expect(dialog).to_be_hidden()
+    assert kept.is_dir()
+
+    row.get_by_role("button", name="Delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete files").click()
+    expect(page.get_by_text("Damaged database files deleted.")).to_be_visible()
+    expect(section).to_be_hidden()
+    assert not kept.exists()

@@ -109,6 +109,19 @@ export function deleteBackup(name: string): Promise<void> {
   return request<void>("DELETE", `/api/backups/${encodeURIComponent(name)}`);
 }
 
+/** Copies of a damaged database that a restore kept (damaged/<name>/ in the data directory), newest first. */
+export type DamagedFile = { name: string; size: number };
+export type DamagedFolder = { name: string; created_at: string; files: DamagedFile[]; size: number };
+export type DamagedList = { items: DamagedFolder[]; total_size: number };
+
+export function listDamaged(): Promise<DamagedList> {
+  return request<DamagedList>("GET", "/api/backups/damaged");
+}
+
+export function deleteDamaged(name: string): Promise<void> {
+  return request<void>("DELETE", `/api/backups/damaged/${encodeURIComponent(name)}`);
+}
+
 export function downloadPath(name: string): string {
   return `/api/backups/${encodeURIComponent(name)}`;
 }

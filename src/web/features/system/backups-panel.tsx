@@ -1,5 +1,6 @@
 // System page: backups — create (with live progress), upload, verify, download, restore (typed confirmation), pin,
-// delete. Each row says who made the backup, since retention only deletes the schedule's own.
+// delete. Each row says who made the backup, since retention only deletes the schedule's own. Below the table, the
+// damaged database files a restore kept, when there are any.
 import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { JobProgress, type JobState } from "@/components/job-progress";
@@ -18,6 +19,7 @@ import {
   uploadBackup,
   verifyBackup,
 } from "@/features/system/api";
+import { DamagedFiles } from "@/features/system/damaged-files";
 import { RestoreDialog } from "@/features/system/restore-dialog";
 import { formatTime } from "@/features/system/schedule-panel";
 import { errorMessage } from "@/lib/api";
@@ -187,6 +189,7 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
           </table>
         </div>
       )}
+      <DamagedFiles version={version} onChanged={onChanged} />
       {restoring && (
         <RestoreDialog
           backup={restoring}
