@@ -160,3 +160,28 @@ def test_overwritten_hnsw_files_never_fail_a_search(appliance: Path, tmp_path: P
         path.write_bytes(bytes((n * 53 + 7) % 256 for n in range(path.stat().st_size)))
 
     _recovers(appliance, tmp_path)
+
+
+def test_a_chroma_database_that_fails_writes_is_rebuilt_when_a_document_is_added(
+    appliance: Path, tmp_path: Path
+) -> None:
+    # Measured: with the `embedding_metadata` page damaged, opening, counting and plain queries work, and every
+    # upsert fails ("Error in compaction"): the next document indexed starts the rebuild.
+    _overwrite_root_page(appliance / "index" / "chroma.sqlite3", "embedding_metadata")
+    with ServerProcess(appliance, log_path=tmp_path / "damaged.log", env=ENV) as server:
+        server.wait_ready()
+        with server.client(api_token(server)) as client:
+            status, body = client.request("POST", "/api/documents/notes", {"title": "Printer 100", "text": _text(100)})
+            assert status == 201, body
+
+            def settled() -> bool:
+                status, found = _search(client, "Which toner cartridge does printer 100 take?")
+                assert status == 200, (status, found, server.log_tail())
+                knowledge = _knowledge(client)
+                whole = knowledge["documents"]["indexed"] == DOCUMENTS + 1 and knowledge["consistent"]
+                return bool(found) and not found["degraded"] and whole and _index_check(client) == "ok"
+
+            _wait(settled, RECOVERY_SECONDS, "the note indexed into a rebuilt index")
+            _, jobs = client.request("GET", "/api/jobs?everyone=true&limit=200")
+    assert [j["kind"] for j in jobs["items"]].count("knowledge.rebuild") == 1
+    assert sorted(p.name for p in appliance.glob("index.broken-*")) == []

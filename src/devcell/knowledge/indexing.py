@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -161,11 +161,29 @@ def _index(kn: Knowledge, document_id: int, ctx: Progress) -> dict[str, Any]:
         # The scope as it is now: the document may have been moved to another project while it was embedded.
         project_id = Document.get_by_id(document_id).project_id
         # Vectors inside the unit of work: if the upsert fails, the chunk rows roll back with it.
-        index.upsert(
-            [vector_id(i) for i in new_ids], vectors, [project_id] * total, [document_id] * total, fingerprints
-        )
-    index.delete(old)
+        ids = [vector_id(i) for i in new_ids]
+        _store(kn, lambda: index.upsert(ids, vectors, [project_id] * total, [document_id] * total, fingerprints))
+    _store(kn, lambda: index.delete(old))
     return {"chunks": total, "pages": pages}
+
+
+class IndexDamaged(Exception):
+    """Chroma failed while storing vectors; the rebuild has started (the document is indexed again by it)."""
+
+
+def _store(kn: Knowledge, write: Callable[[], None]) -> None:
+    """A write to the index. When chroma fails (measured on a damaged chroma.sqlite3: "Error in compaction" on
+    every upsert), the rebuild starts at once; a panic becomes an ordinary exception, so the job ends as failed
+    instead of escaping the job runner."""
+    try:
+        write()
+    except BaseException as exc:
+        if not is_index_failure(exc):
+            raise
+        index_failed(kn, exc, "storing vectors")
+        raise IndexDamaged(
+            f"the index failed while storing vectors ({type(exc).__name__}); it is being rebuilt"
+        ) from exc
 
 
 def rescope(kn: Knowledge, document_id: int, project_id: int | None) -> None:

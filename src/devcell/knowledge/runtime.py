@@ -59,6 +59,7 @@ class Knowledge:
 
     def embedder(self) -> Embedder:
         with self._lock:
+            _import_numpy()
             if self._embedder is None:
                 self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
             return self._embedder
@@ -77,6 +78,7 @@ class Knowledge:
 
     def index(self) -> VectorIndex:
         with self._lock:
+            _import_numpy()
             if self._index is None:
                 self._index = VectorIndex(
                     self.paths.index_dir, self.paths.model_id, self._dimension(), self._version_locked()
@@ -99,6 +101,13 @@ class Knowledge:
     def close(self) -> None:
         if self._index is not None:
             self._index.close()
+
+
+def _import_numpy() -> None:
+    """numpy's first import, under the knowledge lock. Two threads importing it for the first time at once (a search
+    embedding its question while an indexing job opens chroma, which imports numpy.typing) fail with "cannot import
+    name 'NDArray' from partially initialized module" (seen under a real server, once per start at most)."""
+    import numpy  # noqa: F401
 
 
 def from_config(config: Config, settings: SettingsStore, jobs: JobRunner) -> Knowledge:
