@@ -3,6 +3,7 @@ only by their stamp, and also when the disk is full (deleting them is how space 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from starlette.testclient import TestClient
 from devcell.app import create_app
 from devcell.backups import damaged
 from devcell.backups.errors import DamagedNotFound
-from devcell.backups.restore import DAMAGED_DIR, set_aside_damaged
+from devcell.backups.restore import DAMAGED_DIR, STAMP_FORMAT, set_aside_damaged
 from devcell.config import Config, load_config
 from tests.backups.conftest import ScriptedDisk
 from tests.conftest import Actor, sign_in
@@ -29,7 +30,7 @@ def damaged_dir(config: Config) -> Path:
 
 def set_aside(config: Config, stamp: str = STAMP) -> Path:
     """What a restore over a damaged database does with today's files (a copy of the live database serves)."""
-    return set_aside_damaged(config.database_path, stamp)
+    return set_aside_damaged(config.database_path, datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=UTC))
 
 
 def test_nothing_is_listed_when_no_database_was_ever_damaged(admin: Actor) -> None:
@@ -190,3 +191,10 @@ def test_a_user_may_not_delete_them(user: Actor, config: Config) -> None:
 
 def test_anonymous_callers_are_turned_away(client: TestClient) -> None:
     assert client.get("/api/backups/damaged").status_code == 401
+
+
+def test_a_second_restore_in_the_same_second_keeps_its_own_folder(admin: Actor, config: Config) -> None:
+    first = set_aside(config)
+    second = set_aside(config)
+    assert (first.name, second.name) == (STAMP, "20261204T195801Z")
+    assert len(admin.get("/api/backups/damaged").json()["items"]) == 2

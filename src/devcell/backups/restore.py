@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +36,7 @@ INDEX_MARKER = "index-check.json"
 # they may hold the last hours of work that a specialist can still get out, so only an admin deletes them.
 DAMAGED_DIR = "damaged"
 DB_SUFFIXES = ("", "-wal", "-shm")
+STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 EXPANSION_GUESS = 4  # an archive without a side file: assume it unpacks to this many times its size
 MARGIN = 64 * 1024 * 1024
 
@@ -136,11 +138,19 @@ def _swap_knowledge(staged: Path, kb_dir: Path, work: Path) -> Callable[[], None
     return undo
 
 
-def set_aside_damaged(db_path: Path, stamp: str) -> Path:
-    """Copy the damaged database files into damaged/<stamp>/ (a plain file copy: an online backup of a damaged
-    file fails, which is what made restoring impossible exactly when it was needed). Returns the folder."""
-    folder = db_path.parent / DAMAGED_DIR / stamp
-    folder.mkdir(parents=True, exist_ok=True)
+def set_aside_damaged(db_path: Path, when: datetime) -> Path:
+    """Copy the damaged database files into damaged/<UTC time>/ (a plain file copy: an online backup of a damaged
+    file fails, which is what made restoring impossible exactly when it was needed). Returns the folder, a new
+    one every time: a second restore within the same second takes the next free second, never the same folder."""
+    root = db_path.parent / DAMAGED_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = root / when.strftime(STAMP_FORMAT)
+        try:
+            folder.mkdir()
+            break
+        except FileExistsError:
+            when += timedelta(seconds=1)
     for suffix in DB_SUFFIXES:
         source = db_path.with_name(db_path.name + suffix)
         if source.is_file():
@@ -214,7 +224,7 @@ def restore_archive(
                 safety_name = safety(work / "previous.db")
             else:
                 progress(0, 0, "Keeping a copy of the damaged database")
-                kept = set_aside_damaged(places.db_path, utcnow().strftime("%Y%m%dT%H%M%SZ"))
+                kept = set_aside_damaged(places.db_path, utcnow())
             with pause("all", "A restore is in progress; DevCell is back in a moment."):
                 progress(0, 0, "Swapping the restored data in")
                 previous = None if kept is not None else work / "previous.db"
