@@ -122,7 +122,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from dataclasses import replace
 
     from devcell.core.logs import configure_logging
-    from devcell.core.server import serve as run_server
+    from devcell.server import serve as run_server
 
     config = _config(ctx)
     config = replace(config, host=host or config.host, port=port or config.port)
