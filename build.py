@@ -184,6 +184,17 @@ def cmd_check(args: list[str]) -> None:
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "build.py")
     run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "build.py")
     run(PYTHON, "-m", "mypy")
+    _web_boundaries()
+
+
+def _web_boundaries() -> None:
+    """The frontend's import boundaries (no feature imports another; biome.json), when npm is there to run them."""
+    if shutil.which("npm") is None:
+        print("npm not found: skipping the frontend boundary rule (CI always runs it)")
+        return
+    if not (WEB / "node_modules").is_dir():
+        run("npm", "ci", "--no-audit", "--no-fund", cwd=WEB)
+    run("npm", "run", "--silent", "boundaries", cwd=WEB)
 
 
 def _npm_build() -> None:
