@@ -11,12 +11,22 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from devcell.accounts import _secrets
 from devcell.app import create_app
 from devcell.config import Config, load_config
 from tests.fakes.llm_server import FakeLLM, running
 
 ADMIN_PASSWORD = "admin-pass-1234"
 USER_PASSWORD = "user-pass-5678"
+
+# scrypt at the production cost takes ~50 ms per hash here and nearly every test hashes and verifies about ten
+# passwords; the suite uses a cheap cost instead (the stored parameters change, nothing else).
+# tests/accounts/test_secrets.py hashes with the production cost and checks it.
+TEST_SCRYPT_COST = _secrets.ScryptCost(n=16, r=1, p=1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _secrets.hash_cost = TEST_SCRYPT_COST
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Password hashing and token hashing (called directly: pure functions)."""
+"""Password hashing and token hashing (called directly: pure functions).
+
+The rest of the suite hashes with a cheap scrypt cost (tests/conftest.py); the hashes here use the production
+cost, so these tests check what an installation stores."""
 
 from __future__ import annotations
 
@@ -13,7 +16,15 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def stored() -> str:
-    return _secrets.hash_password(PASSWORD)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_secrets, "hash_cost", _secrets.PRODUCTION_COST)
+        return _secrets.hash_password(PASSWORD)
+
+
+def test_production_cost_is_n_2_14_r_8_p_1() -> None:
+    """16 MiB and ~40 ms per hash on a Pi (the comment in _secrets); a change here is a security decision."""
+    cost = _secrets.PRODUCTION_COST
+    assert (cost.n, cost.r, cost.p) == (2**14, 8, 1)
 
 
 def test_verify_password_accepts_the_hashed_password(stored: str) -> None:
@@ -29,8 +40,20 @@ def test_hash_password_stores_scheme_and_parameters_not_the_password(stored: str
     assert PASSWORD not in stored
 
 
-def test_hash_password_salts_each_hash(stored: str) -> None:
+def test_hash_password_salts_each_hash(stored: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_secrets, "hash_cost", _secrets.PRODUCTION_COST)
     assert _secrets.hash_password(PASSWORD) != stored
+
+
+def test_hash_password_uses_the_current_cost_and_verify_reads_the_stored_one(stored: str) -> None:
+    """The suite's cheap cost is in the new hash; a production hash made before still verifies."""
+    cheap = _secrets.hash_password(PASSWORD)
+    cost = _secrets.hash_cost
+    assert cost != _secrets.PRODUCTION_COST
+    assert cheap.startswith(f"scrypt${cost.n}${cost.r}${cost.p}$")
+    assert _secrets.verify_password(PASSWORD, cheap) is True
+    assert _secrets.verify_password(PASSWORD, stored) is True
+    assert _secrets.verify_password(PASSWORD + "!", cheap) is False
 
 
 @pytest.mark.parametrize(

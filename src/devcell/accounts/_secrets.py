@@ -7,6 +7,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 # n=2**14, r=8 -> 16 MiB and ~40 ms per hash: slow for a guesser, fine for a Pi.
 SCRYPT_N = 2**14
@@ -14,6 +15,20 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
 KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class ScryptCost:
+    n: int
+    r: int
+    p: int
+
+
+PRODUCTION_COST = ScryptCost(SCRYPT_N, SCRYPT_R, SCRYPT_P)
+# The cost of new hashes, read by hash_password on every call. Only the test suite assigns it (a cheap cost, in
+# tests/conftest.py); nothing reads it from the environment or the configuration, so an installation always hashes
+# with PRODUCTION_COST. Verifying uses the parameters stored in each hash, whatever this is.
+hash_cost = PRODUCTION_COST
 
 
 def _b64(data: bytes) -> str:
@@ -26,9 +41,10 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def hash_password(password: str) -> str:
     """`scrypt$n$r$p$salt$key`, all a future verifier needs even if the defaults change."""
+    cost = hash_cost
     salt = secrets.token_bytes(SALT_BYTES)
-    key = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+    key = _scrypt(password, salt, cost.n, cost.r, cost.p)
+    return f"scrypt${cost.n}${cost.r}${cost.p}${_b64(salt)}${_b64(key)}"
 
 
 def verify_password(password: str, stored: str) -> bool:
