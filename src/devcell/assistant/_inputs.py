@@ -2,7 +2,7 @@
 each as an Input (its text block, its source link and a stamp for the cache fingerprint).
 
 Visibility comes from the owning slices: standups through standups.service (the standup_visibility setting and
-project readership), tasks through tasks._access.visible_tasks, projects through projects.service. Every read is
+project readership), tasks through tasks.service.visible_tasks, projects through projects.service. Every read is
 capped (FETCH_MAX), newest or most urgent first, and what was not read is counted so the prompt can say so.
 """
 
@@ -26,8 +26,8 @@ from devcell.projects.schemas import ProjectOut, ProjectQuery
 from devcell.standups import service as standups
 from devcell.standups.days import day_start_utc
 from devcell.standups.schemas import StandupOut, StandupQuery
-from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task, TaskActivity
+from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
     from devcell.core.web import Principal

@@ -8,8 +8,8 @@ from devcell.accounts.models import User
 from devcell.dashboard.schemas import ActivityItem
 from devcell.projects.schemas import UserRef
 from devcell.standups import service as standups
-from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task, TaskActivity
+from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
     from devcell.core.web import Principal

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from peewee import Expression, fn
 
 from devcell.standups.days import day_start_utc
-from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task
+from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
     from devcell.core.web import Principal

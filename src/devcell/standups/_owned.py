@@ -6,7 +6,7 @@ from devcell.accounts import service as accounts
 from devcell.core.db import utcnow
 from devcell.standups.models import Standup
 from devcell.standups.schemas import SECTIONS
-from devcell.tasks.models import Task
+from devcell.tasks import service as tasks
 
 
 def count(user_id: int) -> int:
@@ -24,7 +24,7 @@ def _merge_into(target: Standup, source: Standup, source_name: str) -> None:
     target.updated_at = utcnow()
     target.save()
     # Re-point the link before the source row goes (its foreign key would otherwise just be cleared).
-    Task.update(origin_standup=target.id).where(Task.origin_standup == source.id).execute()
+    tasks.relink_standup_tasks(source.id, target.id)
     source.delete_instance()
 
 

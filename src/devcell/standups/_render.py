@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from peewee import JOIN, ModelSelect
 
@@ -14,8 +13,7 @@ from devcell.projects.schemas import ProjectRef, UserRef
 from devcell.standups import _access
 from devcell.standups.models import Standup
 from devcell.standups.schemas import LinkedTask, StandupOut
-from devcell.tasks._access import visible_tasks
-from devcell.tasks.models import Task
+from devcell.tasks import service as tasks
 
 if TYPE_CHECKING:
     from devcell.core.web import Principal
@@ -36,18 +34,8 @@ def user_ref(user: User) -> UserRef:
 
 def _linked_tasks(principal: Principal, standup_ids: list[int]) -> dict[int, list[LinkedTask]]:
     """One query for the tasks converted from any of these entries that the caller may see."""
-    if not standup_ids:
-        return {}
-    query = (
-        Task.select(Task.id, Task.title, Task.status, Task.origin_standup)
-        .where(Task.origin_standup.in_(standup_ids))
-        .order_by(Task.id)
-    )
-    visible = visible_tasks(principal)
-    if visible is not None:
-        query = query.where(visible)
     linked: dict[int, list[LinkedTask]] = defaultdict(list)
-    for task_id, title, status, standup_id in cast(Iterable[tuple[int, str, str, int]], query.tuples()):
+    for task_id, title, status, standup_id in tasks.tasks_from_standups(principal, standup_ids):
         linked[standup_id].append(LinkedTask.model_validate({"id": task_id, "title": title, "status": status}))
     return linked
 

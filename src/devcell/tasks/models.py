@@ -9,7 +9,6 @@ from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyFiel
 from devcell.accounts.models import User
 from devcell.core.db import BaseModel, UTCDateTimeField
 from devcell.projects.models import Project
-from devcell.standups.models import Standup
 
 
 class Task(BaseModel):
@@ -23,7 +22,9 @@ class Task(BaseModel):
     creator = ForeignKeyField(User, backref="+")
     assignee = ForeignKeyField(User, backref="+", null=True)
     project = ForeignKeyField(Project, backref="tasks", null=True, on_delete="SET NULL")
-    origin_standup = ForeignKeyField(Standup, backref="tasks", null=True, on_delete="SET NULL")
+    # The standup entry this task was converted from. The schema keeps it a foreign key (m0003, ON DELETE SET
+    # NULL); here it is a plain id because standups owns the link (it imports tasks, never the other way round).
+    origin_standup_id = IntegerField(null=True)
     archived = BooleanField(default=False)
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
@@ -33,7 +34,6 @@ class Task(BaseModel):
         creator_id: int
         assignee_id: int | None
         project_id: int | None
-        origin_standup_id: int | None
 
 
 class TaskComment(BaseModel):

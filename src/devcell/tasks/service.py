@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from peewee import fn
+from peewee import Expression, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data
 from devcell.core.db import unit_of_work, utcnow
 from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
-from devcell.tasks import _changes, _query
+from devcell.tasks import _access, _changes, _query
 from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
@@ -49,7 +49,7 @@ def create_task(
     if data.status == "done":
         fields.update(progress=100, completed_at=now)
     task = Task.create(
-        **fields, creator=principal.user_id, origin_standup=origin_standup_id, created_at=now, updated_at=now
+        **fields, creator=principal.user_id, origin_standup_id=origin_standup_id, created_at=now, updated_at=now
     )
     _changes.log(task.id, principal.user_id, "created")
     return _out(principal, task.id, default_tz)
@@ -136,3 +136,32 @@ def _reassign_comments(from_id: int, to_id: int) -> None:
 
 register_owned_data(OwnedData("tasks", _owned_tasks, _reassign_tasks))
 register_owned_data(OwnedData("task comments", _owned_comments, _reassign_comments))
+
+
+# For other slices: the visibility rule as a WHERE clause, and the tasks standup entries were converted into.
+
+
+def visible_tasks(principal: Principal) -> Expression | None:
+    """The tasks the caller may see as a peewee WHERE clause over Task (None: all, for administrators)."""
+    return _access.visible_tasks(principal)
+
+
+def tasks_from_standups(principal: Principal, standup_ids: list[int]) -> list[tuple[int, str, str, int]]:
+    """(id, title, status, standup id) of the visible tasks converted from these standup entries, in id order;
+    one query, inside the caller's unit of work."""
+    if not standup_ids:
+        return []
+    query = (
+        Task.select(Task.id, Task.title, Task.status, Task.origin_standup_id)
+        .where(Task.origin_standup_id.in_(standup_ids))
+        .order_by(Task.id)
+    )
+    visible = visible_tasks(principal)
+    if visible is not None:
+        query = query.where(visible)
+    return [(int(i), str(title), str(status), int(origin)) for i, title, status, origin in rows_of(query)]
+
+
+def relink_standup_tasks(from_standup_id: int, to_standup_id: int) -> None:
+    """Tasks converted from one standup entry now point at another (the entries were merged)."""
+    Task.update(origin_standup_id=to_standup_id).where(Task.origin_standup_id == from_standup_id).execute()

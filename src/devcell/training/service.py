@@ -21,8 +21,8 @@ from devcell.projects.errors import ProjectNotFound
 from devcell.projects.models import Project
 from devcell.projects.schemas import ProjectRef
 from devcell.projects.service import check_project, has_role, rows_of, user_ref, visible_project_ids
-from devcell.tasks._access import visible_tasks
 from devcell.tasks.models import Task
+from devcell.tasks.service import visible_tasks
 from devcell.training import _parse, _prompt
 from devcell.training.errors import PlanFull, PlanNotFound, UnitNotFound
 from devcell.training.models import TrainingPlan, TrainingUnit
