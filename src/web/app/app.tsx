@@ -10,6 +10,7 @@ import { getMe, getSetup, type SetupStatus } from "@/features/accounts/api";
 import { LoginPage } from "@/features/accounts/login-page";
 import { RegisterPage } from "@/features/accounts/register-page";
 import { SetupPage } from "@/features/accounts/setup-page";
+import { SetupRestore } from "@/features/system/setup-restore";
 import { ApiError, errorMessage } from "@/lib/api";
 import { loginPath, safeNext } from "@/lib/navigation";
 import { isAdmin, SessionContext, type User, useSession } from "@/lib/session";
@@ -18,15 +19,34 @@ import { NotFound } from "@/pages/not-found";
 const ProfilePage = lazyPage(() => import("@/features/accounts/profile-page").then((m) => m.ProfilePage));
 const UsersPage = lazyPage(() => import("@/features/accounts/users-page").then((m) => m.UsersPage));
 const SettingsPage = lazyPage(() => import("@/features/settings/settings-page").then((m) => m.SettingsPage));
-const DashboardPage = lazyPage(() => import("@/features/dashboard/dashboard-page").then((m) => m.DashboardPage));
+// Pages showing a piece of another feature get it from here (features never import each other): loaded with the
+// page, or for the dashboard's extras on first use, as when the page imported them itself.
+const DashboardPage = lazyPage(() =>
+  import("@/features/dashboard/dashboard-page").then(({ DashboardPage }) => () => (
+    <DashboardPage
+      loadTaskCreate={() => import("@/features/tasks/task-create-dialog").then((m) => m.TaskCreateDialog)}
+      loadSitrepCard={() => import("@/features/assistant/sitrep-card").then((m) => m.SitrepCard)}
+    />
+  )),
+);
 const ProjectsPage = lazyPage(() => import("@/features/projects/projects-page").then((m) => m.ProjectsPage));
-const ProjectPage = lazyPage(() => import("@/features/projects/project-page").then((m) => m.ProjectPage));
+const ProjectPage = lazyPage(() =>
+  Promise.all([import("@/features/projects/project-page"), import("@/features/assistant/summary-panel")]).then(
+    ([{ ProjectPage }, { SummaryPanel }]) =>
+      () => <ProjectPage Summary={SummaryPanel} />,
+  ),
+);
 const TasksPage = lazyPage(() => import("@/features/tasks/tasks-page").then((m) => m.TasksPage));
-const StandupsPage = lazyPage(() => import("@/features/standups/standups-page").then((m) => m.StandupsPage));
+const StandupsPage = lazyPage(() =>
+  Promise.all([import("@/features/standups/standups-page"), import("@/features/assistant/summary-panel")]).then(
+    ([{ StandupsPage }, { SummaryPanel }]) =>
+      () => <StandupsPage Summary={SummaryPanel} />,
+  ),
+);
 const StandupHistoryPage = lazyPage(() => import("@/features/standups/history-page").then((m) => m.StandupHistoryPage));
 const SystemPage = lazyPage(() => import("@/features/system/system-page").then((m) => m.SystemPage));
 const KnowledgePage = lazyPage(() => import("@/features/knowledge/knowledge-page").then((m) => m.KnowledgePage));
-const AskPage = lazyPage(() => import("@/features/ask/ask-page").then((m) => m.AskPage));
+const AskPage = lazyPage(() => import("@/features/knowledge/ask-page").then((m) => m.AskPage));
 const ChatPage = lazyPage(() => import("@/features/chat/chat-page").then((m) => m.ChatPage));
 const SitrepsPage = lazyPage(() => import("@/features/assistant/sitreps-page").then((m) => m.SitrepsPage));
 const ReviewPage = lazyPage(() => import("@/features/assistant/review-page").then((m) => m.ReviewPage));
@@ -93,7 +113,13 @@ function Root() {
   if (setup.needs_setup) {
     return (
       <Router>
-        <SetupPage path="/setup" applianceName={applianceName} onSignedIn={signIn} onAlreadySetUp={load} />
+        <SetupPage
+          path="/setup"
+          applianceName={applianceName}
+          onSignedIn={signIn}
+          onAlreadySetUp={load}
+          Restore={SetupRestore}
+        />
         <Redirect default to="/setup" />
       </Router>
     );

@@ -1,10 +1,10 @@
 // First-run page: the one-time setup code from the service log, then the first admin account.
+import type { ComponentType } from "preact";
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { postSetup } from "@/features/accounts/api";
-import { SetupRestore } from "@/features/system/setup-restore";
 import { ApiError, formErrors } from "@/lib/api";
 import { displayName, type User } from "@/lib/session";
 
@@ -13,6 +13,8 @@ type Props = {
   onSignedIn: (user: User) => void;
   /** Someone else finished setup meanwhile: the app re-reads /api/setup and shows the login page. */
   onAlreadySetUp: () => void;
+  /** The second way in, restoring a backup (the system feature's form, given by the app). */
+  Restore: ComponentType<{ applianceName: string; onRestored: () => void }>;
 };
 
 const FIELDS = ["setup_code", "username", "display_name", "password", "password_again"] as const;
@@ -20,7 +22,7 @@ type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 const EMPTY: Values = { setup_code: "", username: "", display_name: "", password: "", password_again: "" };
 
-export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp }: Props) {
+export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }: Props) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<Partial<Values>>({});
   const [formError, setFormError] = useState("");
@@ -98,7 +100,7 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp }: Props) 
           {busy ? "Creating…" : "Create administrator"}
         </button>
       </form>
-      <SetupRestore applianceName={applianceName} onRestored={onAlreadySetUp} />
+      <Restore applianceName={applianceName} onRestored={onAlreadySetUp} />
     </main>
   );
 }

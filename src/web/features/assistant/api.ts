@@ -1,6 +1,7 @@
 // Calls of the assistant slice (see /work/assistant-api.md): summaries, SITREPs, code review and workflows.
-import type { Citation } from "@/features/knowledge/api";
+
 import { request, withQuery } from "@/lib/api";
+import type { Citation } from "@/lib/passages";
 import type { Page, UserRef } from "@/lib/types";
 
 /** What an LLM-made text was built from; `url` is the SPA path that opens it. */

@@ -3,8 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import { FormField, SelectField, TextAreaField } from "@/components/form-field";
 import { createSitrep, SITREP_DAYS, type Sitrep } from "@/features/assistant/api";
 import { AssistantError } from "@/features/assistant/assistant-error";
-import { type Project, projectChoices } from "@/features/projects/api";
 import { formErrors } from "@/lib/api";
+import { type Project, projectChoices } from "@/lib/projects";
 
 type Props = { idPrefix: string; onStarted: (sitrep: Sitrep) => void; onCancel?: () => void };
 type Fields = "title" | "instructions" | "days" | "project_id";

@@ -1,8 +1,8 @@
 // Chat calls: personas, a streamed reply for the conversation the page keeps, and the stored history (only while
 // the admin keeps one: chat_retention_days > 0).
-
-import { type Citation, parseEvent } from "@/features/knowledge/api";
 import { ApiError, request } from "@/lib/api";
+import type { Citation } from "@/lib/passages";
+import { csrfToken, readEvents, streamError } from "@/lib/sse";
 
 export type Persona = { id: string; name: string; description: string };
 export type Message = {
@@ -54,13 +54,13 @@ export async function streamChat(
   handlers: Handlers,
   signal: AbortSignal,
 ): Promise<void> {
-  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
+  const token = await csrfToken();
   const messages = body.messages.map(({ role, content }) => ({ role, content }));
   let response: Response;
   try {
     response = await fetch("/api/chat", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf_token ?? "" },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
       body: JSON.stringify({ ...body, messages, stream: true }),
       credentials: "same-origin",
       signal,
@@ -79,29 +79,15 @@ export async function streamChat(
     }
     throw new ApiError(response.status, "chat_failed", message);
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end = buffer.indexOf("\n\n");
-    while (end >= 0) {
-      const parsed = parseEvent(buffer.slice(0, end));
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf("\n\n");
-      if (!parsed) continue;
-      const [event, data] = parsed;
-      const record = data as Record<string, unknown>;
-      if (event === "sources")
-        handlers.onSources(
-          (record.sources as Citation[]) ?? [],
-          (record.conversation_id as number | null) ?? null,
-          record.degraded === true,
-        );
-      else if (event === "token") handlers.onToken(String(record.text ?? ""));
-      else if (event === "error")
-        throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));
-    }
-  }
+  await readEvents(response.body, (event, data) => {
+    const record = data as Record<string, unknown>;
+    if (event === "sources")
+      handlers.onSources(
+        (record.sources as Citation[]) ?? [],
+        (record.conversation_id as number | null) ?? null,
+        record.degraded === true,
+      );
+    else if (event === "token") handlers.onToken(String(record.text ?? ""));
+    else if (event === "error") throw streamError(record);
+  });
 }

@@ -16,8 +16,9 @@ import {
   type Persona,
   streamChat,
 } from "@/features/chat/api";
-import { DEGRADED_NOTE } from "@/features/knowledge/api";
-import "@/features/knowledge/knowledge.css";
+import { DEGRADED_NOTE } from "@/lib/passages";
+import "@/components/answers.css";
+import "@/features/chat/chat.css";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 

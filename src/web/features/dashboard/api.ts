@@ -1,7 +1,8 @@
 // The dashboard's one call: everything the start page shows for the signed-in user.
-import type { ProjectStatus, TaskCounts } from "@/features/projects/api";
-import type { Task } from "@/features/tasks/api";
+
 import { request } from "@/lib/api";
+import type { ProjectStatus, TaskCounts } from "@/lib/projects";
+import type { Task } from "@/lib/tasks";
 import type { UserRef } from "@/lib/types";
 
 export type DayCount = { day: string; count: number };

@@ -7,19 +7,25 @@ import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
 import { type Dashboard, getDashboard } from "@/features/dashboard/api";
 import { CompletedChart } from "@/features/dashboard/completed-chart";
-import { STATUS_BADGE, STATUS_LABELS } from "@/features/projects/api";
-import type { Task } from "@/features/tasks/api";
 import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
 import { formatDateTime } from "@/lib/format";
+import { PROJECT_STATUS_BADGE as STATUS_BADGE, PROJECT_STATUS_LABELS as STATUS_LABELS } from "@/lib/projects";
 import { displayName, useSession } from "@/lib/session";
+import type { Task } from "@/lib/tasks";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
 type CreateProps = { onClose: () => void; onCreated: (task: Task) => void };
 type Card = FunctionComponent<Record<string, never>>;
+/** What the page shows from other features, loaded on demand; the app gives the loaders (features never import
+ *  each other). */
+type Props = {
+  loadTaskCreate: () => Promise<FunctionComponent<CreateProps>>;
+  loadSitrepCard: () => Promise<Card>;
+};
 
-export function DashboardPage() {
+export function DashboardPage({ loadTaskCreate, loadSitrepCard }: Props) {
   const { user } = useSession();
   const { route } = useLocation();
   const dashboard = useLoad(getDashboard, []);
@@ -27,8 +33,8 @@ export function DashboardPage() {
   const [Create, setCreate] = useState<FunctionComponent<CreateProps> | null>(null);
   const toast = useToast();
   const openCreate = () =>
-    import("@/features/tasks/task-create-dialog").then(
-      (module) => setCreate(() => module.TaskCreateDialog),
+    loadTaskCreate().then(
+      (found) => setCreate(() => found),
       (error: unknown) => toast(errorMessage(error), "error"),
     );
   const data = dashboard.data;
@@ -48,7 +54,7 @@ export function DashboardPage() {
       </div>
       <LoadState loaded={dashboard} what="your dashboard" />
       {data && <DashboardBody data={data} />}
-      {data && <SitrepSlot />}
+      {data && <SitrepSlot load={loadSitrepCard} />}
       {Create && (
         <Create
           onClose={() => setCreate(null)}
@@ -63,12 +69,12 @@ export function DashboardPage() {
 }
 
 /** The SITREP card (and the Markdown renderer it brings) loads after the dashboard itself has shown. */
-function SitrepSlot() {
+function SitrepSlot({ load }: { load: () => Promise<Card> }) {
   const [Card, setCard] = useState<Card | null>(null);
   const [failed, setFailed] = useState("");
   useEffect(() => {
-    import("@/features/assistant/sitrep-card").then(
-      (module) => setCard(() => module.SitrepCard),
+    load().then(
+      (found) => setCard(() => found),
       (error: unknown) => setFailed(errorMessage(error)),
     );
   }, []);

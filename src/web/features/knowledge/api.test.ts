@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linkCitations, parseEvent } from "@/features/knowledge/api";
+import { linkCitations } from "@/features/knowledge/api";
 import { docParam } from "@/features/knowledge/knowledge-page";
-
-describe("parseEvent", () => {
-  it("reads the event name and its JSON data", () => {
-    expect(parseEvent('event: token\ndata: {"text": "Hi [1]"}')).toEqual(["token", { text: "Hi [1]" }]);
-  });
-
-  it("ignores keep-alive comments and broken data", () => {
-    expect(parseEvent(": keep-alive")).toBeNull();
-    expect(parseEvent("event: token\ndata: {broken")).toBeNull();
-  });
-});
 
 describe("docParam", () => {
   it("opens a document only for a plain id", () => {

@@ -1,9 +1,12 @@
 // Calls of the knowledge slice: documents and notes, upload with progress, status, search, and streamed answers.
 import { ApiError, request, withQuery } from "@/lib/api";
+import type { Citation, DocKind } from "@/lib/passages";
+import { csrfToken, errorFromText, readEvents, streamError } from "@/lib/sse";
 import type { Page, UserRef } from "@/lib/types";
 
+export { type Citation, DEGRADED_NOTE, type DocKind, type Passage } from "@/lib/passages";
+
 export type DocStatus = "queued" | "indexing" | "indexed" | "failed";
-export type DocKind = "md" | "txt" | "pdf";
 
 export type KnowledgeDocument = {
   id: number;
@@ -38,20 +41,6 @@ export type KnowledgeStatus = {
   problems: string[];
 };
 
-export type Passage = {
-  chunk_id: number;
-  document_id: number;
-  document_title: string;
-  kind: DocKind;
-  heading: string;
-  page: number | null;
-  text: string;
-  context: string;
-  similarity: number;
-};
-
-export type Citation = Passage & { number: number };
-
 export type Answer = {
   question: string;
   mode: "llm" | "extracts";
@@ -61,9 +50,6 @@ export type Answer = {
   /** The semantic index is damaged or being rebuilt (a job started by itself): the passages come from keywords. */
   degraded?: boolean;
 };
-
-/** Shown wherever passages come from the keyword index while the semantic index is rebuilt. */
-export const DEGRADED_NOTE = "The semantic index is being repaired; these results come from keyword search.";
 
 export const STATUS_LABELS: Record<DocStatus, string> = {
   queued: "Queued",
@@ -124,23 +110,6 @@ export function getStatus(): Promise<KnowledgeStatus> {
   return request<KnowledgeStatus>("GET", "/api/knowledge/status");
 }
 
-/** The CSRF token of this session, for requests the JSON client cannot make (multipart, streamed answers). */
-async function csrfToken(): Promise<string> {
-  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
-  return me.csrf_token ?? "";
-}
-
-function toError(status: number, text: string): ApiError {
-  try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; detail?: unknown } };
-    if (body.error?.message)
-      return new ApiError(status, String(body.error.code), body.error.message, body.error.detail);
-  } catch {
-    // not JSON: fall through
-  }
-  return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
-}
-
 /** Upload a file as multipart (field `file`), reporting bytes sent. */
 export async function uploadDocument(
   file: File,
@@ -160,7 +129,7 @@ export async function uploadDocument(
     xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
     xhr.addEventListener("load", () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText) as KnowledgeDocument);
-      else reject(toError(xhr.status, xhr.responseText));
+      else reject(errorFromText(xhr.status, xhr.responseText));
     });
     xhr.addEventListener("error", () =>
       reject(new ApiError(0, "network_error", "The upload was interrupted. Check the connection and try again.")),
@@ -174,22 +143,6 @@ export type AskEvents = {
   onToken: (text: string) => void;
   onDone: (answer: string | null) => void;
 };
-
-/** One server-sent event block ("event: x\ndata: {...}") as [event, data]; comments and junk give null. */
-export function parseEvent(block: string): [string, unknown] | null {
-  let event = "message";
-  let data = "";
-  for (const line of block.split("\n")) {
-    if (line.startsWith("event: ")) event = line.slice(7);
-    else if (line.startsWith("data: ")) data += line.slice(6);
-  }
-  if (!data) return null;
-  try {
-    return [event, JSON.parse(data)];
-  } catch {
-    return null;
-  }
-}
 
 /** Ask with a streamed answer; resolves when the stream ends, rejects with ApiError on errors. */
 export async function askStreaming(
@@ -211,31 +164,16 @@ export async function askStreaming(
     if (signal.aborted) return;
     throw new ApiError(0, "network_error", `Cannot reach the DevCell server (${String(error)}).`);
   }
-  if (!response.ok || !response.body) throw toError(response.status, await response.text());
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end = buffer.indexOf("\n\n");
-    while (end >= 0) {
-      handle(parseEvent(buffer.slice(0, end)), events);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf("\n\n");
-    }
-  }
+  if (!response.ok || !response.body) throw errorFromText(response.status, await response.text());
+  await readEvents(response.body, (event, data) => handle(event, data, events));
 }
 
-function handle(parsed: [string, unknown] | null, events: AskEvents): void {
-  if (!parsed) return;
-  const [event, data] = parsed;
+function handle(event: string, data: unknown, events: AskEvents): void {
   const record = data as Record<string, unknown>;
   if (event === "citations") events.onCitations(data as Answer);
   else if (event === "token") events.onToken(String(record.text ?? ""));
   else if (event === "done") events.onDone(typeof record.answer === "string" ? record.answer : null);
-  else if (event === "error")
-    throw new ApiError(Number(record.status ?? 502), String(record.code), String(record.message));
+  else if (event === "error") throw streamError(record);
 }
 
 /** An answer's `[n]` markers as links to source n (only numbers that are sources); the Ask page opens the cited

@@ -16,9 +16,9 @@ import {
   updateDocument,
   updateNote,
 } from "@/features/knowledge/api";
-import { projectChoices } from "@/features/projects/api";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
+import { projectChoices } from "@/lib/projects";
 
 export function DocumentViewer({
   id,

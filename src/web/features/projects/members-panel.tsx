@@ -17,8 +17,8 @@ import {
   ROLE_LABELS,
   removeMember,
 } from "@/features/projects/api";
-import { useDirectory } from "@/features/tasks/pickers";
 import { errorMessage, formErrors } from "@/lib/api";
+import { useDirectory } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";

@@ -1,4 +1,5 @@
 // One project: description, status, counts, edit (owners and admins), members, archive and delete.
+import type { ComponentType } from "preact";
 import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { useConfirm } from "@/components/confirm-dialog";
@@ -6,7 +7,6 @@ import { Dialog } from "@/components/dialog";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { useToast } from "@/components/toast";
-import { SummaryPanel } from "@/features/assistant/summary-panel";
 import {
   deleteProject,
   getProject,
@@ -23,7 +23,11 @@ import { formatDateTime } from "@/lib/format";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
-export function ProjectPage() {
+/** `Summary`: the assistant's summary of the project's recent work, given by the app (features never import each
+ *  other). */
+type Props = { Summary: ComponentType<{ kind: "project"; projectId: number }> };
+
+export function ProjectPage({ Summary }: Props) {
   const { params } = useRoute();
   const id = Number(params.id);
   const project = useLoad(() => getProject(id), [id]);
@@ -124,7 +128,7 @@ export function ProjectPage() {
               </li>
             </ul>
           </section>
-          <SummaryPanel key={current.id} kind="project" projectId={current.id} />
+          <Summary key={current.id} kind="project" projectId={current.id} />
           {current.can_manage && (
             <section class="card" aria-labelledby="danger-heading">
               <h2 id="danger-heading">Archive or delete</h2>

@@ -1,6 +1,7 @@
 // Calls of the standups slice: daily entries, the team feed and history, convert lines to tasks, export.
-import type { ProjectRef, Task, TaskStatus } from "@/features/tasks/api";
+
 import { request, withQuery } from "@/lib/api";
+import type { ProjectRef, Task, TaskStatus } from "@/lib/tasks";
 import type { Page, UserRef } from "@/lib/types";
 
 export const SECTIONS = ["yesterday", "today", "blockers"] as const;

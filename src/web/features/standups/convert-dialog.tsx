@@ -2,6 +2,7 @@
 // status (blockers default to blocked); project and due date apply to all. One POST .../convert for the lot.
 import { useMemo, useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
+import { DueField } from "@/components/due-field";
 import { SelectField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import {
@@ -13,11 +14,10 @@ import {
   type Standup,
 } from "@/features/standups/api";
 import { defaultStatus, splitLines } from "@/features/standups/lines";
-import { TASK_STATUS_LABELS, type Task, type TaskStatus } from "@/features/tasks/api";
-import { DueField } from "@/features/tasks/due-field";
-import { STATUS_OPTIONS } from "@/features/tasks/options";
-import { useProjects } from "@/features/tasks/pickers";
 import { errorMessage } from "@/lib/api";
+import { STATUS_OPTIONS } from "@/lib/options";
+import { useProjects } from "@/lib/pickers";
+import { TASK_STATUS_LABELS, type Task, type TaskStatus } from "@/lib/tasks";
 
 type Line = { key: string; section: Section; text: string; title: string; status: TaskStatus; chosen: boolean };
 

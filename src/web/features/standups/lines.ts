@@ -2,7 +2,7 @@
 // "1) ", with or without a "[ ]" checkbox) or plain non-empty lines. Headings, rules and fences are skipped.
 
 import type { Section } from "@/features/standups/api";
-import type { TaskStatus } from "@/features/tasks/api";
+import type { TaskStatus } from "@/lib/tasks";
 
 export const TITLE_MAX = 200;
 

@@ -1,8 +1,8 @@
 // One standup: author, day, project, the three sections, linked tasks, and the author's actions.
 import { Markdown } from "@/components/markdown";
 import { SECTION_LABELS, SECTIONS, type Standup } from "@/features/standups/api";
-import { TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/features/tasks/api";
 import { formatDay } from "@/lib/dates";
+import { TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/lib/tasks";
 import { refName } from "@/lib/types";
 
 type Props = {

@@ -13,9 +13,9 @@ import {
   type Standup,
   updateStandup,
 } from "@/features/standups/api";
-import { useProjects } from "@/features/tasks/pickers";
 import { ApiError, formErrors } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
+import { useProjects } from "@/lib/pickers";
 
 const FIELDS = ["day", "yesterday", "today", "blockers", "project_id"] as const;
 type Field = (typeof FIELDS)[number];

@@ -1,8 +1,8 @@
 // Standups: my entry for today (or the next working day), and the team's entries for a chosen day.
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
-import { SummaryPanel } from "@/features/assistant/summary-panel";
 import { exportPath, getToday, listStandups, type Standup } from "@/features/standups/api";
 import { StandupCard } from "@/features/standups/standup-card";
 import { StandupForm } from "@/features/standups/standup-form";
@@ -10,7 +10,10 @@ import { useStandupActions } from "@/features/standups/use-standup-actions";
 import { addDays, formatDay, isDay } from "@/lib/dates";
 import { useLoad } from "@/lib/use-load";
 
-export function StandupsPage() {
+/** `Summary`: the assistant's summary of a day's standups, given by the app (features never import each other). */
+type Props = { Summary: ComponentType<{ kind: "standups"; day: string }> };
+
+export function StandupsPage({ Summary }: Props) {
   const { query, route } = useLocation();
   const today = useLoad(getToday, []);
   const [version, setVersion] = useState(0);
@@ -108,7 +111,7 @@ export function StandupsPage() {
             )}
           </fieldset>
         )}
-        {day && <SummaryPanel key={day} kind="standups" day={day} />}
+        {day && <Summary key={day} kind="standups" day={day} />}
         <LoadState loaded={feed} what="the team's standups" />
         {feed.data && feed.data.items.length === 0 && <p class="muted">Nobody filed a standup for this day.</p>}
         {feed.data?.items.map((standup) => (

@@ -3,9 +3,9 @@ import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { useToast } from "@/components/toast";
 import { type BulkAction, bulkUpdate, type TaskStatus } from "@/features/tasks/api";
-import { personOptions, STATUS_OPTIONS } from "@/features/tasks/options";
-import { usePeople, useProjects } from "@/features/tasks/pickers";
 import { errorMessage } from "@/lib/api";
+import { personOptions, STATUS_OPTIONS } from "@/lib/options";
+import { usePeople, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 
 type Props = { ids: number[]; projectId: number | null; onDone: () => void; onClear: () => void };

@@ -12,7 +12,7 @@ import {
   type TaskFilters,
 } from "@/features/tasks/filters";
 import { personOptions, usePeopleFor } from "@/features/tasks/options-people";
-import { useProjects } from "@/features/tasks/pickers";
+import { useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 
 const SEARCH_DELAY_MS = 300;

@@ -1,6 +1,6 @@
 // People to filter by: the selected project's members, else the user (and for admins, everyone).
-import { personOptions } from "@/features/tasks/options";
-import { usePeople } from "@/features/tasks/pickers";
+import { personOptions } from "@/lib/options";
+import { usePeople } from "@/lib/pickers";
 import type { UserRef } from "@/lib/types";
 
 export { personOptions };

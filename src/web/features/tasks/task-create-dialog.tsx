@@ -1,14 +1,14 @@
 // New task: title, project, assignee, status, priority, due date and a Markdown description.
 import { useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
+import { DueField } from "@/components/due-field";
 import { FormField, SelectField } from "@/components/form-field";
 import { MarkdownEditor } from "@/components/markdown-editor";
 import { useToast } from "@/components/toast";
 import { createTask, type Priority, type Task, type TaskStatus } from "@/features/tasks/api";
-import { DueField } from "@/features/tasks/due-field";
-import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/features/tasks/options";
-import { usePeople, useProjects } from "@/features/tasks/pickers";
 import { formErrors } from "@/lib/api";
+import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
+import { usePeople, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 
 const FIELDS = ["title", "description", "status", "priority", "due_date", "assignee_id", "project_id"] as const;

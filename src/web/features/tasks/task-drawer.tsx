@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { Dialog } from "@/components/dialog";
+import { DueField } from "@/components/due-field";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
@@ -23,12 +24,11 @@ import {
   type TaskStatus,
   updateTask,
 } from "@/features/tasks/api";
-import { DueField } from "@/features/tasks/due-field";
-import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/features/tasks/options";
-import { usePeople, useProjects } from "@/features/tasks/pickers";
 import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
 import { formatDateTime } from "@/lib/format";
+import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
+import { usePeople, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";

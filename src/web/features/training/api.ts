@@ -1,8 +1,9 @@
 // Calls of the training slice (roadmap transform, the sample, plans, units, seeding) and the small pure helpers
 // the pages share: grouping by week, due dates, checking edited units before they are stored.
-import type { Priority, TaskStatus } from "@/features/tasks/api";
+
 import { request, withQuery } from "@/lib/api";
 import { addDays } from "@/lib/dates";
+import type { Priority, TaskStatus } from "@/lib/tasks";
 import type { Page, UserRef } from "@/lib/types";
 
 export type RoadmapFormat = "auto" | "markdown" | "json" | "text";

@@ -2,7 +2,6 @@
 // directly, anything else through the LLM); the units are previewed and edited here, then stored as a plan.
 import { useState } from "preact/hooks";
 import { Field, FormField, SelectField, TextAreaField } from "@/components/form-field";
-import type { Project } from "@/features/projects/api";
 import {
   createPlan,
   FORMAT_OPTIONS,
@@ -18,6 +17,7 @@ import {
 import { Problem } from "@/features/training/problem";
 import { type Row, toRows, UnitsEditor } from "@/features/training/units-editor";
 import { ApiError } from "@/lib/api";
+import type { Project } from "@/lib/projects";
 
 const MAX_TEXT = 50_000;
 

@@ -6,9 +6,6 @@ import { useConfirm } from "@/components/confirm-dialog";
 import { FormField, SelectField } from "@/components/form-field";
 import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
-import { PRIORITY_LABELS, TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/features/tasks/api";
-import { personOptions } from "@/features/tasks/options";
-import { usePeople } from "@/features/tasks/pickers";
 import {
   deletePlan,
   deleteUnit,
@@ -26,7 +23,10 @@ import { ProgressBars } from "@/features/training/progress-bars";
 import { UnitDialog } from "@/features/training/unit-dialog";
 import { errorMessage } from "@/lib/api";
 import { formatDay, isDay, todayIso } from "@/lib/dates";
+import { personOptions } from "@/lib/options";
+import { usePeople } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
+import { PRIORITY_LABELS, TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/lib/tasks";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 

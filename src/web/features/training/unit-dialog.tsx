@@ -2,9 +2,9 @@
 import { useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { FormField, SelectField, TextAreaField } from "@/components/form-field";
-import { PRIORITY_OPTIONS } from "@/features/tasks/options";
 import { addUnit, MAX_WEEK, type PlanUnit, type Unit, unitProblems, updateUnit } from "@/features/training/api";
 import { formErrors } from "@/lib/api";
+import { PRIORITY_OPTIONS } from "@/lib/options";
 
 const FIELDS = ["title", "description", "week", "priority"] as const;
 

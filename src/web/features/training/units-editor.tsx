@@ -1,7 +1,8 @@
 // The preview of a transformed roadmap as an editable table: title, week, priority and description per unit, rows
 // removed or added before anything is stored. Every control has its own label for screen readers.
-import { PRIORITIES, PRIORITY_LABELS, type Priority } from "@/features/tasks/api";
+
 import { MAX_UNITS, MAX_WEEK, type Unit, unitProblems } from "@/features/training/api";
+import { PRIORITIES, PRIORITY_LABELS, type Priority } from "@/lib/tasks";
 
 /** A unit being edited, with a key that stays with its row when rows above it are removed. */
 export type Row = { key: number; unit: Unit };

@@ -1,0 +1,1 @@
+var e=`The semantic index is being repaired; these results come from keyword search.`;export{e as t};
