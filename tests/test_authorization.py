@@ -9,7 +9,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from devcell.core.web import Access, ApiRoute
+from devcell.core.auth import Access
+from devcell.core.web import ApiRoute
 from tests.conftest import Actor
 
 # The whole anonymous surface. Anything added here needs a reason in review.

@@ -19,14 +19,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from devcell import __version__
-from devcell.accounts import _onboarding
 from devcell.accounts import routes as accounts_routes
-from devcell.accounts._sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
+from devcell.accounts.service import announce_setup_code, needs_setup
+from devcell.accounts.sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
 from devcell.assistant import routes as assistant_routes
 from devcell.backups import routes as backups_routes
 from devcell.chat import routes as chat_routes
 from devcell.config import Config, load_or_create_secret, prepare_data_dir
 from devcell.core import llm, paths
+from devcell.core.auth import Access
 from devcell.core.db import close_database, database_problem, init_database, is_damage
 from devcell.core.errors import DevCellError, NotFound
 from devcell.core.jobs import JobRunner
@@ -35,7 +36,7 @@ from devcell.core.migrations.runner import migrate
 from devcell.core.openapi import openapi_document
 from devcell.core.ratelimit import SlidingWindowLimiter
 from devcell.core.spa import spa_routes
-from devcell.core.web import Access, ApiRoute, Call, error_response, json
+from devcell.core.web import ApiRoute, Call, error_response, json
 from devcell.dashboard import routes as dashboard_routes
 from devcell.knowledge import answers as knowledge_answers
 from devcell.knowledge import indexing as knowledge_indexing
@@ -88,8 +89,8 @@ def open_storage(config: Config) -> str:
 
 
 def _announce_setup(config: Config) -> None:
-    if _onboarding.needs_setup():
-        _onboarding.announce_setup_code(config.data_dir)
+    if needs_setup():
+        announce_setup_code(config.data_dir)
 
 
 async def _housekeeping(activity: Activity) -> None:

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.accounts._secrets import token_hash
-from devcell.accounts._sessions import Activity, AuthCache, Authenticator, Credentials, _Found
+from devcell.accounts.sessions import Activity, AuthCache, Authenticator, Credentials, _Found
 from devcell.core.db import close_database, database, init_database, transaction
 from devcell.core.migrations.runner import migrate
 from tests.accounts.conftest import Sql, bearer, session_cookie, with_cookie

@@ -11,8 +11,8 @@ from devcell.accounts.errors import LastAdmin
 from devcell.accounts.models import User
 from devcell.accounts.schemas import UserOut, UserQuery
 from devcell.accounts.service import OwnedData
+from devcell.core.auth import Access
 from devcell.core.db import close_database, transaction
-from devcell.core.web import Access
 from tests.accounts.conftest import Sql, error_code
 from tests.conftest import USER_PASSWORD, Actor, create_user
 

@@ -10,7 +10,7 @@ import orjson
 
 from devcell.assistant.workflows import service
 from devcell.assistant.workflows._transcript import Transcripts
-from devcell.core.web import Principal
+from devcell.core.auth import Principal
 from tests.assistant.test_workflows import by_role, finished, start, wait_until
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import FakeLLM, closed_port

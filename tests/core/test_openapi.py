@@ -8,8 +8,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell import __version__
+from devcell.core.auth import Access
 from devcell.core.openapi import PARAM_RE, openapi_document
-from devcell.core.web import Access, ApiRoute
+from devcell.core.web import ApiRoute
 from tests.conftest import Actor
 
 

@@ -6,7 +6,8 @@ import pytest
 from starlette.responses import Response
 from starlette.routing import Match
 
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.auth import Access
+from devcell.core.web import ApiRoute, Call, json
 
 
 async def handler(call: Call) -> Response:

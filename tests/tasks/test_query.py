@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from devcell.core.auth import Principal
 from devcell.core.db import database, transaction
-from devcell.core.web import Principal
 from devcell.tasks import _query
 from devcell.tasks.schemas import TaskOut, TaskQuery
 from tests.projects.conftest import ok

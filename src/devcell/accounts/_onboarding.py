@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,54 +19,12 @@ from devcell.accounts.schemas import (
     UserCreate,
     UserOut,
 )
-from devcell.accounts.service import insert_user
+from devcell.accounts.service import discard_setup_code, insert_user, needs_setup, setup_code_path
 from devcell.core import onetime
 from devcell.core.db import transaction, unit_of_work, utcnow
-from devcell.core.logs import FORMAT
 from devcell.settings.service import SettingsStore
 
-SETUP_CODE_FILE = "setup_code"
 INVITE_PREFIX = "dci"
-
-# Not through the root logger, which also writes logs/devcell.log: see announce_setup_code.
-_announcer = logging.getLogger("devcell.setup_code")
-_announcer.propagate = False
-
-
-def setup_code_path(data_dir: Path) -> Path:
-    return data_dir / SETUP_CODE_FILE
-
-
-def ensure_setup_code(data_dir: Path) -> str:
-    """The setup code, created (0600) if missing. Only meaningful while no user exists."""
-    return onetime.ensure_code(setup_code_path(data_dir))
-
-
-def announce_setup_code(data_dir: Path) -> None:
-    """Show the setup code in the service log only: stderr, which journald keeps (readable by root and the adm
-    group) and a terminal shows. Never in logs/devcell.log: the admin log viewer shows that file to every
-    administrator long after the code was used, and secrets stay out of logs even when they are one-time."""
-    code = ensure_setup_code(data_dir)
-    handler = logging.StreamHandler(sys.stderr)  # this call's stderr: a daemon or a test may have replaced it
-    handler.setFormatter(logging.Formatter(FORMAT))
-    _announcer.addHandler(handler)
-    try:
-        _announcer.warning(
-            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
-            "(also printed by `devcell setup-code`).",
-            code,
-        )
-    finally:
-        _announcer.removeHandler(handler)
-
-
-def discard_setup_code(data_dir: Path) -> None:
-    onetime.discard(setup_code_path(data_dir))
-
-
-@unit_of_work()
-def needs_setup() -> bool:
-    return not User.select().where(User.role == "admin").exists()
 
 
 def setup_status(settings: SettingsStore) -> SetupStatus:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from starlette.responses import Response
 
-from devcell.accounts import _onboarding, _sessions, service
+from devcell.accounts import _onboarding, service, sessions
 from devcell.accounts.errors import InvitesDisabled, SessionRequired
 from devcell.accounts.schemas import (
     AdminUserPatch,
@@ -34,9 +34,10 @@ from devcell.accounts.schemas import (
     UserPage,
     UserQuery,
 )
+from devcell.core.auth import Access
 from devcell.core.cache import ReadCache
 from devcell.core.errors import RateLimited
-from devcell.core.web import SESSION_COOKIE, Access, ApiRoute, Call, JSONResponse, M, json, no_content
+from devcell.core.web import SESSION_COOKIE, ApiRoute, Call, JSONResponse, M, json, no_content
 
 
 def _throttle_anonymous(call: Call) -> None:
@@ -52,7 +53,7 @@ async def _signed_in(call: Call, user: UserOut, status: int = 200) -> Response:
     """Start a browser session for `user` and answer with the user, the CSRF token and the cookie."""
     state = call.state
     new = await call.run(
-        _sessions.start_session,
+        sessions.start_session,
         user.id,
         state.settings,
         call.request.headers.get("user-agent", ""),
@@ -101,7 +102,7 @@ async def login(call: Call) -> Response:
     """Sign in with user name and password; sets the session cookie and returns the CSRF token."""
     data = await call.body(LoginIn)
     user_id = await call.run(
-        _sessions.sign_in, data.username, data.password, call.state.login_guard, call.client_address
+        sessions.sign_in, data.username, data.password, call.state.login_guard, call.client_address
     )
     return await _signed_in(call, await call.run(service.get_user, user_id))
 
@@ -109,7 +110,7 @@ async def login(call: Call) -> Response:
 async def logout(call: Call) -> Response:
     """End this session (API tokens are revoked separately)."""
     if call.user.session_id is not None:
-        await call.run(_sessions.end_session, call.user.session_id)
+        await call.run(sessions.end_session, call.user.session_id)
     return _clear_cookie(no_content())
 
 
@@ -124,7 +125,7 @@ async def logout_all(call: Call) -> Response:
     """End every session of the current user, this one included, and their API tokens unless `revoke_tokens`
     is false (no body: true)."""
     data = await _optional_body(call, LogoutAllIn)
-    await call.run(_sessions.end_all_sessions, call.user.user_id, data.revoke_tokens)
+    await call.run(sessions.end_all_sessions, call.user.user_id, data.revoke_tokens)
     return _clear_cookie(no_content())
 
 
@@ -154,18 +155,18 @@ async def list_sessions(call: Call) -> Response:
     """Your active browser sessions; `current` marks this one."""
     idle_limit = timedelta(minutes=call.state.settings.get_int("session_idle_minutes"))
     user = call.user
-    return json(call.read(_sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
+    return json(call.read(sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
 
 
 async def revoke_session(call: Call) -> Response:
     """Sign out one of your sessions."""
-    await call.run(_sessions.revoke_session, call.user.user_id, call.path_int("session_id"))
+    await call.run(sessions.revoke_session, call.user.user_id, call.path_int("session_id"))
     return no_content()
 
 
 async def list_tokens(call: Call) -> Response:
     """Your personal API tokens (never the secrets)."""
-    return json(call.read(_sessions.list_tokens, call.user.user_id))
+    return json(call.read(sessions.list_tokens, call.user.user_id))
 
 
 async def create_token(call: Call) -> Response:
@@ -174,12 +175,12 @@ async def create_token(call: Call) -> Response:
     if call.user.token_id is not None:
         raise SessionRequired()
     data = await call.body(TokenCreate)
-    return json(await call.run(_sessions.create_token, call.user.user_id, data), 201)
+    return json(await call.run(sessions.create_token, call.user.user_id, data), 201)
 
 
 async def revoke_token(call: Call) -> Response:
     """Revoke one of your API tokens."""
-    await call.run(_sessions.revoke_token, call.user.user_id, call.path_int("token_id"))
+    await call.run(sessions.revoke_token, call.user.user_id, call.path_int("token_id"))
     return no_content()
 
 

@@ -1,15 +1,18 @@
-"""Users: create, find, list, edit profiles, passwords, deactivate and delete (with the last-admin guard)."""
+"""Users: create, find, list, edit profiles, passwords, deactivate and delete (with the last-admin guard); the
+first-run setup code."""
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from peewee import IntegrityError, fn
 
 from devcell.accounts import _secrets
-from devcell.accounts._sessions import LoginGuard, delete_credentials
 from devcell.accounts.errors import LastAdmin, UsernameTaken, UserNotFound, UserOwnsData
 from devcell.accounts.models import User
 from devcell.accounts.schemas import (
@@ -22,8 +25,11 @@ from devcell.accounts.schemas import (
     UserPage,
     UserQuery,
 )
+from devcell.accounts.sessions import LoginGuard, delete_credentials
+from devcell.core import onetime
 from devcell.core.db import Prepared, transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
+from devcell.core.logs import FORMAT
 
 PROFILE_FIELDS = ("display_name", "job_title", "team", "rank", "skills", "time_zone")
 
@@ -272,3 +278,48 @@ def delete_user(user_id: int, acting_user_id: int, reassign_to: int | None) -> N
         for item in OWNED_DATA:
             item.reassign(user_id, reassign_to)
     user.delete_instance()
+
+
+# The first-run setup code: the setup page, `devcell setup-code`, the app's start and a restore check it.
+
+SETUP_CODE_FILE = "setup_code"
+
+# Not through the root logger, which also writes logs/devcell.log: see announce_setup_code.
+_announcer = logging.getLogger("devcell.setup_code")
+_announcer.propagate = False
+
+
+def setup_code_path(data_dir: Path) -> Path:
+    return data_dir / SETUP_CODE_FILE
+
+
+def ensure_setup_code(data_dir: Path) -> str:
+    """The setup code, created (0600) if missing. Only meaningful while no user exists."""
+    return onetime.ensure_code(setup_code_path(data_dir))
+
+
+def announce_setup_code(data_dir: Path) -> None:
+    """Show the setup code in the service log only: stderr, which journald keeps (readable by root and the adm
+    group) and a terminal shows. Never in logs/devcell.log: the admin log viewer shows that file to every
+    administrator long after the code was used, and secrets stay out of logs even when they are one-time."""
+    code = ensure_setup_code(data_dir)
+    handler = logging.StreamHandler(sys.stderr)  # this call's stderr: a daemon or a test may have replaced it
+    handler.setFormatter(logging.Formatter(FORMAT))
+    _announcer.addHandler(handler)
+    try:
+        _announcer.warning(
+            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
+            "(also printed by `devcell setup-code`).",
+            code,
+        )
+    finally:
+        _announcer.removeHandler(handler)
+
+
+def discard_setup_code(data_dir: Path) -> None:
+    onetime.discard(setup_code_path(data_dir))
+
+
+@unit_of_work()
+def needs_setup() -> bool:
+    return not User.select().where(User.role == "admin").exists()

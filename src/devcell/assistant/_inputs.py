@@ -24,13 +24,13 @@ from devcell.projects import service as projects
 from devcell.projects.models import Project
 from devcell.projects.schemas import ProjectOut, ProjectQuery
 from devcell.standups import service as standups
-from devcell.standups.days import day_start_utc
 from devcell.standups.schemas import StandupOut, StandupQuery
+from devcell.standups.service import day_start_utc
 from devcell.tasks.models import Task, TaskActivity
 from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
     from devcell.knowledge.schemas import Passage
 
 FETCH_MAX = 200  # rows read per kind; far more than any context fits, and it keeps the reads bounded

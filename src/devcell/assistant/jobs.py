@@ -19,7 +19,7 @@ from devcell.core.jobs import JobCancelled, JobContext
 from devcell.knowledge import retrieval
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
     from devcell.knowledge.runtime import Knowledge
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,9 @@ from devcell.assistant.schemas import (
 )
 from devcell.assistant.workflows import routes as workflow_routes
 from devcell.core import llm
+from devcell.core.auth import Access
 from devcell.core.jobs import JobRunner
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call, json, no_content
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
 

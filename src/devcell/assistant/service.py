@@ -40,7 +40,7 @@ from devcell.projects.schemas import UserRef
 from devcell.standups import service as standups
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 SummaryKind = Literal["standups", "project"]
 ORPHAN_AFTER = timedelta(minutes=5)  # a "generating" SITREP whose job was never attached (the process stopped)

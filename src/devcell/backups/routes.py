@@ -8,9 +8,10 @@ from starlette.responses import FileResponse, Response
 from devcell.backups import service, setup, uploads
 from devcell.backups.errors import ArchiveInvalid
 from devcell.backups.schemas import BackupList, BackupOut, DamagedList, RestoreIn, RestoreOut
+from devcell.core.auth import Access
 from devcell.core.errors import RateLimited, UnsupportedMediaType
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
-from devcell.system.schemas import JobOut
+from devcell.core.schemas import JobOut
+from devcell.core.web import ApiRoute, Call, json, no_content
 
 
 def _backups(call: Call) -> service.Backups:

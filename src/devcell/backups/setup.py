@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcell.accounts import _onboarding
+from devcell.accounts import service as accounts
 from devcell.accounts.errors import SetupCodeInvalid, SetupDone
 from devcell.backups.service import Backups
 from devcell.core import onetime
@@ -13,9 +13,9 @@ from devcell.core import onetime
 
 def check_setup_code(data_dir: Path, code: str) -> None:
     """Refuse unless DevCell still needs setup and `code` is its setup code."""
-    if not _onboarding.needs_setup():
+    if not accounts.needs_setup():
         raise SetupDone()
-    if not onetime.matches(_onboarding.setup_code_path(data_dir), code):
+    if not onetime.matches(accounts.setup_code_path(data_dir), code):
         raise SetupCodeInvalid()
 
 
@@ -28,6 +28,6 @@ def restore_fresh(backups: Backups, name: str) -> dict[str, Any]:
     except Exception:
         backups.delete(name)
         raise
-    if not _onboarding.needs_setup():
-        _onboarding.discard_setup_code(backups.data_dir)
+    if not accounts.needs_setup():
+        accounts.discard_setup_code(backups.data_dir)
     return result

@@ -19,8 +19,9 @@ from devcell.chat.schemas import (
     PersonaList,
 )
 from devcell.core import llm
+from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call, json, no_content
 from devcell.knowledge import answers
 from devcell.knowledge.schemas import AskIn, Citation
 

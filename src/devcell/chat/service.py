@@ -26,7 +26,7 @@ from devcell.core.llm import estimate_tokens
 from devcell.knowledge.schemas import Citation
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 PERSONAS: dict[str, tuple[str, str, str]] = {
     "assistant": (

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from devcell.core.web import Access, ApiRoute
+from devcell.core.auth import Access
+from devcell.core.web import ApiRoute
 
 ERROR_SCHEMA = {
     "type": "object",

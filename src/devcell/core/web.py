@@ -5,8 +5,6 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
@@ -17,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from devcell.core.auth import Access, Authenticator, Principal
 from devcell.core.db import is_damage
 from devcell.core.disk import disk_full
 from devcell.core.errors import (
@@ -45,32 +44,6 @@ MAX_DB_INT = 2**63 - 1
 MIN_DB_INT = -(2**63)
 
 
-class Access(StrEnum):
-    """Who may call a route. Object-level rules (project roles, ownership) are checked in services."""
-
-    PUBLIC = "public"
-    USER = "user"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller: a browser session (cookie + CSRF token) or a personal API token."""
-
-    user_id: int
-    username: str
-    role: str
-    session_id: int | None = None
-    token_id: int | None = None
-    csrf_token: str | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-# (bearer token or None, session cookie value or None) -> the caller, or None when not signed in.
-Authenticator = Callable[[str | None, str | None], Principal | None]
 SESSION_COOKIE = "devcell_session"
 
 

@@ -12,7 +12,7 @@ from devcell.tasks.models import Task, TaskActivity
 from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 MAX_ITEMS = 20
 # An edit of three fields logs three rows: read several items' worth by the created_at index and fold them,

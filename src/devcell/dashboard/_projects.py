@@ -11,7 +11,7 @@ from devcell.dashboard.schemas import ProjectCard
 from devcell.projects.schemas import TaskCounts
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 MAX_CARDS = 12
 # Most recently active first: a project's last update is its own or its newest task's, whichever is later.

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from peewee import Expression, fn
 
-from devcell.standups.days import day_start_utc
+from devcell.standups.service import day_start_utc
 from devcell.tasks.models import Task
 from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 CHART_DAYS = 14
 OPEN_STATUSES = ("todo", "in_progress", "blocked")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from devcell.core.db import unit_of_work
 from devcell.dashboard import _activity, _projects, _tasks
 from devcell.dashboard.schemas import DashboardOut, DayCount, MyTasks, StandupStatus
-from devcell.standups import days
 from devcell.standups import service as standups
 from devcell.tasks import service as tasks
 from devcell.tasks.schemas import TaskOut, TaskQuery
@@ -16,7 +15,7 @@ from devcell.tasks.schemas import TaskOut, TaskQuery
 if TYPE_CHECKING:
     from datetime import date
 
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 LIST_MAX = 10
 DUE_SOON_DAYS = 7
@@ -58,7 +57,7 @@ def _my_tasks(principal: Principal, completed: dict[date, int]) -> MyTasks:
 def dashboard(principal: Principal, visibility: str, appliance_zone: str) -> DashboardOut:
     """A fixed number of queries whatever the data size (no query per task, project or standup)."""
     zone = standups.user_zone(principal.user_id, appliance_zone)
-    today = days.local_today(zone)
+    today = standups.local_today(zone)
     entry_id = standups.own_entry_id(principal.user_id, today)
     completed = _tasks.completed_by_day(principal, today, zone)
     return DashboardOut(

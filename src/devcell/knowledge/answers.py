@@ -17,7 +17,7 @@ from devcell.knowledge.schemas import AskIn, AskOut, Citation
 from devcell.settings.service import SettingsStore
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 TOP_K = 5
 EXTRACTS_NOTE = "Extracts: the best matching passages from the knowledgebase, not a generated answer."

@@ -300,7 +300,7 @@ def resume(kn: Knowledge) -> int:
     return len(waiting)
 
 
-# `devcell reindex`: everything embedded again into a fresh index (the server is stopped; see cli_commands).
+# `devcell reindex`: everything embedded again into a fresh index (the server is stopped; see devcell.cli.data).
 
 
 class _Within:

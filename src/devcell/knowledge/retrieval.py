@@ -19,7 +19,7 @@ from devcell.knowledge.schemas import Citation, Passage, SearchOut
 from devcell.projects import service as projects
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 CANDIDATES = 40  # per retriever, before fusion and de-duplication
 RRF_K = 60

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from devcell.core import llm
+from devcell.core.auth import Access
 from devcell.core.errors import UnsupportedMediaType
 from devcell.core.events import sse_response
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call, json, no_content
 from devcell.knowledge import answers, indexing, retrieval, service
 from devcell.knowledge.errors import BadUpload, TooLarge
 from devcell.knowledge.runtime import INCOMING, UPLOADS, Knowledge

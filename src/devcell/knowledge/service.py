@@ -36,7 +36,7 @@ from devcell.projects.models import Project
 from devcell.projects.schemas import ProjectRef, UserRef
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 log = logging.getLogger(__name__)
 

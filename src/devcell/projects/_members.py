@@ -15,7 +15,7 @@ from devcell.projects.schemas import MemberAdd, MemberList, MemberOut, MemberPat
 from devcell.projects.service import require_project, user_ref
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 # Owners first, then members, then viewers: the order a members panel reads best in.
 _ROLE_ORDER = Case(ProjectMember.role, (("owner", 0), ("member", 1)), 2)

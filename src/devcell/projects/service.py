@@ -25,7 +25,7 @@ from devcell.projects.schemas import (
 )
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 ROLE_RANK = {"viewer": 1, "member": 2, "owner": 3}
 

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from starlette.responses import Response
 
 from devcell.backups import uploads
+from devcell.core.auth import Access
 from devcell.core.errors import RateLimited, UnsupportedMediaType
 from devcell.core.ratelimit import SlidingWindowLimiter
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.web import ApiRoute, Call, json
 from devcell.recovery import service
 from devcell.recovery.errors import NotInRecovery
 from devcell.recovery.schemas import CodeIn, RecoveryBackups, RecoveryRestored, RecoveryRestoreIn, RecoveryStatus

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.auth import Access
+from devcell.core.web import ApiRoute, Call, json
 from devcell.settings.schemas import SettingsOut, SettingsPatch
 
 

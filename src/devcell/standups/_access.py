@@ -11,7 +11,7 @@ from devcell.standups.errors import StandupAuthorRequired, StandupNotFound
 from devcell.standups.models import Standup
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 Visibility = Literal["team", "private"]
 

@@ -16,7 +16,7 @@ from devcell.standups.schemas import LinkedTask, StandupOut
 from devcell.tasks import service as tasks
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 
 def with_refs() -> ModelSelect[Standup]:

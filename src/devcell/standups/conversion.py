@@ -15,7 +15,7 @@ from devcell.tasks import service as tasks
 from devcell.tasks.schemas import TaskCreate, TaskOut
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 DEFAULT_STATUS: dict[Section, TaskStatus] = {"yesterday": "todo", "today": "todo", "blockers": "blocked"}
 # TaskCreate's names for what the client sent as a ConvertItem field, so a 422 points at the right input.

@@ -31,7 +31,7 @@ from devcell.standups.schemas import (
 if TYPE_CHECKING:
     from peewee import ModelSelect
 
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 # At import, like every slice that stores per-user rows: deleting a user who filed standups is then refused
 # (or the entries reassigned) instead of failing on the foreign key.
@@ -55,6 +55,16 @@ def user_zone(user_id: int, appliance_zone: str) -> ZoneInfo:
 def user_today(user_id: int, appliance_zone: str) -> date:
     """The user's local today: their own time zone, else the appliance's."""
     return days.local_today(user_zone(user_id, appliance_zone))
+
+
+def local_today(zone: ZoneInfo) -> date:
+    """Today in this zone, by the standups clock (the dashboard's "today" is the standup day)."""
+    return days.local_today(zone)
+
+
+def day_start_utc(day: date, zone: ZoneInfo) -> datetime:
+    """The instant a local day begins, for comparing with stored UTC timestamps."""
+    return days.day_start_utc(day, zone)
 
 
 def _own_entry(user_id: int, day: date) -> Standup | None:

@@ -8,16 +8,17 @@ from collections.abc import AsyncIterator
 from starlette.responses import Response
 
 from devcell import __version__
+from devcell.core.auth import Access
 from devcell.core.db import utcnow
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.schemas import JobOut
+from devcell.core.web import ApiRoute, Call, json
 from devcell.system import logs, metrics, operations, samples, service, support
 from devcell.system.schemas import (
     HealthOut,
     HealthReportOut,
     HealthSummaryOut,
-    JobOut,
     JobPage,
     JobQuery,
     LogPage,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from devcell.core.schemas import JobOut
 
 
 class HealthOut(BaseModel):
@@ -22,24 +24,6 @@ class CheckOut(BaseModel):
 class ReadyOut(BaseModel):
     status: Literal["ok", "fail"]
     checks: list[CheckOut]
-
-
-class JobOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    kind: str
-    title: str
-    owner_id: int | None
-    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
-    progress_done: int
-    progress_total: int | None
-    message: str
-    result: Any
-    error: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
 
 
 class JobQuery(BaseModel):

@@ -9,15 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from devcell.core.auth import Principal
 from devcell.core.db import check_reachable
 from devcell.core.disk import human
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version
-from devcell.core.web import Principal
+from devcell.core.schemas import JobOut
 from devcell.system.guard import Gate, RequestGuard
 from devcell.system.recovery import Recovery
-from devcell.system.schemas import CheckOut, JobOut, JobPage, JobQuery, ReadyOut
+from devcell.system.schemas import CheckOut, JobPage, JobQuery, ReadyOut
 
 
 def _check_database() -> CheckOut:

@@ -15,7 +15,7 @@ from devcell.tasks.errors import TaskEditForbidden, TaskMoveForbidden, TaskNotFo
 from devcell.tasks.models import Task
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from devcell.tasks.models import Task
 from devcell.tasks.schemas import BulkIn, BulkResult, Skipped
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 # What one task should become, or a reason to skip it.
 Plan = Callable[[Task], "dict[str, Any] | str"]

@@ -14,7 +14,7 @@ from devcell.projects.service import project_role, require_project
 from devcell.tasks.models import Task, TaskActivity
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 FIELDS = ("title", "description", "status", "progress", "priority", "due_date", "assignee_id", "project_id", "archived")
 MAX_LOGGED_TEXT = 1000  # descriptions can be 20,000 characters; the log keeps enough to see what changed

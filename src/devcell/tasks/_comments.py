@@ -15,7 +15,7 @@ from devcell.tasks.models import Task, TaskActivity, TaskComment
 from devcell.tasks.schemas import ActivityList, ActivityOut, CommentIn, CommentList, CommentOut
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 
 def _comment_out(comment: TaskComment) -> CommentOut:

@@ -11,7 +11,7 @@ from devcell.tasks import _query
 from devcell.tasks.schemas import TaskQuery
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 MAX_ROWS = 10_000
 COLUMNS = (

@@ -17,7 +17,7 @@ from devcell.projects.service import check_project, has_role, roles_of
 from devcell.tasks.schemas import TaskQuery
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 # Every fragment below is a constant; values always travel as ? parameters.
 SELECT = """SELECT t.id, t.title, t.description, t.status, t.progress, t.priority, t.due_date,

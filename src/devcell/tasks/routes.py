@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from devcell.core.auth import Access
 from devcell.core.cache import ReadCache
-from devcell.core.web import Access, ApiRoute, Call, JSONResponse, json, no_content
+from devcell.core.web import ApiRoute, Call, JSONResponse, json, no_content
 from devcell.tasks import _bulk, _comments, _export, _presets, service
 from devcell.tasks.schemas import (
     ActivityList,

@@ -15,7 +15,7 @@ from devcell.tasks.models import Task, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 
 @unit_of_work()

@@ -16,7 +16,7 @@ from devcell.training.schemas import Priority, SeedCreated, SeedIn, SeedOut, See
 from devcell.training.service import load_plan, task_join, touch
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 
 def due_date(start: date, week: int) -> date:

@@ -44,7 +44,7 @@ from devcell.training.schemas import (
 )
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 log = logging.getLogger(__name__)
 

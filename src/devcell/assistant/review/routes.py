@@ -7,7 +7,8 @@ from starlette.responses import Response
 from devcell.assistant.review import service
 from devcell.assistant.review.schemas import ReviewIn, ReviewOut
 from devcell.core import llm
-from devcell.core.web import Access, ApiRoute, Call, json
+from devcell.core.auth import Access
+from devcell.core.web import ApiRoute, Call, json
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
 

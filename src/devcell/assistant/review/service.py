@@ -17,7 +17,7 @@ from devcell.knowledge.runtime import Knowledge
 from devcell.knowledge.schemas import Citation
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 log = logging.getLogger(__name__)
 

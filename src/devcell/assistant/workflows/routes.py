@@ -20,8 +20,9 @@ from devcell.assistant.workflows.schemas import (
     WorkflowQuery,
 )
 from devcell.core import llm
+from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
-from devcell.core.web import Access, ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call, json, no_content
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
 

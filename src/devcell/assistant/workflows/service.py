@@ -35,7 +35,7 @@ from devcell.tasks import service as tasks
 from devcell.tasks.schemas import TaskCreate
 
 if TYPE_CHECKING:
-    from devcell.core.web import Principal
+    from devcell.core.auth import Principal
 
 ACTIVE = ("queued", "running")
 UNSTARTED_GRACE = timedelta(minutes=1)

@@ -18,10 +18,11 @@ from devcell.accounts import _secrets
 from devcell.accounts.errors import InvalidCredentials, SessionNotFound, TokenNotFound
 from devcell.accounts.models import ApiToken, Session, User
 from devcell.accounts.schemas import SessionList, SessionOut, TokenCreate, TokenCreated, TokenList, TokenOut
+from devcell.core.auth import Principal
 from devcell.core.db import Prepared, change_stamp, transaction, unit_of_work, utcnow
 from devcell.core.errors import RateLimited
 from devcell.core.ratelimit import SlidingWindowLimiter
-from devcell.core.web import SESSION_COOKIE, Principal
+from devcell.core.web import SESSION_COOKIE
 from devcell.settings.service import SettingsStore
 
 COOKIE_NAME = SESSION_COOKIE

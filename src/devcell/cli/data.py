@@ -1,4 +1,4 @@
-"""`devcell user ...`, `devcell settings ...`, `devcell check`, `devcell backup` and `devcell restore`."""
+"""`devcell check`, `backup`, `restore` and `reindex`: the commands that look after the data."""
 
 from __future__ import annotations
 
@@ -7,183 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
-from devcell.cli import _config, _errors, _open, _password, fail, main
+from devcell.cli.common import config_of, fail, settings_store
 from devcell.config import prepare_data_dir
 from devcell.core.errors import DevCellError
 
 
-@main.group()
-def user() -> None:
-    """Manage user accounts."""
-
-
-@user.command("create")
-@click.argument("username")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
-@click.option("--display-name", default="", help="Name shown in the UI.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
-@click.pass_context
-def user_create(ctx: click.Context, username: str, admin: bool, display_name: str, password_stdin: bool) -> None:
-    """Create a user (the CLI alternative to the first-run setup page when used with --admin)."""
-    from devcell.accounts import _onboarding, service
-    from devcell.accounts.schemas import UserCreate
-
-    config = _open(ctx)
-    try:
-        data = UserCreate(
-            username=username,
-            password=_password(password_stdin),
-            role="admin" if admin else "user",
-            display_name=display_name,
-        )
-        created = service.create_user(data)
-    except ValidationError as exc:
-        fail(_errors(exc))
-    except DevCellError as exc:
-        fail(exc.message)
-    if admin:
-        _onboarding.discard_setup_code(config.data_dir)
-    click.echo(f"created {created.role} {created.username} (id {created.id})")
-
-
-@user.command("list")
-@click.pass_context
-def user_list(ctx: click.Context) -> None:
-    """List users."""
-    from devcell.accounts import service
-    from devcell.accounts.schemas import UserQuery
-
-    _open(ctx)
-    page = service.list_users(UserQuery(limit=200))
-    for item in page.items:
-        state = "active" if item.active else "inactive"
-        click.echo(f"{item.id}\t{item.username}\t{item.role}\t{state}\t{item.display_name}")
-
-
-def _user_id(username: str) -> int:
-    from devcell.accounts import service
-
-    user_id = service.find_user_id(username)
-    if user_id is None:
-        fail(f"there is no user {username!r}")
-    return user_id
-
-
-@user.command("set-password")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
-@click.pass_context
-def user_set_password(ctx: click.Context, username: str, password_stdin: bool) -> None:
-    """Set a user's password and sign them out everywhere."""
-    from devcell.accounts import service
-    from devcell.accounts.schemas import PasswordReset
-
-    _open(ctx)
-    user_id = _user_id(username)
-    try:
-        data = PasswordReset(new_password=_password(password_stdin))
-    except ValidationError as exc:
-        fail(_errors(exc))
-    service.reset_password(user_id, data.new_password)
-    click.echo(f"password of {username} changed; their sessions were ended")
-
-
-def _set_active(ctx: click.Context, username: str, active: bool) -> None:
-    from devcell.accounts import service
-    from devcell.accounts.schemas import AdminUserPatch
-
-    _open(ctx)
-    try:
-        service.admin_update_user(_user_id(username), AdminUserPatch(active=active))
-    except DevCellError as exc:
-        fail(exc.message)
-    click.echo(f"{username} is now {'active' if active else 'inactive'}")
-
-
-@user.command("deactivate")
-@click.argument("username")
-@click.pass_context
-def user_deactivate(ctx: click.Context, username: str) -> None:
-    """Deactivate a user (they cannot sign in; their data stays)."""
-    _set_active(ctx, username, False)
-
-
-@user.command("activate")
-@click.argument("username")
-@click.pass_context
-def user_activate(ctx: click.Context, username: str) -> None:
-    """Reactivate a deactivated user."""
-    _set_active(ctx, username, True)
-
-
-@main.group()
-def settings() -> None:
-    """Read and change runtime settings (the same ones as the settings page)."""
-
-
-def _store(ctx: click.Context):  # type: ignore[no-untyped-def]
-    from devcell.settings.service import SettingsStore
-
-    config = _open(ctx)
-    store = SettingsStore(config.setting_overrides())
-    store.refresh(force=True)
-    return store
-
-
-@settings.command("list")
-@click.pass_context
-def settings_list(ctx: click.Context) -> None:
-    """Show every setting with its value and where the value comes from."""
-    for item in _store(ctx).describe().items:
-        value = ("(set)" if item.is_set else "(not set)") if item.secret else item.value
-        click.echo(f"{item.key} = {value!s}  [{item.source}]")
-
-
-@settings.command("get")
-@click.argument("key")
-@click.pass_context
-def settings_get(ctx: click.Context, key: str) -> None:
-    """Print one setting's effective value."""
-    from devcell.settings.registry import BY_KEY
-
-    if key not in BY_KEY:
-        fail(f"unknown setting {key!r}; see `devcell settings list`")
-    store = _store(ctx)
-    if BY_KEY[key].secret:
-        fail(f"{key} is secret and is not printed")
-    click.echo(store.get(key))
-
-
-@settings.command("set")
-@click.argument("key")
-@click.argument("value")
-@click.pass_context
-def settings_set(ctx: click.Context, key: str, value: str) -> None:
-    """Save a setting (a running server applies it within seconds). Use `settings reset` for the default."""
-    store = _store(ctx)
-    try:
-        store.save({key: value}, None)
-    except DevCellError as exc:
-        fail(exc.message)
-    click.echo(f"{key} saved")
-
-
-@settings.command("reset")
-@click.argument("key")
-@click.pass_context
-def settings_reset(ctx: click.Context, key: str) -> None:
-    """Forget a saved value so the default applies again."""
-    store = _store(ctx)
-    try:
-        store.save({key: None}, None)
-    except DevCellError as exc:
-        fail(exc.message)
-    click.echo(f"{key} reset to its default")
-
-
-@main.command()
+@click.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Self-check: paths, permissions, versions, database state. Exit code 1 when something is wrong."""
@@ -191,7 +21,7 @@ def check(ctx: click.Context) -> None:
     from devcell.core.db import database_problem
     from devcell.system.selfcheck import run_selfcheck
 
-    config = _config(ctx)
+    config = config_of(ctx)
     problem = database_problem(config.database_path)
     if problem is None:
         try:
@@ -211,11 +41,11 @@ def _backups(ctx: click.Context, to: Path | None = None, migrate: bool = True): 
     from devcell.core.db import init_database
 
     if migrate:
-        store = _store(ctx)
-        config = _config(ctx)
+        store = settings_store(ctx)
+        config = config_of(ctx)
     else:
         # A restore must work even when today's database no longer opens or migrates (disaster recovery).
-        config = _config(ctx)
+        config = config_of(ctx)
         prepare_data_dir(config)
         init_database(config.database_path)
         store = None
@@ -243,7 +73,7 @@ def _printer() -> Callable[[int, int, str], None]:
     return progress
 
 
-@main.command()
+@click.command()
 @click.option("--to", type=click.Path(file_okay=False, path_type=Path), help="Directory for the archive.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Test-restore the archive afterwards.")
 @click.pass_context
@@ -266,7 +96,7 @@ def backup(ctx: click.Context, to: Path | None, verify: bool) -> None:
 def _refuse_if_served(ctx: click.Context) -> object:
     from devcell.core.scheduler import LOCK_FILE, ProcessLock
 
-    config = _config(ctx)
+    config = config_of(ctx)
     prepare_data_dir(config)
     lock = ProcessLock(config.data_dir / LOCK_FILE)
     if not lock.acquire():
@@ -278,7 +108,7 @@ def _refuse_if_served(ctx: click.Context) -> object:
     return lock  # held until the process exits, so no server starts in the middle of the restore
 
 
-@main.command()
+@click.command()
 @click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
@@ -300,7 +130,7 @@ def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool
     if result["safety_backup"]:
         click.echo(f"safety backup of the previous data: {backups.directory().path / result['safety_backup']}")
     if result.get("damaged_kept"):
-        kept = _config(ctx).data_dir / result["damaged_kept"]
+        kept = config_of(ctx).data_dir / result["damaged_kept"]
         click.echo(f"the previous database was damaged ({result['damage']}); its files are kept in {kept}")
     click.echo(
         f"restored {archive.name} (made {result['created_at']} by DevCell {result['app_version']}, schema "
@@ -317,7 +147,7 @@ def _refuse_while_served(ctx: click.Context, command: str) -> Any:
     """The server owns the vector index (one process owns the data): refuse while one holds the data directory."""
     from devcell.core.scheduler import LOCK_FILE, ProcessLock
 
-    config = _config(ctx)
+    config = config_of(ctx)
     prepare_data_dir(config)
     lock = ProcessLock(config.data_dir / LOCK_FILE)
     if not lock.acquire():
@@ -368,9 +198,9 @@ def _reindex(ctx: click.Context, work: Callable[[Any, Any], Any]) -> Any:
     from devcell.knowledge import runtime
     from devcell.knowledge.embedding import ModelMissing
 
-    store = _store(ctx)
+    store = settings_store(ctx)
     runner = JobRunner(1)
-    kn = runtime.from_config(_config(ctx), store, runner)
+    kn = runtime.from_config(config_of(ctx), store, runner)
     try:
         kn.embedder()
     except ModelMissing as exc:
@@ -383,7 +213,7 @@ def _reindex(ctx: click.Context, work: Callable[[Any, Any], Any]) -> Any:
         kn.close()
 
 
-@main.command()
+@click.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Embed every knowledgebase document again into a fresh vector index, after a scan of the knowledgebase
