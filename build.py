@@ -184,6 +184,8 @@ def cmd_check(args: list[str]) -> None:
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "build.py")
     run(PYTHON, "-m", "ruff", "format", "--check", "src", "tests", "build.py")
     run(PYTHON, "-m", "mypy")
+    # The import contracts of DESIGN §2 (pyproject.toml [tool.importlinter]); no cache folder in the checkout.
+    run(VENV / "bin" / "lint-imports", "--no-cache", env=app_env())
     _web_boundaries()
 
 

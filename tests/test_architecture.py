@@ -1,0 +1,91 @@
+"""The layer rules of DESIGN §2 hold: the import contracts in pyproject.toml pass, they are live (a forbidden import
+added to a copy of the package breaks them), and the top-level packages of devcell import each other without
+cycles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+from importlinter import api  # noqa: F401  # configures import-linter (reader, filesystem) on import
+from importlinter.application.use_cases import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = ROOT / "pyproject.toml"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def test_architecture_contracts_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    passed = lint_imports(str(PYPROJECT), cache_dir=None, no_logo=True)
+    report = capsys.readouterr().out
+    assert passed, report
+    assert "4 kept, 0 broken" in report
+
+
+def _lint_copy(tmp_path: Path, module: str, source: str) -> subprocess.CompletedProcess[str]:
+    """lint-imports, as `build.py check` runs it, over a copy of src/devcell with one module added."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "devcell", src / "devcell", ignore=shutil.ignore_patterns("__pycache__"))
+    target = src / Path(*module.split(".")).with_suffix(".py")
+    target.write_text(f'"""Added by tests/test_architecture.py."""\n\n{source}\n')
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(PYPROJECT), "--no-cache"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "broken"),
+    [
+        # Another slice reaching into tasks' private access rules.
+        ("devcell.dashboard._leak", "from devcell.tasks import _access", "_private modules are imported only"),
+        # The shared kernel importing a slice.
+        ("devcell.core.leak", "from devcell.tasks import service", "core imports no slice"),
+        # tasks importing standups, which imports tasks.
+        ("devcell.tasks.leak", "from devcell.standups import service", "no import cycles between"),
+    ],
+)
+def test_architecture_contracts_are_live(tmp_path: Path, module: str, source: str, broken: str) -> None:
+    clean = _lint_copy(tmp_path / "clean", "devcell.tasks.harmless", "from devcell.tasks import service")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    result = _lint_copy(tmp_path / "leak", module, source)
+    assert result.returncode != 0
+    broken_lines = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert any(line.startswith(broken) for line in broken_lines), result.stdout
+
+
+def _top(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_architecture_no_cycle_between_top_level_packages() -> None:
+    graph = grimp.build_graph("devcell", cache_dir=None)
+    edges: dict[str, set[str]] = {}
+    for importer in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(importer):
+            if _top(importer) != _top(imported) and "devcell" not in (importer, imported):
+                edges.setdefault(_top(importer), set()).add(_top(imported))
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for nxt in edges.get(todo.pop(), set()) - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        return seen
+
+    assert len(edges) > 10  # the walk saw the slices
+    in_cycles = sorted((a, b) for a, targets in edges.items() for b in targets if a in reachable(b))
+    assert in_cycles == []
