@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from starlette.testclient import TestClient
 from devcell.accounts import _secrets
 from devcell.app import create_app
 from devcell.config import Config, load_config
+from devcell.core.db import close_database, init_database
+from devcell.core.migrations.runner import migrate
 from tests.fakes.llm_server import FakeLLM, running
 
 ADMIN_PASSWORD = "admin-pass-1234"
@@ -29,13 +32,35 @@ def pytest_configure(config: pytest.Config) -> None:
     _secrets.hash_cost = TEST_SCRYPT_COST
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database migrated to HEAD by the real migrations, once per session (before any test's own
+    fixtures, so no app is using the shared connection). The `app` fixture starts on a copy of it: the lifespan's
+    migrate finds it current and does nothing (no snapshot either). tests/core/test_migrations.py migrates from
+    scratch; so does every test that builds its own data directory."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "devcell.db"
+    init_database(path)
+    try:
+        migrate(path, folder / "snapshots")
+    finally:
+        close_database()
+    leftovers = [p.name for p in folder.iterdir() if p.name != "devcell.db"]
+    assert leftovers == [], f"the template is not one closed file: {leftovers}"
+    return path
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return load_config({}, data_dir=tmp_path / "data")
 
 
 @pytest.fixture
-def app(config: Config) -> Starlette:
+def app(config: Config, template_database: Path) -> Starlette:
+    """The app on a copy of the migrated template (unless the test put a database there already)."""
+    if not config.database_path.exists():
+        config.data_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
+        shutil.copyfile(template_database, config.database_path)
     return create_app(config)
 
 
