@@ -16,7 +16,6 @@ from typing import Any
 
 from starlette.requests import Request
 
-from devcell.backups.restore import DAMAGED_DIR
 from devcell.backups.service import Backups, list_backups
 from devcell.config import Config
 from devcell.core import onetime
@@ -95,7 +94,7 @@ def check_code(mode: RecoveryMode, code: str) -> None:
 
 def backups(mode: RecoveryMode) -> RecoveryBackups:
     return RecoveryBackups(
-        backups=list_backups(mode.backups), damaged_dir=str(mode.data_dir / DAMAGED_DIR), uploaded=None
+        backups=list_backups(mode.backups), damaged_dir=str(mode.backups.damaged_dir()), uploaded=None
     )
 
 
