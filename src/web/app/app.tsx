@@ -14,7 +14,6 @@ import { SetupRestore } from "@/features/system/setup-restore";
 import { ApiError, errorMessage } from "@/lib/api";
 import { loginPath, safeNext } from "@/lib/navigation";
 import { isAdmin, SessionContext, type User, useSession } from "@/lib/session";
-import { NotFound } from "@/pages/not-found";
 
 const ProfilePage = lazyPage(() => import("@/features/accounts/profile-page").then((m) => m.ProfilePage));
 const UsersPage = lazyPage(() => import("@/features/accounts/users-page").then((m) => m.UsersPage));
@@ -185,6 +184,22 @@ function PageLoadFailed() {
       <button type="button" class="button button--primary" onClick={() => location.reload()}>
         Reload
       </button>
+    </section>
+  );
+}
+
+/** Shown for any path no route claims. */
+function NotFound() {
+  const { path } = useLocation();
+  return (
+    <section class="page">
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>.
+      </p>
+      <p>
+        <a href="/">Go to the home page</a>
+      </p>
     </section>
   );
 }

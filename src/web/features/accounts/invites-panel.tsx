@@ -15,9 +15,10 @@ import {
   type NewInvite,
   revokeInvite,
 } from "@/features/accounts/users-api";
-import { errorMessage, formErrors } from "@/lib/api";
+import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 import type { Role } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 import { useLoad } from "@/lib/use-load";
 
 const EXPIRY_CHOICES = [
@@ -40,29 +41,18 @@ export function InvitesPanel() {
   const [role, setRole] = useState<Role>("user");
   const [note, setNote] = useState("");
   const [hours, setHours] = useState("72");
-  const [errors, setErrors] = useState<Partial<Record<(typeof FIELDS)[number], string>>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, formError, run } = useFormSubmit(FIELDS);
   const [created, setCreated] = useState<NewInvite | null>(null);
   const confirm = useConfirm();
   const toast = useToast();
 
   async function create(event: SubmitEvent) {
     event.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       setCreated(await createInvite({ role, note: note.trim(), expires_in_hours: Number(hours) }));
       setNote("");
-      setErrors({});
-      setFormError("");
       invites.reload();
-    } catch (error) {
-      const { fields, form } = formErrors(error, FIELDS);
-      setErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(invite: Invite) {

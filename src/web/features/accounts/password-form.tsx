@@ -5,8 +5,8 @@ import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { changePassword } from "@/features/accounts/api";
 import { RevokeTokensCheckbox } from "@/features/accounts/revoke-tokens-checkbox";
-import { formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["current_password", "new_password", "new_password_again"] as const;
 type Field = (typeof FIELDS)[number];
@@ -15,10 +15,8 @@ const EMPTY: Values = { current_password: "", new_password: "", new_password_aga
 
 export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [values, setValues] = useState<Values>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Values>>({});
-  const [formError, setFormError] = useState("");
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS);
   const [revokeTokens, setRevokeTokens] = useState(true);
   const toast = useToast();
   const { user } = useSession();
@@ -41,12 +39,9 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
       setFormError("");
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await changePassword(values.current_password, values.new_password, revokeTokens);
       setValues(EMPTY);
-      setErrors({});
-      setFormError("");
       setDone(true);
       toast(
         revokeTokens
@@ -55,13 +50,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
         "success",
       );
       onChanged();
-    } catch (error) {
-      const { fields, form } = formErrors(error, FIELDS);
-      setErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

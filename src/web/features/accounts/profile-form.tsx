@@ -4,8 +4,8 @@ import { FormField, TextAreaField } from "@/components/form-field";
 import { TimeZoneList } from "@/components/time-zone-list";
 import { useToast } from "@/components/toast";
 import { PROFILE_FIELDS, type ProfileField, type ProfilePatch, updateMe } from "@/features/accounts/api";
-import { formErrors } from "@/lib/api";
 import { type User, useSession } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 export type ProfileValues = Record<ProfileField, string>;
 
@@ -32,9 +32,7 @@ export function changedFields(saved: ProfileValues, edited: ProfileValues): Prof
 export function ProfileForm() {
   const { user, setUser } = useSession();
   const [values, setValues] = useState<ProfileValues>(() => profileValues(user));
-  const [errors, setErrors] = useState<Partial<ProfileValues>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, formError, run } = useFormSubmit(PROFILE_FIELDS);
   const toast = useToast();
   const patch = changedFields(profileValues(user), values);
   const dirty = Object.keys(patch).length > 0;
@@ -42,21 +40,12 @@ export function ProfileForm() {
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!dirty) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const updated = await updateMe(patch);
       setUser(updated);
       setValues(profileValues(updated));
-      setErrors({});
-      setFormError("");
       toast("Profile saved.", "success");
-    } catch (error) {
-      const { fields, form } = formErrors(error, PROFILE_FIELDS);
-      setErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,8 +4,8 @@ import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { register } from "@/features/accounts/api";
-import { formErrors } from "@/lib/api";
 import { displayName, type Registration, type User } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 type Props = { applianceName: string; registration: Registration; onSignedIn: (user: User) => void };
 
@@ -20,9 +20,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
   const { query, route } = useLocation();
   const invite = query.invite?.trim() ?? "";
   const [values, setValues] = useState<Values>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Values>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   const field = (name: Field) => ({
     id: name,
@@ -52,8 +50,8 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
       setFormError("");
       return;
     }
-    setBusy(true);
-    try {
+    // registration_closed and invite_invalid carry the server's readable message (shown as the form's error)
+    await run(async () => {
       const user = await register({
         username: values.username.trim(),
         password: values.password,
@@ -63,12 +61,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
       toast(`Welcome to ${applianceName}, ${displayName(user)}.`, "success");
       route("/", true);
       onSignedIn(user);
-    } catch (error) {
-      const { fields, form } = formErrors(error, FIELDS);
-      setErrors(fields);
-      setFormError(form); // registration_closed and invite_invalid carry the server's readable message
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -6,20 +6,18 @@ import { FormField } from "@/components/form-field";
 import { LoadState } from "@/components/load-state";
 import { useToast } from "@/components/toast";
 import { type ApiToken, createToken, listTokens, type NewApiToken, revokeToken } from "@/features/accounts/api";
-import { errorMessage, formErrors } from "@/lib/api";
+import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
+import { useFormSubmit } from "@/lib/use-form-submit";
 import { useLoad } from "@/lib/use-load";
 
 const FIELDS = ["name", "expires_in_days"] as const;
-type Errors = Partial<Record<(typeof FIELDS)[number], string>>;
 
 export function TokensPanel({ version }: { version: number }) {
   const tokens = useLoad(listTokens, [version]);
   const [name, setName] = useState("");
   const [days, setDays] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS);
   const [created, setCreated] = useState<NewApiToken | null>(null);
   const confirm = useConfirm();
   const toast = useToast();
@@ -35,21 +33,12 @@ export function TokensPanel({ version }: { version: number }) {
       setErrors({ expires_in_days: "Use a whole number of days from 1 to 3650, or leave it empty." });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       setCreated(await createToken({ name: name.trim(), expires_in_days: expires }));
       setName("");
       setDays("");
-      setErrors({});
-      setFormError("");
       tokens.reload();
-    } catch (error) {
-      const { fields, form } = formErrors(error, FIELDS);
-      setErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(token: ApiToken) {

@@ -3,8 +3,8 @@ import { useState } from "preact/hooks";
 import { FormField, SelectField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { createUser } from "@/features/accounts/users-api";
-import { formErrors } from "@/lib/api";
 import type { Role, User } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["username", "display_name", "password", "role", "team", "job_title"] as const;
 type Field = (typeof FIELDS)[number];
@@ -17,9 +17,7 @@ export const ROLE_CHOICES = [
 
 export function UserCreateForm({ onCreated }: { onCreated: (user: User) => void }) {
   const [values, setValues] = useState<Values>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Values>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, formError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   const field = (name: Field) => ({
     id: `new-user-${name.replace("_", "-")}`,
@@ -30,8 +28,7 @@ export function UserCreateForm({ onCreated }: { onCreated: (user: User) => void 
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       const user = await createUser({
         username: values.username.trim(),
         password: values.password,
@@ -42,12 +39,7 @@ export function UserCreateForm({ onCreated }: { onCreated: (user: User) => void 
       });
       toast(`User ${user.username} created. Give them the password on a safe channel.`, "success");
       onCreated(user);
-    } catch (error) {
-      const { fields, form } = formErrors(error, FIELDS);
-      setErrors(fields);
-      setFormError(form);
-      setBusy(false);
-    }
+    });
   }
 
   return (

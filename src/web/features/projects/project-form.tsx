@@ -10,7 +10,8 @@ import {
   STATUS_LABELS,
   updateProject,
 } from "@/features/projects/api";
-import { ApiError, formErrors } from "@/lib/api";
+import { ApiError } from "@/lib/api";
+import { type FormFailure, useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["name", "description", "status"] as const;
 type Field = (typeof FIELDS)[number];
@@ -18,13 +19,23 @@ export const STATUS_OPTIONS = PROJECT_STATUSES.map((value) => ({ value, label: S
 
 type Props = { project?: Project; onSaved: (project: Project) => void };
 
+/** A name another project has is the name field's error. */
+function nameTaken(error: unknown, found: FormFailure<Field>): FormFailure<Field> {
+  if (error instanceof ApiError && error.code === "project_name_taken") {
+    found.fields.name = error.message;
+    found.form = "";
+  }
+  return found;
+}
+
 export function ProjectForm({ project, onSaved }: Props) {
   const [name, setName] = useState(project?.name ?? "");
   const [description, setDescription] = useState(project?.description ?? "");
   const [status, setStatus] = useState<ProjectStatus>(project?.status ?? "active");
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS, {
+    closes: true,
+    adjust: nameTaken,
+  });
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -32,20 +43,10 @@ export function ProjectForm({ project, onSaved }: Props) {
       setErrors({ name: "Give the project a name." });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const input = { name: name.trim(), description, status };
       onSaved(project ? await updateProject(project.id, input) : await createProject(input));
-    } catch (error) {
-      const found = formErrors(error, FIELDS);
-      if (error instanceof ApiError && error.code === "project_name_taken") {
-        found.fields.name = error.message;
-        found.form = "";
-      }
-      setErrors(found.fields);
-      setFormError(found.form);
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -6,13 +6,12 @@ import { FormField, SelectField } from "@/components/form-field";
 import { MarkdownEditor } from "@/components/markdown-editor";
 import { useToast } from "@/components/toast";
 import { createTask, type Priority, type Task, type TaskStatus } from "@/features/tasks/api";
-import { formErrors } from "@/lib/api";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
 import { usePeople, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["title", "description", "status", "priority", "due_date", "assignee_id", "project_id"] as const;
-type Field = (typeof FIELDS)[number];
 
 type Props = { projectId?: number | null; onClose: () => void; onCreated: (task: Task) => void };
 
@@ -25,9 +24,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
   const [due, setDue] = useState("");
   const [project, setProject] = useState(projectId === null ? "" : String(projectId));
   const [assignee, setAssignee] = useState(String(user.id));
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   const projects = useProjects().filter((item) => item.can_edit);
   const people = usePeople(project ? Number(project) : null);
@@ -38,8 +35,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
       setErrors({ title: "Give the task a title." });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const task = await createTask({
         title: title.trim(),
         description,
@@ -51,12 +47,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
       });
       toast(`Task “${task.title}” created.`, "success");
       onCreated(task);
-    } catch (error) {
-      const found = formErrors(error, FIELDS);
-      setErrors(found.fields);
-      setFormError(found.form);
-      setBusy(false);
-    }
+    });
   }
 
   return (

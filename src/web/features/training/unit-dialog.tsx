@@ -3,8 +3,8 @@ import { useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { FormField, SelectField, TextAreaField } from "@/components/form-field";
 import { addUnit, MAX_WEEK, type PlanUnit, type Unit, unitProblems, updateUnit } from "@/features/training/api";
-import { formErrors } from "@/lib/api";
 import { PRIORITY_OPTIONS } from "@/lib/options";
+import { useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["title", "description", "week", "priority"] as const;
 
@@ -15,9 +15,7 @@ export function UnitDialog({ planId, unit, defaultWeek, onClose, onSaved }: Prop
   const [week, setWeek] = useState(String(unit?.week ?? defaultWeek));
   const [priority, setPriority] = useState<string>(unit?.priority ?? "normal");
   const [description, setDescription] = useState(unit?.description ?? "");
-  const [errors, setErrors] = useState<Partial<Record<(typeof FIELDS)[number], string>>>({});
-  const [formError, setFormError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS, { closes: true });
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -25,16 +23,10 @@ export function UnitDialog({ planId, unit, defaultWeek, onClose, onSaved }: Prop
     const problems = unitProblems(data);
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await (unit ? updateUnit(planId, unit.id, data) : addUnit(planId, data));
       onSaved();
-    } catch (error) {
-      const found = formErrors(error, FIELDS);
-      setErrors(found.fields);
-      setFormError(found.form);
-      setBusy(false);
-    }
+    });
   }
 
   return (

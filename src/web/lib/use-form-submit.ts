@@ -1,0 +1,40 @@
+// What every form's submit repeated: busy while its call runs, and a failed call split into messages for the
+// form's own fields and one message for the rest (formErrors).
+import { useState } from "preact/hooks";
+import { formErrors } from "@/lib/api";
+
+export type FormFailure<F extends string> = { fields: Partial<Record<F, string>>; form: string };
+
+type Options<F extends string> = {
+  /** The form ends on success (its dialog closes, the page moves on): it stays busy then, so nothing is sent twice,
+   *  and keeps its state; any other form clears busy and its old errors. */
+  closes?: boolean;
+  /** Fixes up a failure's split, e.g. a conflict whose code belongs to a field. */
+  adjust?: (error: unknown, found: FormFailure<F>) => FormFailure<F>;
+};
+
+export function useFormSubmit<F extends string>(fields: readonly F[], options: Options<F> = {}) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<F, string>>>({});
+  const [formError, setFormError] = useState("");
+
+  /** Runs the form's call: busy meanwhile, its failure shown on the fields and the form. */
+  async function run(action: () => Promise<void>): Promise<void> {
+    setBusy(true);
+    try {
+      await action();
+      if (options.closes) return;
+      setErrors({});
+      setFormError("");
+    } catch (error) {
+      const found = formErrors(error, fields);
+      const shown = options.adjust ? options.adjust(error, found) : found;
+      setErrors(shown.fields);
+      setFormError(shown.form);
+      if (options.closes) setBusy(false);
+    }
+    if (!options.closes) setBusy(false);
+  }
+
+  return { busy, errors, setErrors, formError, setFormError, run };
+}
