@@ -98,6 +98,18 @@ def find_user_id(username: str) -> int | None:
     return int(user.id) if user else None
 
 
+@unit_of_work()
+def is_active_user(user_id: int) -> bool:
+    user = User.get_or_none(User.id == user_id)
+    return user is not None and bool(user.active)
+
+
+@unit_of_work()
+def username_of(user_id: int) -> str | None:
+    user = User.get_or_none(User.id == user_id)
+    return None if user is None else str(user.username)
+
+
 def insert_user(data: UserCreate, password_hash: str) -> UserOut:
     """Create a user inside the caller's write transaction. Raises UsernameTaken.
 

@@ -69,6 +69,12 @@ def project_role(user_id: int, project_id: int) -> str | None:
 
 
 @unit_of_work()
+def project_name(project_id: int) -> str | None:
+    project = Project.get_or_none(Project.id == project_id)
+    return None if project is None else str(project.name)
+
+
+@unit_of_work()
 def roles_of(user_id: int) -> dict[int, str]:
     """Every project the user belongs to, with the role: one query for callers that check many projects."""
     rows = database.execute_sql("SELECT project_id, role FROM project_member WHERE user_id = ?", (user_id,))

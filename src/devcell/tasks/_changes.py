@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from devcell.accounts.models import User
+from devcell.accounts import service as accounts
 from devcell.core.db import utcnow
 from devcell.core.errors import ValidationFailed
-from devcell.projects.models import Project
-from devcell.projects.service import project_role, require_project
+from devcell.projects.service import project_name, project_role, require_project
 from devcell.tasks.models import Task, TaskActivity
 
 if TYPE_CHECKING:
@@ -47,8 +46,7 @@ def check_assignee(assignee_id: int | None, project_id: int | None, field: str =
     """The assignee must be an active user and, for a project task, a member of that project (422 otherwise)."""
     if assignee_id is None:
         return
-    user = User.get_or_none(User.id == assignee_id)
-    if user is None or not user.active:
+    if not accounts.is_active_user(assignee_id):
         raise ValidationFailed.for_field(field, "there is no active user with this id")
     if project_id is not None and project_role(assignee_id, project_id) is None:
         raise ValidationFailed.for_field(field, "must be a member of the task's project")
@@ -87,13 +85,11 @@ def _names(task: Task, field: str, new: Any) -> tuple[Any, Any]:
 
 
 def _username(user_id: int | None) -> str | None:
-    user = None if user_id is None else User.get_or_none(User.id == user_id)
-    return None if user is None else str(user.username)
+    return None if user_id is None else accounts.username_of(user_id)
 
 
 def _project_name(project_id: int | None) -> str | None:
-    project = None if project_id is None else Project.get_or_none(Project.id == project_id)
-    return None if project is None else str(project.name)
+    return None if project_id is None else project_name(project_id)
 
 
 def _action(field: str, new: Any) -> str:
