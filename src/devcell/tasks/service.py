@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from peewee import Expression, fn
@@ -165,3 +166,30 @@ def tasks_from_standups(principal: Principal, standup_ids: list[int]) -> list[tu
 def relink_standup_tasks(from_standup_id: int, to_standup_id: int) -> None:
     """Tasks converted from one standup entry now point at another (the entries were merged)."""
     Task.update(origin_standup_id=to_standup_id).where(Task.origin_standup_id == from_standup_id).execute()
+
+
+# For the dashboard: "my" tasks as the task list's `mine` filter means it (created by or assigned to me), still
+# visible to me (a project task stays hidden once I leave its project); one query each, in the caller's unit of work.
+
+
+def _mine(principal: Principal) -> Expression:
+    me = principal.user_id
+    own: Expression = (Task.creator == me) | (Task.assignee == me)
+    visible = visible_tasks(principal)
+    return own if visible is None else own & visible
+
+
+def my_open_counts(principal: Principal, statuses: tuple[str, ...]) -> dict[str, int]:
+    """How many of my unarchived tasks are in each of these statuses (statuses with none are left out)."""
+    query = (
+        Task.select(Task.status, fn.COUNT(Task.id))
+        .where(_mine(principal), Task.archived == False, Task.status.in_(statuses))  # noqa: E712
+        .group_by(Task.status)
+    )
+    return {str(status): int(n) for status, n in rows_of(query)}
+
+
+def my_completion_times(principal: Principal, since: datetime) -> list[datetime]:
+    """When each of my done tasks was completed, since `since` (archived ones count: the work was done)."""
+    query = Task.select(Task.completed_at).where(_mine(principal), Task.status == "done", Task.completed_at >= since)
+    return [completed for (completed,) in rows_of(query)]
