@@ -1,5 +1,6 @@
 // Projects as several features see them: the type, its status vocabulary, and the cached choices a picker offers.
 import { request, withQuery } from "@/lib/api";
+import type { MemberOut } from "@/lib/api-types";
 import type { Page, UserRef } from "@/lib/types";
 
 export const PROJECT_STATUSES = ["planned", "active", "blocked", "done"] as const;
@@ -24,7 +25,8 @@ export type Project = {
   member_count: number;
   task_counts: TaskCounts;
 };
-export type Member = { user: UserRef; role: ProjectRole; added_at: string };
+/** Generated from the API's schemas (lib/api-types.ts), not kept by hand. */
+export type Member = MemberOut;
 
 export type ProjectQuery = {
   q?: string;
