@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+POLL_SECONDS = 0.02
 ANSWER = ["The backup runs ", "every night at 02:00 ", "and keeps seven copies [1]."]
 
 
@@ -116,13 +117,16 @@ def running() -> Iterator[FakeLLM]:
     fake = FakeLLM()
     fake.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     fake.server.daemon_threads = True
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop to notice, which it checks every poll_interval (0.5 s by default:
+    # half a second per test that uses the fake).
+    thread = threading.Thread(target=fake.server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True)
     thread.start()
     try:
         yield fake
     finally:
         fake.server.shutdown()
         fake.server.server_close()
+        thread.join()
 
 
 def closed_port() -> int:
