@@ -1,11 +1,12 @@
 // Calls to the accounts slice for everyone: setup, sign-in, registration, and the own account (profile, password,
 // sessions, API tokens). Administration of users and invites is in users-api.ts.
 import { ApiError, request, setCsrfToken } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { Registration, User } from "@/lib/session";
 
 export type SetupStatus = { needs_setup: boolean; registration: Registration; appliance_name: string };
-export type SetupInput = { setup_code: string; username: string; password: string; display_name?: string };
-export type Credentials = { username: string; password: string };
+export type SetupInput = Api.SetupIn;
+export type Credentials = Api.LoginIn;
 export type RegisterInput = { username: string; password: string; display_name?: string; invite?: string };
 
 /** The profile fields every user edits; "" clears one. */
@@ -24,14 +25,7 @@ export type SessionInfo = {
   current: boolean;
 };
 
-export type ApiToken = {
-  id: number;
-  name: string;
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-};
+export type ApiToken = Api.TokenOut;
 export type NewApiToken = ApiToken & { token: string };
 export type TokenInput = { name: string; expires_in_days?: number };
 

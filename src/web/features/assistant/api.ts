@@ -1,38 +1,22 @@
 // Calls of the assistant slice (see /work/assistant-api.md): summaries, SITREPs, code review and workflows.
 
 import { request, withQuery } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { Citation } from "@/lib/passages";
 import type { Page, UserRef } from "@/lib/types";
 
 /** What an LLM-made text was built from; `url` is the SPA path that opens it. */
-export type SourceRef = {
-  number: number;
-  kind: "standup" | "task" | "project" | "document";
-  id: number;
-  title: string;
-  url: string;
-};
+export type SourceRef = Api.SourceRef;
 
 /** A stored failure (SITREP, workflow): the same codes as the HTTP errors of core.llm. */
-export type Failure = { code: string; message: string };
+export type Failure = Api.ErrorOut;
 
 // --- summaries -------------------------------------------------------------------------------------------
 
-export type Summary = {
-  kind: "standups" | "project";
-  date: string | null;
-  project_id: number | null;
-  days: number | null;
-  markdown: string;
-  sources: SourceRef[];
-  cached: boolean;
-  generated_at: string;
-  omitted: string | null;
-  model: string;
-};
+export type Summary = Api.SummaryOut;
 
 export type StandupSummaryInput = { date?: string; project_id?: number | null; refresh?: boolean };
-export type ProjectSummaryInput = { project_id: number; days?: number; refresh?: boolean };
+export type ProjectSummaryInput = Api.ProjectSummaryIn;
 
 export function standupSummary(input: StandupSummaryInput): Promise<Summary> {
   return request<Summary>("POST", "/api/assistant/standup-summary", { body: input });

@@ -1,19 +1,12 @@
 // The dashboard's one call: everything the start page shows for the signed-in user.
 
 import { request } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { ProjectStatus, TaskCounts } from "@/lib/projects";
 import type { Task } from "@/lib/tasks";
-import type { UserRef } from "@/lib/types";
 
-export type DayCount = { day: string; count: number };
-export type RecentItem = {
-  kind: "task" | "standup";
-  id: number;
-  title: string;
-  actor: UserRef;
-  action: string;
-  at: string;
-};
+export type DayCount = Api.DayCount;
+export type RecentItem = Api.ActivityItem;
 export type ProjectSummary = {
   id: number;
   name: string;

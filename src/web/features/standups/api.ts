@@ -1,8 +1,9 @@
 // Calls of the standups slice: daily entries, the team feed and history, convert lines to tasks, export.
 
 import { request, withQuery } from "@/lib/api";
-import type { ProjectRef, Task, TaskStatus } from "@/lib/tasks";
-import type { Page, UserRef } from "@/lib/types";
+import type * as Api from "@/lib/api-types";
+import type { Task, TaskStatus } from "@/lib/tasks";
+import type { Page } from "@/lib/types";
 
 export const SECTIONS = ["yesterday", "today", "blockers"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -14,19 +15,7 @@ export const SECTION_LABELS: Record<Section, string> = {
 
 export type LinkedTask = { id: number; title: string; status: TaskStatus };
 
-export type Standup = {
-  id: number;
-  author: UserRef;
-  day: string;
-  yesterday: string;
-  today: string;
-  blockers: string;
-  project: ProjectRef | null;
-  created_at: string;
-  updated_at: string;
-  can_edit: boolean;
-  tasks: LinkedTask[];
-};
+export type Standup = Api.StandupOut;
 
 export type StandupInput = {
   day?: string;

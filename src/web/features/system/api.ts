@@ -1,9 +1,10 @@
 // Calls to the system and backups slices: readiness, health, scheduled jobs and backups.
 import { ApiError, request, withQuery } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { Job } from "@/lib/jobs";
 
 /** `message` comes to administrators only (it can name paths). */
-export type HealthCheck = { name: string; ok: boolean; message?: string | null };
+export type HealthCheck = Api.CheckOut;
 export type Readiness = { status: "ok" | "fail"; checks: HealthCheck[] };
 
 /** Readiness answers 503 with the same body when a check fails. */
@@ -13,10 +14,10 @@ export function getReadiness(): Promise<Readiness> {
 
 export type Severity = "ok" | "warning" | "critical" | "skipped";
 /** `action` is a button this page knows; `command` an exact shell command to run on the appliance. */
-export type Fix = { label: string; action: string | null; command: string | null; target: string | null };
+export type Fix = Api.FixOut;
 export type Finding = { name: string; title: string; severity: Severity; message: string; fix: Fix | null };
 export type HealthReport = { status: "ok" | "warning" | "critical"; checked_at: string; items: Finding[] };
-export type HealthSummary = { status: "ok" | "warning" | "critical"; warning: number; critical: number };
+export type HealthSummary = Api.HealthSummaryOut;
 
 export function getHealth(fresh = false): Promise<HealthReport> {
   return request<HealthReport>("GET", fresh ? "/api/system/health?fresh=true" : "/api/system/health");
@@ -53,7 +54,7 @@ export function runScheduled(name: string): Promise<Job> {
   return request<Job>("POST", `/api/system/schedule/${encodeURIComponent(name)}/run`);
 }
 
-export type Verify = { ok: boolean; problems: string[]; checked_at: string; seconds: number };
+export type Verify = Api.VerifyOut;
 /** Who made a backup: retention only ever deletes the schedule's own ones. */
 export type BackupOrigin = "scheduled" | "manual" | "upload" | "safety";
 export type Backup = {
@@ -110,9 +111,9 @@ export function deleteBackup(name: string): Promise<void> {
 }
 
 /** Copies of a damaged database that a restore kept (damaged/<name>/ in the data directory), newest first. */
-export type DamagedFile = { name: string; size: number };
-export type DamagedFolder = { name: string; created_at: string; files: DamagedFile[]; size: number };
-export type DamagedList = { items: DamagedFolder[]; total_size: number };
+export type DamagedFile = Api.DamagedFile;
+export type DamagedFolder = Api.DamagedFolder;
+export type DamagedList = Api.DamagedList;
 
 export function listDamaged(): Promise<DamagedList> {
   return request<DamagedList>("GET", "/api/backups/damaged");
@@ -202,8 +203,8 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-export type LogEntry = { offset: number; at: string; level: string; logger: string; message: string };
-export type LogPage = { items: LogEntry[]; next: number; file: string; missing: boolean };
+export type LogEntry = Api.LogEntry;
+export type LogPage = Api.LogPage;
 export type LogFilter = { file: "devcell" | "rag"; level: string; q: string };
 
 export function getLogs(filter: LogFilter, after?: number): Promise<LogPage> {
@@ -212,17 +213,8 @@ export function getLogs(filter: LogFilter, after?: number): Promise<LogPage> {
 
 export const SUPPORT_BUNDLE_PATH = "/api/system/support-bundle";
 
-export type MetricPoint = {
-  at: string;
-  data_free: number;
-  data_total: number;
-  backup_free: number;
-  backup_total: number;
-  db_bytes: number;
-  index_bytes: number;
-  requests_per_minute: number;
-};
-export type MetricSeries = { days: number; interval_minutes: number; items: MetricPoint[] };
+export type MetricPoint = Api.MetricPoint;
+export type MetricSeries = Api.MetricSeries;
 
 export function getMetricHistory(days: number): Promise<MetricSeries> {
   return request<MetricSeries>("GET", withQuery("/api/system/metrics/history", { days }));

@@ -1,7 +1,8 @@
 // Calls of the tasks slice: tasks, bulk changes, comments, activity and saved filter presets.
 import { request } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { Priority, Task, TaskStatus } from "@/lib/tasks";
-import type { Page, UserRef } from "@/lib/types";
+import type { Page } from "@/lib/types";
 
 export {
   PRIORITIES,
@@ -36,16 +37,8 @@ export type BulkAction =
   | { action: "move"; project_id: number | null };
 export type BulkResult = { updated: number; skipped: { id: number; reason: string }[] };
 
-export type Comment = { id: number; author: UserRef; body: string; created_at: string };
-export type Activity = {
-  id: number;
-  actor: UserRef | null;
-  action: string;
-  field: string;
-  old_value: string | null;
-  new_value: string | null;
-  created_at: string;
-};
+export type Comment = Api.CommentOut;
+export type Activity = Api.ActivityOut;
 
 /** Saved filters: the list's query parameters by name (repeatable ones as arrays). */
 export type PresetFilters = Record<string, string | string[]>;

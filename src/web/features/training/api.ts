@@ -2,6 +2,7 @@
 // the pages share: grouping by week, due dates, checking edited units before they are stored.
 
 import { request, withQuery } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import { addDays } from "@/lib/dates";
 import type { Priority, TaskStatus } from "@/lib/tasks";
 import type { Page, UserRef } from "@/lib/types";
@@ -10,7 +11,7 @@ export type RoadmapFormat = "auto" | "markdown" | "json" | "text";
 
 export type Unit = { title: string; description: string; week: number; priority: Priority };
 export type TransformResult = { units: Unit[]; warnings: string[]; source: "json" | "llm" };
-export type Sample = { title: string; format: "markdown"; text: string };
+export type Sample = Api.SampleOut;
 
 export type PlanUnit = Unit & {
   id: number;
@@ -18,7 +19,7 @@ export type PlanUnit = Unit & {
   task_status: TaskStatus | null;
   task_due_date: string | null;
 };
-export type WeekProgress = { week: number; units: number; seeded: number; done: number; in_progress: number };
+export type WeekProgress = Api.WeekProgress;
 type ProjectRef = { id: number; name: string };
 
 /** What a plan and its list entry share. */
