@@ -1,23 +1,11 @@
-// Streamed answers (server-sent events over a POST): the session's CSRF token, the event parser and the stream
-// reader the Ask and Chat pages share, and the ApiError an error body or an `error` event stands for.
-import { ApiError, request } from "@/lib/api";
-
-/** The CSRF token of this session, for requests the JSON client cannot make (multipart, streamed answers). */
-export async function csrfToken(): Promise<string> {
-  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
-  return me.csrf_token ?? "";
-}
+// Streamed answers (server-sent events over a POST): the event parser and the stream reader the Ask and Chat
+// pages share, and the ApiError an error body or an `error` event stands for.
+import { ApiError } from "@/lib/api";
+import { errorFromBody, parseJson } from "@/lib/upload";
 
 /** The ApiError an error response's text stands for (the JSON error body when there is one). */
 export function errorFromText(status: number, text: string): ApiError {
-  try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; detail?: unknown } };
-    if (body.error?.message)
-      return new ApiError(status, String(body.error.code), body.error.message, body.error.detail);
-  } catch {
-    // not JSON: fall through
-  }
-  return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
+  return errorFromBody(status, parseJson(text));
 }
 
 /** The ApiError an `error` event's data ({status, code, message}) stands for. */

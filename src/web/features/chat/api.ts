@@ -2,7 +2,8 @@
 // the admin keeps one: chat_retention_days > 0).
 import { ApiError, request } from "@/lib/api";
 import type { Citation } from "@/lib/passages";
-import { csrfToken, readEvents, streamError } from "@/lib/sse";
+import { readEvents, streamError } from "@/lib/sse";
+import { csrfToken } from "@/lib/upload";
 
 export type Persona = { id: string; name: string; description: string };
 export type Message = {

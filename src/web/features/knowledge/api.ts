@@ -1,8 +1,9 @@
 // Calls of the knowledge slice: documents and notes, upload with progress, status, search, and streamed answers.
 import { ApiError, request, withQuery } from "@/lib/api";
 import type { Citation, DocKind } from "@/lib/passages";
-import { csrfToken, errorFromText, readEvents, streamError } from "@/lib/sse";
+import { errorFromText, readEvents, streamError } from "@/lib/sse";
 import type { Page, UserRef } from "@/lib/types";
+import { csrfToken, sendWithProgress } from "@/lib/upload";
 
 export { type Citation, DEGRADED_NOTE, type DocKind, type Passage } from "@/lib/passages";
 
@@ -121,21 +122,7 @@ export async function uploadDocument(
   form.append("file", file, file.name);
   if (fields.title) form.append("title", fields.title);
   if (fields.projectId !== null) form.append("project_id", String(fields.projectId));
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/documents");
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.setRequestHeader("X-CSRF-Token", token);
-    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
-    xhr.addEventListener("load", () => {
-      if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText) as KnowledgeDocument);
-      else reject(errorFromText(xhr.status, xhr.responseText));
-    });
-    xhr.addEventListener("error", () =>
-      reject(new ApiError(0, "network_error", "The upload was interrupted. Check the connection and try again.")),
-    );
-    xhr.send(form);
-  });
+  return (await sendWithProgress("/api/documents", form, { "X-CSRF-Token": token }, onProgress)) as KnowledgeDocument;
 }
 
 export type AskEvents = {

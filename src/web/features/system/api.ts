@@ -1,7 +1,8 @@
 // Calls to the system and backups slices: readiness, health, scheduled jobs and backups.
-import { ApiError, request, withQuery } from "@/lib/api";
+import { request, withQuery } from "@/lib/api";
 import type * as Api from "@/lib/api-types";
 import type { Job } from "@/lib/jobs";
+import { csrfToken, sendWithProgress } from "@/lib/upload";
 
 /** `message` comes to administrators only (it can name paths). */
 export type HealthCheck = Api.CheckOut;
@@ -134,46 +135,7 @@ export function sendFile(
   headers: Record<string, string>,
   onProgress: (sent: number, total: number) => void,
 ): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", path);
-    xhr.setRequestHeader("Content-Type", "application/gzip");
-    xhr.setRequestHeader("Accept", "application/json");
-    for (const [key, value] of Object.entries(headers)) xhr.setRequestHeader(key, value);
-    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
-    xhr.addEventListener("load", () => {
-      const body = parse(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(toError(xhr.status, body));
-    });
-    xhr.addEventListener("error", () =>
-      reject(new ApiError(0, "network_error", "The upload was interrupted. Check the connection and try again.")),
-    );
-    xhr.send(file);
-  });
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function toError(status: number, body: unknown): ApiError {
-  const error =
-    typeof body === "object" && body !== null && "error" in body ? (body.error as Record<string, unknown>) : null;
-  if (error && typeof error.message === "string") {
-    return new ApiError(status, String(error.code), error.message, error.detail);
-  }
-  return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
-}
-
-/** The CSRF token of this session, for the raw upload (the JSON client keeps its own copy private). */
-async function csrfToken(): Promise<string> {
-  const me = await request<{ csrf_token: string | null }>("GET", "/api/auth/me");
-  return me.csrf_token ?? "";
+  return sendWithProgress(path, file, { "Content-Type": "application/gzip", ...headers }, onProgress);
 }
 
 export async function uploadBackup(file: Blob, onProgress: (sent: number, total: number) => void): Promise<Backup> {
