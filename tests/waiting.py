@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 DEFAULT_TIMEOUT = 90.0
+MAX_PAUSE = 0.05  # most waits here are for a job of a few tens of milliseconds: a longer pause is mostly idle
+
+T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = DEFAULT_TIMEOUT, what: str = "") -> None:
-    """Poll `condition` (quickly at first, then every 0.2 s) until it is true; AssertionError after `timeout`."""
+def wait_until(
+    condition: Callable[[], T],
+    timeout: float = DEFAULT_TIMEOUT,
+    what: str | Callable[[], str] = "",
+    every: float = MAX_PAUSE,
+) -> T:
+    """Poll `condition` (quickly at first, then at most `every` seconds apart) until it returns something true, and
+    return that; AssertionError after `timeout`, naming `what` (or the condition) and the last value it returned.
+    `what` may be a function, called only then (to describe the state the wait gave up in). A larger `every` suits
+    a condition that costs a server process real work each time."""
     deadline = time.monotonic() + timeout
-    pause = 0.01
-    while not condition():
+    pause = 0.005
+    while not (found := condition()):
         if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout:.0f} s: {what or condition}")
+            described = what() if callable(what) else what
+            raise AssertionError(f"not true within {timeout:.0f} s: {described or condition} (last: {found!r})")
         time.sleep(pause)
-        pause = min(pause * 2, 0.2)
+        pause = min(pause * 2, every)
+    return found

@@ -3,13 +3,13 @@ the fake LLM received, and waiting for a SITREP job."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from starlette.applications import Starlette
 
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.fakes.llm_server import FakeLLM
+from tests.waiting import wait_until
 
 CITING = "Ann finished the parser [1]. Work continues [2]."
 
@@ -55,13 +55,14 @@ def user_message(fake: FakeLLM, index: int = -1) -> str:
 
 def wait_sitrep(actor: Actor, sitrep_id: int, timeout: float = 30.0) -> dict[str, Any]:
     """Poll until the SITREP is no longer generating and its job has ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        body = actor.get(f"/api/sitreps/{sitrep_id}").json()
-        if body["status"] != "generating" and _job_done(actor, body.get("job_id")):
-            return dict(body)
-        assert time.monotonic() < deadline, f"SITREP {sitrep_id} still {body['status']}"
-        time.sleep(0.05)
+    last: dict[str, Any] = {}
+
+    def ended() -> dict[str, Any] | None:
+        body: dict[str, Any] = actor.get(f"/api/sitreps/{sitrep_id}").json()
+        last.update(body)
+        return body if body["status"] != "generating" and _job_done(actor, body.get("job_id")) else None
+
+    return wait_until(ended, timeout, lambda: f"SITREP {sitrep_id} still {last.get('status')}")
 
 
 def _job_done(actor: Actor, job_id: str | None) -> bool:

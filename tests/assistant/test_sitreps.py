@@ -3,7 +3,6 @@ instructions, and every LLM failure ending as a failed SITREP with the core.llm 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from devcell.core.db import transaction
 from tests.assistant.briefs import CITING, person, project, prompt, sitrep, standup, task, user_message, wait_sitrep
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import FakeLLM, closed_port
+from tests.waiting import wait_until
 
 
 def _some_work(user: Actor) -> dict[str, Any]:
@@ -238,10 +238,11 @@ def test_deleting_a_generating_sitrep_cancels_it(admin: Actor, user: Actor, fake
     set_llm(admin, fake_llm.url, "slow")
     started = user.post("/api/sitreps", json={}).json()
     assert user.delete(f"/api/sitreps/{started['id']}").status_code == 204
-    deadline = datetime.now(UTC) + timedelta(seconds=20)
-    while user.get(f"/api/jobs/{started['job_id']}").json()["status"] not in ("succeeded", "failed", "cancelled"):
-        assert datetime.now(UTC) < deadline
-        time.sleep(0.05)
+    wait_until(
+        lambda: user.get(f"/api/jobs/{started['job_id']}").json()["status"] in ("succeeded", "failed", "cancelled"),
+        20,
+        "the SITREP's job ended",
+    )
     assert user.get(f"/api/sitreps/{started['id']}").status_code == 404
     assert user.get("/api/sitreps").json()["total"] == 0
 

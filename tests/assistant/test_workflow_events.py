@@ -11,9 +11,10 @@ import orjson
 from devcell.assistant.workflows import service
 from devcell.assistant.workflows._transcript import Transcripts
 from devcell.core.auth import Principal
-from tests.assistant.test_workflows import by_role, finished, start, wait_until
+from tests.assistant.test_workflows import by_role, finished, start
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import FakeLLM, closed_port
+from tests.waiting import wait_until
 
 Event = tuple[str, dict[str, Any]]
 

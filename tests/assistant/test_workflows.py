@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from starlette.applications import Starlette
 from devcell.core.prompts import prompt_tokens
 from tests.conftest import USER_PASSWORD, Actor, create_user, set_llm, sign_in
 from tests.fakes.llm_server import FakeLLM, closed_port
+from tests.waiting import wait_until
 
 WAIT = 20.0
 TASKS = "- Add the export endpoint - returns CSV\n- **Write the export tests**\n  - nested detail\n1. Document it\n"
@@ -37,13 +37,6 @@ def start(actor: Actor, pipeline: str = "feature", text: str = "CSV export of th
     return response.json()
 
 
-def wait_until(check: Callable[[], bool], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def finished(actor: Actor, run_id: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
 
@@ -51,7 +44,7 @@ def finished(actor: Actor, run_id: int) -> dict[str, Any]:
         result.update(actor.get(f"/api/workflows/{run_id}").json())
         return result["status"] in ("succeeded", "failed", "cancelled")
 
-    wait_until(done)
+    wait_until(done, WAIT, f"workflow {run_id} ended")
     return result
 
 
@@ -193,7 +186,7 @@ def test_cancel_stops_further_llm_calls(user: Actor, fake_llm: FakeLLM) -> None:
     fake_llm.script = lambda body: "A long answer, piece by piece."
     fake_llm.piece_delay = 0.4
     created = start(user)
-    wait_until(lambda: len(fake_llm.requests) == 1)
+    wait_until(lambda: len(fake_llm.requests) == 1, WAIT)
     response = user.post(f"/api/workflows/{created['id']}/cancel")
     assert response.status_code == 202
     run = finished(user, created["id"])
@@ -211,7 +204,7 @@ def test_cancel_after_a_step_keeps_the_finished_step(user: Actor, fake_llm: Fake
     fake_llm.script = by_role
     fake_llm.piece_delay = 0.3
     created = start(user)
-    wait_until(lambda: len(fake_llm.requests) == 2)
+    wait_until(lambda: len(fake_llm.requests) == 2, WAIT)
     user.post(f"/api/workflows/{created['id']}/cancel")
     run = finished(user, created["id"])
     assert run["status"] == "cancelled"
@@ -223,10 +216,10 @@ def test_cancel_after_a_step_keeps_the_finished_step(user: Actor, fake_llm: Fake
 def test_delete_cancels_a_running_run(user: Actor, fake_llm: FakeLLM) -> None:
     fake_llm.piece_delay = 0.4
     created = start(user)
-    wait_until(lambda: len(fake_llm.requests) == 1)
+    wait_until(lambda: len(fake_llm.requests) == 1, WAIT)
     assert user.delete(f"/api/workflows/{created['id']}").status_code == 204
     assert user.get(f"/api/workflows/{created['id']}").status_code == 404
-    wait_until(lambda: user.get(f"/api/jobs/{created['job_id']}").json()["status"] == "cancelled")
+    wait_until(lambda: user.get(f"/api/jobs/{created['job_id']}").json()["status"] == "cancelled", WAIT)
     time.sleep(1.5)
     assert len(fake_llm.requests) == 1
     assert user.get("/api/workflows").json()["total"] == 0

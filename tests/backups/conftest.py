@@ -8,7 +8,6 @@ import io
 import sqlite3
 import tarfile
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from starlette.applications import Starlette
 from devcell.backups.archive import schema_version, table_counts
 from devcell.core.disk import DiskProbe, DiskUsage
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
+from tests.waiting import wait_until
 
 WAIT = 30.0
 
@@ -43,18 +43,15 @@ def disk(app: Starlette) -> ScriptedDisk:
 
 
 def wait_job(actor: Actor, job_id: str, timeout: float = WAIT) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished() -> dict[str, Any] | None:
         response = actor.get(f"/api/jobs/{job_id}")
         if response.status_code == 503:  # paused while a restore swaps the data in
-            time.sleep(0.02)
-            continue
+            return None
         body: dict[str, Any] = response.json()
         assert "status" in body, body
-        if body["status"] in ("succeeded", "failed", "cancelled"):
-            return body
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} did not finish within {timeout} s")
+        return body if body["status"] in ("succeeded", "failed", "cancelled") else None
+
+    return wait_until(finished, timeout, f"job {job_id} finished")
 
 
 def backup_now(admin: Actor) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from tests.backups.conftest import (
     write_archive,
 )
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
+from tests.waiting import wait_until
 
 GZIP = {"Content-Type": "application/gzip"}
 VOLATILE = ("job_run", "session")  # written by the restore itself and by signing in
@@ -131,13 +131,12 @@ def schema_3_database(path: Path) -> None:
 
 def finished(app: Starlette, job_id: str) -> Any:
     """Polls the runner itself: after a restore the caller's session may not exist any more."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def done() -> Any:
         snap = app.state.jobs.get(job_id)
-        if snap is not None and snap.finished:
-            return snap
-        time.sleep(0.05)
-    raise AssertionError("the restore did not finish")
+        return snap if snap is not None and snap.finished else None
+
+    return wait_until(done, 30, "the restore finished")
 
 
 def test_older_schema_is_migrated_after_restore(app: Starlette, admin: Actor, config: Config, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from tests.backups.conftest import members, populate, rows, sha256_tree, wait_jo
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
 from tests.knowledge.conftest import FAKE_MODEL, note, uploaded
 from tests.serverproc import ServerProcess, cli, create_admin
+from tests.waiting import wait_until
 
 QUESTION = "how do I rotate the VPN certificates"
 GUIDE = b"""# VPN runbook
@@ -63,15 +64,16 @@ def top_result(actor: Actor) -> tuple[int, str, str]:
 
 def wait_rebuilt(actor: Actor, timeout: float = 60) -> dict[str, Any]:
     """Until the restored appliance has re-embedded every passage (its index started empty)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    last: dict[str, Any] = {}
+
+    def rebuilt() -> dict[str, Any] | None:
         status: dict[str, Any] = actor.get("/api/knowledge/status").json()
+        last.update(status)
         jobs = actor.get("/api/jobs?everyone=true&limit=200").json()["items"]
         idle = all(j["status"] in ("succeeded", "failed", "cancelled") for j in jobs)
-        if idle and status["consistent"] and status["vectors"] == status["chunks"] > 0:
-            return status
-        time.sleep(0.1)
-    raise AssertionError(f"the index was not rebuilt within {timeout} s: {status}")
+        return status if idle and status["consistent"] and status["vectors"] == status["chunks"] > 0 else None
+
+    return wait_until(rebuilt, timeout, lambda: f"the index rebuilt (status: {last})")
 
 
 class Writer(threading.Thread):
@@ -106,11 +108,12 @@ def test_round_trip_while_writing(app: Starlette, admin: Actor, config: Config, 
     files = sha256_tree(config.kb_dir)
     writer = Writer(sign_in(app, "admin", ADMIN_PASSWORD))
     writer.start()
-    time.sleep(0.2)
+    wait_until(lambda: writer.created or writer.failures, what="the writer's first answer")
     started = time.monotonic()
     job = wait_job(admin, admin.post("/api/backups").json()["id"], timeout=120)
     finished = time.monotonic()
-    time.sleep(0.2)
+    written = len(writer.created) + len(writer.failures)
+    wait_until(lambda: len(writer.created) + len(writer.failures) > written, what="a write after the backup")
     writer.stop.set()
     writer.join(10)
 

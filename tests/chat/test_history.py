@@ -3,8 +3,8 @@ listed, opened and deleted, and that expire."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
+from typing import Any
 
 import orjson
 import pytest
@@ -17,6 +17,7 @@ from tests.conftest import Actor, create_user, sign_in
 from tests.fakes.llm_server import ANSWER, FakeLLM
 from tests.knowledge.conftest import note, set_llm
 from tests.knowledge.test_chat import events, say
+from tests.waiting import wait_until
 
 REPLY = "".join(ANSWER)
 
@@ -151,11 +152,12 @@ def test_the_nightly_maintenance_prunes_chats(admin: Actor, user: Actor, fake_ll
     started = admin.post("/api/system/schedule/maintenance/run")
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
-    for _ in range(600):
-        job = admin.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("succeeded", "failed"):
-            break
-        time.sleep(0.05)
+
+    def ended() -> dict[str, Any] | None:
+        job: dict[str, Any] = admin.get(f"/api/jobs/{job_id}").json()
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    job = wait_until(ended, 30, "the maintenance job ended")
     assert job["status"] == "succeeded", job
     assert job["result"]["chats_pruned"] == 1
 

@@ -14,6 +14,7 @@ import pytest
 
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import TERMINAL, JobContext, JobRun, JobRunner, JobSnapshot
+from tests.waiting import wait_until
 
 WAIT = 5.0
 
@@ -41,14 +42,10 @@ def owners(db: Path) -> list[int]:
 
 def wait_finished(runner: JobRunner, job_id: str) -> JobSnapshot:
     """Wait until the final state is in the database (the live state is announced a moment before)."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if stored(job_id).status in TERMINAL:
-            snap = runner.get(job_id)
-            assert snap is not None
-            return snap
-        time.sleep(0.01)
-    raise AssertionError(f"job {job_id} did not finish within {WAIT} s")
+    wait_until(lambda: stored(job_id).status in TERMINAL, WAIT, f"job {job_id} finished")
+    snap = runner.get(job_id)
+    assert snap is not None
+    return snap
 
 
 def stored(job_id: str) -> JobRun:

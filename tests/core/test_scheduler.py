@@ -15,6 +15,7 @@ from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import JobContext, JobRunner
 from devcell.core.scheduler import ProcessLock, ScheduledJob, Scheduler, SettingsSource, last_run
 from devcell.settings.service import SettingsStore
+from tests.waiting import wait_until
 
 WAIT = 5.0
 
@@ -63,13 +64,11 @@ def make(db: Path, runner: JobRunner, settings: SettingsStore, body: Any) -> Sch
 
 
 def wait_finished(runner: JobRunner, job_id: str) -> str:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
+    def status() -> str | None:
         snap = runner.get(job_id)
-        if snap is not None and snap.finished:
-            return snap.status
-        time.sleep(0.01)
-    raise AssertionError("the job did not finish")
+        return snap.status if snap is not None and snap.finished else None
+
+    return wait_until(status, WAIT, "the job finished")
 
 
 def test_next_run_follows_the_setting_live(db: Path, runner: JobRunner, settings: SettingsStore) -> None:
@@ -166,9 +165,7 @@ def test_only_the_lock_holder_runs_jobs_and_the_other_takes_over(
         with pytest.raises(Conflict, match="runs the scheduled jobs"):
             second.run_now("nightly")
         first.stop()
-        deadline = time.monotonic() + WAIT
-        while not second.runs_here and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: second.runs_here, WAIT, "the second scheduler took over")
         assert second.runs_here
     finally:
         first.stop()

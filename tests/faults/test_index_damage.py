@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.serverproc import Client, ServerProcess, api_token, create_admin
+from tests.waiting import wait_until
 
 DOCUMENTS = 100
 RECOVERY_SECONDS = 60.0  # the acceptance figure for 100 documents
@@ -24,17 +24,6 @@ PAGE = 4096
 
 def _text(n: int) -> str:
     return f"# Printer {n}\n\nPrinter {n} takes toner cartridge TX-{n:03} and prints on floor {n % 7}.\n"
-
-
-def _wait(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Poll until `condition` returns something true (CI is a loaded 2-core box: no fixed sleeps)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def _knowledge(client: Client) -> dict[str, Any]:
@@ -62,7 +51,7 @@ def appliance(tmp_path: Path) -> Path:
                     "POST", "/api/documents/notes", {"title": f"Printer {n}", "text": _text(n)}
                 )
                 assert status == 201, body
-            _wait(lambda: _whole(client), 120, "the notes indexed")
+            wait_until(lambda: _whole(client), 120, "the notes indexed", every=0.2)
     return data
 
 
@@ -117,7 +106,7 @@ def _recovers(data: Path, tmp_path: Path) -> list[dict[str, Any]]:
                 answers.append(body)
                 return not body["degraded"] and _whole(client) and _index_check(client) == "ok"
 
-            _wait(settled, RECOVERY_SECONDS, "search whole again and the index check ok")
+            wait_until(settled, RECOVERY_SECONDS, "search whole again and the index check ok", every=0.2)
             assert time.monotonic() - started < RECOVERY_SECONDS
             assert answers[-1]["items"][0]["document_title"] == "Printer 42"
     assert sorted(p.name for p in data.glob("index.broken-*")) == []
@@ -181,7 +170,7 @@ def test_a_chroma_database_that_fails_writes_is_rebuilt_when_a_document_is_added
                 whole = knowledge["documents"]["indexed"] == DOCUMENTS + 1 and knowledge["consistent"]
                 return bool(found) and not found["degraded"] and whole and _index_check(client) == "ok"
 
-            _wait(settled, RECOVERY_SECONDS, "the note indexed into a rebuilt index")
+            wait_until(settled, RECOVERY_SECONDS, "the note indexed into a rebuilt index", every=0.2)
             _, jobs = client.request("GET", "/api/jobs?everyone=true&limit=200")
     assert [j["kind"] for j in jobs["items"]].count("knowledge.rebuild") == 1
     assert sorted(p.name for p in appliance.glob("index.broken-*")) == []

@@ -3,8 +3,8 @@ proxy variables point at a closed port, so any outbound HTTP would fail."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from devcell.config import Config, load_config
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import closed_port
+from tests.waiting import wait_until
 
 __all__ = ["set_llm"]  # tests of this package import it from here
 
@@ -46,13 +47,14 @@ def uploaded(actor: Actor, name: str, content: bytes, **fields: object) -> dict[
 
 
 def wait_done(actor: Actor, document_id: int, timeout: float = 30.0) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = actor.get(f"/api/documents/{document_id}").json()
-        if body["status"] in ("indexed", "failed") and body_job_finished(actor, body):
-            return body  # type: ignore[no-any-return]
-        assert time.monotonic() < deadline, f"document {document_id} still {body['status']}"
-        time.sleep(0.05)
+    last: dict[str, Any] = {}
+
+    def done() -> dict[str, object] | None:
+        body: dict[str, object] = actor.get(f"/api/documents/{document_id}").json()
+        last.update(body)
+        return body if body["status"] in ("indexed", "failed") and body_job_finished(actor, body) else None
+
+    return wait_until(done, timeout, lambda: f"document {document_id} done (still {last.get('status')})")
 
 
 def body_job_finished(actor: Actor, body: dict[str, object]) -> bool:
@@ -64,13 +66,12 @@ def body_job_finished(actor: Actor, body: dict[str, object]) -> bool:
 
 def wait_jobs(actor: Actor, timeout: float = 30.0) -> None:
     """Until no job of the app is queued or running."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def idle() -> bool:
         jobs = actor.get("/api/jobs?everyone=true&limit=200").json()["items"]
-        if all(j["status"] in ("succeeded", "failed", "cancelled") for j in jobs):
-            return
-        assert time.monotonic() < deadline, "jobs still running"
-        time.sleep(0.05)
+        return all(j["status"] in ("succeeded", "failed", "cancelled") for j in jobs)
+
+    wait_until(idle, timeout, "no job queued or running")
 
 
 def note(actor: Actor, title: str, text: str, project_id: int | None = None) -> dict[str, object]:

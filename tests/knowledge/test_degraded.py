@@ -4,7 +4,6 @@ server process, with the damage done while it is stopped: tests/faults/test_inde
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from devcell.core.openapi import openapi_document
 from devcell.knowledge.index import is_index_failure
 from tests.conftest import Actor
 from tests.knowledge.conftest import note, wait_jobs
+from tests.waiting import wait_until
 
 QUESTION = "/api/search?q=toner%20cartridge"
 
@@ -38,14 +38,12 @@ def search(admin: Actor) -> dict[str, Any]:
 
 
 def until_not_degraded(admin: Actor, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answered() -> dict[str, Any] | None:
         wait_jobs(admin, timeout)
         body = search(admin)
-        if not body["degraded"]:
-            return body
-        time.sleep(0.05)
-    raise AssertionError("search stayed degraded")
+        return None if body["degraded"] else body
+
+    return wait_until(answered, timeout, "search no longer degraded")
 
 
 def leftovers(config: Config) -> list[Path]:

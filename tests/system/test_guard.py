@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
 
 import httpx2
 from starlette.applications import Starlette
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 from devcell.config import Config
 from tests.backups.conftest import ScriptedDisk, backup_now
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
+from tests.waiting import wait_until
 
 MB = 1024 * 1024
 
@@ -135,11 +135,8 @@ def test_changes_during_a_real_restore_answer_503_with_retry_after(
     writer.start()
     response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
     assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 30
-    while (
-        app.state.jobs.get(response.json()["id"]).status not in ("succeeded", "failed")
-    ) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    job_id = response.json()["id"]
+    wait_until(lambda: app.state.jobs.get(job_id).status in ("succeeded", "failed"), 30, "the restore ended")
     done.set()
     writer.join(10)
 

@@ -5,7 +5,6 @@ again)."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from devcell.config import Config, load_config
 from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
 from tests.conftest import Actor
 from tests.knowledge.conftest import FAKE_MODEL, note, wait_jobs
+from tests.waiting import wait_until
 
 GZIP = {"Content-Type": "application/gzip"}
 
@@ -39,27 +39,27 @@ def status(admin: Actor) -> dict[str, Any]:
 
 def settled(admin: Actor, timeout: float = 30) -> dict[str, Any]:
     """Until no job runs and the index holds a vector for every passage."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def consistent() -> dict[str, Any] | None:
         wait_jobs(admin, timeout)
         now = status(admin)
-        if now["consistent"] and now["vectors"] == now["chunks"]:
-            return now
-        time.sleep(0.05)
-    raise AssertionError(f"the index did not settle: {status(admin)}")
+        return now if now["consistent"] and now["vectors"] == now["chunks"] else None
+
+    return wait_until(consistent, timeout, lambda: f"the index settled: {status(admin)}")
 
 
 def restore(app: Starlette, admin: Actor, name: str) -> dict[str, Any]:
     response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
     assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # polls the runner: the caller's session may be gone after the restore
-        snap = app.state.jobs.get(response.json()["id"])
-        if snap is not None and snap.finished:
-            assert snap.status == "succeeded", snap
-            return dict(snap.result)
-        time.sleep(0.05)
-    raise AssertionError("the restore did not finish")
+    job_id = response.json()["id"]
+
+    def finished() -> Any:  # polls the runner: the caller's session may be gone after the restore
+        snap = app.state.jobs.get(job_id)
+        return snap if snap is not None and snap.finished else None
+
+    snap = wait_until(finished, 30, "the restore finished")
+    assert snap.status == "succeeded", snap
+    return dict(snap.result)
 
 
 def top_title(admin: Actor, question: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -13,6 +12,7 @@ from devcell.config import Config
 from devcell.core.jobs import JobSnapshot
 from tests.backups.conftest import backup_now
 from tests.conftest import ADMIN_PASSWORD, sign_in
+from tests.waiting import wait_until
 
 
 def damage(config: Config) -> None:
@@ -28,23 +28,16 @@ def damage(config: Config) -> None:
 
 
 def wait_for_problem(app: object) -> str:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        problem = app.state.recovery.problem  # type: ignore[attr-defined]
-        if problem:
-            return str(problem)
-        time.sleep(0.02)
-    raise AssertionError("the check at start found nothing")
+    state: Any = app.state  # type: ignore[attr-defined]
+    return str(wait_until(lambda: state.recovery.problem, 10, "the check at start found something"))
 
 
 def finished(app: Any, job_id: str) -> JobSnapshot:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        snap = app.state.jobs.get(job_id)
-        if snap is not None and snap.finished:
-            return snap  # type: ignore[no-any-return]
-        time.sleep(0.05)
-    raise AssertionError("the restore did not finish")
+    def done() -> JobSnapshot | None:
+        snap: JobSnapshot | None = app.state.jobs.get(job_id)
+        return snap if snap is not None and snap.finished else None
+
+    return wait_until(done, 30, "the restore finished")
 
 
 def test_damage_at_start_refuses_changes_until_a_restore(config: Config) -> None:

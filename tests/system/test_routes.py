@@ -21,6 +21,7 @@ from devcell.core.jobs import JobContext, JobRunner
 from devcell.core.migrations.runner import HEAD
 from devcell.system import service
 from tests.conftest import Actor
+from tests.waiting import wait_until
 
 WAIT = 5.0
 
@@ -57,13 +58,11 @@ def blocking_job(started: threading.Event) -> Callable[[JobContext], Any]:
 
 
 def wait_status(actor: Actor, job_id: str, status: str) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        body = actor.get(f"/api/jobs/{job_id}").json()
-        if body["status"] == status:
-            return body
-        time.sleep(0.01)
-    raise AssertionError(f"job {job_id} did not reach {status} within {WAIT} s")
+    def reached() -> dict[str, Any] | None:
+        body: dict[str, Any] = actor.get(f"/api/jobs/{job_id}").json()
+        return body if body["status"] == status else None
+
+    return wait_until(reached, WAIT, f"job {job_id} reached {status}")
 
 
 def finished_job(jobs: JobRunner, actor: Actor, title: str = "Quick") -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.serverproc import ServerProcess, api_token, cli, create_admin
+from tests.waiting import wait_until
 
 FIRST_RUN_WAIT = 90.0  # the checkpoint job runs every minute at its shortest setting
 
@@ -41,8 +41,7 @@ def test_scheduled_jobs_run_in_exactly_one_process(tmp_path: Path) -> None:
                     status, body = client.request("POST", "/api/system/schedule/checkpoint/run")
                     assert status == (202 if holder[server.pid] else 409), body
             assert holder == {first.pid: True, second.pid: False}
-            deadline = time.monotonic() + FIRST_RUN_WAIT
-            while len(checkpoint_pids(data)) < 2 and time.monotonic() < deadline:  # run-now, then one scheduled
-                time.sleep(0.5)
+            # The run-now, then one scheduled.
+            wait_until(lambda: len(checkpoint_pids(data)) >= 2, FIRST_RUN_WAIT, "two checkpoint runs", every=0.5)
             assert set(checkpoint_pids(data)) == {first.pid}
             assert len(checkpoint_pids(data)) >= 2
