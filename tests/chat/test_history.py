@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 from devcell.chat import service
 from devcell.config import Config
 from devcell.core.db import database, transaction, utcnow
+from tests.chat.test_routes import events, say
 from tests.conftest import Actor, create_user, sign_in
 from tests.fakes.llm_server import ANSWER, FakeLLM
 from tests.knowledge.conftest import note, set_llm
-from tests.knowledge.test_chat import events, say
 from tests.waiting import wait_until
 
 REPLY = "".join(ANSWER)
