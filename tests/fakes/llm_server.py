@@ -129,8 +129,15 @@ def running() -> Iterator[FakeLLM]:
         thread.join()
 
 
+# Bound and never listened on, for the life of the test process: a connection is refused, and no other server
+# (another test's fake, another process on a busy CI box) can take the port in between. A port that was bound and
+# released once was reused that way, and a "down" LLM answered.
+_HELD: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, and nothing will while the tests run."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])

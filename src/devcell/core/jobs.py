@@ -196,15 +196,21 @@ class JobRunner:
             self._live.pop(job_id, None)
 
     def _update(self, job_id: str, persist: bool = False, **changes: Any) -> None:
-        with self._lock:
-            current = self._live.get(job_id)
+        if persist:
+            # Stored before anyone is shown it: a reader told "succeeded" (the page, the health checks) must find
+            # the job's row in that state, not the one before (it was, for a moment, and a test caught it).
+            with self._lock:
+                current = self._live.get(job_id)
             if current is None:
                 return
-            snap = replace(current, **changes)
+            _persist(replace(current, **changes))
+        with self._lock:
+            latest = self._live.get(job_id)
+            if latest is None:
+                return
+            snap = replace(latest, **changes)
             self._live[job_id] = snap
             subscribers = list(self._subscribers.get(job_id, []))
-        if persist:
-            _persist(snap)
         for loop, queue in subscribers:
             loop.call_soon_threadsafe(queue.put_nowait, snap)
 
