@@ -4,7 +4,6 @@ first-run setup code."""
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from devcell.accounts.sessions import LoginGuard, delete_credentials
 from devcell.core import onetime
 from devcell.core.db import Prepared, transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
-from devcell.core.logs import FORMAT
+from devcell.core.logs import announce_secret
 
 PROFILE_FIELDS = ("display_name", "job_title", "team", "rank", "skills", "time_zone")
 
@@ -296,10 +295,6 @@ def delete_user(user_id: int, acting_user_id: int, reassign_to: int | None) -> N
 
 SETUP_CODE_FILE = "setup_code"
 
-# Not through the root logger, which also writes logs/devcell.log: see announce_setup_code.
-_announcer = logging.getLogger("devcell.setup_code")
-_announcer.propagate = False
-
 
 def setup_code_path(data_dir: Path) -> Path:
     return data_dir / SETUP_CODE_FILE
@@ -311,21 +306,14 @@ def ensure_setup_code(data_dir: Path) -> str:
 
 
 def announce_setup_code(data_dir: Path) -> None:
-    """Show the setup code in the service log only: stderr, which journald keeps (readable by root and the adm
-    group) and a terminal shows. Never in logs/devcell.log: the admin log viewer shows that file to every
-    administrator long after the code was used, and secrets stay out of logs even when they are one-time."""
-    code = ensure_setup_code(data_dir)
-    handler = logging.StreamHandler(sys.stderr)  # this call's stderr: a daemon or a test may have replaced it
-    handler.setFormatter(logging.Formatter(FORMAT))
-    _announcer.addHandler(handler)
-    try:
-        _announcer.warning(
-            "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
-            "(also printed by `devcell setup-code`).",
-            code,
-        )
-    finally:
-        _announcer.removeHandler(handler)
+    """Show the setup code in the service log only (see core.logs.announce_secret)."""
+    announce_secret(
+        "devcell.setup_code",
+        logging.WARNING,
+        "DevCell is not set up yet. Open it in a browser and enter the setup code %s "
+        "(also printed by `devcell setup-code`).",
+        ensure_setup_code(data_dir),
+    )
 
 
 def discard_setup_code(data_dir: Path) -> None:

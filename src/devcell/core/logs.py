@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -26,3 +27,18 @@ def configure_logging(level: str, logs_dir: Path | None) -> None:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._devcell = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+
+
+def announce_secret(logger_name: str, level: int, message: str, *args: object) -> None:
+    """Log a line that carries a one-time secret to stderr only: the service log (journald keeps it, readable by
+    root and the adm group) and a terminal. Never through the root logger, which also writes logs/devcell.log:
+    the admin log viewer shows that file to every administrator long after the code was used."""
+    announcer = logging.getLogger(logger_name)
+    announcer.propagate = False
+    handler = logging.StreamHandler(sys.stderr)  # this call's stderr: a daemon or a test may have replaced it
+    handler.setFormatter(logging.Formatter(FORMAT))
+    announcer.addHandler(handler)
+    try:
+        announcer.log(level, message, *args)
+    finally:
+        announcer.removeHandler(handler)

@@ -7,7 +7,6 @@ for an administrator, like the setup code does on a fresh install."""
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +20,7 @@ from devcell.config import Config
 from devcell.core import onetime
 from devcell.core.db import utcnow
 from devcell.core.errors import Conflict
+from devcell.core.logs import announce_secret
 from devcell.core.scheduler import LOCK_FILE, ProcessLock
 from devcell.recovery.errors import InRecovery, RecoveryCodeInvalid
 from devcell.recovery.schemas import RecoveryBackups, RecoveryRestored, RecoveryStatus
@@ -30,10 +30,6 @@ from devcell.system.schemas import CheckOut, ReadyOut
 log = logging.getLogger(__name__)
 
 RECOVERY_CODE_FILE = "recovery_code"
-# Not through the root logger, which also writes logs/devcell.log (a secret stays out of files the log viewer
-# shows); stderr is the service log under systemd.
-_announcer = logging.getLogger("devcell.recovery_code")
-_announcer.propagate = False
 
 
 def recovery_code_path(data_dir: Path) -> Path:
@@ -70,20 +66,16 @@ def enter(config: Config, problem: str) -> RecoveryMode:
 
 
 def _announce(config: Config, problem: str) -> None:
-    code = onetime.ensure_code(recovery_code_path(config.data_dir))
-    handler = logging.StreamHandler(sys.stderr)
-    _announcer.addHandler(handler)
-    try:
-        _announcer.error(
-            "DevCell cannot open its database (%s), so it runs in recovery mode. Open http://%s:%s/recovery and "
-            "enter the recovery code %s (also printed by `devcell recovery-code`) to restore a backup.",
-            problem,
-            "<this host>" if config.host in ("0.0.0.0", "::") else config.host,  # noqa: S104 - a bind address
-            config.port,
-            code,
-        )
-    finally:
-        _announcer.removeHandler(handler)
+    announce_secret(
+        "devcell.recovery_code",
+        logging.ERROR,
+        "DevCell cannot open its database (%s), so it runs in recovery mode. Open http://%s:%s/recovery and "
+        "enter the recovery code %s (also printed by `devcell recovery-code`) to restore a backup.",
+        problem,
+        "<this host>" if config.host in ("0.0.0.0", "::") else config.host,  # noqa: S104 - a bind address
+        config.port,
+        onetime.ensure_code(recovery_code_path(config.data_dir)),
+    )
     log.error("DevCell cannot open its database (%s); recovery mode: see the service log for the code", problem)
 
 
