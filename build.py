@@ -67,11 +67,23 @@ def ensure_venv() -> None:
     if not PYTHON.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    _link_checkout()
     wanted = _requirements_digest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", REQUIREMENTS)
     STAMP.write_text(wanted + "\n")
+
+
+def _link_checkout() -> None:
+    """A .pth file puts this checkout's src/ on .venv's path (after everything else), so tools run straight from
+    .venv find the package as build.py's own runs do through PYTHONPATH: `.venv/bin/lint-imports` said "Could
+    not find package 'devcell'" without it."""
+    for site in VENV.glob("lib/python3*/site-packages"):
+        pth = site / "devcell-checkout.pth"
+        line = str(ROOT / "src") + "\n"
+        if not pth.is_file() or pth.read_text() != line:
+            pth.write_text(line)
 
 
 def ensure_build_tools() -> None:
