@@ -14,9 +14,10 @@ from starlette.testclient import TestClient
 
 from devcell.accounts import _secrets
 from devcell.app import create_app
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from devcell.core.db import close_database, init_database
 from devcell.core.migrations.runner import migrate
+from devcell.core.web import ApiRoute
 from tests.fakes.llm_server import FakeLLM, running
 
 ADMIN_PASSWORD = "admin-pass-1234"
@@ -30,6 +31,8 @@ TEST_SCRYPT_COST = _secrets.ScryptCost(n=16, r=1, p=1)
 
 def pytest_configure(config: pytest.Config) -> None:
     _secrets.hash_cost = TEST_SCRYPT_COST
+    # Every 2xx JSON answer of every in-process test is checked against its route row's response model.
+    ApiRoute.check_responses = True
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -35,7 +35,7 @@ from starlette.testclient import TestClient
 
 from devcell import __version__
 from devcell.app import create_app
-from devcell.config import load_config
+from devcell.core.config import load_config
 from devcell.core.openapi import openapi_document
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Actor, create_user, new_client, setup_code, sign_in
 

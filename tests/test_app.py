@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import Config, load_config
 from devcell.core.auth import Access
+from devcell.core.config import Config, load_config
 from devcell.core.web import ApiRoute, Call
 from tests.conftest import Actor, new_client
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from devcell.config import Config, ConfigError, load_config, load_or_create_secret, parse_env_file, prepare_data_dir
+from devcell.core.config import (
+    Config,
+    ConfigError,
+    load_config,
+    load_or_create_secret,
+    parse_env_file,
+    prepare_data_dir,
+)
 
 SECRET = "s" * 40
 

@@ -21,38 +21,38 @@ from starlette.routing import BaseRoute, Route
 from devcell import __version__
 from devcell.accounts import routes as accounts_routes
 from devcell.accounts.service import announce_setup_code, needs_setup
-from devcell.accounts.sessions import Activity, Authenticator, Credentials, LoginGuard, prune_expired_sessions
+from devcell.accounts.sessions import ACTIVITY, Activity, prune_expired_sessions
 from devcell.assistant import routes as assistant_routes
 from devcell.backups import routes as backups_routes
 from devcell.chat import routes as chat_routes
-from devcell.config import Config, load_or_create_secret, prepare_data_dir
-from devcell.core import llm, paths
+from devcell.core import paths
 from devcell.core.auth import Access
+from devcell.core.config import Config, load_or_create_secret, prepare_data_dir
 from devcell.core.db import close_database, database_problem, init_database, is_damage
-from devcell.core.errors import DevCellError, NotFound
-from devcell.core.jobs import JobRunner
+from devcell.core.errors import HttpError, InternalError, MethodNotAllowed, NotFound
+from devcell.core.jobs import JOBS
 from devcell.core.middleware import AllowedHosts, GZip, SecurityHeaders
 from devcell.core.migrations.runner import migrate
 from devcell.core.openapi import openapi_document
-from devcell.core.ratelimit import SlidingWindowLimiter
+from devcell.core.scheduler import SCHEDULER
 from devcell.core.spa import spa_routes
-from devcell.core.web import ApiRoute, Call, error_response, json
+from devcell.core.state import AppState
+from devcell.core.web import ApiRoute, Call, error_response
 from devcell.dashboard import routes as dashboard_routes
-from devcell.knowledge import answers as knowledge_answers
 from devcell.knowledge import indexing as knowledge_indexing
 from devcell.knowledge import routes as knowledge_routes
-from devcell.knowledge import runtime as knowledge_runtime
+from devcell.knowledge.runtime import KNOWLEDGE
 from devcell.projects import routes as projects_routes
 from devcell.recovery import routes as recovery_routes
-from devcell.recovery import service as recovery_service
+from devcell.recovery.service import RECOVERY_MODE
 from devcell.settings import routes as settings_routes
-from devcell.settings.service import SettingsStore
+from devcell.settings.service import SETTINGS_STORE
 from devcell.standups import routes as standups_routes
 from devcell.system import routes as system_routes
 from devcell.system.metrics import RequestMetrics
-from devcell.system.wiring import wire_operations
 from devcell.tasks import routes as tasks_routes
 from devcell.training import routes as training_routes
+from devcell.wiring import enter_recovery, wire
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +104,10 @@ async def _housekeeping(activity: Activity) -> None:
             log.exception("housekeeping failed; retrying in a minute")
 
 
-def _wire_state(app: Starlette, config: Config, secret: str) -> None:
+def _state(app: Starlette) -> AppState:
     state = app.state
-    state.config = config
-    state.settings = SettingsStore(config.setting_overrides())
-    state.credentials = Credentials(secret)
-    state.activity = Activity()
-    state.authenticator = Authenticator(state.credentials, state.settings, state.activity)
-    state.login_guard = LoginGuard(state.settings)
-    state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
-    state.jobs = JobRunner(config.job_workers)
-    state.knowledge = knowledge_runtime.from_config(config, state.settings, state.jobs)
-    wire_operations(state, config, prune_expired_sessions)
-    state.health.context.llm_probe = lambda: llm.probe(knowledge_answers.llm_config(state.settings))
+    assert isinstance(state, AppState)  # create_app sets it
+    return state
 
 
 @dataclass
@@ -127,28 +118,31 @@ class _Running:
     housekeeping: asyncio.Task[None]
 
 
-async def _start_services(app: Starlette, config: Config, secret: str) -> _Running:
-    _wire_state(app, config, secret)
-    await run_in_threadpool(app.state.settings.refresh, True)
-    interrupted = await run_in_threadpool(app.state.jobs.recover)
+async def _start_services(app: Starlette, secret: str) -> _Running:
+    state = _state(app)
+    config = state.config
+    wire(state, secret)
+    await run_in_threadpool(state.need(SETTINGS_STORE).refresh, True)
+    interrupted = await run_in_threadpool(state.need(JOBS).recover)
     if interrupted:
         log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
     await run_in_threadpool(_announce_setup, config)
     # In the background: the scan only stats files, but indexing what it finds must not delay readiness.
-    knowledge_start = asyncio.create_task(run_in_threadpool(knowledge_indexing.start, app.state.knowledge))
-    await run_in_threadpool(app.state.scheduler.start)
-    housekeeping = asyncio.create_task(_housekeeping(app.state.activity))
+    knowledge_start = asyncio.create_task(run_in_threadpool(knowledge_indexing.start, state.need(KNOWLEDGE)))
+    await run_in_threadpool(state.need(SCHEDULER).start)
+    housekeeping = asyncio.create_task(_housekeeping(state.need(ACTIVITY)))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
     return _Running(knowledge_start, housekeeping)
 
 
 async def _stop_services(app: Starlette, running: _Running) -> None:
+    state = _state(app)
     running.housekeeping.cancel()
-    await run_in_threadpool(app.state.scheduler.stop)
-    await run_in_threadpool(app.state.jobs.shutdown)
+    await run_in_threadpool(state.need(SCHEDULER).stop)
+    await run_in_threadpool(state.need(JOBS).shutdown)
     await asyncio.gather(running.knowledge_start, return_exceptions=True)
-    app.state.knowledge.close()
-    await run_in_threadpool(app.state.activity.flush)
+    state.need(KNOWLEDGE).close()
+    await run_in_threadpool(state.need(ACTIVITY).flush)
 
 
 async def _open_or_diagnose(config: Config) -> tuple[str | None, str | None]:
@@ -164,36 +158,32 @@ async def _open_or_diagnose(config: Config) -> tuple[str | None, str | None]:
         return None, f"SQLite cannot read {config.database_path.name}: {exc}"
 
 
-def _enter_recovery(app: Starlette, config: Config, problem: str, started: list[_Running]) -> None:
+def _enter_recovery(app: Starlette, problem: str, started: list[_Running]) -> None:
     """Serve health and the recovery page only; a successful restore starts everything else (`leave`)."""
-    state = app.state
-    state.recovery_mode = recovery_service.enter(config, problem)
-    state.authenticator = lambda _bearer, _cookie: None  # the accounts are in the damaged database
-    state.request_guard = recovery_service.guard
-    state.readiness = recovery_service.Unready(problem)
-    state.anonymous_limiter = SlidingWindowLimiter(20, 15 * 60)
+    state = _state(app)
+    mode = enter_recovery(state, problem)
 
     async def leave() -> None:
-        state.recovery_mode.lock.release()  # the scheduler takes it next
-        secret = await run_in_threadpool(open_storage, config)
-        started.append(await _start_services(app, config, secret))
-        state.recovery_mode = None
+        mode.lock.release()  # the scheduler takes it next
+        secret = await run_in_threadpool(open_storage, state.config)
+        started.append(await _start_services(app, secret))
+        state.drop(RECOVERY_MODE)
 
-    state.leave_recovery = leave
+    mode.leave = leave
 
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    config: Config = app.state.config
+    config = _state(app).config
     for note in config.notes:
         log.info("config: %s", note)
     secret, problem = await _open_or_diagnose(config)
     started: list[_Running] = []
     if secret is not None:
-        started.append(await _start_services(app, config, secret))
+        started.append(await _start_services(app, secret))
     else:
         assert problem is not None
-        await run_in_threadpool(_enter_recovery, app, config, problem, started)
+        await run_in_threadpool(_enter_recovery, app, problem, started)
     try:
         yield
     finally:
@@ -209,13 +199,8 @@ def _unknown_api(routes: list[ApiRoute]) -> Route:
     async def endpoint(request: Request) -> Response:
         allowed = sorted({r.method for r in routes if r.path_regex.match(request.url.path)})
         if allowed:
-            error = DevCellError(
-                f"{request.method} is not allowed here; use {', '.join(allowed)}.", code="method_not_allowed"
-            )
-            error.status = 405
-            response = error_response(error)
-            response.headers["Allow"] = ", ".join(allowed)
-            return response
+            message = f"{request.method} is not allowed here; use {', '.join(allowed)}."
+            return error_response(MethodNotAllowed(message, allowed=allowed))
         return error_response(NotFound(f"There is no API endpoint {request.url.path}."))
 
     # Every method: otherwise Starlette answers unknown POST/PUT/... paths itself, outside the error envelope.
@@ -224,26 +209,20 @@ def _unknown_api(routes: list[ApiRoute]) -> Route:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    error = DevCellError(exc.detail, code="http_error")
-    error.status = exc.status_code
-    return error_response(error)
+    return error_response(HttpError(exc.detail, status=exc.status_code))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    error = DevCellError(
-        "Something went wrong inside DevCell. The details are in the service log.", code="internal_error"
-    )
-    error.status = 500
-    return error_response(error)
+    return error_response(InternalError("Something went wrong inside DevCell. The details are in the service log."))
 
 
-async def openapi(call: Call) -> Response:
+async def openapi(call: Call) -> dict[str, Any]:
     """The OpenAPI 3.1 description of this API, generated from the route table."""
     state = call.state
-    if getattr(state, "openapi", None) is None:
+    if state.openapi is None:
         state.openapi = openapi_document(state.api_routes, __version__)
-    return json(state.openapi)
+    return state.openapi
 
 
 def create_app(config: Config) -> Starlette:
@@ -262,6 +241,5 @@ def create_app(config: Config) -> Starlette:
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
-    app.state.config = config
-    app.state.api_routes = api
+    app.state = AppState(config, api)
     return app

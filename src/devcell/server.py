@@ -9,7 +9,7 @@ import socket
 import uvicorn
 
 from devcell.app import create_app
-from devcell.config import Config
+from devcell.core.config import Config
 
 
 def sd_notify(message: str) -> bool:

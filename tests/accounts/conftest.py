@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import ADMIN_PASSWORD, Actor, new_client, setup_code
 
 # A time long past, in the form the database stores datetimes; used to age sessions, tokens and invites.

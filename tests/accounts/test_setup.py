@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.logs import configure_logging
 from tests.accounts.conftest import Sql, error_code
 from tests.conftest import ADMIN_PASSWORD, new_client, setup_code

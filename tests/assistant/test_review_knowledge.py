@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.fakes.llm_server import FakeLLM
 from tests.knowledge.conftest import FAKE_MODEL, note

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.assistant.briefs import person, project, sitrep, standup, user_message
 from tests.conftest import Actor
 from tests.fakes.llm_server import FakeLLM

@@ -16,7 +16,7 @@ import pytest
 from starlette.applications import Starlette
 
 from devcell.backups.archive import schema_version, table_counts
-from devcell.core.disk import DiskProbe, DiskUsage
+from devcell.core.disk import DISK, DiskProbe, DiskUsage
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.waiting import wait_until
 
@@ -38,7 +38,7 @@ class ScriptedDisk(DiskProbe):
 def disk(app: Starlette) -> ScriptedDisk:
     """Injected before the lifespan starts (request it before `client`/`admin`)."""
     probe = ScriptedDisk()
-    app.state.disk = probe
+    app.state.provide(DISK, probe)
     return probe
 
 

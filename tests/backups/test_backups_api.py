@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 from starlette.applications import Starlette
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.migrations.runner import HEAD
 from tests.backups.conftest import (
     ScriptedDisk,

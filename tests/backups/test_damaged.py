@@ -14,7 +14,7 @@ from devcell.app import create_app
 from devcell.backups import damaged
 from devcell.backups.errors import DamagedNotFound
 from devcell.backups.restore import DAMAGED_DIR, STAMP_FORMAT, set_aside_damaged
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.backups.conftest import ScriptedDisk
 from tests.conftest import Actor, sign_in
 from tests.serverproc import ADMIN_PASSWORD as CLI_ADMIN_PASSWORD

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from devcell.backups.store import BackupDir, to_prune
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.backups.conftest import backup_now, wait_job
 from tests.conftest import Actor
 from tests.serverproc import cli, create_admin

@@ -12,7 +12,7 @@ from peewee import SqliteDatabase
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.migrations.runner import HEAD, MIGRATIONS
 from tests.backups.conftest import (
     ScriptedDisk,
@@ -219,7 +219,7 @@ def test_no_space_refuses_the_restore(disk: ScriptedDisk, admin: Actor, config: 
 
 def fresh(tmp_path: Path, name: str) -> tuple[Starlette, Config]:
     from devcell.app import create_app
-    from devcell.config import load_config
+    from devcell.core.config import load_config
 
     config = load_config({}, data_dir=tmp_path / name)
     return create_app(config), config

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 
 from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.backups.conftest import backup_now
 from tests.conftest import Actor
 

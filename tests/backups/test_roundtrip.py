@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.backups.conftest import members, populate, rows, sha256_tree, wait_job
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
 from tests.knowledge.conftest import FAKE_MODEL, note, uploaded

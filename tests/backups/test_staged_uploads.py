@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.backups.conftest import backup_now, members
 from tests.conftest import Actor
 

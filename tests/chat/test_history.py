@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from devcell.chat import service
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.db import database, transaction, utcnow
 from tests.chat.test_routes import events, say
 from tests.conftest import Actor, create_user, sign_in

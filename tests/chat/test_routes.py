@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor
 from tests.fakes.llm_server import ANSWER, FakeLLM
 from tests.knowledge.conftest import note, set_llm

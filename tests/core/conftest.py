@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import load_config
+from devcell.core.config import load_config
 from devcell.core.db import close_database, init_database
 from devcell.core.migrations.runner import migrate
 

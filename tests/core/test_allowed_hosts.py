@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import load_config
+from devcell.core.config import load_config
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor
 
 Sql = Callable[..., list[tuple[Any, ...]]]

@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import closed_port
 from tests.waiting import wait_until

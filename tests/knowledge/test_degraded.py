@@ -10,7 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from devcell import __version__
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.openapi import openapi_document
 from devcell.knowledge.index import is_index_failure
 from tests.conftest import Actor

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor
 from tests.knowledge.conftest import note, upload, uploaded, wait_done
 from tests.knowledge.pdfs import pdf

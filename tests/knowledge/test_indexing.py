@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.jobs import JobCancelled, JobContext
 from devcell.knowledge import indexing
 from devcell.knowledge.runtime import Knowledge

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import DEFAULT_EMBEDDING_MODEL, Config, load_config
+from devcell.core.config import DEFAULT_EMBEDDING_MODEL, Config, load_config
 from devcell.knowledge.chunking import chunk
 from devcell.knowledge.embedding import OnnxEmbedder, load_embedder
 from devcell.knowledge.extract import Section

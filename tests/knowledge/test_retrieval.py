@@ -6,7 +6,7 @@ import orjson
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor, create_user, sign_in
 from tests.fakes.llm_server import FakeLLM, closed_port
 from tests.knowledge.conftest import note, set_llm, uploaded

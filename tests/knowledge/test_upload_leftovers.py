@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor
 from tests.knowledge.conftest import upload
 

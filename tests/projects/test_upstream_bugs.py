@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.projects.conftest import Team, error, fields, ok
 
 

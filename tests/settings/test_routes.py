@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import load_config
+from devcell.core.config import load_config
 from devcell.settings.registry import SETTINGS
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
 

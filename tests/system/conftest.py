@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
+from devcell.core.disk import DISK
 from tests.backups.conftest import ScriptedDisk
 
 
@@ -12,5 +13,5 @@ from tests.backups.conftest import ScriptedDisk
 def disk(app: Starlette) -> ScriptedDisk:
     """Injected before the lifespan starts (request it before `client`/`admin`)."""
     probe = ScriptedDisk()
-    app.state.disk = probe
+    app.state.provide(DISK, probe)
     return probe

@@ -10,7 +10,7 @@ import httpx2
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.backups.conftest import ScriptedDisk, backup_now
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
 from tests.waiting import wait_until

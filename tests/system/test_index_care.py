@@ -12,7 +12,7 @@ import orjson
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
 from tests.conftest import Actor
 from tests.knowledge.conftest import FAKE_MODEL, note, wait_jobs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.conftest import Actor
 
 LINES = """2026-11-26 02:00:00,001 INFO devcell.app: DevCell ready

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from devcell.config import Config
+from devcell.core.config import Config
 from tests.backups.conftest import wait_job
 from tests.conftest import Actor
 

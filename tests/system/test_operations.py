@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.system.maintenance import VACUUM_MIN_FREE_BYTES, vacuum_decision
 from tests.backups.conftest import backup_now, wait_job
 from tests.conftest import Actor

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.jobs import JobSnapshot
 from tests.backups.conftest import backup_now
 from tests.conftest import ADMIN_PASSWORD, sign_in

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell import __version__
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.jobs import JobContext, JobRunner
 from devcell.core.migrations.runner import HEAD
 from devcell.system import service

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from starlette.applications import Starlette
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.db import transaction, utcnow
 from devcell.system.models import MetricSample
 from devcell.system.samples import DENSE, KEEP, MAX_ROWS, compact

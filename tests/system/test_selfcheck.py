@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devcell.app import open_storage
-from devcell.config import Config, load_config
+from devcell.core.config import Config, load_config
 from devcell.core.db import close_database
 from devcell.system.selfcheck import CheckLine, run_selfcheck
 

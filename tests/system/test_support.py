@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.system.support import redact
 from tests.conftest import Actor
 

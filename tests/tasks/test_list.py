@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.tasks.schemas import TaskPage
 from tests.conftest import Actor
 from tests.projects.conftest import add_member, error, fields, new_project, ok

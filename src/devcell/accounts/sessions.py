@@ -22,6 +22,7 @@ from devcell.core.auth import Principal
 from devcell.core.db import Prepared, change_stamp, transaction, unit_of_work, utcnow
 from devcell.core.errors import RateLimited
 from devcell.core.ratelimit import SlidingWindowLimiter
+from devcell.core.state import Key
 from devcell.core.web import SESSION_COOKIE
 from devcell.settings.service import SettingsStore
 
@@ -425,3 +426,8 @@ class Authenticator:
             self.activity.token_used(found.id, now)
             found.last_seen = now  # recorded; the row catches up at the next flush
         return Principal(user_id=found.user_id, username=found.username, role=found.role, token_id=found.id)
+
+
+CREDENTIALS: Key[Credentials] = Key("credentials")
+ACTIVITY: Key[Activity] = Key("session activity")
+LOGIN_GUARD: Key[LoginGuard] = Key("login guard")

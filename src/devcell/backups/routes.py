@@ -84,7 +84,8 @@ async def unpin_backup(call: Call) -> Response:
 async def delete_backup(call: Call) -> Response:
     """Delete an archive and its side files (409 backup_pinned while it is pinned)."""
     await call.run(_backups(call).delete, call.request.path_params["name"])
-    call.state.request_guard.forget()
+    if call.state.request_guard is not None:
+        call.state.request_guard.forget()
     return no_content()
 
 
@@ -96,7 +97,8 @@ async def list_damaged(call: Call) -> Response:
 async def delete_damaged(call: Call) -> Response:
     """Delete one folder of damaged database files. Allowed while the disk is full: it frees space."""
     await call.run(_backups(call).delete_damaged, call.request.path_params["name"])
-    call.state.request_guard.forget()
+    if call.state.request_guard is not None:
+        call.state.request_guard.forget()
     return no_content()
 
 

@@ -20,6 +20,7 @@ from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.db import utcnow
 from devcell.core.disk import MB, DiskProbe
 from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
+from devcell.core.state import Key
 
 log = logging.getLogger(__name__)
 
@@ -284,3 +285,6 @@ def list_backups(backups: Backups) -> BackupList:
 def describe(backups: Backups, name: str) -> BackupOut:
     backups.directory().archive(name)
     return next(_out(e) for e in backups.entries() if e.name == name)
+
+
+BACKUPS: Key[Backups] = Key("backups")

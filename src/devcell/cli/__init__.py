@@ -14,7 +14,7 @@ import click
 from devcell import __version__
 from devcell.cli import basics, data, settings, users
 from devcell.cli.common import fail
-from devcell.config import ConfigError, from_environment
+from devcell.core.config import ConfigError, from_environment
 
 
 class DefaultGroup(click.Group):

@@ -6,7 +6,7 @@ import click
 
 from devcell import __version__
 from devcell.cli.common import config_of, fail, open_database
-from devcell.config import prepare_data_dir
+from devcell.core.config import prepare_data_dir
 
 
 @click.command()

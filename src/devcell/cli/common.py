@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
-from devcell.config import Config, ConfigError
+from devcell.core.config import Config, ConfigError
 from devcell.core.errors import DevCellError
 
 EXIT_ERROR = 1

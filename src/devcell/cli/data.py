@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from devcell.cli.common import config_of, fail, settings_store
-from devcell.config import prepare_data_dir
+from devcell.core.config import prepare_data_dir
 from devcell.core.errors import DevCellError
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import peewee
 
 from devcell.core.errors import DevCellError
+from devcell.core.state import Key
 
 MB = 1024 * 1024
 
@@ -82,3 +83,7 @@ def disk_full(exc: BaseException) -> InsufficientStorage | None:
         "The disk holding DevCell's data is full, so this change was not saved (nothing was half-written). Delete "
         "old backups from the System page, or free space on the disk, then try again; reading still works."
     )
+
+
+# Tests provide a nearly full disk before the server starts; otherwise wiring makes the real probe.
+DISK: Key[DiskProbe] = Key("disk probe")

@@ -40,6 +40,17 @@ class NotFound(DevCellError):
     code = "not_found"
 
 
+class MethodNotAllowed(DevCellError):
+    """405: the path exists, the method does not; `allowed` goes into the Allow header."""
+
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, message: str, *, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
 class Conflict(DevCellError):
     status = 409
     code = "conflict"
@@ -78,3 +89,20 @@ class RateLimited(DevCellError):
 class ServiceUnavailable(DevCellError):
     status = 503
     code = "unavailable"
+
+
+class InternalError(DevCellError):
+    """500: a failure nobody expected; the message stays generic, the details go to the log."""
+
+    status = 500
+    code = "internal_error"
+
+
+class HttpError(DevCellError):
+    """An error Starlette raised itself (HTTPException), rendered in our envelope with its own status."""
+
+    code = "http_error"
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status

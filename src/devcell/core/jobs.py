@@ -16,6 +16,7 @@ import orjson
 from peewee import CharField, IntegerField, TextField
 
 from devcell.core.db import BaseModel, UTCDateTimeField, transaction, utcnow
+from devcell.core.state import Key
 
 log = logging.getLogger(__name__)
 
@@ -282,3 +283,6 @@ class JobRunner:
         threading.Thread(target=wait_for_pool, daemon=True).start()
         if not done.wait(timeout):
             log.warning("jobs did not stop within %.0f s; exiting anyway", timeout)
+
+
+JOBS: Key[JobRunner] = Key("job runner")

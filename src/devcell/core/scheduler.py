@@ -20,6 +20,7 @@ from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped
 from devcell.core.db import transaction
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import TERMINAL, JobContext, JobFunction, JobRun, JobRunner, JobSnapshot
+from devcell.core.state import Key
 
 log = logging.getLogger(__name__)
 
@@ -279,3 +280,6 @@ def last_run(runner: JobRunner, name: str, status: str | None = None) -> JobSnap
             query = query.where(JobRun.status == status)
         row = query.order_by(JobRun.created_at.desc()).first()
     return None if row is None else runner.get(row.id)
+
+
+SCHEDULER: Key[Scheduler] = Key("scheduler")

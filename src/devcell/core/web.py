@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
@@ -15,18 +16,20 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from devcell.core.auth import Access, Authenticator, Principal
+from devcell.core.auth import Access, Principal
 from devcell.core.db import is_damage
 from devcell.core.disk import disk_full
 from devcell.core.errors import (
     DevCellError,
     Forbidden,
+    MethodNotAllowed,
     PayloadTooLarge,
     ServiceUnavailable,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
 )
+from devcell.core.state import AppState
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -75,6 +78,8 @@ def error_response(error: DevCellError) -> JSONResponse:
     headers = {"Retry-After": str(retry)} if retry is not None and error.status in (429, 503) else None
     if error.status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="devcell"'}
+    if isinstance(error, MethodNotAllowed):
+        headers = {"Allow": ", ".join(error.allowed)}
     return json(error.envelope(), error.status, headers)
 
 
@@ -107,9 +112,10 @@ class Call:
         return self.principal
 
     @property
-    def state(self) -> Any:
-        """The app's wired services (see devcell.app)."""
-        return self.request.app.state
+    def state(self) -> AppState:
+        """The app's wired parts (built by devcell/wiring.py)."""
+        state: AppState = self.request.app.state
+        return state
 
     async def body(self, model: type[M]) -> M:
         """Parse and validate a JSON body; 415 for other content types, 422 with field errors when invalid."""
@@ -180,7 +186,14 @@ class Call:
         return fn(*args, **kwargs)
 
 
-Handler = Callable[[Call], Awaitable[Response]]
+# `async def handler(call, [body], [query]) -> result`: `body` and `query` are passed in, parsed and validated, when
+# the route row declares them; the result is a Response, or what the row's response model describes (rendered as
+# JSON with the row's status; None for a 204).
+Handler = Callable[..., Awaitable[object]]
+
+
+class ResponseMismatch(AssertionError):
+    """A handler returned what its route row does not declare (checked while the tests run)."""
 
 
 def _damaged(exc: BaseException) -> ServiceUnavailable | None:
@@ -228,6 +241,11 @@ def _in_db_range(parsed: M, where: str) -> M:
     return parsed
 
 
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state
+    return state
+
+
 def _check_csrf(request: Request, principal: Principal) -> None:
     if request.method in SAFE_METHODS or principal.session_id is None:
         return
@@ -238,7 +256,7 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 
 def authorize(request: Request, access: Access) -> Principal | None:
     """Resolve the caller and enforce the route's access rule (401 anonymous, 403 not allowed)."""
-    authenticator: Authenticator = request.app.state.authenticator
+    authenticator = _state(request).authenticator
     header = request.headers.get("authorization", "")
     bearer = header[7:].strip() if header[:7].lower() == "bearer " else None
     principal = authenticator(bearer, request.cookies.get(SESSION_COOKIE))
@@ -255,7 +273,13 @@ def authorize(request: Request, access: Access) -> Principal | None:
 
 
 class ApiRoute(Route):
-    """A JSON API route that declares who may call it, what it reads and what it returns."""
+    """A JSON API route that declares who may call it, what it reads and what it returns; the declaration drives
+    the handler: it gets the declared body and query parsed, and its result is rendered with the declared status.
+    """
+
+    # Set by the test suite: every 2xx JSON answer is validated against the declared response model, so a route
+    # row can never describe (in OpenAPI and the generated TypeScript types) something other than what it returns.
+    check_responses = False
 
     def __init__(
         self,
@@ -271,38 +295,67 @@ class ApiRoute(Route):
         body_limit: int | None = None,
     ) -> None:
         self.access = access
-        # JSON bodies read through Call.body stop at this size; routes that stream uploads enforce their own.
+        # JSON bodies stop at this size; routes that stream uploads enforce their own.
         self.body_limit = body_limit or (MAX_PUBLIC_JSON_BYTES if access is Access.PUBLIC else MAX_JSON_BYTES)
-        limit = self.body_limit
         self.handler = handler
         self.body_model = body
         self.query_model = query
         self.response_model = response
         self.status = status
         self.summary = (handler.__doc__ or handler.__name__).strip().splitlines()[0]
-
-        async def endpoint(request: Request) -> Response:
-            try:
-                # The system slice's guard: 507 when the disk is nearly full, 503 while a restore runs.
-                guard: Callable[[Request], None] | None = getattr(request.app.state, "request_guard", None)
-                if guard is not None:
-                    guard(request)
-                principal = authorize(request, access)
-                return await handler(Call(request, principal, limit))
-            except DevCellError as error:
-                return error_response(error)
-            except Exception as exc:
-                known = disk_full(exc) or _damaged(exc)
-                if known is None:
-                    raise
-                return error_response(known)
-
-        super().__init__(path, endpoint, methods=[method], name=handler.__name__)
+        # TRANSITION (issue #15, item 3): a handler that takes only `call` still parses its own input.
+        self._legacy = _check_signature(method, path, handler, body, query)
+        super().__init__(path, self._endpoint, methods=[method], name=handler.__name__)
         self.method = method
         # The router tries every route in turn; most cannot match, and a string test says so faster than the
         # regex (tens of routes come before the last slice's). None: the path has parameters.
         self._literal = None if "{" in path else path
         self._prefix = path.split("{", 1)[0]
+
+    async def _endpoint(self, request: Request) -> Response:
+        try:
+            # The system's guard: 507 when the disk is nearly full, 503 while a restore runs.
+            guard = _state(request).request_guard
+            if guard is not None:
+                guard(request)
+            call = Call(request, authorize(request, self.access), self.body_limit)
+            inputs: dict[str, BaseModel] = {}
+            if self._legacy:
+                return self._render(await self.handler(call))
+            if self.body_model is not None:
+                inputs["body"] = await call.body(self.body_model)
+            if self.query_model is not None:
+                inputs["query"] = call.query(self.query_model)
+            return self._render(await self.handler(call, **inputs))
+        except DevCellError as error:
+            return error_response(error)
+        except Exception as exc:
+            known = disk_full(exc) or _damaged(exc)
+            if known is None:
+                raise
+            return error_response(known)
+
+    def _render(self, result: object) -> Response:
+        if isinstance(result, Response):
+            response = result
+        elif self.status == 204:
+            if result is not None:
+                raise ResponseMismatch(f"{self.method} {self.path} declares 204 but returned {type(result).__name__}")
+            response = no_content()
+        else:
+            response = json(result, self.status)
+        if ApiRoute.check_responses:
+            self._check(response)
+        return response
+
+    def _check(self, response: Response) -> None:
+        model = self.response_model
+        if model is None or not 200 <= response.status_code < 300 or response.media_type != "application/json":
+            return
+        try:
+            model.model_validate_json(bytes(response.body))
+        except ValidationError as exc:
+            raise ResponseMismatch(f"{self.method} {self.path} returned what {model.__name__} rejects: {exc}") from exc
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] == "http" and not scope.get("root_path"):
@@ -310,6 +363,20 @@ class ApiRoute(Route):
             if path != self._literal if self._literal is not None else not path.startswith(self._prefix):
                 return Match.NONE, {}
         return super().matches(scope)
+
+
+def _check_signature(
+    method: str, path: str, handler: Handler, body: type[BaseModel] | None, query: type[BaseModel] | None
+) -> bool:
+    """A handler takes the call, then exactly the inputs its row declares: caught when the module is imported."""
+    names = list(inspect.signature(handler).parameters)[1:]
+    wanted = [name for name, model in (("body", body), ("query", query)) if model is not None]
+    if not names and wanted:
+        return True
+    if names != wanted:
+        raise TypeError(f"{method} {path}: {handler.__name__}(call, {', '.join(names)}) must take (call, "
+                        f"{', '.join(wanted)}) as its route row declares")  # fmt: skip
+    return False
 
 
 def permission_table(routes: list[ApiRoute]) -> dict[tuple[str, str], Access]:

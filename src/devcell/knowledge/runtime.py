@@ -9,8 +9,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from devcell.config import Config
+from devcell.core.config import Config
 from devcell.core.jobs import JobRunner
+from devcell.core.state import Key
 from devcell.knowledge.chunking import CHUNKER_VERSION
 from devcell.knowledge.embedding import Embedder, ModelMissing, load_embedder
 from devcell.knowledge.index import VectorIndex
@@ -128,3 +129,6 @@ def _rag_logger(logs_dir: Path) -> logging.Logger:
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
     return logger
+
+
+KNOWLEDGE: Key[Knowledge] = Key("knowledge runtime")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,12 +17,13 @@ from typing import Any
 from starlette.requests import Request
 
 from devcell.backups.service import Backups, list_backups
-from devcell.config import Config
 from devcell.core import onetime
+from devcell.core.config import Config
 from devcell.core.db import utcnow
 from devcell.core.errors import Conflict
 from devcell.core.logs import announce_secret
 from devcell.core.scheduler import LOCK_FILE, ProcessLock
+from devcell.core.state import Key
 from devcell.recovery.errors import InRecovery, RecoveryCodeInvalid
 from devcell.recovery.schemas import RecoveryBackups, RecoveryRestored, RecoveryStatus
 from devcell.settings.service import SettingsStore, salvaged_settings
@@ -48,6 +50,8 @@ class RecoveryMode:
     lock: ProcessLock
     since: datetime = field(default_factory=utcnow)
     busy: threading.Lock = field(default_factory=threading.Lock)
+    # Set by the composition root: opens the restored storage and starts every service.
+    leave: Callable[[], Awaitable[None]] | None = None
 
     def status(self) -> RecoveryStatus:
         return RecoveryStatus(active=True, problem=self.problem, since=self.since)
@@ -113,10 +117,15 @@ def restore(mode: RecoveryMode, name: str) -> RecoveryRestored:
 OPEN_PATHS = ("/api/health", "/api/recovery")
 
 
-def guard(request: Request) -> None:
+class RecoveryGuard:
     """The request guard of recovery mode: every other API route answers 503 recovery_mode."""
-    if not request.url.path.startswith(OPEN_PATHS):
-        raise InRecovery()
+
+    def __call__(self, request: Request) -> None:
+        if not request.url.path.startswith(OPEN_PATHS):
+            raise InRecovery()
+
+    def forget(self) -> None:
+        """Nothing is cached."""
 
 
 class Unready:
@@ -127,3 +136,6 @@ class Unready:
 
     def get(self) -> ReadyOut:
         return self.answer
+
+
+RECOVERY_MODE: Key[RecoveryMode] = Key("recovery mode")

@@ -10,12 +10,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from devcell.core import llm
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
+from devcell.core.state import Key
 from devcell.settings.models import Setting
 from devcell.settings.registry import BY_KEY, SETTINGS, InvalidValue, SettingSpec, Value, parse
 from devcell.settings.schemas import SettingOut, SettingsOut, Source
@@ -102,6 +104,13 @@ class SettingsStore:
 
     def get_str(self, key: str) -> str:
         return str(self.get(key))
+
+    def time_zone(self) -> str:
+        """The appliance's time zone name (IANA, e.g. "Europe/Berlin"): the one place it is read."""
+        return str(self.get("time_zone") or "UTC")
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone())
 
     def llm_config(self) -> llm.LLMConfig:
         """The LLM client's configuration from the llm_* settings (every LLM feature reads it here)."""
@@ -219,3 +228,6 @@ def salvaged_settings(db_path: Path, env: Mapping[str, str]) -> SettingsStore:
             if spec is not None:
                 saved[spec.key] = parse(spec, orjson.loads(raw))
     return SettingsStore(env, salvaged=saved)
+
+
+SETTINGS_STORE: Key[SettingsStore] = Key("settings")

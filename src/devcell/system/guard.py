@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from devcell.core.disk import MB, DiskProbe, InsufficientStorage, human
 from devcell.core.errors import ServiceUnavailable
+from devcell.core.state import Key
 from devcell.core.web import SAFE_METHODS
 
 PauseLevel = str  # "writes" | "all"
@@ -116,3 +117,6 @@ class RequestGuard:
                 "page, or free space on the disk; reading still works.",
                 detail={"free": free, "floor": floor},
             )
+
+
+GATE: Key[Gate] = Key("gate")

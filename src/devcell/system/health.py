@@ -14,6 +14,7 @@ from devcell.backups.service import Backups
 from devcell.core.disk import DiskProbe
 from devcell.core.jobs import JobRunner
 from devcell.core.scheduler import Scheduler
+from devcell.core.state import Key
 from devcell.system.index_care import IndexCare
 from devcell.system.recovery import Recovery
 
@@ -99,3 +100,6 @@ class Health:
     def forget(self) -> None:
         with self._lock:
             self._cached = None
+
+
+HEALTH: Key[Health] = Key("health checks")

@@ -14,6 +14,7 @@ import orjson
 
 from devcell.backups.restore import INDEX_MARKER
 from devcell.core.jobs import JobRunner, JobSnapshot
+from devcell.core.state import Key
 from devcell.knowledge import indexing
 from devcell.knowledge.runtime import Knowledge
 
@@ -91,3 +92,6 @@ class IndexCare:
             f"Kept {kept} vectors that match the restored passages, dropped {found['vectors_dropped']}; "
             f"{todo} document(s) are being indexed again."
         )
+
+
+INDEX_CARE: Key[IndexCare] = Key("index care")

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 
 from devcell.core.db import transaction, utcnow
 from devcell.core.jobs import JobRun
+from devcell.core.state import Key
 from devcell.system.guard import Gate
 from devcell.system.maintenance import integrity
 
@@ -66,3 +67,6 @@ def close_restored_jobs() -> int:
             .where(JobRun.status.in_(["queued", "running"]))
             .execute()
         )
+
+
+DATABASE_WATCH: Key[Recovery] = Key("database watch")

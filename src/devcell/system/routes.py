@@ -38,7 +38,7 @@ async def health(call: Call) -> Response:
 async def ready(call: Call) -> Response:
     """Readiness: database reachable, migrations current, data directory writable (503 when not). Cached for a
     few seconds; only administrators see each check's message."""
-    result = await call.run(call.state.readiness.get)
+    result = await call.run(call.state.need(service.READINESS).get)
     shown = result if call.principal is not None and call.principal.is_admin else service.anonymous_view(result)
     return json(shown, 200 if result.status == "ok" else 503)
 

@@ -17,6 +17,7 @@ from peewee import fn
 
 from devcell.core.db import transaction, utcnow
 from devcell.core.disk import DiskProbe
+from devcell.core.state import Key
 from devcell.system.metrics import REQUESTS, tree_bytes
 from devcell.system.models import MetricSample
 from devcell.system.schemas import MetricPoint, MetricSeries
@@ -134,3 +135,6 @@ def series(days: int, interval_minutes: int) -> MetricSeries:
         rows = list(MetricSample.select().where(MetricSample.at >= since).order_by(MetricSample.at))
     points = [MetricPoint.model_validate(row, from_attributes=True) for row in rows]
     return MetricSeries(days=days, interval_minutes=interval_minutes, items=points)
+
+
+SAMPLER: Key[Sampler] = Key("metrics sampler")

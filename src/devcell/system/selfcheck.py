@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devcell import __version__
-from devcell.config import SECRET_KEY_FILE, Config
 from devcell.core import paths
+from devcell.core.config import SECRET_KEY_FILE, Config
 from devcell.core.db import database, transaction
 from devcell.core.migrations.runner import HEAD, current_version
 

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from devcell.core.auth import Principal
 from devcell.core.db import check_reachable
@@ -16,6 +16,7 @@ from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version
 from devcell.core.schemas import JobOut
+from devcell.core.state import Key
 from devcell.system.guard import Gate, RequestGuard
 from devcell.system.recovery import Recovery
 from devcell.system.schemas import CheckOut, JobPage, JobQuery, ReadyOut
@@ -128,3 +129,12 @@ def cancel_job(runner: JobRunner, who: Principal, job_id: str) -> JobOut:
     if not runner.cancel(job_id):
         raise Conflict("This job has already finished.", code="job_finished")
     return get_job(runner, who, job_id)
+
+
+class ReadinessSource(Protocol):
+    """What answers /api/health/ready: `Readiness` when serving, recovery mode's `Unready` otherwise."""
+
+    def get(self) -> ReadyOut: ...
+
+
+READINESS: Key[ReadinessSource] = Key("readiness")

@@ -1,0 +1,168 @@
+"""The composition root: builds every part of a running server onto the typed `app.state` (core/state.py).
+
+Slices do not find their collaborators; this module hands each what it needs (settings, the job runner, the
+knowledge runtime, backups, the disk probe ...) and registers the scheduled jobs. `app.py` decides when (start,
+recovery mode, leaving it); this module decides what.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from devcell.accounts.sessions import (
+    ACTIVITY,
+    CREDENTIALS,
+    LOGIN_GUARD,
+    Activity,
+    Authenticator,
+    Credentials,
+    LoginGuard,
+    prune_expired_sessions,
+)
+from devcell.backups.service import BACKUPS, Backups
+from devcell.core import llm
+from devcell.core.config import Config
+from devcell.core.disk import DISK, DiskProbe
+from devcell.core.jobs import JOBS, JobContext, JobRunner
+from devcell.core.scheduler import SCHEDULER, Scheduler
+from devcell.core.state import AppState, Key
+from devcell.knowledge import answers as knowledge_answers
+from devcell.knowledge import runtime as knowledge_runtime
+from devcell.knowledge.indexing import scan as scan_knowledgebase
+from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.recovery import service as recovery_service
+from devcell.recovery.service import RECOVERY_MODE, RecoveryMode
+from devcell.settings.service import SETTINGS_STORE, SettingsStore
+from devcell.system import maintenance
+from devcell.system.checks import CHECKS
+from devcell.system.guard import GATE, Gate, RequestGuard
+from devcell.system.health import HEALTH, Health, HealthContext
+from devcell.system.index_care import INDEX_CARE, IndexCare
+from devcell.system.recovery import DATABASE_WATCH, Recovery, close_restored_jobs
+from devcell.system.samples import SAMPLER, Sampler
+from devcell.system.schedule import scheduled_jobs
+from devcell.system.service import READINESS, Readiness, ready_conditions
+
+
+def wire(state: AppState, secret: str) -> None:
+    """Everything a serving DevCell runs, built from the configuration and the secret key; nothing is started."""
+    config = state.config
+    settings = state.provide(SETTINGS_STORE, SettingsStore(config.setting_overrides()))
+    credentials = state.provide(CREDENTIALS, Credentials(secret))
+    activity = state.provide(ACTIVITY, Activity())
+    state.authenticator = Authenticator(credentials, settings, activity)
+    state.provide(LOGIN_GUARD, LoginGuard(settings))
+    jobs = state.provide(JOBS, JobRunner(config.job_workers))
+    state.provide(KNOWLEDGE, knowledge_runtime.from_config(config, settings, jobs))
+    _wire_operations(state, config, settings, jobs)
+    state.need(HEALTH).context.llm_probe = lambda: llm.probe(knowledge_answers.llm_config(settings))
+
+
+def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:
+    """The self-management parts: guard, database watch, backups, maintenance, scheduler, health, metrics."""
+    disk = state.get(DISK) or state.provide(DISK, DiskProbe())  # tests provide a nearly full disk beforehand
+    knowledge = state.need(KNOWLEDGE)
+    gate = state.provide(GATE, Gate())
+    guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
+    state.request_guard = guard
+    watch = state.provide(DATABASE_WATCH, Recovery(gate))
+    state.provide(READINESS, Readiness(config.tmp_dir, lambda: ready_conditions(watch, gate, guard)))
+    watch.start()
+    index_care = state.provide(INDEX_CARE, IndexCare(knowledge, jobs, config.data_dir))
+
+    def after_restore() -> dict[str, Any]:
+        watch.check()  # lifts the refusal of changes that a damaged database caused
+        closed = close_restored_jobs()
+        return {"index": index_care.check_after_restore(), "jobs_closed": closed}
+
+    backups = state.provide(
+        BACKUPS,
+        Backups(
+            config.data_dir,
+            config.kb_dir,
+            settings.get,
+            disk,
+            gate.hold,
+            after_restore,
+            embedding_model=config.embedding_model,
+        ),
+    )
+    upkeep = maintenance.Upkeep(
+        db_path=config.database_path,
+        kb_dir=config.kb_dir,
+        disk=disk,
+        runner=jobs,
+        prune_sessions=prune_expired_sessions,
+        history_days=lambda: settings.get_int("job_history_days"),
+        pause=gate.hold,
+        today=lambda: datetime.now(settings.zone()),
+    )
+
+    def run_maintenance(context: JobContext) -> dict[str, Any]:
+        result = maintenance.run_maintenance(upkeep, context)
+        state.need(HEALTH).forget()
+        return result
+
+    def run_backup(context: JobContext) -> dict[str, Any]:
+        result = backups.scheduled(context)
+        state.need(HEALTH).forget()
+        return result
+
+    def run_checkpoint(_context: JobContext) -> dict[str, int]:
+        return maintenance.checkpoint() | {"pid": os.getpid()}  # the pid says which process ran it
+
+    def run_knowledge_scan(_context: JobContext) -> dict[str, Any]:
+        return scan_knowledgebase(knowledge).model_dump(mode="json")
+
+    sampler = state.provide(
+        SAMPLER,
+        Sampler(config.data_dir, config.database_path, config.index_dir, lambda: backups.directory().path, disk),
+    )
+
+    def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
+        return sampler.sample()
+
+    jobs_table = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
+    # A restore made while no server ran (`devcell restore`) left its marker: check the index once serving.
+    scheduler = state.provide(
+        SCHEDULER, Scheduler(config.data_dir, jobs, settings, jobs_table, (index_care.check_after_restore,))
+    )
+    context = HealthContext(
+        data_dir=config.data_dir,
+        host=config.host,
+        setting=settings.get,
+        disk=disk,
+        backups=backups,
+        runner=jobs,
+        scheduler=scheduler,
+        recovery=watch,
+        llm_probe=None,  # set once the LLM client is wired (returns None when reachable, else why not)
+        index=index_care,
+    )
+    state.provide(HEALTH, Health(context, CHECKS))
+    _legacy_attributes(state)
+
+
+def _legacy_attributes(state: AppState) -> None:
+    """TRANSITION (issue #15, item 2): the old untyped names, until every slice reads keys. Removed this session."""
+    from starlette.datastructures import State
+
+    legacy: dict[str, Key[Any]] = {
+        "settings": SETTINGS_STORE, "credentials": CREDENTIALS, "activity": ACTIVITY, "login_guard": LOGIN_GUARD,
+        "jobs": JOBS, "knowledge": KNOWLEDGE, "disk": DISK, "gate": GATE, "recovery": DATABASE_WATCH,
+        "readiness": READINESS, "index_care": INDEX_CARE, "backups": BACKUPS, "sampler": SAMPLER,
+        "scheduler": SCHEDULER, "health": HEALTH,
+    }  # fmt: skip
+    for name, key in legacy.items():
+        State.__setattr__(state, name, state.need(key))
+
+
+def enter_recovery(state: AppState, problem: str) -> RecoveryMode:
+    """Recovery mode's parts: health and the recovery page only; nobody can sign in (the accounts are in the
+    damaged database). `RecoveryMode.leave` is set by the caller, which knows how to start the services."""
+    mode = state.provide(RECOVERY_MODE, recovery_service.enter(state.config, problem))
+    state.request_guard = recovery_service.RecoveryGuard()
+    state.provide(READINESS, recovery_service.Unready(problem))
+    return mode
