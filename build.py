@@ -2,8 +2,9 @@
 """DevCell's single entry point for contributors and CI.
 
 python3 build.py serve [--host H] [--port P] [--data-dir D]   run from this checkout (http://127.0.0.1:9000)
-python3 build.py test [pytest args]                            lint, types, web freshness, all tests
-python3 build.py check                                         lint and types only
+python3 build.py cli ARGS...                                   the `devcell` command against ./var (e.g. cli setup-code)
+python3 build.py test [pytest args]                            check, web freshness, then every test
+python3 build.py check                                         lint, types, import contracts, frontend boundaries
 python3 build.py models                                        prepare the embedding model in build/models/ (pinned)
 python3 build.py web [--check]                                 build src/web into web_dist/ (or verify it)
 python3 build.py freeze                                        PyInstaller onedir build into dist/devcell/
@@ -217,7 +218,7 @@ API_TYPES = WEB / "lib" / "api-types.ts"
 _OPENAPI = """import json
 from devcell import __version__
 from devcell.app import create_app
-from devcell.config import load_config
+from devcell.core.config import load_config
 from devcell.core.openapi import openapi_document
 print(json.dumps(openapi_document(create_app(load_config({})).state.api_routes, __version__)))
 """

@@ -22,7 +22,7 @@ def test_readme_documents_setting(spec) -> None:  # type: ignore[no-untyped-def]
 
 
 def bootstrap_variables() -> list[str]:
-    source = (ROOT / "src" / "devcell" / "config.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "devcell" / "core" / "config.py").read_text(encoding="utf-8")
     return sorted(set(re.findall(r'"(DEVCELL_[A-Z_]+)"', source)) | {"KNOWLEDGEBASE_DIR", "LLM_ENDPOINT", "JWT_SECRET"})
 
 
@@ -47,3 +47,20 @@ def test_readme_documents_command(command: str) -> None:
 def test_readme_names_the_two_commands() -> None:
     assert "python3 build.py serve" in README
     assert "python3 build.py test" in README
+
+
+def test_every_build_command_is_in_the_usage_and_the_readme() -> None:
+    import build
+
+    usage = build.__doc__ or ""
+    for name in build.COMMANDS:
+        assert f"python3 build.py {name}" in usage, f"build.py's usage does not list `{name}`"
+        assert f"| `{name}" in README, f"README's build.py table does not list `{name}`"
+
+
+def test_the_cli_docstring_lists_every_command() -> None:
+    import devcell.cli
+
+    listed = devcell.cli.__doc__ or ""
+    for name in main.commands:
+        assert re.search(rf"\b{re.escape(name)}\b", listed), f"devcell/cli/__init__.py's docstring omits `{name}`"
