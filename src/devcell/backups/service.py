@@ -7,14 +7,25 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from devcell.backups import archive as archives
-from devcell.backups import damaged
+from devcell.backups import damaged, uploads
 from devcell.backups.check import check_archive, expansion_cap
 from devcell.backups.errors import BackupBusy, BackupPinned
-from devcell.backups.restore import DAMAGED_DIR, Pause, Places, no_pause, preflight_restore, restore_archive
+from devcell.backups.restore import (
+    DAMAGED_DIR,
+    MARGIN,
+    Pause,
+    Places,
+    no_pause,
+    preflight_restore,
+    restore_archive,
+)
+
+# Re-exported: the file a restore leaves in the data directory, which system's index care looks for.
+from devcell.backups.restore import INDEX_MARKER as INDEX_MARKER
 from devcell.backups.schemas import BackupList, BackupOut, DamagedList, VerifyOut
 from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.db import utcnow
@@ -22,9 +33,11 @@ from devcell.core.disk import MB, DiskProbe
 from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
 from devcell.core.state import Key
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
 log = logging.getLogger(__name__)
 
-MARGIN = 64 * 1024 * 1024
 SettingGetter = Callable[[str], Any]
 
 
@@ -285,6 +298,17 @@ def list_backups(backups: Backups) -> BackupList:
 def describe(backups: Backups, name: str) -> BackupOut:
     backups.directory().archive(name)
     return next(_out(e) for e in backups.entries() if e.name == name)
+
+
+async def receive_upload(request: Request, backups: Backups, limit: int, kind: str) -> str:
+    """Store an archive sent as the request body (at most `limit` bytes) in the backup directory; returns its
+    name. For the slices that accept archives over HTTP (the backups API, recovery mode)."""
+    return await uploads.receive(request, backups, limit, kind)
+
+
+def table_counts(db_file: Path) -> dict[str, int]:
+    """Rows per table of a database file: the same census a backup's manifest records (support bundles use it)."""
+    return archives.table_counts(db_file)
 
 
 BACKUPS: Key[Backups] = Key("backups")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from devcell.backups.errors import ArchiveInvalid
-from devcell.backups.service import MARGIN, Backups
+from devcell.backups.restore import MARGIN
 from devcell.core.disk import human
 from devcell.core.errors import DevCellError
+
+if TYPE_CHECKING:  # the service re-exports receive(), so this module must not import it at run time
+    from devcell.backups.service import Backups
 
 GZIP_MAGIC = b"\x1f\x8b"
 

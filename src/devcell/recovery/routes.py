@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devcell.backups import uploads
+from devcell.backups.service import receive_upload
 from devcell.core.auth import Access
 from devcell.core.errors import RateLimited, UnsupportedMediaType
 from devcell.core.web import ApiRoute, Call
@@ -57,7 +57,7 @@ async def upload_archive(call: Call) -> RecoveryBackups:
         raise UnsupportedMediaType("Send the backup archive (.tar.gz) as the body, with Content-Type application/gzip.")
     mode = await _unlocked(call, call.request.headers.get(CODE_HEADER, ""))
     limit = mode.settings.get_int("backup_upload_max_mb") * 1024 * 1024
-    name = await uploads.receive(call.request, mode.backups, limit, "upload")
+    name = await receive_upload(call.request, mode.backups, limit, "upload")
     listed = await call.run(service.backups, mode)
     return listed.model_copy(update={"uploaded": name})
 
