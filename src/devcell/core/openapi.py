@@ -83,7 +83,7 @@ def _operation(route: ApiRoute, refs: dict[str, str]) -> dict[str, Any]:
         op["x-devcell-access"] = route.access.value
     if route.body_model is not None:
         op["requestBody"] = {
-            "required": True,
+            "required": route.body_required,
             "content": {"application/json": {"schema": {"$ref": refs[route.body_model.__name__]}}},
         }
     ok: dict[str, Any] = {"description": "Success"}

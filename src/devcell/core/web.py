@@ -289,6 +289,7 @@ class ApiRoute(Route):
         *,
         access: Access,
         body: type[BaseModel] | None = None,
+        body_required: bool = True,
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
@@ -299,6 +300,9 @@ class ApiRoute(Route):
         self.body_limit = body_limit or (MAX_PUBLIC_JSON_BYTES if access is Access.PUBLIC else MAX_JSON_BYTES)
         self.handler = handler
         self.body_model = body
+        # False: a request may leave the body out (no Content-Type) and gets the model's defaults, for a body
+        # added to a route that older clients call without one.
+        self.body_required = body_required
         self.query_model = query
         self.response_model = response
         self.status = status
@@ -323,7 +327,7 @@ class ApiRoute(Route):
             if self._legacy:
                 return self._render(await self.handler(call))
             if self.body_model is not None:
-                inputs["body"] = await call.body(self.body_model)
+                inputs["body"] = await self._body(call, self.body_model)
             if self.query_model is not None:
                 inputs["query"] = call.query(self.query_model)
             return self._render(await self.handler(call, **inputs))
@@ -334,6 +338,11 @@ class ApiRoute(Route):
             if known is None:
                 raise
             return error_response(known)
+
+    async def _body(self, call: Call, model: type[BaseModel]) -> BaseModel:
+        if not self.body_required and "content-type" not in call.request.headers:
+            return model()
+        return await call.body(model)
 
     def _render(self, result: object) -> Response:
         if isinstance(result, Response):
