@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from starlette.responses import Response
 
@@ -34,10 +35,12 @@ from devcell.accounts.schemas import (
     UserPage,
     UserQuery,
 )
+from devcell.accounts.sessions import ACTIVITY, CREDENTIALS, LOGIN_GUARD
 from devcell.core.auth import Access
 from devcell.core.cache import ReadCache
 from devcell.core.errors import RateLimited
-from devcell.core.web import SESSION_COOKIE, ApiRoute, Call, JSONResponse, M, json, no_content
+from devcell.core.web import SESSION_COOKIE, ApiRoute, Call, json, no_content
+from devcell.settings.service import SETTINGS_STORE
 
 
 def _throttle_anonymous(call: Call) -> None:
@@ -50,20 +53,21 @@ def _throttle_anonymous(call: Call) -> None:
 
 
 async def _signed_in(call: Call, user: UserOut, status: int = 200) -> Response:
-    """Start a browser session for `user` and answer with the user, the CSRF token and the cookie."""
-    state = call.state
+    """Start a browser session for `user` and answer with the user, the CSRF token and the cookie (a Response:
+    the cookie is set on it)."""
+    settings, credentials = call.state.need(SETTINGS_STORE), call.state.need(CREDENTIALS)
     new = await call.run(
         sessions.start_session,
         user.id,
-        state.settings,
+        settings,
         call.request.headers.get("user-agent", ""),
         call.client_address,
     )
-    response = json(SignedIn(user=user, csrf_token=state.credentials.csrf_for_session(new.token)), status)
+    response = json(SignedIn(user=user, csrf_token=credentials.csrf_for_session(new.token)), status)
     response.set_cookie(
         SESSION_COOKIE,
-        state.credentials.cookie_value(new.token),
-        max_age=state.settings.get_int("session_max_days") * 86_400,
+        credentials.cookie_value(new.token),
+        max_age=settings.get_int("session_max_days") * 86_400,
         path="/",
         httponly=True,
         samesite="lax",
@@ -72,38 +76,37 @@ async def _signed_in(call: Call, user: UserOut, status: int = 200) -> Response:
     return response
 
 
-def _clear_cookie(response: Response) -> Response:
+def _signed_out() -> Response:
+    """204 that also drops the session cookie (a Response: the cookie is cleared on it)."""
+    response = no_content()
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
 
 
-async def get_setup(call: Call) -> Response:
+async def get_setup(call: Call) -> SetupStatus:
     """Whether first-run setup is needed, the registration policy and the appliance name."""
-    return json(call.read(_onboarding.setup_status, call.state.settings))
+    return call.read(_onboarding.setup_status, call.state.need(SETTINGS_STORE))
 
 
-async def post_setup(call: Call) -> Response:
+async def post_setup(call: Call, body: SetupIn) -> Response:
     """Create the first administrator with the one-time setup code, and sign them in."""
-    data = await call.body(SetupIn)
     _throttle_anonymous(call)
-    user = await call.run(_onboarding.complete_setup, data, call.state.config.data_dir)
+    user = await call.run(_onboarding.complete_setup, body, call.state.config.data_dir)
     return await _signed_in(call, user, 201)
 
 
-async def register(call: Call) -> Response:
+async def register(call: Call, body: RegisterIn) -> Response:
     """Create an account when registration is open, or with an invite; signs the new user in."""
-    data = await call.body(RegisterIn)
     _throttle_anonymous(call)
-    user = await call.run(_onboarding.register, data, call.state.settings.get_str("registration"))
+    policy = call.state.need(SETTINGS_STORE).get_str("registration")
+    user = await call.run(_onboarding.register, body, policy)
     return await _signed_in(call, user, 201)
 
 
-async def login(call: Call) -> Response:
+async def login(call: Call, body: LoginIn) -> Response:
     """Sign in with user name and password; sets the session cookie and returns the CSRF token."""
-    data = await call.body(LoginIn)
-    user_id = await call.run(
-        sessions.sign_in, data.username, data.password, call.state.login_guard, call.client_address
-    )
+    guard = call.state.need(LOGIN_GUARD)
+    user_id = await call.run(sessions.sign_in, body.username, body.password, guard, call.client_address)
     return await _signed_in(call, await call.run(service.get_user, user_id))
 
 
@@ -111,147 +114,126 @@ async def logout(call: Call) -> Response:
     """End this session (API tokens are revoked separately)."""
     if call.user.session_id is not None:
         await call.run(sessions.end_session, call.user.session_id)
-    return _clear_cookie(no_content())
+    return _signed_out()
 
 
-async def _optional_body(call: Call, model: type[M]) -> M:
-    """The JSON body, or the model's defaults for a POST without one (as clients before the body was added)."""
-    if "content-type" not in call.request.headers:
-        return model()
-    return await call.body(model)
-
-
-async def logout_all(call: Call) -> Response:
+async def logout_all(call: Call, body: LogoutAllIn) -> Response:
     """End every session of the current user, this one included, and their API tokens unless `revoke_tokens`
     is false (no body: true)."""
-    data = await _optional_body(call, LogoutAllIn)
-    await call.run(sessions.end_all_sessions, call.user.user_id, data.revoke_tokens)
-    return _clear_cookie(no_content())
+    await call.run(sessions.end_all_sessions, call.user.user_id, body.revoke_tokens)
+    return _signed_out()
 
 
-async def get_me(call: Call) -> Response:
+async def get_me(call: Call) -> SignedIn:
     """The signed-in user and, for browser sessions, the CSRF token to send on writes."""
     user = call.read(service.get_user, call.user.user_id)
-    return json(SignedIn(user=user, csrf_token=call.user.csrf_token))
+    return SignedIn(user=user, csrf_token=call.user.csrf_token)
 
 
-async def patch_me(call: Call) -> Response:
+async def patch_me(call: Call, body: ProfilePatch) -> SignedIn:
     """Edit your own profile; send null or "" to clear a field."""
-    patch = await call.body(ProfilePatch)
-    user = await call.run(service.update_profile, call.user.user_id, patch)
-    return json(SignedIn(user=user, csrf_token=call.user.csrf_token))
+    user = await call.run(service.update_profile, call.user.user_id, body)
+    return SignedIn(user=user, csrf_token=call.user.csrf_token)
 
 
-async def change_password(call: Call) -> Response:
+async def change_password(call: Call, body: PasswordChange) -> None:
     """Change your password; every other session of yours is signed out, and your API tokens are revoked unless
     `revoke_tokens` is false. Wrong current passwords are rate limited (429)."""
-    data = await call.body(PasswordChange)
-    user = call.user
-    await call.run(service.change_password, user.user_id, data, user.session_id, call.state.login_guard)
-    return no_content()
+    user, guard = call.user, call.state.need(LOGIN_GUARD)
+    await call.run(service.change_password, user.user_id, body, user.session_id, guard)
 
 
-async def list_sessions(call: Call) -> Response:
+async def list_sessions(call: Call) -> SessionList:
     """Your active browser sessions; `current` marks this one."""
-    idle_limit = timedelta(minutes=call.state.settings.get_int("session_idle_minutes"))
-    user = call.user
-    return json(call.read(sessions.list_sessions, user.user_id, user.session_id, call.state.activity, idle_limit))
+    idle_limit = timedelta(minutes=call.state.need(SETTINGS_STORE).get_int("session_idle_minutes"))
+    user, activity = call.user, call.state.need(ACTIVITY)
+    return call.read(sessions.list_sessions, user.user_id, user.session_id, activity, idle_limit)
 
 
-async def revoke_session(call: Call) -> Response:
+async def revoke_session(call: Call) -> None:
     """Sign out one of your sessions."""
     await call.run(sessions.revoke_session, call.user.user_id, call.path_int("session_id"))
-    return no_content()
 
 
-async def list_tokens(call: Call) -> Response:
+async def list_tokens(call: Call) -> TokenList:
     """Your personal API tokens (never the secrets)."""
-    return json(call.read(sessions.list_tokens, call.user.user_id))
+    return call.read(sessions.list_tokens, call.user.user_id)
 
 
-async def create_token(call: Call) -> Response:
+async def create_token(call: Call, body: TokenCreate) -> TokenCreated:
     """Create a personal API token for `Authorization: Bearer`; the token is shown only in this answer. Only a
     browser session may do this (403 for a token)."""
     if call.user.token_id is not None:
         raise SessionRequired()
-    data = await call.body(TokenCreate)
-    return json(await call.run(sessions.create_token, call.user.user_id, data), 201)
+    return await call.run(sessions.create_token, call.user.user_id, body)
 
 
-async def revoke_token(call: Call) -> Response:
+async def revoke_token(call: Call) -> None:
     """Revoke one of your API tokens."""
     await call.run(sessions.revoke_token, call.user.user_id, call.path_int("token_id"))
-    return no_content()
 
 
 # Pages of the user list are served again until anything is written (core/cache.py).
 USERS_CACHE = ReadCache()
 
 
-async def list_users(call: Call) -> Response:
+async def list_users(call: Call, query: UserQuery) -> Response:
     """Search and filter users (administrators)."""
 
     def render() -> bytes:
-        return bytes(JSONResponse(call.read(service.users_page, call.query(UserQuery))).body)
+        return bytes(json(call.read(service.users_page, query)).body)
 
-    # Only admins reach this route, and they all see the same list: the query string decides the page.
+    # Only admins reach this route, and they all see the same list: the query string decides the page. A Response:
+    # a cached page is sent as the bytes rendered the first time.
     return Response(USERS_CACHE.get_or_render(call.request.url.query, render), media_type="application/json")
 
 
-async def list_people(call: Call) -> Response:
+async def list_people(call: Call, query: PeopleQuery) -> dict[str, Any]:
     """Active colleagues (id, user name, display name), to pick an assignee or a project member."""
-    return json(call.read(service.people_page, call.query(PeopleQuery)))
+    return call.read(service.people_page, query)
 
 
-async def create_user(call: Call) -> Response:
+async def create_user(call: Call, body: UserCreate) -> UserOut:
     """Create a user (administrators)."""
-    data = await call.body(UserCreate)
-    return json(await call.run(service.create_user, data), 201)
+    return await call.run(service.create_user, body)
 
 
-async def get_user(call: Call) -> Response:
+async def get_user(call: Call) -> UserOut:
     """One user (administrators)."""
-    return json(call.read(service.get_user, call.path_int("user_id")))
+    return call.read(service.get_user, call.path_int("user_id"))
 
 
-async def patch_user(call: Call) -> Response:
+async def patch_user(call: Call, body: AdminUserPatch) -> UserOut:
     """Edit a user's profile, role or active flag (administrators). Deactivating signs the user out everywhere
     and revokes their API tokens."""
-    patch = await call.body(AdminUserPatch)
-    return json(await call.run(service.admin_update_user, call.path_int("user_id"), patch))
+    return await call.run(service.admin_update_user, call.path_int("user_id"), body)
 
 
-async def delete_user(call: Call) -> Response:
+async def delete_user(call: Call, query: DeleteUserQuery) -> None:
     """Delete a user; refused while they own data unless `reassign_to` is given (administrators)."""
-    query = call.query(DeleteUserQuery)
     await call.run(service.delete_user, call.path_int("user_id"), call.user.user_id, query.reassign_to)
-    return no_content()
 
 
-async def reset_password(call: Call) -> Response:
+async def reset_password(call: Call, body: PasswordReset) -> None:
     """Set a new password for a user, sign them out everywhere and revoke their API tokens (administrators)."""
-    data = await call.body(PasswordReset)
-    await call.run(service.reset_password, call.path_int("user_id"), data.new_password)
-    return no_content()
+    await call.run(service.reset_password, call.path_int("user_id"), body.new_password)
 
 
-async def list_invites(call: Call) -> Response:
+async def list_invites(call: Call) -> InviteList:
     """Invite links and their state (administrators)."""
-    return json(call.read(_onboarding.list_invites))
+    return call.read(_onboarding.list_invites)
 
 
-async def create_invite(call: Call) -> Response:
+async def create_invite(call: Call, body: InviteCreate) -> InviteCreated:
     """Create a single-use registration link (administrators); the token is shown only here."""
-    data = await call.body(InviteCreate)
-    if call.state.settings.get_str("registration") == "closed":
+    if call.state.need(SETTINGS_STORE).get_str("registration") == "closed":
         raise InvitesDisabled()
-    return json(await call.run(_onboarding.create_invite, data, call.user.user_id), 201)
+    return await call.run(_onboarding.create_invite, body, call.user.user_id)
 
 
-async def revoke_invite(call: Call) -> Response:
+async def revoke_invite(call: Call) -> None:
     """Revoke an unused invite (administrators)."""
     await call.run(_onboarding.revoke_invite, call.path_int("invite_id"))
-    return no_content()
 
 
 A, U, P = Access.ADMIN, Access.USER, Access.PUBLIC
@@ -261,7 +243,7 @@ ROUTES = [
     ApiRoute("POST", "/api/auth/register", register, access=P, body=RegisterIn, response=SignedIn, status=201),
     ApiRoute("POST", "/api/auth/login", login, access=P, body=LoginIn, response=SignedIn),
     ApiRoute("POST", "/api/auth/logout", logout, access=U, status=204),
-    ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, body=LogoutAllIn, status=204),
+    ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, body=LogoutAllIn, body_required=False, status=204),
     ApiRoute("GET", "/api/auth/me", get_me, access=U, response=SignedIn),
     ApiRoute("PATCH", "/api/auth/me", patch_me, access=U, body=ProfilePatch, response=SignedIn),
     ApiRoute("POST", "/api/auth/password", change_password, access=U, body=PasswordChange, status=204),
