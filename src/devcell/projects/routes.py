@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-
 from devcell.core.auth import Access
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call
 from devcell.projects import _members, service
 from devcell.projects.schemas import (
     DeleteProjectQuery,
@@ -21,59 +19,51 @@ from devcell.projects.schemas import (
 )
 
 
-async def list_projects(call: Call) -> Response:
+async def list_projects(call: Call, query: ProjectQuery) -> ProjectPage:
     """Projects I am a member of (administrators: all, or only their own with mine=true)."""
-    query = call.query(ProjectQuery)
-    return json(await call.run(service.list_projects, call.user, query))
+    return await call.run(service.list_projects, call.user, query)
 
 
-async def create_project(call: Call) -> Response:
+async def create_project(call: Call, body: ProjectCreate) -> ProjectOut:
     """Create a project; you become its owner."""
-    data = await call.body(ProjectCreate)
-    return json(await call.run(service.create_project, call.user, data), 201)
+    return await call.run(service.create_project, call.user, body)
 
 
-async def get_project(call: Call) -> Response:
+async def get_project(call: Call) -> ProjectOut:
     """One project, with my role, member count and task counts."""
-    return json(await call.run(service.get_project, call.user, call.path_int("project_id")))
+    return await call.run(service.get_project, call.user, call.path_int("project_id"))
 
 
-async def patch_project(call: Call) -> Response:
+async def patch_project(call: Call, body: ProjectPatch) -> ProjectOut:
     """Rename, describe, set the status of, or archive a project (owners)."""
-    patch = await call.body(ProjectPatch)
-    return json(await call.run(service.update_project, call.user, call.path_int("project_id"), patch))
+    return await call.run(service.update_project, call.user, call.path_int("project_id"), body)
 
 
-async def delete_project(call: Call) -> Response:
+async def delete_project(call: Call, query: DeleteProjectQuery) -> None:
     """Delete a project; `tasks=archive` keeps its tasks as archived personal tasks, `tasks=delete` deletes them."""
-    query = call.query(DeleteProjectQuery)
     await call.run(service.delete_project, call.user, call.path_int("project_id"), query.tasks)
-    return no_content()
 
 
-async def list_members(call: Call) -> Response:
+async def list_members(call: Call) -> MemberList:
     """The project's members and their roles, owners first."""
-    return json(await call.run(_members.list_members, call.user, call.path_int("project_id")))
+    return await call.run(_members.list_members, call.user, call.path_int("project_id"))
 
 
-async def add_member(call: Call) -> Response:
+async def add_member(call: Call, body: MemberAdd) -> MemberOut:
     """Add an existing user to the project by user name (owners)."""
-    data = await call.body(MemberAdd)
-    return json(await call.run(_members.add_member, call.user, call.path_int("project_id"), data), 201)
+    return await call.run(_members.add_member, call.user, call.path_int("project_id"), body)
 
 
-async def patch_member(call: Call) -> Response:
+async def patch_member(call: Call, body: MemberPatch) -> MemberOut:
     """Change a member's role; make someone owner to hand over the project (owners)."""
-    data = await call.body(MemberPatch)
     username = call.request.path_params["username"]
-    return json(await call.run(_members.change_role, call.user, call.path_int("project_id"), username, data))
+    return await call.run(_members.change_role, call.user, call.path_int("project_id"), username, body)
 
 
-async def remove_member(call: Call) -> Response:
+async def remove_member(call: Call) -> None:
     """Remove a member (owners), or leave the project yourself; the last owner cannot go."""
     username = call.request.path_params["username"]
     await call.run(_members.remove_member, call.user, call.path_int("project_id"), username)
-    return no_content()
 
 
 U = Access.USER

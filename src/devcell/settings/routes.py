@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-
 from devcell.core.auth import Access
-from devcell.core.web import ApiRoute, Call, json
+from devcell.core.web import ApiRoute, Call
 from devcell.settings.schemas import SettingsOut, SettingsPatch
+from devcell.settings.service import SETTINGS_STORE
 
 
-async def get_settings(call: Call) -> Response:
+async def get_settings(call: Call) -> SettingsOut:
     """Every runtime setting with its effective value, default and source."""
-    return json(call.read(call.state.settings.describe))
+    return call.read(call.state.need(SETTINGS_STORE).describe)
 
 
-async def patch_settings(call: Call) -> Response:
+async def patch_settings(call: Call, body: SettingsPatch) -> SettingsOut:
     """Save settings (validated all together) and apply them live; null resets to the default."""
-    patch = await call.body(SettingsPatch)
-    return json(await call.run(call.state.settings.save, patch.values, call.user.user_id))
+    return await call.run(call.state.need(SETTINGS_STORE).save, body.values, call.user.user_id)
 
 
 ROUTES = [
