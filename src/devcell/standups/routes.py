@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from devcell.core.auth import Access
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call
+from devcell.settings.service import SETTINGS_STORE
 from devcell.standups import conversion, export, service
 from devcell.standups.schemas import (
     ConvertIn,
@@ -21,63 +22,55 @@ from devcell.standups.schemas import (
 
 
 def _visibility(call: Call) -> str:
-    return str(call.state.settings.get_str("standup_visibility"))
+    return call.state.need(SETTINGS_STORE).get_str("standup_visibility")
 
 
 def _appliance_zone(call: Call) -> str:
-    return str(call.state.settings.get_str("time_zone"))
+    return call.state.need(SETTINGS_STORE).time_zone()
 
 
-async def list_standups(call: Call) -> Response:
+async def list_standups(call: Call, query: StandupQuery) -> StandupPage:
     """Standups you may read, newest day first; filter by day, from/to, author and project."""
-    query = call.query(StandupQuery)
-    return json(await call.run(service.list_standups, call.user, _visibility(call), query))
+    return await call.run(service.list_standups, call.user, _visibility(call), query)
 
 
-async def create_standup(call: Call) -> Response:
+async def create_standup(call: Call, body: StandupCreate) -> StandupOut:
     """File your standup for today or your next working day; 409 standup_exists (detail.id) if already filed."""
-    data = await call.body(StandupCreate)
-    return json(await call.run(service.create_standup, call.user, data, _appliance_zone(call)), 201)
+    return await call.run(service.create_standup, call.user, body, _appliance_zone(call))
 
 
-async def today(call: Call) -> Response:
+async def today(call: Call) -> TodayOut:
     """Your local today, your next working day, and your entry for today if you filed one."""
-    return json(call.read(service.today_overview, call.user, _appliance_zone(call)))
+    return call.read(service.today_overview, call.user, _appliance_zone(call))
 
 
-async def export_day(call: Call) -> Response:
+async def export_day(call: Call, query: ExportQuery) -> Response:
     """One day's standups you may read, as a Markdown file."""
-    query = call.query(ExportQuery)
     text = await call.run(service.export_day, call.user, _visibility(call), query.day, query.project)
     disposition = f'attachment; filename="{export.filename(query.day)}"'
     return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
-async def get_standup(call: Call) -> Response:
+async def get_standup(call: Call) -> StandupOut:
     """One standup with the tasks converted from it that you can see."""
-    return json(call.read(service.get_standup, call.user, _visibility(call), call.path_int("standup_id")))
+    return call.read(service.get_standup, call.user, _visibility(call), call.path_int("standup_id"))
 
 
-async def patch_standup(call: Call) -> Response:
+async def patch_standup(call: Call, body: StandupPatch) -> StandupOut:
     """Edit your standup's sections or project (administrators: anyone's); the day cannot change."""
-    patch = await call.body(StandupPatch)
     standup_id = call.path_int("standup_id")
-    return json(await call.run(service.update_standup, call.user, _visibility(call), standup_id, patch))
+    return await call.run(service.update_standup, call.user, _visibility(call), standup_id, body)
 
 
-async def delete_standup(call: Call) -> Response:
+async def delete_standup(call: Call) -> None:
     """Delete your standup (administrators: anyone's); tasks made from it stay."""
     await call.run(service.delete_standup, call.user, _visibility(call), call.path_int("standup_id"))
-    return no_content()
 
 
-async def convert_standup(call: Call) -> Response:
+async def convert_standup(call: Call, body: ConvertIn) -> ConvertOut:
     """Turn chosen lines of your standup into tasks that link back to it (all or none)."""
-    data = await call.body(ConvertIn)
     standup_id = call.path_int("standup_id")
-    return json(
-        await call.run(conversion.convert, call.user, _visibility(call), _appliance_zone(call), standup_id, data), 201
-    )
+    return await call.run(conversion.convert, call.user, _visibility(call), _appliance_zone(call), standup_id, body)
 
 
 U = Access.USER

@@ -6,7 +6,8 @@ from starlette.responses import Response
 
 from devcell.core.auth import Access
 from devcell.core.cache import ReadCache
-from devcell.core.web import ApiRoute, Call, JSONResponse, json, no_content
+from devcell.core.web import ApiRoute, Call, JSONResponse
+from devcell.settings.service import SETTINGS_STORE
 from devcell.tasks import _bulk, _comments, _export, _presets, service
 from devcell.tasks.schemas import (
     ActivityList,
@@ -29,95 +30,88 @@ from devcell.tasks.schemas import (
 
 def _tz(call: Call) -> str:
     """The appliance time zone: "today" (overdue) is the user's own day, else the appliance's."""
-    return str(call.state.settings.get_str("time_zone"))
+    return call.state.need(SETTINGS_STORE).time_zone()
 
 
 # The list is what boards and lists poll; pages are served again until anything is written (core/cache.py).
 LIST_CACHE = ReadCache()
 
 
-async def list_tasks(call: Call) -> Response:
+async def list_tasks(call: Call, query: TaskQuery) -> Response:
     """Tasks I can see, filtered, sorted and paged on the server."""
+    # The query was parsed before this runs: an invalid one answered 422 and never reached the cache.
     user, tz = call.user, _tz(call)
 
     def render() -> bytes:
-        query = call.query(TaskQuery)  # an invalid query raises here, so it is never cached
         # Inline on the event loop: one indexed page query plus a COUNT, well under a millisecond (see Call.read).
         return bytes(JSONResponse(call.read(service.list_tasks, user, query, tz)).body)
 
     # Everything the page depends on: who asks (id and role decide visibility), the exact query, the time zone.
     key = (user.user_id, user.role, call.request.url.query, tz)
+    # A Response, not the page: the cached bytes are served as they are, without parsing and rendering them again.
     return Response(LIST_CACHE.get_or_render(key, render), media_type="application/json")
 
 
-async def create_task(call: Call) -> Response:
+async def create_task(call: Call, body: TaskCreate) -> TaskOut:
     """Create a personal task, or a task in a project where I am a member or owner."""
-    data = await call.body(TaskCreate)
-    return json(await call.run(service.create_task, call.user, data, None, _tz(call)), 201)
+    return await call.run(service.create_task, call.user, body, None, _tz(call))
 
 
-async def get_task(call: Call) -> Response:
+async def get_task(call: Call) -> TaskOut:
     """One task."""
-    return json(await call.run(service.get_task, call.user, call.path_int("task_id"), _tz(call)))
+    return await call.run(service.get_task, call.user, call.path_int("task_id"), _tz(call))
 
 
-async def patch_task(call: Call) -> Response:
+async def patch_task(call: Call, body: TaskPatch) -> TaskOut:
     """Change some fields of a task; null clears the due date or assignee, or makes the task personal."""
-    patch = await call.body(TaskPatch)
-    return json(await call.run(service.update_task, call.user, call.path_int("task_id"), patch, _tz(call)))
+    return await call.run(service.update_task, call.user, call.path_int("task_id"), body, _tz(call))
 
 
-async def delete_task(call: Call) -> Response:
+async def delete_task(call: Call) -> None:
     """Delete a task for good (archiving is PATCH archived=true)."""
     await call.run(service.delete_task, call.user, call.path_int("task_id"))
-    return no_content()
 
 
-async def bulk_update(call: Call) -> Response:
+async def bulk_update(call: Call, body: BulkIn) -> BulkResult:
     """Change many tasks at once; nothing changes unless I may edit every one of them."""
-    data = await call.body(BulkIn)
-    return json(await call.run(_bulk.bulk_update, call.user, data))
+    return await call.run(_bulk.bulk_update, call.user, body)
 
 
-async def list_comments(call: Call) -> Response:
+async def list_comments(call: Call) -> CommentList:
     """Comments on a task, oldest first."""
-    return json(await call.run(_comments.list_comments, call.user, call.path_int("task_id")))
+    return await call.run(_comments.list_comments, call.user, call.path_int("task_id"))
 
 
-async def add_comment(call: Call) -> Response:
+async def add_comment(call: Call, body: CommentIn) -> CommentOut:
     """Comment on a task I can edit."""
-    data = await call.body(CommentIn)
-    return json(await call.run(_comments.add_comment, call.user, call.path_int("task_id"), data), 201)
+    return await call.run(_comments.add_comment, call.user, call.path_int("task_id"), body)
 
 
-async def list_activity(call: Call) -> Response:
+async def list_activity(call: Call) -> ActivityList:
     """The task's change log, newest first."""
-    return json(await call.run(_comments.list_activity, call.user, call.path_int("task_id")))
+    return await call.run(_comments.list_activity, call.user, call.path_int("task_id"))
 
 
-async def export_csv(call: Call) -> Response:
+async def export_csv(call: Call, query: ExportQuery) -> Response:
     """The filtered task list as a CSV file (up to 10,000 rows) for spreadsheets."""
-    query = call.query(ExportQuery)
     day, body = await call.run(_export.export_csv, call.user, query, _tz(call))
     disposition = f'attachment; filename="tasks-{day}.csv"'
     return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
-async def list_presets(call: Call) -> Response:
+async def list_presets(call: Call) -> PresetList:
     """My saved task-list filters."""
-    return json(await call.run(_presets.list_presets, call.user.user_id))
+    return await call.run(_presets.list_presets, call.user.user_id)
 
 
-async def create_preset(call: Call) -> Response:
+async def create_preset(call: Call, body: PresetIn) -> PresetOut:
     """Save a task-list filter under a name."""
-    data = await call.body(PresetIn)
-    return json(await call.run(_presets.create_preset, call.user.user_id, data), 201)
+    return await call.run(_presets.create_preset, call.user.user_id, body)
 
 
-async def delete_preset(call: Call) -> Response:
+async def delete_preset(call: Call) -> None:
     """Delete one of my saved filters."""
     await call.run(_presets.delete_preset, call.user.user_id, call.path_int("preset_id"))
-    return no_content()
 
 
 U = Access.USER

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-
 from devcell.core.auth import Access
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call
+from devcell.settings.service import SETTINGS_STORE
 from devcell.training import _seed, service
 from devcell.training.schemas import (
     PlanCreate,
@@ -24,73 +23,64 @@ from devcell.training.schemas import (
 )
 
 
-async def transform(call: Call) -> Response:
+async def transform(call: Call, body: TransformIn) -> TransformOut:
     """Turn a roadmap (JSON directly; Markdown or text through the LLM) into units to preview. Stores nothing."""
-    data = await call.body(TransformIn)
-    settings = call.state.settings
+    settings = call.state.need(SETTINGS_STORE)
     config, context = settings.llm_config(), settings.get_int("llm_context_tokens")
-    return json(await call.run(service.transform, call.user, data, config, context))
+    return await call.run(service.transform, call.user, body, config, context)
 
 
-async def get_sample(call: Call) -> Response:
+async def get_sample(call: Call) -> SampleOut:
     """The sample roadmap shipped with DevCell ("Operating a DevCell appliance"), as Markdown."""
-    return json(service.sample())
+    return service.sample()
 
 
-async def list_plans(call: Call) -> Response:
+async def list_plans(call: Call, query: PlanQuery) -> PlanPage:
     """Training plans of the projects I can see."""
-    query = call.query(PlanQuery)
-    return json(await call.run(service.list_plans, call.user, query))
+    return await call.run(service.list_plans, call.user, query)
 
 
-async def create_plan(call: Call) -> Response:
+async def create_plan(call: Call, body: PlanCreate) -> PlanOut:
     """Store units (usually a previewed transform) as a plan of a project where I am a member."""
-    data = await call.body(PlanCreate)
-    return json(await call.run(service.create_plan, call.user, data), 201)
+    return await call.run(service.create_plan, call.user, body)
 
 
-async def get_plan(call: Call) -> Response:
+async def get_plan(call: Call) -> PlanOut:
     """A plan with its units, their tasks' state and progress per week."""
-    return json(await call.run(service.get_plan, call.user, call.path_int("plan_id")))
+    return await call.run(service.get_plan, call.user, call.path_int("plan_id"))
 
 
-async def patch_plan(call: Call) -> Response:
+async def patch_plan(call: Call, body: PlanPatch) -> PlanOut:
     """Rename a plan."""
-    patch = await call.body(PlanPatch)
-    return json(await call.run(service.update_plan, call.user, call.path_int("plan_id"), patch))
+    return await call.run(service.update_plan, call.user, call.path_int("plan_id"), body)
 
 
-async def delete_plan(call: Call) -> Response:
+async def delete_plan(call: Call) -> None:
     """Delete a plan and its units; tasks seeded from it stay."""
     await call.run(service.delete_plan, call.user, call.path_int("plan_id"))
-    return no_content()
 
 
-async def add_unit(call: Call) -> Response:
+async def add_unit(call: Call, body: Unit) -> PlanUnitOut:
     """Add a unit to a plan."""
-    data = await call.body(Unit)
-    return json(await call.run(service.add_unit, call.user, call.path_int("plan_id"), data), 201)
+    return await call.run(service.add_unit, call.user, call.path_int("plan_id"), body)
 
 
-async def patch_unit(call: Call) -> Response:
+async def patch_unit(call: Call, body: UnitPatch) -> PlanUnitOut:
     """Change a unit (a task already seeded from it is not changed)."""
-    patch = await call.body(UnitPatch)
     ids = call.path_int("plan_id"), call.path_int("unit_id")
-    return json(await call.run(service.update_unit, call.user, *ids, patch))
+    return await call.run(service.update_unit, call.user, *ids, body)
 
 
-async def delete_unit(call: Call) -> Response:
+async def delete_unit(call: Call) -> None:
     """Remove a unit from a plan (a task seeded from it stays)."""
     await call.run(service.delete_unit, call.user, call.path_int("plan_id"), call.path_int("unit_id"))
-    return no_content()
 
 
-async def seed(call: Call) -> Response:
+async def seed(call: Call, body: SeedIn) -> SeedOut:
     """One task per selected unit in the plan's project, due at the end of the unit's week; units that already
     have a task are skipped with the reason."""
-    data = await call.body(SeedIn)
-    tz = str(call.state.settings.get_str("time_zone"))
-    return json(await call.run(_seed.seed, call.user, call.path_int("plan_id"), data, tz), 201)
+    tz = call.state.need(SETTINGS_STORE).time_zone()
+    return await call.run(_seed.seed, call.user, call.path_int("plan_id"), body, tz)
 
 
 U = Access.USER
