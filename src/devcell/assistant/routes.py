@@ -20,30 +20,36 @@ from devcell.assistant.schemas import (
 from devcell.assistant.workflows import routes as workflow_routes
 from devcell.core import llm
 from devcell.core.auth import Access
-from devcell.core.jobs import JobRunner
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.jobs import JOBS, JobRunner
+from devcell.core.web import ApiRoute, Call
+from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.settings.service import SETTINGS_STORE, SettingsStore
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
 
 
+def _settings(call: Call) -> SettingsStore:
+    return call.state.need(SETTINGS_STORE)
+
+
 def _llm(call: Call) -> llm.LLMConfig:
     """The LLM configuration; 503 before any work when there is none."""
-    config: llm.LLMConfig = call.state.settings.llm_config()
+    config = _settings(call).llm_config()
     if not config.configured:
         raise llm.LLMNotConfigured(NO_LLM)
     return config
 
 
 def _visibility(call: Call) -> str:
-    return str(call.state.settings.get_str("standup_visibility"))
+    return _settings(call).get_str("standup_visibility")
 
 
 def _zone(call: Call) -> str:
-    return str(call.state.settings.get_str("time_zone"))
+    return _settings(call).time_zone()
 
 
 def _context(call: Call) -> int:
-    return int(call.state.settings.get_int("llm_context_tokens"))
+    return _settings(call).get_int("llm_context_tokens")
 
 
 async def _finish(call: Call, config: llm.LLMConfig, outcome: SummaryOut | service.Pending) -> SummaryOut:
@@ -57,40 +63,37 @@ async def _finish(call: Call, config: llm.LLMConfig, outcome: SummaryOut | servi
     return await call.run(service.save_summary, outcome, answer, config.model)
 
 
-async def standup_summary(call: Call) -> Response:
+async def standup_summary(call: Call, body: StandupSummaryIn) -> SummaryOut:
     """Summarise a day's standups you may read (one project's, or the team's), citing them; cached until they
     change. 503/504/502 when a summary must be made and the LLM is missing or down, slow, or answers nonsense."""
-    data = await call.body(StandupSummaryIn)
-    config: llm.LLMConfig = call.state.settings.llm_config()
+    config = _settings(call).llm_config()
     outcome = await call.run(
-        service.prepare_standup_summary, call.user, _visibility(call), _zone(call), data, config.model, _context(call)
+        service.prepare_standup_summary, call.user, _visibility(call), _zone(call), body, config.model, _context(call)
     )
-    return json(await _finish(call, config, outcome))
+    return await _finish(call, config, outcome)
 
 
-async def project_summary(call: Call) -> Response:
+async def project_summary(call: Call, body: ProjectSummaryIn) -> SummaryOut:
     """Summarise a project's recent standups, task movement and blockers (viewer or above); cached."""
-    data = await call.body(ProjectSummaryIn)
-    config: llm.LLMConfig = call.state.settings.llm_config()
+    config = _settings(call).llm_config()
     outcome = await call.run(
-        service.prepare_project_summary, call.user, _visibility(call), _zone(call), data, config.model, _context(call)
+        service.prepare_project_summary, call.user, _visibility(call), _zone(call), body, config.model, _context(call)
     )
-    return json(await _finish(call, config, outcome))
+    return await _finish(call, config, outcome)
 
 
-async def create_sitrep(call: Call) -> Response:
+async def create_sitrep(call: Call, body: SitrepIn) -> SitrepOut:
     """Generate a SITREP from the standups, tasks and projects you can see (a tracked job: follow job_id)."""
-    data = await call.body(SitrepIn)
     config = _llm(call)
-    started = await call.run(service.start_sitrep, call.user, data, _zone(call), _context(call))
+    started = await call.run(service.start_sitrep, call.user, body, _zone(call), _context(call))
     run = jobs.SitrepRun(
         sitrep_id=started.id, principal=call.user, visibility=_visibility(call), appliance_zone=_zone(call),
-        config=config, context_tokens=_context(call), instructions=data.instructions, project_id=data.project_id,
-        days=data.days, knowledge=call.state.knowledge if data.use_knowledge else None,
+        config=config, context_tokens=_context(call), instructions=body.instructions, project_id=body.project_id,
+        days=body.days, knowledge=call.state.need(KNOWLEDGE) if body.use_knowledge else None,
     )  # fmt: skip
-    runner: JobRunner = call.state.jobs
+    runner = call.state.need(JOBS)
     job = runner.submit("sitrep", f"SITREP: {started.title}", partial(jobs.generate, run=run), call.user.user_id)
-    return json(await call.run(service.attach_job, call.user, started.id, job.id), 202)
+    return await call.run(service.attach_job, call.user, started.id, job.id)
 
 
 def _job_finished(runner: JobRunner, job_id: str) -> bool:
@@ -99,20 +102,19 @@ def _job_finished(runner: JobRunner, job_id: str) -> bool:
 
 
 async def _settle(call: Call) -> None:
-    await call.run(service.settle, call.user, partial(_job_finished, call.state.jobs))
+    await call.run(service.settle, call.user, partial(_job_finished, call.state.need(JOBS)))
 
 
-async def list_sitreps(call: Call) -> Response:
+async def list_sitreps(call: Call, query: SitrepQuery) -> SitrepPage:
     """Your SITREPs, newest first."""
-    query = call.query(SitrepQuery)
     await _settle(call)
-    return json(await call.run(service.list_sitreps, call.user, query))
+    return await call.run(service.list_sitreps, call.user, query)
 
 
-async def get_sitrep(call: Call) -> Response:
+async def get_sitrep(call: Call) -> SitrepOut:
     """One of your SITREPs (others' are 404, administrators' included)."""
     await _settle(call)
-    return json(await call.run(service.get_sitrep, call.user, call.path_int("sitrep_id")))
+    return await call.run(service.get_sitrep, call.user, call.path_int("sitrep_id"))
 
 
 async def export_sitrep(call: Call) -> Response:
@@ -123,12 +125,11 @@ async def export_sitrep(call: Call) -> Response:
     return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
-async def delete_sitrep(call: Call) -> Response:
+async def delete_sitrep(call: Call) -> None:
     """Delete your SITREP (a running generation is cancelled)."""
     job_id = await call.run(service.delete_sitrep, call.user, call.path_int("sitrep_id"))
     if job_id is not None:
-        call.state.jobs.cancel(job_id)
-    return no_content()
+        call.state.need(JOBS).cancel(job_id)
 
 
 U = Access.USER

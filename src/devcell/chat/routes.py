@@ -21,18 +21,20 @@ from devcell.chat.schemas import (
 from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call
 from devcell.knowledge import answers
+from devcell.knowledge.runtime import KNOWLEDGE
 from devcell.knowledge.schemas import AskIn, Citation
+from devcell.settings.service import SETTINGS_STORE
 
 
-async def list_personas(call: Call) -> Response:
+async def list_personas(call: Call) -> PersonaList:
     """The chat personas and what they are for."""
-    return json(PersonaList(items=service.personas()))
+    return PersonaList(items=service.personas())
 
 
 def _retention(call: Call) -> int:
-    return int(call.state.settings.get_int("chat_retention_days"))
+    return call.state.need(SETTINGS_STORE).get_int("chat_retention_days")
 
 
 async def _events(
@@ -62,58 +64,53 @@ async def _events(
     yield frame("done", {"reply": "".join(parts), "conversation_id": stored})
 
 
-async def chat(call: Call) -> Response:
+async def chat(call: Call, body: ChatIn) -> ChatOut | Response:
     """Reply to the conversation the client sends (trimmed to the token budget), with an optional knowledge
     search; streamed as server-sent events `sources`, `token`..., `done` (or `error`). Stop by closing it.
     When the admin keeps chat history, the exchange is stored in the caller's conversation `conversation_id`
     (a new one without it); its id is in the `sources` and `done` events."""
-    data = await call.body(ChatIn)
-    config = answers.llm_config(call.state.settings)
+    settings = call.state.need(SETTINGS_STORE)
+    config = settings.llm_config()
     if not config.configured:
         raise llm.LLMNotConfigured("No LLM is configured. An administrator can set one in Settings (llm_base_url).")
     sources: list[Citation] = []
     degraded = False  # the sources come from the keyword index while the semantic index is rebuilt
-    if data.use_knowledge:
-        question = AskIn(question=data.messages[-1].content[:2000])
-        found = await call.run(answers.gather, call.state.knowledge, call.user, question)
+    if body.use_knowledge:
+        question = AskIn(question=body.messages[-1].content[:2000])
+        found = await call.run(answers.gather, call.state.need(KNOWLEDGE), call.user, question)
         sources, degraded = found.citations, found.degraded
-    prompt = service.build(data, sources, call.state.settings.get_int("llm_context_tokens"))
+    prompt = service.build(body, sources, settings.get_int("llm_context_tokens"))
     days = _retention(call)
-    stored = await call.run(service.start_exchange, call.user, data, days)
-    if data.stream:
-        return sse_response(_events(config, prompt, data, stored, days, degraded))
+    stored = await call.run(service.start_exchange, call.user, body, days)
+    if body.stream:
+        return sse_response(_events(config, prompt, body, stored, days, degraded))
     reply = await llm.complete(config, prompt.messages)
     if stored is not None:
         await call.run(service.finish_exchange, stored, reply, prompt.sources, False, days)
-    out = ChatOut(
-        reply=reply, persona=data.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored,
+    return ChatOut(
+        reply=reply, persona=body.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored,
         degraded=degraded,
     )  # fmt: skip
-    return json(out)
 
 
-async def list_conversations(call: Call) -> Response:
+async def list_conversations(call: Call, query: ConversationQuery) -> ConversationPage:
     """My stored conversations, latest first (empty, with retention_days 0, while history is off)."""
-    query = call.query(ConversationQuery)
-    return json(await call.run(service.list_conversations, call.user, query, _retention(call)))
+    return await call.run(service.list_conversations, call.user, query, _retention(call))
 
 
-async def get_conversation(call: Call) -> Response:
+async def get_conversation(call: Call) -> ConversationDetail:
     """One of my conversations with its messages."""
-    found = await call.run(service.get_conversation, call.user, call.path_int("conversation_id"), _retention(call))
-    return json(found)
+    return await call.run(service.get_conversation, call.user, call.path_int("conversation_id"), _retention(call))
 
 
-async def delete_conversation(call: Call) -> Response:
+async def delete_conversation(call: Call) -> None:
     """Delete one of my conversations."""
     await call.run(service.delete_conversation, call.user, call.path_int("conversation_id"))
-    return no_content()
 
 
-async def delete_conversations(call: Call) -> Response:
+async def delete_conversations(call: Call) -> None:
     """Delete all of my conversations."""
     await call.run(service.delete_all, call.user)
-    return no_content()
 
 
 U = Access.USER

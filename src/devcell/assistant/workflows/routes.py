@@ -22,44 +22,45 @@ from devcell.assistant.workflows.schemas import (
 from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.jobs import JOBS
+from devcell.core.web import ApiRoute, Call
+from devcell.settings.service import SETTINGS_STORE
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."
 
 
 def _live(call: Call) -> Transcripts:
-    return transcripts(call.state.jobs)
+    return transcripts(call.state.need(JOBS))
 
 
-async def list_pipelines(call: Call) -> Response:
+async def list_pipelines(call: Call) -> PipelineList:
     """The pipelines, their agent roles in order, and the artifacts they write."""
-    return json(service.pipelines())
+    return service.pipelines()
 
 
-async def create_workflow(call: Call) -> Response:
+async def create_workflow(call: Call, body: WorkflowIn) -> WorkflowOut:
     """Start a run of a pipeline on the input (a tracked job); follow it at /api/workflows/{id}/events."""
-    data = await call.body(WorkflowIn)
-    config = call.state.settings.llm_config()
+    settings = call.state.need(SETTINGS_STORE)
+    config = settings.llm_config()
     if not config.configured:
         raise llm.LLMNotConfigured(NO_LLM)
     user = call.user
-    run_id, project = await call.run(service.create_run, user, data)
-    context_tokens = call.state.settings.get_int("llm_context_tokens")
-    plan = jobs.RunPlan(run_id, data.pipeline, data.input, project, config, context_tokens)
-    title = service.default_title(data)
-    await call.run(jobs.start, call.state.jobs, _live(call), plan, title, user.user_id)
-    return json(await call.run(service.get_run, user, run_id, _live(call)), 202)
+    run_id, project = await call.run(service.create_run, user, body)
+    context_tokens = settings.get_int("llm_context_tokens")
+    plan = jobs.RunPlan(run_id, body.pipeline, body.input, project, config, context_tokens)
+    title = service.default_title(body)
+    await call.run(jobs.start, call.state.need(JOBS), _live(call), plan, title, user.user_id)
+    return await call.run(service.get_run, user, run_id, _live(call))
 
 
-async def list_workflows(call: Call) -> Response:
+async def list_workflows(call: Call, query: WorkflowQuery) -> WorkflowPage:
     """My workflow runs, newest first."""
-    query = call.query(WorkflowQuery)
-    return json(await call.run(service.list_runs, call.user, query, _live(call)))
+    return await call.run(service.list_runs, call.user, query, _live(call))
 
 
-async def get_workflow(call: Call) -> Response:
+async def get_workflow(call: Call) -> WorkflowOut:
     """One of my runs with its steps, artifacts and the task titles of its tasks artifact."""
-    return json(await call.run(service.get_run, call.user, call.path_int("workflow_id"), _live(call)))
+    return await call.run(service.get_run, call.user, call.path_int("workflow_id"), _live(call))
 
 
 def _replay(out: WorkflowOut) -> list[Event]:
@@ -109,24 +110,22 @@ async def workflow_events(call: Call) -> Response:
     return sse_response(_follow(known, transcript, queue))
 
 
-async def cancel_workflow(call: Call) -> Response:
+async def cancel_workflow(call: Call) -> WorkflowOut:
     """Stop a run: no further LLM call, the current answer abandoned, finished steps kept."""
     run_id = call.path_int("workflow_id")
-    return json(await call.run(service.cancel_run, call.user, run_id, call.state.jobs, _live(call)), 202)
+    return await call.run(service.cancel_run, call.user, run_id, call.state.need(JOBS), _live(call))
 
 
-async def delete_workflow(call: Call) -> Response:
+async def delete_workflow(call: Call) -> None:
     """Delete a run (a running one is cancelled first); tasks made from it stay."""
-    await call.run(service.delete_run, call.user, call.path_int("workflow_id"), call.state.jobs, _live(call))
-    return no_content()
+    await call.run(service.delete_run, call.user, call.path_int("workflow_id"), call.state.need(JOBS), _live(call))
 
 
-async def create_tasks(call: Call) -> Response:
+async def create_tasks(call: Call, body: TasksIn) -> TasksOut:
     """Make tasks from titles of the tasks artifact (member role in the project); titles already made into
     tasks from this workflow are skipped."""
-    data = await call.body(TasksIn)
-    tz = str(call.state.settings.get_str("time_zone"))
-    return json(await call.run(service.create_tasks, call.user, call.path_int("workflow_id"), data, tz), 201)
+    zone = call.state.need(SETTINGS_STORE).time_zone()
+    return await call.run(service.create_tasks, call.user, call.path_int("workflow_id"), body, zone)
 
 
 U = Access.USER
