@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from devcell.core.config import Config
+from devcell.tasks.routes import LIST_CACHE
 from devcell.tasks.schemas import TaskPage
 from tests.conftest import Actor
 from tests.projects.conftest import add_member, error, fields, new_project, ok
@@ -238,3 +239,12 @@ def test_list_loses_access_at_once_when_removed_from_the_project(team: Team) -> 
     assert titles(team.carol, project=team.project_id) == ["Secret"]
     ok(team.alice.delete(f"/api/projects/{team.project_id}/members/carol"), 204)
     assert team.carol.get("/api/tasks", params={"project": team.project_id}).status_code == 404
+
+
+def test_an_invalid_list_query_is_refused_every_time_and_never_cached(team: Team) -> None:
+    new_task(team.bob, "Listed")
+    misses, hits = LIST_CACHE.misses, LIST_CACHE.hits
+    for _ in range(2):
+        assert fields(team.bob.get("/api/tasks", params={"limit": "many"})) == {"query.limit"}
+    assert (LIST_CACHE.misses, LIST_CACHE.hits) == (misses, hits)  # refused before the cache was asked
+    assert titles(team.bob) == ["Listed"]
