@@ -352,7 +352,7 @@ def test_check_fails_on_a_world_readable_data_dir(cli: Cli, data_dir: Path) -> N
     assert re.search(r"^FAIL data directory: .*chmod o-rwx", result.stdout, re.MULTILINE), result.stdout
 
 
-# devcell reindex (the hashing embedder: instant; tests/knowledge/test_model.py covers the real model)
+# devcell reindex (the hashing embedder: instant; tests/search/test_embedding.py covers the real model)
 
 
 def _handbook(data_dir: Path, pages: dict[str, bytes]) -> None:
@@ -363,9 +363,9 @@ def _handbook(data_dir: Path, pages: dict[str, bytes]) -> None:
 
 
 def _vectors(data_dir: Path, model: str) -> int:
-    from devcell.knowledge.chunking import CHUNKER_VERSION
-    from devcell.knowledge.embedding import load_embedder
-    from devcell.knowledge.index import VectorIndex
+    from devcell.search.chunking import CHUNKER_VERSION
+    from devcell.search.embedding import load_embedder
+    from devcell.search.index import VectorIndex
 
     embedder = load_embedder(data_dir / "models", model)
     version = f"{model}/{embedder.dimension}/{CHUNKER_VERSION}"

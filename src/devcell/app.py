@@ -39,12 +39,13 @@ from devcell.core.spa import spa_routes
 from devcell.core.state import AppState
 from devcell.core.web import ApiRoute, Call, error_response
 from devcell.dashboard import routes as dashboard_routes
-from devcell.knowledge import indexing as knowledge_indexing
-from devcell.knowledge import routes as knowledge_routes
-from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.documents import routes as documents_routes
 from devcell.projects import routes as projects_routes
 from devcell.recovery import routes as recovery_routes
 from devcell.recovery.service import RECOVERY_MODE
+from devcell.search import indexing as search_indexing
+from devcell.search import routes as search_routes
+from devcell.search.runtime import KNOWLEDGE
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SETTINGS_STORE
 from devcell.standups import routes as standups_routes
@@ -69,7 +70,8 @@ def api_routes() -> list[ApiRoute]:
         *tasks_routes.ROUTES,
         *standups_routes.ROUTES,
         *dashboard_routes.ROUTES,
-        *knowledge_routes.ROUTES,
+        *documents_routes.ROUTES,
+        *search_routes.ROUTES,
         *chat_routes.ROUTES,
         *assistant_routes.ROUTES,
         *training_routes.ROUTES,
@@ -128,7 +130,7 @@ async def _start_services(app: Starlette, secret: str) -> _Running:
         log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
     await run_in_threadpool(_announce_setup, config)
     # In the background: the scan only stats files, but indexing what it finds must not delay readiness.
-    knowledge_start = asyncio.create_task(run_in_threadpool(knowledge_indexing.start, state.need(KNOWLEDGE)))
+    knowledge_start = asyncio.create_task(run_in_threadpool(search_indexing.start, state.need(KNOWLEDGE)))
     await run_in_threadpool(state.need(SCHEDULER).start)
     housekeeping = asyncio.create_task(_housekeeping(state.need(ACTIVITY)))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)

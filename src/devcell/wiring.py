@@ -28,18 +28,20 @@ from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
 from devcell.core.scheduler import SCHEDULER, Scheduler
 from devcell.core.state import AppState, Key
-from devcell.knowledge import answers as knowledge_answers
-from devcell.knowledge import runtime as knowledge_runtime
-from devcell.knowledge.indexing import scan as scan_knowledgebase
-from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.documents.service import LIBRARY
 from devcell.recovery import service as recovery_service
 from devcell.recovery.service import RECOVERY_MODE, RecoveryMode
+from devcell.search import answers as search_answers
+from devcell.search import runtime as search_runtime
+from devcell.search.index_care import INDEX_CARE, IndexCare
+from devcell.search.indexing import scan as scan_knowledgebase
+from devcell.search.runtime import KNOWLEDGE
+from devcell.search.service import IndexedLibrary
 from devcell.settings.service import SETTINGS_STORE, SettingsStore
 from devcell.system import maintenance
 from devcell.system.checks import CHECKS
 from devcell.system.guard import GATE, Gate, RequestGuard
 from devcell.system.health import HEALTH, Health, HealthContext
-from devcell.system.index_care import INDEX_CARE, IndexCare
 from devcell.system.recovery import DATABASE_WATCH, Recovery, close_restored_jobs
 from devcell.system.samples import SAMPLER, Sampler
 from devcell.system.schedule import scheduled_jobs
@@ -55,9 +57,10 @@ def wire(state: AppState, secret: str) -> None:
     state.authenticator = Authenticator(credentials, settings, activity)
     state.provide(LOGIN_GUARD, LoginGuard(settings))
     jobs = state.provide(JOBS, JobRunner(config.job_workers))
-    state.provide(KNOWLEDGE, knowledge_runtime.from_config(config, settings, jobs))
+    knowledge = state.provide(KNOWLEDGE, search_runtime.from_config(config, settings, jobs))
+    state.provide(LIBRARY, IndexedLibrary(knowledge))  # how the documents slice reaches the index
     _wire_operations(state, config, settings, jobs)
-    state.need(HEALTH).context.llm_probe = lambda: llm.probe(knowledge_answers.llm_config(settings))
+    state.need(HEALTH).context.llm_probe = lambda: llm.probe(search_answers.llm_config(settings))
 
 
 def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:

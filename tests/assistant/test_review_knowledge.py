@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 
 from devcell.core.config import Config, load_config
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
+from tests.documents.conftest import FAKE_MODEL, note
 from tests.fakes.llm_server import FakeLLM
-from tests.knowledge.conftest import FAKE_MODEL, note
 
 GUIDE = "# Coding guide\n\n## Database access\n\nNever build SQL with string concatenation; use parameters.\n"
 SECRET = "# Project Falcon\n\n## Database access\n\nFalcon keeps its SQL credentials in the vault.\n"

@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 from devcell.core.config import Config, load_config
 from tests.assistant.briefs import person, project, sitrep, standup, user_message
 from tests.conftest import Actor
+from tests.documents.conftest import FAKE_MODEL, note
 from tests.fakes.llm_server import FakeLLM
-from tests.knowledge.conftest import FAKE_MODEL, note
 
 
 @pytest.fixture

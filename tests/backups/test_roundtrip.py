@@ -20,7 +20,7 @@ from devcell.app import create_app
 from devcell.core.config import Config, load_config
 from tests.backups.conftest import members, populate, rows, sha256_tree, wait_job
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
-from tests.knowledge.conftest import FAKE_MODEL, note, uploaded
+from tests.documents.conftest import FAKE_MODEL, note, uploaded
 from tests.serverproc import ServerProcess, cli, create_admin
 from tests.waiting import wait_until
 

@@ -1,7 +1,7 @@
-"""Chat tests share the knowledge tests' set-up: hashing embedder, network blocked for the app."""
+"""Chat tests share the documents tests' set-up: hashing embedder, network blocked for the app."""
 
 from __future__ import annotations
 
-from tests.knowledge.conftest import config, network_blocked
+from tests.documents.conftest import config, network_blocked
 
 __all__ = ["config", "network_blocked"]

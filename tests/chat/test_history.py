@@ -15,8 +15,8 @@ from devcell.core.config import Config
 from devcell.core.db import database, transaction, utcnow
 from tests.chat.test_routes import events, say
 from tests.conftest import Actor, create_user, sign_in
+from tests.documents.conftest import note, set_llm
 from tests.fakes.llm_server import ANSWER, FakeLLM
-from tests.knowledge.conftest import note, set_llm
 from tests.waiting import wait_until
 
 REPLY = "".join(ANSWER)

@@ -6,8 +6,8 @@ import orjson
 
 from devcell.core.config import Config
 from tests.conftest import Actor
+from tests.documents.conftest import note, set_llm
 from tests.fakes.llm_server import ANSWER, FakeLLM
-from tests.knowledge.conftest import note, set_llm
 
 
 def events(raw: str) -> list[tuple[str, dict[str, object]]]:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.documents.pdfs import pdf
 from tests.e2e.conftest import Browsers, StartServer, expect, set_up_through_api
 from tests.e2e.work_helpers import api
 from tests.fakes.llm_server import closed_port, running
-from tests.knowledge.pdfs import pdf
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

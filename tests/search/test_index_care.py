@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from devcell.core.config import Config, load_config
 from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
 from tests.conftest import Actor
-from tests.knowledge.conftest import FAKE_MODEL, note, wait_jobs
+from tests.documents.conftest import FAKE_MODEL, note, wait_jobs
 from tests.waiting import wait_until
 
 GZIP = {"Content-Type": "application/gzip"}

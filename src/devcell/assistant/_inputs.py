@@ -31,7 +31,7 @@ from devcell.tasks.service import visible_tasks
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
-    from devcell.knowledge.schemas import Passage
+    from devcell.search.schemas import Passage
 
 FETCH_MAX = 200  # rows read per kind; far more than any context fits, and it keeps the reads bounded
 FIELD_CHARS = 1200  # one standup section or description; a longer one is cut so the block can still fit

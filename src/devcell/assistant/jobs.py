@@ -16,11 +16,11 @@ from devcell.assistant._inputs import Section
 from devcell.core import llm
 from devcell.core.errors import DevCellError
 from devcell.core.jobs import JobCancelled, JobContext
-from devcell.knowledge import retrieval
+from devcell.search import service as search
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
-    from devcell.knowledge.runtime import Knowledge
+    from devcell.search.service import Knowledge
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _knowledge(run: SitrepRun) -> Section:
     assert run.knowledge is not None
     query = run.instructions.strip()[:2000] or KNOWLEDGE_QUERY
     try:
-        found = retrieval.search(run.knowledge, run.principal, query, KNOWLEDGE_PASSAGES, run.project_id)
+        found = search.search(run.knowledge, run.principal, query, KNOWLEDGE_PASSAGES, run.project_id)
     except (DevCellError, OSError, RuntimeError, ValueError) as exc:
         log.warning("SITREP %s: knowledgebase search failed: %s", run.sitrep_id, exc)
         reason = exc.message if isinstance(exc, DevCellError) else type(exc).__name__

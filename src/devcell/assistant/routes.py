@@ -22,7 +22,7 @@ from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.jobs import JOBS, JobRunner
 from devcell.core.web import ApiRoute, Call
-from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.search.service import KNOWLEDGE
 from devcell.settings.service import SETTINGS_STORE, SettingsStore
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."

@@ -22,9 +22,9 @@ from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
 from devcell.core.web import ApiRoute, Call
-from devcell.knowledge import answers
-from devcell.knowledge.runtime import KNOWLEDGE
-from devcell.knowledge.schemas import AskIn, Citation
+from devcell.search import service as search
+from devcell.search.schemas import AskIn, Citation
+from devcell.search.service import KNOWLEDGE
 from devcell.settings.service import SETTINGS_STORE
 
 
@@ -77,7 +77,7 @@ async def chat(call: Call, body: ChatIn) -> ChatOut | Response:
     degraded = False  # the sources come from the keyword index while the semantic index is rebuilt
     if body.use_knowledge:
         question = AskIn(question=body.messages[-1].content[:2000])
-        found = await call.run(answers.gather, call.state.need(KNOWLEDGE), call.user, question)
+        found = await call.run(search.gather, call.state.need(KNOWLEDGE), call.user, question)
         sources, degraded = found.citations, found.degraded
     prompt = service.build(body, sources, settings.get_int("llm_context_tokens"))
     days = _retention(call)

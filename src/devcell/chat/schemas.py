@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from devcell.core.pagination import Page, PageQuery
-from devcell.knowledge.schemas import Citation
 from devcell.projects.schemas import StrictModel
+from devcell.search.schemas import Citation
 
 Persona = Literal["assistant", "developer", "analyst", "docs"]
 MAX_MESSAGES = 100

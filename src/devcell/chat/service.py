@@ -23,7 +23,7 @@ from devcell.chat.schemas import (
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.errors import NotFound
 from devcell.core.llm import estimate_tokens
-from devcell.knowledge.schemas import Citation
+from devcell.search.schemas import Citation
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal

@@ -195,8 +195,8 @@ def _wait(runner: Any, job_id: str) -> Any:
 
 def _reindex(ctx: click.Context, work: Callable[[Any, Any], Any]) -> Any:
     from devcell.core.jobs import JobRunner
-    from devcell.knowledge import runtime
-    from devcell.knowledge.embedding import ModelMissing
+    from devcell.search import runtime
+    from devcell.search.embedding import ModelMissing
 
     store = settings_store(ctx)
     runner = JobRunner(1)
@@ -219,7 +219,7 @@ def reindex(ctx: click.Context) -> None:
     """Embed every knowledgebase document again into a fresh vector index, after a scan of the knowledgebase
     directory (e.g. after replacing the model, or to be sure). The service must be stopped. Exit code 0: all
     indexed; 3: some documents failed (listed, each keeps its reason); 1: it could not run or was cancelled."""
-    from devcell.knowledge import indexing
+    from devcell.search import indexing
 
     lock = _refuse_while_served(ctx, "reindex")
     try:

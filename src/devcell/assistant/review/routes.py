@@ -7,7 +7,7 @@ from devcell.assistant.review.schemas import ReviewIn, ReviewOut
 from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.web import ApiRoute, Call
-from devcell.knowledge.runtime import KNOWLEDGE
+from devcell.search.service import KNOWLEDGE
 from devcell.settings.service import SETTINGS_STORE
 
 NO_LLM = "No LLM is configured. An administrator can set one in Settings → LLM."

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from devcell.knowledge.schemas import Citation
+from devcell.search.schemas import Citation
 
 Focus = Literal["general", "security", "performance", "readability"]
 Severity = Literal["critical", "high", "medium", "low", "info"]

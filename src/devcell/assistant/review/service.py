@@ -12,9 +12,9 @@ from devcell.assistant.review.schemas import Answer, ReviewIn, ReviewOut
 from devcell.core import llm
 from devcell.core.llm import estimate_tokens
 from devcell.core.prompts import fit, input_budget, prompt_tokens
-from devcell.knowledge import retrieval
-from devcell.knowledge.runtime import Knowledge
-from devcell.knowledge.schemas import Citation
+from devcell.search import service as search
+from devcell.search.schemas import Citation
+from devcell.search.service import Knowledge
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -76,7 +76,7 @@ def _sources(
 ) -> tuple[list[Citation], str, str | None]:
     """Passages that match the description and the start of the code, as many as fit; renumbered 1..n."""
     query = f"{data.description}\n{data.code[:KNOWLEDGE_QUERY_CHARS]}".strip()
-    found = retrieval.citations(retrieval.search(kn, principal, query, KNOWLEDGE_PASSAGES).items)
+    found = search.citations(search.search(kn, principal, query, KNOWLEDGE_PASSAGES).items)
     fitted = fit(found, _passage, budget, "knowledgebase passages")
     kept = [c.model_copy(update={"number": n}) for n, c in enumerate(fitted.kept, start=1)]
     return kept, "\n\n".join(_passage(c) for c in kept), fitted.note

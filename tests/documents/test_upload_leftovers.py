@@ -7,7 +7,7 @@ from pathlib import Path
 
 from devcell.core.config import Config
 from tests.conftest import Actor
-from tests.knowledge.conftest import upload
+from tests.documents.conftest import upload
 
 TEXT = b"# Runbook\n\nRestart the relay when the beacon stops.\n"
 

@@ -1,4 +1,5 @@
-"""Document and Chunk rows (schema: core/migrations/m0005_knowledge.py)."""
+"""Document rows: the files of the knowledgebase and their indexing state (the search slice keeps it up to date;
+schema: core/migrations/m0005_knowledge.py)."""
 
 from __future__ import annotations
 
@@ -35,21 +36,3 @@ class Document(BaseModel):
     if TYPE_CHECKING:  # peewee adds an `<fk>_id` accessor per foreign key; tell the type checker about them
         owner_id: int | None
         project_id: int | None
-
-
-class Chunk(BaseModel):
-    id = AutoField()
-    document = ForeignKeyField(Document, backref="chunks", on_delete="CASCADE")
-    seq = IntegerField()
-    heading = TextField(default="")
-    page = IntegerField(null=True)
-    text = TextField()
-
-
-class KnowledgeMeta(BaseModel):
-    key = CharField(primary_key=True)
-    value = TextField()
-
-    class Meta:
-        table_name = "knowledge_meta"
-        without_rowid = True

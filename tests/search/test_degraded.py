@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 from devcell import __version__
 from devcell.core.config import Config
 from devcell.core.openapi import openapi_document
-from devcell.knowledge.index import is_index_failure
+from devcell.search.index import is_index_failure
 from tests.conftest import Actor
-from tests.knowledge.conftest import note, wait_jobs
+from tests.documents.conftest import note, wait_jobs
 from tests.waiting import wait_until
 
 QUESTION = "/api/search?q=toner%20cartridge"

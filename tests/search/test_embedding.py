@@ -12,12 +12,12 @@ from starlette.testclient import TestClient
 
 from devcell.app import create_app
 from devcell.core.config import DEFAULT_EMBEDDING_MODEL, Config, load_config
-from devcell.knowledge.chunking import chunk
-from devcell.knowledge.embedding import OnnxEmbedder, load_embedder
-from devcell.knowledge.extract import Section
+from devcell.documents.extract import Section
+from devcell.search.chunking import chunk
+from devcell.search.embedding import OnnxEmbedder, load_embedder
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
-from tests.knowledge.conftest import note, uploaded
-from tests.knowledge.pdfs import pdf
+from tests.documents.conftest import note, uploaded
+from tests.documents.pdfs import pdf
 
 REFERENCE = json.loads((Path(__file__).with_name("reference_vector.json")).read_text())
 

@@ -12,11 +12,11 @@ import orjson
 
 from devcell.core.db import database, transaction
 from devcell.core.llm import estimate_tokens
-from devcell.knowledge import indexing
-from devcell.knowledge.index import is_index_failure
-from devcell.knowledge.runtime import Knowledge
-from devcell.knowledge.schemas import Citation, Passage, SearchOut
 from devcell.projects import service as projects
+from devcell.search import indexing
+from devcell.search.index import is_index_failure
+from devcell.search.runtime import Knowledge
+from devcell.search.schemas import Citation, Passage, SearchOut
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal

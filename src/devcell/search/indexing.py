@@ -15,13 +15,13 @@ from peewee import Expression, fn
 
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
-from devcell.knowledge.chunking import CHUNKER_VERSION, chunk
-from devcell.knowledge.extract import ExtractionFailed, extract
-from devcell.knowledge.index import EVERYONE, is_index_failure
-from devcell.knowledge.models import Chunk, Document, KnowledgeMeta
-from devcell.knowledge.runtime import MANAGED_DIRS, Knowledge
-from devcell.knowledge.schemas import ScanOut, StatusOut
+from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, extract
 from devcell.projects import service as projects
+from devcell.search.chunking import CHUNKER_VERSION, chunk
+from devcell.search.index import EVERYONE, is_index_failure
+from devcell.search.models import Chunk, KnowledgeMeta
+from devcell.search.runtime import Knowledge
+from devcell.search.schemas import ScanOut, StatusOut
 
 log = logging.getLogger(__name__)
 

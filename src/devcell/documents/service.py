@@ -1,4 +1,7 @@
-"""Documents: who sees and manages them, listing, upload, notes, download and delete."""
+"""Documents: who sees and manages them, listing, upload, notes, download and delete; where their files live.
+
+The search slice builds on this one (it indexes the documents); this slice reaches the index only through the
+`Library` the composition root hands it, so the two never import each other both ways."""
 
 from __future__ import annotations
 
@@ -10,18 +13,22 @@ import time
 import unicodedata
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from peewee import JOIN, Expression
 
 from devcell.accounts.models import User
 from devcell.core.db import transaction, unit_of_work, utcnow
-from devcell.knowledge import indexing
-from devcell.knowledge.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
-from devcell.knowledge.extract import sniff
-from devcell.knowledge.models import Document
-from devcell.knowledge.runtime import INCOMING, NOTES, UPLOADS, Knowledge
-from devcell.knowledge.schemas import (
+from devcell.core.state import Key
+from devcell.documents.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
+
+# The extraction step and the row the search slice indexes: its public surface here (explicit re-exports).
+from devcell.documents.extract import ExtractionFailed as ExtractionFailed
+from devcell.documents.extract import Section as Section
+from devcell.documents.extract import extract as extract
+from devcell.documents.extract import sniff
+from devcell.documents.models import Document as Document
+from devcell.documents.schemas import (
     DocumentDetail,
     DocumentOut,
     DocumentPage,
@@ -29,7 +36,6 @@ from devcell.knowledge.schemas import (
     DocumentQuery,
     NoteCreate,
     NotePatch,
-    StatusOut,
 )
 from devcell.projects import service as projects
 from devcell.projects.models import Project
@@ -44,6 +50,45 @@ MAX_TEXT_VIEW = 2_000_000  # characters of a text document returned for viewing
 KIND_EXTENSIONS = {"md": ".md", "txt": ".txt", "pdf": ".pdf"}
 ABANDONED_UPLOAD_SECONDS = 3600  # a staged upload untouched this long was cut short (maintenance removes it)
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
+
+# Storage: folders of the knowledgebase directory.
+UPLOADS = "uploads"
+NOTES = "notes"
+MANAGED_DIRS = (UPLOADS, NOTES)  # written by DevCell; the scan picks up everything else an admin puts there
+INCOMING = ".incoming-"  # name prefix of an upload still being received in UPLOADS: never a document, never backed up
+
+
+class Library(Protocol):
+    """The knowledgebase as this slice needs it: the directory its files live in, and the index that follows every
+    change of a document (the search slice implements it; the composition root provides it under LIBRARY)."""
+
+    @property
+    def kb_dir(self) -> Path: ...
+
+    def queue(self, document_id: int, owner_id: int | None, out: DocumentOut) -> DocumentOut:
+        """Queue the document's indexing job; `out` comes back naming the job."""
+        ...
+
+    def reset(self, document_id: int) -> None:
+        """Forget what the document was indexed with, so its next job indexes it again."""
+        ...
+
+    def rescope(self, document_id: int, project_id: int | None) -> None:
+        """Inside the caller's write unit of work: the document's passages follow it to its new scope."""
+        ...
+
+    def forget(self, document: Document) -> None:
+        """Delete the document: its passages, its row, its file, and its job if one runs."""
+        ...
+
+
+LIBRARY: Key[Library] = Key("documents library")
+
+
+def make_dirs(kb_dir: Path) -> None:
+    """The folders this slice writes into."""
+    for name in MANAGED_DIRS:
+        (kb_dir / name).mkdir(parents=True, exist_ok=True)
 
 
 # Access
@@ -104,14 +149,6 @@ def check_scope(principal: Principal, project_id: int | None) -> None:
     """Adding a document to a project needs the member role there; everyone's documents anyone may add."""
     if project_id is not None:
         projects.check_project(principal, project_id, "member")
-
-
-def status(kn: Knowledge, principal: Principal) -> StatusOut:
-    """The knowledgebase's state as the caller may know it: administrators the totals, everyone else the counts
-    of the documents they may see (a private project's documents are not counted for outsiders)."""
-    with transaction():
-        visible = visible_clause(principal)
-    return indexing.status(kn, visible)
 
 
 # Output
@@ -183,7 +220,7 @@ def list_documents(principal: Principal, query: DocumentQuery) -> DocumentPage:
     return DocumentPage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-def get_document(kn: Knowledge, principal: Principal, document_id: int) -> DocumentDetail:
+def get_document(library: Library, principal: Principal, document_id: int) -> DocumentDetail:
     with transaction():
         document = _with_refs().where(Document.id == document_id).first()
         if document is None:
@@ -191,18 +228,18 @@ def get_document(kn: Knowledge, principal: Principal, document_id: int) -> Docum
         _visible(principal, document_id)
         out = _out(document, principal, projects.roles_of(principal.user_id))
     text = None
-    path = kn.kb_dir / document.path
+    path = library.kb_dir / document.path
     if document.kind != "pdf" and path.is_file():
         with path.open("r", encoding="utf-8", errors="replace") as handle:
             text = handle.read(MAX_TEXT_VIEW)
     return DocumentDetail(**out, text=text)
 
 
-def content_file(kn: Knowledge, principal: Principal, document_id: int) -> tuple[Path, str, str]:
+def content_file(library: Library, principal: Principal, document_id: int) -> tuple[Path, str, str]:
     """(file, download name, media type) of the original."""
     with transaction():
         document = _visible(principal, document_id)
-    path = kn.kb_dir / document.path
+    path = library.kb_dir / document.path
     if not path.is_file():
         raise DocumentNotFound(document_id)
     name = (
@@ -241,14 +278,14 @@ def kind_of(head: bytes, name: str) -> str:
     return "md" if suffix in (".md", ".markdown") else "txt"
 
 
-def storage_path(kn: Knowledge, folder: str, kind: str) -> tuple[Path, str]:
+def storage_path(library: Library, folder: str, kind: str) -> tuple[Path, str]:
     """A new server-chosen file name inside the knowledgebase: (absolute path, path relative to it)."""
     relative = f"{folder}/{uuid.uuid4().hex}{KIND_EXTENSIONS[kind]}"
-    return kn.kb_dir / relative, relative
+    return library.kb_dir / relative, relative
 
 
 def add_upload(
-    kn: Knowledge,
+    library: Library,
     principal: Principal,
     staged: Path,
     client_name: str | None,
@@ -265,17 +302,18 @@ def add_upload(
             head = handle.read(4096)
         kind = kind_of(head, name)
         check_scope(principal, project_id)  # again: the route's check ran before the file arrived
-        target, relative = storage_path(kn, UPLOADS, kind)
+        target, relative = storage_path(library, UPLOADS, kind)
         os.replace(staged, target)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
     try:
-        document = _create(kn, principal, (title or "").strip()[:200] or name, kind, "upload", relative, project_id)
+        shown = (title or "").strip()[:200] or name
+        document = _create(library, principal, shown, kind, "upload", relative, project_id)
     except BaseException:
         target.unlink(missing_ok=True)  # no row points at it, and the scan leaves the uploads folder alone
         raise
-    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document.id))
+    return library.queue(document.id, principal.user_id, _out_one(principal, document.id))
 
 
 def remove_abandoned_uploads(kb_dir: Path, older_than: float = ABANDONED_UPLOAD_SECONDS) -> list[str]:
@@ -295,9 +333,9 @@ def remove_abandoned_uploads(kb_dir: Path, older_than: float = ABANDONED_UPLOAD_
 
 
 def _create(
-    kn: Knowledge, principal: Principal, title: str, kind: str, origin: str, relative: str, project_id: int | None
+    library: Library, principal: Principal, title: str, kind: str, origin: str, relative: str, project_id: int | None
 ) -> Document:
-    path = kn.kb_dir / relative
+    path = library.kb_dir / relative
     stat = path.stat()
     now = utcnow()
     with transaction(write=True):
@@ -331,15 +369,15 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
-def create_note(kn: Knowledge, principal: Principal, data: NoteCreate) -> DocumentOut:
+def create_note(library: Library, principal: Principal, data: NoteCreate) -> DocumentOut:
     check_scope(principal, data.project_id)
-    path, relative = storage_path(kn, NOTES, "md")
+    path, relative = storage_path(library, NOTES, "md")
     _write_atomically(path, data.text.rstrip() + "\n")
-    document = _create(kn, principal, data.title, "md", "note", relative, data.project_id)
-    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document.id))
+    document = _create(library, principal, data.title, "md", "note", relative, data.project_id)
+    return library.queue(document.id, principal.user_id, _out_one(principal, document.id))
 
 
-def update_note(kn: Knowledge, principal: Principal, document_id: int, patch: NotePatch) -> DocumentOut:
+def update_note(library: Library, principal: Principal, document_id: int, patch: NotePatch) -> DocumentOut:
     with transaction():
         document = _manageable(principal, document_id)
     if document.origin != "note":
@@ -348,17 +386,17 @@ def update_note(kn: Knowledge, principal: Principal, document_id: int, patch: No
     if patch.title is not None:
         changes["title"] = patch.title
     if patch.text is not None:
-        path = kn.kb_dir / document.path
+        path = library.kb_dir / document.path
         _write_atomically(path, patch.text.rstrip() + "\n")
         stat = path.stat()
         changes.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=_sha256(path), status="queued", reason="")
     with transaction(write=True):
         Document.update(**changes).where(Document.id == document_id).execute()
     out = _out_one(principal, document_id)
-    return indexing.queue(kn, document_id, principal.user_id, out) if patch.text is not None else out
+    return library.queue(document_id, principal.user_id, out) if patch.text is not None else out
 
 
-def update_document(kn: Knowledge, principal: Principal, document_id: int, patch: DocumentPatch) -> DocumentOut:
+def update_document(library: Library, principal: Principal, document_id: int, patch: DocumentPatch) -> DocumentOut:
     """Rename or re-scope a document: the uploader, an owner of its project or an administrator. Moving it out of a
     project needs an owner of that project (check_move_out); moving it into one needs the member role there. Its
     vectors' scope follows in the same unit of work, so a member of the old project stops retrieving it at once."""
@@ -376,21 +414,21 @@ def update_document(kn: Knowledge, principal: Principal, document_id: int, patch
         with transaction(write=True):
             Document.update(updated_at=utcnow(), **changes).where(Document.id == document_id).execute()
             if moving:
-                indexing.rescope(kn, document_id, patch.project_id)
+                library.rescope(document_id, patch.project_id)
         log.info("document %d changed by user %d: %s", document_id, principal.user_id, sorted(changes))
     return _out_one(principal, document_id)
 
 
-def delete_document(kn: Knowledge, principal: Principal, document_id: int) -> None:
+def delete_document(library: Library, principal: Principal, document_id: int) -> None:
     """The file, its chunks and its vectors go; nothing remembers it (upstream B12: a re-upload is indexed again)."""
     with transaction():
         document = _manageable(principal, document_id)
-    indexing.forget(kn, document)
+    library.forget(document)
 
 
-def retry(kn: Knowledge, principal: Principal, document_id: int) -> DocumentOut:
+def retry(library: Library, principal: Principal, document_id: int) -> DocumentOut:
     """Index the document again (after a failure or a cancel); needs the same rights as delete."""
     with transaction():
         document = _manageable(principal, document_id)
-    indexing.reset(document.id)
-    return indexing.queue(kn, document.id, principal.user_id, _out_one(principal, document_id))
+    library.reset(document.id)
+    return library.queue(document.id, principal.user_id, _out_one(principal, document_id))

@@ -7,10 +7,10 @@ import pytest
 from starlette.applications import Starlette
 
 from devcell.core.jobs import JobCancelled
-from devcell.knowledge import indexing
-from devcell.knowledge.runtime import Knowledge
+from devcell.search import indexing
+from devcell.search.runtime import Knowledge
 from tests.conftest import Actor
-from tests.knowledge.conftest import note, wait_jobs
+from tests.documents.conftest import note, wait_jobs
 
 
 class Steps:

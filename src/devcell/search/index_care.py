@@ -1,7 +1,7 @@
 """The vector index as operations sees it: its consistency on the health page, the rebuild that fixes it, and the
 check after a restore (the index described the database from before the restore, not the restored one).
 
-Everything goes through the knowledge slice's own functions (status, repair, its index and lock): the index is
+Everything goes through the search slice's own functions (status, repair, its index and lock): the index is
 its derived data, this module only decides when it must be rebuilt."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 
 import orjson
 
-from devcell.backups.restore import INDEX_MARKER
+from devcell.backups.service import INDEX_MARKER
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.state import Key
-from devcell.knowledge import indexing
-from devcell.knowledge.runtime import Knowledge
+from devcell.search import indexing
+from devcell.search.runtime import Knowledge
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import orjson
 
 from devcell.core import llm
 from devcell.core.events import frame
-from devcell.knowledge import retrieval
-from devcell.knowledge.runtime import Knowledge
-from devcell.knowledge.schemas import AskIn, AskOut, Citation
+from devcell.search import retrieval
+from devcell.search.runtime import Knowledge
+from devcell.search.schemas import AskIn, AskOut, Citation
 from devcell.settings.service import SettingsStore
 
 if TYPE_CHECKING:

@@ -12,11 +12,11 @@ from starlette.applications import Starlette
 
 from devcell.core.config import Config
 from devcell.core.jobs import JobCancelled, JobContext
-from devcell.knowledge import indexing
-from devcell.knowledge.runtime import Knowledge
+from devcell.search import indexing
+from devcell.search.runtime import Knowledge
 from tests.conftest import Actor
-from tests.knowledge.conftest import note, upload, uploaded, wait_done, wait_jobs
-from tests.knowledge.pdfs import bomb, pdf
+from tests.documents.conftest import note, upload, uploaded, wait_done, wait_jobs
+from tests.documents.pdfs import bomb, pdf
 
 
 def kn(app: Starlette) -> Knowledge:
@@ -197,7 +197,7 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(app: Starlette, admin: Actor, 
 def test_another_model_or_chunker_rebuilds_the_index(app: Starlette, admin: Actor) -> None:
     document = uploaded(admin, "guide.md", b"# Guide\n\nVersion test.\n")
     from devcell.core.db import transaction
-    from devcell.knowledge.models import KnowledgeMeta
+    from devcell.search.models import KnowledgeMeta
 
     with transaction(write=True):
         KnowledgeMeta.update(value="old-model/384/chunker-0").execute()

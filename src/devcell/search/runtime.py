@@ -1,4 +1,4 @@
-"""The knowledge slice's long-lived parts: paths, the embedding model and the vector index, opened on first use
+"""The search slice's long-lived parts: paths, the embedding model and the vector index, opened on first use
 (idle memory stays small until someone uses the knowledgebase), and the retrieval trace log."""
 
 from __future__ import annotations
@@ -12,17 +12,13 @@ from pathlib import Path
 from devcell.core.config import Config
 from devcell.core.jobs import JobRunner
 from devcell.core.state import Key
-from devcell.knowledge.chunking import CHUNKER_VERSION
-from devcell.knowledge.embedding import Embedder, ModelMissing, load_embedder
-from devcell.knowledge.index import VectorIndex
+from devcell.documents.service import make_dirs
+from devcell.search.chunking import CHUNKER_VERSION
+from devcell.search.embedding import Embedder, ModelMissing, load_embedder
+from devcell.search.index import VectorIndex
 from devcell.settings.service import SettingsStore
 
 log = logging.getLogger(__name__)
-
-UPLOADS = "uploads"
-NOTES = "notes"
-MANAGED_DIRS = (UPLOADS, NOTES)  # written by DevCell; the scan picks up everything else an admin puts there
-INCOMING = ".incoming-"  # name prefix of an upload still being received in UPLOADS: never a document, never backed up
 
 
 @dataclass(frozen=True)
@@ -51,8 +47,7 @@ class Knowledge:
         self.rebuild_job: str | None = None  # the rebuild started last: one at a time
         self.rebuild_lock = threading.Lock()
         self.verifying = False  # the index is being checked against a restored database: search uses keywords
-        for name in MANAGED_DIRS:
-            (paths.kb_dir / name).mkdir(parents=True, exist_ok=True)
+        make_dirs(paths.kb_dir)  # the documents slice's folders: the scan must find them, even before an upload
 
     @property
     def kb_dir(self) -> Path:

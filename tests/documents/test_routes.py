@@ -10,8 +10,8 @@ import pytest
 
 from devcell.core.config import Config
 from tests.conftest import Actor
-from tests.knowledge.conftest import note, upload, uploaded, wait_done
-from tests.knowledge.pdfs import pdf
+from tests.documents.conftest import note, upload, uploaded, wait_done
+from tests.documents.pdfs import pdf
 
 GUIDE = b"# Backups\n\nThe backup runs every night at 02:00.\n\n## Restore\n\nRestore with devcell restore.\n"
 

@@ -50,7 +50,7 @@ class VectorIndex:
         import chromadb
         from chromadb.config import Settings
 
-        from devcell.knowledge._chroma import DevCellEmbeddingFunction
+        from devcell.search._chroma import DevCellEmbeddingFunction
 
         self.path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(

@@ -9,7 +9,7 @@ from typing import Any
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from devcell.knowledge.embedding import _LOADED, ModelMissing
+from devcell.search.embedding import _LOADED, ModelMissing
 
 
 @register_embedding_function

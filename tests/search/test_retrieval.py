@@ -8,9 +8,9 @@ from starlette.applications import Starlette
 
 from devcell.core.config import Config
 from tests.conftest import Actor, create_user, sign_in
+from tests.documents.conftest import note, set_llm, uploaded
+from tests.documents.pdfs import pdf
 from tests.fakes.llm_server import FakeLLM, closed_port
-from tests.knowledge.conftest import note, set_llm, uploaded
-from tests.knowledge.pdfs import pdf
 
 BACKUP = "# Operations\n\n## Backups\n\nThe backup runs every night at 02:00 and keeps seven copies.\n"
 ONCALL = "# People\n\n## On-call\n\nDana is on call this week; call her mobile for outages.\n"

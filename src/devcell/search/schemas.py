@@ -1,79 +1,13 @@
-"""Request and response bodies of the knowledge API."""
+"""Request and response bodies of the search API: search, cited answers, the index's status and the LLM test."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from devcell.core.pagination import PageQuery
-from devcell.projects.schemas import ProjectRef, StrictModel, UserRef, refuse_null
-
-DocStatus = Literal["queued", "indexing", "indexed", "failed"]
-Kind = Literal["md", "txt", "pdf"]
-Origin = Literal["upload", "note", "scan"]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-NoteText = Annotated[str, Field(min_length=1, max_length=1_000_000)]
-
-
-class DocumentQuery(PageQuery):
-    q: Annotated[str, Field(max_length=200)] = Field("", description="text in the title")
-    status: DocStatus | None = None
-    kind: Kind | None = None
-    origin: Origin | None = None
-    project: int | Literal["none"] | None = Field(None, description="a project id, or none for everyone's")
-    mine: bool = Field(False, description="only documents I added")
-
-
-class DocumentOut(BaseModel):
-    id: int
-    title: str
-    kind: Kind
-    origin: Origin
-    size: int
-    status: DocStatus
-    reason: str
-    job_id: str | None
-    pages: int | None
-    chunk_count: int
-    owner: UserRef | None
-    project: ProjectRef | None
-    can_delete: bool
-    can_edit: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class DocumentPage(BaseModel):
-    items: list[DocumentOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class DocumentDetail(DocumentOut):
-    text: str | None = Field(None, description="the Markdown or text of md/txt documents and notes")
-
-
-class NoteCreate(StrictModel):
-    title: Title
-    text: NoteText
-    project_id: int | None = None
-
-
-class NotePatch(StrictModel):
-    title: Title | None = None
-    text: NoteText | None = None
-
-
-class DocumentPatch(StrictModel):
-    """Re-scope or rename any document; a field left out stays as it is."""
-
-    title: Title | None = None
-    project_id: int | None = Field(None, description="a project id, or null for everyone")
-
-    _not_null = field_validator("title", mode="before")(refuse_null)
+from devcell.documents.schemas import Kind
+from devcell.projects.schemas import StrictModel
 
 
 class SearchQuery(StrictModel):

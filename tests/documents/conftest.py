@@ -1,4 +1,4 @@
-"""Knowledge tests run on the hashing embedder (instant, deterministic) with the network blocked for the app:
+"""Documents and search tests run on the hashing embedder (instant, deterministic) with the network blocked for the app:
 proxy variables point at a closed port, so any outbound HTTP would fail."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from devcell.knowledge.extract import Section
+from devcell.documents.service import Section
 
 # Bump when the output changes: documents indexed with another version are indexed again.
 CHUNKER_VERSION = "chunker-2"  # 2: pieces over the token window are split (tables and code run long)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 from starlette.applications import Starlette
 
-from devcell.knowledge.runtime import Knowledge
+from devcell.search.runtime import Knowledge
 from tests.conftest import Actor, create_user, sign_in
-from tests.knowledge.conftest import note, uploaded
+from tests.documents.conftest import note, uploaded
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Actor
-from tests.knowledge.conftest import note
+from tests.documents.conftest import note
 
 
 def status(actor: Actor) -> dict[str, Any]:

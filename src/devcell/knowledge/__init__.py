@@ -1,1 +1,0 @@
-"""The knowledgebase: documents, indexing, retrieval and cited answers."""

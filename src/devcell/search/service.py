@@ -1,0 +1,67 @@
+"""The search slice's public surface: the knowledge runtime and its key, hybrid search and cited sources for the
+slices that answer from the knowledgebase (chat, the assistant), the index's status, index care, and the
+documents slice's Library on this runtime (the index follows every change of a document)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from devcell.core.db import transaction
+from devcell.documents.schemas import DocumentOut
+from devcell.documents.service import Document, visible_clause
+from devcell.search import indexing, retrieval
+from devcell.search.answers import Sources as Sources
+from devcell.search.answers import gather as gather
+from devcell.search.index_care import INDEX_CARE as INDEX_CARE
+from devcell.search.index_care import IndexCare as IndexCare
+from devcell.search.runtime import KNOWLEDGE as KNOWLEDGE
+from devcell.search.runtime import Knowledge as Knowledge
+from devcell.search.schemas import Citation, Passage, SearchOut, StatusOut
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from devcell.core.auth import Principal
+
+
+def search(kn: Knowledge, principal: Principal, question: str, limit: int, project: int | None = None) -> SearchOut:
+    """Passages matching `question` from the documents the caller may see, one per document, best first
+    (blocking: embedding and search; run it in a thread)."""
+    return retrieval.search(kn, principal, question, limit, project)
+
+
+def citations(passages: list[Passage]) -> list[Citation]:
+    """The passages numbered from 1, as an answer cites them."""
+    return retrieval.citations(passages)
+
+
+def status(kn: Knowledge, principal: Principal) -> StatusOut:
+    """The knowledgebase's state as the caller may know it: administrators the totals, everyone else the counts
+    of the documents they may see (a private project's documents are not counted for outsiders)."""
+    with transaction():
+        visible = visible_clause(principal)
+    return indexing.status(kn, visible)
+
+
+class IndexedLibrary:
+    """The documents slice's Library (documents.service) on this runtime: every change of a document reaches the
+    index through here, since the documents slice does not import this one."""
+
+    def __init__(self, kn: Knowledge) -> None:
+        self.kn = kn
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.kn.kb_dir
+
+    def queue(self, document_id: int, owner_id: int | None, out: DocumentOut) -> DocumentOut:
+        return indexing.queue(self.kn, document_id, owner_id, out)
+
+    def reset(self, document_id: int) -> None:
+        indexing.reset(document_id)
+
+    def rescope(self, document_id: int, project_id: int | None) -> None:
+        indexing.rescope(self.kn, document_id, project_id)
+
+    def forget(self, document: Document) -> None:
+        indexing.forget(self.kn, document)
