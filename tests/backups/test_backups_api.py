@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 from starlette.applications import Starlette
 
+from devcell.backups.service import BACKUPS
 from devcell.core.config import Config
 from devcell.core.migrations.runner import HEAD
 from tests.backups.conftest import (
@@ -156,7 +157,7 @@ def test_no_space_refuses_the_backup_before_it_starts(disk: ScriptedDisk, admin:
 
 
 def test_a_second_backup_while_one_runs_is_refused(app: Starlette, admin: Actor) -> None:
-    backups = app.state.backups
+    backups = app.state.need(BACKUPS)
     with backups._exclusive():
         response = admin.post("/api/backups")
     assert response.status_code == 409

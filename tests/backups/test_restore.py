@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.core.config import Config
+from devcell.core.jobs import JOBS
 from devcell.core.migrations.runner import HEAD, MIGRATIONS
 from tests.backups.conftest import (
     ScriptedDisk,
@@ -133,7 +134,7 @@ def finished(app: Starlette, job_id: str) -> Any:
     """Polls the runner itself: after a restore the caller's session may not exist any more."""
 
     def done() -> Any:
-        snap = app.state.jobs.get(job_id)
+        snap = app.state.need(JOBS).get(job_id)
         return snap if snap is not None and snap.finished else None
 
     return wait_until(done, 30, "the restore finished")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
+from devcell.backups.service import BACKUPS
 from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.config import Config
 from tests.backups.conftest import backup_now
@@ -142,7 +143,7 @@ def test_the_time_zone_setting_drives_retention(app: Starlette, admin: Actor, co
             }
         },
     )
-    pruned = app.state.backups.prune()
+    pruned = app.state.need(BACKUPS).prune()
     assert sorted(pruned) == sorted([AROUND_MIDNIGHT[1].name, AROUND_MIDNIGHT[3].name])
 
 

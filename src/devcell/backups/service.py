@@ -41,8 +41,14 @@ log = logging.getLogger(__name__)
 SettingGetter = Callable[[str], Any]
 
 
+def utc() -> ZoneInfo:
+    """The zone of a Backups that never prunes (retention is the only thing that counts local days)."""
+    return ZoneInfo("UTC")
+
+
 class Backups:
-    """Wired once per process (app.state.backups, or by a CLI command). One backup, verify or restore at a time."""
+    """Wired once per process (BACKUPS in the app state, or by a CLI command). One backup, verify or restore at
+    a time."""
 
     def __init__(
         self,
@@ -53,7 +59,10 @@ class Backups:
         pause: Pause = no_pause,
         after_restore: Callable[[], dict[str, Any]] | None = None,
         embedding_model: str | None = None,
+        zone: Callable[[], ZoneInfo] = utc,
     ) -> None:
+        """`zone` is the appliance's time zone (SettingsStore.zone), whose days, weeks and months retention keeps;
+        UTC serves where nothing prunes (the command line, recovery mode)."""
         self.places = Places(data_dir / "devcell.db", kb_dir, data_dir / "tmp", data_dir / "snapshots")
         self.data_dir = data_dir
         self._setting = setting
@@ -62,6 +71,7 @@ class Backups:
         self._busy = threading.Lock()
         self._after_restore = after_restore
         self.embedding_model = embedding_model
+        self._zone = zone
 
     def directory(self) -> BackupDir:
         configured = str(self._setting("backup_dir") or "")
@@ -172,7 +182,7 @@ class Backups:
             int(self._setting("backup_keep_daily")),
             int(self._setting("backup_keep_weekly")),
             int(self._setting("backup_keep_monthly")),
-            ZoneInfo(str(self._setting("time_zone") or "UTC")),
+            self._zone(),
         )
         removed = []
         for entry in doomed:
