@@ -90,6 +90,7 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
             gate.hold,
             after_restore,
             embedding_model=config.embedding_model,
+            zone=settings.zone,
         ),
     )
     upkeep = maintenance.Upkeep(
