@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from starlette.applications import Starlette
 
-from devcell.search.runtime import Knowledge
+from devcell.search.runtime import KNOWLEDGE, Knowledge
 from tests.conftest import Actor, create_user, sign_in
 from tests.documents.conftest import note, uploaded
 
@@ -48,7 +48,7 @@ def found(actor: Actor, question: str) -> list[int]:
 
 
 def scope_metadata(app: Starlette, document_id: int) -> set[object]:
-    index = app.state.knowledge.index()
+    index = app.state.need(KNOWLEDGE).index()
     got = index.collection().get(where={"document_id": document_id}, include=["metadatas"])
     return {m["project_id"] for m in got["metadatas"]}
 
@@ -71,7 +71,7 @@ def test_the_index_scope_filter_follows_too(app: Starlette, team: Team) -> None:
     """The slow path (chroma's own metadata filter) must agree with SQLite after a move."""
     doc = note(team.bob, "Runbook", "The failover switch is labelled tangerine.", team.b)
     team.bob.patch(f"/api/documents/{doc['id']}", json={"project_id": team.a})
-    kn: Knowledge = app.state.knowledge
+    kn: Knowledge = app.state.need(KNOWLEDGE)
     vector = kn.embedder().embed(["failover switch tangerine"])[0]
     index = kn.index()
     chunk_ids = {f"c{c}" for c in _chunks(kn, int(doc["id"]))}

@@ -13,6 +13,7 @@ from devcell import __version__
 from devcell.core.config import Config
 from devcell.core.openapi import openapi_document
 from devcell.search.index import is_index_failure
+from devcell.search.runtime import KNOWLEDGE
 from tests.conftest import Actor
 from tests.documents.conftest import note, wait_jobs
 from tests.waiting import wait_until
@@ -22,7 +23,7 @@ QUESTION = "/api/search?q=toner%20cartridge"
 
 def damage(app: Starlette, config: Config) -> None:
     """Overwrite every page of chroma.sqlite3 after the first (the header stays, so it still looks like SQLite)."""
-    app.state.knowledge.close()  # as a stopped server would have left it
+    app.state.need(KNOWLEDGE).close()  # as a stopped server would have left it
     db = config.index_dir / "chroma.sqlite3"
     raw = bytearray(db.read_bytes())
     for page in range(4096, len(raw), 4096):
@@ -61,7 +62,7 @@ def test_a_damaged_index_answers_from_keywords_and_starts_one_rebuild(
     note(admin, "Toner", "The toner cartridge is in the second drawer.")
     note(admin, "Badges", "Visitor badges are at the front desk.")
     damage(app, config)
-    with app.state.knowledge.index_lock:  # the rebuild waits for it, so it is still running while we search
+    with app.state.need(KNOWLEDGE).index_lock:  # the rebuild waits for it, so it is still running while we search
         first = search(admin)
         second = search(admin)
     assert first["degraded"] is True
@@ -91,7 +92,7 @@ def test_after_the_rebuild_search_is_whole_again_and_leftovers_are_gone(
 def test_ask_says_it_is_degraded(app: Starlette, admin: Actor, config: Config) -> None:
     note(admin, "Toner", "The toner cartridge is in the second drawer.")
     damage(app, config)
-    with app.state.knowledge.index_lock:
+    with app.state.need(KNOWLEDGE).index_lock:
         response = admin.post("/api/ask", json={"question": "Where is the toner cartridge?", "use_llm": False})
     assert response.status_code == 200, response.text
     assert response.json()["degraded"] is True
@@ -101,7 +102,7 @@ def test_ask_says_it_is_degraded(app: Starlette, admin: Actor, config: Config) -
 def test_the_status_of_a_damaged_index_says_it_is_being_rebuilt(app: Starlette, admin: Actor, config: Config) -> None:
     note(admin, "Toner", "The toner cartridge is in the second drawer.")
     damage(app, config)
-    with app.state.knowledge.index_lock:
+    with app.state.need(KNOWLEDGE).index_lock:
         status = admin.get("/api/knowledge/status").json()
     assert status["consistent"] is False
     assert status["problems"] == ["The index holds 0 vectors for 1 passages; it is being rebuilt."]

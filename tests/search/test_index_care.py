@@ -13,6 +13,8 @@ import pytest
 from starlette.applications import Starlette
 
 from devcell.core.config import Config, load_config
+from devcell.core.jobs import JOBS
+from devcell.search.runtime import KNOWLEDGE
 from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
 from tests.conftest import Actor
 from tests.documents.conftest import FAKE_MODEL, note, wait_jobs
@@ -54,7 +56,7 @@ def restore(app: Starlette, admin: Actor, name: str) -> dict[str, Any]:
     job_id = response.json()["id"]
 
     def finished() -> Any:  # polls the runner: the caller's session may be gone after the restore
-        snap = app.state.jobs.get(job_id)
+        snap = app.state.need(JOBS).get(job_id)
         return snap if snap is not None and snap.finished else None
 
     snap = wait_until(finished, 30, "the restore finished")
@@ -84,7 +86,7 @@ def test_health_reports_a_consistent_index(admin: Actor) -> None:
 def test_missing_vectors_are_a_warning_fixed_by_the_rebuild_button(app: Starlette, admin: Actor) -> None:
     note(admin, "Toner", "The printer needs toner every month.\n\nThe scanner needs nothing.")
     before = settled(admin)
-    index = app.state.knowledge.index()
+    index = app.state.need(KNOWLEDGE).index()
     index.delete(sorted(index.ids())[:1])  # a vector lost behind the slice's back
 
     found = finding(admin)
@@ -161,7 +163,7 @@ def test_restore_drops_a_vector_made_from_another_passage_under_the_same_id(app:
     note(admin, "Toner", "The printer needs toner every month.")
     settled(admin)
     name = backup_now(admin)
-    collection = app.state.knowledge.index().collection()
+    collection = app.state.need(KNOWLEDGE).index().collection()
     found = collection.get(include=["metadatas"])
     collection.update(ids=found["ids"], metadatas=[{**m, "fp": "another-text"} for m in found["metadatas"]])
 
@@ -177,7 +179,7 @@ def test_restore_drops_a_vector_made_from_another_passage_under_the_same_id(app:
 def test_rebuild_runs_one_at_a_time(app: Starlette, admin: Actor) -> None:
     note(admin, "Toner", "The printer needs toner every month.")
     settled(admin)
-    with app.state.knowledge.index_lock:  # an indexing job holds it: the rebuild waits for it
+    with app.state.need(KNOWLEDGE).index_lock:  # an indexing job holds it: the rebuild waits for it
         first = admin.post("/api/system/index/rebuild").json()
         second = admin.post("/api/system/index/rebuild").json()
     assert second["id"] == first["id"]

@@ -13,14 +13,14 @@ from starlette.applications import Starlette
 from devcell.core.config import Config
 from devcell.core.jobs import JobCancelled, JobContext
 from devcell.search import indexing
-from devcell.search.runtime import Knowledge
+from devcell.search.runtime import KNOWLEDGE, Knowledge
 from tests.conftest import Actor
 from tests.documents.conftest import note, upload, uploaded, wait_done, wait_jobs
 from tests.documents.pdfs import bomb, pdf
 
 
 def kn(app: Starlette) -> Knowledge:
-    knowledge: Knowledge = app.state.knowledge
+    knowledge: Knowledge = app.state.need(KNOWLEDGE)
     return knowledge
 
 

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 
 from devcell.core.jobs import JobCancelled
 from devcell.search import indexing
-from devcell.search.runtime import Knowledge
+from devcell.search.runtime import KNOWLEDGE, Knowledge
 from tests.conftest import Actor
 from tests.documents.conftest import note, wait_jobs
 
@@ -36,7 +36,7 @@ def statuses(admin: Actor) -> dict[str, str]:
 def test_reindex_all_rebuilds_the_index(app: Starlette, admin: Actor) -> None:
     for n in range(3):
         note(admin, f"Note {n}", f"Paragraph number {n} about pelicans.")
-    kn: Knowledge = app.state.knowledge
+    kn: Knowledge = app.state.need(KNOWLEDGE)
     kn.index().delete(sorted(kn.index().ids())[:2])  # damage: two vectors lost
     result = indexing.reindex_all(kn, Steps())
     assert (result["documents"], result["indexed"], result["failed"], result["chunks"]) == (3, 3, 0, 3)
@@ -52,7 +52,7 @@ def test_a_cancel_leaves_the_rest_queued(app: Starlette, admin: Actor) -> None:
     wait_jobs(admin)
     steps = Steps(cancel_at=2)
     with pytest.raises(JobCancelled):
-        indexing.reindex_all(app.state.knowledge, steps)
+        indexing.reindex_all(app.state.need(KNOWLEDGE), steps)
     assert sorted(statuses(admin).values()) == ["indexed", "queued", "queued"]
     assert steps.messages[0].startswith("Document 1 of 3 (Note 0)")
 
@@ -60,6 +60,6 @@ def test_a_cancel_leaves_the_rest_queued(app: Starlette, admin: Actor) -> None:
 def test_progress_names_each_document(app: Starlette, admin: Actor) -> None:
     note(admin, "Only one", "Text.")
     steps = Steps()
-    indexing.reindex_all(app.state.knowledge, steps)
+    indexing.reindex_all(app.state.need(KNOWLEDGE), steps)
     assert any(m.startswith("Document 1 of 1 (Only one): ") for m in steps.messages)
     assert steps.messages[-1] == "Done"

@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 
 from devcell.core.auth import Access
 from devcell.core.errors import UnsupportedMediaType
-from devcell.core.web import ApiRoute, Call, json, no_content
+from devcell.core.web import ApiRoute, Call
 from devcell.documents import service
 from devcell.documents.errors import BadUpload, TooLarge
 from devcell.documents.schemas import (
@@ -35,10 +35,9 @@ def _library(call: Call) -> Library:
     return call.state.need(LIBRARY)
 
 
-async def list_documents(call: Call) -> Response:
+async def list_documents(call: Call, query: DocumentQuery) -> DocumentPage:
     """Documents I can see (everyone's and my projects'), filtered and paged."""
-    query = call.query(DocumentQuery)
-    return json(await call.run(service.list_documents, call.user, query))
+    return await call.run(service.list_documents, call.user, query)
 
 
 def _limited(request: Request, limit: int) -> Request:
@@ -70,7 +69,7 @@ def _project_field(raw: object) -> int | None:
     raise BadUpload.for_field("project_id", "must be a project id")
 
 
-async def upload_document(call: Call) -> Response:
+async def upload_document(call: Call) -> DocumentOut:
     """Add a Markdown, text or PDF file: multipart field `file` (optional `title`, `project_id`)."""
     library = _library(call)
     limit = call.state.need(SETTINGS_STORE).get_int("upload_max_mb") * 2**20
@@ -107,12 +106,12 @@ async def upload_document(call: Call) -> Response:
             staged.unlink(missing_ok=True)  # an adopted upload was renamed away: anything left here is a failure's
     finally:
         await form.close()
-    return json(out, 201)
+    return out
 
 
-async def get_document(call: Call) -> Response:
+async def get_document(call: Call) -> DocumentDetail:
     """One document with its status (and its text, for Markdown and text documents)."""
-    return json(await call.run(service.get_document, _library(call), call.user, call.path_int("document_id")))
+    return await call.run(service.get_document, _library(call), call.user, call.path_int("document_id"))
 
 
 async def document_content(call: Call) -> Response:
@@ -121,34 +120,30 @@ async def document_content(call: Call) -> Response:
     return FileResponse(path, media_type=media, filename=name)
 
 
-async def patch_document(call: Call) -> Response:
+async def patch_document(call: Call, body: DocumentPatch) -> DocumentOut:
     """Rename a document or move it to another scope (`project_id`: a project, or null for everyone); the
     uploader, an owner of its project or an administrator; the member role is needed in the new project."""
-    patch = await call.body(DocumentPatch)
-    return json(await call.run(service.update_document, _library(call), call.user, call.path_int("document_id"), patch))
+    return await call.run(service.update_document, _library(call), call.user, call.path_int("document_id"), body)
 
 
-async def delete_document(call: Call) -> Response:
+async def delete_document(call: Call) -> None:
     """Delete a document: file, passages and vectors (the uploader, a project owner or an administrator)."""
     await call.run(service.delete_document, _library(call), call.user, call.path_int("document_id"))
-    return no_content()
 
 
-async def reindex_document(call: Call) -> Response:
+async def reindex_document(call: Call) -> DocumentOut:
     """Index a document again (retry after a failure or cancel); answers with its new job."""
-    return json(await call.run(service.retry, _library(call), call.user, call.path_int("document_id")), 202)
+    return await call.run(service.retry, _library(call), call.user, call.path_int("document_id"))
 
 
-async def create_note(call: Call) -> Response:
+async def create_note(call: Call, body: NoteCreate) -> DocumentOut:
     """Write a Markdown note (stored as a file in the knowledgebase) and index it."""
-    data = await call.body(NoteCreate)
-    return json(await call.run(service.create_note, _library(call), call.user, data), 201)
+    return await call.run(service.create_note, _library(call), call.user, body)
 
 
-async def patch_note(call: Call) -> Response:
+async def patch_note(call: Call, body: NotePatch) -> DocumentOut:
     """Change a note's title or text (the text is indexed again)."""
-    patch = await call.body(NotePatch)
-    return json(await call.run(service.update_note, _library(call), call.user, call.path_int("document_id"), patch))
+    return await call.run(service.update_note, _library(call), call.user, call.path_int("document_id"), body)
 
 
 U = Access.USER

@@ -10,10 +10,19 @@ from starlette.responses import Response
 from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import sse_response
-from devcell.core.web import ApiRoute, Call, json
+from devcell.core.web import ApiRoute, Call
 from devcell.search import answers, indexing, retrieval, service
 from devcell.search.runtime import KNOWLEDGE, Knowledge
-from devcell.search.schemas import AskIn, AskOut, LLMTestOut, ScanOut, SearchOut, SearchQuery, StatusOut
+from devcell.search.schemas import (
+    AskIn,
+    AskOut,
+    LLMStatusOut,
+    LLMTestOut,
+    ScanOut,
+    SearchOut,
+    SearchQuery,
+    StatusOut,
+)
 from devcell.settings.service import SETTINGS_STORE
 
 
@@ -21,39 +30,39 @@ def _kn(call: Call) -> Knowledge:
     return call.state.need(KNOWLEDGE)
 
 
-async def search(call: Call) -> Response:
+async def search(call: Call, query: SearchQuery) -> SearchOut:
     """Passages that match a question, one per document, best first, from documents I can see."""
-    query = call.query(SearchQuery)
-    return json(await call.run(retrieval.search, _kn(call), call.user, query.q, query.limit, query.project))
+    return await call.run(retrieval.search, _kn(call), call.user, query.q, query.limit, query.project)
 
 
-async def ask(call: Call) -> Response:
+async def ask(call: Call, body: AskIn) -> Response | AskOut:
     """Answer a question from the knowledgebase with numbered citations (SSE with `stream`); without an LLM,
     or with use_llm=false, the best passages labelled as extracts."""
-    data = await call.body(AskIn)
     kn = _kn(call)
-    config = answers.llm_config(call.state.need(SETTINGS_STORE))
-    sources = await call.run(answers.gather, kn, call.user, data)
-    budget = call.state.need(SETTINGS_STORE).get_int("llm_context_tokens")
-    if data.stream:
-        return sse_response(answers.stream_answer(kn, call.user, data, config, sources, budget))
-    if not answers.wants_llm(data, config, sources.citations):
-        return json(answers.extracts(data, sources, config.configured))
-    return json(await answers.answer(kn, call.user, data, config, sources, budget))
+    settings = call.state.need(SETTINGS_STORE)
+    config = answers.llm_config(settings)
+    sources = await call.run(answers.gather, kn, call.user, body)
+    budget = settings.get_int("llm_context_tokens")
+    if body.stream:
+        return sse_response(answers.stream_answer(kn, call.user, body, config, sources, budget))
+    if not answers.wants_llm(body, config, sources.citations):
+        return answers.extracts(body, sources, config.configured)
+    return await answers.answer(kn, call.user, body, config, sources, budget)
 
 
-async def knowledge_status(call: Call) -> Response:
+async def knowledge_status(call: Call) -> StatusOut:
     """Documents by status, passages, vectors, the model, and whether index and database agree. The counts are
     of the documents I may see; only administrators get the totals and the vector count."""
-    return json(await call.run(service.status, _kn(call), call.user))
+    return await call.run(service.status, _kn(call), call.user)
 
 
-async def rescan(call: Call) -> Response:
+async def rescan(call: Call) -> ScanOut:
     """Scan the knowledgebase directory now: new and changed files are indexed, removed ones dropped."""
-    return json(await call.run(indexing.scan, _kn(call)))
+    return await call.run(indexing.scan, _kn(call))
 
 
 async def _probe(config: llm.LLMConfig) -> dict[str, Any]:
+    """The outcome as LLMTestOut describes it; `error` only when the test failed."""
     started = time.perf_counter()
     result: dict[str, Any] = {"ok": False, "base_url": config.base_url, "models": [], "model_available": None}
     try:
@@ -66,23 +75,23 @@ async def _probe(config: llm.LLMConfig) -> dict[str, Any]:
     return result
 
 
-async def test_llm(call: Call) -> Response:
+async def test_llm(call: Call) -> dict[str, Any]:
     """Test the LLM connection with GET /v1/models (no completion is spent); the outcome is in `ok`/`error`."""
-    return json(await _probe(answers.llm_config(call.state.need(SETTINGS_STORE))))
+    return await _probe(answers.llm_config(call.state.need(SETTINGS_STORE)))
 
 
-async def llm_status(call: Call) -> Response:
+async def llm_status(call: Call) -> LLMStatusOut:
     """Whether an LLM is configured and reachable (cached for 30 s), for the top bar."""
     config = answers.llm_config(call.state.need(SETTINGS_STORE))
     if not config.configured:
-        return json({"configured": False, "reachable": False, "model": "", "message": "No LLM is configured."})
+        return LLMStatusOut(configured=False, reachable=False, model="", message="No LLM is configured.")
     started = time.perf_counter()
     try:
         await llm.models(config)
     except llm.LLMError as exc:
-        return json({"configured": True, "reachable": False, "model": config.model, "message": exc.message})
+        return LLMStatusOut(configured=True, reachable=False, model=config.model, message=exc.message)
     took = round((time.perf_counter() - started) * 1000, 1)
-    return json({"configured": True, "reachable": True, "model": config.model, "message": f"Reachable ({took} ms)."})
+    return LLMStatusOut(configured=True, reachable=True, model=config.model, message=f"Reachable ({took} ms).")
 
 
 U = Access.USER
@@ -92,5 +101,5 @@ ROUTES = [
     ApiRoute("GET", "/api/knowledge/status", knowledge_status, access=U, response=StatusOut),
     ApiRoute("POST", "/api/knowledge/rescan", rescan, access=Access.ADMIN, response=ScanOut),
     ApiRoute("POST", "/api/settings/llm/test", test_llm, access=Access.ADMIN, response=LLMTestOut),
-    ApiRoute("GET", "/api/llm/status", llm_status, access=U),
+    ApiRoute("GET", "/api/llm/status", llm_status, access=U, response=LLMStatusOut),
 ]

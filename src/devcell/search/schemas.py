@@ -94,5 +94,12 @@ class LLMTestOut(BaseModel):
     error: dict[str, str] | None = None
 
 
+class LLMStatusOut(BaseModel):
+    configured: bool
+    reachable: bool
+    model: str
+    message: str = Field(description="why it is not reachable, or how long the check took")
+
+
 class LLMTestIn(StrictModel):
     pass
