@@ -40,6 +40,9 @@ from devcell.core.state import AppState
 from devcell.core.web import ApiRoute, Call, error_response
 from devcell.dashboard import routes as dashboard_routes
 from devcell.documents import routes as documents_routes
+from devcell.health import routes as health_routes
+from devcell.operations import routes as operations_routes
+from devcell.operations.metrics import RequestMetrics
 from devcell.projects import routes as projects_routes
 from devcell.recovery import routes as recovery_routes
 from devcell.recovery.service import RECOVERY_MODE
@@ -49,8 +52,6 @@ from devcell.search.runtime import KNOWLEDGE
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SETTINGS_STORE
 from devcell.standups import routes as standups_routes
-from devcell.system import routes as system_routes
-from devcell.system.metrics import RequestMetrics
 from devcell.tasks import routes as tasks_routes
 from devcell.training import routes as training_routes
 from devcell.wiring import enter_recovery, wire
@@ -63,7 +64,8 @@ HOUSEKEEPING_SECONDS = 60.0
 def api_routes() -> list[ApiRoute]:
     """Every JSON API route of every slice; later slices add theirs here."""
     return [
-        *system_routes.ROUTES,
+        *health_routes.ROUTES,
+        *operations_routes.ROUTES,
         *accounts_routes.ROUTES,
         *settings_routes.ROUTES,
         *projects_routes.ROUTES,
@@ -231,7 +233,7 @@ def create_app(config: Config) -> Starlette:
     """The DevCell ASGI app. Storage is opened and migrated in its lifespan, not here."""
     api = [*api_routes(), ApiRoute("GET", "/api/openapi.json", openapi, access=Access.USER)]
     dist: Path = config.web_dist or paths.web_dist()
-    routes: list[BaseRoute] = [*api, *system_routes.OUTSIDE_API, _unknown_api(api), *spa_routes(dist)]
+    routes: list[BaseRoute] = [*api, *operations_routes.OUTSIDE_API, _unknown_api(api), *spa_routes(dist)]
     app = Starlette(
         routes=routes,
         middleware=[

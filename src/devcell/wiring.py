@@ -22,13 +22,22 @@ from devcell.accounts.sessions import (
     prune_expired_sessions,
 )
 from devcell.backups.service import BACKUPS, Backups
+from devcell.chat.service import prune_expired as prune_expired_chats
 from devcell.core import llm
 from devcell.core.config import Config
 from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
 from devcell.core.scheduler import SCHEDULER, Scheduler
 from devcell.core.state import AppState, Key
-from devcell.documents.service import LIBRARY
+from devcell.documents.service import LIBRARY, remove_abandoned_uploads
+from devcell.health.checks import CHECKS
+from devcell.health.guard import GATE, Gate, RequestGuard
+from devcell.health.registry import HEALTH, Health, HealthContext
+from devcell.health.service import READINESS, Readiness, ready_conditions
+from devcell.health.watch import DATABASE_WATCH, Recovery, close_restored_jobs
+from devcell.operations import maintenance
+from devcell.operations.samples import SAMPLER, Sampler
+from devcell.operations.schedule import scheduled_jobs
 from devcell.recovery import service as recovery_service
 from devcell.recovery.service import RECOVERY_MODE, RecoveryMode
 from devcell.search import answers as search_answers
@@ -38,14 +47,6 @@ from devcell.search.indexing import scan as scan_knowledgebase
 from devcell.search.runtime import KNOWLEDGE
 from devcell.search.service import IndexedLibrary
 from devcell.settings.service import SETTINGS_STORE, SettingsStore
-from devcell.system import maintenance
-from devcell.system.checks import CHECKS
-from devcell.system.guard import GATE, Gate, RequestGuard
-from devcell.system.health import HEALTH, Health, HealthContext
-from devcell.system.recovery import DATABASE_WATCH, Recovery, close_restored_jobs
-from devcell.system.samples import SAMPLER, Sampler
-from devcell.system.schedule import scheduled_jobs
-from devcell.system.service import READINESS, Readiness, ready_conditions
 
 
 def wire(state: AppState, secret: str) -> None:
@@ -99,6 +100,8 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
         disk=disk,
         runner=jobs,
         prune_sessions=prune_expired_sessions,
+        prune_chats=prune_expired_chats,
+        abandoned_uploads=remove_abandoned_uploads,
         history_days=lambda: settings.get_int("job_history_days"),
         pause=gate.hold,
         today=lambda: datetime.now(settings.zone()),

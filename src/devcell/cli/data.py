@@ -19,7 +19,7 @@ def check(ctx: click.Context) -> None:
     """Self-check: paths, permissions, versions, database state. Exit code 1 when something is wrong."""
     from devcell.app import open_storage
     from devcell.core.db import database_problem
-    from devcell.system.selfcheck import run_selfcheck
+    from devcell.health.selfcheck import run_selfcheck
 
     config = config_of(ctx)
     problem = database_problem(config.database_path)

@@ -24,10 +24,10 @@ from devcell.core.errors import Conflict
 from devcell.core.logs import announce_secret
 from devcell.core.scheduler import LOCK_FILE, ProcessLock
 from devcell.core.state import Key
+from devcell.health.schemas import CheckOut, ReadyOut
 from devcell.recovery.errors import InRecovery, RecoveryCodeInvalid
 from devcell.recovery.schemas import RecoveryBackups, RecoveryRestored, RecoveryStatus
 from devcell.settings.service import SettingsStore, salvaged_settings
-from devcell.system.schemas import CheckOut, ReadyOut
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +10,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from peewee import DatabaseError
-
-from devcell.chat.service import prune_expired as prune_expired_chats
-from devcell.core.db import database, is_damage, transaction
+from devcell.core.db import database, transaction
 from devcell.core.disk import DiskProbe, human
 from devcell.core.jobs import JobContext, JobRunner
-from devcell.knowledge.service import remove_abandoned_uploads
+from devcell.health.service import integrity
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +26,16 @@ NAMES_REPORTED = 20  # of the removed upload leftovers, in the job's result (the
 
 @dataclass(frozen=True)
 class Upkeep:
-    """What the maintenance job needs from the rest of the app."""
+    """What the maintenance job needs from the rest of the app; the other slices' pruning is handed in by the
+    composition root, so operations imports none of them."""
 
     db_path: Path
     kb_dir: Path
     disk: DiskProbe
     runner: JobRunner
     prune_sessions: Callable[[], int]
+    prune_chats: Callable[[], int]  # expired chat conversations
+    abandoned_uploads: Callable[[Path], list[str]]  # removes staged uploads left by a crash; returns their names
     history_days: Callable[[], int]
     pause: Callable[[str, str], Any]  # Gate.hold
     today: Callable[[], datetime]  # local time (the appliance's time zone)
@@ -53,26 +52,6 @@ def checkpoint() -> dict[str, int]:
     """Fold the WAL back into the database and truncate it, so devcell.db-wal does not grow without end."""
     busy, log_frames, done = _bare("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"busy": int(busy), "wal_frames": int(log_frames), "checkpointed": int(done)}
-
-
-def integrity(full: bool) -> dict[str, Any]:
-    started = time.monotonic()
-    pragma = "integrity_check" if full else "quick_check"
-    try:
-        with transaction():
-            rows = [str(row[0]) for row in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
-    except (DatabaseError, sqlite3.DatabaseError) as exc:  # peewee wraps execute, not fetchall
-        # Damage bad enough that SQLite stops reading is a finding too; "database is locked" is not.
-        if not is_damage(exc):
-            raise
-        rows = [str(exc)]
-    ok = rows == ["ok"]
-    return {
-        "ok": ok,
-        "kind": "full" if full else "quick",
-        "message": "ok" if ok else "; ".join(rows[:10]),
-        "seconds": round(time.monotonic() - started, 2),
-    }
 
 
 def page_stats() -> dict[str, int]:
@@ -109,9 +88,9 @@ def vacuum(upkeep: Upkeep) -> dict[str, Any]:
     return {"ran": True, "seconds": round(time.monotonic() - started, 2), "reclaimed": before["bytes"] - after["bytes"]}
 
 
-def sweep_uploads(kb_dir: Path) -> dict[str, Any]:
+def sweep_uploads(upkeep: Upkeep) -> dict[str, Any]:
     """Staged uploads abandoned for over an hour (a crash mid-upload): they are no document and only fill the disk."""
-    removed = remove_abandoned_uploads(kb_dir)
+    removed = upkeep.abandoned_uploads(upkeep.kb_dir)
     if removed:
         log.info("maintenance removed %d abandoned upload(s): %s", len(removed), ", ".join(removed[:NAMES_REPORTED]))
     return {"removed": len(removed), "files": removed[:NAMES_REPORTED]}
@@ -126,8 +105,8 @@ def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
         ("optimize", lambda: _bare("PRAGMA optimize") and "done"),
         ("sessions_pruned", upkeep.prune_sessions),
         ("jobs_pruned", lambda: upkeep.runner.prune(timedelta(days=upkeep.history_days()))),
-        ("chats_pruned", prune_expired_chats),
-        ("uploads_swept", lambda: sweep_uploads(upkeep.kb_dir)),
+        ("chats_pruned", upkeep.prune_chats),
+        ("uploads_swept", lambda: sweep_uploads(upkeep)),
         ("vacuum", lambda: vacuum(upkeep)),
     ]
     result: dict[str, Any] = {}

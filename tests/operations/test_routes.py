@@ -1,10 +1,7 @@
-"""Health and readiness, and the tracked-jobs API, over HTTP."""
+"""The tracked-jobs API over HTTP: listing, reading, cancelling and following a job."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,19 +12,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell import __version__
-from devcell.core.config import Config
 from devcell.core.jobs import JobContext, JobRunner
-from devcell.core.migrations.runner import HEAD
-from devcell.system import service
 from tests.conftest import Actor
 from tests.waiting import wait_until
 
 WAIT = 5.0
-
-
-def checks(response: Any) -> dict[str, bool]:
-    return {check["name"]: check["ok"] for check in response.json()["checks"]}
 
 
 @pytest.fixture
@@ -35,16 +24,6 @@ def jobs(app: Starlette, client: TestClient) -> JobRunner:
     """The running app's job runner (the client fixture started its lifespan)."""
     runner: JobRunner = app.state.jobs
     return runner
-
-
-@pytest.fixture
-def tmp_dir_restored(config: Config) -> Iterator[None]:
-    """Put the data/tmp directory back, so the app can shut down cleanly after a test broke it."""
-    yield
-    if config.tmp_dir.is_file():
-        config.tmp_dir.unlink()
-    config.tmp_dir.mkdir(mode=0o750, exist_ok=True)
-    config.tmp_dir.chmod(0o750)
 
 
 def blocking_job(started: threading.Event) -> Callable[[JobContext], Any]:
@@ -69,98 +48,6 @@ def finished_job(jobs: JobRunner, actor: Actor, title: str = "Quick") -> str:
     job = jobs.submit("test", title, lambda ctx: "ok", int(actor.user["id"]))
     wait_status(actor, job.id, "succeeded")
     return job.id
-
-
-# Health
-
-
-def test_health_answers_anonymously_with_the_version(client: TestClient) -> None:
-    response = client.get("/api/health")
-    assert (response.status_code, response.json()) == (200, {"status": "ok", "version": __version__})
-
-
-def test_ready_reports_every_check_ok(client: TestClient) -> None:
-    response = client.get("/api/health/ready")
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"
-    assert checks(response) == {
-        "database": True,
-        "migrations": True,
-        "disk": True,
-        "integrity": True,
-        "writes": True,
-        "disk_floor": True,
-    }
-
-
-def test_ready_tells_anonymous_callers_names_and_outcomes_only(
-    client: TestClient, config: Config, tmp_dir_restored: None
-) -> None:
-    shutil.rmtree(config.tmp_dir)
-    config.tmp_dir.write_text("in the way")
-    body = client.get("/api/health/ready").json()
-    assert body["checks"] == [
-        {"name": "database", "ok": True},
-        {"name": "migrations", "ok": True},
-        {"name": "disk", "ok": False},
-        {"name": "integrity", "ok": True},
-        {"name": "writes", "ok": True},
-        {"name": "disk_floor", "ok": True},
-    ]
-    assert str(config.data_dir) not in orjson.dumps(body).decode()
-
-
-def test_ready_gives_administrators_the_messages(admin: Actor, config: Config) -> None:
-    body = admin.get("/api/health/ready").json()
-    messages = {check["name"]: check["message"] for check in body["checks"]}
-    assert (messages["database"], messages["migrations"], messages["disk"]) == (
-        "reachable",
-        f"schema {HEAD} of {HEAD}",
-        "writable",
-    )
-    assert (messages["integrity"], messages["writes"]) == ("no damage found", "accepted")
-
-
-def test_ready_is_cached_for_a_few_seconds(
-    client: TestClient, config: Config, tmp_dir_restored: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert client.get("/api/health/ready").status_code == 200
-    shutil.rmtree(config.tmp_dir)
-    config.tmp_dir.write_text("in the way")
-    assert client.get("/api/health/ready").status_code == 200  # the answer of a moment ago, no new probe file
-    monkeypatch.setattr(service, "READY_CACHE_SECONDS", 0.0)
-    assert client.get("/api/health/ready").status_code == 503
-
-
-def test_ready_is_503_when_the_tmp_dir_is_not_a_directory(
-    client: TestClient, config: Config, tmp_dir_restored: None
-) -> None:
-    shutil.rmtree(config.tmp_dir)
-    config.tmp_dir.write_text("in the way")
-    response = client.get("/api/health/ready")
-    assert (response.status_code, response.json()["status"]) == (503, "fail")
-    assert checks(response)["disk"] is False
-
-
-def test_ready_is_503_when_the_tmp_dir_is_read_only(client: TestClient, config: Config, tmp_dir_restored: None) -> None:
-    config.tmp_dir.chmod(0o500)
-    if os.access(config.tmp_dir, os.W_OK):
-        pytest.skip("this user (root?) can write to read-only directories")
-    response = client.get("/api/health/ready")
-    assert response.status_code == 503
-    assert checks(response)["disk"] is False
-
-
-def test_ready_is_503_when_the_schema_is_newer_than_the_code(client: TestClient, config: Config) -> None:
-    with sqlite3.connect(config.database_path) as conn:
-        conn.execute("INSERT INTO schema_migration VALUES (?, 'future', '2099-01-01')", (HEAD + 1,))
-    conn.close()
-    response = client.get("/api/health/ready")
-    assert response.status_code == 503
-    assert checks(response)["migrations"] is False
-
-
-# Jobs
 
 
 def test_jobs_list_shows_only_your_own(jobs: JobRunner, admin: Actor, user: Actor) -> None:

@@ -1,4 +1,5 @@
-"""Readiness checks and access-checked views of tracked jobs."""
+"""Health's public surface: readiness, the health report and its badge summary, and what other slices use of the
+registry and the database watch (operations' metrics, support bundle and maintenance)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,22 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
-from devcell.core.auth import Principal
-from devcell.core.db import check_reachable
+from devcell.core.db import check_reachable, utcnow
 from devcell.core.disk import human
-from devcell.core.errors import Conflict, NotFound
-from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version
-from devcell.core.schemas import JobOut
 from devcell.core.state import Key
-from devcell.system.guard import Gate, RequestGuard
-from devcell.system.recovery import Recovery
-from devcell.system.schemas import CheckOut, JobPage, JobQuery, ReadyOut
+from devcell.health.guard import GATE as GATE
+from devcell.health.guard import Gate, RequestGuard
+from devcell.health.registry import HEALTH as HEALTH
+from devcell.health.registry import Finding as Finding
+from devcell.health.registry import Health as Health
+from devcell.health.schemas import CheckOut, HealthReportOut, HealthSummaryOut, ReadyOut
+from devcell.health.watch import Recovery
+from devcell.health.watch import integrity as integrity
 
 
 def _check_database() -> CheckOut:
@@ -103,32 +106,27 @@ def anonymous_view(result: ReadyOut) -> dict[str, Any]:
     return {"status": result.status, "checks": [{"name": c.name, "ok": c.ok} for c in result.checks]}
 
 
-def _visible(snap: JobSnapshot | None, who: Principal) -> JobSnapshot:
-    # Another user's job answers 404, not 403: job ids are not something to confirm to others.
-    if snap is None or (not who.is_admin and snap.owner_id != who.user_id):
-        raise NotFound("There is no such job.", code="job_not_found")
-    return snap
+def _overall(findings: list[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    return "critical" if "critical" in severities else "warning" if "warning" in severities else "ok"
 
 
-def job_out(snap: JobSnapshot) -> JobOut:
-    return JobOut.model_validate(snap)
+def health_report(health: Health, fresh: bool) -> HealthReportOut:
+    findings = health.findings(fresh=fresh)
+    return HealthReportOut.model_validate(
+        {"status": _overall(findings), "checked_at": utcnow(), "items": [asdict(f) for f in findings]}
+    )
 
 
-def list_jobs(runner: JobRunner, who: Principal, query: JobQuery) -> JobPage:
-    owner = None if (query.everyone and who.is_admin) else who.user_id
-    snaps, total = runner.history(owner, query.limit, query.offset)
-    return JobPage(items=[job_out(s) for s in snaps], total=total, limit=query.limit, offset=query.offset)
-
-
-def get_job(runner: JobRunner, who: Principal, job_id: str) -> JobOut:
-    return job_out(_visible(runner.get(job_id), who))
-
-
-def cancel_job(runner: JobRunner, who: Principal, job_id: str) -> JobOut:
-    _visible(runner.get(job_id), who)
-    if not runner.cancel(job_id):
-        raise Conflict("This job has already finished.", code="job_finished")
-    return get_job(runner, who, job_id)
+def health_summary(health: Health) -> HealthSummaryOut:
+    findings = health.findings()
+    return HealthSummaryOut.model_validate(
+        {
+            "status": _overall(findings),
+            "warning": sum(f.severity == "warning" for f in findings),
+            "critical": sum(f.severity == "critical" for f in findings),
+        }
+    )
 
 
 class ReadinessSource(Protocol):

@@ -8,8 +8,8 @@ from starlette.applications import Starlette
 
 from devcell.core.config import Config
 from devcell.core.db import transaction, utcnow
-from devcell.system.models import MetricSample
-from devcell.system.samples import DENSE, KEEP, MAX_ROWS, compact
+from devcell.operations.models import MetricSample
+from devcell.operations.samples import DENSE, KEEP, MAX_ROWS, compact
 from tests.backups.conftest import ScriptedDisk, wait_job
 from tests.conftest import Actor
 

@@ -1,22 +1,48 @@
-"""Disaster recovery at start: a quick integrity check in the background; a damaged database refuses changes (so
-nothing is written on top of the damage) and the health page points at restoring a backup."""
+"""The database watch: a quick integrity check at start, in the background; a damaged database refuses changes
+(so nothing is written on top of the damage) and the health page points at restoring a backup. The integrity check
+itself lives here too: the nightly maintenance (operations) runs it through health's service."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from contextlib import ExitStack
+from typing import Any
 
-from devcell.core.db import transaction, utcnow
+from peewee import DatabaseError
+
+from devcell.core.db import database, is_damage, transaction, utcnow
 from devcell.core.jobs import JobRun
 from devcell.core.state import Key
-from devcell.system.guard import Gate
-from devcell.system.maintenance import integrity
+from devcell.health.guard import Gate
 
 log = logging.getLogger(__name__)
 
 # What an admin needs to repair a damaged database: sign in, upload, verify and restore a backup.
 REPAIR_PATHS = ("/api/auth/login", "/api/auth/logout", "/api/backups")
+
+
+def integrity(full: bool) -> dict[str, Any]:
+    """SQLite's own check: `integrity_check` when `full`, else the faster `quick_check`."""
+    started = time.monotonic()
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        with transaction():
+            rows = [str(row[0]) for row in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    except (DatabaseError, sqlite3.DatabaseError) as exc:  # peewee wraps execute, not fetchall
+        # Damage bad enough that SQLite stops reading is a finding too; "database is locked" is not.
+        if not is_damage(exc):
+            raise
+        rows = [str(exc)]
+    ok = rows == ["ok"]
+    return {
+        "ok": ok,
+        "kind": "full" if full else "quick",
+        "message": "ok" if ok else "; ".join(rows[:10]),
+        "seconds": round(time.monotonic() - started, 2),
+    }
 
 
 class Recovery:

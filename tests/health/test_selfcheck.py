@@ -10,7 +10,7 @@ import pytest
 from devcell.app import open_storage
 from devcell.core.config import Config, load_config
 from devcell.core.db import close_database
-from devcell.system.selfcheck import CheckLine, run_selfcheck
+from devcell.health.selfcheck import CheckLine, run_selfcheck
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Health endpoints and the tracked-jobs API."""
+"""The tracked-jobs API, the schedule, the log viewer, metrics (charts and Prometheus) and the support bundle."""
 
 from __future__ import annotations
 
@@ -7,40 +7,14 @@ from collections.abc import AsyncIterator
 
 from starlette.responses import Response
 
-from devcell import __version__
 from devcell.core.auth import Access
 from devcell.core.db import utcnow
 from devcell.core.events import frame, sse_response
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.schemas import JobOut
 from devcell.core.web import ApiRoute, Call, json
-from devcell.system import logs, metrics, operations, samples, service, support
-from devcell.system.schemas import (
-    HealthOut,
-    HealthReportOut,
-    HealthSummaryOut,
-    JobPage,
-    JobQuery,
-    LogPage,
-    LogQuery,
-    MetricQuery,
-    MetricSeries,
-    ReadyOut,
-    ScheduleOut,
-)
-
-
-async def health(call: Call) -> Response:
-    """Liveness: the process answers."""
-    return json(HealthOut(status="ok", version=__version__))
-
-
-async def ready(call: Call) -> Response:
-    """Readiness: database reachable, migrations current, data directory writable (503 when not). Cached for a
-    few seconds; only administrators see each check's message."""
-    result = await call.run(call.state.need(service.READINESS).get)
-    shown = result if call.principal is not None and call.principal.is_admin else service.anonymous_view(result)
-    return json(shown, 200 if result.status == "ok" else 503)
+from devcell.operations import logs, metrics, samples, service, support
+from devcell.operations.schemas import JobPage, JobQuery, LogPage, LogQuery, MetricQuery, MetricSeries, ScheduleOut
 
 
 async def list_jobs(call: Call) -> Response:
@@ -86,7 +60,7 @@ async def job_events(call: Call) -> Response:
 
 async def get_schedule(call: Call) -> Response:
     """Scheduled jobs with their timing, next run and last run."""
-    return json(await call.run(operations.schedule, call.state.scheduler))
+    return json(await call.run(service.schedule, call.state.scheduler))
 
 
 async def run_scheduled(call: Call) -> Response:
@@ -96,27 +70,10 @@ async def run_scheduled(call: Call) -> Response:
     return json(service.job_out(snap), 202)
 
 
-async def get_health(call: Call) -> Response:
-    """Every health check with its severity, message and fix (`fresh=true` runs them again now)."""
-    fresh = call.request.query_params.get("fresh") == "true"
-    return json(await call.run(operations.health_report, call.state.health, fresh))
-
-
-async def get_health_summary(call: Call) -> Response:
-    """How many checks warn or are critical: the top-bar badge (no details for non-admins)."""
-    return json(await call.run(operations.health_summary, call.state.health))
-
-
 async def get_logs(call: Call) -> Response:
     """Log entries (newest last), filtered by level and text; pass `after` = the last `next` to follow."""
     query = call.query(LogQuery)
     return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
-
-
-async def rebuild_index(call: Call) -> Response:
-    """Rebuild the knowledge index from the database and the files (a tracked job; search keeps answering)."""
-    snap = await call.run(call.state.index_care.start_rebuild, "an administrator asked for it", call.user.user_id)
-    return json(service.job_out(snap), 202)
 
 
 async def get_metric_history(call: Call) -> Response:
@@ -141,8 +98,6 @@ async def get_support_bundle(call: Call) -> Response:
 
 
 ROUTES = [
-    ApiRoute("GET", "/api/health", health, access=Access.PUBLIC, response=HealthOut),
-    ApiRoute("GET", "/api/health/ready", ready, access=Access.PUBLIC, response=ReadyOut),
     ApiRoute("GET", "/api/jobs", list_jobs, access=Access.USER, query=JobQuery, response=JobPage),
     ApiRoute("GET", "/api/jobs/{job_id}", get_job, access=Access.USER, response=JobOut),
     ApiRoute("GET", "/api/jobs/{job_id}/events", job_events, access=Access.USER),
@@ -151,11 +106,8 @@ ROUTES = [
     ApiRoute(
         "POST", "/api/system/schedule/{name}/run", run_scheduled, access=Access.ADMIN, response=JobOut, status=202
     ),
-    ApiRoute("GET", "/api/system/health", get_health, access=Access.ADMIN, response=HealthReportOut),
-    ApiRoute("GET", "/api/system/health/summary", get_health_summary, access=Access.USER, response=HealthSummaryOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
     ApiRoute("GET", "/api/system/support-bundle", get_support_bundle, access=Access.ADMIN),
-    ApiRoute("POST", "/api/system/index/rebuild", rebuild_index, access=Access.ADMIN, response=JobOut, status=202),
     ApiRoute(
         "GET",
         "/api/system/metrics/history",

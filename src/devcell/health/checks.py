@@ -11,7 +11,7 @@ from devcell.core.db import transaction, utcnow
 from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
 from devcell.core.scheduler import last_run
-from devcell.system.health import Check, Finding, Fix, HealthContext, Severity
+from devcell.health.registry import Check, Finding, Fix, HealthContext, Severity
 
 # Disk thresholds agree with the request guard: critical exactly when it refuses changes (free below the
 # `disk_floor_mb` floor), a warning from twice the floor or under 10 % free, whichever comes first. A disk with

@@ -18,9 +18,9 @@ from peewee import fn
 from devcell.core.db import transaction, utcnow
 from devcell.core.disk import DiskProbe
 from devcell.core.state import Key
-from devcell.system.metrics import REQUESTS, tree_bytes
-from devcell.system.models import MetricSample
-from devcell.system.schemas import MetricPoint, MetricSeries
+from devcell.operations.metrics import REQUESTS, tree_bytes
+from devcell.operations.models import MetricSample
+from devcell.operations.schemas import MetricPoint, MetricSeries
 
 KEEP = timedelta(days=14)
 DENSE = timedelta(days=2)  # newer samples are kept as taken; older ones become hourly averages

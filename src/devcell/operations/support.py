@@ -9,11 +9,11 @@ from dataclasses import asdict
 from typing import Any
 
 from devcell import __version__
-from devcell.backups.archive import table_counts
+from devcell.backups.service import table_counts
 from devcell.core.db import utcnow
-from devcell.system.logs import read_logs
-from devcell.system.maintenance import page_stats
-from devcell.system.schemas import LogQuery
+from devcell.operations.logs import read_logs
+from devcell.operations.maintenance import page_stats
+from devcell.operations.schemas import LogQuery
 
 # Setup codes (ABCD-EFGH-JKLM), API and invite tokens (dct_..., dci_...), and anything after key= or password=.
 SECRETS = re.compile(

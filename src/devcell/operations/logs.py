@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from devcell.system.schemas import LogEntry, LogPage, LogQuery
+from devcell.operations.schemas import LogEntry, LogPage, LogQuery
 
 FILES = {"devcell": "devcell.log", "rag": "rag.log"}
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}

@@ -8,15 +8,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from devcell.backups.service import Backups
 from devcell.core.disk import DiskProbe
-from devcell.core.jobs import JobRunner
+from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.scheduler import Scheduler
 from devcell.core.state import Key
-from devcell.system.index_care import IndexCare
-from devcell.system.recovery import Recovery
+from devcell.health.watch import Recovery
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +44,40 @@ class Finding:
     fix: Fix | None = None
 
 
+class IndexReport(Protocol):
+    """What the index check reads of the search slice's consistency report."""
+
+    @property
+    def model_ready(self) -> bool: ...
+    @property
+    def consistent(self) -> bool | None: ...
+    @property
+    def problems(self) -> list[str]: ...
+    @property
+    def vectors(self) -> int | None: ...
+    @property
+    def chunks(self) -> int: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def documents(self) -> dict[str, int]: ...
+
+
+class IndexWatch(Protocol):
+    """The vector index as health sees it (the search slice's index care, handed in by the composition root):
+    health checks it and offers its rebuild as the fix, without importing the search slice."""
+
+    def status(self) -> IndexReport | None:
+        """The consistency report; None while the index has not been opened in this process."""
+
+    def start_rebuild(self, reason: str, owner_id: int | None = None) -> JobSnapshot:
+        """The rebuild job (one at a time: while one is queued or running, that one is returned)."""
+
+
 @dataclass
 class HealthContext:
     """Everything a check may look at. `llm_probe` is the LLM client's reachability check once it exists:
-    it returns None when reachable, else the reason. `index` answers for the knowledge slice's vector index."""
+    it returns None when reachable, else the reason. `index` answers for the search slice's vector index."""
 
     data_dir: Path
     host: str
@@ -59,7 +88,7 @@ class HealthContext:
     scheduler: Scheduler | None
     recovery: Recovery | None = None
     llm_probe: Callable[[], str | None] | None = None
-    index: IndexCare | None = None
+    index: IndexWatch | None = None
     proc: Path = field(default=Path("/proc"))
     sys: Path = field(default=Path("/sys"))
 

@@ -1,4 +1,4 @@
-"""Bodies of the health and jobs API."""
+"""Bodies of the jobs, schedule, log and metrics API."""
 
 from __future__ import annotations
 
@@ -8,22 +8,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from devcell.core.schemas import JobOut
-
-
-class HealthOut(BaseModel):
-    status: Literal["ok"]
-    version: str
-
-
-class CheckOut(BaseModel):
-    name: str
-    ok: bool
-    message: str | None = Field(None, description="Administrators only: what was found (paths, errors).")
-
-
-class ReadyOut(BaseModel):
-    status: Literal["ok", "fail"]
-    checks: list[CheckOut]
 
 
 class JobQuery(BaseModel):
@@ -63,33 +47,6 @@ class ScheduleEntryOut(BaseModel):
 
 class ScheduleOut(BaseModel):
     items: list[ScheduleEntryOut]
-
-
-class FixOut(BaseModel):
-    label: str
-    action: str | None
-    command: str | None
-    target: str | None
-
-
-class FindingOut(BaseModel):
-    name: str
-    title: str
-    severity: Literal["ok", "warning", "critical", "skipped"]
-    message: str
-    fix: FixOut | None
-
-
-class HealthReportOut(BaseModel):
-    status: Literal["ok", "warning", "critical"]
-    checked_at: datetime
-    items: list[FindingOut]
-
-
-class HealthSummaryOut(BaseModel):
-    status: Literal["ok", "warning", "critical"]
-    warning: int
-    critical: int
 
 
 class LogQuery(BaseModel):

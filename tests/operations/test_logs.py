@@ -6,7 +6,7 @@ from devcell.core.config import Config
 from tests.conftest import Actor
 
 LINES = """2026-11-26 02:00:00,001 INFO devcell.app: DevCell ready
-2026-11-26 02:00:01,002 WARNING devcell.system: disk nearly full
+2026-11-26 02:00:01,002 WARNING devcell.health: disk nearly full
 2026-11-26 02:00:02,003 ERROR devcell.core.jobs: job 1 failed
 Traceback (most recent call last):
   File "x.py", line 1

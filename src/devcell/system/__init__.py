@@ -1,1 +1,0 @@
-"""System: health and readiness, tracked jobs (later: backups, maintenance, logs, metrics)."""

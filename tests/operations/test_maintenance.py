@@ -1,0 +1,90 @@
+"""The nightly maintenance: integrity check, pruning, VACUUM when it pays, and (issue #13, finding 3) the removal of
+staged uploads abandoned for over an hour."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devcell.core.config import Config
+from devcell.operations.maintenance import VACUUM_MIN_FREE_BYTES, vacuum_decision
+from tests.backups.conftest import wait_job
+from tests.conftest import Actor
+from tests.health.conftest import checked
+from tests.waiting import wait_until
+
+
+def run_maintenance(admin: Actor) -> dict[str, Any]:
+    response = admin.post("/api/system/schedule/maintenance/run")
+    assert response.status_code == 202, response.text
+    job = wait_job(admin, response.json()["id"])
+    assert job["status"] == "succeeded", job
+    return dict(job["result"])
+
+
+def staged(config: Config, name: str, age_seconds: float) -> Path:
+    path = config.kb_dir / "uploads" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"half an upload")
+    then = time.time() - age_seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_maintenance_removes_an_abandoned_upload_and_keeps_a_fresh_one(admin: Actor, config: Config) -> None:
+    old = staged(config, ".incoming-x", age_seconds=2 * 3600)
+    fresh = staged(config, ".incoming-y", age_seconds=60)
+    result = run_maintenance(admin)
+    assert result["uploads_swept"] == {"removed": 1, "files": [".incoming-x"]}
+    assert not old.exists()
+    assert fresh.exists()
+
+
+def test_maintenance_leaves_stored_uploads_alone(admin: Actor, config: Config) -> None:
+    """Only staged files: an adopted upload of any age is a document's file."""
+    document = staged(config, "0123456789abcdef0123456789abcdef.md", age_seconds=30 * 86400)
+    assert run_maintenance(admin)["uploads_swept"] == {"removed": 0, "files": []}
+    assert document.exists()
+
+
+def test_maintenance_checks_integrity_and_prunes(admin: Actor) -> None:
+    result = run_maintenance(admin)
+    assert result["integrity"]["ok"] is True
+    assert result["checkpoint"]["busy"] == 0
+    assert set(result) >= {"optimize", "sessions_pruned", "jobs_pruned", "vacuum"}
+    assert result["vacuum"]["ran"] is False
+    # The job's final state is shown a moment before it is in the job history, which the health check reads.
+    integrity = wait_until(lambda: checked(admin, "integrity"), what="the health check saw the maintenance run")
+    assert integrity["severity"] == "ok"
+
+
+def test_maintenance_vacuums_a_mostly_empty_file(admin: Actor, config: Config) -> None:
+    with sqlite3.connect(config.database_path, timeout=10) as connection:
+        connection.execute("CREATE TABLE ballast (data BLOB)")
+        connection.executemany("INSERT INTO ballast VALUES (randomblob(4000))", [()] * 8000)
+    with sqlite3.connect(config.database_path, timeout=10) as connection:
+        connection.execute("DROP TABLE ballast")
+    connection.close()
+    before = config.database_path.stat().st_size
+    vacuum = run_maintenance(admin)["vacuum"]
+    assert vacuum["ran"] is True, vacuum
+    assert config.database_path.stat().st_size < before / 2
+
+
+@pytest.mark.parametrize(
+    ("size", "free", "disk", "runs"),
+    [
+        (100 * 2**20, 50 * 2**20, 10 * 2**30, True),
+        (100 * 2**20, 10 * 2**20, 10 * 2**30, False),  # not worth it
+        (100 * 2**20, 50 * 2**20, 150 * 2**20, False),  # no room for the copy VACUUM makes
+        (3 * 2**30, 2 * 2**30, 100 * 2**30, False),  # too large for one night's pause
+    ],
+)
+def test_vacuum_decision(size: int, free: int, disk: int, runs: bool) -> None:
+    assert (vacuum_decision({"bytes": size, "free_bytes": free}, disk) is None) is runs
+    assert VACUUM_MIN_FREE_BYTES < 50 * 2**20
