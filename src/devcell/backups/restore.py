@@ -30,7 +30,7 @@ from devcell.core.disk import DiskProbe
 from devcell.core.migrations.runner import HEAD, migrate
 
 # Left in the data directory by a successful restore: the vector index described the database from before it, so
-# the server checks it against the restored one (system.index_care) and rebuilds it when needed.
+# the server checks it against the restored one (search.index_care) and rebuilds it when needed.
 INDEX_MARKER = "index-check.json"
 # Damaged database files are moved here (one folder per restore, named by the time) and never deleted by DevCell:
 # they may hold the last hours of work that a specialist can still get out, so only an admin deletes them.
