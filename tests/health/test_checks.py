@@ -9,7 +9,9 @@ import pytest
 from starlette.applications import Starlette
 
 from devcell.core.config import Config
+from devcell.core.jobs import JOBS
 from devcell.health.checks import disk_severity
+from devcell.health.registry import HEALTH
 from tests.backups.conftest import backup_now, wait_job
 from tests.conftest import Actor
 from tests.health.conftest import checked, findings
@@ -74,7 +76,8 @@ def test_pi_temperature_and_memory_are_read_from_the_system(app: Starlette, admi
     (sys_dir / "class/thermal/thermal_zone0/temp").write_text("86500\n")
     proc.mkdir()
     (proc / "meminfo").write_text("MemTotal: 4000000 kB\nMemAvailable: 300000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n")
-    app.state.health.context.sys, app.state.health.context.proc = sys_dir, proc
+    context = app.state.need(HEALTH).context
+    context.sys, context.proc = sys_dir, proc
     found = findings(admin)
     assert found["temperature"]["severity"] == "critical"
     assert found["temperature"]["message"].startswith("86 °C")
@@ -82,7 +85,7 @@ def test_pi_temperature_and_memory_are_read_from_the_system(app: Starlette, admi
 
 
 def test_no_thermal_sensor_is_skipped(app: Starlette, admin: Actor, tmp_path: Path) -> None:
-    app.state.health.context.sys = tmp_path
+    app.state.need(HEALTH).context.sys = tmp_path
     assert findings(admin)["temperature"]["severity"] == "skipped"
 
 
@@ -94,7 +97,7 @@ def test_a_failed_job_is_reported(app: Starlette, admin: Actor) -> None:
     def broken(_context: object) -> None:
         raise RuntimeError("the disk went away")
 
-    snap = app.state.jobs.submit("test", "Broken job", broken)
+    snap = app.state.need(JOBS).submit("test", "Broken job", broken)
     wait_job(admin, snap.id)
     # The job's final state is shown a moment before it is in the job history, which the health check reads.
     found = wait_until(lambda: checked(admin, "failed_jobs", unless="ok"), what="the health check saw the failed job")

@@ -11,6 +11,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.core.config import Config
+from devcell.core.jobs import JOBS
+from devcell.health.guard import GATE
 from tests.backups.conftest import ScriptedDisk, backup_now
 from tests.conftest import ADMIN_PASSWORD, Actor, sign_in
 from tests.waiting import wait_until
@@ -86,7 +88,7 @@ def test_readiness_fails_while_the_disk_is_below_the_floor(
 
 
 def test_readiness_fails_while_writes_are_paused(app: Starlette, admin: Actor, client: TestClient) -> None:
-    with app.state.gate.hold("writes", "Maintenance."):
+    with app.state.need(GATE).hold("writes", "Maintenance."):
         response = client.get("/api/health/ready")
     assert response.status_code == 503
     assert {c["name"]: c["ok"] for c in response.json()["checks"]}["writes"] is False
@@ -100,7 +102,7 @@ def test_the_floor_is_a_setting(disk: ScriptedDisk, app: Starlette, admin: Actor
 
 
 def test_a_restore_pauses_every_request_but_liveness(app: Starlette, admin: Actor, client: TestClient) -> None:
-    with app.state.gate.hold("all", "A restore is in progress."):
+    with app.state.need(GATE).hold("all", "A restore is in progress."):
         response = admin.get("/api/tasks")
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"
@@ -114,7 +116,7 @@ def test_a_restore_pauses_every_request_but_liveness(app: Starlette, admin: Acto
 
 
 def test_paused_writes_leave_reads_working(app: Starlette, admin: Actor) -> None:
-    with app.state.gate.hold("writes", "Maintenance."):
+    with app.state.need(GATE).hold("writes", "Maintenance."):
         assert admin.get("/api/tasks").status_code == 200
         assert admin.post("/api/tasks", json={"title": "x"}).status_code == 503
 
@@ -136,7 +138,7 @@ def test_changes_during_a_real_restore_answer_503_with_retry_after(
     response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
     assert response.status_code == 202, response.text
     job_id = response.json()["id"]
-    wait_until(lambda: app.state.jobs.get(job_id).status in ("succeeded", "failed"), 30, "the restore ended")
+    wait_until(lambda: app.state.need(JOBS).get(job_id).status in ("succeeded", "failed"), 30, "the restore ended")
     done.set()
     writer.join(10)
 

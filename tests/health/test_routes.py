@@ -124,3 +124,10 @@ def test_badge_summary_for_users_and_details_for_admins(admin: Actor, user: Acto
     assert set(summary) == {"status", "warning", "critical"}
     assert summary["warning"] >= 1  # no backup yet, served on all interfaces
     assert user.get("/api/system/health").status_code == 403
+
+
+def test_health_report_reads_its_declared_query(admin: Actor) -> None:
+    assert admin.get("/api/system/health?fresh=true").status_code == 200
+    response = admin.get("/api/system/health?fresh=true&verbose=1")
+    assert response.status_code == 422
+    assert response.json()["error"]["detail"][0]["field"] == "query.verbose"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
 from devcell.core.config import Config
-from devcell.core.jobs import JobSnapshot
+from devcell.core.jobs import JOBS, JobSnapshot
+from devcell.health.watch import DATABASE_WATCH
 from tests.backups.conftest import backup_now
 from tests.conftest import ADMIN_PASSWORD, sign_in
 from tests.waiting import wait_until
@@ -27,14 +28,14 @@ def damage(config: Config) -> None:
         handle.write(b"\xff" * 64)
 
 
-def wait_for_problem(app: object) -> str:
-    state: Any = app.state  # type: ignore[attr-defined]
-    return str(wait_until(lambda: state.recovery.problem, 10, "the check at start found something"))
+def wait_for_problem(app: Starlette) -> str:
+    watch = app.state.need(DATABASE_WATCH)
+    return str(wait_until(lambda: watch.problem, 10, "the check at start found something"))
 
 
-def finished(app: Any, job_id: str) -> JobSnapshot:
+def finished(app: Starlette, job_id: str) -> JobSnapshot:
     def done() -> JobSnapshot | None:
-        snap: JobSnapshot | None = app.state.jobs.get(job_id)
+        snap: JobSnapshot | None = app.state.need(JOBS).get(job_id)
         return snap if snap is not None and snap.finished else None
 
     return wait_until(done, 30, "the restore finished")
@@ -67,6 +68,6 @@ def test_damage_at_start_refuses_changes_until_a_restore(config: Config) -> None
         assert response.status_code == 202, response.text
         job = finished(restarted, response.json()["id"])
         assert job.status == "succeeded", job
-        assert restarted.state.recovery.problem is None
+        assert restarted.state.need(DATABASE_WATCH).problem is None
         admin = sign_in(restarted, "admin", ADMIN_PASSWORD)  # this session was not in the backup
         assert admin.post("/api/tasks", json={"title": "After the restore"}).status_code == 201

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from devcell.core.jobs import JobContext, JobRunner
+from devcell.core.jobs import JOBS, JobContext, JobRunner
 from tests.conftest import Actor
 from tests.waiting import wait_until
 
@@ -22,7 +22,7 @@ WAIT = 5.0
 @pytest.fixture
 def jobs(app: Starlette, client: TestClient) -> JobRunner:
     """The running app's job runner (the client fixture started its lifespan)."""
-    runner: JobRunner = app.state.jobs
+    runner: JobRunner = app.state.need(JOBS)
     return runner
 
 

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from devcell.core.config import Config
 from devcell.core.db import transaction, utcnow
 from devcell.operations.models import MetricSample
-from devcell.operations.samples import DENSE, KEEP, MAX_ROWS, compact
+from devcell.operations.samples import DENSE, KEEP, MAX_ROWS, SAMPLER, compact
 from tests.backups.conftest import ScriptedDisk, wait_job
 from tests.conftest import Actor
 
@@ -55,7 +55,7 @@ def test_the_scheduled_job_records_disk_database_index_and_request_rate(
 
 
 def test_request_rate_counts_requests_between_two_samples(app: Starlette, admin: Actor) -> None:
-    sampler = app.state.sampler
+    sampler = app.state.need(SAMPLER)
     sampler.sample()
     for _ in range(30):
         admin.get("/api/tasks")

@@ -34,6 +34,9 @@ class SettingsSource(Protocol):
 
     def get(self, key: str) -> Any: ...
 
+    def time_zone(self) -> str:
+        """The appliance's time zone name, which daily jobs follow."""
+
     def on_change(self, key: str, hook: Callable[[str, Any], None]) -> None: ...
 
 

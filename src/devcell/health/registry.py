@@ -26,8 +26,7 @@ CACHE_SECONDS = 20.0  # the badge polls every 30 s per browser; the checks need 
 @dataclass(frozen=True)
 class Fix:
     """How to fix it: `action` is a button the UI knows (run_backup, run_maintenance, verify_backup, rebuild_index,
-    settings),
-    `command` an exact shell command, `target` what the action works on (a backup name, a setting key)."""
+    settings), `command` an exact shell command, `target` what the action works on (a backup name, a setting key)."""
 
     label: str
     action: str | None = None

@@ -8,13 +8,17 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from devcell import __version__
+from devcell.backups.service import BACKUPS
+from devcell.core.config import Config
 from devcell.core.db import database, transaction
+from devcell.core.disk import DISK
 from devcell.core.jobs import JobRun
+from devcell.core.state import AppState
+from devcell.health.service import HEALTH
 
 # Upper bounds in seconds; what a person notices (50 ms) up to what a proxy times out (10 s).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
@@ -124,29 +128,30 @@ def _jobs() -> list[str]:
     )
 
 
-def _database(state: Any) -> list[str]:
+def _database(config: Config) -> list[str]:
     with transaction():
         pages = int(database.execute_sql("PRAGMA page_count").fetchone()[0])
         free = int(database.execute_sql("PRAGMA freelist_count").fetchone()[0])
         size = int(database.execute_sql("PRAGMA page_size").fetchone()[0])
-    wal = state.config.database_path.with_name("devcell.db-wal")
+    wal = config.database_path.with_name("devcell.db-wal")
     wal_bytes = wal.stat().st_size if wal.exists() else 0
     parts = {"file": pages * size, "free_pages": free * size, "wal": wal_bytes}
     lines = [_line("devcell_database_bytes", value, {"part": part}) for part, value in parts.items()]
-    index = [_line("devcell_index_bytes", tree_bytes(state.config.index_dir))]
+    index = [_line("devcell_index_bytes", tree_bytes(config.index_dir))]
     return _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines) + _block(
         "devcell_index_bytes", "gauge", "Size of the vector index on disk (derived data).", index
     )
 
 
-def _disk_and_backups(state: Any) -> list[str]:
-    places = {"data": state.config.data_dir, "backups": state.backups.directory().path}
-    usage = {name: state.disk.usage(path) for name, path in places.items()}
+def _disk_and_backups(state: AppState) -> list[str]:
+    backup_store, probe = state.need(BACKUPS), state.need(DISK)
+    places = {"data": state.config.data_dir, "backups": backup_store.directory().path}
+    usage = {name: probe.usage(path) for name, path in places.items()}
     disk = [_line("devcell_disk_bytes", u.free, {"dir": n, "kind": "free"}) for n, u in usage.items()]
     disk += [_line("devcell_disk_bytes", u.total, {"dir": n, "kind": "total"}) for n, u in usage.items()]
-    backups = [e for e in state.backups.entries() if e.kind == "backup"]
+    backups = [e for e in backup_store.entries() if e.kind == "backup"]
     newest = backups[0].created_at.timestamp() if backups else 0
-    findings = state.health.findings()
+    findings = state.need(HEALTH).findings()
     health = [
         _line("devcell_health_problems", sum(f.severity == s for f in findings), {"severity": s})
         for s in ("warning", "critical")
@@ -161,7 +166,8 @@ def _disk_and_backups(state: Any) -> list[str]:
     )
 
 
-def render(state: Any) -> str:
+def render(state: AppState) -> str:
+    """The whole exposition, read from the running server's parts (503 not_running in recovery mode)."""
     info = _block("devcell_info", "gauge", "The running version.", [_line("devcell_info", 1, {"version": __version__})])
-    parts = info + _requests() + _jobs() + _database(state) + _disk_and_backups(state)
+    parts = info + _requests() + _jobs() + _database(state.config) + _disk_and_backups(state)
     return "\n".join(parts) + "\n"

@@ -10,28 +10,29 @@ from starlette.responses import Response
 from devcell.core.auth import Access
 from devcell.core.db import utcnow
 from devcell.core.events import frame, sse_response
-from devcell.core.jobs import JobRunner, JobSnapshot
+from devcell.core.jobs import JOBS, JobRunner, JobSnapshot
+from devcell.core.scheduler import SCHEDULER
 from devcell.core.schemas import JobOut
 from devcell.core.web import ApiRoute, Call, json
 from devcell.operations import logs, metrics, samples, service, support
 from devcell.operations.schemas import JobPage, JobQuery, LogPage, LogQuery, MetricQuery, MetricSeries, ScheduleOut
+from devcell.settings.service import SETTINGS_STORE
 
 
-async def list_jobs(call: Call) -> Response:
+async def list_jobs(call: Call, query: JobQuery) -> JobPage:
     """Your tracked jobs, newest first (administrators may ask for everyone's)."""
-    query = call.query(JobQuery)
-    return json(call.read(service.list_jobs, call.state.jobs, call.user, query))
+    return call.read(service.list_jobs, call.state.need(JOBS), call.user, query)
 
 
-async def get_job(call: Call) -> Response:
+async def get_job(call: Call) -> JobOut:
     """One job with its progress, result or failure reason."""
-    return json(call.read(service.get_job, call.state.jobs, call.user, call.request.path_params["job_id"]))
+    return call.read(service.get_job, call.state.need(JOBS), call.user, call.request.path_params["job_id"])
 
 
-async def cancel_job(call: Call) -> Response:
+async def cancel_job(call: Call) -> JobOut:
     """Ask a job to stop at its next safe point (409 when it already finished)."""
     job_id = call.request.path_params["job_id"]
-    return json(await call.run(service.cancel_job, call.state.jobs, call.user, job_id), 202)
+    return await call.run(service.cancel_job, call.state.need(JOBS), call.user, job_id)
 
 
 async def _job_events(runner: JobRunner, first: JobOut, queue: asyncio.Queue[JobSnapshot]) -> AsyncIterator[bytes]:
@@ -47,7 +48,7 @@ async def _job_events(runner: JobRunner, first: JobOut, queue: asyncio.Queue[Job
 
 async def job_events(call: Call) -> Response:
     """Server-sent events: one `job` event per change, ending after the final state."""
-    runner: JobRunner = call.state.jobs
+    runner = call.state.need(JOBS)
     job_id = call.request.path_params["job_id"]
     queue = runner.subscribe(job_id)  # subscribe first so no change between read and stream is lost
     try:
@@ -58,29 +59,27 @@ async def job_events(call: Call) -> Response:
     return sse_response(_job_events(runner, first, queue))
 
 
-async def get_schedule(call: Call) -> Response:
+async def get_schedule(call: Call) -> ScheduleOut:
     """Scheduled jobs with their timing, next run and last run."""
-    return json(await call.run(service.schedule, call.state.scheduler))
+    return await call.run(service.schedule, call.state.need(SCHEDULER))
 
 
-async def run_scheduled(call: Call) -> Response:
+async def run_scheduled(call: Call) -> JobOut:
     """Run a scheduled job now (a tracked job; 409 while it runs)."""
     name = call.request.path_params["name"]
-    snap = await call.run(call.state.scheduler.run_now, name, call.user.user_id)
-    return json(service.job_out(snap), 202)
+    snap = await call.run(call.state.need(SCHEDULER).run_now, name, call.user.user_id)
+    return service.job_out(snap)
 
 
-async def get_logs(call: Call) -> Response:
+async def get_logs(call: Call, query: LogQuery) -> LogPage:
     """Log entries (newest last), filtered by level and text; pass `after` = the last `next` to follow."""
-    query = call.query(LogQuery)
-    return json(await call.run(logs.read_logs, call.state.config.logs_dir, query))
+    return await call.run(logs.read_logs, call.state.config.logs_dir, query)
 
 
-async def get_metric_history(call: Call) -> Response:
+async def get_metric_history(call: Call, query: MetricQuery) -> MetricSeries:
     """Sampled disk free, database and index size and request rate of the last days, oldest first (charts)."""
-    query = call.query(MetricQuery)
-    interval = call.state.settings.get_int("metrics_sample_minutes")
-    return json(await call.run(samples.series, query.days, interval))
+    interval = call.state.need(SETTINGS_STORE).get_int("metrics_sample_minutes")
+    return await call.run(samples.series, query.days, interval)
 
 
 async def get_metrics(call: Call) -> Response:
@@ -94,6 +93,7 @@ async def get_support_bundle(call: Call) -> Response:
     statistics and recent warnings from the log (setup codes and tokens removed)."""
     body = await call.run(support.bundle, call.state)
     name = f"devcell-support-{utcnow():%Y%m%dT%H%M%SZ}.json"
+    # A Response: the attachment header makes browsers save it as a file.
     return json(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

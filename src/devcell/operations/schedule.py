@@ -21,7 +21,7 @@ def daily(key: str) -> Callable[[SettingsSource], Any]:
         if not value:
             return None
         hour, minute = value.split(":")
-        return CronTrigger(hour=int(hour), minute=int(minute), timezone=ZoneInfo(str(settings.get("time_zone"))))
+        return CronTrigger(hour=int(hour), minute=int(minute), timezone=ZoneInfo(settings.time_zone()))
 
     return build
 
@@ -29,7 +29,7 @@ def daily(key: str) -> Callable[[SettingsSource], Any]:
 def describe_daily(key: str) -> Callable[[SettingsSource], str]:
     def describe(settings: SettingsSource) -> str:
         value = str(settings.get(key) or "")
-        return f"daily at {value} ({settings.get('time_zone')})" if value else f"off (set {key} to turn it on)"
+        return f"daily at {value} ({settings.time_zone()})" if value else f"off (set {key} to turn it on)"
 
     return describe
 

@@ -9,11 +9,15 @@ from dataclasses import asdict
 from typing import Any
 
 from devcell import __version__
-from devcell.backups.service import table_counts
+from devcell.backups.service import BACKUPS, table_counts
 from devcell.core.db import utcnow
+from devcell.core.scheduler import SCHEDULER
+from devcell.core.state import AppState
+from devcell.health.service import HEALTH
 from devcell.operations.logs import read_logs
 from devcell.operations.maintenance import page_stats
 from devcell.operations.schemas import LogQuery
+from devcell.settings.service import SETTINGS_STORE
 
 # Setup codes (ABCD-EFGH-JKLM), API and invite tokens (dct_..., dci_...), and anything after key= or password=.
 SECRETS = re.compile(
@@ -27,21 +31,22 @@ def redact(text: str) -> str:
     return SECRETS.sub(lambda m: (m.group(1) or "") + "[redacted]", text)
 
 
-def _settings(state: Any) -> dict[str, Any]:
+def _settings(state: AppState) -> dict[str, Any]:
     """Only what differs from the defaults; secrets only say whether they are set."""
     changed = {}
-    for item in state.settings.describe().items:
+    for item in state.need(SETTINGS_STORE).describe().items:
         if item.changed:
             changed[item.key] = {"value": "(set)" if item.secret else item.value, "source": item.source}
     return changed
 
 
-def _logs(state: Any) -> list[dict[str, str]]:
+def _logs(state: AppState) -> list[dict[str, str]]:
     page = read_logs(state.config.logs_dir, LogQuery.model_validate({"level": "WARNING", "limit": 200}))
     return [{"at": e.at, "level": e.level, "logger": e.logger, "message": redact(e.message)} for e in page.items]
 
 
-def bundle(state: Any) -> dict[str, Any]:
+def bundle(state: AppState) -> dict[str, Any]:
+    """The bundle's content, from the running server's parts (503 not_running in recovery mode)."""
     config = state.config
     return {
         "created_at": utcnow().isoformat(),
@@ -54,14 +59,14 @@ def bundle(state: Any) -> dict[str, Any]:
         },
         "config": {"host": config.host, "port": config.port, "job_workers": config.job_workers},
         "settings_changed": _settings(state),
-        "health": [asdict(f) for f in state.health.findings(fresh=True)],
+        "health": [asdict(f) for f in state.need(HEALTH).findings(fresh=True)],
         "schedule": [
             {"name": e.name, "schedule": e.schedule, "runs_here": e.runs_here, "last": e.last_run and e.last_run.status}
-            for e in state.scheduler.entries()
+            for e in state.need(SCHEDULER).entries()
         ],
         "backups": [
             {"name": e.name, "size": e.size, "verified": None if e.verify is None else e.verify.get("ok")}
-            for e in state.backups.entries()[:20]
+            for e in state.need(BACKUPS).entries()[:20]
         ],
         "database": page_stats() | {"tables": table_counts(config.database_path)},
         "recent_problems_in_log": _logs(state),
