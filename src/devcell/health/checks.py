@@ -135,7 +135,7 @@ REBUILD_INDEX = Fix("Rebuild the index", action="rebuild_index")
 
 
 def index_consistency(context: HealthContext) -> Finding:
-    """The knowledge slice's own consistency report (vectors against passages, the model, the chunker)."""
+    """The search slice's own consistency report (vectors against passages, the model, the chunker)."""
     title = "Knowledge index"
     found = context.index.status() if context.index is not None else None
     if found is None:
@@ -162,7 +162,7 @@ def llm(context: HealthContext) -> Finding:
     if not context.setting("llm_base_url"):
         return Finding("llm", "LLM server", "skipped", "No LLM server is configured.")
     if context.llm_probe is None:
-        return Finding("llm", "LLM server", "skipped", "Reachability is checked once the assistant features land.")
+        return Finding("llm", "LLM server", "skipped", "Reachability is not checked in this process.")
     problem = context.llm_probe()
     if problem:
         return Finding("llm", "LLM server", "warning", problem, Fix("Check the LLM settings", "settings"))

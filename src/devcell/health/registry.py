@@ -75,8 +75,8 @@ class IndexWatch(Protocol):
 
 @dataclass
 class HealthContext:
-    """Everything a check may look at. `llm_probe` is the LLM client's reachability check once it exists:
-    it returns None when reachable, else the reason. `index` answers for the search slice's vector index."""
+    """Everything a check may look at. `llm_probe` is the LLM client's reachability check (the composition root
+    sets it): it returns None when reachable, else the reason. `index` answers for the search slice's vector index."""
 
     data_dir: Path
     host: str
