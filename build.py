@@ -318,7 +318,18 @@ def cmd_test(args: list[str]) -> None:
     else:
         print("npm not found: skipping the web_dist freshness check (CI always runs it)")
     ensure_models()
-    run(PYTHON, "-m", "pytest", *args, env=app_env())
+    run(PYTHON, "-m", "pytest", *_parallel(args), env=app_env())
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """pytest-xdist workers unless the caller chose (-n/--numprocesses, or -p no:xdist to debug in one process).
+
+    One more worker than cores: many tests wait on a server process, Chromium or dpkg rather than compute. Each
+    test file stays on one worker (module fixtures are built once) and the package tests share one (they build
+    and install the same devcell.deb); tests/conftest.py assigns the groups."""
+    if any(a in ("-n", "--numprocesses", "no:xdist") or a.startswith(("-n", "--numprocesses=")) for a in args):
+        return args
+    return ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", *args]
 
 
 def _options(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
@@ -496,6 +507,9 @@ def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None)
 
 
 def cmd_deb(args: list[str]) -> None:
+    # Package modes come from what we set, not from the caller: a umask of 027 (the devcell CLI sets one, and a
+    # test process that ran it hands it on) made dpkg-deb refuse the control directory (0750).
+    os.umask(0o022)
     opts = _options(args, ("--version", "--source", "--out"))
     source = Path(opts["--source"]).resolve() if opts.get("--source") else ROOT
     out = Path(opts["--out"]).resolve() if opts.get("--out") else DIST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,37 @@ def pytest_configure(config: pytest.Config) -> None:
     _secrets.hash_cost = TEST_SCRYPT_COST
     # Every 2xx JSON answer of every in-process test is checked against its route row's response model.
     ApiRoute.check_responses = True
+
+
+# The package tests build and install one devcell.deb: they must share a worker (and start first, being the
+# longest group). Every other file is its own group, so module-scoped fixtures are built once.
+SERIAL_DIRS = {"package": 0, "e2e": 1, "faults": 1}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_dir = Path(__file__).parent
+
+    def group(item: pytest.Item) -> tuple[int, str]:
+        relative = item.path.relative_to(tests_dir)
+        top = relative.parts[0]
+        if top == "package":
+            return SERIAL_DIRS[top], "package"
+        return SERIAL_DIRS.get(top, 2), str(relative)
+
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group(item)[1]))
+    # Longest groups first (stable within a rank): pytest-xdist hands out groups in this order, so the package
+    # build and the browser tests start while the many short in-process files fill the other workers.
+    items.sort(key=lambda item: group(item)[0])
+
+
+@pytest.fixture(autouse=True)
+def _umask_restored() -> Iterator[None]:
+    """The devcell CLI sets umask 027 for the process; a test that runs it in process must not hand that on."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
 
 
 @pytest.fixture(scope="session", autouse=True)

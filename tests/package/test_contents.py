@@ -108,7 +108,7 @@ def test_unit_runs_the_service_hardened() -> None:
 
 def test_env_file_documents_every_bootstrap_variable_and_holds_no_secret() -> None:
     env = (ROOT / "packaging" / "devcell.env").read_text()
-    source = (ROOT / "src" / "devcell" / "config.py").read_text()
+    source = (ROOT / "src" / "devcell" / "core" / "config.py").read_text()
     for name in set(re.findall(r'"(DEVCELL_[A-Z_]+)"', source)) - {"DEVCELL_SECRET_KEY", "DEVCELL_WEB_DIST"}:
         assert name in env, name
     assert re.search(r"^\s*DEVCELL_SECRET_KEY\s*=", env, re.MULTILINE) is None
