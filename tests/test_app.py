@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from devcell.app import create_app
 from devcell.core.auth import Access
 from devcell.core.config import Config, load_config
+from devcell.core.jobs import JOBS
 from devcell.core.web import ApiRoute, Call
 from tests.conftest import Actor, new_client
 
@@ -135,7 +136,7 @@ def test_app_start_marks_jobs_left_running_as_failed(config: Config, app: Starle
         )
     conn.close()
     with TestClient(app):
-        snap = app.state.jobs.get("stale")
+        snap = app.state.need(JOBS).get("stale")
     assert (snap.status, snap.error) == ("failed", "Interrupted: DevCell stopped while this job ran.")
 
 

@@ -5,6 +5,7 @@ cycles."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,3 +90,47 @@ def test_architecture_no_cycle_between_top_level_packages() -> None:
     assert len(edges) > 10  # the walk saw the slices
     in_cycles = sorted((a, b) for a, targets in edges.items() for b in targets if a in reachable(b))
     assert in_cycles == []
+
+
+def _sources() -> list[tuple[Path, str]]:
+    package = ROOT / "src" / "devcell"
+    return [(path, path.read_text(encoding="utf-8")) for path in sorted(package.rglob("*.py"))]
+
+
+def test_handlers_never_parse_their_own_input() -> None:
+    """ApiRoute parses what a route row declares and passes it in; nothing else calls the parsers."""
+    web = ROOT / "src" / "devcell" / "core" / "web.py"
+    callers = [str(path) for path, text in _sources() if path != web and re.search(r"\.parse_(body|query)\(", text)]
+    assert callers == []
+
+
+def test_a_handler_that_disagrees_with_its_row_is_refused_at_import() -> None:
+    from pydantic import BaseModel
+
+    from devcell.core.auth import Access
+    from devcell.core.web import ApiRoute, Call
+
+    class Thing(BaseModel):
+        name: str
+
+    async def ignores_its_body(call: Call) -> None:
+        """Takes no body."""
+
+    async def takes_a_query(call: Call, query: Thing) -> None:
+        """Takes a query."""
+
+    with pytest.raises(TypeError, match=r"must take \(call, body\)"):
+        ApiRoute("POST", "/api/things", ignores_its_body, access=Access.USER, body=Thing)
+    with pytest.raises(TypeError, match=r"must take \(call, \)"):
+        ApiRoute("GET", "/api/things", takes_a_query, access=Access.USER)
+
+
+def test_app_state_is_read_through_typed_attributes_and_keys() -> None:
+    """No untyped `getattr(state, ...)` lookups: AppState (core/state.py) has a type for everything."""
+    found = [
+        f"{path}:{number}"
+        for path, text in _sources()
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.search(r"getattr\(.*state", line)
+    ]
+    assert found == []

@@ -28,7 +28,7 @@ from devcell.core.config import Config
 from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
 from devcell.core.scheduler import SCHEDULER, Scheduler
-from devcell.core.state import AppState, Key
+from devcell.core.state import AppState
 from devcell.documents.service import LIBRARY, remove_abandoned_uploads
 from devcell.health.checks import CHECKS
 from devcell.health.guard import GATE, Gate, RequestGuard
@@ -149,21 +149,6 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
         index=index_care,
     )
     state.provide(HEALTH, Health(context, CHECKS))
-    _legacy_attributes(state)
-
-
-def _legacy_attributes(state: AppState) -> None:
-    """TRANSITION (issue #15, item 2): the old untyped names, until every slice reads keys. Removed this session."""
-    from starlette.datastructures import State
-
-    legacy: dict[str, Key[Any]] = {
-        "settings": SETTINGS_STORE, "credentials": CREDENTIALS, "activity": ACTIVITY, "login_guard": LOGIN_GUARD,
-        "jobs": JOBS, "knowledge": KNOWLEDGE, "disk": DISK, "gate": GATE, "recovery": DATABASE_WATCH,
-        "readiness": READINESS, "index_care": INDEX_CARE, "backups": BACKUPS, "sampler": SAMPLER,
-        "scheduler": SCHEDULER, "health": HEALTH,
-    }  # fmt: skip
-    for name, key in legacy.items():
-        State.__setattr__(state, name, state.need(key))
 
 
 def enter_recovery(state: AppState, problem: str) -> RecoveryMode:

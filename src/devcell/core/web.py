@@ -117,8 +117,11 @@ class Call:
         state: AppState = self.request.app.state
         return state
 
-    async def body(self, model: type[M]) -> M:
-        """Parse and validate a JSON body; 415 for other content types, 422 with field errors when invalid."""
+    async def parse_body(self, model: type[M]) -> M:
+        """Parse and validate a JSON body; 415 for other content types, 422 with field errors when invalid.
+
+        ApiRoute calls it for the body its row declares and hands the result to the handler, which never parses
+        its own input (tests/test_architecture.py checks)."""
         content_type = self.request.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
@@ -148,8 +151,8 @@ class Call:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def query(self, model: type[M]) -> M:
-        """Validate query parameters against a model (repeated keys become lists)."""
+    def parse_query(self, model: type[M]) -> M:
+        """Validate query parameters against a model (repeated keys become lists); ApiRoute's, like parse_body."""
         params: dict[str, Any] = {}
         for key in self.request.query_params:
             values = self.request.query_params.getlist(key)
@@ -307,8 +310,7 @@ class ApiRoute(Route):
         self.response_model = response
         self.status = status
         self.summary = (handler.__doc__ or handler.__name__).strip().splitlines()[0]
-        # TRANSITION (issue #15, item 3): a handler that takes only `call` still parses its own input.
-        self._legacy = _check_signature(method, path, handler, body, query)
+        _check_signature(method, path, handler, body, query)
         super().__init__(path, self._endpoint, methods=[method], name=handler.__name__)
         self.method = method
         # The router tries every route in turn; most cannot match, and a string test says so faster than the
@@ -324,12 +326,10 @@ class ApiRoute(Route):
                 guard(request)
             call = Call(request, authorize(request, self.access), self.body_limit)
             inputs: dict[str, BaseModel] = {}
-            if self._legacy:
-                return self._render(await self.handler(call))
             if self.body_model is not None:
                 inputs["body"] = await self._body(call, self.body_model)
             if self.query_model is not None:
-                inputs["query"] = call.query(self.query_model)
+                inputs["query"] = call.parse_query(self.query_model)
             return self._render(await self.handler(call, **inputs))
         except DevCellError as error:
             return error_response(error)
@@ -342,7 +342,7 @@ class ApiRoute(Route):
     async def _body(self, call: Call, model: type[BaseModel]) -> BaseModel:
         if not self.body_required and "content-type" not in call.request.headers:
             return model()
-        return await call.body(model)
+        return await call.parse_body(model)
 
     def _render(self, result: object) -> Response:
         if isinstance(result, Response):
@@ -376,16 +376,13 @@ class ApiRoute(Route):
 
 def _check_signature(
     method: str, path: str, handler: Handler, body: type[BaseModel] | None, query: type[BaseModel] | None
-) -> bool:
+) -> None:
     """A handler takes the call, then exactly the inputs its row declares: caught when the module is imported."""
     names = list(inspect.signature(handler).parameters)[1:]
     wanted = [name for name, model in (("body", body), ("query", query)) if model is not None]
-    if not names and wanted:
-        return True
     if names != wanted:
         raise TypeError(f"{method} {path}: {handler.__name__}(call, {', '.join(names)}) must take (call, "
                         f"{', '.join(wanted)}) as its route row declares")  # fmt: skip
-    return False
 
 
 def permission_table(routes: list[ApiRoute]) -> dict[tuple[str, str], Access]:

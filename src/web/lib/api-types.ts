@@ -208,6 +208,7 @@ export type FindingOut = {
 };
 export type FixOut = { label: string; action: string | null; command: string | null; target: string | null };
 export type HealthOut = { status: "ok"; version: string };
+export type HealthQuery = { fresh?: boolean };
 export type HealthReportOut = { status: "ok" | "warning" | "critical"; checked_at: string; items: FindingOut[] };
 export type HealthSummaryOut = { status: "ok" | "warning" | "critical"; warning: number; critical: number };
 export type InviteCreate = { role?: "admin" | "user"; note?: string; expires_in_hours?: number };
@@ -253,6 +254,7 @@ export type JobOut = {
 };
 export type JobPage = { items: JobOut[]; total: number; limit: number; offset: number };
 export type JobQuery = { everyone?: boolean; limit?: number; offset?: number };
+export type LLMStatusOut = { configured: boolean; reachable: boolean; model: string; message: string };
 export type LLMTestOut = {
   ok: boolean;
   base_url: string;
