@@ -134,3 +134,25 @@ def test_app_state_is_read_through_typed_attributes_and_keys() -> None:
         if re.search(r"getattr\(.*state", line)
     ]
     assert found == []
+
+
+SURFACE = {"__init__", "routes", "service", "schemas", "errors", "models"}
+NOT_SLICES = {"core", "cli"}
+
+
+def test_a_module_is_private_exactly_when_nothing_outside_its_slice_imports_it() -> None:
+    """The one rule for `_private` modules: a slice module outside the surface (service, schemas, errors, models,
+    routes) is named `_x` unless something outside its slice imports it (the composition root builds it, or the
+    command line uses it). The private-modules contract checks the other half: `_x` is imported only inside."""
+    graph = grimp.build_graph("devcell", cache_dir=None)
+    misnamed = []
+    for module in sorted(graph.modules):
+        parts = module.split(".")
+        if len(parts) < 3 or parts[1] in NOT_SLICES or graph.find_children(module):
+            continue
+        if parts[-1] in SURFACE or parts[-1].startswith("_"):
+            continue
+        importers = graph.find_modules_that_directly_import(module)
+        if all(importer.split(".")[1] == parts[1] for importer in importers):
+            misnamed.append(module)
+    assert misnamed == [], "used only inside their slice, so name them _private: " + ", ".join(misnamed)

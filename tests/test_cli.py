@@ -363,9 +363,9 @@ def _handbook(data_dir: Path, pages: dict[str, bytes]) -> None:
 
 
 def _vectors(data_dir: Path, model: str) -> int:
-    from devcell.search.chunking import CHUNKER_VERSION
+    from devcell.search._chunking import CHUNKER_VERSION
+    from devcell.search._index import VectorIndex
     from devcell.search.embedding import load_embedder
-    from devcell.search.index import VectorIndex
 
     embedder = load_embedder(data_dir / "models", model)
     version = f"{model}/{embedder.dimension}/{CHUNKER_VERSION}"

@@ -15,7 +15,7 @@ import orjson
 import pytest
 from starlette.applications import Starlette
 
-from devcell.backups.archive import schema_version, table_counts
+from devcell.backups._archive import schema_version, table_counts
 from devcell.core.disk import DISK, DiskProbe, DiskUsage
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.waiting import wait_until

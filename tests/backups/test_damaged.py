@@ -11,9 +11,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from devcell.app import create_app
-from devcell.backups import damaged
+from devcell.backups import _damaged
+from devcell.backups._restore import DAMAGED_DIR, STAMP_FORMAT, set_aside_damaged
 from devcell.backups.errors import DamagedNotFound
-from devcell.backups.restore import DAMAGED_DIR, STAMP_FORMAT, set_aside_damaged
 from devcell.core.config import Config, load_config
 from tests.backups.conftest import ScriptedDisk
 from tests.conftest import Actor, sign_in
@@ -149,7 +149,7 @@ def test_a_path_is_never_a_folder_name(config: Config, name: str) -> None:
     # Below the router: should a route ever pass slashes through, the name check alone still refuses paths.
     set_aside(config)
     with pytest.raises(DamagedNotFound):
-        damaged.folder(damaged_dir(config), name)
+        _damaged.folder(damaged_dir(config), name)
 
 
 def test_a_symlink_named_like_a_stamp_is_not_followed(admin: Actor, config: Config, tmp_path: Path) -> None:

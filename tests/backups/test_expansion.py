@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from devcell.backups.check import MAX_EXPANSION, MAX_MANIFEST, ExpansionCap, check_archive
+from devcell.backups._check import MAX_EXPANSION, MAX_MANIFEST, ExpansionCap, check_archive
 from devcell.core.config import Config
 from devcell.core.disk import MB
 from tests.backups.conftest import ScriptedDisk, backup_now, members, reseal, rows, wait_job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcell.backups.store import BackupDir, to_prune
+from devcell.backups._store import BackupDir, to_prune
 from devcell.core.config import Config
 from tests.backups.conftest import backup_now, wait_job
 from tests.conftest import Actor

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
+from devcell.backups._store import BackupDir, Entry, kind_of, to_prune
 from devcell.backups.service import BACKUPS
-from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.config import Config
 from tests.backups.conftest import backup_now
 from tests.conftest import Actor

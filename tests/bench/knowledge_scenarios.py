@@ -198,8 +198,8 @@ def rescan_unchanged(work: Path, documents: int = 1000) -> dict[str, Any]:
 def _seed_passages(data: Path, version: str, documents: int, per_document: int) -> None:
     """Documents and passages straight into SQLite and random unit vectors into the index, as indexing would."""
     sys.path.insert(0, str(ROOT / "src"))
+    from devcell.search._index import VectorIndex
     from devcell.search.embedding import load_embedder
-    from devcell.search.index import VectorIndex
 
     rng = np.random.default_rng(7)
     words = README.read_text(encoding="utf-8").split()
@@ -233,7 +233,7 @@ def _seed_passages(data: Path, version: str, documents: int, per_document: int) 
 def search_latency(work: Path, passages: int = 100_000) -> dict[str, Any]:
     data = work / "search"
     create_admin(data)
-    from devcell.search.chunking import CHUNKER_VERSION
+    from devcell.search._chunking import CHUNKER_VERSION
 
     version = f"all-minilm-l6-v2-int8/384/{CHUNKER_VERSION}"
     with _server(data) as server:  # first start: migrations

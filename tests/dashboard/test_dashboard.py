@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from starlette.applications import Starlette
 
-from devcell.standups import days
+from devcell.standups import _days
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.dashboard.conftest import Sql, dashboard, new_project, new_task
 
@@ -100,7 +100,7 @@ def test_completed_by_day_uses_the_users_local_day_b7(
     kiri = sign_in(app, "kiri", USER_PASSWORD)
     task_ids = [new_task(actor, status="done")["id"] for actor in (kiri, admin)]
     sql("UPDATE task SET completed_at = '2024-03-08 23:00:00' WHERE id IN (?, ?)", *task_ids)
-    monkeypatch.setattr(days, "clock", lambda: datetime(2024, 3, 8, 23, 30, tzinfo=UTC))
+    monkeypatch.setattr(_days, "clock", lambda: datetime(2024, 3, 8, 23, 30, tzinfo=UTC))
     kiri_chart = dashboard(kiri)["completed_by_day"]
     admin_chart = dashboard(admin)["completed_by_day"]
     assert kiri_chart[-1] == {"day": "2024-03-09", "count": 1}  # Saturday 13:00 in Kiritimati

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from devcell.backups.restore import DAMAGED_DIR
+from devcell.backups._restore import DAMAGED_DIR
 from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, Browsers, Server, StartServer, expect, set_up_through_api
 from tests.e2e.test_accessibility import AXE, audit
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from devcell.core.config import Config
-from devcell.operations.support import redact
+from devcell.operations._support import redact
 from tests.conftest import Actor
 
 

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from devcell import __version__
 from devcell.core.config import Config
 from devcell.core.openapi import openapi_document
-from devcell.search.index import is_index_failure
+from devcell.search._index import is_index_failure
 from devcell.search.runtime import KNOWLEDGE
 from tests.conftest import Actor
 from tests.documents.conftest import note, wait_jobs

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from devcell.app import create_app
 from devcell.core.config import DEFAULT_EMBEDDING_MODEL, Config, load_config
-from devcell.documents.extract import Section
-from devcell.search.chunking import chunk
+from devcell.documents._extract import Section
+from devcell.search._chunking import chunk
 from devcell.search.embedding import OnnxEmbedder, load_embedder
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
 from tests.documents.conftest import note, uploaded

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from devcell.standups import days
+from devcell.standups import _days
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 
 # A Friday 23:30 in UTC: already Saturday east of +00:30, still Friday west of Greenwich.
@@ -27,7 +27,7 @@ def set_clock(monkeypatch: pytest.MonkeyPatch) -> SetClock:
     """Stand the standups clock at a given instant (the rest of the app keeps real time)."""
 
     def stand_at(instant: datetime) -> None:
-        monkeypatch.setattr(days, "clock", lambda: instant)
+        monkeypatch.setattr(_days, "clock", lambda: instant)
 
     return stand_at
 

@@ -6,7 +6,7 @@ from functools import partial
 
 from starlette.responses import Response
 
-from devcell.assistant import jobs, service
+from devcell.assistant import _jobs, service
 from devcell.assistant.review import routes as review_routes
 from devcell.assistant.schemas import (
     ProjectSummaryIn,
@@ -86,13 +86,13 @@ async def create_sitrep(call: Call, body: SitrepIn) -> SitrepOut:
     """Generate a SITREP from the standups, tasks and projects you can see (a tracked job: follow job_id)."""
     config = _llm(call)
     started = await call.run(service.start_sitrep, call.user, body, _zone(call), _context(call))
-    run = jobs.SitrepRun(
+    run = _jobs.SitrepRun(
         sitrep_id=started.id, principal=call.user, visibility=_visibility(call), appliance_zone=_zone(call),
         config=config, context_tokens=_context(call), instructions=body.instructions, project_id=body.project_id,
         days=body.days, knowledge=call.state.need(KNOWLEDGE) if body.use_knowledge else None,
     )  # fmt: skip
     runner = call.state.need(JOBS)
-    job = runner.submit("sitrep", f"SITREP: {started.title}", partial(jobs.generate, run=run), call.user.user_id)
+    job = runner.submit("sitrep", f"SITREP: {started.title}", partial(_jobs.generate, run=run), call.user.user_id)
     return await call.run(service.attach_job, call.user, started.id, job.id)
 
 

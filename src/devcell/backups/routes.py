@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.responses import FileResponse, Response
 
-from devcell.backups import service, setup
+from devcell.backups import _setup, service
 from devcell.backups.errors import ArchiveInvalid
 from devcell.backups.schemas import BackupList, BackupOut, DamagedList, RestoreIn, RestoreOut
 from devcell.backups.service import BACKUPS, Backups, receive_upload
@@ -146,9 +146,9 @@ async def setup_restore(call: Call) -> RestoreOut:
     limiter.hit(call.client_address)
     backups = call.state.need(BACKUPS)
     settings = call.state.need(SETTINGS_STORE)
-    await call.run(setup.check_setup_code, call.state.config.data_dir, call.request.headers.get("x-setup-code", ""))
+    await call.run(_setup.check_setup_code, call.state.config.data_dir, call.request.headers.get("x-setup-code", ""))
     name = await receive_upload(call.request, backups, _upload_limit(call), "upload")
-    result = await call.run(setup.restore_fresh, backups, name)
+    result = await call.run(_setup.restore_fresh, backups, name)
     settings.refresh(True)  # the restored database brings its own saved settings
     return RestoreOut.model_validate(result)
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devcell.backups import archive as archives
-from devcell.backups import damaged, uploads
-from devcell.backups.check import check_archive, expansion_cap
-from devcell.backups.errors import BackupBusy, BackupPinned
-from devcell.backups.restore import (
+from devcell.backups import _archive as archives
+from devcell.backups import _damaged, _uploads
+from devcell.backups._check import check_archive, expansion_cap
+from devcell.backups._restore import (
     DAMAGED_DIR,
     MARGIN,
     Pause,
@@ -25,9 +24,10 @@ from devcell.backups.restore import (
 )
 
 # Re-exported: the file a restore leaves in the data directory, which system's index care looks for.
-from devcell.backups.restore import INDEX_MARKER as INDEX_MARKER
+from devcell.backups._restore import INDEX_MARKER as INDEX_MARKER
+from devcell.backups._store import BackupDir, Entry, kind_of, to_prune
+from devcell.backups.errors import BackupBusy, BackupPinned
 from devcell.backups.schemas import BackupList, BackupOut, DamagedList, VerifyOut
-from devcell.backups.store import BackupDir, Entry, kind_of, to_prune
 from devcell.core.db import utcnow
 from devcell.core.disk import MB, DiskProbe
 from devcell.core.jobs import JobContext, JobRunner, JobSnapshot
@@ -220,10 +220,10 @@ class Backups:
         return self.places.db_path.parent / DAMAGED_DIR
 
     def damaged(self) -> DamagedList:
-        return damaged.list_damaged(self.damaged_dir())
+        return _damaged.list_damaged(self.damaged_dir())
 
     def delete_damaged(self, name: str) -> None:
-        damaged.delete_damaged(self.damaged_dir(), name)
+        _damaged.delete_damaged(self.damaged_dir(), name)
         log.info("damaged database files %s deleted", name)
 
     def pin(self, name: str, by: str) -> None:
@@ -313,7 +313,7 @@ def describe(backups: Backups, name: str) -> BackupOut:
 async def receive_upload(request: Request, backups: Backups, limit: int, kind: str) -> str:
     """Store an archive sent as the request body (at most `limit` bytes) in the backup directory; returns its
     name. For the slices that accept archives over HTTP (the backups API, recovery mode)."""
-    return await uploads.receive(request, backups, limit, kind)
+    return await _uploads.receive(request, backups, limit, kind)
 
 
 def table_counts(db_file: Path) -> dict[str, int]:

@@ -20,13 +20,13 @@ from peewee import JOIN, Expression
 from devcell.accounts.models import User
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.state import Key
-from devcell.documents.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
 
 # The extraction step and the row the search slice indexes: its public surface here (explicit re-exports).
-from devcell.documents.extract import ExtractionFailed as ExtractionFailed
-from devcell.documents.extract import Section as Section
-from devcell.documents.extract import extract as extract
-from devcell.documents.extract import sniff
+from devcell.documents._extract import ExtractionFailed as ExtractionFailed
+from devcell.documents._extract import Section as Section
+from devcell.documents._extract import extract as extract
+from devcell.documents._extract import sniff
+from devcell.documents.errors import BadUpload, DocumentNotFound, NotAllowed, NotANote, UnsupportedFile
 from devcell.documents.models import Document as Document
 from devcell.documents.schemas import (
     DocumentDetail,

@@ -14,7 +14,7 @@ from devcell.core.jobs import JOBS, JobRunner, JobSnapshot
 from devcell.core.scheduler import SCHEDULER
 from devcell.core.schemas import JobOut
 from devcell.core.web import ApiRoute, Call, json
-from devcell.operations import logs, metrics, samples, service, support
+from devcell.operations import _logs, _support, metrics, samples, service
 from devcell.operations.schemas import JobPage, JobQuery, LogPage, LogQuery, MetricQuery, MetricSeries, ScheduleOut
 from devcell.settings.service import SETTINGS_STORE
 
@@ -73,7 +73,7 @@ async def run_scheduled(call: Call) -> JobOut:
 
 async def get_logs(call: Call, query: LogQuery) -> LogPage:
     """Log entries (newest last), filtered by level and text; pass `after` = the last `next` to follow."""
-    return await call.run(logs.read_logs, call.state.config.logs_dir, query)
+    return await call.run(_logs.read_logs, call.state.config.logs_dir, query)
 
 
 async def get_metric_history(call: Call, query: MetricQuery) -> MetricSeries:
@@ -91,7 +91,7 @@ async def get_metrics(call: Call) -> Response:
 async def get_support_bundle(call: Call) -> Response:
     """A JSON file for whoever helps you: versions, changed settings (no secrets), health, jobs, backups, database
     statistics and recent warnings from the log (setup codes and tokens removed)."""
-    body = await call.run(support.bundle, call.state)
+    body = await call.run(_support.bundle, call.state)
     name = f"devcell-support-{utcnow():%Y%m%dT%H%M%SZ}.json"
     # A Response: the attachment header makes browsers save it as a file.
     return json(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -11,7 +11,7 @@ import orjson
 
 from devcell.core import llm
 from devcell.core.events import frame
-from devcell.search import retrieval
+from devcell.search import _retrieval
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import AskIn, AskOut, Citation
 from devcell.settings.service import SettingsStore
@@ -39,8 +39,8 @@ class Sources:
 
 def gather(kn: Knowledge, principal: Principal, data: AskIn) -> Sources:
     """The numbered sources for a question (blocking: embedding and search; run it in a thread)."""
-    found = retrieval.search(kn, principal, data.question, TOP_K, data.project)
-    return Sources(retrieval.citations(found.items), found.degraded)
+    found = _retrieval.search(kn, principal, data.question, TOP_K, data.project)
+    return Sources(_retrieval.citations(found.items), found.degraded)
 
 
 def extracts(data: AskIn, sources: Sources, configured: bool) -> AskOut:
@@ -69,7 +69,7 @@ async def answer(
     kn: Knowledge, principal: Principal, data: AskIn, config: llm.LLMConfig, sources: Sources, budget: int
 ) -> AskOut:
     started = time.perf_counter()
-    messages, used = retrieval.prompt(data.question, sources.citations, budget)
+    messages, used = _retrieval.prompt(data.question, sources.citations, budget)
     text = await llm.complete(config, messages)  # errors are 502/503/504, never answer text (upstream B10)
     _trace(kn, principal, data, used, started, len(text))
     note = f"Answered by {config.model or 'the LLM'} from {len(used)} source(s)."
@@ -87,7 +87,7 @@ async def stream_answer(
         yield frame("citations", out.model_dump(mode="json"))
         yield frame("done", {"mode": "extracts", "answer": None})
         return
-    messages, used = retrieval.prompt(data.question, sources.citations, budget)
+    messages, used = _retrieval.prompt(data.question, sources.citations, budget)
     head = AskOut(question=data.question, mode="llm", answer=None, note="", citations=used, degraded=sources.degraded)
     yield frame("citations", head.model_dump(mode="json"))
     parts: list[str] = []

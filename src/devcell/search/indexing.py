@@ -17,8 +17,8 @@ from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
 from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, extract
 from devcell.projects import service as projects
-from devcell.search.chunking import CHUNKER_VERSION, chunk
-from devcell.search.index import EVERYONE, is_index_failure
+from devcell.search._chunking import CHUNKER_VERSION, chunk
+from devcell.search._index import EVERYONE, is_index_failure
 from devcell.search.models import Chunk, KnowledgeMeta
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import ScanOut, StatusOut

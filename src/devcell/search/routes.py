@@ -11,7 +11,7 @@ from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import sse_response
 from devcell.core.web import ApiRoute, Call
-from devcell.search import answers, indexing, retrieval, service
+from devcell.search import _retrieval, answers, indexing, service
 from devcell.search.runtime import KNOWLEDGE, Knowledge
 from devcell.search.schemas import (
     AskIn,
@@ -32,7 +32,7 @@ def _kn(call: Call) -> Knowledge:
 
 async def search(call: Call, query: SearchQuery) -> SearchOut:
     """Passages that match a question, one per document, best first, from documents I can see."""
-    return await call.run(retrieval.search, _kn(call), call.user, query.q, query.limit, query.project)
+    return await call.run(_retrieval.search, _kn(call), call.user, query.q, query.limit, query.project)
 
 
 async def ask(call: Call, body: AskIn) -> Response | AskOut:

@@ -13,9 +13,9 @@ from devcell.core.config import Config
 from devcell.core.jobs import JobRunner
 from devcell.core.state import Key
 from devcell.documents.service import make_dirs
-from devcell.search.chunking import CHUNKER_VERSION
+from devcell.search._chunking import CHUNKER_VERSION
+from devcell.search._index import VectorIndex
 from devcell.search.embedding import Embedder, ModelMissing, load_embedder
-from devcell.search.index import VectorIndex
 from devcell.settings.service import SettingsStore
 
 log = logging.getLogger(__name__)

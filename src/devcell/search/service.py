@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from devcell.core.db import transaction
 from devcell.documents.schemas import DocumentOut
 from devcell.documents.service import Document, visible_clause
-from devcell.search import indexing, retrieval
+from devcell.search import _retrieval, indexing
 from devcell.search.answers import Sources as Sources
 from devcell.search.answers import gather as gather
 from devcell.search.index_care import INDEX_CARE as INDEX_CARE
@@ -27,12 +27,12 @@ if TYPE_CHECKING:
 def search(kn: Knowledge, principal: Principal, question: str, limit: int, project: int | None = None) -> SearchOut:
     """Passages matching `question` from the documents the caller may see, one per document, best first
     (blocking: embedding and search; run it in a thread)."""
-    return retrieval.search(kn, principal, question, limit, project)
+    return _retrieval.search(kn, principal, question, limit, project)
 
 
 def citations(passages: list[Passage]) -> list[Citation]:
     """The passages numbered from 1, as an answer cites them."""
-    return retrieval.citations(passages)
+    return _retrieval.citations(passages)
 
 
 def status(kn: Knowledge, principal: Principal) -> StatusOut:

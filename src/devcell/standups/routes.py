@@ -7,7 +7,7 @@ from starlette.responses import Response
 from devcell.core.auth import Access
 from devcell.core.web import ApiRoute, Call
 from devcell.settings.service import SETTINGS_STORE
-from devcell.standups import conversion, export, service
+from devcell.standups import _conversion, _export, service
 from devcell.standups.schemas import (
     ConvertIn,
     ConvertOut,
@@ -47,7 +47,7 @@ async def today(call: Call) -> TodayOut:
 async def export_day(call: Call, query: ExportQuery) -> Response:
     """One day's standups you may read, as a Markdown file."""
     text = await call.run(service.export_day, call.user, _visibility(call), query.day, query.project)
-    disposition = f'attachment; filename="{export.filename(query.day)}"'
+    disposition = f'attachment; filename="{_export.filename(query.day)}"'
     return Response(text, media_type="text/markdown; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
@@ -70,7 +70,7 @@ async def delete_standup(call: Call) -> None:
 async def convert_standup(call: Call, body: ConvertIn) -> ConvertOut:
     """Turn chosen lines of your standup into tasks that link back to it (all or none)."""
     standup_id = call.path_int("standup_id")
-    return await call.run(conversion.convert, call.user, _visibility(call), _appliance_zone(call), standup_id, body)
+    return await call.run(_conversion.convert, call.user, _visibility(call), _appliance_zone(call), standup_id, body)
 
 
 U = Access.USER

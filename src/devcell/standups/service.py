@@ -15,7 +15,7 @@ from devcell.core.db import unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
 from devcell.projects import service as projects
 from devcell.projects.schemas import UserRef
-from devcell.standups import _access, _owned, _render, days, export
+from devcell.standups import _access, _days, _export, _owned, _render
 from devcell.standups.errors import StandupExists
 from devcell.standups.models import Standup
 from devcell.standups.schemas import (
@@ -49,22 +49,22 @@ class FiledEntry:
 
 
 def user_zone(user_id: int, appliance_zone: str) -> ZoneInfo:
-    return days.zone_for(accounts.get_user(user_id).time_zone, appliance_zone)
+    return _days.zone_for(accounts.get_user(user_id).time_zone, appliance_zone)
 
 
 def user_today(user_id: int, appliance_zone: str) -> date:
     """The user's local today: their own time zone, else the appliance's."""
-    return days.local_today(user_zone(user_id, appliance_zone))
+    return _days.local_today(user_zone(user_id, appliance_zone))
 
 
 def local_today(zone: ZoneInfo) -> date:
     """Today in this zone, by the standups clock (the dashboard's "today" is the standup day)."""
-    return days.local_today(zone)
+    return _days.local_today(zone)
 
 
 def day_start_utc(day: date, zone: ZoneInfo) -> datetime:
     """The instant a local day begins, for comparing with stored UTC timestamps."""
-    return days.day_start_utc(day, zone)
+    return _days.day_start_utc(day, zone)
 
 
 def _own_entry(user_id: int, day: date) -> Standup | None:
@@ -78,14 +78,14 @@ def today_overview(principal: Principal, appliance_zone: str) -> TodayOut:
     mine = _own_entry(principal.user_id, day)
     return TodayOut(
         day=day,
-        next_working_day=days.next_working_day(day),
+        next_working_day=_days.next_working_day(day),
         mine=_render.render_one(principal, mine.id) if mine else None,
     )
 
 
 def _check_day(wanted: date | None, today_: date) -> date:
     """People file the evening before: my today and my next working day are allowed, nothing else."""
-    allowed = (today_, days.next_working_day(today_))
+    allowed = (today_, _days.next_working_day(today_))
     day = wanted or today_
     if day not in allowed:
         raise ValidationFailed.for_field(
@@ -180,7 +180,7 @@ def export_day(principal: Principal, visibility: str, day: date, project_id: int
     select = _filtered(principal, visibility, StandupQuery.model_validate({"day": day, "project": project_id}))
     shown_name = fn.lower(fn.COALESCE(fn.NULLIF(User.display_name, ""), User.username))  # as the export shows it
     rows = list(select.order_by(shown_name, User.username))
-    return export.render_markdown(day, _render.render(principal, rows), project.name if project else None)
+    return _export.render_markdown(day, _render.render(principal, rows), project.name if project else None)
 
 
 # Seams for the dashboard

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from starlette.responses import Response
 
-from devcell.assistant.workflows import jobs, service
+from devcell.assistant.workflows import _jobs, service
 from devcell.assistant.workflows._transcript import Event, Transcript, Transcripts, transcripts
 from devcell.assistant.workflows.schemas import (
     PipelineList,
@@ -47,9 +47,9 @@ async def create_workflow(call: Call, body: WorkflowIn) -> WorkflowOut:
     user = call.user
     run_id, project = await call.run(service.create_run, user, body)
     context_tokens = settings.get_int("llm_context_tokens")
-    plan = jobs.RunPlan(run_id, body.pipeline, body.input, project, config, context_tokens)
+    plan = _jobs.RunPlan(run_id, body.pipeline, body.input, project, config, context_tokens)
     title = service.default_title(body)
-    await call.run(jobs.start, call.state.need(JOBS), _live(call), plan, title, user.user_id)
+    await call.run(_jobs.start, call.state.need(JOBS), _live(call), plan, title, user.user_id)
     return await call.run(service.get_run, user, run_id, _live(call))
 
 

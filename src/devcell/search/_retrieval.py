@@ -14,7 +14,7 @@ from devcell.core.db import database, transaction
 from devcell.core.llm import estimate_tokens
 from devcell.projects import service as projects
 from devcell.search import indexing
-from devcell.search.index import is_index_failure
+from devcell.search._index import is_index_failure
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import Citation, Passage, SearchOut
 

@@ -14,7 +14,7 @@ from devcell.core.db import utcnow
 from devcell.core.scheduler import SCHEDULER
 from devcell.core.state import AppState
 from devcell.health.service import HEALTH
-from devcell.operations.logs import read_logs
+from devcell.operations._logs import read_logs
 from devcell.operations.maintenance import page_stats
 from devcell.operations.schemas import LogQuery
 from devcell.settings.service import SETTINGS_STORE

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from devcell.backups.archive import CHUNK, DB_MEMBER, FORMAT, KB_PREFIX, MANIFEST, schema_version, table_counts
+from devcell.backups._archive import CHUNK, DB_MEMBER, FORMAT, KB_PREFIX, MANIFEST, schema_version, table_counts
 from devcell.core.disk import MB, DiskProbe, InsufficientStorage, human
 
 # Names an archive may contain: ours only, relative, no "..", no hidden tricks.

@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import orjson
 
-from devcell.backups.archive import DB_MEMBER, KB_PREFIX, Progress, estimate_size
-from devcell.backups.check import CheckReport, check_archive, expansion_cap, knowledge_dir
+from devcell.backups._archive import DB_MEMBER, KB_PREFIX, Progress, estimate_size
+from devcell.backups._check import CheckReport, check_archive, expansion_cap, knowledge_dir
 from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
 from devcell.core.db import close_database, damage_found, init_database, utcnow
 from devcell.core.disk import DiskProbe

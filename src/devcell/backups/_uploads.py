@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from devcell.backups._restore import MARGIN
 from devcell.backups.errors import ArchiveInvalid
-from devcell.backups.restore import MARGIN
 from devcell.core.disk import human
 from devcell.core.errors import DevCellError
 
