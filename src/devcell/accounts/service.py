@@ -4,10 +4,10 @@ first-run setup code."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import IntegrityError, fn
 
@@ -107,6 +107,41 @@ def is_active_user(user_id: int) -> bool:
 def username_of(user_id: int) -> str | None:
     user = User.get_or_none(User.id == user_id)
     return None if user is None else str(user.username)
+
+
+@dataclass(frozen=True)
+class UserBrief:
+    """A user as other slices show and pick them: id, user name, display name, and whether they may sign in."""
+
+    id: int
+    username: str
+    display_name: str
+    active: bool
+
+
+_BRIEF_COLUMNS = (User.id, User.username, User.display_name, User.active)
+
+
+def _brief(row: tuple[Any, ...]) -> UserBrief:
+    return UserBrief(id=int(row[0]), username=str(row[1]), display_name=str(row[2]), active=bool(row[3]))
+
+
+@unit_of_work()
+def user_briefs(user_ids: Iterable[int]) -> dict[int, UserBrief]:
+    """The users among `user_ids` that exist, by id: one `IN` query for a whole page (absent ids are left out), so
+    callers merge names into their rows in Python instead of joining the users table."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = cast(Iterable[tuple[Any, ...]], User.select(*_BRIEF_COLUMNS).where(User.id.in_(ids)).tuples())
+    return {brief.id: brief for brief in map(_brief, rows)}
+
+
+@unit_of_work()
+def user_brief_by_name(username: str) -> UserBrief | None:
+    """The user with this user name (compared stripped and lower-case, as stored), or None."""
+    row = User.select(*_BRIEF_COLUMNS).where(User.username == username.strip().lower()).tuples().first()
+    return None if row is None else _brief(cast(tuple[Any, ...], row))
 
 
 def insert_user(data: UserCreate, password_hash: str) -> UserOut:
