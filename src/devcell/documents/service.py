@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from peewee import JOIN, Expression
+from peewee import Expression
 
-from devcell.accounts.models import User
+from devcell.accounts.service import UserBrief, user_briefs
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.state import Key
 
@@ -38,8 +38,7 @@ from devcell.documents.schemas import (
     NotePatch,
 )
 from devcell.projects import service as projects
-from devcell.projects.models import Project
-from devcell.projects.schemas import ProjectRef, UserRef
+from devcell.projects.schemas import ProjectRef
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -94,18 +93,27 @@ def make_dirs(kb_dir: Path) -> None:
 # Access
 
 
-def visible_clause(principal: Principal) -> Expression | None:
-    """Documents the caller may see: everyone's, and those of projects they belong to (admins: all)."""
-    projects_seen = projects.visible_project_ids(principal)
-    if projects_seen is None:
+def _roles(principal: Principal) -> dict[int, str] | None:
+    """The caller's role in each project they belong to; None for an administrator (who sees and manages all)."""
+    return None if principal.is_admin else projects.roles_of(principal.user_id)
+
+
+def _clause(roles: dict[int, str] | None) -> Expression | None:
+    if roles is None:
         return None
     everyone: Expression = Document.project.is_null()
-    return everyone | Document.project.in_(sorted(projects_seen)) if projects_seen else everyone
+    return everyone | Document.project.in_(sorted(roles)) if roles else everyone
 
 
-def _visible(principal: Principal, document_id: int) -> Document:
+def visible_clause(principal: Principal) -> Expression | None:
+    """Documents the caller may see: everyone's, and those of projects they belong to (admins: all)."""
+    return _clause(_roles(principal))
+
+
+def _visible(document_id: int, roles: dict[int, str] | None) -> Document:
+    """The document if the caller whose `roles` these are (see _roles) may see it."""
     query = Document.select().where(Document.id == document_id)
-    clause = visible_clause(principal)
+    clause = _clause(roles)
     if clause is not None:
         query = query.where(clause)
     document: Document | None = query.first()
@@ -122,8 +130,9 @@ def _may_manage(principal: Principal, document: Document, roles: dict[int, str])
 
 
 def _manageable(principal: Principal, document_id: int) -> Document:
-    document = _visible(principal, document_id)
-    if not _may_manage(principal, document, projects.roles_of(principal.user_id)):
+    roles = _roles(principal)
+    document = _visible(document_id, roles)
+    if not _may_manage(principal, document, roles or {}):
         raise NotAllowed(
             "Only the person who added this document, an owner of its project or an administrator may change "
             "or delete it."
@@ -154,9 +163,24 @@ def check_scope(principal: Principal, project_id: int | None) -> None:
 # Output
 
 
-def _out(document: Document, principal: Principal, roles: dict[int, str]) -> dict[str, Any]:
-    owner = document.owner if document.owner_id is not None else None
-    project = document.project if document.project_id is not None else None
+def _outputs(documents: list[Document], principal: Principal, roles: dict[int, str] | None) -> list[dict[str, Any]]:
+    """The output fields of a page of documents: their owners' and projects' names in two batched queries (one
+    each, none when no document has one), not one per row. `roles`: the caller's (None for an administrator)."""
+    owners = user_briefs(d.owner_id for d in documents if d.owner_id is not None)
+    names = projects.project_names(d.project_id for d in documents if d.project_id is not None)
+    return [_out(d, principal, roles or {}, owners, names) for d in documents]
+
+
+def _out(
+    document: Document,
+    principal: Principal,
+    roles: dict[int, str],
+    owners: dict[int, UserBrief],
+    project_names: dict[int, str],
+) -> dict[str, Any]:
+    owner = None if document.owner_id is None else owners.get(document.owner_id)
+    project_id = document.project_id
+    project_name = None if project_id is None else project_names.get(project_id)
     manage = _may_manage(principal, document, roles)
     return {
         "id": document.id,
@@ -169,8 +193,8 @@ def _out(document: Document, principal: Principal, roles: dict[int, str]) -> dic
         "job_id": document.job_id,
         "pages": document.pages,
         "chunk_count": document.chunk_count,
-        "owner": UserRef(id=owner.id, username=owner.username, display_name=owner.display_name) if owner else None,
-        "project": ProjectRef(id=project.id, name=project.name) if project else None,
+        "owner": projects.user_ref(owner) if owner else None,
+        "project": None if project_id is None or project_name is None else ProjectRef(id=project_id, name=project_name),
         "can_delete": manage,
         "can_edit": manage and document.origin == "note",
         "created_at": document.created_at,
@@ -178,18 +202,9 @@ def _out(document: Document, principal: Principal, roles: dict[int, str]) -> dic
     }
 
 
-def _with_refs() -> Any:
-    return (
-        Document.select(Document, User, Project)
-        .join(User, JOIN.LEFT_OUTER, on=(Document.owner == User.id))
-        .switch(Document)
-        .join(Project, JOIN.LEFT_OUTER, on=(Document.project == Project.id))
-    )
-
-
-def _filtered(principal: Principal, query: DocumentQuery) -> Any:
-    rows = _with_refs()
-    clause = visible_clause(principal)
+def _filtered(principal: Principal, query: DocumentQuery, roles: dict[int, str] | None) -> Any:
+    rows = Document.select()
+    clause = _clause(roles)
     if clause is not None:
         rows = rows.where(clause)
     if query.q:
@@ -212,21 +227,19 @@ def _filtered(principal: Principal, query: DocumentQuery) -> Any:
 
 @unit_of_work()
 def list_documents(principal: Principal, query: DocumentQuery) -> DocumentPage:
-    rows = _filtered(principal, query)
+    roles = _roles(principal)  # read once: for the visibility rule and for can_delete/can_edit
+    rows = _filtered(principal, query, roles)
     total = rows.count()
     page = list(rows.order_by(Document.updated_at.desc(), Document.id.desc()).limit(query.limit).offset(query.offset))
-    roles = projects.roles_of(principal.user_id)
-    items = [DocumentOut(**_out(d, principal, roles)) for d in page]
+    items = [DocumentOut(**fields) for fields in _outputs(page, principal, roles)]
     return DocumentPage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
 def get_document(library: Library, principal: Principal, document_id: int) -> DocumentDetail:
     with transaction():
-        document = _with_refs().where(Document.id == document_id).first()
-        if document is None:
-            raise DocumentNotFound(document_id)
-        _visible(principal, document_id)
-        out = _out(document, principal, projects.roles_of(principal.user_id))
+        roles = _roles(principal)
+        document = _visible(document_id, roles)
+        [out] = _outputs([document], principal, roles)
     text = None
     path = library.kb_dir / document.path
     if document.kind != "pdf" and path.is_file():
@@ -238,7 +251,7 @@ def get_document(library: Library, principal: Principal, document_id: int) -> Do
 def content_file(library: Library, principal: Principal, document_id: int) -> tuple[Path, str, str]:
     """(file, download name, media type) of the original."""
     with transaction():
-        document = _visible(principal, document_id)
+        document = _visible(document_id, _roles(principal))
     path = library.kb_dir / document.path
     if not path.is_file():
         raise DocumentNotFound(document_id)
@@ -348,8 +361,9 @@ def _create(
 
 def _out_one(principal: Principal, document_id: int) -> DocumentOut:
     with transaction():
-        document = _with_refs().where(Document.id == document_id).get()
-        return DocumentOut(**_out(document, principal, projects.roles_of(principal.user_id)))
+        document = Document.get_by_id(document_id)
+        [out] = _outputs([document], principal, _roles(principal))
+        return DocumentOut(**out)
 
 
 def _sha256(path: Path) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import AutoField, BooleanField, CharField, CompositeKey, ForeignKeyField, TextField
 
 from devcell.accounts.models import User
@@ -18,12 +20,19 @@ class Project(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 
+    if TYPE_CHECKING:  # peewee adds an `<fk>_id` accessor per foreign key; tell the type checker about them
+        created_by_id: int
+
 
 class ProjectMember(BaseModel):
     project = ForeignKeyField(Project, backref="members", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
     role = CharField()  # owner | member | viewer
     added_at = UTCDateTimeField()
+
+    if TYPE_CHECKING:
+        project_id: int
+        user_id: int
 
     class Meta:
         primary_key = CompositeKey("project", "user")

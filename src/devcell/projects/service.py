@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from peewee import JOIN, IntegrityError, ModelSelect, fn
+from peewee import IntegrityError, ModelSelect, fn
 
-from devcell.accounts.models import User
-from devcell.accounts.service import OwnedData, register_owned_data
+from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
 from devcell.core.db import database, unit_of_work, utcnow
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
@@ -75,10 +74,28 @@ def project_name(project_id: int) -> str | None:
 
 
 @unit_of_work()
+def project_names(project_ids: Iterable[int]) -> dict[int, str]:
+    """The names of the projects among `project_ids` that exist, by id: one `IN` query for a whole page."""
+    ids = sorted(set(project_ids))
+    if not ids:
+        return {}
+    return {
+        int(pid): str(name)
+        for pid, name in rows_of(Project.select(Project.id, Project.name).where(Project.id.in_(ids)))
+    }
+
+
+@unit_of_work()
 def roles_of(user_id: int) -> dict[int, str]:
     """Every project the user belongs to, with the role: one query for callers that check many projects."""
     rows = database.execute_sql("SELECT project_id, role FROM project_member WHERE user_id = ?", (user_id,))
     return {int(project_id): str(role) for project_id, role in rows.fetchall()}
+
+
+def member_project_ids(user_id: int) -> ModelSelect[ProjectMember]:
+    """The ids of the projects the user belongs to, as a subquery for `.in_()`: the visibility rule stays part of
+    the caller's one SQL statement (nothing runs until the caller's query does)."""
+    return ProjectMember.select(ProjectMember.project).where(ProjectMember.user == user_id)
 
 
 def visible_project_ids(principal: Principal) -> set[int] | None:
@@ -120,7 +137,20 @@ def require_project(principal: Principal, project_id: int, need: str = "viewer")
 # Output
 
 
-def user_ref(user: User) -> UserRef:
+class NamedUser(Protocol):
+    """What a UserRef is made of: accounts.service.UserBrief (see user_briefs) has it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
+
+
+def user_ref(user: NamedUser) -> UserRef:
     return UserRef(id=user.id, username=user.username, display_name=user.display_name)
 
 
@@ -141,8 +171,10 @@ def _task_counts(project_ids: list[int]) -> dict[int, TaskCounts]:
 
 
 def _outputs(projects: list[Project], principal: Principal) -> list[ProjectOut]:
-    """ProjectOut for a page of projects (created_by already joined): three grouped queries, not one per row."""
+    """ProjectOut for a page of projects: four grouped queries (creators, member and task counts, roles), not one
+    per row."""
     ids = [p.id for p in projects]
+    creators = user_briefs(p.created_by_id for p in projects)
     members = _member_counts(ids)
     tasks = _task_counts(ids)
     roles = roles_of(principal.user_id)
@@ -156,7 +188,7 @@ def _outputs(projects: list[Project], principal: Principal) -> list[ProjectOut]:
                 description=project.description,
                 status=cast(ProjectStatus, project.status),
                 archived=project.archived,
-                created_by=user_ref(project.created_by),
+                created_by=user_ref(creators[project.created_by_id]),
                 created_at=project.created_at,
                 updated_at=project.updated_at,
                 my_role=cast(ProjectRole | None, role),
@@ -169,12 +201,8 @@ def _outputs(projects: list[Project], principal: Principal) -> list[ProjectOut]:
     return out
 
 
-def _with_creator() -> ModelSelect[Project]:
-    return Project.select(Project, User).join(User, JOIN.INNER, on=(Project.created_by == User.id))
-
-
 def _one(principal: Principal, project_id: int) -> ProjectOut:
-    return _outputs(list(_with_creator().where(Project.id == project_id)), principal)[0]
+    return _outputs(list(Project.select().where(Project.id == project_id)), principal)[0]
 
 
 # Reads
@@ -182,10 +210,9 @@ def _one(principal: Principal, project_id: int) -> ProjectOut:
 
 @unit_of_work()
 def list_projects(principal: Principal, query: ProjectQuery) -> ProjectPage:
-    select = _with_creator()
+    select = Project.select()
     if not principal.is_admin or query.mine:
-        mine = ProjectMember.select(ProjectMember.project).where(ProjectMember.user == principal.user_id)
-        select = select.where(Project.id.in_(mine))
+        select = select.where(Project.id.in_(member_project_ids(principal.user_id)))
     if query.q:
         # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
         needle = query.q.lower()

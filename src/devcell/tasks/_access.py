@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from peewee import Expression
 
 from devcell.projects.errors import ProjectRoleRequired
-from devcell.projects.models import ProjectMember
-from devcell.projects.service import has_role, project_role
+from devcell.projects.service import has_role, member_project_ids, project_role
 from devcell.tasks.errors import TaskEditForbidden, TaskMoveForbidden, TaskNotFound
 from devcell.tasks.models import Task
 
@@ -93,6 +92,5 @@ def visible_tasks(principal: Principal) -> Expression | None:
     if principal.is_admin:
         return None
     me = principal.user_id
-    memberships = ProjectMember.select(ProjectMember.project).where(ProjectMember.user == me)
     personal: Expression = Task.project.is_null() & ((Task.creator == me) | (Task.assignee == me))
-    return personal | Task.project.in_(memberships)
+    return personal | Task.project.in_(member_project_ids(me))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from peewee import JOIN
-
-from devcell.accounts.models import User
+from devcell.accounts.service import UserBrief, user_briefs
 from devcell.core.db import unit_of_work, utcnow
 from devcell.projects.service import user_ref
 from devcell.tasks._access import require_task
@@ -18,21 +16,18 @@ if TYPE_CHECKING:
     from devcell.core.auth import Principal
 
 
-def _comment_out(comment: TaskComment) -> CommentOut:
-    return CommentOut(id=comment.id, author=user_ref(comment.author), body=comment.body, created_at=comment.created_at)
+def _comment_out(comment: TaskComment, author: UserBrief) -> CommentOut:
+    return CommentOut(id=comment.id, author=user_ref(author), body=comment.body, created_at=comment.created_at)
 
 
 @unit_of_work()
 def list_comments(principal: Principal, task_id: int) -> CommentList:
     """Oldest first, as a conversation reads."""
     require_task(principal, task_id, "see")
-    rows = (
-        TaskComment.select(TaskComment, User)
-        .join(User, JOIN.INNER, on=(TaskComment.author == User.id))
-        .where(TaskComment.task == task_id)
-        .order_by(TaskComment.id)
-    )
-    return CommentList(items=[_comment_out(c) for c in rows])
+    rows = list(TaskComment.select().where(TaskComment.task == task_id).order_by(TaskComment.id))
+    authors = user_briefs(c.author_id for c in rows)
+    # Like the inner join this replaces: a comment whose author row is gone is left out.
+    return CommentList(items=[_comment_out(c, authors[c.author_id]) for c in rows if c.author_id in authors])
 
 
 @unit_of_work(write=True)
@@ -44,14 +39,13 @@ def add_comment(principal: Principal, task_id: int, data: CommentIn) -> CommentO
     log(task_id, principal.user_id, "commented")
     # A comment is news on the task: it moves up in the default "recently updated" order.
     Task.update(updated_at=now).where(Task.id == task_id).execute()
-    comment.author = User.get_by_id(principal.user_id)
-    return _comment_out(comment)
+    return _comment_out(comment, user_briefs([principal.user_id])[principal.user_id])
 
 
-def _activity_out(row: TaskActivity) -> ActivityOut:
+def _activity_out(row: TaskActivity, actor: UserBrief | None) -> ActivityOut:
     return ActivityOut(
         id=row.id,
-        actor=None if row.actor is None else user_ref(row.actor),
+        actor=None if actor is None else user_ref(actor),
         action=row.action,
         field=row.field,
         old_value=row.old_value,
@@ -64,10 +58,6 @@ def _activity_out(row: TaskActivity) -> ActivityOut:
 def list_activity(principal: Principal, task_id: int) -> ActivityList:
     """Newest first. A deleted actor shows as null."""
     require_task(principal, task_id, "see")
-    rows = (
-        TaskActivity.select(TaskActivity, User)
-        .join(User, JOIN.LEFT_OUTER, on=(TaskActivity.actor == User.id))
-        .where(TaskActivity.task == task_id)
-        .order_by(TaskActivity.id.desc())
-    )
-    return ActivityList(items=[_activity_out(a) for a in rows])
+    rows = list(TaskActivity.select().where(TaskActivity.task == task_id).order_by(TaskActivity.id.desc()))
+    actors = user_briefs(a.actor_id for a in rows if a.actor_id is not None)
+    return ActivityList(items=[_activity_out(a, None if a.actor_id is None else actors.get(a.actor_id)) for a in rows])

@@ -44,6 +44,9 @@ class TaskComment(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 
+    if TYPE_CHECKING:
+        author_id: int
+
 
 class TaskActivity(BaseModel):
     """One change to a task: `action` is created|updated|commented|archived|restored|moved|...; for updates,
@@ -57,6 +60,9 @@ class TaskActivity(BaseModel):
     old_value = TextField(null=True)
     new_value = TextField(null=True)
     created_at = UTCDateTimeField()
+
+    if TYPE_CHECKING:
+        actor_id: int | None
 
 
 class TaskPreset(BaseModel):
