@@ -200,11 +200,12 @@ def test_dashboard_query_count_does_not_grow_with_data(
     project_id = new_project(admin, "One", member=user)
     new_task(user, project_id=project_id, due_date=in_days(1))
     new_task(user, due_date=in_days(-1))
+    user.post("/api/standups", json={"today": "Some"})  # one of each: the feed looks up authors once per page
     small = statements()
     for n in range(5):
         extra = new_project(admin, f"More {n}", member=user)
         new_task(user, project_id=extra, due_date=in_days(2))
         new_task(user, due_date=in_days(-3), status="blocked")
         new_task(user, status="done")
-    user.post("/api/standups", json={"today": "More"})
+    admin.post("/api/standups", json={"today": "More"})
     assert statements() == small

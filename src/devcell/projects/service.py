@@ -85,6 +85,13 @@ def project_names(project_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def project_name_of(project_id: Any) -> ModelSelect[Project]:
+    """The name of the project whose id is in `project_id` (a column of the caller's query), as a correlated
+    subquery to select beside each row with `.alias(...)`: a page gets its project names in its one statement,
+    without joining the projects table (NULL where the column is NULL)."""
+    return Project.select(Project.name).where(Project.id == project_id)
+
+
 @unit_of_work()
 def roles_of(user_id: int) -> dict[int, str]:
     """Every project the user belongs to, with the role: one query for callers that check many projects."""

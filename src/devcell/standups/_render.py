@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from peewee import JOIN, ModelSelect
+from peewee import ModelSelect
 
-from devcell.accounts.models import User
-from devcell.projects.models import Project
+from devcell.accounts import service as accounts
+from devcell.projects import service as projects
 from devcell.projects.schemas import ProjectRef, UserRef
 from devcell.standups import _access
 from devcell.standups.models import Standup
@@ -18,18 +18,19 @@ from devcell.tasks import service as tasks
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
 
+# The column with_refs selects beside each row: the entry's project name (None for an unscoped entry).
+_PROJECT_NAME = "project_name"
+
 
 def with_refs() -> ModelSelect[Standup]:
-    """Standups joined to their author and (optional) project, so rendering a page needs no further queries."""
-    return (
-        Standup.select(Standup, User, Project)
-        .join_from(Standup, User, on=(Standup.author == User.id))
-        .join_from(Standup, Project, JOIN.LEFT_OUTER, on=(Standup.project == Project.id))
-    )
+    """Standups with their project's name in the same statement; authors come in one batch (authors())."""
+    return Standup.select(Standup, projects.project_name_of(Standup.project).alias(_PROJECT_NAME))
 
 
-def user_ref(user: User) -> UserRef:
-    return UserRef(id=user.id, username=user.username, display_name=user.display_name)
+def authors(rows: list[Standup]) -> dict[int, UserRef]:
+    """The authors of these entries, by user id: one query for the whole page."""
+    briefs = accounts.user_briefs(row.author_id for row in rows)
+    return {user_id: projects.user_ref(brief) for user_id, brief in briefs.items()}
 
 
 def _linked_tasks(principal: Principal, standup_ids: list[int]) -> dict[int, list[LinkedTask]]:
@@ -41,14 +42,14 @@ def _linked_tasks(principal: Principal, standup_ids: list[int]) -> dict[int, lis
 
 
 def _project_ref(standup: Standup) -> ProjectRef | None:
-    project = standup.project
-    return None if project is None else ProjectRef(id=project.id, name=project.name)
+    project_id = standup.project_id
+    return None if project_id is None else ProjectRef(id=project_id, name=getattr(standup, _PROJECT_NAME))
 
 
-def _out(principal: Principal, standup: Standup, tasks: list[LinkedTask]) -> StandupOut:
+def _out(principal: Principal, standup: Standup, author: UserRef, tasks: list[LinkedTask]) -> StandupOut:
     return StandupOut(
         id=standup.id,
-        author=user_ref(standup.author),
+        author=author,
         day=standup.day,
         yesterday=standup.yesterday,
         today=standup.today,
@@ -62,8 +63,10 @@ def _out(principal: Principal, standup: Standup, tasks: list[LinkedTask]) -> Sta
 
 
 def render(principal: Principal, rows: list[Standup]) -> list[StandupOut]:
+    """Rows of with_refs() to StandupOut, in their order: two queries (authors, linked tasks) for the page."""
+    names = authors(rows)
     linked = _linked_tasks(principal, [row.id for row in rows])
-    return [_out(principal, row, linked.get(row.id, [])) for row in rows]
+    return [_out(principal, row, names[row.author_id], linked.get(row.id, [])) for row in rows]
 
 
 def render_one(principal: Principal, standup_id: int) -> StandupOut:

@@ -7,10 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from peewee import fn
-
 from devcell.accounts import service as accounts
-from devcell.accounts.models import User
 from devcell.core.db import unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
 from devcell.projects import service as projects
@@ -178,9 +175,16 @@ def export_day(principal: Principal, visibility: str, day: date, project_id: int
     """Every entry of one day the caller may read, as Markdown, by author name."""
     project = projects.require_project(principal, project_id, "viewer") if project_id is not None else None
     select = _filtered(principal, visibility, StandupQuery.model_validate({"day": day, "project": project_id}))
-    shown_name = fn.lower(fn.COALESCE(fn.NULLIF(User.display_name, ""), User.username))  # as the export shows it
-    rows = list(select.order_by(shown_name, User.username))
-    return _export.render_markdown(day, _render.render(principal, rows), project.name if project else None)
+    entries = sorted(_render.render(principal, list(select)), key=_by_shown_name)
+    return _export.render_markdown(day, entries, project.name if project else None)
+
+
+def _by_shown_name(entry: StandupOut) -> tuple[str, str]:
+    """The name the export shows (display name, else user name), case-folded ASCII only as SQLite's lower() did
+    when the export sorted in SQL; then the (unique) user name."""
+    author = entry.author
+    shown = author.display_name or author.username
+    return shown.encode().lower().decode(), author.username
 
 
 # Seams for the dashboard
@@ -195,12 +199,13 @@ def own_entry_id(user_id: int, day: date) -> int | None:
 
 @unit_of_work()
 def recently_filed(principal: Principal, visibility: str, limit: int) -> list[FiledEntry]:
-    """The newest entries the caller may read, by filing time (for an activity feed)."""
-    select = _render.with_refs()
+    """The newest entries the caller may read, by filing time (for an activity feed): two queries."""
+    select = Standup.select()
     visible = _access.readable(principal, visibility)
     if visible is not None:
         select = select.where(visible)
     # By day first: entries are filed for today or the next working day, so day order is nearly filing order,
     # and the day index lets SQLite stop after `limit` rows instead of sorting every entry ever filed.
-    rows = select.order_by(Standup.day.desc(), Standup.created_at.desc()).limit(limit)
-    return [FiledEntry(row.id, row.day, _render.user_ref(row.author), row.created_at) for row in rows]
+    rows = list(select.order_by(Standup.day.desc(), Standup.created_at.desc()).limit(limit))
+    authors = _render.authors(rows)
+    return [FiledEntry(row.id, row.day, authors[row.author_id], row.created_at) for row in rows]

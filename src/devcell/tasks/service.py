@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from peewee import Expression, fn
@@ -16,7 +17,12 @@ from devcell.tasks.models import Task, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from peewee import ModelSelect
+
     from devcell.core.auth import Principal
+    from devcell.tasks.schemas import TaskStatus
 
 
 @unit_of_work()
@@ -145,6 +151,40 @@ register_owned_data(OwnedData("task comments", _owned_comments, _reassign_commen
 def visible_tasks(principal: Principal) -> Expression | None:
     """The tasks the caller may see as a peewee WHERE clause over Task (None: all, for administrators)."""
     return _access.visible_tasks(principal)
+
+
+def visible_task_ids(principal: Principal, status: str | None = None) -> ModelSelect[Task]:
+    """The ids of the tasks the caller may see (only those in `status`, if given) as a subquery for `.in_()`: the
+    visibility rule stays part of the caller's one SQL statement (nothing runs until the caller's query does)."""
+    query = Task.select(Task.id)
+    visible = visible_tasks(principal)
+    if visible is not None:
+        query = query.where(visible)
+    if status is not None:
+        query = query.where(Task.status == status)
+    return query
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """Where a task stands, as a plan of work shows it."""
+
+    status: TaskStatus
+    due_date: date | None
+
+
+def task_states(principal: Principal, task_ids: Iterable[int]) -> dict[int, TaskState]:
+    """Status and due date of the tasks among `task_ids` the caller may see, by id (absent and invisible ones are
+    left out): one `IN` query per 500 ids, inside the caller's unit of work."""
+    ids = sorted(set(task_ids))
+    states: dict[int, TaskState] = {}
+    for start in range(0, len(ids), 500):  # SQLite caps the variables of one statement
+        query = Task.select(Task.id, Task.status, Task.due_date).where(Task.id.in_(ids[start : start + 500]))
+        visible = visible_tasks(principal)
+        if visible is not None:
+            query = query.where(visible)
+        states.update((int(i), TaskState(status, due)) for i, status, due in rows_of(query))
+    return states
 
 
 def tasks_from_standups(principal: Principal, standup_ids: list[int]) -> list[tuple[int, str, str, int]]:

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, cast
 from devcell.core.db import unit_of_work, utcnow
 from devcell.projects.service import rows_of
 from devcell.tasks import service as tasks
-from devcell.tasks.models import Task
 from devcell.tasks.schemas import TaskCreate
 from devcell.training.models import TrainingPlan, TrainingUnit
 from devcell.training.schemas import Priority, SeedCreated, SeedIn, SeedOut, SeedSkipped
-from devcell.training.service import load_plan, task_join, touch
+from devcell.training.service import load_plan, touch
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -31,7 +30,10 @@ def _description(plan: TrainingPlan, unit: TrainingUnit) -> str:
 
 
 def _visible_task_ids(principal: Principal, plan_id: int) -> set[int]:
-    rows = TrainingUnit.select(Task.id).join(Task, on=task_join(principal)).where(TrainingUnit.plan == plan_id)
+    """The plan's seeded tasks the caller may see (a seeded task may move to another project): one query."""
+    rows = TrainingUnit.select(TrainingUnit.task).where(
+        TrainingUnit.plan == plan_id, TrainingUnit.task.in_(tasks.visible_task_ids(principal))
+    )
     return {int(task_id) for (task_id,) in rows_of(rows)}
 
 

@@ -10,19 +10,24 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
-from devcell.accounts.models import User
-from devcell.accounts.service import OwnedData, register_owned_data
+from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
 from devcell.core import llm
 from devcell.core.db import unit_of_work, utcnow
 from devcell.core.prompts import prompt_tokens
 from devcell.projects.errors import ProjectNotFound
-from devcell.projects.models import Project
-from devcell.projects.schemas import ProjectRef
-from devcell.projects.service import check_project, has_role, rows_of, user_ref, visible_project_ids
-from devcell.tasks.models import Task
-from devcell.tasks.service import visible_tasks
+from devcell.projects.schemas import ProjectRef, UserRef
+from devcell.projects.service import (
+    check_project,
+    has_role,
+    project_name,
+    project_name_of,
+    rows_of,
+    user_ref,
+    visible_project_ids,
+)
+from devcell.tasks.service import task_states, visible_task_ids
 from devcell.training import _parse, _prompt
 from devcell.training.errors import PlanFull, PlanNotFound, UnitNotFound
 from devcell.training.models import TrainingPlan, TrainingUnit
@@ -45,6 +50,7 @@ from devcell.training.schemas import (
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
+    from devcell.tasks.service import TaskState
 
 log = logging.getLogger(__name__)
 
@@ -119,30 +125,31 @@ def load_plan(principal: Principal, plan_id: int, need: str) -> tuple[TrainingPl
     return plan, role
 
 
-def task_join(principal: Principal) -> Any:
-    """Units join their task only when the caller may see it (a seeded task may move to another project)."""
-    on = TrainingUnit.task == Task.id
-    visible = visible_tasks(principal)
-    return on if visible is None else on & visible
-
-
 def _units(principal: Principal, plan_id: int) -> list[PlanUnitOut]:
-    columns = (TrainingUnit.id, TrainingUnit.title, TrainingUnit.description, TrainingUnit.week, TrainingUnit.priority)
-    rows = (
-        TrainingUnit.select(*columns, Task.id, Task.status, Task.due_date)
-        .join(Task, JOIN.LEFT_OUTER, on=task_join(principal))
-        .where(TrainingUnit.plan == plan_id)
-        .order_by(TrainingUnit.week, TrainingUnit.position, TrainingUnit.id)
+    """The plan's units in roadmap order, each with its task only when the caller may see that task (a seeded task
+    may move to another project): two queries, the units and their tasks' states."""
+    columns = (
+        TrainingUnit.id, TrainingUnit.title, TrainingUnit.description, TrainingUnit.week, TrainingUnit.priority,
+        TrainingUnit.task,
+    )  # fmt: skip
+    rows = list(
+        rows_of(
+            TrainingUnit.select(*columns)
+            .where(TrainingUnit.plan == plan_id)
+            .order_by(TrainingUnit.week, TrainingUnit.position, TrainingUnit.id)
+        )
     )
-    return [_unit_row(*row) for row in rows_of(rows)]
+    states = task_states(principal, (row[-1] for row in rows if row[-1] is not None))
+    return [_unit_row(row, states) for row in rows]
 
 
-def _unit_row(
-    unit_id: int, title: str, description: str, week: int, priority: Any, task_id: int | None, status: Any, due: Any
-) -> PlanUnitOut:
+def _unit_row(row: tuple[Any, ...], states: dict[int, TaskState]) -> PlanUnitOut:
+    unit_id, title, description, week, priority, task_id = row
+    state = None if task_id is None else states.get(task_id)  # a task the caller cannot see shows as no task
     return PlanUnitOut(
-        id=unit_id, title=title, description=description, week=week, priority=priority, task_id=task_id,
-        task_status=status, task_due_date=due,
+        id=unit_id, title=title, description=description, week=week, priority=priority,
+        task_id=None if state is None else task_id, task_status=None if state is None else state.status,
+        task_due_date=None if state is None else state.due_date,
     )  # fmt: skip
 
 
@@ -160,10 +167,11 @@ def progress(units: list[PlanUnitOut]) -> list[WeekProgress]:
 
 def _out(principal: Principal, plan: TrainingPlan, role: str | None) -> PlanOut:
     units = _units(principal, plan.id)
-    project = Project.get_by_id(plan.project_id)
+    name = project_name(plan.project_id) or ""  # the plan's foreign key keeps its project
+    creator = user_briefs([plan.created_by_id])[plan.created_by_id]
     return PlanOut(
-        id=plan.id, project_id=plan.project_id, project=ProjectRef(id=project.id, name=project.name),
-        title=plan.title, created_by=user_ref(User.get_by_id(plan.created_by_id)), created_at=plan.created_at,
+        id=plan.id, project_id=plan.project_id, project=ProjectRef(id=plan.project_id, name=name),
+        title=plan.title, created_by=user_ref(creator), created_at=plan.created_at,
         updated_at=plan.updated_at, can_edit=principal.is_admin or has_role(role, "member"), units=units,
         progress=progress(units),
     )  # fmt: skip
@@ -216,6 +224,9 @@ def touch(plan: TrainingPlan) -> None:
 
 # --- The list ----------------------------------------------------------------------------------------------
 
+# The column list_plans selects beside each plan: its project's name.
+_PROJECT_NAME = "project_name"
+
 
 @unit_of_work()
 def list_plans(principal: Principal, query: PlanQuery) -> PlanPage:
@@ -229,22 +240,21 @@ def list_plans(principal: Principal, query: PlanQuery) -> PlanPage:
         where &= TrainingPlan.project.in_(list(visible))
     base = TrainingPlan.select().where(where)
     plans = list(
-        TrainingPlan.select(TrainingPlan, Project, User)
-        .join(Project, on=TrainingPlan.project == Project.id)
-        .switch(TrainingPlan)
-        .join(User, on=TrainingPlan.created_by == User.id)
+        TrainingPlan.select(TrainingPlan, project_name_of(TrainingPlan.project).alias(_PROJECT_NAME))
         .where(where)
         .order_by(TrainingPlan.updated_at.desc(), TrainingPlan.id.desc())
         .limit(query.limit)
         .offset(query.offset)
     )
     counts = _counts(principal, [plan.id for plan in plans])
-    items = [_summary(plan, counts.get(plan.id, (0, 0, 0, 0))) for plan in plans]
+    creators = {user_id: user_ref(brief) for user_id, brief in user_briefs(p.created_by_id for p in plans).items()}
+    items = [_summary(plan, creators[plan.created_by_id], counts.get(plan.id, (0, 0, 0, 0))) for plan in plans]
     return PlanPage(items=items, total=base.count(), limit=query.limit, offset=query.offset)
 
 
 def _counts(principal: Principal, plan_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
-    """Per plan: units, distinct weeks, seeded units, done units (one grouped query for the page)."""
+    """Per plan: units, distinct weeks, seeded units, done units (one grouped query for the page). Seeded and done
+    count only tasks the caller may see (a seeded task may move to another project)."""
     if not plan_ids:
         return {}
     rows = (
@@ -252,21 +262,21 @@ def _counts(principal: Principal, plan_ids: list[int]) -> dict[int, tuple[int, i
             TrainingUnit.plan,
             fn.COUNT(TrainingUnit.id),
             fn.COUNT(TrainingUnit.week.distinct()),
-            fn.COUNT(Task.id),
-            fn.SUM(Task.status == "done"),
+            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal))),
+            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal, "done"))),
         )
-        .join(Task, JOIN.LEFT_OUTER, on=task_join(principal))
         .where(TrainingUnit.plan.in_(plan_ids))
         .group_by(TrainingUnit.plan)
     )
-    return {int(p): (int(n), int(w), int(s), int(d or 0)) for p, n, w, s, d in rows_of(rows)}
+    return {int(p): (int(n), int(w), int(s or 0), int(d or 0)) for p, n, w, s, d in rows_of(rows)}
 
 
-def _summary(plan: TrainingPlan, counts: tuple[int, int, int, int]) -> PlanSummary:
+def _summary(plan: TrainingPlan, creator: UserRef, counts: tuple[int, int, int, int]) -> PlanSummary:
     units, weeks, seeded, done = counts
+    project = ProjectRef(id=plan.project_id, name=getattr(plan, _PROJECT_NAME))
     return PlanSummary(
-        id=plan.id, project_id=plan.project_id, project=ProjectRef(id=plan.project.id, name=plan.project.name),
-        title=plan.title, created_by=user_ref(plan.created_by), created_at=plan.created_at,
+        id=plan.id, project_id=plan.project_id, project=project,
+        title=plan.title, created_by=creator, created_at=plan.created_at,
         updated_at=plan.updated_at, units=units, weeks=weeks, seeded=seeded, done=done,
     )  # fmt: skip
 
