@@ -2,8 +2,10 @@
 each as an Input (its text block, its source link and a stamp for the cache fingerprint).
 
 Visibility comes from the owning slices: standups through standups.service (the standup_visibility setting and
-project readership), tasks through tasks.service.visible_tasks, projects through projects.service. Every read is
-capped (FETCH_MAX), newest or most urgent first, and what was not read is counted so the prompt can say so.
+project readership), tasks through tasks.service (attention_tasks, task_changes), projects through projects.service;
+user and project names in one batched lookup each (accounts.service.user_briefs, projects.service.project_names).
+Every read is capped (FETCH_MAX), newest or most urgent first, and what was not read is counted so the prompt can
+say so.
 """
 
 from __future__ import annotations
@@ -12,22 +14,19 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN, Case, Expression
-
-from devcell.accounts.models import User
+from devcell.accounts.service import user_briefs
 from devcell.assistant.schemas import SourceKind, SourceRef
 from devcell.projects import service as projects
-from devcell.projects.models import Project
 from devcell.projects.schemas import ProjectOut, ProjectQuery
 from devcell.standups import service as standups
 from devcell.standups.schemas import StandupOut, StandupQuery
 from devcell.standups.service import day_start_utc
-from devcell.tasks.models import Task, TaskActivity
-from devcell.tasks.service import visible_tasks
+from devcell.tasks import service as tasks
+from devcell.tasks.service import TaskChange, TaskDigest
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -124,80 +123,24 @@ class Window:
         return day_start_utc(self.first, self.zone)
 
 
-Assignee = User.alias("assignee")
-
-
-def _task_filter(principal: Principal, window: Window, project_id: int | None) -> Expression:
-    """Open tasks that are blocked, overdue or due soon, and any task changed in the window."""
-    is_open = Task.status != "done"
-    urgent = (Task.status == "blocked") | (
-        is_open & Task.due_date.is_null(False) & (Task.due_date <= window.today + timedelta(days=DUE_SOON_DAYS))
-    )
-    where: Expression = (Task.archived == False) & (urgent | (Task.updated_at >= window.since))  # noqa: E712
-    visible = visible_tasks(principal)
-    if visible is not None:
-        where = where & visible
-    if project_id is not None:
-        where = where & (Task.project == project_id)
-    return where
-
-
-def _urgency(today: date) -> Case:
-    """Blocked first, then overdue, due soon, and the rest (changed) last."""
-    return Case(
-        None,
-        [
-            (Task.status == "blocked", 0),
-            ((Task.status != "done") & (Task.due_date < today), 1),
-            ((Task.status != "done") & Task.due_date.is_null(False), 2),
-        ],
-        3,
-    )
-
-
-def _task_rows(where: Expression, today: date) -> list[Task]:
-    query = (
-        Task.select(Task, Project, Assignee)
-        .join_from(Task, Project, JOIN.LEFT_OUTER, on=(Task.project == Project.id))
-        .join_from(Task, Assignee, JOIN.LEFT_OUTER, on=(Task.assignee == Assignee.id))
-        .where(where)
-        .order_by(_urgency(today), Task.updated_at.desc(), Task.id.desc())
-        .limit(FETCH_MAX)
-    )
-    return list(query)
-
-
-def _changes(task_ids: list[int], since: datetime) -> dict[int, list[str]]:
-    """The window's changes of these tasks, newest first, as short lines ("status todo → blocked by @ann")."""
-    if not task_ids:
-        return {}
-    query = (
-        TaskActivity.select(
-            TaskActivity.task,
-            TaskActivity.action,
-            TaskActivity.field,
-            TaskActivity.old_value,
-            TaskActivity.new_value,
-            TaskActivity.created_at,
-            User.username,
-        )
-        .join_from(TaskActivity, User, JOIN.LEFT_OUTER, on=(TaskActivity.actor == User.id))
-        .where(TaskActivity.task.in_(task_ids), TaskActivity.created_at >= since)
-        .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for task_id, action, field, old, new, at, username in cast(Iterable[tuple[Any, ...]], query.tuples()):
-        if len(found[task_id]) < CHANGES_PER_TASK:
-            found[task_id].append(_change_line(action, field, old, new, at, username))
+def _latest(changes: list[TaskChange]) -> dict[int, list[TaskChange]]:
+    """The changes per task, in the order given (newest first), at most CHANGES_PER_TASK each."""
+    found: dict[int, list[TaskChange]] = defaultdict(list)
+    for change in changes:
+        if len(found[change.task_id]) < CHANGES_PER_TASK:
+            found[change.task_id].append(change)
     return found
 
 
-def _change_line(action: str, field: str, old: str | None, new: str | None, at: datetime, who: str | None) -> str:
+def _change_line(change: TaskChange, who: str | None) -> str:
+    """A short line for a change ("status todo → blocked by @ann")."""
+    action, field = change.action, change.field
+    old, new = change.old_value, change.new_value
     what = f"{field} {clean(old or '—', 60)} → {clean(new or '—', 60)}" if field and action == "updated" else action
-    return f"{at.date().isoformat()} {what}" + (f" by @{who}" if who else "")
+    return f"{change.created_at.date().isoformat()} {what}" + (f" by @{who}" if who else "")
 
 
-def _task_state(task: Task, today: date) -> str:
+def _task_state(task: TaskDigest, today: date) -> str:
     state = [task.status.replace("_", " "), f"{task.progress}%", f"priority {task.priority}"]
     if task.due_date is not None:
         late = task.status != "done" and task.due_date < today
@@ -205,10 +148,7 @@ def _task_state(task: Task, today: date) -> str:
     return ", ".join(state)
 
 
-def _task_input(task: Task, today: date, changes: list[str]) -> Input:
-    # Both joined in _task_rows (no query here); the ids say whether there is one.
-    project = cast(Project, task.project).name if task.project_id is not None else None
-    assignee = cast(User, task.assignee).username if task.assignee_id is not None else None
+def _task_input(task: TaskDigest, today: date, project: str | None, assignee: str | None, changes: list[str]) -> Input:
     lines = [f"Task #{task.id}: {clean(task.title, 200)} [{_task_state(task, today)}]"]
     where = [f"project {clean(project, 120)}" if project else "personal task"]
     where.append(f"assigned to @{assignee}" if assignee else "unassigned")
@@ -228,13 +168,29 @@ def _task_input(task: Task, today: date, changes: list[str]) -> Input:
 
 
 def tasks_section(principal: Principal, window: Window, project_id: int | None) -> Section:
-    """Blocked, overdue and due-soon open tasks, and tasks changed in the window, most urgent first."""
-    where = _task_filter(principal, window, project_id)
-    rows = _task_rows(where, window.today)
-    total = Task.select().where(where).count() if len(rows) == FETCH_MAX else len(rows)
-    changes = _changes([t.id for t in rows], window.since)
-    items = [_task_input(t, window.today, changes.get(t.id, [])) for t in rows]
-    return Section("Tasks", "tasks", items, int(total) - len(items))
+    """Blocked, overdue and due-soon open tasks, and tasks changed in the window, most urgent first; the window's
+    latest changes of each, and project and user names looked up in one batch each (no query per task)."""
+    rows, total = tasks.attention_tasks(principal, window.today, window.since, DUE_SOON_DAYS, project_id, FETCH_MAX)
+    changes = _latest(tasks.task_changes([t.id for t in rows], window.since))
+    user_ids = {t.assignee_id for t in rows} | {c.actor_id for kept in changes.values() for c in kept}
+    users = user_briefs(i for i in user_ids if i is not None)
+    names = projects.project_names(t.project_id for t in rows if t.project_id is not None)
+
+    def username(user_id: int | None) -> str | None:
+        user = users.get(user_id) if user_id is not None else None
+        return user.username if user else None
+
+    items = [
+        _task_input(
+            t,
+            window.today,
+            names.get(t.project_id) if t.project_id is not None else None,
+            username(t.assignee_id),
+            [_change_line(c, username(c.actor_id)) for c in changes.get(t.id, [])],
+        )
+        for t in rows
+    ]
+    return Section("Tasks", "tasks", items, total - len(items))
 
 
 # Projects

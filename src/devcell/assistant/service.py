@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import orjson
 
-from devcell.accounts.models import User
-from devcell.accounts.service import OwnedData, register_owned_data
+from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
 from devcell.assistant import _cache, _export, _inputs, _prompt
 from devcell.assistant._inputs import Section, Window
 from devcell.assistant.errors import SitrepNotFound, SitrepNotReady
@@ -171,29 +170,25 @@ def save_summary(pending: Pending, answer: str, model: str) -> SummaryOut:
 # SITREPs
 
 
-def _user_ref(user: User) -> UserRef:
-    return UserRef(id=user.id, username=user.username, display_name=user.display_name)
+def _creator(principal: Principal) -> UserRef:
+    """The caller as the creator of their SITREPs (every SITREP read here is the caller's own): one indexed read."""
+    return projects.user_ref(user_briefs([principal.user_id])[principal.user_id])
 
 
-def _sitrep_out(row: Sitrep) -> SitrepOut:
+def _sitrep_out(row: Sitrep, created_by: UserRef) -> SitrepOut:
     error = SitrepError(code=row.error_code, message=row.error_message or "") if row.error_code else None
     return SitrepOut(
         id=row.id, title=row.title, status=cast(SitrepStatus, row.status), error=error, markdown=row.markdown,
         sources=[SourceRef.model_validate(s) for s in orjson.loads(row.sources)], instructions=row.instructions,
         project_id=row.project_id, days=row.days, use_knowledge=row.use_knowledge, omitted=row.omitted,
-        model=row.model, job_id=row.job_id, created_by=_user_ref(row.created_by), created_at=row.created_at,
+        model=row.model, job_id=row.job_id, created_by=created_by, created_at=row.created_at,
         finished_at=row.finished_at,
     )  # fmt: skip
 
 
 def _own(principal: Principal, sitrep_id: int) -> Sitrep:
     """The caller's SITREP; anyone else's (administrators' included) is 404."""
-    row = (
-        Sitrep.select(Sitrep, User)
-        .join(User, on=(Sitrep.created_by == User.id))
-        .where(Sitrep.id == sitrep_id, Sitrep.created_by == principal.user_id)
-        .get_or_none()
-    )
+    row = Sitrep.get_or_none(Sitrep.id == sitrep_id, Sitrep.created_by == principal.user_id)
     if row is None:
         raise SitrepNotFound(sitrep_id)
     return row
@@ -228,14 +223,14 @@ def start_sitrep(principal: Principal, data: SitrepIn, appliance_zone: str, cont
         title=title, instructions=data.instructions, project=data.project_id, days=data.days,
         use_knowledge=data.use_knowledge, created_by=principal.user_id, created_at=utcnow(),
     )  # fmt: skip
-    return _sitrep_out(_own(principal, row.id))
+    return _sitrep_out(_own(principal, row.id), _creator(principal))
 
 
 @unit_of_work(write=True)
 def attach_job(principal: Principal, sitrep_id: int, job_id: str) -> SitrepOut:
     # Only this column: the job may already have written its result.
     Sitrep.update(job_id=job_id).where(Sitrep.id == sitrep_id).execute()
-    return _sitrep_out(_own(principal, sitrep_id))
+    return _sitrep_out(_own(principal, sitrep_id), _creator(principal))
 
 
 @unit_of_work()
@@ -312,19 +307,17 @@ def settle(principal: Principal, job_finished: Callable[[str], bool]) -> None:
 @unit_of_work()
 def list_sitreps(principal: Principal, query: SitrepQuery) -> SitrepPage:
     """The caller's SITREPs, newest first."""
-    select = (
-        Sitrep.select(Sitrep, User)
-        .join(User, on=(Sitrep.created_by == User.id))
-        .where(Sitrep.created_by == principal.user_id)
-    )
+    select = Sitrep.select().where(Sitrep.created_by == principal.user_id)
     total = select.count()
-    rows = select.order_by(Sitrep.created_at.desc(), Sitrep.id.desc()).limit(query.limit).offset(query.offset)
-    return SitrepPage(items=[_sitrep_out(r) for r in rows], total=total, limit=query.limit, offset=query.offset)
+    rows = list(select.order_by(Sitrep.created_at.desc(), Sitrep.id.desc()).limit(query.limit).offset(query.offset))
+    creator = _creator(principal) if rows else None
+    items = [_sitrep_out(r, creator) for r in rows if creator is not None]
+    return SitrepPage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
 @unit_of_work()
 def get_sitrep(principal: Principal, sitrep_id: int) -> SitrepOut:
-    return _sitrep_out(_own(principal, sitrep_id))
+    return _sitrep_out(_own(principal, sitrep_id), _creator(principal))
 
 
 @unit_of_work(write=True)
@@ -338,7 +331,7 @@ def delete_sitrep(principal: Principal, sitrep_id: int) -> str | None:
 @unit_of_work()
 def export_sitrep(principal: Principal, sitrep_id: int, base_url: str) -> tuple[str, str]:
     """(file name, Markdown) of a ready SITREP; 409 while it is generating or when it failed."""
-    sitrep = _sitrep_out(_own(principal, sitrep_id))
+    sitrep = _sitrep_out(_own(principal, sitrep_id), _creator(principal))
     if sitrep.status == "generating":
         raise SitrepNotReady("This SITREP is still being generated; export it when it is ready.")
     if sitrep.status == "failed":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-from devcell.accounts.models import User
+from devcell.accounts.service import user_briefs
 from devcell.dashboard.schemas import ActivityItem
-from devcell.projects.schemas import UserRef
+from devcell.projects.service import user_ref
 from devcell.standups import service as standups
-from devcell.tasks.models import Task, TaskActivity
-from devcell.tasks.service import visible_tasks
+from devcell.tasks.service import recent_changes
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -20,38 +19,24 @@ MAX_ITEMS = 20
 SCAN_ROWS = 5 * MAX_ITEMS
 
 
-def _task_rows(principal: Principal) -> list[tuple[Any, ...]]:
-    query = (
-        TaskActivity.select(
-            TaskActivity.task,
-            Task.title,
-            TaskActivity.action,
-            TaskActivity.created_at,
-            User.id,
-            User.username,
-            User.display_name,
-        )
-        .join_from(TaskActivity, Task, on=(TaskActivity.task == Task.id))
-        .join_from(TaskActivity, User, on=(TaskActivity.actor == User.id))  # a deleted actor's rows drop out
-        .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
-        .limit(SCAN_ROWS)
-    )
-    visible = visible_tasks(principal)
-    if visible is not None:
-        query = query.where(visible)
-    return list(cast(Any, query.tuples()))
-
-
 def _task_items(principal: Principal) -> list[ActivityItem]:
     """Consecutive rows of one actor doing one thing to one task (the fields of one edit, or a burst of edits)
-    fold into one item at the newest time."""
+    fold into one item at the newest time. Two queries: the changes, then their actors' names in one batch."""
+    changes = recent_changes(principal, SCAN_ROWS)
+    actors = user_briefs(c.actor_id for c in changes)
     items: list[ActivityItem] = []
-    last: tuple[Any, ...] | None = None
-    for task_id, title, action, at, actor_id, username, display_name in _task_rows(principal):
-        if (task_id, actor_id, action) != last:
-            actor = UserRef(id=actor_id, username=username, display_name=display_name)
-            items.append(ActivityItem(kind="task", id=task_id, title=title, actor=actor, action=action, at=at))
-        last = (task_id, actor_id, action)
+    last: tuple[int, int, str] | None = None
+    for change in changes:
+        user = actors.get(change.actor_id)
+        if user is None:  # no such user: left out, like the rows of a deleted actor
+            continue
+        if (change.task_id, change.actor_id, change.action) != last:
+            item = ActivityItem(
+                kind="task", id=change.task_id, title=change.title, actor=user_ref(user), action=change.action,
+                at=change.created_at,
+            )  # fmt: skip
+            items.append(item)
+        last = (change.task_id, change.actor_id, change.action)
     return items
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from peewee import Expression, fn
+from peewee import Case, Expression, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data
 from devcell.core.db import unit_of_work, utcnow
 from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
 from devcell.tasks import _access, _changes, _query
 from devcell.tasks._access import check_move_out, require_task
-from devcell.tasks.models import Task, TaskComment
+from devcell.tasks.models import Task, TaskActivity, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
 
 if TYPE_CHECKING:
@@ -233,3 +233,141 @@ def my_completion_times(principal: Principal, since: datetime) -> list[datetime]
     """When each of my done tasks was completed, since `since` (archived ones count: the work was done)."""
     query = Task.select(Task.completed_at).where(_mine(principal), Task.status == "done", Task.completed_at >= since)
     return [completed for (completed,) in rows_of(query)]
+
+
+# For the assistant and the dashboard: tasks needing attention and recent changes, as plain rows with user and
+# project ids (the callers look the names up in one batch each: accounts.service.user_briefs,
+# projects.service.project_names). Each runs in the caller's unit of work.
+
+
+@dataclass(frozen=True)
+class TaskDigest:
+    """What a brief says about a task; `project_id` None is a personal task, `assignee_id` None unassigned."""
+
+    id: int
+    title: str
+    description: str
+    status: str
+    progress: int
+    priority: str
+    due_date: date | None
+    project_id: int | None
+    assignee_id: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    """One TaskActivity row; `actor_id` None once the actor was deleted."""
+
+    task_id: int
+    action: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    actor_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    """A change for an activity feed: the task's title, and who did what when."""
+
+    task_id: int
+    title: str
+    action: str
+    actor_id: int
+    created_at: datetime
+
+
+def _attention_filter(
+    principal: Principal, today: date, since: datetime, due_soon_days: int, project_id: int | None
+) -> Expression:
+    """Open tasks that are blocked, overdue or due soon, and any task changed since `since`; unarchived, visible."""
+    is_open = Task.status != "done"
+    urgent = (Task.status == "blocked") | (
+        is_open & Task.due_date.is_null(False) & (Task.due_date <= today + timedelta(days=due_soon_days))
+    )
+    where: Expression = (Task.archived == False) & (urgent | (Task.updated_at >= since))  # noqa: E712
+    visible = visible_tasks(principal)
+    if visible is not None:
+        where = where & visible
+    if project_id is not None:
+        where = where & (Task.project == project_id)
+    return where
+
+
+def _urgency(today: date) -> Case:
+    """Blocked first, then overdue, due soon, and the rest (changed) last."""
+    return Case(
+        None,
+        [
+            (Task.status == "blocked", 0),
+            ((Task.status != "done") & (Task.due_date < today), 1),
+            ((Task.status != "done") & Task.due_date.is_null(False), 2),
+        ],
+        3,
+    )
+
+
+_DIGEST_COLUMNS = (
+    Task.id, Task.title, Task.description, Task.status, Task.progress, Task.priority, Task.due_date, Task.project,
+    Task.assignee, Task.updated_at,
+)  # fmt: skip
+
+
+def attention_tasks(
+    principal: Principal, today: date, since: datetime, due_soon_days: int, project_id: int | None, limit: int
+) -> tuple[list[TaskDigest], int]:
+    """The caller's visible, unarchived tasks that need attention (open and blocked, overdue or due within
+    `due_soon_days` of `today`) or changed since `since`, optionally one project's: most urgent first (blocked,
+    overdue, due soon, changed), then most recently updated; at most `limit`, with how many matched in all.
+    One query, and a COUNT only when the limit was reached."""
+    where = _attention_filter(principal, today, since, due_soon_days, project_id)
+    query = (
+        Task.select(*_DIGEST_COLUMNS)
+        .where(where)
+        .order_by(_urgency(today), Task.updated_at.desc(), Task.id.desc())
+        .limit(limit)
+    )
+    rows = [TaskDigest(*row) for row in rows_of(query)]
+    total = int(Task.select().where(where).count()) if len(rows) == limit else len(rows)
+    return rows, total
+
+
+def task_changes(task_ids: list[int], since: datetime) -> list[TaskChange]:
+    """The changes of these tasks made since `since`, newest first: one query."""
+    if not task_ids:
+        return []
+    query = (
+        TaskActivity.select(
+            TaskActivity.task,
+            TaskActivity.action,
+            TaskActivity.field,
+            TaskActivity.old_value,
+            TaskActivity.new_value,
+            TaskActivity.actor,
+            TaskActivity.created_at,
+        )
+        .where(TaskActivity.task.in_(task_ids), TaskActivity.created_at >= since)
+        .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
+    )
+    return [TaskChange(*row) for row in rows_of(query)]
+
+
+def recent_changes(principal: Principal, limit: int) -> list[RecentChange]:
+    """The newest `limit` changes of tasks the caller can see, by users that still exist (a deleted actor's
+    rows are left out), newest first: one query along the created_at index."""
+    query = (
+        TaskActivity.select(
+            TaskActivity.task, Task.title, TaskActivity.action, TaskActivity.actor, TaskActivity.created_at
+        )
+        .join_from(TaskActivity, Task, on=(TaskActivity.task == Task.id))
+        .where(TaskActivity.actor.is_null(False))
+        .order_by(TaskActivity.created_at.desc(), TaskActivity.id.desc())
+        .limit(limit)
+    )
+    visible = visible_tasks(principal)
+    if visible is not None:
+        query = query.where(visible)
+    return [RecentChange(*row) for row in rows_of(query)]
