@@ -326,10 +326,10 @@ def _parallel(args: list[str]) -> list[str]:
 
     One more worker than cores: many tests wait on a server process, Chromium or dpkg rather than compute. Each
     test file stays on one worker (module fixtures are built once) and the package tests share one (they build
-    and install the same devcell.deb); tests/conftest.py assigns the groups."""
+    and install the same devcell.deb): tests/conftest.py's scheduler makes these work units."""
     if any(a in ("-n", "--numprocesses", "no:xdist") or a.startswith(("-n", "--numprocesses=")) for a in args):
         return args
-    return ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", *args]
+    return ["-n", str((os.cpu_count() or 1) + 1), *args]
 
 
 def _options(args: list[str], names: tuple[str, ...]) -> dict[str, str]:

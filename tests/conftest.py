@@ -36,26 +36,39 @@ def pytest_configure(config: pytest.Config) -> None:
     ApiRoute.check_responses = True
 
 
-# The package tests build and install one devcell.deb: they must share a worker (and start first, being the
-# longest group). Every other file is its own group, so module-scoped fixtures are built once.
-SERIAL_DIRS = {"package": 0, "e2e": 1, "faults": 1}
+# Work units for pytest-xdist (`build.py test` runs it): each test file goes to one worker, so module fixtures are
+# built once, and all package tests go to the same one (they build and install one devcell.deb on this machine).
+# The longest units are handed out first: the package build and the browser tests start while the many short
+# in-process files fill the other workers.
+RANK = {"package": 0, "e2e": 1, "faults": 1}
+
+
+def _work_unit(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return "tests/package" if path.startswith("tests/package/") else path
+
+
+def _rank(item: pytest.Item) -> int:
+    parts = item.nodeid.split("/")
+    return RANK.get(parts[1], 2) if len(parts) > 2 and parts[0] == "tests" else 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    tests_dir = Path(__file__).parent
+    items.sort(key=_rank)  # stable: collection order within a rank
 
-    def group(item: pytest.Item) -> tuple[int, str]:
-        relative = item.path.relative_to(tests_dir)
-        top = relative.parts[0]
-        if top == "package":
-            return SERIAL_DIRS[top], "package"
-        return SERIAL_DIRS.get(top, 2), str(relative)
 
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(group(item)[1]))
-    # Longest groups first (stable within a rank): pytest-xdist hands out groups in this order, so the package
-    # build and the browser tests start while the many short in-process files fill the other workers.
-    items.sort(key=lambda item: group(item)[0])
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's loadgroup cannot be used: with pytest 9.2 its group suffix never reaches the node ids (xdist 3.8.0
+    sets `item._nodeid`, which pytest no longer reads), so groups came apart and two workers built the package at
+    once. This scheduler splits by our own rule instead."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrPackage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return FileOrPackage(config, log)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
