@@ -356,7 +356,7 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     env = app_env()
     env["DEVCELL_FREEZE_ROOT"] = str(source)
     # One PyInstaller cache per source tree, so an upgrade test's older tree does not evict the current one.
-    work = BUILD / "pyinstaller" / hashlib.sha256(str(source).encode()).hexdigest()[:12]
+    work = BUILD / "pyinstaller" / _source_key(source)
     started = time.monotonic()
     run(PYTHON, "-m", "PyInstaller", "--noconfirm", "--log-level=WARN", "--distpath", out, "--workpath", work,
         source / "packaging" / "devcell.spec", env=env)  # fmt: skip
@@ -364,6 +364,12 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     run(tree / "devcell", "version")  # the frozen binary starts and imports the CLI
     print(f"froze {tree} in {time.monotonic() - started:.0f} s", flush=True)
     return tree
+
+
+def _source_key(source: Path) -> str:
+    """A short name per source tree for its build folders: two trees may build at once (the package tests build
+    the previous release beside this one)."""
+    return hashlib.sha256(str(source).encode()).hexdigest()[:12]
 
 
 def cmd_freeze(args: list[str]) -> None:
@@ -489,7 +495,7 @@ def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None)
     version = version or package_version(source)
     commit = _git(source, "rev-parse", "--short", "HEAD")
     tree = freeze(source, BUILD / "frozen" if source != ROOT else DIST)
-    root = BUILD / "deb-root"
+    root = BUILD / "deb-root" / _source_key(source)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     _stage_files(root, tree, source, version, commit)

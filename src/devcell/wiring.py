@@ -27,7 +27,7 @@ from devcell.core import llm
 from devcell.core.config import Config
 from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
-from devcell.core.scheduler import SCHEDULER, Scheduler
+from devcell.core.scheduler import SCHEDULER, ScheduledJob, Scheduler
 from devcell.core.state import AppState
 from devcell.documents.service import LIBRARY, remove_abandoned_uploads
 from devcell.health.checks import CHECKS
@@ -67,71 +67,19 @@ def wire(state: AppState, secret: str) -> None:
 def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:
     """The self-management parts: guard, database watch, backups, maintenance, scheduler, health, metrics."""
     disk = state.get(DISK) or state.provide(DISK, DiskProbe())  # tests provide a nearly full disk beforehand
-    knowledge = state.need(KNOWLEDGE)
     gate = state.provide(GATE, Gate())
     guard = RequestGuard(gate, disk, config.data_dir, lambda: settings.get_int("disk_floor_mb"))
     state.request_guard = guard
     watch = state.provide(DATABASE_WATCH, Recovery(gate))
     state.provide(READINESS, Readiness(config.tmp_dir, lambda: ready_conditions(watch, gate, guard)))
     watch.start()
-    index_care = state.provide(INDEX_CARE, IndexCare(knowledge, jobs, config.data_dir))
-
-    def after_restore() -> dict[str, Any]:
-        watch.check()  # lifts the refusal of changes that a damaged database caused
-        closed = close_restored_jobs()
-        return {"index": index_care.check_after_restore(), "jobs_closed": closed}
-
-    backups = state.provide(
-        BACKUPS,
-        Backups(
-            config.data_dir,
-            config.kb_dir,
-            settings.get,
-            disk,
-            gate.hold,
-            after_restore,
-            embedding_model=config.embedding_model,
-            zone=settings.zone,
-        ),
-    )
-    upkeep = maintenance.Upkeep(
-        db_path=config.database_path,
-        kb_dir=config.kb_dir,
-        disk=disk,
-        runner=jobs,
-        prune_sessions=prune_expired_sessions,
-        prune_chats=prune_expired_chats,
-        abandoned_uploads=remove_abandoned_uploads,
-        history_days=lambda: settings.get_int("job_history_days"),
-        pause=gate.hold,
-        today=lambda: datetime.now(settings.zone()),
-    )
-
-    def run_maintenance(context: JobContext) -> dict[str, Any]:
-        result = maintenance.run_maintenance(upkeep, context)
-        state.need(HEALTH).forget()
-        return result
-
-    def run_backup(context: JobContext) -> dict[str, Any]:
-        result = backups.scheduled(context)
-        state.need(HEALTH).forget()
-        return result
-
-    def run_checkpoint(_context: JobContext) -> dict[str, int]:
-        return maintenance.checkpoint() | {"pid": os.getpid()}  # the pid says which process ran it
-
-    def run_knowledge_scan(_context: JobContext) -> dict[str, Any]:
-        return scan_knowledgebase(knowledge).model_dump(mode="json")
-
-    sampler = state.provide(
+    index_care = state.provide(INDEX_CARE, IndexCare(state.need(KNOWLEDGE), jobs, config.data_dir))
+    backups = state.provide(BACKUPS, _backups(config, settings, disk, gate, watch, index_care))
+    state.provide(
         SAMPLER,
         Sampler(config.data_dir, config.database_path, config.index_dir, lambda: backups.directory().path, disk),
     )
-
-    def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
-        return sampler.sample()
-
-    jobs_table = scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
+    jobs_table = _scheduled_jobs(state, _upkeep(config, settings, disk, gate, jobs))
     # A restore made while no server ran (`devcell restore`) left its marker: check the index once serving.
     scheduler = state.provide(
         SCHEDULER, Scheduler(config.data_dir, jobs, settings, jobs_table, (index_care.check_after_restore,))
@@ -149,6 +97,69 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
         index=index_care,
     )
     state.provide(HEALTH, Health(context, CHECKS))
+
+
+def _backups(
+    config: Config, settings: SettingsStore, disk: DiskProbe, gate: Gate, watch: Recovery, index_care: IndexCare
+) -> Backups:
+    def after_restore() -> dict[str, Any]:
+        watch.check()  # lifts the refusal of changes that a damaged database caused
+        closed = close_restored_jobs()
+        return {"index": index_care.check_after_restore(), "jobs_closed": closed}
+
+    return Backups(
+        config.data_dir,
+        config.kb_dir,
+        settings.get,
+        disk,
+        gate.hold,
+        after_restore,
+        embedding_model=config.embedding_model,
+        zone=settings.zone,
+    )
+
+
+def _upkeep(
+    config: Config, settings: SettingsStore, disk: DiskProbe, gate: Gate, jobs: JobRunner
+) -> maintenance.Upkeep:
+    """Nightly maintenance, handed what it prunes and sweeps from the slices that own it."""
+    return maintenance.Upkeep(
+        db_path=config.database_path,
+        kb_dir=config.kb_dir,
+        disk=disk,
+        runner=jobs,
+        prune_sessions=prune_expired_sessions,
+        prune_chats=prune_expired_chats,
+        abandoned_uploads=remove_abandoned_uploads,
+        history_days=lambda: settings.get_int("job_history_days"),
+        pause=gate.hold,
+        today=lambda: datetime.now(settings.zone()),
+    )
+
+
+def _scheduled_jobs(state: AppState, upkeep: maintenance.Upkeep) -> list[ScheduledJob]:
+    """What the scheduler runs; a backup or maintenance run makes the health checks look again."""
+
+    def run_maintenance(context: JobContext) -> dict[str, Any]:
+        result = maintenance.run_maintenance(upkeep, context)
+        state.need(HEALTH).forget()
+        return result
+
+    def run_backup(context: JobContext) -> dict[str, Any]:
+        result = state.need(BACKUPS).scheduled(context)
+        state.need(HEALTH).forget()
+        return result
+
+    def run_checkpoint(_context: JobContext) -> dict[str, int]:
+        return maintenance.checkpoint() | {"pid": os.getpid()}  # the pid says which process ran it
+
+    def run_knowledge_scan(_context: JobContext) -> dict[str, Any]:
+        return scan_knowledgebase(state.need(KNOWLEDGE)).model_dump(mode="json")
+
+    def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
+        return state.need(SAMPLER).sample()
+
+    return scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
 
 
 def enter_recovery(state: AppState, problem: str) -> RecoveryMode:

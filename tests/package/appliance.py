@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import os
 import pwd
 import re
@@ -13,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import IO
@@ -41,11 +43,15 @@ FOOTPRINT = (
 )
 
 
-def run(*args: str | Path, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVCELL_")}
     env["DEBIAN_FRONTEND"] = "noninteractive"
+    return env
+
+
+def run(*args: str | Path, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=False, env=env
+        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=False, env=_env()
     )
     if check and result.returncode != 0:
         command = " ".join(map(str, args))
@@ -70,6 +76,30 @@ def build_deb(*args: str) -> str:
     """`python3 build.py deb ARGS`; returns its output."""
     result = run(sys.executable, ROOT / "build.py", "deb", *args, timeout=1800)
     return result.stdout + result.stderr
+
+
+class BackgroundBuild:
+    """`python3 build.py deb ARGS` started now and collected later, so a second package builds while the tests
+    build (and use) the first. Its output goes to a file beside the build, not a pipe nobody reads."""
+
+    def __init__(self, log: Path, *args: str) -> None:
+        self.command = [sys.executable, str(ROOT / "build.py"), "deb", *args]
+        self.log = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w") as out:
+            self.process = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT, env=_env())
+
+    def wait(self, timeout: float = 1800) -> str:
+        code = self.process.wait(timeout)
+        output = self.log.read_text()
+        if code != 0:
+            raise AssertionError(f"{' '.join(self.command)} exited {code}:\n{output}")
+        return output
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def installed_version() -> str | None:
@@ -218,3 +248,31 @@ def insert_running_job(owner_id: int, job_id: str = "package-test-job") -> str:
             (job_id, owner_id, now, now),
         )
     return job_id
+
+
+MIGRATIONS = "src/devcell/core/migrations"
+PREVIOUS = ROOT / "build" / "upgrade-previous"
+PREVIOUS_SOURCE = PREVIOUS / "source"
+PREVIOUS_DIST = PREVIOUS / "dist"
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, check=False)
+
+
+def previous_release_source() -> tuple[Path | None, str]:
+    """The tree just before the newest migration was added (a release whose database this build must migrate),
+    or None and why it cannot be had."""
+    if shutil.which("git") is None or _git("rev-parse", "HEAD").returncode != 0:
+        return None, "the upgrade test needs this checkout's git history"
+    added = _git("log", "-1", "--diff-filter=A", "--format=%H", "--", MIGRATIONS).stdout.decode().strip()
+    # The whole release as it was: its spec names only its own files, and its maintainer scripts are the ones
+    # the upgrade replaces.
+    archive = _git("archive", "--format=tar", f"{added}^", "src", "web_dist", "packaging", "debian")
+    if not added or archive.returncode != 0:
+        return None, f"the commit before the newest migration is not in this clone: {archive.stderr.decode()}"
+    shutil.rmtree(PREVIOUS_SOURCE, ignore_errors=True)
+    PREVIOUS_SOURCE.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(PREVIOUS_SOURCE, filter="data")
+    return PREVIOUS_SOURCE, ""

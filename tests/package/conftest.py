@@ -34,8 +34,34 @@ def machine() -> None:
 
 
 @pytest.fixture(scope="session")
-def deb(machine: None) -> Path:
-    """This checkout's package, built once per session (`python3 build.py deb`), or DEVCELL_PACKAGE_DEB."""
+def previous_build(machine: None, request: pytest.FixtureRequest) -> Iterator[appliance.BackgroundBuild | str]:
+    """The previous release's package for the upgrade test, started before this checkout's package builds: the
+    two PyInstaller runs overlap (each mostly one core), which takes a whole build off the package tests' time.
+    Not started when the session has no upgrade test; the value is then, or when it cannot be built, why not."""
+    if not any(item.path.name == "test_upgrade.py" for item in request.session.items):
+        yield "no upgrade test in this session"
+        return
+    source, why_not = appliance.previous_release_source()
+    if source is None:
+        yield why_not
+        return
+    import build as build_script  # the checkout's build.py (pyproject puts the checkout on sys.path)
+
+    build_script.ensure_build_tools()  # both builds use .venv: install PyInstaller once, before either starts
+    build_script.ensure_models()
+    base = build_script.package_version(appliance.ROOT).partition("+")[0]
+    version = f"{base}+00000000000000.previous"
+    log = appliance.PREVIOUS / "build.log"
+    started = appliance.BackgroundBuild(log, "--source", str(source), "--out", str(appliance.PREVIOUS_DIST),
+                                        "--version", version)  # fmt: skip
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def deb(machine: None, previous_build: appliance.BackgroundBuild | str) -> Path:
+    """This checkout's package, built once per session (`python3 build.py deb`), or DEVCELL_PACKAGE_DEB. It asks
+    for `previous_build` only so that one starts first."""
     given = os.environ.get("DEVCELL_PACKAGE_DEB")
     if given:
         return Path(given).resolve()

@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from tests.package import appliance
 
-ROOT = appliance.ROOT
-MIGRATIONS = "src/devcell/core/migrations"
-PREVIOUS_SOURCE = ROOT / "build" / "upgrade-previous" / "source"
-
-
-def git(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, check=False)
-
-
-def previous_release_source() -> Path:
-    """The tree just before the newest migration was added: a release whose database this build must migrate."""
-    if shutil.which("git") is None or git("rev-parse", "HEAD").returncode != 0:
-        pytest.skip("the upgrade test needs this checkout's git history")
-    added = git("log", "-1", "--diff-filter=A", "--format=%H", "--", MIGRATIONS).stdout.decode().strip()
-    # The whole release as it was: its spec names only its own files, and its maintainer scripts are the ones
-    # the upgrade replaces.
-    archive = git("archive", "--format=tar", f"{added}^", "src", "web_dist", "packaging", "debian")
-    if not added or archive.returncode != 0:
-        pytest.skip(f"the commit before the newest migration is not in this clone: {archive.stderr.decode()}")
-    shutil.rmtree(PREVIOUS_SOURCE, ignore_errors=True)
-    PREVIOUS_SOURCE.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(PREVIOUS_SOURCE, filter="data")
-    return PREVIOUS_SOURCE
-
 
 @pytest.fixture(scope="module")
-def previous_deb(deb: Path) -> Path:
-    source = previous_release_source()
-    base = appliance.deb_version(deb).partition("+")[0]
-    out = source.parent / "dist"
-    appliance.build_deb("--source", str(source), "--out", str(out), "--version", f"{base}+00000000000000.previous")
-    return out / "devcell.deb"
+def previous_deb(previous_build: appliance.BackgroundBuild | str) -> Path:
+    """The release before the newest migration, built in the background since the session began (conftest)."""
+    if isinstance(previous_build, str):
+        pytest.skip(previous_build)
+    previous_build.wait()
+    return appliance.PREVIOUS_DIST / "devcell.deb"
 
 
 def schema_line() -> str:

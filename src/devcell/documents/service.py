@@ -354,7 +354,7 @@ def _create(
     with transaction(write=True):
         return Document.create(
             title=title, kind=kind, origin=origin, path=relative, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
-            sha256=_sha256(path), owner=principal.user_id, project=project_id, status="queued",
+            sha256=file_sha256(path), owner=principal.user_id, project=project_id, status="queued",
             created_at=now, updated_at=now,
         )  # fmt: skip
 
@@ -366,7 +366,8 @@ def _out_one(principal: Principal, document_id: int) -> DocumentOut:
         return DocumentOut(**out)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's content fingerprint, read in 1 MB blocks (the indexer compares it to skip unchanged files)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -403,7 +404,8 @@ def update_note(library: Library, principal: Principal, document_id: int, patch:
         path = library.kb_dir / document.path
         _write_atomically(path, patch.text.rstrip() + "\n")
         stat = path.stat()
-        changes.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=_sha256(path), status="queued", reason="")
+        sha256 = file_sha256(path)
+        changes.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha256, status="queued", reason="")
     with transaction(write=True):
         Document.update(**changes).where(Document.id == document_id).execute()
     out = _out_one(principal, document_id)

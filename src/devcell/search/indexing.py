@@ -15,7 +15,7 @@ from peewee import Expression, fn
 
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
-from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, extract
+from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, extract, file_sha256
 from devcell.projects import service as projects
 from devcell.search._chunking import CHUNKER_VERSION, chunk
 from devcell.search._index import EVERYONE, is_index_failure
@@ -72,14 +72,6 @@ def queue(kn: Knowledge, document_id: int, owner_id: int | None, out: T) -> T:
     return out
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Progress(Protocol):
     """What the pipeline needs from its job: report progress, and stop at a safe point when cancelled."""
 
@@ -119,7 +111,7 @@ def _index(kn: Knowledge, document_id: int, ctx: Progress) -> dict[str, Any]:
     if not path.is_file():
         raise ExtractionFailed("The file is missing from the knowledgebase directory.")
     version = kn.version()
-    sha = _sha256(path)
+    sha = file_sha256(path)
     if sha == document.indexed_sha256 and version == document.indexed_version and document.chunk_count > 0:
         _set(document_id, status="indexed", reason="", sha256=sha)
         return {"skipped": "unchanged", "chunks": document.chunk_count}
