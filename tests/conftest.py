@@ -37,15 +37,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # Work units for pytest-xdist (`build.py test` runs it): each test file goes to one worker, so module fixtures are
-# built once, and all package tests go to the same one (they build and install one devcell.deb on this machine).
+# built once, and all package tests go to the same one (they build and install one devcell.deb on this machine;
+# a CI run saw a bench test read "a devcell package is installed here" from a package test on another worker).
 # The longest units are handed out first: the package build and the browser tests start while the many short
 # in-process files fill the other workers.
 RANK = {"package": 0, "e2e": 1, "faults": 1}
 
 
+# Tests that install devcell.deb on this machine, or look at whether it is installed: never beside each other.
+MACHINE_WIDE = ("tests/package/", "tests/bench/test_scenarios.py")
+
+
 def _work_unit(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
-    return "tests/package" if path.startswith("tests/package/") else path
+    return "this machine's devcell package" if path.startswith(MACHINE_WIDE) else path
 
 
 def _rank(item: pytest.Item) -> int:
