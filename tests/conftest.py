@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
 # a CI run saw a bench test read "a devcell package is installed here" from a package test on another worker).
 # The longest units are handed out first: the package build and the browser tests start while the many short
 # in-process files fill the other workers.
-RANK = {"package": 0, "e2e": 1, "faults": 1}
+RANK = {"package": 0, "test_api_fuzz.py": 1, "e2e": 2, "faults": 2}
+OTHERS = 3
 
 
 # Tests that install devcell.deb on this machine, or look at whether it is installed: never beside each other.
@@ -54,11 +56,33 @@ def _work_unit(nodeid: str) -> str:
 
 
 def _rank(item: pytest.Item) -> int:
-    parts = item.nodeid.split("/")
-    return RANK.get(parts[1], 2) if len(parts) > 2 and parts[0] == "tests" else 2
+    """0 first; the top folder (or file) under tests/ decides."""
+    try:
+        top = item.path.relative_to(Path(__file__).parent).parts[0]
+    except ValueError:
+        return OTHERS
+    return RANK.get(top, OTHERS)
 
 
+def _unique_node_ids(items: list[pytest.Item]) -> None:
+    """schemathesis 4.32.5 under pytest 9.2 gives every operation's test the same node id (pytest now builds it
+    from `originalname`, which schemathesis sets to the bare function name). pytest-xdist keys work by node id, so
+    it ran one fuzz test per class and silently dropped the other 268; the ids are rebuilt from the item's name
+    (`test_fuzz[GET /api/tasks]`), and any duplicate left fails the collection instead of shrinking the run."""
+    from _pytest.nodeid import NodeId
+
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and item.parent is not None:
+            item._id = NodeId.parse(f"{item.parent.nodeid}::{item.name}")
+    duplicates = [nodeid for nodeid, count in Counter(item.nodeid for item in items).items() if count > 1]
+    if duplicates:
+        raise pytest.UsageError(f"tests share node ids, so parallel runs would skip some: {duplicates[:5]}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reports the collection to the controller
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _unique_node_ids(items)
     items.sort(key=_rank)  # stable: collection order within a rank
 
 
