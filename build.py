@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import venv
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ PACKAGING = ROOT / "packaging"
 BUILD_REQUIREMENTS = PACKAGING / "requirements-build.txt"
 BUILD_STAMP = VENV / ".devcell-build-requirements"
 DIST = ROOT / "dist"
+EARLY_PACKAGE = ROOT / "build" / "test-package"  # see _start_package_build
 BUILD = ROOT / "build"
 # The embedding model (DESIGN §7), prepared by `build.py models` from packaging/model-sources.txt; serve and
 # tests use it from here (DEVCELL_MODEL_DIR defaults to it in a checkout), and the package ships it as
@@ -312,13 +314,46 @@ def cmd_web(args: list[str]) -> None:
 
 
 def cmd_test(args: list[str]) -> None:
-    cmd_check([])
-    if shutil.which("npm"):
-        cmd_web(["--check"])
-    else:
-        print("npm not found: skipping the web_dist freshness check (CI always runs it)")
+    ensure_venv()
+    early = _start_package_build()
+    try:
+        cmd_check([])
+        if shutil.which("npm"):
+            cmd_web(["--check"])
+        else:
+            print("npm not found: skipping the web_dist freshness check (CI always runs it)")
+        ensure_models()
+        env = app_env()
+        if early is not None:
+            env["DEVCELL_PACKAGE_BUILD"] = str(EARLY_PACKAGE)
+        run(PYTHON, "-m", "pytest", *_parallel(args), env=env)
+    finally:
+        if early is not None and early.poll() is None:
+            early.kill()
+            early.wait()
+
+
+def _start_package_build() -> subprocess.Popen[bytes] | None:
+    """When the package tests must run (CI: DEVCELL_PACKAGE_REQUIRED=1), build devcell.deb in the background while
+    `check` and the web build run: mypy and vite leave a core idle, and the build is the longest part of the test
+    run. pytest's `deb` fixture waits for EARLY_PACKAGE/exit (the build's exit code; build.log beside it)."""
+    if os.environ.get("DEVCELL_PACKAGE_REQUIRED") != "1" or os.environ.get("DEVCELL_PACKAGE_DEB"):
+        return None
+    ensure_build_tools()  # before anything else uses .venv at the same time
     ensure_models()
-    run(PYTHON, "-m", "pytest", *_parallel(args), env=app_env())
+    shutil.rmtree(EARLY_PACKAGE, ignore_errors=True)
+    EARLY_PACKAGE.mkdir(parents=True)
+    log = (EARLY_PACKAGE / "build.log").open("wb")
+    process = subprocess.Popen([str(PYTHON), str(ROOT / "build.py"), "deb"], stdout=log, stderr=subprocess.STDOUT)
+
+    def record_exit() -> None:
+        code = process.wait()
+        log.close()
+        (EARLY_PACKAGE / "exit").write_text(f"{code}\n")
+
+    threading.Thread(target=record_exit, daemon=True).start()
+    print(f"building devcell.deb in the background for the package tests ({EARLY_PACKAGE / 'build.log'})", flush=True)
+    return process
 
 
 def _parallel(args: list[str]) -> list[str]:

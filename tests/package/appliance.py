@@ -21,6 +21,7 @@ from typing import IO
 
 from tests.package import smoke
 from tests.serverproc import HOST, Client, free_port, read_rss_kib
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST_DEB = ROOT / "dist" / "devcell.deb"
@@ -76,6 +77,17 @@ def build_deb(*args: str) -> str:
     """`python3 build.py deb ARGS`; returns its output."""
     result = run(sys.executable, ROOT / "build.py", "deb", *args, timeout=1800)
     return result.stdout + result.stderr
+
+
+def wait_for_started_build(folder: Path, timeout: float = 1800) -> Path:
+    """The package `build.py test` is building in the background: wait for its exit code, then return dist's deb."""
+    exit_file = folder / "exit"
+    wait_until(exit_file.is_file, timeout, f"the package build to finish (log: {folder / 'build.log'})", every=1.0)
+    code = int(exit_file.read_text().strip())
+    if code != 0:
+        raise AssertionError(f"build.py deb exited {code}:\n{(folder / 'build.log').read_text()}")
+    assert DIST_DEB.is_file(), f"the build finished but {DIST_DEB} is missing"
+    return DIST_DEB
 
 
 class BackgroundBuild:
