@@ -10,7 +10,6 @@ still starting) answers 503 instead of an AttributeError.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from starlette.datastructures import State
@@ -97,8 +96,3 @@ class AppState(State):
 
     def drop(self, key: Key[Any]) -> None:
         self.parts.pop(key, None)
-
-
-def on_state(state: AppState, key: Key[T]) -> Callable[[], T]:
-    """A late lookup of `key`: for a part wired beside the one that needs it, looked up when used."""
-    return lambda: state.need(key)

@@ -114,8 +114,7 @@ class Call:
     @property
     def state(self) -> AppState:
         """The app's wired parts (built by devcell/wiring.py)."""
-        state: AppState = self.request.app.state
-        return state
+        return _state(self.request)
 
     async def parse_body(self, model: type[M]) -> M:
         """Parse and validate a JSON body; 415 for other content types, 422 with field errors when invalid.
