@@ -116,7 +116,7 @@ PIP_FILES = [
         "architecture/anatomy.rst", "architecture/command-line-interface.rst",
         "architecture/configuration-files.rst", "architecture/overview.rst", "architecture/package-finding.rst",
         "architecture/upgrade-options.rst", "ci.rst", "contributing.rst", "conventions.rst",
-        "getting-started.rst", "issue-triage.md", "release-process.rst", "vendoring-policy.rst",
+        "getting-started.rst", "issue-triage.md", "release-process.rst",
     )),
     *(f"reference/{n}" for n in (
         "build-system/index.md", "build-system/pyproject-toml.md", "build-system/setup-py.md",

@@ -226,8 +226,10 @@ def prepare(name: str) -> Path:
     corpus = load_manifest()["corpora"][name]
     folder = cache_dir() / "corpora" / name
     files = corpus["files"]
-    if folder.is_dir() and all(
-        (folder / f["name"]).is_file() and sha256((folder / f["name"]).read_bytes()) == f["sha256"] for f in files
+    if (
+        folder.is_dir()
+        and sorted(p.name for p in folder.iterdir()) == sorted(f["name"] for f in files)
+        and all(sha256((folder / f["name"]).read_bytes()) == f["sha256"] for f in files)
     ):
         return folder
     source = source_of(corpus)
