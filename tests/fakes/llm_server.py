@@ -7,6 +7,11 @@ The model name picks the behaviour, so one server covers every case:
   "malformed"   HTTP 200 whose body is not JSON (streaming: a broken `data:` line)
   "wrongshape"  HTTP 200 JSON without `choices`
 Every request body is kept in `requests` so tests can look at the prompt.
+What the server says about its models' context, for discovery (core/llm_server.py), off by default (404, as
+llama-cpp-python's server): `props_context` (llama.cpp `GET /props`), `show` (Ollama `POST /api/show`: the answer's
+`parameters` and `model_info`), `max_model_len` per model (vLLM, in `/v1/models`), `lmstudio` per model (LM Studio
+`GET /api/v0/models` entries), and `raw` answers by path for broken servers. Discovery's requests other than
+`/v1/models` go to `probes`, not `requests`/`headers`. `require_key`, when set, answers 401 without that Bearer key.
 `script`, when set, writes the answer of the well-behaved models: it gets the request body and returns the text
 (tests of structured output use it for valid, fenced, truncated and nonsense answers). `piece_delay` spaces the
 streamed pieces so a test can cancel in the middle.
@@ -34,6 +39,13 @@ class FakeLLM:
         self.slow_seconds = 3.0
         self.script: Callable[[dict[str, Any]], str] | None = None
         self.piece_delay = 0.0
+        self.props_context: int | None = None
+        self.show: dict[str, Any] | None = None
+        self.max_model_len: dict[str, int] = {}
+        self.lmstudio: dict[str, dict[str, Any]] = {}
+        self.raw: dict[str, tuple[int, bytes]] = {}
+        self.probes: list[str] = []
+        self.require_key: str | None = None
         self.models = ["fake", "slow", "error500", "malformed", "wrongshape"]
         self.server: ThreadingHTTPServer | None = None
 
@@ -58,13 +70,52 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
             self.wfile.write(body)
 
         def do_GET(self) -> None:
-            fake.headers.append(dict(self.headers))
-            if self.path == "/v1/models":
-                self._send(200, json.dumps({"object": "list", "data": [{"id": m} for m in fake.models]}).encode())
+            path = self.path.partition("?")[0]
+            if path != "/v1/models":
+                fake.probes.append(f"GET {self.path}")
+            else:
+                fake.headers.append(dict(self.headers))
+                if self._refused():
+                    return
+            if path in fake.raw:
+                self._send(*fake.raw[path])
+            elif path == "/v1/models":
+                self._send(200, json.dumps({"object": "list", "data": [self._model(m) for m in fake.models]}).encode())
+            elif path == "/props" and fake.props_context is not None:
+                props = {"default_generation_settings": {"n_ctx": fake.props_context}, "total_slots": 1}
+                self._send(200, json.dumps(props).encode())
+            elif path == "/api/v0/models" and fake.lmstudio:
+                entries = [{"id": m, "object": "model", **info} for m, info in fake.lmstudio.items()]
+                self._send(200, json.dumps({"object": "list", "data": entries}).encode())
+            else:
+                self._send(404, b'{"error": "not found"}')
+
+        def _refused(self) -> bool:
+            if fake.require_key is None or self.headers.get("Authorization") == f"Bearer {fake.require_key}":
+                return False
+            self._send(401, b'{"error": {"message": "Invalid API key"}}')
+            return True
+
+        def _model(self, name: str) -> dict[str, Any]:
+            entry: dict[str, Any] = {"id": name, "object": "model", "owned_by": "me"}
+            if name in fake.max_model_len:
+                entry["max_model_len"] = fake.max_model_len[name]
+            return entry
+
+        def _show(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            fake.probes.append(f"POST /api/show {self.rfile.read(length).decode()}")
+            if "/api/show" in fake.raw:
+                self._send(*fake.raw["/api/show"])
+            elif fake.show is not None:
+                self._send(200, json.dumps(fake.show).encode())
             else:
                 self._send(404, b'{"error": "not found"}')
 
         def do_POST(self) -> None:
+            if self.path == "/api/show":
+                self._show()
+                return
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length))
             fake.requests.append(body)
