@@ -22,6 +22,7 @@ from typing import Any
 
 from tests.bench.backup_scenario import backup_under_load
 from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
+from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
 from tests.bench.restore_scenario import SCENARIOS as RESTORE_SCENARIOS
 from tests.serverproc import ServerProcess, api_token, create_admin
@@ -372,6 +373,7 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "tasks_list": tasks_list,
     "backup": backup_under_load,
     **KNOWLEDGE_SCENARIOS,
+    **LLM_REAL_SCENARIOS,
     **PACKAGE_SCENARIOS,
     **RESTORE_SCENARIOS,
 }
