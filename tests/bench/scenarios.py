@@ -25,6 +25,7 @@ from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
 from tests.bench.restore_scenario import SCENARIOS as RESTORE_SCENARIOS
+from tests.bench.retrieval_scenario import SCENARIOS as RETRIEVAL_SCENARIOS
 from tests.serverproc import ServerProcess, api_token, create_admin
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -376,4 +377,5 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     **LLM_REAL_SCENARIOS,
     **PACKAGE_SCENARIOS,
     **RESTORE_SCENARIOS,
+    **RETRIEVAL_SCENARIOS,
 }
