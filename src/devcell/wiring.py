@@ -62,6 +62,7 @@ def wire(state: AppState, secret: str) -> None:
     state.provide(LIBRARY, IndexedLibrary(knowledge))  # how the documents slice reaches the index
     _wire_operations(state, config, settings, jobs)
     state.need(HEALTH).context.llm_probe = lambda: llm.probe(search_answers.llm_config(settings))
+    state.need(HEALTH).context.llm_context = lambda: settings.context_warning(discover=True)
 
 
 def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:

@@ -12,7 +12,7 @@ shape all mean "does not say"):
 - llama-cpp-python's server (0.3.x) says nothing before a request overflows; its error then reads "This model's
   maximum context length is N tokens", which `learn_from_error` understands (as it does vLLM's and llama.cpp's).
 
-Facts are kept per `LLMConfig.key` (server root, model). `known_context` only reads what is kept (request paths
+Facts are kept per server root and model (`LLMConfig.key`). `known_context` only reads what is kept (request paths
 call it; it never touches the network); `discover` asks the server again when what is kept is older than
 `REFRESH_SECONDS`. A context stays known for `CONTEXT_TTL_SECONDS` after the server last said it, so a server
 that is briefly down does not make budgets jump back to the setting.
@@ -74,6 +74,12 @@ _contexts: dict[tuple[str, str], _Said] = {}
 _lock = threading.Lock()
 
 
+def _key(config: LLMConfig) -> tuple[str, str]:
+    """What the facts are kept by: the server root and the model (LLMConfig.key, spelled out here so this module
+    does not depend on when that property lands)."""
+    return (config.root, config.model)
+
+
 def known_context(config: LLMConfig) -> int | None:
     """The configured model's context as its server last said it (within the TTL); None when unknown. No I/O."""
     said = _said(config)
@@ -90,7 +96,7 @@ def _said(config: LLMConfig) -> _Said | None:
     if not config.configured:
         return None
     with _lock:
-        said = _contexts.get(config.key)
+        said = _contexts.get(_key(config))
     if said is None or time.monotonic() - said.at > CONTEXT_TTL_SECONDS:
         return None
     return said
@@ -105,7 +111,7 @@ def forget() -> None:
 
 def remember(config: LLMConfig, context: int, source: str) -> None:
     with _lock:
-        _contexts[config.key] = _Said(context, source, time.monotonic())
+        _contexts[_key(config)] = _Said(context, source, time.monotonic())
 
 
 _OVERFLOW_PATTERNS = (
@@ -130,7 +136,7 @@ async def discover(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
     if not config.configured:
         return ServerFacts(root="", model=config.model, error="No LLM is configured.")
     with _lock:
-        kept = _facts.get(config.key)
+        kept = _facts.get(_key(config))
     if kept is not None and not fresh and time.monotonic() - kept.checked_at < REFRESH_SECONDS:
         return kept
     try:
@@ -138,11 +144,11 @@ async def discover(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
     except Exception as exc:  # best effort: a probe's surprise must not break a status page
         facts = ServerFacts(config.root, config.model, error=f"Discovery failed: {exc or type(exc).__name__}.")
     with _lock:
-        _facts[config.key] = facts
+        _facts[_key(config)] = facts
         if facts.context is not None and facts.source is not None:
-            _contexts[config.key] = _Said(facts.context, facts.source, facts.checked_at)
+            _contexts[_key(config)] = _Said(facts.context, facts.source, facts.checked_at)
         elif facts.error is None:
-            _contexts.pop(config.key, None)  # the server answers and no longer says: forget what it said
+            _contexts.pop(_key(config), None)  # the server answers and no longer says: forget what it said
     return facts
 
 
@@ -153,7 +159,7 @@ def discover_sync(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
     except RuntimeError:
         return asyncio.run(discover(config, fresh=fresh))
     with _lock:  # called on the event loop after all: keep to what is known rather than block it
-        kept = _facts.get(config.key)
+        kept = _facts.get(_key(config))
     return kept or ServerFacts(config.root, config.model, error="Discovery cannot run on the event loop.")
 
 

@@ -169,6 +169,26 @@ def llm(context: HealthContext) -> Finding:
     return Finding("llm", "LLM server", "ok", "Reachable.")
 
 
+def llm_context(context: HealthContext) -> Finding:
+    """llm_context_tokens against the context the model's server says it runs with (a warning: DevCell already
+    uses the smaller one, but the admin's setting promises more than the model holds)."""
+    title = "LLM context"
+    if not context.setting("llm_base_url"):
+        return Finding("llm_context", title, "skipped", "No LLM server is configured.")
+    if context.llm_context is None:
+        return Finding("llm_context", title, "skipped", "The model's context is not checked in this process.")
+    warning = context.llm_context()
+    tokens = context.setting("llm_context_tokens")
+    if warning:
+        return Finding(
+            "llm_context", title, "warning", warning,
+            Fix("Lower llm_context_tokens in Settings", "settings", target="llm_context_tokens"),
+        )  # fmt: skip
+    return Finding(
+        "llm_context", title, "ok", f"llm_context_tokens is {tokens}; the model's server reports no smaller context."
+    )
+
+
 def _meminfo(proc: Path) -> dict[str, int]:
     values = {}
     for line in (proc / "meminfo").read_text().splitlines():
@@ -272,6 +292,7 @@ CHECKS: list[Check] = [
     integrity,
     index_consistency,
     llm,
+    llm_context,
     memory,
     temperature,
     clock,

@@ -76,7 +76,9 @@ class IndexWatch(Protocol):
 @dataclass
 class HealthContext:
     """Everything a check may look at. `llm_probe` is the LLM client's reachability check (the composition root
-    sets it): it returns None when reachable, else the reason. `index` answers for the search slice's vector index."""
+    sets it): it returns None when reachable, else the reason. `llm_context` asks the LLM server for its model's
+    context (when what is known is stale) and returns the warning when llm_context_tokens exceeds it, else None.
+    `index` answers for the search slice's vector index."""
 
     data_dir: Path
     host: str
@@ -87,6 +89,7 @@ class HealthContext:
     scheduler: Scheduler | None
     recovery: Recovery | None = None
     llm_probe: Callable[[], str | None] | None = None
+    llm_context: Callable[[], str | None] | None = None
     index: IndexWatch | None = None
     proc: Path = field(default=Path("/proc"))
     sys: Path = field(default=Path("/sys"))

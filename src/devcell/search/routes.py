@@ -1,13 +1,9 @@
-"""HTTP routes of the search slice: search, cited answers, the index's status, the rescan, and the LLM test."""
+"""HTTP routes of the search slice: search, cited answers, the index's status and the rescan."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from starlette.responses import Response
 
-from devcell.core import llm
 from devcell.core.auth import Access
 from devcell.core.events import sse_response
 from devcell.core.web import ApiRoute, Call
@@ -16,8 +12,6 @@ from devcell.search.runtime import KNOWLEDGE, Knowledge
 from devcell.search.schemas import (
     AskIn,
     AskOut,
-    LLMStatusOut,
-    LLMTestOut,
     ScanOut,
     SearchOut,
     SearchQuery,
@@ -61,45 +55,10 @@ async def rescan(call: Call) -> ScanOut:
     return await call.run(indexing.scan, _kn(call))
 
 
-async def _probe(config: llm.LLMConfig) -> dict[str, Any]:
-    """The outcome as LLMTestOut describes it; `error` only when the test failed."""
-    started = time.perf_counter()
-    result: dict[str, Any] = {"ok": False, "base_url": config.base_url, "models": [], "model_available": None}
-    try:
-        names = await llm.models(config, fresh=True)
-    except llm.LLMError as exc:
-        result["error"] = {"code": exc.code, "message": exc.message}
-    else:
-        result.update(ok=True, models=names, model_available=(config.model in names) if config.model else None)
-    result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return result
-
-
-async def test_llm(call: Call) -> dict[str, Any]:
-    """Test the LLM connection with GET /v1/models (no completion is spent); the outcome is in `ok`/`error`."""
-    return await _probe(answers.llm_config(call.state.need(SETTINGS_STORE)))
-
-
-async def llm_status(call: Call) -> LLMStatusOut:
-    """Whether an LLM is configured and reachable (cached for 30 s), for the top bar."""
-    config = answers.llm_config(call.state.need(SETTINGS_STORE))
-    if not config.configured:
-        return LLMStatusOut(configured=False, reachable=False, model="", message="No LLM is configured.")
-    started = time.perf_counter()
-    try:
-        await llm.models(config)
-    except llm.LLMError as exc:
-        return LLMStatusOut(configured=True, reachable=False, model=config.model, message=exc.message)
-    took = round((time.perf_counter() - started) * 1000, 1)
-    return LLMStatusOut(configured=True, reachable=True, model=config.model, message=f"Reachable ({took} ms).")
-
-
 U = Access.USER
 ROUTES = [
     ApiRoute("GET", "/api/search", search, access=U, query=SearchQuery, response=SearchOut),
     ApiRoute("POST", "/api/ask", ask, access=U, body=AskIn, response=AskOut),
     ApiRoute("GET", "/api/knowledge/status", knowledge_status, access=U, response=StatusOut),
     ApiRoute("POST", "/api/knowledge/rescan", rescan, access=Access.ADMIN, response=ScanOut),
-    ApiRoute("POST", "/api/settings/llm/test", test_llm, access=Access.ADMIN, response=LLMTestOut),
-    ApiRoute("GET", "/api/llm/status", llm_status, access=U, response=LLMStatusOut),
 ]

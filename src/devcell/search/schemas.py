@@ -1,4 +1,4 @@
-"""Request and response bodies of the search API: search, cited answers, the index's status and the LLM test."""
+"""Request and response bodies of the search API: search, cited answers and the index's status."""
 
 from __future__ import annotations
 
@@ -83,23 +83,3 @@ class StatusOut(BaseModel):
     model_ready: bool
     consistent: bool | None
     problems: list[str]
-
-
-class LLMTestOut(BaseModel):
-    ok: bool
-    base_url: str
-    models: list[str]
-    model_available: bool | None
-    took_ms: float
-    error: dict[str, str] | None = None
-
-
-class LLMStatusOut(BaseModel):
-    configured: bool
-    reachable: bool
-    model: str
-    message: str = Field(description="why it is not reachable, or how long the check took")
-
-
-class LLMTestIn(StrictModel):
-    pass

@@ -172,7 +172,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "llm_context_tokens",
         "int",
         3000,
-        "Token budget of what is sent to the LLM (sources and chat history are trimmed to fit).",
+        "Token budget of what is sent to the LLM (sources and chat history are trimmed to fit). When the LLM "
+        "server says its model runs with a smaller context, DevCell uses that instead and warns.",
         "LLM",
         minimum=500,
         maximum=128_000,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sqlite3
 import threading
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from devcell.core import llm
+from devcell.core import llm, llm_server
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
 from devcell.core.state import Key
@@ -122,6 +123,46 @@ class SettingsStore:
             read_timeout=float(self.get_int("llm_read_timeout_seconds")),
         )
 
+    def draft_llm_config(self, draft: Mapping[str, object]) -> llm.LLMConfig:
+        """The LLM configuration with unsaved values (llm_* setting keys) over the effective ones, validated as a
+        save would validate them (422 naming the key). A blank llm_api_key is the saved key."""
+        errors: list[dict[str, str]] = []
+        values: dict[str, Value] = {}
+        for key, raw in draft.items():
+            if raw is None or (key == "llm_api_key" and raw == ""):
+                continue
+            try:
+                values[key] = parse(BY_KEY[key], raw)
+            except InvalidValue as exc:
+                errors.append({"field": key, "message": str(exc)})
+        if errors:
+            raise ValidationFailed(f"{errors[0]['field']}: {errors[0]['message']}", detail=errors)
+        saved = self.llm_config()
+        return dataclasses.replace(
+            saved,
+            base_url=str(values.get("llm_base_url", saved.base_url)),
+            model=str(values.get("llm_model", saved.model)),
+            api_key=str(values.get("llm_api_key", saved.api_key)),
+            connect_timeout=float(values.get("llm_connect_timeout_seconds", saved.connect_timeout)),
+            read_timeout=float(values.get("llm_read_timeout_seconds", saved.read_timeout)),
+        )
+
+    def context_tokens(self) -> int:
+        """The token budget of what is sent to the LLM: llm_context_tokens, or the configured model's context when
+        its server says it is smaller (core/llm_server.py; what is known, never a request)."""
+        setting = self.get_int("llm_context_tokens")
+        known = llm_server.known_context(self.llm_config())
+        return min(setting, known) if known else setting
+
+    def context_warning(self, *, discover: bool = False) -> str | None:
+        """Why llm_context_tokens is too large for the model, and the fix; None when it fits or nobody knows.
+        `discover`: ask the server first when what is known is stale (blocking: health checks, not the loop)."""
+        config = self.llm_config()
+        if discover:
+            llm_server.discover_sync(config)
+        known = llm_server.known_context(config)
+        return context_warning(config, self.get_int("llm_context_tokens"), known, llm_server.known_source(config))
+
     def describe(self) -> SettingsOut:
         self.refresh()
         return SettingsOut(items=[_describe(spec, self._effective(spec)) for spec in SETTINGS])
@@ -156,6 +197,18 @@ class SettingsStore:
         if errors:
             raise ValidationFailed(f"{errors[0]['field']}: {errors[0]['message']}", detail=errors)
         return parsed
+
+
+def context_warning(config: llm.LLMConfig, tokens: int, known: int | None, source: str | None = None) -> str | None:
+    """The admin's warning when `tokens` (llm_context_tokens) exceeds the model's `known` context."""
+    if known is None or tokens <= known or not config.configured:
+        return None
+    model = f"the model {config.model}" if config.model else "the model"
+    said = f" ({source} says so)" if source else ""
+    return (
+        f"llm_context_tokens is {tokens} but {model} at {config.root} runs with a context of {known} tokens{said}; "
+        f"DevCell uses {known}. Set llm_context_tokens to {known} or start the model with a larger context."
+    )
 
 
 def _describe(spec: SettingSpec, eff: Effective) -> SettingOut:
