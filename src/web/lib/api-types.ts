@@ -254,14 +254,34 @@ export type JobOut = {
 };
 export type JobPage = { items: JobOut[]; total: number; limit: number; offset: number };
 export type JobQuery = { everyone?: boolean; limit?: number; offset?: number };
-export type LLMStatusOut = { configured: boolean; reachable: boolean; model: string; message: string };
+export type LLMStatusOut = {
+  configured: boolean;
+  reachable: boolean;
+  model: string;
+  message: string;
+  context_tokens?: number | null;
+};
+export type LLMTestError = { code: string; message: string };
+export type LLMTestIn = {
+  base_url?: string | null;
+  model?: string | null;
+  api_key?: string | null;
+  connect_timeout_seconds?: number | null;
+  read_timeout_seconds?: number | null;
+  context_tokens?: number | null;
+};
 export type LLMTestOut = {
   ok: boolean;
   base_url: string;
+  model?: string;
   models: string[];
   model_available: boolean | null;
   took_ms: number;
-  error?: Record<string, string> | null;
+  error?: LLMTestError | null;
+  context_tokens?: number | null;
+  context_source?: string | null;
+  model_contexts?: Record<string, number>;
+  context_warning?: string | null;
 };
 export type LinkedTask = { id: number; title: string; status: "todo" | "in_progress" | "blocked" | "done" };
 export type LogEntry = { offset: number; at: string; level: string; logger: string; message: string };

@@ -1,5 +1,6 @@
 // Calls to the settings slice (administrators): every runtime setting, and saving changed values.
 import { request } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 
 export type SettingValue = string | number | boolean;
 export type SettingKind = "str" | "int" | "bool" | "choice" | "url" | "timezone" | "secret";
@@ -38,17 +39,14 @@ export async function saveSettings(values: Record<string, SettingValue | null>):
   return (await request<{ items: Setting[] }>("PATCH", "/api/settings", { body: { values } })).items;
 }
 
-/** The outcome of POST /api/settings/llm/test: GET /v1/models on the saved LLM settings (no completion spent). */
-export type LlmTest = {
-  ok: boolean;
-  base_url: string;
-  models: string[];
-  /** null when no model is set. */
-  model_available: boolean | null;
-  took_ms: number;
-  error: { code: string; message: string } | null;
-};
+/** The LLM values on screen for "Test connection", saved or not; left out: the saved value. A blank api_key is the
+ * saved key (it is never sent back, so the form cannot show it). */
+export type LlmTestInput = Api.LLMTestIn;
 
-export function testLlm(): Promise<LlmTest> {
-  return request<LlmTest>("POST", "/api/settings/llm/test", { body: {} });
+/** The outcome of POST /api/settings/llm/test: GET /v1/models on the values on screen (no completion spent), the
+ * models, and the model's context as its server says it (context_tokens null: it does not say). */
+export type LlmTest = Api.LLMTestOut;
+
+export function testLlm(input: LlmTestInput = {}): Promise<LlmTest> {
+  return request<LlmTest>("POST", "/api/settings/llm/test", { body: input });
 }

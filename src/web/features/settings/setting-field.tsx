@@ -14,6 +14,10 @@ type Props = {
   onReset: () => void;
   busy: boolean;
   timeZoneList: string;
+  /** A <datalist> of values to offer while still taking free text (the LLM server's models for llm_model). */
+  suggestions?: string;
+  /** A warning about the value on screen (llm_context_tokens larger than the model's context). */
+  warning?: string | null;
 };
 
 const SOURCE_LABEL = { default: "Default", saved: "Saved", environment: "Environment, locked" } as const;
@@ -24,7 +28,8 @@ export function settingLabel(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function SettingField({ setting, draft, onDraft, error, onReset, busy, timeZoneList }: Props) {
+export function SettingField(props: Props) {
+  const { setting, draft, onDraft, error, onReset, busy, timeZoneList, suggestions, warning } = props;
   const id = `setting-${setting.key.replaceAll("_", "-")}`;
   const hint = setting.help;
   const problem = error ?? setting.error ?? undefined;
@@ -41,7 +46,19 @@ export function SettingField({ setting, draft, onDraft, error, onReset, busy, ti
         {hint}
         {setting.restart_required && " Takes effect after a restart."}
       </p>
-      <SettingControl id={id} setting={setting} draft={draft} onDraft={onDraft} error={problem} list={timeZoneList} />
+      <SettingControl
+        id={id}
+        setting={setting}
+        draft={draft}
+        onDraft={onDraft}
+        error={problem}
+        list={setting.kind === "timezone" ? timeZoneList : suggestions}
+      />
+      {warning && (
+        <p id={`${id}-warning`} class="notice notice--warn">
+          {warning}
+        </p>
+      )}
       {setting.locked ? (
         <p class="setting__note">
           Set by the environment variable <code>{setting.env_name}</code>. Change it in the service's environment file
@@ -81,7 +98,8 @@ type ControlProps = {
   draft: Draft;
   onDraft: (value: Draft) => void;
   error: string | undefined;
-  list: string;
+  /** The id of a <datalist> to offer (text settings). */
+  list: string | undefined;
 };
 
 function SettingControl({ id, setting, draft, onDraft, error, list }: ControlProps) {
@@ -145,14 +163,5 @@ function SettingControl({ id, setting, draft, onDraft, error, list }: ControlPro
   if (setting.kind === "url") {
     return <input type="url" {...common} inputMode="url" spellcheck={false} value={text} onInput={onText} />;
   }
-  return (
-    <input
-      type="text"
-      {...common}
-      list={setting.kind === "timezone" ? list : undefined}
-      autocomplete="off"
-      value={text}
-      onInput={onText}
-    />
-  );
+  return <input type="text" {...common} list={list} autocomplete="off" value={text} onInput={onText} />;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Setting } from "@/features/settings/api";
-import { describeLlmTest } from "@/features/settings/llm-test";
+import type { LlmTest, Setting } from "@/features/settings/api";
+import {
+  contextWarning,
+  describeLlmTest,
+  draftContextWarning,
+  knownContext,
+  llmTestInput,
+  offeredModels,
+} from "@/features/settings/llm-test";
 import { settingLabel } from "@/features/settings/setting-field";
 import { changedValues, draftOf, toValue } from "@/features/settings/settings-page";
 
@@ -71,7 +78,33 @@ describe("describeLlmTest", () => {
   it("says the model is available", () => {
     const verdict = describeLlmTest({ ...base, model_available: true }, "llama3");
     expect(verdict.tone).toBe("ok");
-    expect(verdict.lines).toEqual(["Connected to http://llm:11434 in 12 ms.", 'The model "llama3" is available.']);
+    expect(verdict.lines).toEqual([
+      "Connected to http://llm:11434 in 12 ms.",
+      'The model "llama3" is available.',
+      "The server does not say the model's context; DevCell keeps to llm_context_tokens.",
+    ]);
+  });
+
+  it("says the model's context and which API said it", () => {
+    const result = { ...base, model: "llama3", model_available: true, context_tokens: 2048 };
+    const verdict = describeLlmTest({ ...result, context_source: "llama.cpp /props" }, "");
+    expect(verdict.tone).toBe("ok");
+    expect(verdict.lines[1]).toBe('The model "llama3" is available.');
+    expect(verdict.lines[2]).toBe("It runs with a context of 2048 tokens (llama.cpp /props says so).");
+  });
+
+  it("warns when llm_context_tokens exceeds the context", () => {
+    const context_warning = "llm_context_tokens is 3000 but the model llama3 at http://llm:11434 runs with …";
+    const verdict = describeLlmTest({ ...base, model_available: true, context_tokens: 2048, context_warning }, "x");
+    expect(verdict.tone).toBe("warn");
+    expect(verdict.lines.at(-1)).toBe(context_warning);
+  });
+
+  it("lists the offered models with their context where the server says it", () => {
+    const result = { ...base, model_available: false, model_contexts: { qwen: 32768 } };
+    expect(describeLlmTest(result, "mistral").lines[1]).toBe(
+      'The model "mistral" is not offered by this server. It offers: llama3, qwen (32768 tokens).',
+    );
   });
 
   it("names what the server offers when the model is missing or unset", () => {
@@ -85,5 +118,66 @@ describe("describeLlmTest", () => {
     const error = { code: "llm_unavailable", message: "The LLM server at http://llm:11434 cannot be reached." };
     const verdict = describeLlmTest({ ...base, ok: false, models: [], model_available: null, error }, "x");
     expect(verdict).toEqual({ tone: "error", lines: [error.message] });
+  });
+});
+
+describe("the LLM values on screen", () => {
+  const drafts = {
+    llm_base_url: " http://llm:8080/ ",
+    llm_model: "smollm",
+    llm_api_key: "",
+    llm_connect_timeout_seconds: "5",
+    llm_read_timeout_seconds: "soon",
+    llm_context_tokens: "3000",
+    debug: true,
+  };
+  const tested: LlmTest = {
+    ok: true,
+    base_url: "http://llm:8080",
+    model: "smollm",
+    models: ["smollm", "qwen"],
+    model_available: true,
+    took_ms: 3,
+    context_tokens: 2048,
+    context_source: "llama.cpp /props",
+    model_contexts: { smollm: 2048, qwen: 32768 },
+    context_warning: null,
+  };
+
+  it("are what the test sends: unsaved drafts, whole numbers only, a blank key for the saved one", () => {
+    expect(llmTestInput(drafts)).toEqual({
+      base_url: "http://llm:8080/",
+      model: "smollm",
+      api_key: "",
+      connect_timeout_seconds: 5,
+      read_timeout_seconds: undefined,
+      context_tokens: 3000,
+    });
+  });
+
+  it("offer the tested server's models, and only for that server", () => {
+    expect(offeredModels(tested, "http://llm:8080/")).toEqual(["smollm", "qwen"]);
+    expect(offeredModels(tested, "http://other:8080")).toEqual([]);
+    expect(offeredModels({ ...tested, ok: false }, "http://llm:8080")).toEqual([]);
+    expect(offeredModels(null, "http://llm:8080")).toEqual([]);
+  });
+
+  it("know the context of the model on screen, from the test or the server's list", () => {
+    expect(knownContext(tested, "http://llm:8080", "smollm")).toBe(2048);
+    expect(knownContext(tested, "http://llm:8080", "qwen")).toBe(32768);
+    expect(knownContext(tested, "http://llm:8080", "mistral")).toBeNull();
+    expect(knownContext(tested, "http://other", "smollm")).toBeNull();
+  });
+
+  it("warn in words when llm_context_tokens exceeds the model's context", () => {
+    expect(draftContextWarning(tested, drafts)).toBe(
+      "llm_context_tokens is 3000 but the model smollm at http://llm:8080/ runs with a context of 2048 tokens; " +
+        "DevCell uses 2048. Set llm_context_tokens to 2048 or start the model with a larger context.",
+    );
+    expect(draftContextWarning(tested, { ...drafts, llm_context_tokens: "2048" })).toBeNull();
+    expect(draftContextWarning(tested, { ...drafts, llm_model: "qwen" })).toBeNull();
+    expect(draftContextWarning(null, drafts)).toBeNull();
+    expect(contextWarning(3000, null, "smollm", "http://llm")).toBeNull();
+    expect(contextWarning(3000, 1024, "", "http://llm")).toContain("but the model at http://llm runs");
   });
 });

@@ -1,10 +1,17 @@
 // Admin -> Settings: a form generated from GET /api/settings, grouped; saves only what changed, applied live.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { LoadState } from "@/components/load-state";
 import { TimeZoneList } from "@/components/time-zone-list";
 import { useToast } from "@/components/toast";
-import { getSettings, type Setting, type SettingValue, saveSettings } from "@/features/settings/api";
-import { LlmTestPanel } from "@/features/settings/llm-test";
+import {
+  getSettings,
+  type LlmTest,
+  type Setting,
+  type SettingValue,
+  saveSettings,
+  testLlm,
+} from "@/features/settings/api";
+import { draftContextWarning, LlmTestPanel, llmTestInput, offeredModels } from "@/features/settings/llm-test";
 import { type Draft, SettingField, settingLabel } from "@/features/settings/setting-field";
 import { ApiError, errorMessage, formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
@@ -37,6 +44,8 @@ export function changedValues(settings: readonly Setting[], drafts: Drafts): Rec
   return changed;
 }
 
+const MODEL_LIST = "settings-llm-models";
+
 function groupsOf(settings: readonly Setting[]): [string, Setting[]][] {
   const groups = new Map<string, Setting[]>();
   for (const setting of settings) groups.set(setting.group, [...(groups.get(setting.group) ?? []), setting]);
@@ -50,11 +59,22 @@ export function SettingsPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
   const [busy, setBusy] = useState(false);
+  const [llm, setLlm] = useState<LlmTest | null>(null);
+  const asked = useRef(false);
   const { setApplianceName } = useSession();
   const toast = useToast();
 
   useEffect(() => {
     if (loaded.state === "ready") show(loaded.data);
+  }, [loaded.state, loaded.data]);
+
+  // With a saved LLM server, ask it once for its models and their context: the model list and the context warning
+  // are there without pressing "Test connection" (a failure says nothing here; the test says it).
+  useEffect(() => {
+    if (loaded.state !== "ready" || asked.current) return;
+    asked.current = true;
+    const baseUrl = loaded.data.find((setting) => setting.key === "llm_base_url")?.value;
+    if (typeof baseUrl === "string" && baseUrl) testLlm().then(setLlm, () => undefined);
   }, [loaded.state, loaded.data]);
 
   /** Show fresh settings; `keep` holds unsaved edits that should survive (a reset of another field). */
@@ -94,6 +114,8 @@ export function SettingsPage() {
 
   const changed = changedValues(settings, drafts);
   const count = Object.keys(changed).length;
+  const models = offeredModels(llm, String(drafts.llm_base_url ?? ""));
+  const contextWarning = draftContextWarning(llm, drafts);
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -129,17 +151,19 @@ export function SettingsPage() {
                 busy={busy}
                 timeZoneList="settings-zones"
                 onReset={() => resetToDefault(setting)}
+                suggestions={setting.key === "llm_model" && models.length > 0 ? MODEL_LIST : undefined}
+                warning={setting.key === "llm_context_tokens" ? contextWarning : null}
               />
             ))}
-            {group === "LLM" && (
-              <LlmTestPanel
-                model={String(settings.find((setting) => setting.key === "llm_model")?.value ?? "")}
-                unsaved={items.some((setting) => setting.key in changed)}
-              />
-            )}
+            {group === "LLM" && <LlmTestPanel input={llmTestInput(drafts)} onResult={setLlm} />}
           </fieldset>
         ))}
         <TimeZoneList id="settings-zones" />
+        <datalist id={MODEL_LIST}>
+          {models.map((model) => (
+            <option key={model} value={model} />
+          ))}
+        </datalist>
         {formError && (
           <p class="form-error" role="alert">
             {formError}
