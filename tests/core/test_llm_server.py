@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import time
 from collections.abc import Iterator
@@ -121,6 +122,22 @@ def test_discovery_is_kept_until_the_refresh(fake: FakeLLM, monkeypatch: pytest.
     fake.props_context = 1024
     assert discover(config(fake.url)).context == 1024
     assert llm_server.known_context(config(fake.url)) == 1024
+
+
+def test_callers_meanwhile_take_what_is_kept(fake: FakeLLM) -> None:
+    fake.props_context = 2048
+    cfg = config(fake.url)
+    discover(cfg)
+    key = (cfg.root, cfg.model)
+    llm_server._facts[key] = dataclasses.replace(llm_server._facts[key], checked_at=time.monotonic() - 120)
+    fake.props_context = 4096
+
+    async def together() -> list[llm_server.ServerFacts]:
+        return list(await asyncio.gather(*(llm_server.discover(cfg) for _ in range(5))))
+
+    contexts = [facts.context for facts in asyncio.run(together())]
+    assert (contexts.count(2048), contexts.count(4096)) == (4, 1)  # one asked; the others had what was kept
+    assert sum(probe.startswith("GET /props") for probe in fake.probes) == 2
 
 
 def test_the_context_expires_after_its_ttl(fake: FakeLLM, monkeypatch: pytest.MonkeyPatch) -> None:

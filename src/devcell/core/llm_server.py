@@ -21,6 +21,7 @@ that is briefly down does not make budgets jump back to the setting.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import threading
 import time
@@ -137,8 +138,10 @@ async def discover(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
         return ServerFacts(root="", model=config.model, error="No LLM is configured.")
     with _lock:
         kept = _facts.get(_key(config))
-    if kept is not None and not fresh and time.monotonic() - kept.checked_at < REFRESH_SECONDS:
-        return kept
+        if kept is not None and not fresh and time.monotonic() - kept.checked_at < REFRESH_SECONDS:
+            return kept
+        if kept is not None:  # callers meanwhile (every top bar polls the status) take what is kept, not ask too
+            _facts[_key(config)] = dataclasses.replace(kept, checked_at=time.monotonic())
     try:
         facts = await _ask(config)
     except Exception as exc:  # best effort: a probe's surprise must not break a status page
