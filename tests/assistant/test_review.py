@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from devcell.core import structured
 from devcell.core.prompts import prompt_tokens
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import FakeLLM, closed_port
@@ -102,18 +103,21 @@ def test_fences_and_prose_around_the_json_are_ignored(user: Actor, fake_llm: Fak
     assert len(fake_llm.requests) == 1
 
 
-def test_an_invalid_answer_is_repaired_once_with_the_validation_error(user: Actor, fake_llm: FakeLLM) -> None:
+def test_an_invalid_answer_is_repaired_once_restating_the_error_and_the_schema(user: Actor, fake_llm: FakeLLM) -> None:
+    """The repair round never shows the rejected answer: a small model shown its own answer copies it."""
     broken = {"summary": "Risky.", "issues": [{"severity": "catastrophic", "title": "eval", "line": 3}]}
     answering(fake_llm, json.dumps(broken), json.dumps(ANSWER))
     response = review(user)
     assert response.status_code == 200, response.text
     assert response.json()["summary"] == "Loads a file and evaluates it."
     assert len(fake_llm.requests) == 2
-    repair = fake_llm.requests[1]["messages"]
-    assert repair[:2] == fake_llm.requests[0]["messages"]
-    assert repair[2] == {"role": "assistant", "content": json.dumps(broken)}
-    assert "issues.0.severity" in repair[3]["content"]
-    assert "only the JSON object" in repair[3]["content"]
+    first, repair = fake_llm.requests[0]["messages"], fake_llm.requests[1]["messages"]
+    assert [m["role"] for m in repair] == ["system", "user"]
+    assert repair[0] == first[0]
+    assert repair[1]["content"].startswith(first[1]["content"])
+    assert "issues.0.severity" in repair[1]["content"]
+    assert '"enum":["critical","high","medium","low","info"]' in repair[1]["content"]  # the schema, restated
+    assert "catastrophic" not in repair[1]["content"]
     assert all(prompt_tokens(r["messages"]) + r["max_tokens"] <= 3000 for r in fake_llm.requests)
 
 
@@ -236,3 +240,56 @@ def test_slow_llm_is_504(admin: Actor, user: Actor, fake_llm: FakeLLM) -> None:
 
 def test_anonymous_is_401(client: Any) -> None:
     assert client.post("/api/review", json={"code": CODE}).status_code == 401
+
+
+# --- Structured output: the response_format ladder, through the API ------------------------------------------
+
+
+def test_the_review_asks_for_json_following_a_bounded_schema(user: Actor, fake_llm: FakeLLM) -> None:
+    structured.forget()
+    answering(fake_llm, json.dumps(ANSWER))
+    assert review(user).status_code == 200
+    sent = fake_llm.requests[0]
+    schema = sent["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["issues"]["maxItems"] >= 1
+    assert schema["properties"]["summary"]["maxLength"] == 300
+    assert schema["properties"]["issues"]["items"]["properties"]["severity"]["enum"][0] == "critical"
+    assert 0 < sent["max_tokens"] <= 3000 - prompt_tokens(sent["messages"])
+    assert "Example answer" in sent["messages"][0]["content"]
+
+
+def test_a_server_rejecting_json_schema_gets_json_object_with_the_schema(user: Actor, fake_llm: FakeLLM) -> None:
+    """llama-cpp-python answers a json_schema response_format with HTTP 500; the review still works."""
+    structured.forget()
+    fake_llm.reject_formats = {"json_schema": 500}
+    answering(fake_llm, json.dumps(ANSWER))
+    assert review(user).status_code == 200
+    assert [r["response_format"]["type"] for r in fake_llm.requests] == ["json_schema", "json_object"]
+    assert "schema" in fake_llm.requests[1]["response_format"]
+    assert review(user).status_code == 200
+    assert fake_llm.requests[2]["response_format"]["type"] == "json_object"  # remembered
+    structured.forget()
+
+
+def test_a_server_taking_no_format_at_all_still_gets_the_shape_in_the_prompt(user: Actor, fake_llm: FakeLLM) -> None:
+    structured.forget()
+    fake_llm.reject_formats = {"any": 400}
+    answering(fake_llm, json.dumps(ANSWER))
+    assert review(user).status_code == 200
+    assert "response_format" not in fake_llm.requests[-1]
+    structured.forget()
+
+
+def test_prose_twice_is_502_saying_why(user: Actor, fake_llm: FakeLLM) -> None:
+    answering(fake_llm, "The code looks fine to me.")
+    response = review(user)
+    assert response.status_code == 502
+    assert response.json()["error"]["detail"]["reason"] == "the answer contains no JSON object"
+
+
+def test_a_cut_off_answer_is_repaired_saying_it_was_cut_off(user: Actor, fake_llm: FakeLLM) -> None:
+    fake_llm.finish_reason = "length"
+    answering(fake_llm, json.dumps(ANSWER)[:40])
+    response = review(user)
+    assert response.status_code == 502
+    assert "cut off at the length limit" in fake_llm.requests[1]["messages"][1]["content"]

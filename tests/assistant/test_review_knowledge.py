@@ -41,8 +41,19 @@ def test_review_cites_visible_passages_only(app: Starlette, admin: Actor, fake_l
     assert "[1] Coding guide" in prompt
     assert "use parameters" in prompt
     assert "vault" not in prompt
+    fake_llm.script = lambda body: json.dumps({**ANSWER, "summary": "Builds SQL by hand [1][2]."})
     seen_by_admin = {s["document_title"] for s in admin.post("/api/review", json=body).json()["sources"]}
     assert seen_by_admin == {"Coding guide", "Falcon notes"}
+
+
+def test_review_sources_are_only_the_passages_it_cites(app: Starlette, admin: Actor, fake_llm: FakeLLM) -> None:
+    note(admin, "Coding guide", GUIDE)
+    fake_llm.script = lambda body: json.dumps({**ANSWER, "summary": "Builds SQL by hand."})
+    body = {"code": CODE, "description": "SQL database access", "use_knowledge": True}
+    response = admin.post("/api/review", json=body)
+    assert response.status_code == 200, response.text
+    assert "[1] Coding guide" in fake_llm.requests[-1]["messages"][1]["content"]  # given to the model ...
+    assert response.json()["sources"] == []  # ... but not cited, so not listed
 
 
 def test_review_without_knowledge_searches_nothing(admin: Actor, fake_llm: FakeLLM) -> None:

@@ -281,4 +281,4 @@ def test_an_empty_answer_is_502(user: Actor, fake_llm: FakeLLM) -> None:
     fake_llm.script = lambda body: "   "
     response = user.post(STANDUPS, json={})
     assert response.status_code == 502
-    assert "empty" in response.json()["error"]["message"]
+    assert "without any text" in response.json()["error"]["message"]

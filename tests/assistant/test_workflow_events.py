@@ -77,7 +77,7 @@ def test_a_reader_joining_mid_run_gets_the_finished_steps_whole(user: Actor, fak
     assert received[:3] == [
         ("step", {"index": 0, "role": "product_owner", "status": "running"}),
         ("delta", {"index": 0, "text": "Output of the product_owner."}),
-        ("step", {"index": 0, "role": "product_owner", "status": "done"}),
+        ("step", {"index": 0, "role": "product_owner", "status": "done", "truncated": False}),
     ]
     assert received[-1][1]["status"] == "succeeded"
     assert texts(received)[4] == "Output of the reporter."

@@ -71,12 +71,22 @@ def test_a_feature_run_goes_through_every_role(user: Actor, fake_llm: FakeLLM) -
     assert run["status"] == "succeeded", run
     assert run["error"] is None
     assert [s["status"] for s in run["steps"]] == ["done"] * 5
+    assert [s["truncated"] for s in run["steps"]] == [False] * 5
     assert [role_of(r) for r in fake_llm.requests] == FEATURE_ROLES
     assert run["artifacts"]["user_story"] == "Output of the product_owner."
     assert run["artifacts"]["tasks"] == TASKS
     assert run["task_titles"] == ["Add the export endpoint", "Write the export tests", "Document it"]
     assert run["finished_at"] is not None
     assert user.get(f"/api/jobs/{run['job_id']}").json()["status"] == "succeeded"
+
+
+def test_a_step_cut_off_at_the_length_limit_is_marked(user: Actor, fake_llm: FakeLLM) -> None:
+    fake_llm.script = by_role
+    fake_llm.finish_reason = "length"
+    run = finished(user, start(user)["id"])
+    assert run["status"] == "succeeded"
+    assert [s["truncated"] for s in run["steps"]] == [True] * 5
+    assert all(request["max_tokens"] > 0 for request in fake_llm.requests)
 
 
 def test_each_role_gets_the_input_and_the_previous_outputs(user: Actor, fake_llm: FakeLLM) -> None:

@@ -63,7 +63,8 @@ def test_streamed_exchange_is_stored_with_its_id_in_the_events(admin: Actor, use
     found = events(user.post("/api/chat", json={"messages": say("When is the backup?")}).text)
     conversation_id = found[0][1]["conversation_id"]
     assert isinstance(conversation_id, int)
-    assert found[-1] == ("done", {"reply": REPLY, "conversation_id": conversation_id})
+    done = {"reply": REPLY, "conversation_id": conversation_id, "truncated": False, "sources": []}
+    assert found[-1] == ("done", done)
     [listed] = conversations(user)
     assert listed["id"] == conversation_id
     assert listed["title"] == "When is the backup?"

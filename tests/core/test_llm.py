@@ -24,7 +24,7 @@ def config(url: str, model: str = "fake", **kw: object) -> llm.LLMConfig:
 
 
 def complete(cfg: llm.LLMConfig) -> str:
-    return asyncio.run(llm.complete(cfg, MESSAGES))
+    return asyncio.run(llm.complete(cfg, MESSAGES)).text
 
 
 def streamed(cfg: llm.LLMConfig) -> list[str]:
@@ -113,3 +113,45 @@ def test_proxy_variables_are_not_used(fake: FakeLLM, monkeypatch: pytest.MonkeyP
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.setenv(name, closed)
     assert complete(config(fake.url)) == "".join(ANSWER)
+
+
+def test_every_request_sends_max_tokens_and_the_finish_reason_comes_back(fake: FakeLLM) -> None:
+    answer = asyncio.run(llm.complete(config(fake.url), MESSAGES, 123))
+    assert (answer.finish_reason, answer.truncated) == ("stop", False)
+    assert fake.requests[-1]["max_tokens"] == 123
+
+
+def test_a_cut_answer_is_marked_truncated(fake: FakeLLM) -> None:
+    fake.finish_reason = "length"
+    assert asyncio.run(llm.complete(config(fake.url), MESSAGES, 50)).truncated
+
+    async def collect() -> tuple[list[str], bool]:
+        reply = llm.stream(config(fake.url), MESSAGES, 50)
+        return [piece async for piece in reply], reply.truncated
+
+    pieces, truncated = asyncio.run(collect())
+    assert pieces
+    assert truncated
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_empty_answer_is_an_error_not_a_success(fake: FakeLLM, stream: bool) -> None:
+    """llama-cpp-python answers a prompt that overflows its context with a 200 and no text."""
+    fake.script = lambda body: ""
+    with pytest.raises(llm.LLMError) as caught:
+        streamed(config(fake.url)) if stream else complete(config(fake.url))
+    assert caught.value.status == 502
+    assert "without any text" in caught.value.message
+    assert "llm_context_tokens" in caught.value.message
+
+
+def test_a_stream_without_its_end_is_an_error(fake: FakeLLM) -> None:
+    fake.stream_done = False
+    fake.stream_finish = False
+    with pytest.raises(llm.LLMError, match="stopped before its end"):
+        streamed(config(fake.url))
+
+
+def test_a_stream_with_a_finish_reason_but_no_done_marker_is_whole(fake: FakeLLM) -> None:
+    fake.stream_done = False
+    assert "".join(streamed(config(fake.url))) == "".join(ANSWER)

@@ -7,6 +7,10 @@ The model name picks the behaviour, so one server covers every case:
   "malformed"   HTTP 200 whose body is not JSON (streaming: a broken `data:` line)
   "wrongshape"  HTTP 200 JSON without `choices`
 Every request body is kept in `requests` so tests can look at the prompt.
+The well-behaved models end with `finish_reason` ("stop"; "length" for a cut answer). `reject_formats` maps a form
+of `response_format` ("json_schema", "json_object+schema", "json_object", "any") to the HTTP status with which the
+server turns it down, as llama-cpp-python answers `json_schema` with a 500. `stream_done` / `stream_finish` False
+leave out a stream's `[DONE]` marker / finish reason (a cut connection).
 What the server says about its models' context, for discovery (core/llm_server.py), off by default (404, as
 llama-cpp-python's server): `props_context` (llama.cpp `GET /props`), `show` (Ollama `POST /api/show`: the answer's
 `parameters` and `model_info`), `max_model_len` per model (vLLM, in `/v1/models`), `lmstudio` per model (LM Studio
@@ -48,6 +52,10 @@ class FakeLLM:
         self.require_key: str | None = None
         self.models = ["fake", "slow", "error500", "malformed", "wrongshape"]
         self.server: ThreadingHTTPServer | None = None
+        self.finish_reason = "stop"
+        self.reject_formats: dict[str, int] = {}
+        self.stream_done = True
+        self.stream_finish = True
 
     @property
     def url(self) -> str:
@@ -123,8 +131,12 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
             model = body.get("model")
             if model == "slow":
                 time.sleep(fake.slow_seconds)
+            form = _form(body.get("response_format"))
+            rejected = (fake.reject_formats.get(form) or fake.reject_formats.get("any")) if form else None
             if model == "error500":
                 self._send(500, b"model exploded", "text/plain")
+            elif rejected:
+                self._send(rejected, b'{"error": {"message": "response_format not supported"}}')
             elif model == "wrongshape":
                 self._send(200, b'{"id": "x", "object": "chat.completion"}')
             elif body.get("stream"):
@@ -133,7 +145,8 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
                 self._send(200, b"<html>this is not json", "text/html")
             else:
                 message = {"role": "assistant", "content": "".join(self._pieces(body))}
-                self._send(200, json.dumps({"choices": [{"index": 0, "message": message}]}).encode())
+                choice = {"index": 0, "message": message, "finish_reason": fake.finish_reason}
+                self._send(200, json.dumps({"choices": [choice]}).encode())
 
         def _pieces(self, body: dict[str, Any]) -> list[str]:
             if fake.script is None:
@@ -156,11 +169,25 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
                 if model == "malformed":
                     self.wfile.write(b"data: {broken\n\n")
                     break
-            self.wfile.write(b"data: [DONE]\n\n")
+            if fake.stream_finish and model != "malformed":
+                end = {"choices": [{"index": 0, "delta": {}, "finish_reason": fake.finish_reason}]}
+                self.wfile.write(f"data: {json.dumps(end)}\n\n".encode())
+            if fake.stream_done:
+                self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True
 
     return Handler
+
+
+def _form(response_format: Any) -> str | None:
+    """Which form of `response_format` a request uses (None: none)."""
+    if not isinstance(response_format, dict):
+        return None
+    kind = response_format.get("type")
+    if kind == "json_object" and "schema" in response_format:
+        return "json_object+schema"
+    return str(kind)
 
 
 @contextmanager

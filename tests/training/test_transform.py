@@ -1,20 +1,24 @@
-"""POST /api/training/transform: JSON without the LLM, Markdown through the (fake) LLM, and every kind of answer a
-model gives: valid, fenced, with prose, truncated, partly invalid, nonsense; and the LLM down, slow or broken."""
+"""POST /api/training/transform: JSON without the LLM, Markdown through the (fake) LLM one part at a time, and
+every kind of answer a model gives: valid, fenced, with prose, truncated, partly invalid, nonsense; the repair
+round; and the LLM down, slow or broken."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from devcell.core.prompts import prompt_tokens
+from devcell.training._prompt import MAX_PARTS
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import FakeLLM, closed_port
 from tests.projects.conftest import error, fields, ok
 from tests.training.conftest import UNITS, Team, llm_units
 
 ROADMAP = "# Ops\n\n## Week 1\n- Install the package\n- Create the first admin\n\n## Week 2\n- Back up\n"
+_WEEK = re.compile(r"## Week (\d+)")
 
 
 def transform(actor: Actor, project_id: int, text: str = ROADMAP, **body: object) -> Any:
@@ -25,53 +29,104 @@ def answer(fake: FakeLLM, text: str) -> None:
     fake.script = lambda body: text
 
 
+def part_of(body: dict[str, Any]) -> str:
+    return str(body["messages"][1]["content"])
+
+
+def week_of(body: dict[str, Any]) -> int:
+    found = _WEEK.search(part_of(body))
+    return int(found.group(1)) if found else 0
+
+
+def without_weeks(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in unit.items() if k != "week"} for unit in units]
+
+
+def by_week(body: dict[str, Any]) -> str:
+    """A well-behaved model: the units of the part it was given (it is not asked for weeks)."""
+    week = week_of(body)
+    return llm_units(without_weeks([u for u in UNITS if u["week"] == week]))
+
+
 # --- The model's answers -----------------------------------------------------------------------------------
 
 
-def test_valid_answer_gives_units(team: Team, fake_llm: FakeLLM) -> None:
-    answer(fake_llm, llm_units())
+def test_each_part_is_one_request_and_weeks_come_from_the_headings(team: Team, fake_llm: FakeLLM) -> None:
+    fake_llm.script = by_week
     body = ok(transform(team.bob, team.project_id, notes="We have two Raspberry Pis."))
-    assert body == {"units": UNITS, "warnings": [], "source": "llm"}
+    assert body == {"units": UNITS[:3], "warnings": [], "source": "llm"}
+    assert len(fake_llm.requests) == 2  # "# Ops" is the title, not a part to turn into units
     system, user = fake_llm.requests[0]["messages"]
-    assert "JSON only" in system["content"]
-    assert '"units"' in system["content"]
+    assert "JSON object only" in system["content"]
+    assert "Example answer" in system["content"]
     assert "## Week 1" in user["content"]
+    assert "## Week 2" not in user["content"]
+    assert "The roadmap: Ops" in user["content"]
     assert "We have two Raspberry Pis." in user["content"]
+    wanted = fake_llm.requests[0]["response_format"]["json_schema"]["schema"]["properties"]["units"]
+    assert wanted["maxItems"] == 4  # its two list items, and a little room
+    assert "week" not in wanted["items"]["properties"]
 
 
 def test_fenced_answer_with_prose_around_it(team: Team, fake_llm: FakeLLM) -> None:
-    answer(fake_llm, f"Here is the plan you asked for:\n```json\n{llm_units()}\n```\nGood luck with it!")
-    assert ok(transform(team.bob, team.project_id))["units"] == UNITS
+    fake_llm.script = lambda body: f"Here is the plan you asked for:\n```json\n{by_week(body)}\n```\nGood luck!"
+    assert ok(transform(team.bob, team.project_id))["units"] == UNITS[:3]
 
 
 def test_trailing_prose_without_fences_is_ignored(team: Team, fake_llm: FakeLLM) -> None:
-    answer(fake_llm, f"Sure [see below]: {llm_units()} Let me know if you want {{more}} units.")
-    assert ok(transform(team.bob, team.project_id))["units"] == UNITS
+    fake_llm.script = lambda body: f"Sure [see below]: {by_week(body)} Let me know if you want {{more}} units."
+    assert ok(transform(team.bob, team.project_id))["units"] == UNITS[:3]
 
 
-def test_a_bare_list_is_accepted(team: Team, fake_llm: FakeLLM) -> None:
-    answer(fake_llm, json.dumps(UNITS))
-    assert ok(transform(team.bob, team.project_id))["units"] == UNITS
+def test_a_bare_list_and_raw_newlines_in_strings_are_accepted(team: Team, fake_llm: FakeLLM) -> None:
+    fake_llm.script = lambda body: json.dumps(without_weeks([u for u in UNITS if u["week"] == week_of(body)]))
+    assert ok(transform(team.bob, team.project_id))["units"] == UNITS[:3]
+    answer(fake_llm, '{"units": [{"title": "Install", "description": "line one\nline two"}]}')
+    assert ok(transform(team.bob, team.project_id))["units"][0]["description"] == "line one\nline two"
 
 
-@pytest.mark.parametrize("fenced", [False, True], ids=["plain", "unclosed-fence"])
-def test_truncated_answer_keeps_its_complete_units(team: Team, fake_llm: FakeLLM, fenced: bool) -> None:
-    full = llm_units()
-    cut = full[: full.index('"Back up to a USB disk"') + 10]  # in the middle of the third unit
-    answer(fake_llm, f"```json\n{cut}" if fenced else cut)
+def test_a_cut_answer_keeps_its_complete_units(team: Team, fake_llm: FakeLLM) -> None:
+    full = llm_units(without_weeks(UNITS[:2]))
+    answer(fake_llm, "```json\n" + full[: full.index('"Create the first admin"') + 10])
     body = ok(transform(team.bob, team.project_id))
-    assert body["units"] == UNITS[:2]
-    assert len(body["warnings"]) == 1
-    assert "cut off after 2 complete units" in body["warnings"][0]
+    assert [(u["title"], u["week"]) for u in body["units"]] == [("Install the package", 1), ("Install the package", 2)]
+    assert body["warnings"][0] == "The model's answer for week 1 was cut off; its last unit may be missing."
 
 
-def test_nonsense_is_502_and_nothing_is_stored(team: Team, fake_llm: FakeLLM) -> None:
+def test_nonsense_is_asked_again_then_502_and_nothing_is_stored(team: Team, fake_llm: FakeLLM) -> None:
     answer(fake_llm, "I am sorry, but as a language model I cannot make training plans.")
     err = error(transform(team.bob, team.project_id), 502)
     assert err["code"] == "llm_bad_answer"
     assert "required JSON format" in err["message"]
-    assert "as a language model" in err["message"]
+    assert len(fake_llm.requests) == 4  # each part twice
     assert ok(team.bob.get("/api/training/plans"))["total"] == 0
+
+
+def test_the_repair_round_restates_the_schema_not_the_answer(team: Team, fake_llm: FakeLLM) -> None:
+    replies: list[Any] = ["Week one is about installing."]
+
+    def script(body: dict[str, Any]) -> str:
+        return replies.pop() if replies else by_week(body)
+
+    fake_llm.script = script
+    body = ok(transform(team.bob, team.project_id))
+    assert body["units"] == UNITS[:3]
+    assert body["warnings"] == []
+    first, repair = fake_llm.requests[0]["messages"], fake_llm.requests[1]["messages"]
+    assert repair[0] == first[0]
+    assert repair[1]["content"].startswith(first[1]["content"])
+    assert 'no JSON object with a "units" list' in repair[1]["content"]
+    assert '"maxItems":4' in repair[1]["content"]
+    assert "installing" not in repair[1]["content"]
+
+
+def test_a_part_the_model_cannot_do_is_named_and_the_rest_kept(team: Team, fake_llm: FakeLLM) -> None:
+    fake_llm.script = lambda body: by_week(body) if week_of(body) == 1 else "No."
+    body = ok(transform(team.bob, team.project_id))
+    assert body["units"] == UNITS[:2]
+    [warning] = body["warnings"]
+    assert "1 part(s) was not usable" in warning
+    assert "“Week 2”" in warning
 
 
 @pytest.mark.parametrize(
@@ -85,31 +140,35 @@ def test_answers_without_units_are_502(team: Team, fake_llm: FakeLLM, text: str)
 
 
 def test_invalid_units_are_left_out_with_a_warning(team: Team, fake_llm: FakeLLM) -> None:
-    units = [UNITS[0], {"description": "no title", "week": 1}, {"title": "Far future", "week": 500}, UNITS[2]]
-    answer(fake_llm, llm_units(units))
-    body = ok(transform(team.bob, team.project_id))
-    assert [u["title"] for u in body["units"]] == [UNITS[0]["title"], UNITS[2]["title"]]
-    assert body["warnings"] == [
-        "Left out because they were not valid units: unit 2 (title: Field required); "
-        "unit 3 (week: Input should be less than or equal to 104)."
-    ]
+    answer(fake_llm, llm_units([without_weeks(UNITS)[0], {"description": "no title"}]))
+    body = ok(transform(team.bob, team.project_id, "## Week 1\n- Install the package\n- Something"))
+    assert [u["title"] for u in body["units"]] == [UNITS[0]["title"]]
+    assert body["warnings"] == ["Left out of week 1 because they were not valid units: unit 2 (title: Field required)."]
 
 
 def test_what_models_write_is_normalised(team: Team, fake_llm: FakeLLM) -> None:
     units = [
-        {"title": "Week 2: Back up", "description": ["Set backup_dir", "Run it"], "priority": "Medium"},
-        {"title": "Verify", "week": "Week 3", "priority": "critical"},
+        {"title": "Back up", "description": ["Set backup_dir", "Run it"], "priority": "Medium", "week": 9},
+        {"title": "Verify", "priority": "critical"},
         {"title": "Retention", "priority": "P1"},
-        {"title": "x" * 300, "description": "d" * 5000, "week": 4.0},
+        {"title": "x" * 300, "description": "d" * 5000},
     ]
     answer(fake_llm, llm_units(units))
-    body = ok(transform(team.bob, team.project_id))
+    body = ok(transform(team.bob, team.project_id, "## Week 3: Backups\n- Back up\n- Verify\n- Retention\n- Long"))
     got = [(u["week"], u["priority"]) for u in body["units"]]
-    assert got == [(2, "normal"), (3, "urgent"), (3, "normal"), (4, "normal")]
+    assert got == [(3, "normal"), (3, "urgent"), (3, "normal"), (3, "normal")]  # the part's week, always
     assert body["units"][0]["description"] == "- Set backup_dir\n- Run it"
     assert len(body["units"][3]["title"]) == 200
     assert len(body["units"][3]["description"]) == 4000
     assert body["warnings"] == ["Unit 3 had the priority 'P1'; it was set to normal."]
+
+
+def test_a_roadmap_without_weeks_becomes_a_section_a_week(team: Team, fake_llm: FakeLLM) -> None:
+    answer(fake_llm, llm_units(without_weeks(UNITS[:1])))
+    body = ok(
+        transform(team.bob, team.project_id, "## Basics\n- Install\n\n## Backups\n- Back up\n\n## Drills\n- Drill")
+    )
+    assert [u["week"] for u in body["units"]] == [1, 2, 3]
 
 
 # --- JSON input: no LLM ------------------------------------------------------------------------------------
@@ -193,40 +252,49 @@ def long_roadmap(weeks: int) -> str:
     return "# Long\n\n" + "\n\n".join(f"## Week {n}: Topic {n}\n{body}" for n in range(1, weeks + 1))
 
 
-def test_a_long_roadmap_is_cut_to_the_budget_and_says_what_was_left_out(
+def fits(request: dict[str, Any], context: int) -> bool:
+    return prompt_tokens(request["messages"]) + int(request["max_tokens"]) <= context
+
+
+def test_a_long_roadmap_is_done_part_by_part_each_within_the_context(
     team: Team, admin: Actor, fake_llm: FakeLLM
 ) -> None:
     set_llm(admin, fake_llm.url, llm_context_tokens=1500)
-    answer(fake_llm, llm_units())
+    fake_llm.script = lambda body: llm_units([{"title": f"Practise week {week_of(body)}"}])
     body = ok(transform(team.bob, team.project_id, long_roadmap(12)))
-    sent = fake_llm.requests[0]["messages"]
-    assert prompt_tokens(sent) <= 1500 - 800  # the reply keeps its reserve
-    assert "## Week 1: Topic 1" in sent[1]["content"]
-    assert "## Week 12" not in sent[1]["content"]
-    assert "were left out" in sent[1]["content"]  # the model is told, too
+    assert [u["week"] for u in body["units"]] == list(range(1, 13))
+    assert body["warnings"] == []
+    assert len(fake_llm.requests) == 12
+    assert all(fits(request, 1500) for request in fake_llm.requests)
+
+
+def test_more_parts_than_the_limit_are_named(team: Team, fake_llm: FakeLLM) -> None:
+    answer(fake_llm, llm_units([{"title": "Do it"}]))
+    roadmap = "\n\n".join(f"## Week {n}\n- Step {n}" for n in range(1, MAX_PARTS + 3))
+    body = ok(transform(team.bob, team.project_id, roadmap))
+    assert len(body["units"]) == MAX_PARTS
     [warning] = body["warnings"]
-    assert "parts were left out and not turned into units" in warning
-    assert "10 of 13 parts" in warning
-    assert "“Week 3: Topic 3”" in warning
-    assert "and 2 more" in warning
-    assert "llm_context_tokens = 1500" in warning
+    assert f"2 of {MAX_PARTS + 2} parts" in warning
+    assert f"more than {MAX_PARTS} parts" in warning
+    assert "“Week 61”" in warning
 
 
 def test_one_huge_section_is_split_into_paragraphs_under_its_heading(
     team: Team, admin: Actor, fake_llm: FakeLLM
 ) -> None:
     set_llm(admin, fake_llm.url, llm_context_tokens=2000)
-    answer(fake_llm, llm_units())
+    answer(fake_llm, llm_units([{"title": "Read"}]))
     paragraphs = "\n\n".join(f"Paragraph {n}. " + "Read the manual chapter and try it. " * 8 for n in range(12))
-    ok(transform(team.bob, team.project_id, f"## Week 5: Reading\n{paragraphs}"))
-    user = fake_llm.requests[0]["messages"][1]["content"]
-    assert "## Week 5: Reading (continued)\nParagraph 1." in user
-    assert prompt_tokens(fake_llm.requests[0]["messages"]) <= 2000 - 800
+    body = ok(transform(team.bob, team.project_id, f"## Week 5: Reading\n{paragraphs}"))
+    user = part_of(fake_llm.requests[1])
+    assert user.count("## Week 5: Reading (continued)\n") == 1
+    assert {u["week"] for u in body["units"]} == {5}
+    assert all(fits(request, 2000) for request in fake_llm.requests)
 
 
-def test_nothing_fitting_the_budget_is_413_and_no_llm_call(team: Team, admin: Actor, fake_llm: FakeLLM) -> None:
-    set_llm(admin, fake_llm.url, llm_context_tokens=1000)  # the instructions and the reply reserve take it all
-    err = error(transform(team.bob, team.project_id), 413)
+def test_a_part_too_long_even_alone_is_413_and_no_llm_call(team: Team, admin: Actor, fake_llm: FakeLLM) -> None:
+    set_llm(admin, fake_llm.url, llm_context_tokens=1000)
+    err = error(transform(team.bob, team.project_id, "Practise the drill. " * 400), 413)
     assert err["code"] == "roadmap_too_large"
     assert "llm_context_tokens = 1000" in err["message"]
     assert fake_llm.requests == []
@@ -245,12 +313,15 @@ def test_sample_is_the_appliance_roadmap(user: Actor) -> None:
         assert topic in body["text"].lower() or topic in body["text"]
 
 
-def test_sample_fits_the_default_budget_whole(team: Team, fake_llm: FakeLLM) -> None:
-    answer(fake_llm, llm_units())
+def test_the_sample_is_one_request_a_week_each_within_the_default_context(team: Team, fake_llm: FakeLLM) -> None:
+    fake_llm.script = lambda body: llm_units([{"title": f"Week {week_of(body)} drill"}])
     sample = ok(team.bob.get("/api/training/sample"))["text"]
-    assert ok(transform(team.bob, team.project_id, sample))["warnings"] == []
-    assert prompt_tokens(fake_llm.requests[0]["messages"]) <= 3000 - 800
-    assert "## Week 7: Upgrades and recovery" in fake_llm.requests[0]["messages"][1]["content"]
+    body = ok(transform(team.bob, team.project_id, sample))
+    assert body["warnings"] == []
+    assert [u["week"] for u in body["units"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(fits(request, 3000) for request in fake_llm.requests)
+    assert "## Week 7: Upgrades and recovery" in part_of(fake_llm.requests[-1])
+    assert "A seven-week roadmap" not in part_of(fake_llm.requests[0])  # the introduction is not a part
 
 
 def test_anonymous_cannot_read_the_sample(client: Any) -> None:

@@ -15,6 +15,7 @@ import orjson
 
 from devcell.assistant._inputs import Section
 from devcell.assistant._prompt import PROMPT_VERSION
+from devcell.assistant._write import Brief
 from devcell.assistant.models import SummaryCache
 from devcell.assistant.schemas import SourceRef
 from devcell.core.db import utcnow
@@ -37,14 +38,16 @@ def sources_of(row: SummaryCache) -> list[SourceRef]:
 
 
 def put(
-    cache_key: str, kind: str, markdown: str, sources: list[SourceRef], omitted: str | None, model: str
+    cache_key: str, kind: str, brief: Brief, sources: list[SourceRef], omitted: str | None, model: str
 ) -> SummaryCache:
-    """Store (or replace) a summary; runs inside the caller's write transaction."""
+    """Store (or replace) a summary, with its warnings; runs inside the caller's write transaction."""
     now = utcnow()
     SummaryCache.delete().where(SummaryCache.created_at < now - KEEP).execute()
     fields = {
         "kind": kind,
-        "markdown": markdown,
+        "markdown": brief.markdown,
+        "truncated": brief.truncated,
+        "warnings": orjson.dumps(brief.warnings).decode(),
         "sources": orjson.dumps([s.model_dump() for s in sources]).decode(),
         "omitted": omitted,
         "model": model,

@@ -25,6 +25,7 @@ def render(sitrep: SitrepOut, base_url: str) -> str:
         "",
         f"Generated {sitrep.created_at:%Y-%m-%d %H:%M} UTC by {author}; covers {_period(sitrep.days)}.",
         "",
+        *(f"> **Warning:** {warning}\n" for warning in sitrep.warnings),
         sitrep.markdown.strip(),
         "",
     ]

@@ -11,8 +11,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from devcell.assistant import _inputs, service
+from devcell.assistant import _inputs, _write, service
 from devcell.assistant._inputs import Section
+from devcell.assistant._write import Brief
 from devcell.core import llm
 from devcell.core.errors import DevCellError
 from devcell.core.jobs import JobCancelled, JobContext
@@ -57,7 +58,7 @@ def _knowledge(run: SitrepRun) -> Section:
         section = _inputs.knowledge_section([])
         section.problem = f"The knowledgebase could not be searched ({reason})."
         return section
-    section = _inputs.knowledge_section(found.items)
+    section = _inputs.knowledge_section(search.relevant(run.knowledge, found.items))
     if found.degraded:
         section.problem = "The semantic index is being repaired; these passages come from keyword search."
     return section
@@ -67,7 +68,7 @@ def _generate(ctx: JobContext, run: SitrepRun) -> dict[str, Any]:
     ctx.progress(0, STEPS, "Reading standups, tasks and projects")
     sections = service.sitrep_inputs(run.principal, run.visibility, run.appliance_zone, run.project_id, run.days)
     if not any(s.items for s in sections):
-        service.finish_sitrep(run.sitrep_id, service.nothing_to_report(run.days), None, run.config.model)
+        service.finish_sitrep(run.sitrep_id, Brief(service.nothing_to_report(run.days)), None, run.config.model)
         return {"sitrep_id": run.sitrep_id}
     ctx.check_cancelled()
     if run.knowledge is not None:
@@ -76,8 +77,8 @@ def _generate(ctx: JobContext, run: SitrepRun) -> dict[str, Any]:
     prompt = service.sitrep_prompt(sections, run.instructions, run.days, run.context_tokens)
     ctx.check_cancelled()
     ctx.progress(2, STEPS, "Writing the SITREP (waiting for the LLM)")
-    answer = llm.complete_sync(run.config, prompt.messages, prompt.max_tokens)
-    service.finish_sitrep(run.sitrep_id, answer, prompt, run.config.model)
+    brief = _write.write_sync(run.config, prompt)
+    service.finish_sitrep(run.sitrep_id, brief, prompt, run.config.model)
     return {"sitrep_id": run.sitrep_id}
 
 

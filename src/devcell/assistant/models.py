@@ -21,6 +21,8 @@ class SummaryCache(BaseModel):
     omitted = TextField(null=True)
     model = CharField()
     created_at = UTCDateTimeField()
+    truncated = BooleanField(default=False)
+    warnings = TextField(default="[]")  # JSON list of sentences: what the reader must know
 
 
 class Sitrep(BaseModel):
@@ -41,6 +43,8 @@ class Sitrep(BaseModel):
     created_by = ForeignKeyField(User, backref="+")
     created_at = UTCDateTimeField()
     finished_at = UTCDateTimeField(null=True)
+    truncated = BooleanField(default=False)
+    warnings = TextField(default="[]")  # JSON list of sentences: what the reader must know
 
     if TYPE_CHECKING:  # peewee adds an `<fk>_id` accessor per foreign key; tell the type checker about them
         project_id: int | None

@@ -6,7 +6,7 @@ from functools import partial
 
 from starlette.responses import Response
 
-from devcell.assistant import _jobs, service
+from devcell.assistant import _jobs, _write, service
 from devcell.assistant.review import routes as review_routes
 from devcell.assistant.schemas import (
     ProjectSummaryIn,
@@ -49,7 +49,7 @@ def _zone(call: Call) -> str:
 
 
 def _context(call: Call) -> int:
-    return _settings(call).get_int("llm_context_tokens")
+    return _settings(call).context_tokens()
 
 
 async def _finish(call: Call, config: llm.LLMConfig, outcome: SummaryOut | service.Pending) -> SummaryOut:
@@ -59,8 +59,8 @@ async def _finish(call: Call, config: llm.LLMConfig, outcome: SummaryOut | servi
         return outcome
     if not config.configured:
         raise llm.LLMNotConfigured(NO_LLM)
-    answer = await llm.complete(config, outcome.prompt.messages, outcome.prompt.max_tokens)
-    return await call.run(service.save_summary, outcome, answer, config.model)
+    brief = await _write.write(config, outcome.prompt)
+    return await call.run(service.save_summary, outcome, brief, config.model)
 
 
 async def standup_summary(call: Call, body: StandupSummaryIn) -> SummaryOut:

@@ -43,11 +43,15 @@ class SummaryOut(BaseModel):
     project_id: int | None
     days: int | None
     markdown: str
-    sources: list[SourceRef] = Field(description="the inputs the summary cites (all inputs when it cites none)")
+    sources: list[SourceRef] = Field(description="the inputs the summary cites (only those)")
     cached: bool = Field(description="true: the same inputs were summarised before; no LLM call was made")
     generated_at: datetime
     omitted: str | None = Field(description="what was left out to fit the model's context, if anything")
     model: str
+    truncated: bool = Field(default=False, description="the model stopped at its length limit: the end is missing")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the reader must know: incomplete, or checks it failed (unchecked)"
+    )
 
 
 class SitrepIn(StrictModel):
@@ -80,6 +84,10 @@ class SitrepOut(BaseModel):
     created_by: UserRef
     created_at: datetime
     finished_at: datetime | None
+    truncated: bool = Field(default=False, description="the model stopped at its length limit: the end is missing")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the reader must know: incomplete, or checks it failed (unchecked)"
+    )
 
 
 class SitrepPage(Page[SitrepOut]):

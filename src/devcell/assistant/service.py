@@ -17,6 +17,7 @@ import orjson
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
 from devcell.assistant import _cache, _export, _inputs, _prompt
 from devcell.assistant._inputs import Section, Window
+from devcell.assistant._write import Brief
 from devcell.assistant.errors import SitrepNotFound, SitrepNotReady
 from devcell.assistant.models import Sitrep
 from devcell.assistant.schemas import (
@@ -33,7 +34,7 @@ from devcell.assistant.schemas import (
 )
 from devcell.core.db import unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
-from devcell.core.llm import LLMError, estimate_tokens
+from devcell.core.llm import estimate_tokens
 from devcell.projects import service as projects
 from devcell.projects.schemas import UserRef
 from devcell.standups import service as standups
@@ -71,6 +72,7 @@ def _from_cache(pending: Pending) -> SummaryOut | None:
     return _out(
         pending.kind, pending.date, pending.project_id, pending.days, markdown=row.markdown,
         sources=_cache.sources_of(row), cached=True, omitted=row.omitted, model=row.model,
+        truncated=row.truncated, warnings=orjson.loads(row.warnings),
     ).model_copy(update={"generated_at": row.created_at})  # fmt: skip
 
 
@@ -148,22 +150,13 @@ def prepare_project_summary(
     return _cached_or_pending(pending, data.refresh)
 
 
-def answer_text(answer: str) -> str:
-    """The model's Markdown; an empty answer is a bad answer (502), never an empty 200."""
-    text = answer.strip()
-    if not text:
-        raise LLMError("The model returned an empty answer.")
-    return text
-
-
 @unit_of_work(write=True)
-def save_summary(pending: Pending, answer: str, model: str) -> SummaryOut:
-    markdown = answer_text(answer)
-    sources = _prompt.cited(markdown, pending.prompt.sources)
-    row = _cache.put(pending.key, pending.kind, markdown, sources, pending.prompt.omitted, model)
+def save_summary(pending: Pending, brief: Brief, model: str) -> SummaryOut:
+    sources = _prompt.cited(brief.markdown, pending.prompt.sources)
+    row = _cache.put(pending.key, pending.kind, brief, sources, pending.prompt.omitted, model)
     return _out(
-        pending.kind, pending.date, pending.project_id, pending.days, markdown=markdown, sources=sources,
-        cached=False, omitted=row.omitted, model=model,
+        pending.kind, pending.date, pending.project_id, pending.days, markdown=brief.markdown, sources=sources,
+        cached=False, omitted=row.omitted, model=model, truncated=brief.truncated, warnings=brief.warnings,
     ).model_copy(update={"generated_at": row.created_at})  # fmt: skip
 
 
@@ -182,7 +175,7 @@ def _sitrep_out(row: Sitrep, created_by: UserRef) -> SitrepOut:
         sources=[SourceRef.model_validate(s) for s in orjson.loads(row.sources)], instructions=row.instructions,
         project_id=row.project_id, days=row.days, use_knowledge=row.use_knowledge, omitted=row.omitted,
         model=row.model, job_id=row.job_id, created_by=created_by, created_at=row.created_at,
-        finished_at=row.finished_at,
+        finished_at=row.finished_at, truncated=row.truncated, warnings=orjson.loads(row.warnings),
     )  # fmt: skip
 
 
@@ -260,13 +253,13 @@ def nothing_to_report(days: int) -> str:
 
 
 @unit_of_work(write=True)
-def finish_sitrep(sitrep_id: int, answer: str, prompt: _prompt.Prompt | None, model: str) -> None:
+def finish_sitrep(sitrep_id: int, brief: Brief, prompt: _prompt.Prompt | None, model: str) -> None:
     """Store the generated report (prompt None: the plain nothing-to-report text, made without the LLM)."""
-    markdown = answer_text(answer)
-    sources = _prompt.cited(markdown, prompt.sources) if prompt else []
+    sources = _prompt.cited(brief.markdown, prompt.sources) if prompt else []
     Sitrep.update(
-        status="ready", markdown=markdown, sources=orjson.dumps([s.model_dump() for s in sources]).decode(),
-        omitted=prompt.omitted if prompt else None, model=model, finished_at=utcnow(),
+        status="ready", markdown=brief.markdown, sources=orjson.dumps([s.model_dump() for s in sources]).decode(),
+        omitted=prompt.omitted if prompt else None, model=model, finished_at=utcnow(), truncated=brief.truncated,
+        warnings=orjson.dumps(brief.warnings).decode(),
     ).where(Sitrep.id == sitrep_id).execute()  # fmt: skip
 
 

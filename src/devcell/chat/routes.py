@@ -43,32 +43,39 @@ async def _events(
     yield frame("sources", {"persona": data.persona, "sources": [s.model_dump(mode="json") for s in prompt.sources],
                             "trimmed": prompt.trimmed, "conversation_id": stored, "degraded": degraded})  # fmt: skip
     parts: list[str] = []
+    reply = llm.stream(config, prompt.messages, prompt.max_tokens)
     try:
-        async for piece in llm.stream(config, prompt.messages):
+        async for piece in reply:
             parts.append(piece)
             yield frame("token", {"text": piece})
     except llm.LLMError as exc:
         if stored is not None and parts:
-            await run_in_threadpool(service.finish_exchange, stored, "".join(parts), prompt.sources, True, days)
+            text = "".join(parts)
+            await run_in_threadpool(service.finish_exchange, stored, text, prompt.cited(text), True, days)
         yield frame("error", {"code": exc.code, "message": exc.message, "status": exc.status})
         return
     except BaseException:
         # Stop: the client closed the stream, so this generator is being cancelled and must not await. The reply
         # so far is kept, marked as stopped, by a thread of its own.
         if stored is not None and parts:
-            args = (stored, "".join(parts), prompt.sources, True, days)
+            text = "".join(parts)
+            args = (stored, text, prompt.cited(text), True, days)
             threading.Thread(target=service.finish_exchange, args=args, name="chat-stopped").start()
         raise
+    text = "".join(parts)
+    cited = prompt.cited(text)
     if stored is not None:
-        await run_in_threadpool(service.finish_exchange, stored, "".join(parts), prompt.sources, False, days)
-    yield frame("done", {"reply": "".join(parts), "conversation_id": stored})
+        await run_in_threadpool(service.finish_exchange, stored, text, cited, False, days)
+    yield frame("done", {"reply": text, "conversation_id": stored, "truncated": reply.truncated,
+                         "sources": [s.model_dump(mode="json") for s in cited]})  # fmt: skip
 
 
 async def chat(call: Call, body: ChatIn) -> ChatOut | Response:
     """Reply to the conversation the client sends (trimmed to the token budget), with an optional knowledge
-    search; streamed as server-sent events `sources`, `token`..., `done` (or `error`). Stop by closing it.
-    When the admin keeps chat history, the exchange is stored in the caller's conversation `conversation_id`
-    (a new one without it); its id is in the `sources` and `done` events."""
+    search; streamed as server-sent events `sources` (those sent to the model), `token`..., `done` with the
+    sources the reply cites and `truncated` (or `error`). Stop by closing it. When the admin keeps chat history,
+    the exchange is stored in the caller's conversation `conversation_id` (a new one without it); its id is in
+    the `sources` and `done` events."""
     settings = call.state.need(SETTINGS_STORE)
     config = settings.llm_config()
     if not config.configured:
@@ -79,17 +86,18 @@ async def chat(call: Call, body: ChatIn) -> ChatOut | Response:
         question = AskIn(question=body.messages[-1].content[:2000])
         found = await call.run(search.gather, call.state.need(KNOWLEDGE), call.user, question)
         sources, degraded = found.citations, found.degraded
-    prompt = service.build(body, sources, settings.get_int("llm_context_tokens"))
+    prompt = service.build(body, sources, settings.context_tokens())
     days = _retention(call)
     stored = await call.run(service.start_exchange, call.user, body, days)
     if body.stream:
         return sse_response(_events(config, prompt, body, stored, days, degraded))
-    reply = await llm.complete(config, prompt.messages)
+    reply = await llm.complete(config, prompt.messages, prompt.max_tokens)
+    cited = prompt.cited(reply.text)
     if stored is not None:
-        await call.run(service.finish_exchange, stored, reply, prompt.sources, False, days)
+        await call.run(service.finish_exchange, stored, reply.text, cited, False, days)
     return ChatOut(
-        reply=reply, persona=body.persona, sources=prompt.sources, trimmed=prompt.trimmed, conversation_id=stored,
-        degraded=degraded,
+        reply=reply.text, persona=body.persona, sources=cited, trimmed=prompt.trimmed, conversation_id=stored,
+        degraded=degraded, truncated=reply.truncated,
     )  # fmt: skip
 
 

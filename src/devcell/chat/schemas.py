@@ -54,12 +54,13 @@ class PersonaList(BaseModel):
 class ChatOut(BaseModel):
     reply: str
     persona: Persona
-    sources: list[Citation]
+    sources: list[Citation] = Field(description="the knowledgebase sources the reply cites (only those)")
     trimmed: int = Field(description="older messages left out to fit the token budget")
     conversation_id: int | None = Field(description="where the exchange was stored; null when history is off")
     degraded: bool = Field(
         False, description="the sources come from the keyword index: the semantic index is being rebuilt"
     )
+    truncated: bool = Field(default=False, description="the model stopped at its length limit: the reply is cut off")
 
 
 class ConversationQuery(PageQuery):

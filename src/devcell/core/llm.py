@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,10 @@ from devcell.core.errors import DevCellError
 
 MODELS_CACHE_SECONDS = 30.0
 ERROR_BODY_CHARS = 300
+EMPTY_ANSWER = (
+    "The LLM server answered without any text. The prompt may be larger than the model's context: an "
+    "administrator can compare llm_context_tokens in Settings with the context the model was started with."
+)
 
 
 class LLMError(DevCellError):
@@ -49,6 +53,12 @@ class LLMConfig:
     api_key: str = ""
     connect_timeout: float = 5.0
     read_timeout: float = 120.0
+    frequency_penalty: float = 0.0  # sent only when set: small models repeat themselves without it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What facts about the server are remembered by: the server and the model."""
+        return (self.root, self.model)
 
     @property
     def configured(self) -> bool:
@@ -61,6 +71,19 @@ class LLMConfig:
         for suffix in ("/chat/completions", "/v1"):
             url = url.removesuffix(suffix)
         return url
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's answer and why it stopped: "stop" (done), "length" (cut at max_tokens or the context), or None
+    when the server does not say."""
+
+    text: str
+    finish_reason: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
 
 
 _models_cache: dict[tuple[str, str], tuple[float, list[str]]] = {}
@@ -111,29 +134,49 @@ async def _send(client: httpx.AsyncClient, config: LLMConfig, request: httpx.Req
     raise AssertionError("unreachable")
 
 
-def _body(config: LLMConfig, messages: list[dict[str, str]], stream: bool, max_tokens: int | None) -> bytes:
+def _body(
+    config: LLMConfig, messages: list[dict[str, str]], stream: bool, max_tokens: int | None,
+    response_format: dict[str, Any] | None,
+) -> bytes:  # fmt: skip
     payload: dict[str, Any] = {"model": config.model, "messages": messages, "stream": stream, "temperature": 0.2}
     if max_tokens:
         payload["max_tokens"] = max_tokens
+    if config.frequency_penalty:
+        payload["frequency_penalty"] = config.frequency_penalty
+    if response_format is not None:
+        payload["response_format"] = response_format
     return orjson.dumps(payload)
 
 
-def _content(data: Any) -> str:
+def _finish_reason(choice: Any) -> str | None:
+    reason = choice.get("finish_reason") if isinstance(choice, dict) else None
+    return str(reason) if reason else None
+
+
+def _completion(data: Any) -> Completion:
     try:
-        content = data["choices"][0]["message"]["content"]
+        choice = data["choices"][0]
+        content = choice["message"]["content"]
     except (KeyError, IndexError, TypeError):
         raise LLMError("The LLM server's answer is not an OpenAI-style chat completion.") from None
+    if content is None:
+        content = ""
     if not isinstance(content, str):
         raise LLMError("The LLM server's answer has no text.")
-    return content
+    if not content.strip():
+        raise LLMError(EMPTY_ANSWER)
+    return Completion(content, _finish_reason(choice))
 
 
-async def complete(config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
-    """One chat completion, all at once."""
+async def complete(
+    config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None,
+    response_format: dict[str, Any] | None = None,
+) -> Completion:  # fmt: skip
+    """One chat completion, all at once. An answer without text is an error (502), like a broken one."""
     _require(config)
     async with _client(config) as client:
         request = client.build_request(
-            "POST", "/v1/chat/completions", content=_body(config, messages, False, max_tokens),
+            "POST", "/v1/chat/completions", content=_body(config, messages, False, max_tokens, response_format),
             headers={"Content-Type": "application/json"},
         )  # fmt: skip
         response = await _send(client, config, request, stream=False)
@@ -144,55 +187,105 @@ async def complete(config: LLMConfig, messages: list[dict[str, str]], max_tokens
         if response.status_code >= 400:
             raise _status_error(response, body)
         try:
-            return _content(orjson.loads(body))
+            return _completion(orjson.loads(body))
         except orjson.JSONDecodeError:
             raise LLMError("The LLM server's answer is not valid JSON.") from None
 
 
-def complete_sync(config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+def complete_sync(
+    config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None,
+    response_format: dict[str, Any] | None = None,
+) -> Completion:  # fmt: skip
     """`complete` for sync code (services, jobs in worker threads); never call it on the event loop."""
-    return asyncio.run(complete(config, messages, max_tokens))
+    return asyncio.run(complete(config, messages, max_tokens, response_format))
 
 
-def _delta(line: str) -> str | None:
-    """The text of one `data:` line of a streamed completion; None at the end marker."""
+@dataclass(frozen=True)
+class _Chunk:
+    text: str
+    finish_reason: str | None
+
+
+def _chunk(line: str) -> _Chunk | None:
+    """One `data:` line of a streamed completion; None at the end marker."""
     payload = line[5:].strip()
     if payload == "[DONE]":
         return None
     try:
-        data = orjson.loads(payload)
-        piece = data["choices"][0].get("delta", {}).get("content") or ""
+        choice = orjson.loads(payload)["choices"][0]
+        piece = choice.get("delta", {}).get("content") or ""
     except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
         raise LLMError("The LLM server sent a streamed piece that is not valid JSON.") from None
-    return str(piece)
+    return _Chunk(str(piece), _finish_reason(choice))
 
 
-async def stream(
-    config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None
-) -> AsyncIterator[str]:
-    """A chat completion piece by piece. Errors before the first piece and in the middle are raised alike."""
-    _require(config)
-    async with _client(config) as client:
-        request = client.build_request(
-            "POST", "/v1/chat/completions", content=_body(config, messages, True, max_tokens),
-            headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
-        )  # fmt: skip
-        response = await _send(client, config, request, stream=True)
-        try:
-            if response.status_code >= 400:
-                raise _status_error(response, await response.aread())
-            async for line in response.aiter_lines():
-                if not line.startswith("data:"):
-                    continue
-                piece = _delta(line)
-                if piece is None:
-                    return
-                if piece:
+class LLMStream:
+    """A chat completion piece by piece (`async for piece in stream`); `finish_reason` once it has ended.
+
+    Errors before the first piece and in the middle are raised alike. A stream that ends without any text, or
+    without its end (neither `[DONE]` nor a finish reason), is an error too: llama.cpp servers answer an
+    overflowing prompt with an empty 200 stream, and a cut connection must not pass for a whole answer."""
+
+    def __init__(
+        self, config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None,
+        response_format: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        self.finish_reason: str | None = None
+        self._pieces = self._read(config, _body(config, messages, True, max_tokens, response_format))
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._pieces
+
+    async def aclose(self) -> None:
+        await self._pieces.aclose()
+
+    async def _read(self, config: LLMConfig, body: bytes) -> AsyncGenerator[str, None]:
+        _require(config)
+        async with _client(config) as client:
+            request = client.build_request(
+                "POST", "/v1/chat/completions", content=body,
+                headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
+            )  # fmt: skip
+            response = await _send(client, config, request, stream=True)
+            try:
+                if response.status_code >= 400:
+                    raise _status_error(response, await response.aread())
+                async for piece in self._lines(response):
                     yield piece
-        except httpx.HTTPError as exc:
-            raise _translate(exc, config) from None
-        finally:
-            await response.aclose()
+            except httpx.HTTPError as exc:
+                raise _translate(exc, config) from None
+            finally:
+                await response.aclose()
+
+    async def _lines(self, response: httpx.Response) -> AsyncIterator[str]:
+        wrote = ended = False
+        async for line in response.aiter_lines():
+            if not line.startswith("data:"):
+                continue
+            chunk = _chunk(line)
+            if chunk is None:
+                ended = True
+                break
+            self.finish_reason = chunk.finish_reason or self.finish_reason
+            if chunk.text:
+                wrote = wrote or bool(chunk.text.strip())
+                yield chunk.text
+        if not wrote:
+            raise LLMError(EMPTY_ANSWER)
+        if not ended and self.finish_reason is None:
+            raise LLMError("The LLM server's streamed answer stopped before its end; it may be incomplete.")
+
+
+def stream(
+    config: LLMConfig, messages: list[dict[str, str]], max_tokens: int | None = None,
+    response_format: dict[str, Any] | None = None,
+) -> LLMStream:  # fmt: skip
+    """A chat completion piece by piece (see LLMStream)."""
+    return LLMStream(config, messages, max_tokens, response_format)
 
 
 async def models(config: LLMConfig, *, fresh: bool = False) -> list[str]:

@@ -65,3 +65,15 @@ def input_budget(context_tokens: int, *fixed_texts: str, reserve: int = REPLY_RE
 def prompt_tokens(messages: Sequence[dict[str, str]]) -> int:
     """The estimated size of a whole prompt (what tests compare with the budget)."""
     return sum(estimate_tokens(m["content"]) + 4 for m in messages)
+
+
+REPLY_FLOOR_TOKENS = 64  # never ask for less: a budget mistake should show as a short answer, not none
+PROMPT_SAFETY_TOKENS = 16  # the chat template's own tokens around the messages
+
+
+def reply_limit(context_tokens: int, messages: Sequence[dict[str, str]], cap: int) -> int:
+    """`max_tokens` for an answer: the task's own cap, or what the context leaves after the prompt when that is
+    less. Every request sends one, so a small model that loops stops there (and says so) instead of running on
+    to the end of its context."""
+    room = context_tokens - prompt_tokens(messages) - PROMPT_SAFETY_TOKENS
+    return max(REPLY_FLOOR_TOKENS, min(cap, room))

@@ -291,8 +291,16 @@ def search(kn: Knowledge, principal: Principal, question: str, limit: int, proje
     return SearchOut(query=question, items=passages, took_ms=round(took * 1000, 1), degraded=degraded)
 
 
-def citations(passages: list[Passage]) -> list[Citation]:
-    return [Citation(number=n, **p.model_dump()) for n, p in enumerate(passages, start=1)]
+def relevant(kn: Knowledge, passages: list[Passage]) -> list[Passage]:
+    """The passages above the embedding model's relevance floor, in their order: a passage at or below it is not
+    about the question, so it never goes into a prompt or a citation list (search results still show it)."""
+    floor = kn.embedder().relevance_floor
+    return [p for p in passages if p.similarity > floor]
+
+
+def citations(kn: Knowledge, passages: list[Passage]) -> list[Citation]:
+    """The relevant passages numbered from 1, as an answer cites them."""
+    return [Citation(number=n, **p.model_dump()) for n, p in enumerate(relevant(kn, passages), start=1)]
 
 
 def _label(citation: Citation) -> str:
@@ -304,9 +312,20 @@ def _label(citation: Citation) -> str:
     return " — ".join(where)
 
 
-def prompt(question: str, cited: list[Citation], budget_tokens: int) -> tuple[list[dict[str, str]], list[Citation]]:
-    """Chat messages with as many numbered sources as fit the token budget; returns the sources actually sent."""
-    budget = budget_tokens - estimate_tokens(SYSTEM_PROMPT) - estimate_tokens(question) - 200
+ANSWER_TOKENS = 600  # a cited answer is a paragraph or a short list
+
+
+def answer_tokens(context_tokens: int) -> int:
+    """Room kept for the answer: ANSWER_TOKENS, less on a small context (a quarter of it, at least 128)."""
+    return max(128, min(ANSWER_TOKENS, context_tokens // 4))
+
+
+def prompt(question: str, cited: list[Citation], context_tokens: int) -> tuple[list[dict[str, str]], list[Citation]]:
+    """Chat messages with as many numbered sources as fit the context beside the answer's room; returns the
+    sources actually sent."""
+    framing = 40  # "Sources:", "Question:" and the two messages' overhead
+    reserved = estimate_tokens(SYSTEM_PROMPT) + estimate_tokens(question) + answer_tokens(context_tokens) + framing
+    budget = context_tokens - reserved
     blocks: list[str] = []
     used: list[Citation] = []
     for citation in cited:

@@ -36,7 +36,7 @@ async def ask(call: Call, body: AskIn) -> Response | AskOut:
     settings = call.state.need(SETTINGS_STORE)
     config = answers.llm_config(settings)
     sources = await call.run(answers.gather, kn, call.user, body)
-    budget = settings.get_int("llm_context_tokens")
+    budget = settings.context_tokens()
     if body.stream:
         return sse_response(answers.stream_answer(kn, call.user, body, config, sources, budget))
     if not answers.wants_llm(body, config, sources.citations):

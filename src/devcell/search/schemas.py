@@ -57,8 +57,14 @@ class AskOut(BaseModel):
     mode: Literal["llm", "extracts"] = Field(description="llm: an answer citing [n]; extracts: passages only")
     answer: str | None
     note: str
-    citations: list[Citation]
+    citations: list[Citation] = Field(
+        description="llm: the sources the answer cites (only those); extracts: the best matching passages"
+    )
     degraded: bool = Field(False, description=DEGRADED)
+    truncated: bool = Field(default=False, description="the model stopped at its length limit: the answer is cut off")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the reader should know: cut off, cites no or unknown sources"
+    )
 
 
 class ScanOut(BaseModel):

@@ -30,9 +30,14 @@ def search(kn: Knowledge, principal: Principal, question: str, limit: int, proje
     return _retrieval.search(kn, principal, question, limit, project)
 
 
-def citations(passages: list[Passage]) -> list[Citation]:
-    """The passages numbered from 1, as an answer cites them."""
-    return _retrieval.citations(passages)
+def citations(kn: Knowledge, passages: list[Passage]) -> list[Citation]:
+    """The passages above the relevance floor numbered from 1, as an answer cites them."""
+    return _retrieval.citations(kn, passages)
+
+
+def relevant(kn: Knowledge, passages: list[Passage]) -> list[Passage]:
+    """The passages above the relevance floor: the only ones that may go into a prompt."""
+    return _retrieval.relevant(kn, passages)
 
 
 def status(kn: Knowledge, principal: Principal) -> StatusOut:

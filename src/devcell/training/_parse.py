@@ -42,7 +42,7 @@ WEEK_IN_TEXT = re.compile(r"\b(?:week|wk|w)\s*(\d{1,3})\b", re.IGNORECASE)
 LIST_START = re.compile(r'\{\s*"(?:' + "|".join(LIST_KEYS) + r')"\s*:\s*\[')  # {"units": [
 FENCE = re.compile(r"```[\w-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 
-_decoder = json.JSONDecoder()
+_decoder = json.JSONDecoder(strict=False)  # raw newlines in strings: small models write them
 
 
 @dataclass
@@ -129,6 +129,33 @@ def parse_answer(answer: str) -> Units:
             + (f" ({'; '.join(dropped)})." if dropped else ".")
             + " Try again, or paste the roadmap as JSON."
         )
+    return found
+
+
+class PartInvalid(ValueError):
+    """One part's answer holds no usable unit; the message says why (it is restated to the model once)."""
+
+
+def parse_part(answer: str, week: int) -> Units:
+    """The units of one roadmap part from the model's answer, all in the part's `week` (the model is not asked
+    for it). A unit cut off at the end of the answer is dropped with a warning."""
+    raw, truncated = _find_units(_unfenced(answer))
+    if raw is None:
+        raise PartInvalid('the answer holds no JSON object with a "units" list')
+    found = Units()
+    if truncated:
+        found.warnings.append(f"The model's answer for week {week} was cut off; its last unit may be missing.")
+    dropped: list[str] = []
+    for index, item in enumerate(raw[:MAX_UNITS]):
+        try:
+            unit = {**item, "week": week} if isinstance(item, dict) else item
+            found.units.append(_validate(unit, found, index, lenient=True))
+        except ValidationError as exc:
+            dropped.append(f"unit {index + 1} ({_first_error(exc)})")
+    if not found.units:
+        raise PartInvalid("no unit in the answer is valid" + (f": {'; '.join(dropped)}" if dropped else ""))
+    if dropped:
+        found.warnings.append(f"Left out of week {week} because they were not valid units: {'; '.join(dropped)}.")
     return found
 
 

@@ -26,7 +26,7 @@ from devcell.training.schemas import (
 async def transform(call: Call, body: TransformIn) -> TransformOut:
     """Turn a roadmap (JSON directly; Markdown or text through the LLM) into units to preview. Stores nothing."""
     settings = call.state.need(SETTINGS_STORE)
-    config, context = settings.llm_config(), settings.get_int("llm_context_tokens")
+    config, context = settings.llm_config(), settings.context_tokens()
     return await call.run(service.transform, call.user, body, config, context)
 
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 from peewee import fn
 
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
-from devcell.core import llm
+from devcell.core import llm, structured
 from devcell.core.db import unit_of_work, utcnow
-from devcell.core.prompts import prompt_tokens
 from devcell.projects.errors import ProjectNotFound
 from devcell.projects.schemas import ProjectRef, UserRef
 from devcell.projects.service import (
@@ -69,7 +68,8 @@ def _require_member(principal: Principal, project_id: int) -> None:
 
 
 def transform(principal: Principal, data: TransformIn, config: llm.LLMConfig, context_tokens: int) -> TransformOut:
-    """Units to preview; nothing is stored. Runs in a worker thread; no transaction is open during the LLM call."""
+    """Units to preview; nothing is stored. Runs in a worker thread; no transaction is open during the LLM calls
+    (one per part of the roadmap, see training._prompt)."""
     _require_member(principal, data.project_id)
     if _is_json(data):
         found = _parse.parse_json_input(data.text)
@@ -78,14 +78,44 @@ def transform(principal: Principal, data: TransformIn, config: llm.LLMConfig, co
         raise llm.LLMNotConfigured(NOT_CONFIGURED)
     prompt = _prompt.build(data.text, data.notes, context_tokens)
     started = time.monotonic()
-    answer = llm.complete_sync(config, prompt.messages)
-    found = _parse.parse_answer(answer)
+    units: list[Unit] = []
+    warnings = list(prompt.warnings)
+    failed: list[tuple[_prompt.Part, str]] = []
+    for request in prompt.parts:
+        try:
+            found = _transform_part(config, request)
+        except _parse.PartInvalid as exc:
+            failed.append((request.part, str(exc)))
+            continue
+        units += found.units
+        warnings += found.warnings
+    if not units:
+        raise llm.LLMError(
+            "The model did not turn any part of the roadmap into training units in the required JSON format, so "
+            f"nothing was imported ({failed[0][1]}). Try again, try another model, or paste the roadmap as JSON."
+        )
+    if failed:
+        names = ", ".join(f"“{part.label}”" for part, _ in failed[:8])
+        warnings.append(f"The model's answer for {len(failed)} part(s) was not usable, so they have no units: "
+                        f"{names}. Add their units by hand, or import those parts again.")  # fmt: skip
     log.info(
-        "training transform: %d units in %.1f s (prompt ~%d tokens of a %d budget, %d warnings)",
-        len(found.units), time.monotonic() - started, prompt_tokens(prompt.messages), context_tokens,
-        len(prompt.warnings) + len(found.warnings),
+        "training transform: %d units from %d of %d parts in %.1f s (%d warnings)",
+        len(units), len(prompt.parts) - len(failed), len(prompt.parts), time.monotonic() - started, len(warnings),
     )  # fmt: skip
-    return TransformOut(units=found.units, warnings=prompt.warnings + found.warnings, source="llm")
+    return TransformOut(units=units[:MAX_UNITS], warnings=warnings, source="llm")
+
+
+def _transform_part(config: llm.LLMConfig, request: _prompt.PartPrompt) -> _parse.Units:
+    """One part's units: one request, and once more with the rules restated when the answer is not usable."""
+    answer = structured.complete_json_sync(config, request.messages, request.schema, request.max_tokens)
+    try:
+        return _parse.parse_part(answer.completion.text, request.week)
+    except _parse.PartInvalid as exc:
+        log.info("training transform: week %d answer rejected, asking once more: %s", request.week, exc)
+        error = f"{exc}; the answer was cut off at the length limit" if answer.completion.truncated else str(exc)
+    again = request.repair(error)
+    answer = structured.complete_json_sync(config, again, request.schema, request.max_tokens)
+    return _parse.parse_part(answer.completion.text, request.week)
 
 
 def _is_json(data: TransformIn) -> bool:

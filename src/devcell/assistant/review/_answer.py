@@ -1,55 +1,77 @@
-"""Reading the model's review: the JSON object found in the answer (fences and prose around it ignored),
-validated against the schema, line numbers checked against the code, then rendered as Markdown."""
+"""The model's review: the bounded JSON schema it is asked for, the JSON object found in the answer (fences and
+prose around it ignored), validated, line numbers checked against the code, then rendered as Markdown."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from devcell.assistant.review.schemas import SEVERITIES, Answer, AnswerIssue, ReviewIssue
+from devcell.core import llm, structured
 
-FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)```", re.DOTALL)
-MAX_STARTS = 25  # "{" positions tried per candidate; prose rarely has more before the object
 MAX_ERRORS = 5
+# Bounds of the answer's schema, in characters: they keep a small model's answer short enough to finish.
+SUMMARY_CHARS, TITLE_CHARS, DETAIL_CHARS, SUGGESTION_CHARS = 300, 80, 240, 160
+ISSUE_CHARS = TITLE_CHARS + DETAIL_CHARS + SUGGESTION_CHARS + 80  # + keys, severity and lines
+MAX_ISSUES, MAX_SUGGESTIONS = 8, 3
+CHARS_PER_TOKEN = 3  # JSON with short English words: about 3.5; erring short
 
 
 class AnswerInvalid(ValueError):
-    """The answer has no usable review; the message says why (it is sent back to the model once)."""
+    """The answer has no usable review; the message says why (it is restated to the model once)."""
 
 
-def _objects(text: str) -> Any:
-    """The first JSON object in `text`, trying each `{` in turn (prose before it may contain braces)."""
-    decoder = json.JSONDecoder()
-    start = text.find("{")
-    for _ in range(MAX_STARTS):
-        if start < 0:
-            break
-        try:
-            value, _end = decoder.raw_decode(text, start)
-        except json.JSONDecodeError:
-            start = text.find("{", start + 1)
-            continue
-        if isinstance(value, dict):
-            return value
-        start = text.find("{", start + 1)
-    return None
+def _text(chars: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": chars}
+
+
+def schema(reply_tokens: int) -> dict[str, Any]:
+    """The JSON schema of an answer that fits `reply_tokens`: as many issues as the room allows (1 to 8)."""
+    room = reply_tokens * CHARS_PER_TOKEN - SUMMARY_CHARS - MAX_SUGGESTIONS * SUGGESTION_CHARS - 60
+    issues = max(1, min(MAX_ISSUES, room // ISSUE_CHARS))
+    line = {"type": ["integer", "null"]}
+    issue = {
+        "type": "object",
+        "properties": {
+            "severity": {"type": "string", "enum": list(SEVERITIES)}, "title": _text(TITLE_CHARS),
+            "line": line, "end_line": line, "detail": _text(DETAIL_CHARS),
+            "suggestion": {"type": ["string", "null"], "maxLength": SUGGESTION_CHARS},
+        },
+        "required": ["severity", "title", "line", "end_line", "detail", "suggestion"],
+        "additionalProperties": False,
+    }  # fmt: skip
+    return {
+        "type": "object",
+        "properties": {
+            "summary": _text(SUMMARY_CHARS),
+            "issues": {"type": "array", "items": issue, "maxItems": issues},
+            "suggestions": {"type": "array", "items": _text(SUGGESTION_CHARS), "maxItems": MAX_SUGGESTIONS},
+        },
+        "required": ["summary", "issues", "suggestions"],
+        "additionalProperties": False,
+    }
 
 
 def extract(text: str) -> dict[str, Any]:
-    """The answer's JSON object: inside a Markdown fence if there is one, else anywhere in the text."""
-    for candidate in [*FENCED.findall(text), text]:
-        found = _objects(candidate)
-        if found is not None:
-            return dict(found)
-    raise AnswerInvalid("the answer contains no JSON object")
+    """The answer's JSON object: inside a Markdown fence if there is one, else anywhere in the text; raw
+    newlines inside its strings are accepted (small models write them)."""
+    try:
+        return structured.decode_object(text)
+    except structured.NotJSON as exc:
+        raise AnswerInvalid(str(exc)) from None
 
 
 def _describe(exc: ValidationError) -> str:
     errors = exc.errors(include_url=False)[:MAX_ERRORS]
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in errors)
+
+
+def reason(exc: AnswerInvalid, completion: llm.Completion) -> str:
+    """Why the answer was rejected, saying so when it was cut off at the length limit."""
+    if completion.truncated:
+        return f"{exc}; the answer was cut off at the length limit, so keep it shorter"
+    return str(exc)
 
 
 def parse(text: str) -> Answer:

@@ -20,7 +20,7 @@ async def review(call: Call, body: ReviewIn) -> ReviewOut:
     config = settings.llm_config()
     if not config.configured:
         raise llm.LLMNotConfigured(NO_LLM)
-    context_tokens = settings.get_int("llm_context_tokens")
+    context_tokens = settings.context_tokens()
     return await call.run(service.review, call.state.need(KNOWLEDGE), call.user, body, config, context_tokens)
 
 

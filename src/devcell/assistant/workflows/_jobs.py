@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from devcell.assistant.workflows import _prompt, service
 from devcell.assistant.workflows._pipelines import PIPELINES, Role
@@ -34,26 +34,28 @@ class RunPlan:
 
 async def _pieces(
     config: llm.LLMConfig, prompt: _prompt.RolePrompt, on_piece: Callable[[str], None], cancelled: Callable[[], bool]
-) -> None:
+) -> bool:
+    """Stream one answer into `on_piece`; True when the model stopped at its length limit."""
+    reply = llm.stream(config, prompt.messages, prompt.max_tokens)
     # Closed on the way out, so an abandoned stream's connection is closed now rather than at garbage collection.
-    pieces = cast(AsyncGenerator[str, None], llm.stream(config, prompt.messages, prompt.max_tokens))
-    async with contextlib.aclosing(pieces) as stream:
-        async for piece in stream:
+    async with contextlib.aclosing(reply):
+        async for piece in reply:
             if cancelled():
                 raise JobCancelled()
             on_piece(piece)
+    return reply.truncated
 
 
 async def _stream(
     config: llm.LLMConfig, prompt: _prompt.RolePrompt, on_piece: Callable[[str], None], cancelled: Callable[[], bool]
-) -> None:
-    """Stream one answer, watching for a cancel even while the server is silent between pieces."""
+) -> bool:
+    """Stream one answer, watching for a cancel even while the server is silent between pieces; True when it
+    was cut off at the length limit."""
     reading = asyncio.ensure_future(_pieces(config, prompt, on_piece, cancelled))
     while True:
         done, _ = await asyncio.wait({reading}, timeout=CANCEL_POLL_SECONDS)
         if done:
-            reading.result()
-            return
+            return reading.result()
         if cancelled():
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
@@ -72,21 +74,23 @@ def _step(plan: RunPlan, ctx: JobContext, transcript: Transcript, index: int, ou
         transcript.publish("delta", {"index": index, "text": piece})
 
     try:
-        asyncio.run(_stream(plan.config, prompt, on_piece, lambda: ctx.cancelled))
+        truncated = asyncio.run(_stream(plan.config, prompt, on_piece, lambda: ctx.cancelled))
     except llm.LLMError:
         _end_step(plan, transcript, index, role, "failed", "".join(parts))
         raise
     except JobCancelled:
         _end_step(plan, transcript, index, role, "skipped", "".join(parts))
         raise
-    _end_step(plan, transcript, index, role, "done", "".join(parts))
+    _end_step(plan, transcript, index, role, "done", "".join(parts), truncated)
     return "".join(parts)
 
 
-def _end_step(plan: RunPlan, transcript: Transcript, index: int, role: Role, status: str, text: str) -> None:
-    service.step_ended(plan.run_id, index, status, text)
+def _end_step(
+    plan: RunPlan, transcript: Transcript, index: int, role: Role, status: str, text: str, truncated: bool = False
+) -> None:
+    service.step_ended(plan.run_id, index, status, text, truncated)
     transcript.fold_deltas(index)
-    transcript.publish("step", {"index": index, "role": role.id, "status": status})
+    transcript.publish("step", {"index": index, "role": role.id, "status": status, "truncated": truncated})
 
 
 def _steps(plan: RunPlan, ctx: JobContext, transcript: Transcript) -> None:

@@ -4,7 +4,7 @@ Other slices' rows (user, project, task) are referenced by id only: their foreig
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from devcell.core.db import BaseModel, UTCDateTimeField
 
@@ -34,6 +34,7 @@ class WorkflowStep(BaseModel):
     omitted = TextField(null=True)
     started_at = UTCDateTimeField(null=True)
     finished_at = UTCDateTimeField(null=True)
+    truncated = BooleanField(default=False)  # the model stopped at its length limit
 
 
 class WorkflowTask(BaseModel):

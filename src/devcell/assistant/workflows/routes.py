@@ -46,7 +46,7 @@ async def create_workflow(call: Call, body: WorkflowIn) -> WorkflowOut:
         raise llm.LLMNotConfigured(NO_LLM)
     user = call.user
     run_id, project = await call.run(service.create_run, user, body)
-    context_tokens = settings.get_int("llm_context_tokens")
+    context_tokens = settings.context_tokens()
     plan = _jobs.RunPlan(run_id, body.pipeline, body.input, project, config, context_tokens)
     title = service.default_title(body)
     await call.run(_jobs.start, call.state.need(JOBS), _live(call), plan, title, user.user_id)

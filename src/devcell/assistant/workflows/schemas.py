@@ -55,6 +55,7 @@ class StepOut(BaseModel):
     omitted: str | None = Field(description="what was left out of this role's prompt to fit the model's context")
     started_at: datetime | None
     finished_at: datetime | None
+    truncated: bool = Field(default=False, description="the model stopped at its length limit: the output is cut off")
 
 
 class WorkflowSummary(BaseModel):

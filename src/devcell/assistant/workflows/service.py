@@ -94,7 +94,8 @@ def _out(run: WorkflowRun) -> WorkflowOut:
     steps = [
         StepOut.model_validate({"index": s.position, "role": s.role, "name": roles[s.role].name,
                                 "status": s.status, "output": s.output, "omitted": s.omitted,
-                                "started_at": s.started_at, "finished_at": s.finished_at})
+                                "started_at": s.started_at, "finished_at": s.finished_at,
+                                "truncated": s.truncated})
         for s in rows
     ]  # fmt: skip
     artifacts = {roles[s.role].artifact: s.output for s in rows if s.status == "done"}
@@ -202,8 +203,8 @@ def step_started(run_id: int, position: int, omitted: str | None) -> None:
 
 
 @unit_of_work(write=True)
-def step_ended(run_id: int, position: int, status: str, output: str) -> None:
-    WorkflowStep.update(status=status, output=output, finished_at=utcnow()).where(
+def step_ended(run_id: int, position: int, status: str, output: str, truncated: bool = False) -> None:
+    WorkflowStep.update(status=status, output=output, finished_at=utcnow(), truncated=truncated).where(
         WorkflowStep.run == run_id, WorkflowStep.position == position
     ).execute()
 

@@ -22,6 +22,7 @@ from devcell.core.migrations import (
     m0008_assistant,
     m0009_workflows,
     m0010_training,
+    m0011_checked_answers,
 )
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "assistant", m0008_assistant.up),
     Migration(9, "workflows", m0009_workflows.up),
     Migration(10, "training", m0010_training.up),
+    Migration(11, "checked_answers", m0011_checked_answers.up),
 )
 HEAD = MIGRATIONS[-1].version
 
