@@ -71,7 +71,12 @@ class Session:
         self.client = Client(HOST, port, timeout=TIMEOUT_S)
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return self.client.request(method, path, body)
+        """One request; once more on a fresh connection when the kept-alive one was closed while idle (the server
+        closes idle connections after a few seconds, and a long stream runs on a connection of its own)."""
+        try:
+            return self.client.request(method, path, body)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            return self.client.request(method, path, body)
 
     def stream(self, path: str, body: Any) -> list[tuple[str, Any]]:
         connection = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_S)
@@ -96,6 +101,8 @@ def _setup(devcell: ServerProcess, proxy_url: str) -> Session:
     status, answer = session.call("POST", "/api/setup", body)
     if status != 201:
         raise RuntimeError(f"setup failed with {status}: {answer}")
+    session.client.close()
+    session.client = Client(HOST, devcell.port, timeout=TIMEOUT_S)  # a fresh browser: sign in with the password
     session.client.login("admin", ADMIN_PASSWORD)
     values = {"llm_base_url": proxy_url, "llm_model": server.MODEL_ALIAS, "llm_context_tokens": server.N_CTX,
               "llm_read_timeout_seconds": READ_TIMEOUT_S}  # fmt: skip
@@ -127,7 +134,10 @@ def _seed(session: Session) -> int:
 def _timed(feature: Feature, proxy: RecordingProxy, run: Callable[[], tuple[str | None, Any, dict[str, Any]]]) -> None:
     mark = proxy.mark()
     started = time.monotonic()
-    problem, flagged, more = run()
+    try:
+        problem, flagged, more = run()
+    except (OSError, http.client.HTTPException, KeyError, TypeError, ValueError) as exc:
+        problem, flagged, more = f"the run failed: {exc!r}", None, {}
     took = time.monotonic() - started
     sent = proxy.since(mark)
     at_limit = sum(e.status == 200 and e.reached(server.N_CTX) for e in sent)
