@@ -58,8 +58,9 @@ class Feature:
                     f"of {len(self.runs)}")  # fmt: skip
         outcome.add(f"{self.name}: marked truncated (API)", sum(r["truncated_flag"] is True for r in self.runs),
                     f"of {len(self.runs)}")  # fmt: skip
-        unnoticed = sum(r["stopped_at_limit"] > 0 and r["truncated_flag"] is not True and r["valid"] for r in self.runs)
-        outcome.add(f"{self.name}: cut but delivered unmarked", unnoticed, f"of {len(self.runs)}", "0", unnoticed == 0)
+        unnoticed = sum(r["stopped_at_limit"] > 0 and r["truncated_flag"] is not True and r.get("delivered", False)
+                        for r in self.runs)  # fmt: skip
+        outcome.add(f"{self.name}: cut, delivered unmarked", unnoticed, f"of {len(self.runs)}", "0", unnoticed == 0)
         outcome.details[self.name] = self.runs
 
 
@@ -147,7 +148,7 @@ def _timed(feature: Feature, proxy: RecordingProxy, run: Callable[[], tuple[str 
 def _review(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     status, body = session.call("POST", "/api/review", {"code": checks.BUGGY, "language": "python"})
     flagged = body.get("truncated") if isinstance(body, dict) else None
-    return checks.review_problem(status, body), flagged, {}
+    return checks.review_problem(status, body), flagged, {"delivered": status == 200}
 
 
 def _transform(session: Session, project_id: int, sample: str) -> tuple[str | None, Any, dict[str, Any]]:
@@ -155,9 +156,9 @@ def _transform(session: Session, project_id: int, sample: str) -> tuple[str | No
     status, body = session.call("POST", "/api/training/transform", request)
     problem = checks.units_problem(status, body)
     if problem is not None:
-        return problem, None, {}
+        return problem, None, {"delivered": status == 200}
     given = len(checks.sections_given(sample, body.get("warnings", [])))
-    more = {"units": len(body["units"]), "parts_given": given}
+    more = {"delivered": True, "units": len(body["units"]), "parts_given": given}
     return problem, body.get("truncated"), more
 
 
@@ -166,7 +167,7 @@ def _ask(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     if status != 200:
         return f"{status}: {str(body)[:200]}", None, {}
     problem = None if body.get("mode") == "llm" and (body.get("answer") or "").strip() else f"not an answer: {body}"
-    return problem, body.get("truncated"), {"chars": len(body.get("answer") or "")}
+    return problem, body.get("truncated"), {"delivered": True, "chars": len(body.get("answer") or "")}
 
 
 def _chat_stream(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
@@ -177,7 +178,8 @@ def _chat_stream(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     if kind != "done":
         return f"ended with {kind}: {str(data)[:200]}", None, {}
     reply = str(data.get("reply") or "")
-    return (None if reply.strip() else "done with an empty reply"), data.get("truncated"), {"chars": len(reply)}
+    more = {"delivered": True, "chars": len(reply)}
+    return (None if reply.strip() else "done with an empty reply"), data.get("truncated"), more
 
 
 def _sitrep(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
@@ -193,6 +195,7 @@ def _sitrep(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
             return "still generating", None, {}
         time.sleep(0.5)
     more = {
+        "delivered": body["status"] == "ready",
         "status": body["status"],
         "warnings": len(body.get("warnings") or []),
         "cited": sorted(checks.cited(body["markdown"])),
