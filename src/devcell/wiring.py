@@ -23,7 +23,7 @@ from devcell.accounts.sessions import (
 )
 from devcell.backups.service import BACKUPS, Backups
 from devcell.chat.service import prune_expired as prune_expired_chats
-from devcell.core import llm
+from devcell.core import llm, llm_server
 from devcell.core.config import Config
 from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
@@ -63,6 +63,7 @@ def wire(state: AppState, secret: str) -> None:
     _wire_operations(state, config, settings, jobs)
     state.need(HEALTH).context.llm_probe = lambda: llm.probe(search_answers.llm_config(settings))
     state.need(HEALTH).context.llm_context = lambda: settings.context_warning(discover=True)
+    llm.listen_to_errors(llm_server.learn_from_error)  # llama-cpp-python tells its context only in overflow errors
 
 
 def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:

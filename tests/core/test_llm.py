@@ -155,3 +155,10 @@ def test_a_stream_without_its_end_is_an_error(fake: FakeLLM) -> None:
 def test_a_stream_with_a_finish_reason_but_no_done_marker_is_whole(fake: FakeLLM) -> None:
     fake.stream_done = False
     assert "".join(streamed(config(fake.url))) == "".join(ANSWER)
+
+
+def test_the_repetition_penalty_is_sent_only_when_set(fake: FakeLLM) -> None:
+    complete(config(fake.url))
+    assert "frequency_penalty" not in fake.requests[-1]
+    complete(config(fake.url, frequency_penalty=0.3))
+    assert fake.requests[-1]["frequency_penalty"] == 0.3

@@ -108,3 +108,9 @@ def test_lenient_decoding(text: str, expected: dict[str, object]) -> None:
 def test_no_object_is_said_plainly(text: str) -> None:
     with pytest.raises(structured.NotJSON, match="no JSON object"):
         structured.decode_object(text)
+
+
+def test_no_repetition_penalty_on_json_data(fake: FakeLLM) -> None:
+    config = llm.LLMConfig(fake.url, "fake", frequency_penalty=0.7)
+    structured.complete_json_sync(config, MESSAGES, SCHEMA, 100)
+    assert "frequency_penalty" not in fake.requests[-1]

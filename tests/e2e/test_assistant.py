@@ -42,14 +42,18 @@ PLAN = "## Plan\n- Write the CSV exporter\n- Add a download button\n- Test the e
 
 
 def answer(body: dict[str, Any]) -> str:
-    """The fake model: JSON for a code review; otherwise Markdown citing every numbered input of the prompt."""
+    """The fake model: JSON for a code review; otherwise Markdown citing every numbered input of the prompt, in the
+    sections a brief asks for."""
     messages = body["messages"]
-    if "reviewing code" in messages[0]["content"]:
+    if "review code" in messages[0]["content"]:
         return json.dumps(REVIEW)
     prompt = "\n".join(str(m["content"]) for m in messages[1:])
     numbers = sorted({int(n) for n in re.findall(r"^\s*\[(\d+)\]", prompt, re.MULTILINE)})
     cited = " ".join(f"[{n}]" for n in numbers) or "[1] [2]"
-    return f"## Situation\nThe backup work moved on {cited}.\n\n{PLAN}"
+    wanted = re.search(r"Write Markdown with the sections (.+?)\.\n", str(messages[0]["content"]))
+    headings = [h.strip() for h in wanted.group(1).split(",")] if wanted else ["## Situation"]
+    sections = "\n\n".join(f"{heading}\nThe backup work moved on {cited}." for heading in headings)
+    return f"{sections}\n\n{PLAN}"
 
 
 @pytest.fixture

@@ -27,8 +27,12 @@ UNITS = [
 
 
 def model_answer(body: dict[str, Any]) -> str:
-    """A chatty model: prose and a fenced block around the JSON."""
-    return f"Here are the units:\n```json\n{json.dumps({'units': UNITS})}\n```\nGood luck!"
+    """A chatty model: prose and a fenced block around the JSON of the part's units (weeks 1 and 3 have some; for
+    the other weeks it answers with none, so they are named as not turned into units)."""
+    found = re.search(r"## Week (\d+)", body["messages"][1]["content"])
+    week = int(found.group(1)) if found else 0
+    units = [{k: v for k, v in unit.items() if k != "week"} for unit in UNITS if unit["week"] == week]
+    return f"Here are the units:\n```json\n{json.dumps({'units': units})}\n```\nGood luck!"
 
 
 def test_import_the_sample_preview_store_seed_and_follow_progress(server: Server, browsers: Browsers) -> None:
@@ -59,7 +63,8 @@ def test_import_the_sample_preview_store_seed_and_follow_progress(server: Server
         form.get_by_role("button", name="Preview units").click()
         preview = page.get_by_role("region", name="Preview: 5 units")
         expect(preview).to_be_visible()
-        assert "## Week 7: Upgrades and recovery" in fake.requests[0]["messages"][1]["content"]
+        assert "## Week 7: Upgrades and recovery" in fake.requests[-1]["messages"][1]["content"]
+        expect(page.get_by_text(re.compile("5 part\\(s\\) was not usable, so they have no units"))).to_be_visible()
 
     # Edit before storing: drop a unit, rename another, move one to week 2.
     expect(preview.get_by_label("Plan title")).to_have_value("Operating a DevCell appliance")

@@ -53,6 +53,7 @@ class FakeLLM:
         self.models = ["fake", "slow", "error500", "malformed", "wrongshape"]
         self.server: ThreadingHTTPServer | None = None
         self.finish_reason = "stop"
+        self.error_text = b"model exploded"  # what "error500" answers
         self.reject_formats: dict[str, int] = {}
         self.stream_done = True
         self.stream_finish = True
@@ -134,7 +135,7 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one
             form = _form(body.get("response_format"))
             rejected = (fake.reject_formats.get(form) or fake.reject_formats.get("any")) if form else None
             if model == "error500":
-                self._send(500, b"model exploded", "text/plain")
+                self._send(500, fake.error_text, "text/plain")
             elif rejected:
                 self._send(rejected, b'{"error": {"message": "response_format not supported"}}')
             elif model == "wrongshape":

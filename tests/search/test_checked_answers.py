@@ -132,3 +132,12 @@ def test_an_empty_stream_ends_with_an_error_event_not_done(admin: Actor, docs: N
     assert events[-1][0] == "error"
     assert events[-1][1]["status"] == 502
     assert "done" not in [name for name, _ in events]
+
+
+def test_a_question_on_two_topics_keeps_both_sources(admin: Actor, fake_llm: FakeLLM) -> None:
+    """Each topic's passage scores lower against a two-part question; the floor must not drop either."""
+    note(admin, "Visitors", "Visitors must sign the logbook at reception and wear a visitor badge at all times.")
+    note(admin, "Coffee", "The coffee machine on floor two is cleaned every Monday morning.")
+    fake_llm.script = lambda body: "They sign the logbook [1]; it is cleaned on Mondays [2]."
+    body = admin.post("/api/ask", json={"question": "What do visitors do, and when is the coffee machine cleaned?"})
+    assert sorted(titles(body.json()["citations"])) == ["Coffee", "Visitors"]

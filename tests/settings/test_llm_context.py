@@ -194,3 +194,30 @@ def test_a_test_answers_within_seconds(admin: Actor, monkeypatch: pytest.MonkeyP
     finally:
         silent.close()
     assert (result["ok"], result["error"]["code"]) == (False, "llm_timeout")
+
+
+def test_an_overflow_error_teaches_the_context_llama_cpp_python_says_nowhere_else(
+    app: Starlette, admin: Actor, user: Actor
+) -> None:
+    """llama-cpp-python's server has no /props: its context shows only in the error for a prompt that overflows."""
+    llm_server.forget()
+    with running() as fake:
+        fake.error_text = b'{"error": {"message": "This model\'s maximum context length is 2048 tokens."}}'
+        set_llm(admin, fake.url, "error500")
+        store = app.state.need(SETTINGS_STORE)
+        assert store.context_tokens() == 3000
+        response = user.post("/api/chat", json={"messages": [{"role": "user", "content": "hello"}], "stream": False})
+        assert response.status_code == 502
+        assert store.context_tokens() == 2048
+        assert "2048" in str(store.context_warning())
+    llm_server.forget()
+
+
+def test_the_repetition_penalty_setting_reaches_written_answers(app: Starlette, admin: Actor, user: Actor) -> None:
+    with running() as fake:
+        set_llm(admin, fake.url, "fake", llm_repetition_penalty="light")
+        response = user.post("/api/chat", json={"messages": [{"role": "user", "content": "hi"}], "stream": False})
+        assert response.status_code == 200
+        assert fake.requests[-1]["frequency_penalty"] == 0.3
+        bad = admin.patch("/api/settings", json={"values": {"llm_repetition_penalty": "max"}})
+        assert bad.status_code == 422

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +113,22 @@ def _translate(exc: httpx.HTTPError, config: LLMConfig) -> LLMError:
     return LLMError(f"Talking to the LLM server at {where} failed: {exc or type(exc).__name__}.")
 
 
-def _status_error(response: httpx.Response, body: bytes) -> LLMError:
-    text = body.decode("utf-8", "replace").strip()[:ERROR_BODY_CHARS]
+ErrorListener = Callable[[LLMConfig, str], object]
+_error_listeners: list[ErrorListener] = []
+
+
+def listen_to_errors(listener: ErrorListener) -> None:
+    """Call `listener` with the text of every error answer a server gives (core.llm_server reads the model's
+    context out of overflow errors: llama-cpp-python says it nowhere else). Registered once per listener."""
+    if listener not in _error_listeners:
+        _error_listeners.append(listener)
+
+
+def _status_error(response: httpx.Response, body: bytes, config: LLMConfig) -> LLMError:
+    whole = body.decode("utf-8", "replace")
+    for listener in _error_listeners:
+        listener(config, whole)
+    text = whole.strip()[:ERROR_BODY_CHARS]
     return LLMError(
         f"The LLM server answered HTTP {response.status_code}" + (f": {text}" if text else "."),
         detail={"upstream_status": response.status_code},
@@ -185,7 +199,7 @@ async def complete(
         except httpx.HTTPError as exc:
             raise _translate(exc, config) from None
         if response.status_code >= 400:
-            raise _status_error(response, body)
+            raise _status_error(response, body, config)
         try:
             return _completion(orjson.loads(body))
         except orjson.JSONDecodeError:
@@ -253,7 +267,7 @@ class LLMStream:
             response = await _send(client, config, request, stream=True)
             try:
                 if response.status_code >= 400:
-                    raise _status_error(response, await response.aread())
+                    raise _status_error(response, await response.aread(), config)
                 async for piece in self._lines(response):
                     yield piece
             except httpx.HTTPError as exc:
@@ -299,7 +313,7 @@ async def models(config: LLMConfig, *, fresh: bool = False) -> list[str]:
         response = await _send(client, config, client.build_request("GET", "/v1/models"), stream=False)
         body = await response.aread()
     if response.status_code >= 400:
-        raise _status_error(response, body)
+        raise _status_error(response, body, config)
     try:
         names = [str(m["id"]) for m in orjson.loads(body)["data"]]
     except (orjson.JSONDecodeError, KeyError, TypeError):
@@ -329,5 +343,5 @@ def probe(config: LLMConfig) -> str | None:
     except httpx.HTTPError as exc:
         return _translate(exc, config).message
     if response.status_code >= 400:
-        return _status_error(response, response.content).message
+        return _status_error(response, response.content, config).message
     return None

@@ -12,6 +12,7 @@ a server that ignores the format then still has a chance of answering in it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
@@ -90,6 +91,8 @@ async def complete_json(
     """One completion asked for as JSON following `schema`, stepping down the forms the server rejects."""
     known = remembered_form(config)
     start = FORMATS.index(known) if known else 0
+    # No repetition penalty on data: JSON repeats its keys and punctuation by nature.
+    config = dataclasses.replace(config, frequency_penalty=0.0)
     for index in range(start, len(FORMATS)):
         form = FORMATS[index]
         try:

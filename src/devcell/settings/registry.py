@@ -179,6 +179,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=128_000,
     ),
     SettingSpec(
+        "llm_repetition_penalty",
+        "choice",
+        "off",
+        "Discourages a model from repeating itself in written answers (sent as frequency_penalty: light 0.3, "
+        "strong 0.7); small models that loop may need it. Never applied to answers that are JSON data.",
+        "LLM",
+        choices=("off", "light", "strong"),
+    ),
+    SettingSpec(
         "chat_retention_days",
         "int",
         0,

@@ -36,6 +36,9 @@ class Effective:
     error: str | None = None
 
 
+REPETITION_PENALTIES = {"off": 0.0, "light": 0.3, "strong": 0.7}  # llm_repetition_penalty -> frequency_penalty
+
+
 class SettingsStore:
     """Caches effective values; rereads SQLite every few seconds so `devcell settings set` reaches a running
     service, and calls hooks for every changed key."""
@@ -121,6 +124,7 @@ class SettingsStore:
             api_key=self.get_str("llm_api_key"),
             connect_timeout=float(self.get_int("llm_connect_timeout_seconds")),
             read_timeout=float(self.get_int("llm_read_timeout_seconds")),
+            frequency_penalty=REPETITION_PENALTIES[self.get_str("llm_repetition_penalty")],
         )
 
     def draft_llm_config(self, draft: Mapping[str, object]) -> llm.LLMConfig:

@@ -36,6 +36,8 @@ export type AskOut = {
   note: string;
   citations: Citation[];
   degraded?: boolean;
+  truncated?: boolean;
+  warnings?: string[];
 };
 export type BackupList = { items: BackupOut[]; directory: string; free_bytes: number; total_bytes: number };
 export type BackupOut = {
@@ -75,6 +77,7 @@ export type ChatOut = {
   trimmed: number;
   conversation_id: number | null;
   degraded?: boolean;
+  truncated?: boolean;
 };
 export type CheckOut = { name: string; ok: boolean; message?: string | null };
 export type Citation = {
@@ -578,6 +581,8 @@ export type SitrepOut = {
   created_by: UserRef;
   created_at: string;
   finished_at: string | null;
+  truncated?: boolean;
+  warnings?: string[];
 };
 export type SitrepPage = { items: SitrepOut[]; total: number; limit: number; offset: number };
 export type SitrepQuery = { limit?: number; offset?: number };
@@ -647,6 +652,7 @@ export type StepOut = {
   omitted: string | null;
   started_at: string | null;
   finished_at: string | null;
+  truncated?: boolean;
 };
 export type StoredMessageOut = {
   role: "user" | "assistant";
@@ -666,6 +672,8 @@ export type SummaryOut = {
   generated_at: string;
   omitted: string | null;
   model: string;
+  truncated?: boolean;
+  warnings?: string[];
 };
 export type TaskCounts = { total?: number; todo?: number; in_progress?: number; blocked?: number; done?: number };
 export type TaskCreate = {

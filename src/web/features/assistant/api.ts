@@ -47,6 +47,10 @@ export type Sitrep = {
   created_by: UserRef;
   created_at: string;
   finished_at: string | null;
+  /** The model stopped at its length limit: the end is missing. */
+  truncated?: boolean;
+  /** What the reader must know: incomplete, or checks the report failed (unchecked). */
+  warnings?: string[];
 };
 
 export type SitrepInput = {
@@ -147,6 +151,8 @@ export type WorkflowStep = {
   omitted: string | null;
   started_at: string | null;
   finished_at: string | null;
+  /** The model stopped at its length limit: the output is cut off. */
+  truncated?: boolean;
 };
 
 export type Workflow = {

@@ -57,6 +57,7 @@ export function SitrepView({ sitrep, level = 3, onFinished, actions, focusWhenDo
           markdown={sitrep.markdown}
           sources={sitrep.sources}
           omitted={sitrep.omitted}
+          warnings={sitrep.warnings}
           idPrefix={`sitrep-${sitrep.id}`}
           level={level === 2 ? 3 : 4}
         />

@@ -90,6 +90,7 @@ export function SummaryPanel(props: Props) {
             markdown={summary.markdown}
             sources={summary.sources}
             omitted={summary.omitted}
+            warnings={summary.warnings}
             idPrefix={prefix}
             level={3}
           />

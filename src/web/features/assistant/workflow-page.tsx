@@ -137,6 +137,9 @@ function StepCard({ step, position }: { step: WorkflowStep; position: number }) 
           {running ? "Thinking…" : step.status === "pending" ? "Waiting for the earlier roles." : "No output."}
         </p>
       )}
+      {step.truncated && (
+        <p class="notice notice--warn">Cut off: the model reached its length limit before this role finished.</p>
+      )}
       {step.omitted && <p class="notice notice--warn">{step.omitted}</p>}
     </li>
   );

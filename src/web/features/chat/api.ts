@@ -13,6 +13,8 @@ export type Message = {
   stopped?: boolean;
   /** The sources came from keyword search: the semantic index was being rebuilt. */
   degraded?: boolean;
+  /** The model stopped at its length limit: the reply is cut off. */
+  truncated?: boolean;
 };
 export type Conversation = {
   id: number;
@@ -48,6 +50,8 @@ export function listPersonas(): Promise<{ items: Persona[] }> {
 type Handlers = {
   onSources: (sources: Citation[], conversationId: number | null, degraded: boolean) => void;
   onToken: (text: string) => void;
+  /** The reply is complete: the sources it cites (only those) and whether it was cut off. */
+  onDone: (sources: Citation[], truncated: boolean) => void;
 };
 
 export async function streamChat(
@@ -89,6 +93,7 @@ export async function streamChat(
         record.degraded === true,
       );
     else if (event === "token") handlers.onToken(String(record.text ?? ""));
+    else if (event === "done") handlers.onDone((record.sources as Citation[]) ?? [], record.truncated === true);
     else if (event === "error") throw streamError(record);
   });
 }

@@ -69,6 +69,7 @@ export function ChatPage() {
             if (stored !== null) setConversationId(stored);
           },
           onToken: (piece) => update((last) => ({ ...last, content: last.content + piece })),
+          onDone: (sources, truncated) => update((last) => ({ ...last, sources, truncated })),
         },
         controller.signal,
       );
@@ -188,6 +189,9 @@ function ChatMessage({ message }: { message: Message }) {
       <p class="ask-answer__label">{message.role === "user" ? "You" : "Assistant"}</p>
       {message.role === "assistant" ? <Markdown text={message.content || "…"} /> : <p>{message.content}</p>}
       {message.stopped && <p class="muted">Stopped: this is the reply so far.</p>}
+      {message.truncated && (
+        <p class="notice notice--warn">Cut off: the model reached its length limit before it finished.</p>
+      )}
       {message.degraded && message.sources && message.sources.length > 0 && (
         <p class="notice" role="status">
           {DEGRADED_NOTE}

@@ -50,7 +50,14 @@ export type Answer = {
   citations: Citation[];
   /** The semantic index is damaged or being rebuilt (a job started by itself): the passages come from keywords. */
   degraded?: boolean;
+  /** The model stopped at its length limit: the answer is cut off. */
+  truncated?: boolean;
+  /** What the reader should know: cut off, cites none of its sources or sources that do not exist. */
+  warnings?: string[];
 };
+
+/** The end of a streamed answer: the text, the sources it cites (only those), and what to know about it. */
+export type AskDone = { answer: string | null; citations: Citation[] | null; truncated: boolean; warnings: string[] };
 
 export const STATUS_LABELS: Record<DocStatus, string> = {
   queued: "Queued",
@@ -128,7 +135,7 @@ export async function uploadDocument(
 export type AskEvents = {
   onCitations: (answer: Answer) => void;
   onToken: (text: string) => void;
-  onDone: (answer: string | null) => void;
+  onDone: (done: AskDone) => void;
 };
 
 /** Ask with a streamed answer; resolves when the stream ends, rejects with ApiError on errors. */
@@ -155,11 +162,20 @@ export async function askStreaming(
   await readEvents(response.body, (event, data) => handle(event, data, events));
 }
 
+export function askDone(record: Record<string, unknown>): AskDone {
+  return {
+    answer: typeof record.answer === "string" ? record.answer : null,
+    citations: Array.isArray(record.citations) ? (record.citations as Citation[]) : null,
+    truncated: record.truncated === true,
+    warnings: Array.isArray(record.warnings) ? record.warnings.map(String) : [],
+  };
+}
+
 function handle(event: string, data: unknown, events: AskEvents): void {
   const record = data as Record<string, unknown>;
   if (event === "citations") events.onCitations(data as Answer);
   else if (event === "token") events.onToken(String(record.text ?? ""));
-  else if (event === "done") events.onDone(typeof record.answer === "string" ? record.answer : null);
+  else if (event === "done") events.onDone(askDone(record));
   else if (event === "error") throw streamError(record);
 }
 

@@ -8,6 +8,11 @@ import "@/components/answers.css";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
 
+/** The highest source number shown: after the answer ends only the cited sources are, not always 1..n. */
+export function highestNumber(citations: readonly Citation[]): number {
+  return citations.reduce((high, citation) => Math.max(high, citation.number), 0);
+}
+
 export function AskPage() {
   const [question, setQuestion] = useState("");
   const [useLlm, setUseLlm] = useState(true);
@@ -35,8 +40,17 @@ export function AskPage() {
         {
           onCitations: setAnswer,
           onToken: (piece) => setText((now) => now + piece),
-          onDone: (full) => {
-            if (full !== null) setText(full);
+          onDone: (done) => {
+            if (done.answer !== null) setText(done.answer);
+            setAnswer(
+              (shown) =>
+                shown && {
+                  ...shown,
+                  citations: done.citations ?? shown.citations,
+                  truncated: done.truncated,
+                  warnings: done.warnings,
+                },
+            );
           },
         },
         controller.signal,
@@ -112,6 +126,11 @@ export function AskPage() {
               {DEGRADED_NOTE}
             </p>
           )}
+          {answer.warnings?.map((warning) => (
+            <p key={warning} class="notice notice--warn" role="note">
+              {warning}
+            </p>
+          ))}
           {answer.mode === "llm" ? (
             <>
               <p class="ask-answer__label">Answer</p>
@@ -119,7 +138,7 @@ export function AskPage() {
                 // biome-ignore lint/a11y/useKeyWithClickEvents: the clicks come from the links inside (keyboard too)
                 // biome-ignore lint/a11y/noStaticElementInteractions: it only delegates its links' clicks
                 <div class="ask-answer__text" onClick={openMarker}>
-                  <Markdown text={linkCitations(text, answer.citations.length)} />
+                  <Markdown text={linkCitations(text, highestNumber(answer.citations))} />
                 </div>
               ) : (
                 <p class="muted">Waiting for the LLM…</p>
