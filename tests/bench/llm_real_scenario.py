@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 SOURCE_ENV = "DEVCELL_BENCH_SOURCE"
 RUNS = {"review": 10, "training transform": 3, "ask": 5, "chat stream": 5, "sitrep": 3}
+# Whose text a result is made of: the last completion (review, ask, SITREP may ask again after a rejected first
+# answer), or all of them (a transform may make one completion per roadmap part).
+USES_ALL = {"training transform"}
 TIMEOUT_S = 900.0
 READ_TIMEOUT_S = 600
 
@@ -43,8 +46,8 @@ class Feature:
         self.runs: list[dict[str, Any]] = []
 
     def add(self, seconds: float, problem: str | None, flagged: bool | None, at_limit: int, **more: Any) -> None:
-        """`flagged`: the API's truncated flag (None: the API has none); `at_limit`: completions the server
-        stopped at max_tokens or the context."""
+        """`flagged`: the API's truncated flag (None: the API has none); `at_limit`: completions whose text the
+        result is made of that the server stopped at max_tokens or the context."""
         self.runs.append({"seconds": round(seconds, 2), "valid": problem is None, "problem": problem,
                           "truncated_flag": flagged, "stopped_at_limit": at_limit, **more})  # fmt: skip
 
@@ -54,7 +57,7 @@ class Feature:
         outcome.add(f"{self.name}: valid", valid, f"of {len(self.runs)}")
         outcome.add(f"{self.name}: latency p50", round(statistics.median(seconds), 1), "s")
         outcome.add(f"{self.name}: latency max", round(max(seconds), 1), "s")
-        outcome.add(f"{self.name}: stopped at a limit (server)", sum(r["stopped_at_limit"] > 0 for r in self.runs),
+        outcome.add(f"{self.name}: cut at a limit (server)", sum(r["stopped_at_limit"] > 0 for r in self.runs),
                     f"of {len(self.runs)}")  # fmt: skip
         outcome.add(f"{self.name}: marked truncated (API)", sum(r["truncated_flag"] is True for r in self.runs),
                     f"of {len(self.runs)}")  # fmt: skip
@@ -141,8 +144,10 @@ def _timed(feature: Feature, proxy: RecordingProxy, run: Callable[[], tuple[str 
         problem, flagged, more = f"the run failed: {exc!r}", None, {}
     took = time.monotonic() - started
     sent = proxy.since(mark)
-    at_limit = sum(e.status == 200 and e.reached(server.N_CTX) for e in sent)
-    feature.add(took, problem, flagged, at_limit, completions=len(sent), **more)
+    used = sent if feature.name in USES_ALL else sent[-1:]
+    at_limit = sum(e.status == 200 and e.reached(server.N_CTX) for e in used)
+    feature.add(took, problem, flagged, at_limit, completions=len(sent),
+                any_at_limit=sum(e.status == 200 and e.reached(server.N_CTX) for e in sent), **more)  # fmt: skip
 
 
 def _review(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
@@ -164,9 +169,9 @@ def _transform(session: Session, project_id: int, sample: str) -> tuple[str | No
 
 def _ask(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     status, body = session.call("POST", "/api/ask", {"question": checks.QUESTION, "use_llm": True, "stream": False})
+    problem = checks.ask_problem(status, body)
     if status != 200:
-        return f"{status}: {str(body)[:200]}", None, {}
-    problem = None if body.get("mode") == "llm" and (body.get("answer") or "").strip() else f"not an answer: {body}"
+        return problem, None, {}
     return problem, body.get("truncated"), {"delivered": True, "chars": len(body.get("answer") or "")}
 
 

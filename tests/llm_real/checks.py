@@ -96,6 +96,17 @@ def cited(markdown: str) -> set[int]:
     return {int(n) for n in CITATION.findall(markdown)}
 
 
+def ask_problem(status: int, body: Any) -> str | None:
+    """Why a cited answer is not a valid one (None: it is): an LLM answer with text, citing only numbers among
+    its citations."""
+    if status != 200 or not isinstance(body, dict):
+        return f"{status}: {str(body)[:200]}"
+    if body.get("mode") != "llm" or not str(body.get("answer") or "").strip():
+        return f"not an answer: {str(body)[:200]}"
+    unknown = cited(body["answer"]) - {c["number"] for c in body.get("citations", [])}
+    return f"cites {sorted(unknown)}, which are not among its citations" if unknown else None
+
+
 def sitrep_problem(body: dict[str, Any]) -> str | None:
     """Why a finished SITREP breaks the contract (None: it keeps it). Failed is honest; ready must cite inputs and
     list only what it cites, or carry a warning."""

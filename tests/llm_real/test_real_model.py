@@ -29,14 +29,15 @@ SITREP_TIMEOUT_S = 900.0
 
 
 def cut_is_said(proxy: RecordingProxy, mark: int, truncated: object, what: str) -> list[dict[str, Any]]:
-    """The completions since `mark`: each sent max_tokens, and one that stopped at a limit (finish_reason
-    "length", or the context full) was reported as truncated. Returns what they were, for the log."""
+    """The completions since `mark`: each sent max_tokens, and if the last one (whose text was delivered; an
+    earlier one may have been a rejected first answer) stopped at a limit (finish_reason "length", or the context
+    full), the answer is marked truncated. Returns what they were, for the log."""
     sent = proxy.since(mark)
     assert sent, f"{what}: no completion reached the LLM server"
     for exchange in sent:
         assert exchange.max_tokens, f"{what}: a completion was requested without max_tokens: {exchange.brief()}"
-        if exchange.status == 200 and exchange.reached(server.N_CTX):
-            assert truncated is True, f"{what}: the generation stopped at a limit unnoticed: {exchange.brief()}"
+    if sent[-1].status == 200 and sent[-1].reached(server.N_CTX):
+        assert truncated is True, f"{what}: the generation stopped at a limit unnoticed: {sent[-1].brief()}"
     return [exchange.brief() for exchange in sent]
 
 

@@ -86,6 +86,16 @@ def test_roadmap_parts_named_as_left_out_are_not_counted_as_given() -> None:
     assert checks.sections_given(roadmap, [warning]) == ["Week 1: Start"]
 
 
+def test_an_answer_may_cite_only_its_citations() -> None:
+    body = {"mode": "llm", "answer": "At 02:30 [1].", "citations": [{"number": 1}]}
+    assert checks.ask_problem(200, body) is None
+    assert (
+        checks.ask_problem(200, {**body, "answer": "At 02:30 [1][6]."})
+        == "cites [6], which are not among its citations"
+    )
+    assert checks.ask_problem(200, {**body, "mode": "extracts", "answer": None}) is not None
+
+
 def test_a_sitrep_is_judged_by_what_it_cites() -> None:
     sources = [{"number": 1}, {"number": 2}]
     ready = {"status": "ready", "sources": sources, "warnings": []}
