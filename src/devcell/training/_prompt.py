@@ -13,24 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from devcell import prompt_texts
 from devcell.core import prompts, structured
 from devcell.core.llm import estimate_tokens
 from devcell.training.errors import RoadmapTooLarge
 
-SYSTEM = """You turn one part of a training roadmap into units for a task tracker.
-A unit is one concrete piece of work a learner can finish and tick off: a lesson, an exercise, a lab, a drill.
-Make one unit for each such piece in the part, in the part's order. Use only what the part says.
-title: at most 100 characters, starting with a verb.
-description: one or two sentences: what to do, and how the learner knows it is done.
-priority: low, normal, high or urgent; normal unless the part stresses the unit.
-Answer with one JSON object only.
-Example answer:
-{"units": [{"title": "Install the package", "description": "Install devcell.deb and check that the service \
-runs.", "priority": "high"}]}"""
-REPAIR = (
-    "An earlier answer to this request could not be used: {error}.\n"
-    "Answer again with one JSON object only, following exactly this JSON schema:\n{schema}"
-)
+SYSTEM = prompt_texts.TRAINING_SYSTEM
+REPAIR = prompt_texts.JSON_REPAIR
 HEADING = re.compile(r"^#{1,3}\s+\S", re.MULTILINE)
 WEEK = re.compile(r"\bweek\s*(\d{1,3})\b", re.IGNORECASE)
 ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S", re.MULTILINE)
