@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tests.bench.scenarios import Options, Outcome
 
 SOURCE_ENV = "DEVCELL_BENCH_SOURCE"
-RUNS = {"review": 10, "training transform": 3, "ask": 5, "chat stream": 5, "sitrep": 3}
+RUNS = {"review": 10, "training transform": 3, "ask": 5, "chat stream": 5, "long chat stream": 3, "sitrep": 3}
 # Whose text a result is made of: the last completion (review, ask, SITREP may ask again after a rejected first
 # answer), or all of them (a transform may make one completion per roadmap part).
 USES_ALL = {"training transform"}
@@ -175,8 +175,8 @@ def _ask(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     return problem, body.get("truncated"), {"delivered": True, "chars": len(body.get("answer") or "")}
 
 
-def _chat_stream(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
-    found = session.stream("/api/chat", {"messages": [{"role": "user", "content": checks.CHAT}], "stream": True})
+def _chat_stream(session: Session, message: str = checks.CHAT) -> tuple[str | None, Any, dict[str, Any]]:
+    found = session.stream("/api/chat", {"messages": [{"role": "user", "content": message}], "stream": True})
     if not found:
         return "an empty event stream", None, {}
     kind, data = found[-1]
@@ -235,6 +235,8 @@ def llm_real(options: Options) -> Outcome:
                 _timed(features["ask"], proxy, lambda: _ask(session))
             for _ in range(RUNS["chat stream"]):
                 _timed(features["chat stream"], proxy, lambda: _chat_stream(session))
+            for _ in range(RUNS["long chat stream"]):
+                _timed(features["long chat stream"], proxy, lambda: _chat_stream(session, checks.LONG_CHAT))
             for _ in range(RUNS["sitrep"]):
                 _timed(features["sitrep"], proxy, lambda: _sitrep(session))
     for feature in features.values():

@@ -31,6 +31,8 @@ right after it is written: the database is opened and its integrity checked. To 
 by the on-call person, who writes down how long it took."""
 QUESTION = "When does the nightly backup start, and how many daily archives are kept?"
 CHAT = "Explain in detail how to plan a restore drill for a small team."
+# An answer longer than any reply budget: the generation is cut, and the answer must say so.
+LONG_CHAT = "Write a very long essay of at least 5,000 words on the history of backups, with many numbered sections."
 
 TASKS = (("Replace the backup disk", "in_progress"), ("Write the restore runbook", "todo"),
          ("Upgrade the appliance to the new release", "done"))  # fmt: skip

@@ -103,11 +103,13 @@ def _answer(response: Any, stream: bool, text_key: str) -> dict[str, Any]:
 def test_ask_and_chat_answers_end_normally_or_are_marked_truncated(admin: Actor, real_llm: RecordingProxy) -> None:
     note(admin, "Backups of the lab appliance", checks.BACKUP_NOTE)
     chat = [{"role": "user", "content": checks.CHAT}]
-    calls = [
+    long_chat = [{"role": "user", "content": checks.LONG_CHAT}]
+    calls: list[tuple[str, str, dict[str, Any], str]] = [
         ("ask", "/api/ask", {"question": checks.QUESTION, "use_llm": True, "stream": False}, "answer"),
         ("ask stream", "/api/ask", {"question": checks.QUESTION, "use_llm": True, "stream": True}, "answer"),
         ("chat", "/api/chat", {"messages": chat, "stream": False}, "reply"),
         ("chat stream", "/api/chat", {"messages": chat, "stream": True}, "reply"),
+        ("long chat stream", "/api/chat", {"messages": long_chat, "stream": True}, "reply"),
     ]
     seen = []
     for what, url, request, text_key in calls:
