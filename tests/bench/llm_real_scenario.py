@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 SOURCE_ENV = "DEVCELL_BENCH_SOURCE"
 RUNS = {"review": 10, "training transform": 3, "ask": 5, "chat stream": 5, "long chat stream": 3, "sitrep": 3}
-# Whose text a result is made of: the last completion (review, ask, SITREP may ask again after a rejected first
-# answer), or all of them (a transform may make one completion per roadmap part).
+# Whose text a result is made of: the completion whose text was delivered (ask, chat, SITREP: a SITREP asks again
+# after a rejected first answer and delivers the better one), the last one (review: parsed, not delivered as text),
+# or all of them (a transform may make one completion per roadmap part).
 USES_ALL = {"training transform"}
 TIMEOUT_S = 900.0
 READ_TIMEOUT_S = 600
@@ -144,7 +145,8 @@ def _timed(feature: Feature, proxy: RecordingProxy, run: Callable[[], tuple[str 
         problem, flagged, more = f"the run failed: {exc!r}", None, {}
     took = time.monotonic() - started
     sent = proxy.since(mark)
-    used = sent if feature.name in USES_ALL else sent[-1:]
+    text = more.pop("text", None)  # the delivered answer, where it is the model's text as it came
+    used = sent if feature.name in USES_ALL else proxy.delivered(mark, text) if text else sent[-1:]
     at_limit = sum(e.status == 200 and e.reached(server.N_CTX) for e in used)
     feature.add(took, problem, flagged, at_limit, completions=len(sent),
                 any_at_limit=sum(e.status == 200 and e.reached(server.N_CTX) for e in sent), **more)  # fmt: skip
@@ -172,7 +174,9 @@ def _ask(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     problem = checks.ask_problem(status, body)
     if status != 200:
         return problem, None, {}
-    return problem, body.get("truncated"), {"delivered": True, "chars": len(body.get("answer") or "")}
+    answer = body.get("answer") or ""
+    more = {"delivered": True, "chars": len(answer), "text": answer, "warnings": len(body.get("warnings") or [])}
+    return problem, body.get("truncated"), more
 
 
 def _chat_stream(session: Session, message: str = checks.CHAT) -> tuple[str | None, Any, dict[str, Any]]:
@@ -183,7 +187,7 @@ def _chat_stream(session: Session, message: str = checks.CHAT) -> tuple[str | No
     if kind != "done":
         return f"ended with {kind}: {str(data)[:200]}", None, {}
     reply = str(data.get("reply") or "")
-    more = {"delivered": True, "chars": len(reply)}
+    more = {"delivered": True, "chars": len(reply), "text": reply}
     return (None if reply.strip() else "done with an empty reply"), data.get("truncated"), more
 
 
@@ -201,6 +205,7 @@ def _sitrep(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
         time.sleep(0.5)
     more = {
         "delivered": body["status"] == "ready",
+        "text": body["markdown"],
         "status": body["status"],
         "warnings": len(body.get("warnings") or []),
         "cited": sorted(checks.cited(body["markdown"])),

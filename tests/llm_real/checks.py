@@ -100,13 +100,15 @@ def cited(markdown: str) -> set[int]:
 
 def ask_problem(status: int, body: Any) -> str | None:
     """Why a cited answer is not a valid one (None: it is): an LLM answer with text, citing only numbers among
-    its citations."""
+    its citations, or saying in `warnings` that it does not."""
     if status != 200 or not isinstance(body, dict):
         return f"{status}: {str(body)[:200]}"
     if body.get("mode") != "llm" or not str(body.get("answer") or "").strip():
         return f"not an answer: {str(body)[:200]}"
     unknown = cited(body["answer"]) - {c["number"] for c in body.get("citations", [])}
-    return f"cites {sorted(unknown)}, which are not among its citations" if unknown else None
+    if unknown and not body.get("warnings"):
+        return f"cites {sorted(unknown)}, which are not among its citations, without a warning"
+    return None
 
 
 def sitrep_problem(body: dict[str, Any]) -> str | None:

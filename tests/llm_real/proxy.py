@@ -80,6 +80,12 @@ class RecordingProxy:
         with self._lock:
             return len(self.exchanges)
 
+    def delivered(self, mark: int, text: str) -> list[Exchange]:
+        """The completions since `mark` whose text is `text` (a feature that asks twice delivers one of the two
+        answers, not always the last); the last completion when none matches exactly."""
+        sent = self.since(mark)
+        return [e for e in sent if e.text.strip() == text.strip()][-1:] or sent[-1:]
+
     def since(self, mark: int, completions_only: bool = True) -> list[Exchange]:
         with self._lock:
             found = self.exchanges[mark:]

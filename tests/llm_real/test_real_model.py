@@ -28,16 +28,17 @@ SITREP_RUNS = 2
 SITREP_TIMEOUT_S = 900.0
 
 
-def cut_is_said(proxy: RecordingProxy, mark: int, truncated: object, what: str) -> list[dict[str, Any]]:
-    """The completions since `mark`: each sent max_tokens, and if the last one (whose text was delivered; an
-    earlier one may have been a rejected first answer) stopped at a limit (finish_reason "length", or the context
-    full), the answer is marked truncated. Returns what they were, for the log."""
+def cut_is_said(proxy: RecordingProxy, mark: int, answer: str, truncated: object, what: str) -> list[dict[str, Any]]:
+    """The completions since `mark`: each sent max_tokens, and if the one whose text was delivered (a feature may
+    ask twice) stopped at a limit (finish_reason "length", or the context full), the answer is marked truncated.
+    Returns what they were, for the log."""
     sent = proxy.since(mark)
     assert sent, f"{what}: no completion reached the LLM server"
     for exchange in sent:
         assert exchange.max_tokens, f"{what}: a completion was requested without max_tokens: {exchange.brief()}"
-    if sent[-1].status == 200 and sent[-1].reached(server.N_CTX):
-        assert truncated is True, f"{what}: the generation stopped at a limit unnoticed: {sent[-1].brief()}"
+    for exchange in proxy.delivered(mark, answer):
+        if exchange.status == 200 and exchange.reached(server.N_CTX):
+            assert truncated is True, f"{what}: the generation stopped at a limit unnoticed: {exchange.brief()}"
     return [exchange.brief() for exchange in sent]
 
 
@@ -119,7 +120,7 @@ def test_ask_and_chat_answers_end_normally_or_are_marked_truncated(admin: Actor,
         assert isinstance(answer["truncated"], bool), f"{what}: no truncated flag: {answer}"
         if url == "/api/ask":
             assert answer["mode"] == "llm", answer
-        sent = cut_is_said(real_llm, mark, answer["truncated"], what)
+        sent = cut_is_said(real_llm, mark, answer[text_key], answer["truncated"], what)
         seen.append({"call": what, "truncated": answer["truncated"], "completions": sent})
     server.say(f"ask and chat: {seen}")
 
