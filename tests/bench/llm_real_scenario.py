@@ -65,6 +65,9 @@ class Feature:
         unnoticed = sum(r["stopped_at_limit"] > 0 and r["truncated_flag"] is not True and r.get("delivered", False)
                         for r in self.runs)  # fmt: skip
         outcome.add(f"{self.name}: cut, delivered unmarked", unnoticed, f"of {len(self.runs)}", "0", unnoticed == 0)
+        if any("warnings" in r for r in self.runs):
+            warned = sum(bool(r.get("warnings")) for r in self.runs)
+            outcome.add(f"{self.name}: delivered with a warning", warned, f"of {len(self.runs)}")
         outcome.details[self.name] = self.runs
 
 
@@ -175,7 +178,7 @@ def _ask(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
     if status != 200:
         return problem, None, {}
     answer = body.get("answer") or ""
-    more = {"delivered": True, "chars": len(answer), "text": answer, "warnings": len(body.get("warnings") or [])}
+    more = {"delivered": True, "chars": len(answer), "text": answer, "warnings": body.get("warnings") or []}
     return problem, body.get("truncated"), more
 
 
@@ -207,7 +210,7 @@ def _sitrep(session: Session) -> tuple[str | None, Any, dict[str, Any]]:
         "delivered": body["status"] == "ready",
         "text": body["markdown"],
         "status": body["status"],
-        "warnings": len(body.get("warnings") or []),
+        "warnings": body.get("warnings") or [],
         "cited": sorted(checks.cited(body["markdown"])),
         "sources": [s["number"] for s in body["sources"]],
     }
