@@ -42,7 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # a CI run saw a bench test read "a devcell package is installed here" from a package test on another worker).
 # The longest units are handed out first: the package build and the browser tests start while the many short
 # in-process files fill the other workers.
-RANK = {"package": 0, "test_api_fuzz.py": 1, "e2e": 2, "faults": 2}
+RANK = {"package": 0, "test_api_fuzz.py": 1, "e2e": 2, "faults": 2, "llm_real": 2}
 OTHERS = 3
 
 
