@@ -98,3 +98,13 @@ def test_a_summary_keeps_its_warnings_in_the_cache(user: Actor, fake_llm: FakeLL
     assert again["cached"] is True
     assert again["warnings"] == first["warnings"]
     assert len(fake_llm.requests) == 2  # the first answer and its retry; the cached one costs nothing
+
+
+def test_a_failed_retry_keeps_the_first_answer_with_its_warnings(user: Actor, fake_llm: FakeLLM) -> None:
+    _work(user)
+    answers = ["The job shipped.", "   "]  # the retry comes back empty: a 502 on its own
+    fake_llm.script = lambda body: answers.pop(0) if answers else "unused"
+    done = sitrep(user)
+    assert done["status"] == "ready"
+    assert done["markdown"] == "The job shipped."
+    assert "cites none of its sources" in done["warnings"][0]

@@ -129,6 +129,13 @@ def test_a_part_the_model_cannot_do_is_named_and_the_rest_kept(team: Team, fake_
     assert "“Week 2”" in warning
 
 
+def test_an_empty_answer_for_one_part_does_not_lose_the_others(team: Team, fake_llm: FakeLLM) -> None:
+    fake_llm.script = lambda body: by_week(body) if week_of(body) == 1 else ""
+    body = ok(transform(team.bob, team.project_id))
+    assert body["units"] == UNITS[:2]
+    assert "“Week 2”" in body["warnings"][0]
+
+
 @pytest.mark.parametrize(
     "text",
     ['{"units": []}', '{"answer": "no"}', "[1, 2, 3]", '{"units": [{"title": "A"'],

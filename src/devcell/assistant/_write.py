@@ -8,6 +8,7 @@ better, the better of the two is delivered with warnings that say what is unchec
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 from devcell.assistant._prompt import Prompt
@@ -16,6 +17,9 @@ from devcell.core.llm import LLMError
 
 TRUNCATED = "Incomplete: the model reached its length limit before it finished, so the end is missing."
 UNCHECKED = "Unchecked: {problems}. Read it against its sources before relying on it."
+CUT = "it was cut off at the length limit"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,41 +29,33 @@ class Brief:
     warnings: list[str] = field(default_factory=list)
 
 
-def answer_text(answer: str) -> str:
-    """The model's Markdown; an empty answer is a bad answer (502), never an empty 200."""
-    text = answer.strip()
-    if not text:
-        raise LLMError("The model returned an empty answer.")
-    return text
-
-
 def _problems(prompt: Prompt, completion: llm.Completion) -> list[str]:
     found = citations.problems(completion.text, len(prompt.sources), prompt.sections)
-    if completion.truncated:
-        found.append("it was cut off at the length limit")
-    return found
+    return [*found, CUT] if completion.truncated else found
 
 
 def _brief(completion: llm.Completion, problems: list[str]) -> Brief:
     warnings = [TRUNCATED] if completion.truncated else []
-    checks = [p for p in problems if p != "it was cut off at the length limit"]
+    checks = [p for p in problems if p != CUT]
     if checks:
         warnings.append(UNCHECKED.format(problems="; ".join(checks)))
-    return Brief(answer_text(completion.text), completion.truncated, warnings)
+    return Brief(completion.text.strip(), completion.truncated, warnings)
 
 
 async def write(config: llm.LLMConfig, prompt: Prompt) -> Brief:
-    """One completion, checked; one tighter retry when the check fails; the better answer with its warnings."""
+    """One completion (an answer without text is a 502 there), checked; one tighter retry when the check fails;
+    the better answer with its warnings. A failed retry leaves the first answer, with its warnings."""
     first = await llm.complete(config, prompt.messages, prompt.max_tokens)
-    answer_text(first.text)
     problems = _problems(prompt, first)
     if not problems:
         return Brief(first.text.strip())
-    second = await llm.complete(config, prompt.retry(problems), prompt.max_tokens)
-    again = _problems(prompt, second) if second.text.strip() else [*problems, "empty"]
-    if len(again) <= len(problems) and second.text.strip():
-        return _brief(second, again)
-    return _brief(first, problems)
+    try:
+        second = await llm.complete(config, prompt.retry(problems), prompt.max_tokens)
+    except LLMError as exc:
+        log.info("the brief's retry failed (%s); the first answer is kept with its warnings", exc.message)
+        return _brief(first, problems)
+    again = _problems(prompt, second)
+    return _brief(second, again) if len(again) <= len(problems) else _brief(first, problems)
 
 
 def write_sync(config: llm.LLMConfig, prompt: Prompt) -> Brief:

@@ -87,6 +87,11 @@ def transform(principal: Principal, data: TransformIn, config: llm.LLMConfig, co
         except _parse.PartInvalid as exc:
             failed.append((request.part, str(exc)))
             continue
+        except llm.LLMError as exc:
+            if exc.status != 502:  # the server is down or too slow: the other parts would fail the same way
+                raise
+            failed.append((request.part, exc.message))  # a bad answer for this part: the others may be fine
+            continue
         units += found.units
         warnings += found.warnings
     if not units:
