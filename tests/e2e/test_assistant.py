@@ -38,7 +38,10 @@ REVIEW = {
     "suggestions": ["Add a test for names with quotes."],
 }
 CODE = 'def f(db, name):\n    q = "SELECT * FROM users WHERE name = \'" + name + "\'"\n    return db.execute(q)\n'
-PLAN = "## Plan\n- Write the CSV exporter\n- Add a download button\n- Test the export with 10,000 rows\n"
+PLAN = (
+    "## Plan\n- Write the CSV exporter\n- Add a download button\n- Test the export with 10,000 rows\n- None\n"
+    "- Keep going\n"
+)
 
 
 def answer(body: dict[str, Any]) -> str:
@@ -280,8 +283,11 @@ def test_workflow_streams_its_transcript_and_turns_the_plan_into_tasks(
 
     tasks = page.get_by_role("region", name="Create tasks")
     expect(tasks.get_by_label("Write the CSV exporter")).to_be_checked()
+    # Filler a model writes as bullets is listed to tick by hand, not ticked (issue #18, item 10).
+    expect(tasks.get_by_label("None", exact=True)).not_to_be_checked()
+    expect(tasks.get_by_label("Keep going", exact=True)).not_to_be_checked()
     tasks.get_by_label("Test the export with 10,000 rows").uncheck()
-    tasks.get_by_role("button", name=re.compile(r"^Create \d+ tasks?$")).click()
+    tasks.get_by_role("button", name="Create 2 tasks").click()
     expect(tasks.get_by_text(re.compile("tasks? created"))).to_be_visible()
     tasks.get_by_role("link", name="Write the CSV exporter").click()
     expect(page.get_by_role("dialog", name="Write the CSV exporter")).to_be_visible()

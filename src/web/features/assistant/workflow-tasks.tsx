@@ -1,17 +1,18 @@
-// "Create tasks" from a run's tasks artifact: tick the titles, pick a project, create them (repeats are skipped).
+// "Create tasks" from a run's tasks artifact: tick the titles (the task-like ones are ticked at first), pick a
+// project, create them (repeats are skipped).
 import { useState } from "preact/hooks";
 import { SelectField } from "@/components/form-field";
 import { type CreatedTasks, createWorkflowTasks, type Workflow } from "@/features/assistant/api";
 import { useProjects } from "@/features/assistant/sitrep-form";
+import { initiallyTicked } from "@/features/assistant/task-titles";
 import { errorMessage } from "@/lib/api";
 
 const MAX_TITLES = 50;
 
 export function TasksFromPlan({ workflow }: { workflow: Workflow }) {
   const titles = workflow.task_titles;
-  const [chosen, setChosen] = useState<ReadonlySet<number>>(
-    () => new Set(titles.map((_, index) => index).slice(0, MAX_TITLES)),
-  );
+  // Only what looks like a task is ticked at first: models write filler ("None", "Keep going") as bullets too.
+  const [chosen, setChosen] = useState<ReadonlySet<number>>(() => initiallyTicked(titles, MAX_TITLES));
   const [project, setProject] = useState(workflow.project_id ? String(workflow.project_id) : "");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
