@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from devcell.core import llm, llm_server
-from tests.fakes.llm_server import FakeLLM, closed_port, running
+from tests.fakes.llm_server import FakeLLM, closed_port, running, silent_server
 
 
 @pytest.fixture
@@ -180,17 +179,12 @@ def test_unreachable_is_unknown_not_an_error() -> None:
 
 def test_a_server_that_never_answers_is_given_up_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(llm_server, "PROBE_SECONDS", 0.3)
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)  # connections are accepted by the kernel, and nobody ever answers
-    try:
+    with silent_server() as url:
         started = time.monotonic()
-        facts = discover(config(f"http://127.0.0.1:{silent.getsockname()[1]}"))
+        facts = discover(config(url))
         assert time.monotonic() - started < 2.0
         assert facts.error == "/v1/models: no answer in time."
         assert facts.context is None
-    finally:
-        silent.close()
 
 
 @pytest.mark.parametrize(

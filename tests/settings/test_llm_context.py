@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 
@@ -14,7 +13,7 @@ from devcell.core import llm_server
 from devcell.settings import routes as settings_routes
 from devcell.settings.service import SETTINGS_STORE
 from tests.conftest import Actor, set_llm
-from tests.fakes.llm_server import FakeLLM, closed_port, running
+from tests.fakes.llm_server import FakeLLM, closed_port, running, silent_server
 from tests.health.conftest import findings
 
 
@@ -183,16 +182,11 @@ def test_only_administrators_test_the_connection(user: Actor) -> None:
 
 def test_a_test_answers_within_seconds(admin: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings_routes, "TEST_SECONDS", 0.5)
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)  # connections are accepted by the kernel, and nobody ever answers
-    try:
+    with silent_server() as url:
         started = time.monotonic()
-        body = {"base_url": f"http://127.0.0.1:{silent.getsockname()[1]}", "read_timeout_seconds": 900}
+        body = {"base_url": url, "read_timeout_seconds": 900}
         result = admin.post("/api/settings/llm/test", json=body).json()
         assert time.monotonic() - started < 3.0
-    finally:
-        silent.close()
     assert (result["ok"], result["error"]["code"]) == (False, "llm_timeout")
 
 

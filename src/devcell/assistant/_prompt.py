@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from devcell import prompt_texts
 from devcell.assistant._inputs import Input, Section, clean
 from devcell.assistant.schemas import SourceRef
-from devcell.core.citations import cited_numbers
+from devcell.core.citations import only_cited
 from devcell.core.llm import estimate_tokens
 from devcell.core.prompts import REPLY_RESERVE_TOKENS, fit, input_budget
 
@@ -130,5 +130,4 @@ def build(system: str, task: str, sections: list[Section], context_tokens: int, 
 
 def cited(markdown: str, sources: list[SourceRef]) -> list[SourceRef]:
     """The sources the answer cites as [n]: only those (an answer that cites none gets a warning instead)."""
-    numbers = cited_numbers(markdown)
-    return [s for s in sources if s.number in numbers]
+    return only_cited(markdown, sources)

@@ -21,7 +21,7 @@ from devcell.chat.schemas import (
     PersonaOut,
     StoredMessageOut,
 )
-from devcell.core.citations import cited_numbers
+from devcell.core.citations import only_cited
 from devcell.core.db import transaction, unit_of_work, utcnow
 from devcell.core.errors import NotFound
 from devcell.core.llm import estimate_tokens
@@ -51,8 +51,7 @@ class Prompt:
 
     def cited(self, reply: str) -> list[Citation]:
         """The sources the reply cites: only those are shown and kept with it."""
-        numbers = cited_numbers(reply)
-        return [s for s in self.sources if s.number in numbers]
+        return only_cited(reply, self.sources)
 
 
 def _sources_block(sources: list[Citation], budget: int) -> tuple[str, list[Citation]]:

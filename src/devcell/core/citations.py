@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+
+class _Numbered(Protocol):
+    @property
+    def number(self) -> int: ...
+
+
+N = TypeVar("N", bound=_Numbered)
 
 # [2], [1, 3], [1; 3], [1-3] and [1][4]; not Markdown links ([text](url)) or checkboxes ([ ], [x]).
 _CITATION = re.compile(r"\[(\d{1,4}(?:\s*(?:[,;]|-|\u2013)\s*\d{1,4})*)\](?!\()")
@@ -29,6 +38,12 @@ def cited_numbers(text: str) -> set[int]:
             elif part.strip().isdigit():
                 numbers.add(int(part))
     return numbers
+
+
+def only_cited(text: str, sources: Sequence[N]) -> list[N]:
+    """The sources `text` cites as [n], in their order: only those are listed with an answer."""
+    numbers = cited_numbers(text)
+    return [s for s in sources if s.number in numbers]
 
 
 def _heading_present(text: str, heading: str) -> bool:

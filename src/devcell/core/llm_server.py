@@ -75,12 +75,6 @@ _contexts: dict[tuple[str, str], _Said] = {}
 _lock = threading.Lock()
 
 
-def _key(config: LLMConfig) -> tuple[str, str]:
-    """What the facts are kept by: the server root and the model (LLMConfig.key, spelled out here so this module
-    does not depend on when that property lands)."""
-    return (config.root, config.model)
-
-
 def known_context(config: LLMConfig) -> int | None:
     """The configured model's context as its server last said it (within the TTL); None when unknown. No I/O."""
     said = _said(config)
@@ -97,7 +91,7 @@ def _said(config: LLMConfig) -> _Said | None:
     if not config.configured:
         return None
     with _lock:
-        said = _contexts.get(_key(config))
+        said = _contexts.get(config.key)
     if said is None or time.monotonic() - said.at > CONTEXT_TTL_SECONDS:
         return None
     return said
@@ -112,7 +106,7 @@ def forget() -> None:
 
 def remember(config: LLMConfig, context: int, source: str) -> None:
     with _lock:
-        _contexts[_key(config)] = _Said(context, source, time.monotonic())
+        _contexts[config.key] = _Said(context, source, time.monotonic())
 
 
 _OVERFLOW_PATTERNS = (
@@ -137,21 +131,21 @@ async def discover(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
     if not config.configured:
         return ServerFacts(root="", model=config.model, error="No LLM is configured.")
     with _lock:
-        kept = _facts.get(_key(config))
+        kept = _facts.get(config.key)
         if kept is not None and not fresh and time.monotonic() - kept.checked_at < REFRESH_SECONDS:
             return kept
         if kept is not None:  # callers meanwhile (every top bar polls the status) take what is kept, not ask too
-            _facts[_key(config)] = dataclasses.replace(kept, checked_at=time.monotonic())
+            _facts[config.key] = dataclasses.replace(kept, checked_at=time.monotonic())
     try:
         facts = await _ask(config)
     except Exception as exc:  # best effort: a probe's surprise must not break a status page
         facts = ServerFacts(config.root, config.model, error=f"Discovery failed: {exc or type(exc).__name__}.")
     with _lock:
-        _facts[_key(config)] = facts
+        _facts[config.key] = facts
         if facts.context is not None and facts.source is not None:
-            _contexts[_key(config)] = _Said(facts.context, facts.source, facts.checked_at)
+            _contexts[config.key] = _Said(facts.context, facts.source, facts.checked_at)
         elif facts.error is None:
-            _contexts.pop(_key(config), None)  # the server answers and no longer says: forget what it said
+            _contexts.pop(config.key, None)  # the server answers and no longer says: forget what it said
     return facts
 
 
@@ -162,7 +156,7 @@ def discover_sync(config: LLMConfig, *, fresh: bool = False) -> ServerFacts:
     except RuntimeError:
         return asyncio.run(discover(config, fresh=fresh))
     with _lock:  # called on the event loop after all: keep to what is known rather than block it
-        kept = _facts.get(_key(config))
+        kept = _facts.get(config.key)
     return kept or ServerFacts(config.root, config.model, error="Discovery cannot run on the event loop.")
 
 

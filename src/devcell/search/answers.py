@@ -70,12 +70,11 @@ def _trace(kn: Knowledge, principal: Principal, data: AskIn, used: list[Citation
 def checked(text: str, sent: list[Citation], truncated: bool) -> tuple[list[Citation], list[str]]:
     """The sources the answer cites (only those), and warnings for the reader: an answer cut off at its token
     limit, one that cites none of its sources, or cites sources that were never given."""
-    numbers = citations.cited_numbers(text)
     warnings = [TRUNCATED_NOTE] if truncated else []
     problems = citations.problems(text, len(sent))
     if problems:
         warnings.append(f"Check this answer against the knowledgebase: {'; '.join(problems)}.")
-    return [c for c in sent if c.number in numbers], warnings
+    return citations.only_cited(text, sent), warnings
 
 
 async def answer(

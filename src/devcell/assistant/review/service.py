@@ -12,7 +12,7 @@ from devcell.assistant.review import _answer, _code
 from devcell.assistant.review.errors import ReviewBadAnswer, ReviewTooLarge
 from devcell.assistant.review.schemas import Answer, ReviewIn, ReviewOut
 from devcell.core import llm, structured
-from devcell.core.citations import cited_numbers
+from devcell.core.citations import only_cited
 from devcell.core.llm import estimate_tokens
 from devcell.core.prompts import fit, input_budget, reply_limit
 from devcell.search import service as search
@@ -116,9 +116,8 @@ def review(
     answer = _ask(config, _messages(header, code.text, passages, note), context_tokens)
     issues = _answer.checked_issues(answer.issues, code.lines)
     markdown = _answer.markdown(answer.summary, issues, answer.suggestions)
-    cited = cited_numbers(markdown)
     return ReviewOut(
         summary=answer.summary, issues=issues, suggestions=answer.suggestions, markdown=markdown,
         language=data.language or code.language or "unknown", focus=data.focus, diff=code.diff,
-        sources=[s for s in sources if s.number in cited], omitted=note, model=config.model,
+        sources=only_cited(markdown, sources), omitted=note, model=config.model,
     )  # fmt: skip
