@@ -93,6 +93,18 @@ def test_a_failed_run_sends_the_error_then_the_run(admin: Actor, user: Actor) ->
     assert step_events(received) == [(0, "running"), (0, "failed")]
 
 
+def test_a_failed_run_replayed_from_storage_reads_as_it_did_live(admin: Actor, user: Actor) -> None:
+    # The steps after the failed one never started: the replay must not show them running then skipped
+    # (a reader that came a moment late once saw four phantom steps).
+    set_llm(admin, f"http://127.0.0.1:{closed_port()}")
+    run = finished(user, start(user)["id"])
+    assert run["status"] == "failed"
+    received = events(user, run["id"])
+    assert [n for n, _ in received] == ["step", "step", "error", "done"]
+    assert step_events(received) == [(0, "running"), (0, "failed")]
+    assert received[1][1] == {"index": 0, "role": "product_owner", "status": "failed", "truncated": False}
+
+
 def test_cancelling_ends_the_stream(user: Actor, fake_llm: FakeLLM) -> None:
     fake_llm.script = lambda body: "One slow answer in three pieces."
     fake_llm.piece_delay = 0.3

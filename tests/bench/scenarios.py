@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.backup_scenario import backup_under_load
+from tests.bench.board_scenario import SCENARIOS as BOARD_SCENARIOS
 from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
@@ -373,6 +374,7 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "api_latency": api_latency,
     "tasks_list": tasks_list,
     "backup": backup_under_load,
+    **BOARD_SCENARIOS,
     **KNOWLEDGE_SCENARIOS,
     **LLM_REAL_SCENARIOS,
     **PACKAGE_SCENARIOS,

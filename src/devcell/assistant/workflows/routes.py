@@ -67,12 +67,14 @@ def _replay(out: WorkflowOut) -> list[Event]:
     """A stored run as the events a live reader would have seen."""
     events: list[Event] = []
     for step in out.steps:
-        if step.status == "pending":
-            continue
+        if step.started_at is None:
+            continue  # pending, or skipped without ever starting: a live reader saw nothing of it
         events.append(("step", {"index": step.index, "role": step.role, "status": "running"}))
         if step.output:
             events.append(("delta", {"index": step.index, "text": step.output}))
-        events.append(("step", {"index": step.index, "role": step.role, "status": step.status}))
+        if step.status != "running":
+            ended = {"index": step.index, "role": step.role, "status": step.status, "truncated": step.truncated}
+            events.append(("step", ended))
     if out.error is not None:
         events.append(("error", out.error.model_dump()))
     events.append(("done", out.model_dump(mode="json")))
