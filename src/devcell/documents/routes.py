@@ -37,7 +37,7 @@ def _library(call: Call) -> Library:
 
 async def list_documents(call: Call, query: DocumentQuery) -> DocumentPage:
     """Documents I can see (everyone's and my projects'), filtered and paged."""
-    return await call.run(service.list_documents, call.user, query)
+    return await call.run(service.list_documents, _library(call), call.user, query)
 
 
 def _limited(request: Request, limit: int) -> Request:

@@ -18,7 +18,7 @@ NoteText = Annotated[str, Field(min_length=1, max_length=1_000_000)]
 
 
 class DocumentQuery(PageQuery):
-    q: Annotated[str, Field(max_length=200)] = Field("", description="text in the title")
+    q: Annotated[str, Field(max_length=200)] = Field(default="", description="words in the title or the text")
     status: DocStatus | None = None
     kind: Kind | None = None
     origin: Origin | None = None

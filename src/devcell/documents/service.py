@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_SEARCH_TERMS = 8  # of the documents list's `q`; more only narrows it further
 MAX_TEXT_VIEW = 2_000_000  # characters of a text document returned for viewing
 KIND_EXTENSIONS = {"md": ".md", "txt": ".txt", "pdf": ".pdf"}
 ABANDONED_UPLOAD_SECONDS = 3600  # a staged upload untouched this long was cut short (maintenance removes it)
@@ -78,6 +79,11 @@ class Library(Protocol):
 
     def forget(self, document: Document) -> None:
         """Delete the document: its passages, its row, its file, and its job if one runs."""
+        ...
+
+    def text_clause(self, term: str) -> Expression | None:
+        """Documents with a passage containing every word of `term` (as a word or a word's start), as a condition
+        on Document rows; None when `term` has no word to look for. Any input is safe: it is never query syntax."""
         ...
 
 
@@ -202,13 +208,15 @@ def _out(
     }
 
 
-def _filtered(principal: Principal, query: DocumentQuery, roles: dict[int, str] | None) -> Any:
+def _filtered(library: Library, principal: Principal, query: DocumentQuery, roles: dict[int, str] | None) -> Any:
     rows = Document.select()
     clause = _clause(roles)
     if clause is not None:
         rows = rows.where(clause)
-    if query.q:
-        rows = rows.where(Document.title.contains(query.q))
+    for term in query.q.split()[:MAX_SEARCH_TERMS]:  # every term, each in the title or in the text
+        by_title: Expression = Document.title.contains(term)
+        by_text = library.text_clause(term)  # the visibility rule above still applies to these
+        rows = rows.where(by_title if by_text is None else (by_title | by_text))
     if query.status:
         rows = rows.where(Document.status == query.status)
     if query.kind:
@@ -226,9 +234,10 @@ def _filtered(principal: Principal, query: DocumentQuery, roles: dict[int, str] 
 
 
 @unit_of_work()
-def list_documents(principal: Principal, query: DocumentQuery) -> DocumentPage:
+def list_documents(library: Library, principal: Principal, query: DocumentQuery) -> DocumentPage:
+    """Documents the caller may see, filtered and paged; each term of `q` is in the title or in the text."""
     roles = _roles(principal)  # read once: for the visibility rule and for can_delete/can_edit
-    rows = _filtered(principal, query, roles)
+    rows = _filtered(library, principal, query, roles)
     total = rows.count()
     page = list(rows.order_by(Document.updated_at.desc(), Document.id.desc()).limit(query.limit).offset(query.offset))
     items = [DocumentOut(**fields) for fields in _outputs(page, principal, roles)]

@@ -4,7 +4,10 @@ documents slice's Library on this runtime (the index follows every change of a d
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from peewee import SQL, Expression
 
 from devcell.core.db import transaction
 from devcell.documents.schemas import DocumentOut
@@ -48,6 +51,30 @@ def status(kn: Knowledge, principal: Principal) -> StatusOut:
     return indexing.status(kn, visible)
 
 
+_WORD = re.compile(r"\w+")
+MAX_WORDS = 16  # of a documents search; more only narrows an AND further
+
+
+def words_match(words: str) -> str | None:
+    """An FTS5 query for passages containing every word of `words`, each as a word or a word's start; None when
+    there is no word. Only runs of letters and digits get through, each inside double quotes, so nothing the user
+    types (quotes, *, -, OR, NEAR, column names, parentheses) is ever read as FTS5 syntax."""
+    found = list(dict.fromkeys(w.lower() for w in _WORD.findall(words)))[:MAX_WORDS]
+    return " ".join(f'"{w}"*' for w in found) or None
+
+
+def text_clause(words: str) -> Expression | None:
+    """Documents with a passage containing every word of `words` (see words_match), as a condition on Document."""
+    match = words_match(words)
+    if match is None:
+        return None
+    passages = SQL(
+        "(SELECT c.document_id FROM chunk_fts f JOIN chunk c ON c.id = f.rowid WHERE chunk_fts MATCH ?)", [match]
+    )
+    clause: Expression = Document.id.in_(passages)
+    return clause
+
+
 class IndexedLibrary:
     """The documents slice's Library (documents.service) on this runtime: every change of a document reaches the
     index through here, since the documents slice does not import this one."""
@@ -70,3 +97,6 @@ class IndexedLibrary:
 
     def forget(self, document: Document) -> None:
         indexing.forget(self.kn, document)
+
+    def text_clause(self, term: str) -> Expression | None:
+        return text_clause(term)

@@ -123,7 +123,7 @@ export function KnowledgePage() {
       <form class="filters" aria-label="Find documents" onSubmit={(event) => event.preventDefault()}>
         <FormField
           id="kb-search"
-          label="Search titles"
+          label="Search titles and text"
           type="search"
           value={search}
           onInput={setSearch}
