@@ -131,11 +131,11 @@ def test_ask_with_the_fake_llm_streams_and_cites_sources_that_open(
             answer.get_by_role("link", name=f"[{number}]").click()  # the marker in the answer
             dialog = page.get_by_role("dialog", name=title)
             expect(dialog).to_be_visible()
-            expect(dialog.get_by_label("The cited passage")).to_contain_text(passage)
+            expect(dialog.locator("mark.kb-viewer__hit")).to_have_text(passage)  # marked in the note's text
             page.keyboard.press("Escape")
             expect(dialog).to_have_count(0)
             card.get_by_role("button", name=title).click()  # and the card itself
-            expect(page.get_by_role("dialog").get_by_label("The cited passage")).to_contain_text(passage)
+            expect(page.get_by_role("dialog").locator("mark.kb-viewer__hit")).to_have_text(passage)
             page.keyboard.press("Escape")
         sent = fake.requests[-1]["messages"][1]["content"]
         assert "[1] " in sent  # the LLM was given the numbered sources it cites

@@ -1,4 +1,4 @@
-"""HTTP routes of the search slice: search, cited answers, the index's status and the rescan."""
+"""HTTP routes of the search slice: search, cited answers, one cited passage, the index's status and the rescan."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from devcell.search.runtime import KNOWLEDGE, Knowledge
 from devcell.search.schemas import (
     AskIn,
     AskOut,
+    PassageOut,
     ScanOut,
     SearchOut,
     SearchQuery,
@@ -44,6 +45,11 @@ async def ask(call: Call, body: AskIn) -> Response | AskOut:
     return await answers.answer(kn, call.user, body, config, sources, budget)
 
 
+async def passage(call: Call) -> PassageOut:
+    """One passage (a citation's chunk_id) of a document I can see, to show it in its document."""
+    return await call.run(service.passage, call.user, call.path_int("chunk_id"))
+
+
 async def knowledge_status(call: Call) -> StatusOut:
     """Documents by status, passages, vectors, the model, and whether index and database agree. The counts are
     of the documents I may see; only administrators get the totals and the vector count."""
@@ -59,6 +65,7 @@ U = Access.USER
 ROUTES = [
     ApiRoute("GET", "/api/search", search, access=U, query=SearchQuery, response=SearchOut),
     ApiRoute("POST", "/api/ask", ask, access=U, body=AskIn, response=AskOut),
+    ApiRoute("GET", "/api/knowledge/passages/{chunk_id:int}", passage, access=U, response=PassageOut),
     ApiRoute("GET", "/api/knowledge/status", knowledge_status, access=U, response=StatusOut),
     ApiRoute("POST", "/api/knowledge/rescan", rescan, access=Access.ADMIN, response=ScanOut),
 ]

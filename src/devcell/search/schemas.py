@@ -48,6 +48,18 @@ class AskIn(StrictModel):
     project: int | None = None
 
 
+class PassageOut(BaseModel):
+    """One passage on its own, to show it where it stands in its document (a citation's link opens it)."""
+
+    chunk_id: int
+    document_id: int
+    document_title: str
+    kind: Kind
+    heading: str
+    page: int | None
+    text: str = Field(description="the passage as it was indexed (Markdown for Markdown documents)")
+
+
 class Citation(Passage):
     number: int
 

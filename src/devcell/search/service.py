@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from peewee import SQL, Expression
 
 from devcell.core.db import transaction
+from devcell.core.errors import NotFound
 from devcell.documents.schemas import DocumentOut
 from devcell.documents.service import Document, visible_clause
 from devcell.search import _retrieval, indexing
@@ -17,9 +18,10 @@ from devcell.search.answers import Sources as Sources
 from devcell.search.answers import gather as gather
 from devcell.search.index_care import INDEX_CARE as INDEX_CARE
 from devcell.search.index_care import IndexCare as IndexCare
+from devcell.search.models import Chunk
 from devcell.search.runtime import KNOWLEDGE as KNOWLEDGE
 from devcell.search.runtime import Knowledge as Knowledge
-from devcell.search.schemas import Citation, Passage, SearchOut, StatusOut
+from devcell.search.schemas import Citation, Passage, PassageOut, SearchOut, StatusOut
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,6 +51,22 @@ def status(kn: Knowledge, principal: Principal) -> StatusOut:
     with transaction():
         visible = visible_clause(principal)
     return indexing.status(kn, visible)
+
+
+def passage(principal: Principal, chunk_id: int) -> PassageOut:
+    """One passage of a document the caller may see; NotFound also for a passage they may not see (ids do not
+    tell whether a passage exists)."""
+    columns = (Chunk.id, Document.id, Document.title, Document.kind, Chunk.heading, Chunk.page, Chunk.text)
+    with transaction():
+        query = Chunk.select(*columns).join(Document).where(Chunk.id == chunk_id)
+        clause = visible_clause(principal)
+        if clause is not None:
+            query = query.where(clause)
+        found = query.tuples().first()
+    if found is None:
+        raise NotFound(f"There is no passage with id {chunk_id}, or you cannot see it.", code="passage_not_found")
+    names = ("chunk_id", "document_id", "document_title", "kind", "heading", "page", "text")
+    return PassageOut.model_validate(dict(zip(names, found, strict=True)))
 
 
 _WORD = re.compile(r"\w+")

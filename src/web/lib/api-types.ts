@@ -329,6 +329,15 @@ export type Passage = {
   context: string;
   similarity: number;
 };
+export type PassageOut = {
+  chunk_id: number;
+  document_id: number;
+  document_title: string;
+  kind: "md" | "txt" | "pdf";
+  heading: string;
+  page: number | null;
+  text: string;
+};
 export type PasswordChange = { current_password: string; new_password: string; revoke_tokens?: boolean };
 export type PasswordReset = { new_password: string };
 export type PeoplePage = { items: PersonOut[]; total: number; limit: number; offset: number };

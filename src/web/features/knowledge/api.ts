@@ -1,5 +1,6 @@
 // Calls of the knowledge slice: documents and notes, upload with progress, status, search, and streamed answers.
 import { ApiError, request, withQuery } from "@/lib/api";
+import type { PassageOut } from "@/lib/api-types";
 import type { Citation, DocKind } from "@/lib/passages";
 import { errorFromText, readEvents, streamError } from "@/lib/sse";
 import type { Page, UserRef } from "@/lib/types";
@@ -84,6 +85,11 @@ export function listDocuments(query: DocumentQuery): Promise<Page<KnowledgeDocum
 
 export function getDocument(id: number): Promise<DocumentDetail> {
   return request<DocumentDetail>("GET", docPath(id));
+}
+
+/** One passage (a citation's chunk_id) of a document I can see. */
+export function getPassage(chunkId: number): Promise<PassageOut> {
+  return request<PassageOut>("GET", `/api/knowledge/passages/${chunkId}`);
 }
 
 export function deleteDocument(id: number): Promise<void> {

@@ -1,9 +1,11 @@
-// Ask: a question answered from the knowledgebase, streamed, with numbered citation cards that open the passage.
+// Ask: a question answered from the knowledgebase, streamed, with numbered citation cards that open the passage
+// marked in its document (each card also links to that view: /knowledge?doc=<id>&passage=<chunk id>).
 // Without an LLM (or with "Use the LLM" off) the answer is the best passages, labelled as extracts.
 import { useRef, useState } from "preact/hooks";
 import { Markdown } from "@/components/markdown";
 import { type Answer, askStreaming, type Citation, DEGRADED_NOTE, linkCitations } from "@/features/knowledge/api";
 import { DocumentViewer } from "@/features/knowledge/document-dialogs";
+import { passageLink } from "@/features/knowledge/highlight";
 import "@/components/answers.css";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
@@ -159,7 +161,7 @@ export function AskPage() {
           )}
         </div>
       )}
-      {opened && <DocumentViewer id={opened.document_id} highlight={opened.context} onClose={() => setOpened(null)} />}
+      {opened && <DocumentViewer id={opened.document_id} passage={opened} onClose={() => setOpened(null)} />}
     </section>
   );
 }
@@ -177,6 +179,9 @@ function CitationCard({ citation, onOpen }: { citation: Citation; onOpen: () => 
         <span class="badge badge--muted" title="Cosine similarity to the question">
           {Math.round(citation.similarity * 100)}% match
         </span>
+        <a class="ask-citation__link" href={passageLink(citation.document_id, citation.chunk_id)}>
+          Link to this passage
+        </a>
       </p>
       <p class="ask-citation__text">{citation.text}</p>
     </li>

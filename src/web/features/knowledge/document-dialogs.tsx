@@ -1,5 +1,5 @@
 // The document viewer (rendered Markdown, text, or a PDF's facts with the original to download) and the note editor.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { FormField, SelectField } from "@/components/form-field";
 import { Markdown } from "@/components/markdown";
@@ -9,6 +9,7 @@ import {
   createNote,
   type DocumentDetail,
   getDocument,
+  getPassage,
   KIND_LABELS,
   type KnowledgeDocument,
   STATUS_BADGE,
@@ -16,26 +17,69 @@ import {
   updateDocument,
   updateNote,
 } from "@/features/knowledge/api";
+import { HIT_CLASS, markPassage, shownText } from "@/features/knowledge/highlight";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 import { projectChoices } from "@/lib/projects";
 
+/** The passage a citation points at: its chunk and text (the Ask page has both; a link has only the chunk id). */
+export type CitedPassage = { chunk_id: number; text: string };
+
 export function DocumentViewer({
   id,
-  highlight,
+  passage,
   onClose,
   onChanged,
 }: {
   id: number;
-  highlight?: string;
+  /** Mark this passage in the shown text and scroll to it (a chunk id is fetched first). */
+  passage?: CitedPassage | number | null;
   onClose: () => void;
   onChanged?: (doc: KnowledgeDocument) => void;
 }) {
   const [doc, setDoc] = useState<DocumentDetail | null>(null);
   const [problem, setProblem] = useState("");
+  const [cited, setCited] = useState<CitedPassage | null>(typeof passage === "object" ? passage : null);
+  const [citedProblem, setCitedProblem] = useState("");
+  // Whether the passage was found in the shown text (null: not looked for yet); if not, it is shown on top.
+  const [found, setFound] = useState<boolean | null>(null);
+  const body = useRef<HTMLDivElement>(null);
   useEffect(() => {
     getDocument(id).then(setDoc, (error: unknown) => setProblem(errorMessage(error)));
   }, [id]);
+  useEffect(() => {
+    setCitedProblem("");
+    if (typeof passage !== "number") {
+      setCited(passage ?? null);
+      return;
+    }
+    let live = true;
+    getPassage(passage).then(
+      (got) => {
+        if (!live) return;
+        if (got.document_id === id) setCited(got);
+        else setCitedProblem("That passage is not part of this document.");
+      },
+      (error: unknown) => live && setCitedProblem(errorMessage(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, passage]);
+  const text = doc?.text ?? null;
+  const kind = doc?.kind;
+  useEffect(() => {
+    const container = body.current;
+    if (!container) return;
+    unmark(container);
+    if (!cited || text === null) {
+      setFound(cited ? false : null);
+      return;
+    }
+    const marks = markPassage(container, kind === "md" ? shownText(cited.text) : cited.text);
+    setFound(marks.length > 0);
+    marks[0]?.scrollIntoView({ block: "center" });
+  }, [cited, text, kind]);
   return (
     <Dialog title={doc?.title ?? "Document"} onClose={onClose} wide>
       {problem && <p class="form-error">{problem}</p>}
@@ -60,18 +104,28 @@ export function DocumentViewer({
               }}
             />
           )}
-          {highlight && (
+          {citedProblem && <p class="notice notice--warn">{citedProblem}</p>}
+          {cited && found === false && (
+            // Not found in the shown text (a PDF, or text that differs from what was indexed): shown on its own.
             <blockquote class="kb-viewer__passage" aria-label="The cited passage">
-              {highlight}
+              {doc.kind === "md" ? <Markdown text={cited.text} /> : cited.text}
             </blockquote>
           )}
-          {doc.text !== null && doc.kind === "md" && <Markdown text={doc.text} />}
-          {doc.text !== null && doc.kind === "txt" && <pre class="kb-viewer__text">{doc.text}</pre>}
+          <div ref={body}>
+            {doc.text !== null && doc.kind === "md" && <Markdown text={doc.text} />}
+            {doc.text !== null && doc.kind === "txt" && <pre class="kb-viewer__text">{doc.text}</pre>}
+          </div>
           {doc.kind === "pdf" && <p class="muted">PDFs are shown by your browser: download the original to read it.</p>}
         </div>
       )}
     </Dialog>
   );
+}
+
+/** Takes earlier marks out again (another passage, or the same text shown anew). */
+function unmark(container: HTMLElement) {
+  for (const mark of container.querySelectorAll(`mark.${HIT_CLASS}`)) mark.replaceWith(...mark.childNodes);
+  container.normalize();
 }
 
 /** Who can see a document: everyone, or the members of one project. Changing it moves its passages too. */

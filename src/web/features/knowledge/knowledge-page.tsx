@@ -1,5 +1,6 @@
 // Knowledge: the documents I can see with their indexing status and live progress, upload with progress,
-// notes, the viewer (also opened by a link to /knowledge?doc=<id>), and the index's health.
+// notes, the viewer (also opened by a link to /knowledge?doc=<id>, with &passage=<chunk id> a cited passage marked),
+// and the index's health.
 
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -209,7 +210,14 @@ export function KnowledgePage() {
         </div>
       )}
       {page && <Pager total={page.total} offset={offset} pageSize={PAGE_SIZE} noun="documents" onOffset={setOffset} />}
-      {viewing !== null && <DocumentViewer id={viewing} onClose={closeViewer} onChanged={reload} />}
+      {viewing !== null && (
+        <DocumentViewer
+          id={viewing}
+          passage={viewing === docParam(query.doc) ? docParam(query.passage) : null}
+          onClose={closeViewer}
+          onChanged={reload}
+        />
+      )}
       {editing !== null && (
         <NoteEditor
           note={editing === "new" ? null : editing}
@@ -225,7 +233,7 @@ export function KnowledgePage() {
   );
 }
 
-/** The document id of a `?doc=` link; anything else opens nothing. */
+/** The document id of a `?doc=` link (or the chunk id of its `&passage=`); anything else opens nothing. */
 export function docParam(raw: string | undefined): number | null {
   return raw && /^\d{1,12}$/.test(raw) ? Number(raw) : null;
 }
