@@ -53,10 +53,11 @@ def test_search_finds_a_document_by_a_word_in_its_text(start_server: StartServer
 
 CAFE = (
     "# Visitors\n\nVisitors must sign the logbook at reception.\n\n"
-    "# Coffee\n\nThe coffee machine on floor two is cleaned every **Monday** morning.\n\n"
+    "# Coffee\n\nThe coffee machine on floor two is cleaned every **Monday** morning with `descale --full`.\n\n"
     "# Parking\n\nParking in the yard is free after six."
 )
-CITED = "The coffee machine on floor two is cleaned every Monday morning."  # as shown: the Markdown rendered
+# The cited passage as shown: its Markdown rendered.
+CITED = "The coffee machine on floor two is cleaned every Monday morning with descale --full."
 
 
 def _marked(page: Page) -> str:
@@ -85,6 +86,11 @@ def test_a_citation_opens_exactly_its_passage_and_has_its_own_link(
         expect(page.locator(".ask-answer__text")).to_contain_text("cleaned every Monday")
         card = page.locator("#source-1")
         expect(card).to_contain_text("Coffee")  # the cited passage's heading
+        extract = card.locator(".ask-citation__text")  # the passage reads as Markdown, not as its syntax
+        expect(extract.locator("strong")).to_have_text("Monday")
+        expect(extract.locator("code")).to_have_text("descale --full")
+        assert "**" not in extract.inner_text()
+        assert "`" not in extract.inner_text()
         card.get_by_role("button", name="Office").click()
         dialog = page.get_by_role("dialog", name="Office")
         expect(dialog).to_be_visible()

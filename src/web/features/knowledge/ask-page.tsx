@@ -183,7 +183,12 @@ function CitationCard({ citation, onOpen }: { citation: Citation; onOpen: () => 
           Link to this passage
         </a>
       </p>
-      <p class="ask-citation__text">{citation.text}</p>
+      {citation.kind === "md" ? (
+        // A Markdown document's passage reads as Markdown (sanitised like every Markdown the app shows).
+        <Markdown text={citation.text} class="ask-citation__text" />
+      ) : (
+        <p class="ask-citation__text">{citation.text}</p>
+      )}
     </li>
   );
 }
