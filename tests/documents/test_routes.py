@@ -35,7 +35,7 @@ def test_upload_markdown_is_indexed(admin: Actor, config: Config) -> None:
     document = uploaded(admin, "guide.md", GUIDE)
     assert document["status"] == "indexed", document["reason"]
     assert document["kind"] == "md"
-    assert document["title"] == "guide.md"
+    assert document["title"] == "Backups"  # its first heading (tests/documents/test_titles.py)
     assert document["chunk_count"] >= 2  # one per heading
     assert document["text"] == GUIDE.decode()
 
@@ -119,7 +119,7 @@ def test_download_returns_the_original(admin: Actor) -> None:
     response = admin.get(f"/api/documents/{document['id']}/content")
     assert response.status_code == 200
     assert response.content == GUIDE
-    assert 'filename="guide.md"' in response.headers["content-disposition"]
+    assert 'filename="Backups.md"' in response.headers["content-disposition"]  # its title (the first heading)
 
 
 def test_list_filters_and_pages(admin: Actor) -> None:

@@ -50,16 +50,17 @@ def test_upload_index_and_ask_without_llm(start_server: StartServer, browsers: B
 
     notes = tmp_path / "coffee.md"
     notes.write_text("# Coffee\n\nThe coffee machine on floor two is cleaned every Monday morning.\n")
-    for file in (manual_pdf(tmp_path / "lab-manual.pdf"), notes):
+    # A PDF keeps its file name as its title; a Markdown file gets its first heading.
+    for file, title in ((manual_pdf(tmp_path / "lab-manual.pdf"), "lab-manual.pdf"), (notes, "Coffee")):
         page.get_by_label("Markdown, text or PDF file").set_input_files(str(file))
         page.get_by_role("button", name="Upload", exact=True).click()
-        expect(page.get_by_text(f"{file.name} uploaded; it is being indexed.")).to_be_visible()
+        expect(page.get_by_text(f"{title} uploaded; it is being indexed.")).to_be_visible()
 
     rows = page.locator(".kb-table tbody tr")
     expect(rows).to_have_count(2)
     pdf_row = rows.filter(has_text="lab-manual.pdf")
     expect(pdf_row.get_by_role("progressbar")).to_be_visible()  # live job progress while it indexes
-    for name in ("lab-manual.pdf", "coffee.md"):
+    for name in ("lab-manual.pdf", "Coffee"):
         expect(rows.filter(has_text=name).get_by_text("Indexed", exact=True)).to_be_visible(timeout=90_000)
 
     page.get_by_role("link", name="Ask", exact=True).click()

@@ -175,7 +175,7 @@ def test_deleted_index_is_rebuilt_in_the_background(app: Starlette, admin: Actor
     knowledge._index = None
     admin.get("/api/search?q=rebuild")  # first use after the loss: answers, and starts the repair
     wait_jobs(admin)
-    assert admin.get("/api/search?q=rebuild test passage").json()["items"][0]["document_title"] == "guide.md"
+    assert admin.get("/api/search?q=rebuild test passage").json()["items"][0]["document_title"] == "Guide"
     assert status(admin)["vectors"] == 1
 
 
@@ -191,7 +191,7 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(app: Starlette, admin: Actor, 
             path.write_bytes(b"garbage" * 100)
     admin.get("/api/search?q=corruption")
     wait_jobs(admin)
-    assert admin.get("/api/search?q=corruption test passage").json()["items"][0]["document_title"] == "guide.md"
+    assert admin.get("/api/search?q=corruption test passage").json()["items"][0]["document_title"] == "Guide"
 
 
 def test_another_model_or_chunker_rebuilds_the_index(app: Starlette, admin: Actor) -> None:

@@ -57,7 +57,9 @@ class DocumentDetail(DocumentOut):
 
 
 class NoteCreate(StrictModel):
-    title: Title
+    title: Title | None = Field(
+        default=None, description="left out: the text's first Markdown heading (or its first line)"
+    )
     text: NoteText
     project_id: int | None = None
 

@@ -287,6 +287,63 @@ def display_name(client_name: str | None) -> str:
     return name[:200] or "Untitled"
 
 
+TITLE_SCAN_BYTES = 64 * 1024  # the first heading is looked for this far into a Markdown file
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`|~~)")
+
+
+def _plain(heading: str) -> str:
+    """A heading's text as a title: links as their text, no emphasis or code marks, no control characters."""
+    text = _EMPHASIS.sub("", _LINK.sub(r"\1", heading))
+    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())[:200]
+
+
+def first_heading(text: str) -> str | None:
+    """The title a Markdown text names: its front matter's `title:`, else its first heading (# Title, or Title
+    underlined with === or ---) outside code blocks; None when it has neither."""
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---" and "---" in (line.strip() for line in lines[1:]):
+        end = next(n for n, line in enumerate(lines[1:], 1) if line.strip() == "---")
+        for line in lines[1:end]:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "title" and _plain(value.strip().strip("'\"")):
+                return _plain(value.strip().strip("'\""))
+        lines = lines[end + 1 :]
+    fence = False
+    previous = ""
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fence, previous = not fence, ""
+            continue
+        if fence:
+            continue
+        atx = _ATX.match(line)
+        if atx and _plain(atx.group(1)):
+            return _plain(atx.group(1))
+        underlined = previous.strip() and not previous.startswith((" " * 4, "\t", "-", "*", ">", "|"))
+        if underlined and _SETEXT.match(line) and _plain(previous):
+            return _plain(previous)
+        previous = line
+    return None
+
+
+def default_title(path: Path, kind: str) -> str | None:
+    """The title a document gets when nobody gave it one: a Markdown file's first heading. Plain text files and
+    PDFs keep their file name (a text file's first line is as often a date or a greeting as a title; PDF title
+    metadata is mostly what the authoring tool wrote, such as "Microsoft Word - draft3.docx")."""
+    if kind != "md":
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(TITLE_SCAN_BYTES)
+    except OSError:
+        return None
+    return first_heading(head.decode("utf-8", errors="replace").replace("\r\n", "\n"))
+
+
 def kind_of(head: bytes, name: str) -> str:
     """md, txt or pdf from the content (the name only tells Markdown from plain text)."""
     found = sniff(head)
@@ -330,7 +387,7 @@ def add_upload(
         staged.unlink(missing_ok=True)
         raise
     try:
-        shown = (title or "").strip()[:200] or name
+        shown = (title or "").strip()[:200] or default_title(target, kind) or name
         document = _create(library, principal, shown, kind, "upload", relative, project_id)
     except BaseException:
         target.unlink(missing_ok=True)  # no row points at it, and the scan leaves the uploads folder alone
@@ -397,8 +454,18 @@ def create_note(library: Library, principal: Principal, data: NoteCreate) -> Doc
     check_scope(principal, data.project_id)
     path, relative = storage_path(library, NOTES, "md")
     _write_atomically(path, data.text.rstrip() + "\n")
-    document = _create(library, principal, data.title, "md", "note", relative, data.project_id)
+    title = (data.title or "").strip() or first_heading(data.text) or _first_line(data.text)
+    document = _create(library, principal, title, "md", "note", relative, data.project_id)
     return library.queue(document.id, principal.user_id, _out_one(principal, document.id))
+
+
+NOTE_TITLE_CHARS = 80
+
+
+def _first_line(text: str) -> str:
+    """A note without a title or a heading: its first line, shortened."""
+    line = next((_plain(line) for line in text.splitlines() if _plain(line)), "") or "Untitled note"
+    return line if len(line) <= NOTE_TITLE_CHARS else line[: NOTE_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def update_note(library: Library, principal: Principal, document_id: int, patch: NotePatch) -> DocumentOut:

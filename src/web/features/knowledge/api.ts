@@ -101,7 +101,8 @@ export function reindexDocument(id: number): Promise<KnowledgeDocument> {
 }
 
 export function createNote(body: {
-  title: string;
+  /** Left out: the text's first heading (or its first line). */
+  title?: string;
   text: string;
   project_id: number | null;
 }): Promise<KnowledgeDocument> {

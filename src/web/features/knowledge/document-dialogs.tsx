@@ -210,7 +210,7 @@ export function NoteEditor({
     try {
       const saved = note
         ? await updateNote(note.id, { title, text })
-        : await createNote({ title, text, project_id: scope ? Number(scope) : null });
+        : await createNote({ title: title.trim() || undefined, text, project_id: scope ? Number(scope) : null });
       onSaved(saved);
     } catch (error) {
       setProblem(errorMessage(error));
@@ -221,7 +221,15 @@ export function NoteEditor({
   return (
     <Dialog title={note ? `Edit ${note.title}` : "New note"} onClose={onClose} wide>
       <form onSubmit={save}>
-        <FormField id="note-title" label="Title" value={title} onInput={setTitle} required maxLength={200} />
+        <FormField
+          id="note-title"
+          label="Title"
+          value={title}
+          onInput={setTitle}
+          required={note !== null}
+          maxLength={200}
+          hint={note ? undefined : "Leave it empty to use the note's first heading."}
+        />
         {!note && (
           <SelectField
             id="note-scope"
@@ -235,7 +243,11 @@ export function NoteEditor({
         <MarkdownEditor id="note-text" label="Text" value={text} onInput={setText} rows={14} required />
         {problem && <p class="form-error">{problem}</p>}
         <div class="form-actions">
-          <button type="submit" class="button button--primary" disabled={saving || !title.trim() || !text.trim()}>
+          <button
+            type="submit"
+            class="button button--primary"
+            disabled={saving || (note !== null && !title.trim()) || !text.trim()}
+          >
             {saving ? "Saving…" : "Save note"}
           </button>
         </div>
