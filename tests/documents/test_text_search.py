@@ -65,3 +65,10 @@ def test_full_text_syntax_in_the_query_is_only_text(admin: Actor, q: str) -> Non
 def test_an_uploaded_files_text_is_searched(admin: Actor) -> None:
     uploaded(admin, "notes.txt", b"Shopping list\n\nRemember the pomegranate.\n")
     assert titles(admin, "pomegranate") == ["notes.txt"]
+
+
+def test_short_words_match_whole_words_only(admin: Actor) -> None:
+    note(admin, "Network", "Use the vpn gateway.")
+    assert titles(admin, "vp") == []  # "vp"* would walk most of the index's words
+    assert titles(admin, "vpn") == ["Network"]
+    assert titles(admin, "gat") == ["Network"]

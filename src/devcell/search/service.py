@@ -71,14 +71,17 @@ def passage(principal: Principal, chunk_id: int) -> PassageOut:
 
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 16  # of a documents search; more only narrows an AND further
+PREFIX_MIN = 3  # letters of a word before it also finds the words it starts
 
 
 def words_match(words: str) -> str | None:
-    """An FTS5 query for passages containing every word of `words`, each as a word or a word's start; None when
-    there is no word. Only runs of letters and digits get through, each inside double quotes, so nothing the user
-    types (quotes, *, -, OR, NEAR, column names, parentheses) is ever read as FTS5 syntax."""
+    """An FTS5 query for passages containing every word of `words`, each as a word or a word's start (from
+    PREFIX_MIN letters on); None when there is no word. Only runs of letters and digits get through, each inside
+    double quotes, so nothing the user types (quotes, *, -, OR, NEAR, column names, parentheses) is ever read as
+    FTS5 syntax."""
     found = list(dict.fromkeys(w.lower() for w in _WORD.findall(words)))[:MAX_WORDS]
-    return " ".join(f'"{w}"*' for w in found) or None
+    # A word's start only from PREFIX_MIN letters on: "a"* would walk most of the index's terms.
+    return " ".join(f'"{w}"*' if len(w) >= PREFIX_MIN else f'"{w}"' for w in found) or None
 
 
 def text_clause(words: str) -> Expression | None:
