@@ -18,8 +18,10 @@ from devcell.core.migrations import m0001_initial
 from devcell.core.migrations.runner import (
     HEAD,
     KEEP_SNAPSHOTS,
+    MIGRATIONS,
     MigrationFailed,
     SchemaTooNew,
+    _apply,
     current_version,
     migrate,
     snapshot,
@@ -218,3 +220,34 @@ def test_snapshots_in_the_same_second_do_not_overwrite_each_other(db: Path, tmp_
     assert first != second
     assert first.exists()
     assert second.exists()
+
+
+def test_the_stemmed_keyword_index_is_rebuilt_from_the_passages_of_schema_11(tmp_path: Path) -> None:
+    """Migration 12 re-creates chunk_fts with the Porter tokenizer: passages indexed before the upgrade are
+    found by other forms of their words ("restarting" finds "restarts"), and new passages stay indexed."""
+    path = tmp_path / "devcell.db"
+    init_database(path)
+    try:
+        for migration in MIGRATIONS[:11]:
+            _apply(migration)
+        with transaction(write=True):
+            database.execute_sql(
+                "INSERT INTO document (id, title, kind, origin, path, size, mtime_ns, status, created_at, updated_at)"
+                " VALUES (1, 'Relay', 'md', 'note', 'notes/relay.md', 1, 1, 'indexed', '2026-01-01', '2026-01-01')"
+            )
+            database.execute_sql(
+                "INSERT INTO chunk (document_id, seq, text) VALUES (1, 0, 'The relay restarts nightly.')"
+            )
+        assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'restarting'") == []
+        assert migrate(path, tmp_path / "snapshots")[-1].version == 12
+        with transaction(write=True):
+            database.execute_sql(
+                "INSERT INTO chunk (document_id, seq, text) VALUES (1, 1, 'Two relays were installed.')"
+            )
+        assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'restarting' ORDER BY rowid") == [(1,)]
+        assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'relay' ORDER BY rowid") == [(1,), (2,)]
+        with transaction(write=True):
+            database.execute_sql("DELETE FROM chunk WHERE id = 1")
+        assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'relay'") == [(2,)]
+    finally:
+        close_database()

@@ -23,6 +23,7 @@ from devcell.core.migrations import (
     m0009_workflows,
     m0010_training,
     m0011_checked_answers,
+    m0012_stemmed_keywords,
 )
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "workflows", m0009_workflows.up),
     Migration(10, "training", m0010_training.up),
     Migration(11, "checked_answers", m0011_checked_answers.up),
+    Migration(12, "stemmed_keywords", m0012_stemmed_keywords.up),
 )
 HEAD = MIGRATIONS[-1].version
 
