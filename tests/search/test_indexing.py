@@ -112,18 +112,21 @@ def place(config: Config, relative: str, content: bytes) -> Path:
 def test_scan_picks_up_and_drops_files(admin: Actor, config: Config) -> None:
     place(config, "handbook/intro.md", b"# Intro\n\nWelcome to the team.\n")
     place(config, "faq.txt", b"Questions and answers.\n")
+    place(config, "untitled.md", b"No heading in this one.\n")
     place(config, "ignored.docx", b"binary")
     place(config, ".hidden.md", b"hidden")
     first = admin.post("/api/knowledge/rescan").json()
-    assert (first["found"], first["added"], first["queued"]) == (2, 2, 2)
+    assert (first["found"], first["added"], first["queued"]) == (3, 3, 3)
     wait_jobs(admin)
+    # A Markdown file is titled by its first heading; without one, and for text files, by its file name.
     titles = sorted(d["title"] for d in admin.get("/api/documents?origin=scan").json()["items"])
-    assert titles == ["faq.txt", "intro.md"]
-    assert admin.get("/api/search?q=welcome team").json()["items"][0]["document_title"] == "intro.md"
+    assert titles == ["Intro", "faq.txt", "untitled.md"]
+    assert admin.get("/api/search?q=welcome team").json()["items"][0]["document_title"] == "Intro"
     (config.kb_dir / "faq.txt").unlink()
     second = admin.post("/api/knowledge/rescan").json()
     assert (second["removed"], second["queued"]) == (1, 0)
-    assert [d["title"] for d in admin.get("/api/documents?origin=scan").json()["items"]] == ["intro.md"]
+    remaining = admin.get("/api/documents?origin=scan").json()["items"]
+    assert sorted(d["title"] for d in remaining) == ["Intro", "untitled.md"]
 
 
 def test_scan_reindexes_a_changed_file(admin: Actor, config: Config) -> None:

@@ -15,7 +15,7 @@ from peewee import Expression, fn
 
 from devcell.core.db import database, transaction, utcnow
 from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
-from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, extract, file_sha256
+from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, default_title, extract, file_sha256
 from devcell.projects import service as projects
 from devcell.search._chunking import CHUNKER_VERSION, chunk
 from devcell.search._index import EVERYONE, is_index_failure
@@ -256,12 +256,15 @@ def _adopt(kn: Knowledge, plan: _ScanPlan) -> list[int]:
         forget(kn, document)
     now = utcnow()
     added = []
+    # Titles are read before the write lock is taken: a Markdown file's first heading, else its file name.
+    kinds = {relative: SCAN_SUFFIXES[Path(relative).suffix.lower()] for relative, _ in plan.add}
+    titles = {r: default_title(kn.kb_dir / r, k) or Path(r).name[:200] for r, k in kinds.items()}
     with transaction(write=True):
         for relative, stat in plan.add:
-            kind = SCAN_SUFFIXES[Path(relative).suffix.lower()]
+            kind = kinds[relative]
             added.append(
                 Document.create(
-                    title=Path(relative).name[:200], kind=kind, origin="scan", path=relative, size=stat.st_size,
+                    title=titles[relative], kind=kind, origin="scan", path=relative, size=stat.st_size,
                     mtime_ns=stat.st_mtime_ns, status="queued", created_at=now, updated_at=now,
                 ).id
             )  # fmt: skip
