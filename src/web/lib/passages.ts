@@ -8,3 +8,8 @@ export type DocKind = Passage["kind"];
 
 /** Shown wherever passages come from the keyword index while the semantic index is rebuilt. */
 export const DEGRADED_NOTE = "The semantic index is being repaired; these results come from keyword search.";
+
+/** A citation's own link: the Knowledge page opens the document with the passage marked. */
+export function passageLink(documentId: number, chunkId: number): string {
+  return `/knowledge?doc=${documentId}&passage=${chunkId}`;
+}

@@ -16,7 +16,7 @@ import {
   type Persona,
   streamChat,
 } from "@/features/chat/api";
-import { DEGRADED_NOTE } from "@/lib/passages";
+import { DEGRADED_NOTE, passageLink } from "@/lib/passages";
 import "@/components/answers.css";
 import "@/features/chat/chat.css";
 import { errorMessage } from "@/lib/api";
@@ -201,7 +201,7 @@ function ChatMessage({ message }: { message: Message }) {
         <ul class="muted">
           {message.sources.map((source) => (
             <li key={source.chunk_id}>
-              [{source.number}] <a href={`/knowledge?doc=${source.document_id}`}>{source.document_title}</a>
+              [{source.number}] <a href={passageLink(source.document_id, source.chunk_id)}>{source.document_title}</a>
               {source.page ? `, page ${source.page}` : ""}
             </li>
           ))}

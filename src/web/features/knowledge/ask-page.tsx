@@ -5,7 +5,7 @@ import { useRef, useState } from "preact/hooks";
 import { Markdown } from "@/components/markdown";
 import { type Answer, askStreaming, type Citation, DEGRADED_NOTE, linkCitations } from "@/features/knowledge/api";
 import { DocumentViewer } from "@/features/knowledge/document-dialogs";
-import { passageLink } from "@/features/knowledge/highlight";
+import { passageLink } from "@/lib/passages";
 import "@/components/answers.css";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";

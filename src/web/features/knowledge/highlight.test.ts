@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { locate, markPassage, passageLink, shownText } from "@/features/knowledge/highlight";
+import { locate, markPassage, shownText } from "@/features/knowledge/highlight";
+import { passageLink } from "@/lib/passages";
 
 describe("locate", () => {
   it("finds the passage whatever the whitespace", () => {

@@ -73,8 +73,3 @@ export function markPassage(container: HTMLElement, passage: string): HTMLElemen
   });
   return marks;
 }
-
-/** A citation's own link: the Knowledge page opens the document with the passage marked. */
-export function passageLink(documentId: number, chunkId: number): string {
-  return `/knowledge?doc=${documentId}&passage=${chunkId}`;
-}

@@ -1,1 +1,0 @@
-var e=`The semantic index is being repaired; these results come from keyword search.`;export{e as t};
