@@ -1,3 +1,3 @@
 """DevCell: a self-hosted team platform shipped as a self-managing appliance."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
