@@ -28,7 +28,7 @@ def test_export_is_a_markdown_attachment_of_the_day(admin: Actor, user: Actor, o
     assert response.headers["content-disposition"] == f'attachment; filename="standups-{DAY}.md"'
     assert response.text == (
         f"# Standups {DAY}\n\n"
-        "## Ada Admin (@admin)\n\n### Today\n\nReview\n\n### Blockers\n\nDisk full\n\n"
+        "## Ada Admin (@admin)\n\n### Today\n\n- Review\n\n### Blockers\n\n- Disk full\n\n"
         "## user (@user)\n\n### Yesterday\n\n- Read\n\n### Today\n\n- Write\n"
     )
 
@@ -54,6 +54,14 @@ def test_export_leaves_out_what_the_caller_cannot_read(admin: Actor, user: Actor
     assert "@user" in text
     assert "@other" not in text
     assert "@other" in admin.get(f"/api/standups/export?day={DAY}").text
+
+
+@pytest.mark.usefixtures("friday")
+def test_export_writes_each_line_as_a_list_item(user: Actor) -> None:
+    filed(user, yesterday="Scheduled the window\nCreated tasks\n\n  still the second item", today="* Kept\n1. Numbered")
+    text = user.get(f"/api/standups/export?day={DAY}").text
+    assert "### Yesterday\n\n- Scheduled the window\n- Created tasks\n  still the second item\n\n" in text
+    assert "### Today\n\n* Kept\n1. Numbered\n" in text
 
 
 def test_export_of_a_project_i_cannot_see_is_404(admin: Actor, user: Actor) -> None:

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from devcell.standups.schemas import SECTIONS, StandupOut
 
 HEADINGS = {"yesterday": "Yesterday", "today": "Today", "blockers": "Blockers"}
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+_FENCE = re.compile(r"^(?:```|~~~)")
+
+
+def as_list(text: str) -> str:
+    """A section's lines as Markdown list items: the form says "one item per line", so a plain line is an item.
+
+    List items, indented lines (nested items, continuations) and fenced blocks stay as they are; blank lines go.
+    The web page shows sections the same way (src/web/features/standups/lines.ts, asList).
+    """
+    lines: list[str] = []
+    fenced = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if _FENCE.match(line.lstrip()):
+            fenced = not fenced
+            lines.append(line)
+        elif fenced:
+            lines.append(line)
+        elif not line.strip():
+            continue
+        elif line[:1].isspace() and lines:
+            lines.append(line)
+        elif _LIST_ITEM.match(line.strip()):
+            lines.append(line.strip())
+        else:
+            lines.append(f"- {line.strip()}")
+    return "\n".join(lines)
 
 
 def _entry(entry: StandupOut) -> list[str]:
@@ -18,7 +47,7 @@ def _entry(entry: StandupOut) -> list[str]:
     for section in SECTIONS:
         text = getattr(entry, section)
         if text:
-            lines += [f"### {HEADINGS[section]}", "", text, ""]
+            lines += [f"### {HEADINGS[section]}", "", as_list(text), ""]
     if entry.tasks:
         lines += ["### Tasks", "", *(f"- #{t.id} {t.title} ({t.status.replace('_', ' ')})" for t in entry.tasks), ""]
     return lines

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultStatus, splitLines, TITLE_MAX } from "@/features/standups/lines";
+import { asList, defaultStatus, splitLines, TITLE_MAX } from "@/features/standups/lines";
 
 describe("splitLines", () => {
   it("takes list items of every kind and plain lines, skipping empty ones", () => {
@@ -36,5 +36,14 @@ describe("defaultStatus", () => {
     expect(defaultStatus("blockers")).toBe("blocked");
     expect(defaultStatus("today")).toBe("todo");
     expect(defaultStatus("yesterday")).toBe("todo");
+  });
+});
+
+describe("asList", () => {
+  it("makes every plain line a list item and keeps list items, nesting and fences", () => {
+    const text = "Scheduled the window\r\n\n* existing item\n  - nested\n1. numbered\n```\ncode line\n\n```\nlast";
+    expect(asList(text)).toBe(
+      "- Scheduled the window\n* existing item\n  - nested\n1. numbered\n```\ncode line\n\n```\n- last",
+    );
   });
 });

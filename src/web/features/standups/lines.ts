@@ -27,3 +27,32 @@ export function splitLines(markdown: string): string[] {
 export function defaultStatus(section: Section): TaskStatus {
   return section === "blockers" ? "blocked" : "todo";
 }
+
+const FENCE = /^(?:```|~~~)/;
+
+/**
+ * A section's Markdown with every plain line as a list item: the form says "one item per line", so lines must not
+ * run together into one paragraph. List items, indented lines (nested items, continuations) and fenced blocks stay
+ * as they are; blank lines go. The Markdown export does the same (src/devcell/standups/_export.py, as_list).
+ */
+export function asList(markdown: string): string {
+  const lines: string[] = [];
+  let fenced = false;
+  for (const raw of markdown.split(/\r?\n/)) {
+    const line = raw.trimEnd();
+    if (FENCE.test(line.trimStart())) {
+      fenced = !fenced;
+      lines.push(line);
+    } else if (fenced) {
+      lines.push(line);
+    } else if (!line.trim()) {
+    } else if (/^\s/.test(line) && lines.length > 0) {
+      lines.push(line);
+    } else if (LIST_MARKER.test(line.trim())) {
+      lines.push(line.trim());
+    } else {
+      lines.push(`- ${line.trim()}`);
+    }
+  }
+  return lines.join("\n");
+}

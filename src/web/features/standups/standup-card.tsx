@@ -1,6 +1,7 @@
 // One standup: author, day, project, the three sections, linked tasks, and the author's actions.
 import { Markdown } from "@/components/markdown";
 import { SECTION_LABELS, SECTIONS, type Standup } from "@/features/standups/api";
+import { asList } from "@/features/standups/lines";
 import { formatDay } from "@/lib/dates";
 import { TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/lib/tasks";
 import { refName } from "@/lib/types";
@@ -38,7 +39,7 @@ export function StandupCard({ standup, level = 3, showDay = false, onEdit, onCon
       {SECTIONS.filter((section) => standup[section].trim()).map((section) => (
         <div key={section} class={`standup__section standup__section--${section}`}>
           <p class="standup__label">{SECTION_LABELS[section]}</p>
-          <Markdown text={standup[section]} />
+          <Markdown text={asList(standup[section])} />
         </div>
       ))}
       {standup.tasks.length > 0 && (
