@@ -394,8 +394,9 @@ def test_reindex_embeds_every_document_into_a_fresh_index(cli: Cli, data_dir: Pa
     result = cli("reindex")
     assert ok(result).strip().startswith("2 of 2 document(s) indexed, 2 passages")
     steps = sorted(re.sub(r"\d of", "n of", line) for line in result.stderr.splitlines())
-    assert steps == ["Document n of 2 (a.md) ...", "Document n of 2 (b.txt) ..."]
-    assert _documents(data_dir) == [("a.md", "indexed", 1), ("b.txt", "indexed", 1)]
+    # The Markdown file is titled by its first heading, the text file by its name.
+    assert steps == ["Document n of 2 (Alpha) ...", "Document n of 2 (b.txt) ..."]
+    assert _documents(data_dir) == [("Alpha", "indexed", 1), ("b.txt", "indexed", 1)]
     ok(cli("reindex"))  # again: the old vectors are gone, not doubled
     assert _vectors(data_dir, hashing) == 2
 
@@ -414,7 +415,7 @@ def test_reindex_exits_3_when_a_document_fails(cli: Cli, data_dir: Path, hashing
     assert "1 of 2 document(s) indexed" in result.stdout
     assert "failed: bad.pdf: " in result.stderr
     assert "1 document(s) could not be indexed" in result.stderr
-    assert [(t, s) for t, s, _ in _documents(data_dir)] == [("bad.pdf", "failed"), ("good.md", "indexed")]
+    assert [(t, s) for t, s, _ in _documents(data_dir)] == [("Good", "indexed"), ("bad.pdf", "failed")]
 
 
 def test_reindex_refuses_while_a_server_runs(cli: Cli, data_dir: Path, hashing: str) -> None:

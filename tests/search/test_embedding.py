@@ -18,6 +18,7 @@ from devcell.search.embedding import OnnxEmbedder, load_embedder
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
 from tests.documents.conftest import note, uploaded
 from tests.documents.pdfs import pdf
+from tests.waiting import wait_until
 
 REFERENCE = json.loads((Path(__file__).with_name("reference_vector.json")).read_text())
 
@@ -101,3 +102,32 @@ def test_question_finds_the_pdf_page_with_the_real_model(real_admin: tuple[Starl
     assert status["model"] == DEFAULT_EMBEDDING_MODEL
     assert status["dimension"] == 384
     assert status["consistent"]
+
+
+def test_an_idle_model_is_unloaded_and_loads_again_on_use(tmp_path: Path) -> None:
+    config = real_config(tmp_path)
+    model = OnnxEmbedder(config.model_dir / DEFAULT_EMBEDDING_MODEL, DEFAULT_EMBEDDING_MODEL)
+    first = model.embed(["when does the backup run"])[0]
+    assert model.loaded
+    assert model.loads == 1
+    model.unload_after(0.3)
+    wait_until(lambda: not model.loaded, 30, "the idle model unloaded")
+    again = model.embed(["when does the backup run"])[0]  # loads again, same vector
+    assert model.loads == 2
+    assert float(first @ again) == pytest.approx(1.0, abs=1e-5)
+    assert model.count_tokens("two words") == 4  # [CLS] two words [SEP]
+    model.unload_after(0)  # 0 keeps it loaded
+    assert model.loaded
+
+
+def test_the_model_is_not_unloaded_while_it_embeds(tmp_path: Path) -> None:
+    config = real_config(tmp_path)
+    model = OnnxEmbedder(config.model_dir / DEFAULT_EMBEDDING_MODEL, DEFAULT_EMBEDDING_MODEL)
+    model.unload_after(0.01)
+    seen: list[int] = []
+    # Each progress call comes between two batches: the session must still be there for the next one.
+    vectors = model.embed([f"passage number {n} " * 30 for n in range(40)], progress=lambda done: seen.append(done))
+    assert vectors.shape == (40, 384)
+    assert len(seen) > 1
+    assert model.loads == 1
+    wait_until(lambda: not model.loaded, 30, "unloaded once idle")

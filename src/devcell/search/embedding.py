@@ -6,12 +6,17 @@ Chroma sees them through one registered embedding function (_chroma.py). The mod
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import itertools
+import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -50,6 +55,16 @@ def intra_op_threads() -> int:
 
 
 HASHING_PREFIX = "hashing-"
+log = logging.getLogger(__name__)
+
+
+def return_freed_memory() -> None:
+    """Collect, then ask glibc to hand freed heap pages back to the system: without malloc_trim the unloaded
+    model's ~150 MB stays in the process's resident set (measured: 259 MB after a search, 236 MB after
+    dropping the session, 103 MB after the trim)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl, macOS): the memory is reused instead
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class ModelMissing(DevCellError):
@@ -71,6 +86,9 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
+
+    def unload_after(self, seconds: float) -> None:
+        """Free the model's memory once it has been unused this long (0: keep it loaded); it loads again on use."""
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -106,6 +124,60 @@ class OnnxEmbedder:
         self._tokenizer: Any = None
         self._counter: Any = None
         self._lock = threading.Lock()
+        self._users = 0  # calls running with the session: it is never dropped under them
+        self._last_used = time.monotonic()
+        self._idle_seconds = 0.0
+        self._timer: threading.Timer | None = None
+        self.loads = 0  # how often the model was loaded (again): shown by the knowledge status
+
+    def unload_after(self, seconds: float) -> None:
+        with self._lock:
+            self._idle_seconds = max(0.0, seconds)
+            self._arm()
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[None]:
+        """The loaded model for one call; afterwards the idle clock starts again."""
+        with self._lock:
+            if self._session is None:
+                started = time.monotonic()
+                self._load()
+                self.loads += 1
+                log.info("embedding model %s loaded in %.2f s", self.model_id, time.monotonic() - started)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                self._last_used = time.monotonic()
+                self._arm()
+
+    def _arm(self) -> None:
+        """One timer at a time, under the lock: it fires when the model may have been idle long enough."""
+        if self._timer is not None or not self._idle_seconds or self._session is None:
+            return
+        wait = max(0.0, self._last_used + self._idle_seconds - time.monotonic())
+        self._timer = threading.Timer(wait + 0.05, self._unload_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _unload_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            idle = time.monotonic() - self._last_used
+            if self._session is None or self._users or not self._idle_seconds:
+                return
+            if idle < self._idle_seconds:
+                self._arm()  # used again meanwhile: wait for the new deadline
+                return
+            self._session = self._tokenizer = self._counter = None
+        return_freed_memory()
+        log.info("embedding model %s unloaded after %.0f s unused", self.model_id, idle)
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
 
     def _load(self) -> None:
         # onnxruntime writes telemetry state under ~/.cache unless this is set before it is imported.
@@ -150,10 +222,8 @@ class OnnxEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` with [CLS] and [SEP], without truncation: does it fit the window?"""
-        with self._lock:
-            if self._session is None:
-                self._load()
-        return len(self._counter.encode(text).ids)
+        with self._using():
+            return len(self._counter.encode(text).ids)
 
     def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
         """Consecutive runs of `order` (shortest first) whose padded size stays within the token budget."""
@@ -172,20 +242,18 @@ class OnnxEmbedder:
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            if self._session is None:
-                self._load()
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts))
-        # Sorting by length puts similar lengths in one batch, so little padding is computed.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        done = 0
-        for picked in self._batches(order, [len(e.ids) for e in encodings]):
-            out[picked] = self._batch([encodings[i] for i in picked])
-            done += len(picked)
-            if progress is not None:
-                progress(done)
-        return out
+        with self._using():
+            out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+            encodings = self._tokenizer.encode_batch(list(texts))
+            # Sorting by length puts similar lengths in one batch, so little padding is computed.
+            order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            done = 0
+            for picked in self._batches(order, [len(e.ids) for e in encodings]):
+                out[picked] = self._batch([encodings[i] for i in picked])
+                done += len(picked)
+                if progress is not None:
+                    progress(done)
+            return out
 
 
 _WORD = re.compile(r"\w+")
@@ -216,6 +284,9 @@ class HashingEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(_WORD.findall(text)) + 2
+
+    def unload_after(self, seconds: float) -> None:
+        """Nothing to unload: it has no model files."""
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         import numpy as np

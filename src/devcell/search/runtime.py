@@ -58,7 +58,10 @@ class Knowledge:
             _import_numpy()
             if self._embedder is None:
                 self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
-            return self._embedder
+            embedder = self._embedder
+        # Read on every use, so a changed setting applies without a restart.
+        embedder.unload_after(60.0 * self.settings.get_int("model_idle_minutes"))
+        return embedder
 
     def model_ready(self) -> bool:
         try:
