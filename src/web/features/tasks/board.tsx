@@ -1,7 +1,8 @@
 // The board: a column per status. Drag a card to another column to change its status, or use the card's
 // status menu (the keyboard way). Cards are plain markup with no per-card effects or fetches, and the drag
-// handlers sit on the board, so 500 cards render fast.
-import { useMemo, useRef } from "preact/hooks";
+// handlers sit on the board, so 500 cards render fast. From the keyboard, the arrow keys step through the status
+// menu without moving the card; Enter moves it, and focus follows the card's menu into its new column.
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { PRIORITY_LABELS, TASK_STATUS_LABELS, TASK_STATUSES, type Task, type TaskStatus } from "@/features/tasks/api";
 import { formatShortDay } from "@/lib/dates";
 import { refName } from "@/lib/types";
@@ -26,6 +27,16 @@ export function Board({ tasks, href, onMove }: Props) {
   const dragged = useRef<number | null>(null);
   const onMoveRef = useRef(onMove);
   onMoveRef.current = onMove;
+  const boardRef = useRef<HTMLDivElement>(null);
+  // The card moved from its status menu: its menu gets the focus back once the card shows in its new column.
+  const refocus = useRef<number | null>(null);
+
+  useEffect(() => {
+    const id = refocus.current;
+    if (id === null) return;
+    refocus.current = null;
+    boardRef.current?.querySelector<HTMLSelectElement>(`[data-task-id="${id}"] .board-card__status`)?.focus();
+  }, [columns]);
 
   // Cards only re-render when the tasks change, not on drag-over highlighting (which touches the DOM directly).
   const rendered = useMemo(
@@ -36,7 +47,10 @@ export function Board({ tasks, href, onMove }: Props) {
           status={status}
           tasks={columns[status]}
           href={href}
-          onMove={(t, s) => onMoveRef.current(t, s)}
+          onMove={(t, s) => {
+            refocus.current = t.id;
+            onMoveRef.current(t, s);
+          }}
         />
       )),
     [columns, href],
@@ -91,6 +105,7 @@ export function Board({ tasks, href, onMove }: Props) {
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: dragging is the pointer shortcut; each card's status menu is the keyboard way
     <div
+      ref={boardRef}
       class="board"
       onDragStart={onDragStart}
       onDragOver={onDragOver}
@@ -158,6 +173,10 @@ function Card({ task, href, onMove }: { task: Task; href: string; onMove: (task:
           aria-label={`Status of ${task.title}`}
           value={task.status}
           onChange={(event) => onMove(task, event.currentTarget.value as TaskStatus)}
+          onKeyDown={(event) => stepStatus(event, task, onMove)}
+          onBlur={(event) => {
+            event.currentTarget.value = task.status;
+          }}
         >
           {TASK_STATUSES.map((status) => (
             <option key={status} value={status}>
@@ -168,4 +187,25 @@ function Card({ task, href, onMove }: { task: Task; href: string; onMove: (task:
       )}
     </li>
   );
+}
+
+/**
+ * A closed status menu changes its value (and fires "change") on every arrow key, which would move the card at
+ * the first key press. Here the arrows only step the shown selection, Enter moves the card and Escape puts the
+ * selection back.
+ */
+function stepStatus(event: KeyboardEvent, task: Task, onMove: (task: Task, status: TaskStatus) => void) {
+  const select = event.currentTarget as HTMLSelectElement;
+  const at = TASK_STATUSES.indexOf(select.value as TaskStatus);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const next = Math.min(TASK_STATUSES.length - 1, Math.max(0, at + (event.key === "ArrowDown" ? 1 : -1)));
+    select.value = TASK_STATUSES[next] ?? task.status;
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    if (select.value !== task.status) onMove(task, select.value as TaskStatus);
+  } else if (event.key === "Escape" && select.value !== task.status) {
+    event.preventDefault();
+    select.value = task.status;
+  }
 }
