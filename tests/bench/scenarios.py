@@ -24,6 +24,7 @@ from tests.bench.backup_scenario import backup_under_load
 from tests.bench.board_scenario import SCENARIOS as BOARD_SCENARIOS
 from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
+from tests.bench.model_idle_scenario import SCENARIOS as MODEL_IDLE_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
 from tests.bench.restore_scenario import SCENARIOS as RESTORE_SCENARIOS
 from tests.bench.retrieval_scenario import SCENARIOS as RETRIEVAL_SCENARIOS
@@ -377,6 +378,7 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     **BOARD_SCENARIOS,
     **KNOWLEDGE_SCENARIOS,
     **LLM_REAL_SCENARIOS,
+    **MODEL_IDLE_SCENARIOS,
     **PACKAGE_SCENARIOS,
     **RESTORE_SCENARIOS,
     **RETRIEVAL_SCENARIOS,
