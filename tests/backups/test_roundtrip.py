@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -171,10 +172,43 @@ def test_cli_restore_refuses_while_a_server_runs(tmp_path: Path) -> None:
 def test_cli_backup_to_another_directory(tmp_path: Path) -> None:
     data = tmp_path / "data"
     create_admin(data)
+    (tmp_path / "usb").mkdir()
     made = cli(data, "backup", "--to", str(tmp_path / "usb"))
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(str(tmp_path / "usb" / "devcell-"))
     assert "verified" in made.stdout
+
+
+def test_cli_backup_to_a_missing_directory_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    # An unmounted USB disk: writing into its empty mount point would fill the SD card instead.
+    data = tmp_path / "data"
+    create_admin(data)
+    refused = cli(data, "backup", "--to", str(tmp_path / "usb" / "backups"))
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"devcell: {tmp_path / 'usb' / 'backups'} does not exist. Create the folder (or mount the disk) first, "
+        "then run the backup again."
+    )
+    assert not (tmp_path / "usb").exists()
+
+
+def test_cli_backup_to_a_read_only_directory_says_so(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    create_admin(data)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(disk)], check=False)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a read-only tmpfs needs root (as a service's ReadOnlyPaths would make it)")
+    try:
+        refused = cli(data, "backup", "--to", str(disk))
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"devcell: cannot write to {disk} (Read-only file system). Choose a folder this user can write to."
+    )
+    assert "Traceback" not in refused.stderr
 
 
 def test_cli_restore_refuses_a_damaged_archive(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,19 @@ def _printer() -> Callable[[int, int, str], None]:
     return progress
 
 
+def _check_target(directory: Path) -> None:
+    """An existing directory this process can write, or a clear message. A missing one is not created: a USB disk
+    that is not mounted would otherwise receive nothing while its empty mount point on the SD card fills up."""
+    if not directory.is_dir():
+        fail(f"{directory} does not exist. Create the folder (or mount the disk) first, then run the backup again.")
+    try:
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".devcell-write-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        fail(f"cannot write to {directory} ({reason}). Choose a folder this user can write to.")
+
+
 @click.command()
 @click.option("--to", type=click.Path(file_okay=False, path_type=Path), help="Directory for the archive.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Test-restore the archive afterwards.")
@@ -80,6 +94,8 @@ def _printer() -> Callable[[int, int, str], None]:
 def backup(ctx: click.Context, to: Path | None, verify: bool) -> None:
     """Back up the database and knowledgebase into one archive (safe while the service runs). A person asked,
     so it is a manual backup (named ...-manual.tar.gz) that retention never removes."""
+    if to is not None:
+        _check_target(to)
     backups = _backups(ctx, to)
     try:
         made = backups.create("manual", _printer())
