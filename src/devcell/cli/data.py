@@ -75,8 +75,8 @@ def _printer() -> Callable[[int, int, str], None]:
 
 
 def _check_target(directory: Path) -> None:
-    """An existing directory this process can write, or a clear message. A missing one is not created: a USB disk
-    that is not mounted would otherwise receive nothing while its empty mount point on the SD card fills up."""
+    """An existing directory this process can write, or a clear message. A missing one is not created: a folder on
+    a USB disk that is not mounted would otherwise be made, and filled, on the SD card."""
     if not directory.is_dir():
         fail(f"{directory} does not exist. Create the folder (or mount the disk) first, then run the backup again.")
     try:
