@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
-from tests.e2e.work_helpers import api
+from tests.e2e.work_helpers import api, create_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -66,3 +66,43 @@ def test_board_card_moves_from_the_keyboard_and_keeps_focus(server: Server, brow
     in_progress = page.locator('[data-status="in_progress"]')
     expect(in_progress.get_by_label("Status of Rotate keys")).to_be_focused()
     expect(page.get_by_text("“Rotate keys” moved to In progress.")).to_be_visible()
+
+
+def test_new_task_and_bulk_assign_offer_only_people_who_can_work_on_the_task(
+    server: Server, browsers: Browsers
+) -> None:
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+    create_user(page, "mia", "Mia Member")
+    create_user(page, "vic", "Vic Viewer")
+    project_id = api(page, "POST", "/api/projects", {"name": "Apollo"}, expect_status=201).json()["id"]
+    for username, role in [("mia", "member"), ("vic", "viewer")]:
+        api(page, "POST", f"/api/projects/{project_id}/members", {"username": username, "role": role}, 201)
+    api(page, "POST", "/api/tasks", {"title": "Launch", "project_id": project_id}, expect_status=201)
+
+    page.goto("/tasks")
+    page.get_by_role("button", name="New task").click()
+    dialog = page.get_by_role("dialog", name="New task")
+    assignee = dialog.get_by_label("Assignee")
+    expect(assignee.get_by_role("option", name="Vic Viewer")).to_have_count(1)  # a personal task: anyone
+    dialog.get_by_label("Project").select_option(label="Apollo")
+    expect(assignee.get_by_role("option", name="Mia Member")).to_have_count(1)
+    expect(assignee.get_by_role("option", name="Vic Viewer")).to_have_count(0)
+    expect(dialog.get_by_text("Viewers of this project can't be assigned (Vic Viewer).")).to_be_visible()
+    expect(assignee).to_have_accessible_description(re.compile("Viewers of this project can't be assigned"))
+    page.keyboard.press("Escape")
+
+    page.goto(f"/tasks?project={project_id}")
+    page.get_by_label("Select all tasks on this page").check()
+    bulk = page.get_by_role("region", name="Change selected tasks")
+    bulk_assignee = bulk.get_by_label("Assign to")
+    expect(bulk_assignee.get_by_role("option", name="Mia Member")).to_have_count(1)
+    expect(bulk_assignee.get_by_role("option", name="Vic Viewer")).to_have_count(0)
+    expect(bulk.get_by_text("Viewers of this project can't be assigned (Vic Viewer).")).to_be_visible()
+
+    # The server refuses the viewer too, with a field error in plain words.
+    vic_id = next(p["id"] for p in api(page, "GET", "/api/people").json()["items"] if p["username"] == "vic")
+    refused = api(page, "POST", "/api/tasks", {"title": "t", "project_id": project_id, "assignee_id": vic_id})
+    assert refused.status == 422, refused.text()
+    assert refused.json()["error"]["detail"][0]["field"] == "assignee_id"

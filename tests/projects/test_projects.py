@@ -150,6 +150,7 @@ def test_delete_requires_an_explicit_choice_for_the_tasks(team: Team) -> None:
 
 
 def test_delete_with_archive_keeps_tasks_as_archived_personal_tasks(team: Team) -> None:
+    ok(team.alice.patch(f"/api/projects/{team.project_id}/members/carol", json={"role": "member"}))
     body = {"title": "Keep me", "project_id": team.project_id, "assignee_id": team.uid(team.carol)}
     task = ok(team.bob.post("/api/tasks", json=body), 201)
     ok(team.alice.delete(f"/api/projects/{team.project_id}?tasks=archive"), 204)

@@ -38,9 +38,9 @@ def test_bulk_shift_due_skips_undated_tasks(user: Actor) -> None:
 def test_bulk_assign_and_unassign(team: Team) -> None:
     in_project = new_task(team.bob, project_id=team.project_id)["id"]
     personal = new_task(team.bob)["id"]
-    result = bulk(team.bob, [in_project, personal], "assign", assignee_id=team.uid(team.carol))
+    result = bulk(team.bob, [in_project, personal], "assign", assignee_id=team.uid(team.alice))
     assert result["updated"] == 2
-    assert get(team.carol, personal)["assignee"]["username"] == "carol"
+    assert get(team.alice, personal)["assignee"]["username"] == "alice"
     assert bulk(team.bob, [in_project, personal], "assign", assignee_id=None)["updated"] == 2
     assert get(team.bob, in_project)["assignee"] is None
 
@@ -51,8 +51,19 @@ def test_bulk_assign_skips_tasks_whose_project_lacks_the_assignee(team: Team) ->
     result = bulk(team.bob, [in_project, personal], "assign", assignee_id=team.uid(team.dave))
     assert result == {
         "updated": 1,
-        "skipped": [{"id": in_project, "reason": "the assignee is not a member of the task's project"}],
+        "skipped": [{"id": in_project, "reason": "the assignee is not a member or owner of the task's project"}],
     }
+
+
+def test_bulk_assign_skips_project_tasks_for_a_viewer(team: Team) -> None:
+    in_project = new_task(team.bob, project_id=team.project_id)["id"]
+    personal = new_task(team.bob)["id"]
+    result = bulk(team.bob, [in_project, personal], "assign", assignee_id=team.uid(team.carol))
+    assert result == {
+        "updated": 1,
+        "skipped": [{"id": in_project, "reason": "the assignee is not a member or owner of the task's project"}],
+    }
+    assert get(team.bob, in_project)["assignee"] is None
 
 
 def test_bulk_assign_refuses_an_unknown_user(user: Actor) -> None:
@@ -96,7 +107,7 @@ def test_bulk_move_checks_the_target_project(team: Team) -> None:
 def test_bulk_move_skips_tasks_whose_assignee_is_not_in_the_target(team: Team) -> None:
     task = new_task(team.bob, assignee_id=team.uid(team.dave))["id"]
     result = bulk(team.bob, [task], "move", project_id=team.project_id)
-    assert result["skipped"] == [{"id": task, "reason": "the assignee is not a member of the target project"}]
+    assert result["skipped"] == [{"id": task, "reason": "the assignee is not a member or owner of the target project"}]
 
 
 def test_bulk_is_all_or_nothing_on_permission(team: Team) -> None:

@@ -53,12 +53,12 @@ def test_comments_of_a_missing_task_are_404(team: Team) -> None:
 
 def test_activity_has_one_row_per_changed_field_newest_first(team: Team) -> None:
     task = new_task(team.bob, "Old", project_id=team.project_id)["id"]
-    body = {"title": "New", "priority": "high", "assignee_id": team.uid(team.carol), "due_date": "2030-05-01"}
+    body = {"title": "New", "priority": "high", "assignee_id": team.uid(team.alice), "due_date": "2030-05-01"}
     ok(team.bob.patch(f"/api/tasks/{task}", json=body))
     rows = activity(team, task)
     assert rows[-1] == ("created", "", None, None)
     assert sorted(rows[:-1]) == [
-        ("updated", "assignee", None, "carol"),
+        ("updated", "assignee", None, "alice"),
         ("updated", "due_date", None, "2030-05-01"),
         ("updated", "priority", "normal", "high"),
         ("updated", "title", "Old", "New"),

@@ -26,7 +26,7 @@ def principal(team: Team) -> Principal:
 
 def test_rows_are_exactly_task_out(team: Team) -> None:
     new_task(team.bob, "Bare")
-    full = new_task(team.bob, "Full", project_id=team.project_id, assignee_id=team.uid(team.carol), status="done")
+    full = new_task(team.bob, "Full", project_id=team.project_id, assignee_id=team.uid(team.alice), status="done")
     ok(team.bob.post(f"/api/tasks/{full['id']}/comments", json={"body": "c"}), 201)
     for row in ok(team.bob.get("/api/tasks"))["items"]:
         assert TaskOut.model_validate(row).model_dump(mode="json") == row

@@ -29,10 +29,10 @@ def test_create_personal_task_with_defaults(user: Actor) -> None:
 
 
 def test_create_in_a_project_with_assignee(team: Team) -> None:
-    body = {"project_id": team.project_id, "assignee_id": team.uid(team.carol), "priority": "urgent"}
+    body = {"project_id": team.project_id, "assignee_id": team.uid(team.alice), "priority": "urgent"}
     task = new_task(team.bob, "Fuel", due_date="2030-01-02", **body)
     assert task["project"] == {"id": team.project_id, "name": "Apollo"}
-    assert (task["assignee"]["username"], task["priority"], task["due_date"]) == ("carol", "urgent", "2030-01-02")
+    assert (task["assignee"]["username"], task["priority"], task["due_date"]) == ("alice", "urgent", "2030-01-02")
 
 
 def test_create_done_sets_progress_and_completion(user: Actor) -> None:
@@ -70,6 +70,28 @@ def test_create_refuses_unknown_or_inactive_assignee(team: Team) -> None:
 def test_create_refuses_an_assignee_outside_the_project(team: Team) -> None:
     body = {"title": "t", "project_id": team.project_id, "assignee_id": team.uid(team.dave)}
     assert fields(team.bob.post("/api/tasks", json=body)) == {"assignee_id"}
+
+
+def test_a_viewer_cannot_be_assigned_a_project_task(team: Team) -> None:
+    body = {"title": "t", "project_id": team.project_id, "assignee_id": team.uid(team.carol)}
+    response = team.bob.post("/api/tasks", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["detail"] == [
+        {
+            "field": "assignee_id",
+            "message": "must be a member or owner of the task's project (viewers can't be assigned tasks)",
+        }
+    ]
+    task = new_task(team.bob, project_id=team.project_id)
+    assert fields(team.bob.patch(f"/api/tasks/{task['id']}", json={"assignee_id": team.uid(team.carol)})) == {
+        "assignee_id"
+    }
+    personal = new_task(team.bob, assignee_id=team.uid(team.carol))  # anyone can take a personal task ...
+    moved = team.bob.patch(f"/api/tasks/{personal['id']}", json={"project_id": team.project_id})
+    assert fields(moved) == {"assignee_id"}  # ... but not into a project they only view
+    assert new_task(team.bob, project_id=team.project_id, assignee_id=team.uid(team.bob))["assignee"]["id"] == (
+        team.uid(team.bob)
+    )
 
 
 def test_create_in_a_project_needs_member_role(team: Team) -> None:
@@ -123,7 +145,7 @@ def test_patch_refuses_null_where_a_value_is_required(user: Actor, field: str) -
 
 
 def test_patch_null_clears_due_date_assignee_and_description(team: Team) -> None:
-    body = {"due_date": "2030-01-01", "assignee_id": team.uid(team.carol), "description": "d"}
+    body = {"due_date": "2030-01-01", "assignee_id": team.uid(team.alice), "description": "d"}
     task = new_task(team.bob, project_id=team.project_id, **body)
     cleared = patch(team.bob, task["id"], due_date=None, assignee_id=None, description=None)
     assert (cleared["due_date"], cleared["assignee"], cleared["description"]) == (None, None, "")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from devcell.core.db import unit_of_work
 from devcell.core.errors import ValidationFailed
-from devcell.projects.service import project_role
 from devcell.tasks import _changes
 from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task
@@ -29,7 +28,7 @@ def _needs(data: BulkIn, field: str) -> None:
 
 
 def _assignee_fits(task: Task, assignee_id: int | None, project_id: int | None) -> bool:
-    return assignee_id is None or project_id is None or project_role(assignee_id, project_id) is not None
+    return assignee_id is None or project_id is None or _changes.can_be_assigned(assignee_id, project_id)
 
 
 def _plan(principal: Principal, data: BulkIn) -> Plan:
@@ -53,7 +52,7 @@ def _plan(principal: Principal, data: BulkIn) -> Plan:
 def _assign_plan(assignee_id: int | None) -> Plan:
     def plan(task: Task) -> dict[str, Any] | str:
         if not _assignee_fits(task, assignee_id, task.project_id):
-            return "the assignee is not a member of the task's project"
+            return "the assignee is not a member or owner of the task's project"
         return {"assignee_id": assignee_id}
 
     return plan
@@ -62,7 +61,7 @@ def _assign_plan(assignee_id: int | None) -> Plan:
 def _move_plan(project_id: int | None) -> Plan:
     def plan(task: Task) -> dict[str, Any] | str:
         if not _assignee_fits(task, task.assignee_id, project_id):
-            return "the assignee is not a member of the target project"
+            return "the assignee is not a member or owner of the target project"
         return {"project_id": project_id}
 
     return plan

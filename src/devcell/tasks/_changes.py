@@ -43,13 +43,22 @@ def _text(value: Any) -> str | None:
 
 
 def check_assignee(assignee_id: int | None, project_id: int | None, field: str = "assignee_id") -> None:
-    """The assignee must be an active user and, for a project task, a member of that project (422 otherwise)."""
+    """The assignee must be an active user and, for a project task, someone who can work on it there: a member or
+    an owner of that project, not a viewer (422 otherwise)."""
     if assignee_id is None:
         return
     if not accounts.is_active_user(assignee_id):
         raise ValidationFailed.for_field(field, "there is no active user with this id")
-    if project_id is not None and project_role(assignee_id, project_id) is None:
-        raise ValidationFailed.for_field(field, "must be a member of the task's project")
+    if project_id is not None and not can_be_assigned(assignee_id, project_id):
+        raise ValidationFailed.for_field(field, NOT_ASSIGNABLE)
+
+
+NOT_ASSIGNABLE = "must be a member or owner of the task's project (viewers can't be assigned tasks)"
+
+
+def can_be_assigned(user_id: int, project_id: int) -> bool:
+    """Whether the user can work on the project's tasks: members and owners can, viewers and outsiders cannot."""
+    return project_role(user_id, project_id) in ("member", "owner")
 
 
 def check_target_project(principal: Principal, project_id: int | None) -> None:

@@ -5,7 +5,7 @@ import { useToast } from "@/components/toast";
 import { type BulkAction, bulkUpdate, type TaskStatus } from "@/features/tasks/api";
 import { errorMessage } from "@/lib/api";
 import { personOptions, STATUS_OPTIONS } from "@/lib/options";
-import { usePeople, useProjects } from "@/lib/pickers";
+import { useAssignees, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 
 type Props = { ids: number[]; projectId: number | null; onDone: () => void; onClear: () => void };
@@ -18,7 +18,12 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
   const [busy, setBusy] = useState(false);
   const toast = useToast();
   const confirm = useConfirm();
-  const people = usePeople(projectId);
+  const assignees = useAssignees(projectId);
+  const people = assignees.people;
+  const assigneeNote =
+    projectId === null
+      ? "Tasks in a project can only be assigned to its members and owners (not its viewers); others are skipped."
+      : assignees.note;
   const projects = useProjects().filter((item) => item.can_edit);
   const count = ids.length === 1 ? "1 task" : `${ids.length} tasks`;
 
@@ -92,7 +97,12 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
         </fieldset>
         <div class="bulk-bar__group">
           <label for="bulk-assignee">Assign to</label>
-          <select id="bulk-assignee" value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+          <select
+            id="bulk-assignee"
+            value={assignee}
+            aria-describedby="bulk-assignee-note"
+            onChange={(e) => setAssignee(e.currentTarget.value)}
+          >
             <option value="">Unassigned</option>
             {personOptions(people, user.id).map((option) => (
               <option key={option.value} value={option.value}>
@@ -108,6 +118,9 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
           >
             Assign
           </button>
+          <p id="bulk-assignee-note" class="field__hint bulk-bar__note">
+            {assigneeNote}
+          </p>
         </div>
         <div class="bulk-bar__group">
           <label for="bulk-project">Move to</label>

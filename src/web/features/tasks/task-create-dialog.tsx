@@ -1,5 +1,5 @@
 // New task: title, project, assignee, status, priority, due date and a Markdown description.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { DueField } from "@/components/due-field";
 import { FormField, SelectField } from "@/components/form-field";
@@ -7,7 +7,7 @@ import { MarkdownEditor } from "@/components/markdown-editor";
 import { useToast } from "@/components/toast";
 import { createTask, type Priority, type Task, type TaskStatus } from "@/features/tasks/api";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
-import { usePeople, useProjects } from "@/lib/pickers";
+import { useAssignees, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { useFormSubmit } from "@/lib/use-form-submit";
 
@@ -27,7 +27,13 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
   const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   const projects = useProjects().filter((item) => item.can_edit);
-  const people = usePeople(project ? Number(project) : null);
+  const assignees = useAssignees(project ? Number(project) : null);
+  const people = assignees.people;
+
+  // Someone who can't work on the newly chosen project (e.g. its viewer) is no longer offered: unassign.
+  useEffect(() => {
+    if (assignees.loaded && assignee && !people.some((person) => String(person.id) === assignee)) setAssignee("");
+  }, [assignees.loaded, people, assignee]);
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -80,6 +86,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
             label="Assignee"
             value={assignee}
             error={errors.assignee_id}
+            hint={assignees.note || undefined}
             options={[{ value: "", label: "Unassigned" }, ...personOptions(people, user.id)]}
             onChange={setAssignee}
           />

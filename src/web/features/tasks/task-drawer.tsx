@@ -28,7 +28,7 @@ import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
 import { formatDateTime } from "@/lib/format";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
-import { usePeople, useProjects } from "@/lib/pickers";
+import { useAssignees, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
@@ -210,7 +210,8 @@ function EditableFields({ task, save }: { task: Task; save: Save }) {
   const [progress, setProgress] = useState(task.progress);
   useEffect(() => setTitle(task.title), [task.title]);
   useEffect(() => setProgress(task.progress), [task.progress]);
-  const people = usePeople(task.project?.id ?? null, task.assignee);
+  const assignees = useAssignees(task.project?.id ?? null, task.assignee);
+  const people = assignees.people;
   const projects = useProjects().filter((project) => project.can_edit);
   const projectOptions = [
     { value: "", label: "Personal (no project)" },
@@ -304,6 +305,7 @@ function EditableFields({ task, save }: { task: Task; save: Save }) {
         <select
           id="task-assignee"
           value={task.assignee ? String(task.assignee.id) : ""}
+          aria-describedby={assignees.note ? "task-assignee-hint" : undefined}
           onChange={(event) => {
             const value = event.currentTarget.value;
             void save({ assignee_id: value ? Number(value) : null }, "Assignee saved.");
@@ -316,6 +318,11 @@ function EditableFields({ task, save }: { task: Task; save: Save }) {
             </option>
           ))}
         </select>
+        {assignees.note && (
+          <p id="task-assignee-hint" class="field__hint">
+            {assignees.note}
+          </p>
+        )}
       </div>
       <div class="field">
         <label for="task-project">Project</label>
