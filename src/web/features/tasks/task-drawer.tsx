@@ -301,11 +301,11 @@ function EditableFields({ task, save }: { task: Task; save: Save }) {
         />
       </div>
       <div class="field">
-        <label for="task-assignee">Assignee</label>
+        <label for="drawer-assignee">Assignee</label>
         <select
-          id="task-assignee"
+          id="drawer-assignee"
           value={task.assignee ? String(task.assignee.id) : ""}
-          aria-describedby={assignees.note ? "task-assignee-hint" : undefined}
+          aria-describedby={assignees.note ? "drawer-assignee-hint" : undefined}
           onChange={(event) => {
             const value = event.currentTarget.value;
             void save({ assignee_id: value ? Number(value) : null }, "Assignee saved.");
@@ -319,7 +319,7 @@ function EditableFields({ task, save }: { task: Task; save: Save }) {
           ))}
         </select>
         {assignees.note && (
-          <p id="task-assignee-hint" class="field__hint">
+          <p id="drawer-assignee-hint" class="field__hint">
             {assignees.note}
           </p>
         )}
