@@ -106,3 +106,29 @@ def test_new_task_and_bulk_assign_offer_only_people_who_can_work_on_the_task(
     refused = api(page, "POST", "/api/tasks", {"title": "t", "project_id": project_id, "assignee_id": vic_id})
     assert refused.status == 422, refused.text()
     assert refused.json()["error"]["detail"][0]["field"] == "assignee_id"
+
+
+def test_dialogs_open_on_their_first_field_and_creating_focuses_the_new_item(
+    server: Server, browsers: Browsers
+) -> None:
+    page = browsers.new_page(server)
+    page.goto("/")
+    set_up_through_api(page, server)
+
+    page.goto("/projects")
+    page.get_by_role("button", name="New project").click()
+    expect(page.get_by_role("dialog", name="New project").get_by_label("Name")).to_be_focused()
+    page.keyboard.press("Escape")
+
+    page.goto("/tasks")
+    page.get_by_role("button", name="New task").click()
+    dialog = page.get_by_role("dialog", name="New task")
+    title = dialog.get_by_label("Title")
+    expect(title).to_be_focused()
+    page.keyboard.type("Fix the login page")  # a space on the close button would close the dialog
+    expect(dialog).to_be_visible()
+    expect(title).to_have_value("Fix the login page")
+    page.keyboard.press("Enter")
+    drawer = page.get_by_role("dialog", name="Fix the login page")
+    expect(drawer).to_be_visible()
+    expect(drawer.get_by_label("Title")).to_be_focused()
