@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
-from tests.e2e.work_helpers import api, create_user
+from tests.e2e.work_helpers import api, create_user, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -132,3 +132,28 @@ def test_dialogs_open_on_their_first_field_and_creating_focuses_the_new_item(
     drawer = page.get_by_role("dialog", name="Fix the login page")
     expect(drawer).to_be_visible()
     expect(drawer.get_by_label("Title")).to_be_focused()
+
+
+def test_tasks_from_my_standup_are_mine_by_default(server: Server, browsers: Browsers) -> None:
+    admin = browsers.new_page(server)
+    admin.goto("/")
+    set_up_through_api(admin, server)
+    create_user(admin, "mia", "Mia Member")
+    page = browsers.new_page(server)
+    sign_in(page, "mia")
+    api(page, "POST", "/api/standups", {"today": "Write the docs\nReview the plan"}, expect_status=201)
+
+    page.goto("/standups")
+    page.get_by_role("region", name="My standup").get_by_role("button", name="Convert to tasks…").click()
+    dialog = page.get_by_role("dialog", name="Convert to tasks")
+    dialog.get_by_label("Convert “Write the docs”").check()
+    dialog.get_by_label("Convert “Review the plan”").check()
+    assignee = dialog.get_by_label("Assignee for the new tasks")
+    expect(assignee.locator("option:checked")).to_have_text("Mia Member (me)")
+    dialog.get_by_role("button", name="Create tasks").click()
+    expect(dialog).to_be_hidden()
+    made = api(page, "GET", "/api/tasks").json()["items"]
+    assert sorted((task["title"], task["assignee"]["username"]) for task in made) == [
+        ("Review the plan", "mia"),
+        ("Write the docs", "mia"),
+    ]

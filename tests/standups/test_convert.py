@@ -150,3 +150,24 @@ def test_linked_tasks_show_only_those_the_caller_can_see(app: Starlette, admin: 
     assert len(user.get(f"/api/standups/{entry['id']}").json()["tasks"]) == 1
     assert reader.get(f"/api/standups/{entry['id']}").json()["tasks"] == []
     assert len(admin.get(f"/api/standups/{entry['id']}").json()["tasks"]) == 1
+
+
+def test_converted_tasks_are_the_authors_unless_the_item_says_so(app: Starlette, admin: Actor, user: Actor) -> None:
+    entry = filed(user, today="- Mine\n- Nobody's")
+    made = convert(
+        user, entry["id"], {"section": "today", "text": "Mine"}, {"section": "today", "text": "x", "assignee_id": None}
+    ).json()["tasks"]
+    assert [t["assignee"] and t["assignee"]["id"] for t in made] == [user.user["id"], None]
+    # An administrator converting someone's entry: still the author's.
+    other = filed(person(app, admin, "olga"), today="- Hers")
+    [task] = convert(admin, other["id"], {"section": "today", "text": "Hers"}).json()["tasks"]
+    assert task["assignee"]["username"] == "olga"
+
+
+def test_converted_tasks_stay_unassigned_where_the_author_only_views(app: Starlette, admin: Actor) -> None:
+    viewer = person(app, admin, "vera")
+    project_id = make_project(admin, viewer=viewer)
+    entry = filed(viewer, today="- Look")
+    response = convert(admin, entry["id"], {"section": "today", "text": "Look", "project_id": project_id})
+    assert response.status_code == 201, response.text
+    assert response.json()["tasks"][0]["assignee"] is None

@@ -25,12 +25,19 @@ ITEM_FIELD = {"title": "text"}
 def _task_data(standup: Standup, item: ConvertItem) -> TaskCreate:
     # Absent project_id: the task lands where the standup is; an explicit null makes a personal task.
     project_id = item.project_id if "project_id" in item.model_fields_set else standup.project_id
+    # Absent assignee_id: the standup's author (so the tasks show under their tasks) when they can work on the
+    # task's project; an explicit null leaves the task unassigned.
+    if "assignee_id" in item.model_fields_set:
+        assignee_id = item.assignee_id
+    else:
+        author_id = int(standup.author_id)
+        assignee_id = author_id if tasks.can_be_assigned(author_id, project_id) else None
     return TaskCreate(
         title=item.text,
         status=item.status or DEFAULT_STATUS[item.section],
         project_id=project_id,
         due_date=item.due_date,
-        assignee_id=item.assignee_id,
+        assignee_id=assignee_id,
     )
 
 

@@ -98,7 +98,9 @@ class ConvertItem(StrictModel):
     status: TaskStatus | None = Field(None, description="default: blocked for blockers, else todo")
     project_id: int | None = Field(None, description="absent: the standup's project; null: a personal task")
     due_date: date | None = None
-    assignee_id: int | None = None
+    assignee_id: int | None = Field(
+        default=None, description="absent: the standup's author (if they can work on the project); null: unassigned"
+    )
 
 
 class ConvertIn(StrictModel):

@@ -148,6 +148,12 @@ register_owned_data(OwnedData("task comments", _owned_comments, _reassign_commen
 # For other slices: the visibility rule as a WHERE clause, and the tasks standup entries were converted into.
 
 
+def can_be_assigned(user_id: int, project_id: int | None) -> bool:
+    """Whether a task there may be assigned to the user: anyone takes a personal task; a project's members and
+    owners take its tasks, its viewers don't."""
+    return project_id is None or _changes.can_be_assigned(user_id, project_id)
+
+
 def visible_tasks(principal: Principal) -> Expression | None:
     """The tasks the caller may see as a peewee WHERE clause over Task (None: all, for administrators)."""
     return _access.visible_tasks(principal)

@@ -1,6 +1,6 @@
 // Turn standup lines into tasks: every line of every section is offered with a checkbox, an editable title and a
 // status (blockers default to blocked); project and due date apply to all. One POST .../convert for the lot.
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { DueField } from "@/components/due-field";
 import { SelectField } from "@/components/form-field";
@@ -15,8 +15,9 @@ import {
 } from "@/features/standups/api";
 import { defaultStatus, splitLines } from "@/features/standups/lines";
 import { errorMessage } from "@/lib/api";
-import { STATUS_OPTIONS } from "@/lib/options";
-import { useProjects } from "@/lib/pickers";
+import { personOptions, STATUS_OPTIONS } from "@/lib/options";
+import { useAssignees, useProjects } from "@/lib/pickers";
+import { useSession } from "@/lib/session";
 import { TASK_STATUS_LABELS, type Task, type TaskStatus } from "@/lib/tasks";
 
 type Line = { key: string; section: Section; text: string; title: string; status: TaskStatus; chosen: boolean };
@@ -41,12 +42,23 @@ export function ConvertDialog({ standup, onClose, onConverted }: Props) {
   const [lines, setLines] = useState<Line[]>(initial);
   const [project, setProject] = useState(standup.project ? String(standup.project.id) : "");
   const [due, setDue] = useState("");
+  // The new tasks are the standup author's by default, so they show under the author's tasks.
+  const [assignee, setAssignee] = useState(String(standup.author.id));
+  const { user } = useSession();
+  const assignees = useAssignees(project ? Number(project) : null, project ? null : standup.author);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const toast = useToast();
   const projects = useProjects().filter((item) => item.can_edit);
   const linked = new Set(standup.tasks.map((task) => task.title.trim().toLowerCase()));
   const chosen = lines.filter((line) => line.chosen);
+
+  // Someone who can't work on the chosen project (e.g. its viewer) is not offered: leave the tasks unassigned.
+  useEffect(() => {
+    if (assignees.loaded && assignee && !assignees.people.some((person) => String(person.id) === assignee)) {
+      setAssignee("");
+    }
+  }, [assignees.loaded, assignees.people, assignee]);
 
   const change = (key: string, patch: Partial<Line>) =>
     setLines((all) => all.map((line) => (line.key === key ? { ...line, ...patch } : line)));
@@ -68,6 +80,7 @@ export function ConvertDialog({ standup, onClose, onConverted }: Props) {
       status: line.status,
       project_id: project ? Number(project) : null,
       due_date: due || null,
+      assignee_id: assignee ? Number(assignee) : null,
     }));
     try {
       const tasks = await convertStandup(standup.id, items);
@@ -139,6 +152,14 @@ export function ConvertDialog({ standup, onClose, onConverted }: Props) {
                 ...projects.map((item) => ({ value: String(item.id), label: item.name })),
               ]}
               onChange={setProject}
+            />
+            <SelectField
+              id="convert-assignee"
+              label="Assignee for the new tasks"
+              value={assignee}
+              hint={assignees.note || undefined}
+              options={[{ value: "", label: "Unassigned" }, ...personOptions(assignees.people, user.id)]}
+              onChange={setAssignee}
             />
             <DueField id="convert-due" value={due} onChange={setDue} />
           </div>
