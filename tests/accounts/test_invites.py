@@ -149,3 +149,22 @@ def test_invite_revoke_unknown_is_not_found(invite_only: Actor) -> None:
     response = invite_only.delete("/api/invites/999")
     assert response.status_code == 404
     assert error_code(response) == "invite_not_found"
+
+
+def test_an_invite_link_can_be_checked_before_registering(anon: TestClient, invite_only: Actor, sql: Sql) -> None:
+    def check(token: object) -> object:
+        response = anon.post("/api/auth/invite-check", json={"invite": token})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    used, expired, revoked = (make_invite(invite_only) for _ in range(3))
+    assert check(used["token"]) == {"status": "valid"}  # nothing beyond the state: no role, creator or dates
+    assert register(anon, invite=used["token"]).status_code == 201
+    anon.cookies.clear()  # registering signed this client in; the check is for visitors
+    assert check(used["token"]) == {"status": "used"}
+    sql("UPDATE invite SET expires_at = ? WHERE id = ?", LONG_AGO, expired["id"])
+    assert check(expired["token"]) == {"status": "expired"}
+    assert invite_only.delete(f"/api/invites/{revoked['id']}").status_code == 204
+    assert check(revoked["token"]) == {"status": "invalid"}
+    assert check("dci_not-a-real-token") == {"status": "invalid"}
+    assert anon.post("/api/auth/invite-check", json={"invite": "x" * 129}).status_code == 422

@@ -157,3 +157,26 @@ def test_tasks_from_my_standup_are_mine_by_default(server: Server, browsers: Bro
         ("Review the plan", "mia"),
         ("Write the docs", "mia"),
     ]
+
+
+def test_a_used_invite_link_says_so_when_the_page_opens(server: Server, browsers: Browsers) -> None:
+    admin = browsers.new_page(server)
+    admin.goto("/")
+    set_up_through_api(admin, server)
+    api(admin, "PATCH", "/api/settings", {"values": {"registration": "invite"}}, expect_status=200)
+    used, fresh = (api(admin, "POST", "/api/invites", {}, expect_status=201).json() for _ in range(2))
+    visitor = browsers.new_page(server)
+    answer = visitor.request.post(
+        "/api/auth/register", data={"username": "newbie", "password": "newbie-pass-1234", "invite": used["token"]}
+    )
+    assert answer.status == 201, answer.text()
+
+    late = browsers.new_page(server)
+    late.goto(used["path"])
+    expect(late.get_by_role("alert")).to_contain_text("This invite link has already been used")
+    expect(late.get_by_label("Username")).to_have_count(0)
+
+    welcome = browsers.new_page(server)
+    welcome.goto(fresh["path"])
+    expect(welcome.get_by_label("Username")).to_be_visible()
+    expect(welcome.get_by_text("You were invited.")).to_be_visible()

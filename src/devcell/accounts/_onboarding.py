@@ -9,6 +9,7 @@ from devcell.accounts import _secrets
 from devcell.accounts.errors import InviteNotFound, RegistrationClosed, SetupCodeInvalid, SetupDone
 from devcell.accounts.models import Invite, User
 from devcell.accounts.schemas import (
+    InviteCheckOut,
     InviteCreate,
     InviteCreated,
     InviteList,
@@ -94,6 +95,18 @@ def revoke_invite(invite_id: int) -> None:
     if invite.used_at is None and invite.revoked_at is None:
         invite.revoked_at = utcnow()
         invite.save()
+
+
+@unit_of_work()
+def check_invite(token: str) -> InviteCheckOut:
+    """Whether an invite link still works, so the registration page can say so before the form is filled in."""
+    invite = Invite.get_or_none(Invite.token_hash == _secrets.token_hash(token))
+    status = "revoked" if invite is None else _invite_status(invite)
+    if status == "open":
+        return InviteCheckOut(status="valid")
+    if status in ("used", "expired"):
+        return InviteCheckOut(status="used" if status == "used" else "expired")
+    return InviteCheckOut(status="invalid")
 
 
 def _claim_invite(token: str) -> Invite:

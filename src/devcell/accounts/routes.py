@@ -12,6 +12,8 @@ from devcell.accounts.errors import InvitesDisabled, SessionRequired
 from devcell.accounts.schemas import (
     AdminUserPatch,
     DeleteUserQuery,
+    InviteCheckIn,
+    InviteCheckOut,
     InviteCreate,
     InviteCreated,
     InviteList,
@@ -101,6 +103,12 @@ async def register(call: Call, body: RegisterIn) -> Response:
     policy = call.state.need(SETTINGS_STORE).get_str("registration")
     user = await call.run(_onboarding.register, body, policy)
     return await _signed_in(call, user, 201)
+
+
+async def check_invite(call: Call, body: InviteCheckIn) -> InviteCheckOut:
+    """Whether an invite link still works: valid, used, expired or invalid (unknown or revoked), nothing more."""
+    _throttle_anonymous(call)
+    return call.read(_onboarding.check_invite, body.invite)
 
 
 async def login(call: Call, body: LoginIn) -> Response:
@@ -241,6 +249,7 @@ ROUTES = [
     ApiRoute("GET", "/api/setup", get_setup, access=P, response=SetupStatus),
     ApiRoute("POST", "/api/setup", post_setup, access=P, body=SetupIn, response=SignedIn, status=201),
     ApiRoute("POST", "/api/auth/register", register, access=P, body=RegisterIn, response=SignedIn, status=201),
+    ApiRoute("POST", "/api/auth/invite-check", check_invite, access=P, body=InviteCheckIn, response=InviteCheckOut),
     ApiRoute("POST", "/api/auth/login", login, access=P, body=LoginIn, response=SignedIn),
     ApiRoute("POST", "/api/auth/logout", logout, access=U, status=204),
     ApiRoute("POST", "/api/auth/logout-all", logout_all, access=U, body=LogoutAllIn, body_required=False, status=204),

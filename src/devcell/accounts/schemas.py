@@ -141,6 +141,18 @@ class RegisterIn(StrictModel):
     invite: Annotated[str, Field(max_length=128)] | None = None
 
 
+class InviteCheckIn(StrictModel):
+    invite: Annotated[str, Field(max_length=128)]
+
+
+class InviteCheckOut(BaseModel):
+    """Only whether the link still works: nothing about who made it, for whom, or when."""
+
+    status: Literal["valid", "used", "expired", "invalid"] = Field(
+        description="invalid: unknown or revoked; used: someone registered with it; expired: past its expiry"
+    )
+
+
 # Signing out everywhere (or changing the password) also revokes the API tokens unless the user unticks it.
 RevokeTokens = Annotated[bool, Field(description="Also delete all your API tokens.")]
 

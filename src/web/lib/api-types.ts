@@ -214,6 +214,8 @@ export type HealthOut = { status: "ok"; version: string };
 export type HealthQuery = { fresh?: boolean };
 export type HealthReportOut = { status: "ok" | "warning" | "critical"; checked_at: string; items: FindingOut[] };
 export type HealthSummaryOut = { status: "ok" | "warning" | "critical"; warning: number; critical: number };
+export type InviteCheckIn = { invite: string };
+export type InviteCheckOut = { status: "valid" | "used" | "expired" | "invalid" };
 export type InviteCreate = { role?: "admin" | "user"; note?: string; expires_in_hours?: number };
 export type InviteCreated = {
   id: number;

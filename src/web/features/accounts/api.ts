@@ -121,3 +121,15 @@ export function createToken(input: TokenInput): Promise<NewApiToken> {
 export function revokeToken(tokenId: number): Promise<void> {
   return request<void>("DELETE", `/api/auth/tokens/${tokenId}`);
 }
+
+/** What an invite link is worth now; "invalid" covers unknown and revoked links. */
+export type InviteStatus = "valid" | "used" | "expired" | "invalid";
+
+/** Checks an invite link before the registration form is filled in (POST, so the token stays out of logs). */
+export async function checkInvite(invite: string): Promise<InviteStatus> {
+  const answer = await request<{ status: InviteStatus }>("POST", "/api/auth/invite-check", {
+    ...AUTH_CALL,
+    body: { invite },
+  });
+  return answer.status;
+}

@@ -1,9 +1,9 @@
 // Self-registration: open to anyone when registration is open, otherwise only with an invite link (?invite=).
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
-import { register } from "@/features/accounts/api";
+import { checkInvite, type InviteStatus, register } from "@/features/accounts/api";
 import { displayName, type Registration, type User } from "@/lib/session";
 import { useFormSubmit } from "@/lib/use-form-submit";
 
@@ -15,6 +15,13 @@ type Values = Record<Field, string>;
 const EMPTY: Values = { username: "", display_name: "", password: "", password_again: "" };
 // The server's own words for a closed registration (accounts/_onboarding.py), shown before anyone types.
 const CLOSED = "Registration is closed. Ask an administrator for an account or an invite link.";
+// Why an invite link no longer works, said when the page opens rather than after the form is filled in.
+const SPENT: Partial<Record<InviteStatus, string>> = {
+  used: "This invite link has already been used. Ask an administrator for a new one, or sign in if the account is yours.",
+  expired: "This invite link has expired. Ask an administrator for a new one.",
+  invalid:
+    "This invite link is not valid (it may have been revoked or copied incompletely). Ask an administrator for a new one.",
+};
 
 export function RegisterPage({ applianceName, registration, onSignedIn }: Props) {
   const { query, route } = useLocation();
@@ -22,6 +29,21 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
   const [values, setValues] = useState<Values>(EMPTY);
   const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
+  // "checking" until the server answers; a failed check leaves the form (registering checks the link again).
+  const [inviteStatus, setInviteStatus] = useState<InviteStatus | "checking" | "unknown">(
+    invite ? "checking" : "unknown",
+  );
+  useEffect(() => {
+    if (!invite || registration === "closed") return;
+    let live = true;
+    checkInvite(invite).then(
+      (status) => live && setInviteStatus(status),
+      () => live && setInviteStatus("unknown"),
+    );
+    return () => {
+      live = false;
+    };
+  }, [invite, registration]);
   const field = (name: Field) => ({
     id: name,
     value: values[name],
@@ -35,6 +57,21 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
         <div class="auth__card">
           <h1>Create an account</h1>
           <p role="alert">{CLOSED}</p>
+          <p>
+            <a href="/login">Back to sign-in</a>
+          </p>
+        </div>
+      </main>
+    );
+  }
+
+  const spent = SPENT[inviteStatus as InviteStatus];
+  if (inviteStatus === "checking" || spent) {
+    return (
+      <main class="auth" id="main">
+        <div class="auth__card">
+          <h1>Create an account</h1>
+          {spent ? <p role="alert">{spent}</p> : <p role="status">Checking your invite link…</p>}
           <p>
             <a href="/login">Back to sign-in</a>
           </p>
