@@ -29,20 +29,24 @@ ALL_CARDS_SHOWN = f"""() => {{
 }}"""
 
 
+def task_body(number: int, project_id: int) -> dict[str, object]:
+    """Card `number` of the board: spread over the four columns and priorities, two in three with a due date."""
+    return {
+        "title": f"Task {number:03d} with a realistic, somewhat longer title",
+        "project_id": project_id,
+        "status": STATUSES[number % 4],
+        "priority": PRIORITIES[number % 4],
+        "due_date": f"2030-01-{number % 28 + 1:02d}" if number % 3 else None,
+    }
+
+
 def seed_board(client: Client) -> int:
     """A project with CARDS tasks spread over the four columns, made through the API; returns its id."""
     status, project = client.request("POST", "/api/projects", {"name": "Load", "description": ""})
     if status != 201:
         raise RuntimeError(f"creating the project failed with {status}: {project}")
     for number in range(CARDS):
-        body = {
-            "title": f"Task {number:03d} with a realistic, somewhat longer title",
-            "project_id": project["id"],
-            "status": STATUSES[number % 4],
-            "priority": PRIORITIES[number % 4],
-            "due_date": f"2030-01-{number % 28 + 1:02d}" if number % 3 else None,
-        }
-        status, answer = client.request("POST", "/api/tasks", body)
+        status, answer = client.request("POST", "/api/tasks", task_body(number, project["id"]))
         if status != 201:
             raise RuntimeError(f"creating task {number} failed with {status}: {answer}")
     return int(project["id"])

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.bench.board_scenario import ALL_CARDS_SHOWN, CARDS, PRIORITIES, STATUSES
+from tests.bench.board_scenario import ALL_CARDS_SHOWN, CARDS, STATUSES, task_body
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
 from tests.e2e.work_helpers import api
 
@@ -28,14 +28,7 @@ def test_board_shows_all_500_cards(
     token = api(page, "POST", "/api/auth/tokens", {"name": "seed"}, expect_status=201).json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     for number in range(CARDS):
-        body = {
-            "title": f"Task {number:03d} with a realistic, somewhat longer title",
-            "project_id": project["id"],
-            "status": STATUSES[number % 4],
-            "priority": PRIORITIES[number % 4],
-            "due_date": f"2030-01-{number % 28 + 1:02d}" if number % 3 else None,
-        }
-        answer = page.request.post("/api/tasks", data=body, headers=bearer)
+        answer = page.request.post("/api/tasks", data=task_body(number, project["id"]), headers=bearer)
         assert answer.status == 201, answer.text()
 
     timings = []

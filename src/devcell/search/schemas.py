@@ -16,13 +16,21 @@ class SearchQuery(StrictModel):
     project: int | None = Field(None, description="only documents of this project (and everyone's)")
 
 
-class Passage(BaseModel):
+class PassageOut(BaseModel):
+    """One passage on its own, to show it where it stands in its document (a citation's link opens it)."""
+
     chunk_id: int
     document_id: int
     document_title: str
     kind: Kind
     heading: str
     page: int | None
+    text: str = Field(description="the passage as it was indexed (Markdown for Markdown documents)")
+
+
+class Passage(PassageOut):
+    # A passage found for a question: with its neighbours and how close it is (no docstring: it would become
+    # the schema's description, which the generated client types repeat).
     text: str = Field(description="the matching passage")
     context: str = Field(description="the passage with its neighbours before and after")
     similarity: float = Field(description="cosine similarity to the question, 0-1, higher is better")
@@ -46,18 +54,6 @@ class AskIn(StrictModel):
     use_llm: bool = True
     stream: bool = False
     project: int | None = None
-
-
-class PassageOut(BaseModel):
-    """One passage on its own, to show it where it stands in its document (a citation's link opens it)."""
-
-    chunk_id: int
-    document_id: int
-    document_title: str
-    kind: Kind
-    heading: str
-    page: int | None
-    text: str = Field(description="the passage as it was indexed (Markdown for Markdown documents)")
 
 
 class Citation(Passage):
