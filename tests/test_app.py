@@ -62,7 +62,7 @@ def test_app_422_lists_field_errors(client: TestClient) -> None:
     assert response.status_code == 422
     error = envelope(response)
     assert error["code"] == "validation_failed"
-    assert {"field": "password", "message": "Field required"} in error["detail"]
+    assert {"field": "password", "message": "required"} in error["detail"]
 
 
 def test_app_non_json_body_is_415(client: TestClient) -> None:

@@ -29,6 +29,7 @@ from devcell.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from devcell.core.field_errors import field_errors
 from devcell.core.state import AppState
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def validation_error(exc: ValidationError, where: str = "body") -> ValidationFai
             return name or "body"
         return f"{where}.{name}" if name else where
 
-    detail = [{"field": field(err["loc"]), "message": err["msg"]} for err in exc.errors(include_url=False)]
+    # In plain words (no "Value error, " prefix), every field's error: the form shows them all at once.
+    detail = field_errors(exc, field)
     first = detail[0]
     return ValidationFailed(f"{first['field']}: {first['message']}", detail=detail)
 
