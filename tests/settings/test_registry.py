@@ -15,6 +15,16 @@ def test_registry_keys_are_unique_and_lower_snake_case() -> None:
     assert all(key.isidentifier() and key == key.lower() for key in keys)
 
 
+def test_registry_labels_are_for_people_not_the_key_recased() -> None:
+    labels = [spec.label for spec in SETTINGS]
+    assert all(labels)
+    assert len(labels) == len(set(labels))
+    recased = [spec.key for spec in SETTINGS if spec.label.lower() == spec.key.replace("_", " ")]
+    assert set(recased) <= {"appliance_name", "time_zone", "registration", "llm_model", "llm_api_key"}
+    assert BY_KEY["pdf_max_pages"].label == "PDF page limit"
+    assert BY_KEY["disk_floor_mb"].label == "Free disk floor (MB)"
+
+
 def test_registry_defaults_are_valid_values() -> None:
     invalid = []
     for spec in SETTINGS:

@@ -60,6 +60,7 @@ def test_settings_get_describes_each_setting(admin: Actor) -> None:
         5,
         "DEVCELL_SESSION_IDLE_MINUTES",
     )
+    assert item["label"] == "Sign out after inactivity (minutes)"  # the page shows the label, the key beside it
 
 
 def test_settings_need_an_admin(user: Actor) -> None:

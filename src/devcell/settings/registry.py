@@ -1,4 +1,4 @@
-"""The table of runtime settings: key, type, default, help, and whether a restart is needed.
+"""The table of runtime settings: key, label, type, default, help, and whether a restart is needed.
 
 README.md documents every entry (a test checks it). Environment variable: DEVCELL_<KEY upper-cased>.
 """
@@ -26,6 +26,8 @@ class SettingSpec:
     default: Value
     help: str
     group: str
+    # What people read (the Settings page, `devcell settings`); the key stays the name in files and the API.
+    label: str = ""
     restart: bool = False
     choices: tuple[str, ...] = ()
     minimum: int | None = None
@@ -75,7 +77,13 @@ def _absolute_dir(value: str) -> None:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
-        "appliance_name", "str", "DevCell", "Name shown in the top bar and page titles.", "General", max_length=60
+        "appliance_name",
+        "str",
+        "DevCell",
+        "Name shown in the top bar and page titles.",
+        "General",
+        max_length=60,
+        label="Appliance name",
     ),
     SettingSpec(
         "time_zone",
@@ -83,6 +91,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "UTC",
         "Appliance time zone, used when a user has none set (e.g. for 'today' and schedules).",
         "General",
+        label="Time zone",
     ),
     SettingSpec(
         "registration",
@@ -92,6 +101,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "appliance), or invite (single-use links created by an admin).",
         "Accounts",
         choices=("closed", "open", "invite"),
+        label="Registration",
     ),
     SettingSpec(
         "session_idle_minutes",
@@ -101,6 +111,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Accounts",
         minimum=5,
         maximum=43_200,
+        label="Sign out after inactivity (minutes)",
     ),
     SettingSpec(
         "session_max_days",
@@ -110,6 +121,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Accounts",
         minimum=1,
         maximum=365,
+        label="Longest session (days)",
     ),
     SettingSpec(
         "login_max_failures",
@@ -121,6 +133,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Accounts",
         minimum=3,
         maximum=100,
+        label="Failed sign-ins before a pause",
     ),
     SettingSpec(
         "standup_visibility",
@@ -130,6 +143,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "administrators).",
         "Work",
         choices=("team", "private"),
+        label="Who reads standups",
     ),
     SettingSpec(
         "llm_base_url",
@@ -140,8 +154,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "LLM",
         max_length=500,
         check=_url,
+        label="LLM server URL",
     ),
-    SettingSpec("llm_model", "str", "", "Model name sent to the LLM server.", "LLM"),
+    SettingSpec("llm_model", "str", "", "Model name sent to the LLM server.", "LLM", label="LLM model"),
     SettingSpec(
         "llm_api_key",
         "secret",
@@ -149,6 +164,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "API key for the LLM server, if it needs one. Never shown back.",
         "LLM",
         max_length=500,
+        label="LLM API key",
     ),
     SettingSpec(
         "llm_connect_timeout_seconds",
@@ -158,6 +174,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "LLM",
         minimum=1,
         maximum=60,
+        label="LLM connect timeout (seconds)",
     ),
     SettingSpec(
         "llm_read_timeout_seconds",
@@ -167,6 +184,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "LLM",
         minimum=5,
         maximum=900,
+        label="LLM answer timeout (seconds)",
     ),
     SettingSpec(
         "llm_context_tokens",
@@ -177,6 +195,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "LLM",
         minimum=500,
         maximum=128_000,
+        label="LLM context budget (tokens)",
     ),
     SettingSpec(
         "llm_repetition_penalty",
@@ -186,6 +205,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "strong 0.7); small models that loop may need it. Never applied to answers that are JSON data.",
         "LLM",
         choices=("off", "light", "strong"),
+        label="Repetition penalty",
     ),
     SettingSpec(
         "chat_retention_days",
@@ -196,6 +216,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "LLM",
         minimum=0,
         maximum=3650,
+        label="Keep chats for (days)",
     ),
     SettingSpec(
         "upload_max_mb",
@@ -205,6 +226,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Knowledge",
         minimum=1,
         maximum=2048,
+        label="Largest upload (MB)",
     ),
     SettingSpec(
         "pdf_max_pages",
@@ -214,6 +236,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Knowledge",
         minimum=1,
         maximum=100_000,
+        label="PDF page limit",
     ),
     SettingSpec(
         "model_idle_minutes",
@@ -224,6 +247,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Knowledge",
         minimum=0,
         maximum=1440,
+        label="Unload the search model after (minutes)",
     ),
     SettingSpec(
         "extract_timeout_seconds",
@@ -233,6 +257,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Knowledge",
         minimum=5,
         maximum=3600,
+        label="Text extraction timeout (seconds)",
     ),
     SettingSpec(
         "backup_dir",
@@ -242,6 +267,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Backups",
         max_length=500,
         check=_absolute_dir,
+        label="Backup folder",
     ),
     SettingSpec(
         "backup_time",
@@ -252,10 +278,38 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Backups",
         max_length=5,
         check=_clock_time,
+        label="Daily backup time",
     ),
-    SettingSpec("backup_keep_daily", "int", 7, "Daily backups to keep.", "Backups", minimum=0, maximum=365),
-    SettingSpec("backup_keep_weekly", "int", 4, "Weekly backups to keep.", "Backups", minimum=0, maximum=104),
-    SettingSpec("backup_keep_monthly", "int", 6, "Monthly backups to keep.", "Backups", minimum=0, maximum=120),
+    SettingSpec(
+        "backup_keep_daily",
+        "int",
+        7,
+        "Daily backups to keep.",
+        "Backups",
+        minimum=0,
+        maximum=365,
+        label="Daily backups to keep",
+    ),
+    SettingSpec(
+        "backup_keep_weekly",
+        "int",
+        4,
+        "Weekly backups to keep.",
+        "Backups",
+        minimum=0,
+        maximum=104,
+        label="Weekly backups to keep",
+    ),
+    SettingSpec(
+        "backup_keep_monthly",
+        "int",
+        6,
+        "Monthly backups to keep.",
+        "Backups",
+        minimum=0,
+        maximum=120,
+        label="Monthly backups to keep",
+    ),
     SettingSpec(
         "backup_upload_max_mb",
         "int",
@@ -264,6 +318,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Backups",
         minimum=1,
         maximum=1_000_000,
+        label="Largest backup upload (MB)",
     ),
     SettingSpec(
         "maintenance_time",
@@ -274,6 +329,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         max_length=5,
         check=_clock_time,
+        label="Daily maintenance time",
     ),
     SettingSpec(
         "checkpoint_minutes",
@@ -283,6 +339,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         minimum=1,
         maximum=1440,
+        label="Database checkpoint interval (minutes)",
     ),
     SettingSpec(
         "knowledge_scan_minutes",
@@ -293,6 +350,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         minimum=1,
         maximum=1440,
+        label="Knowledgebase folder scan interval (minutes)",
     ),
     SettingSpec(
         "metrics_sample_minutes",
@@ -303,6 +361,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         minimum=1,
         maximum=60,
+        label="System chart sample interval (minutes)",
     ),
     SettingSpec(
         "job_history_days",
@@ -312,6 +371,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         minimum=1,
         maximum=3650,
+        label="Keep finished jobs for (days)",
     ),
     SettingSpec(
         "disk_floor_mb",
@@ -322,6 +382,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Maintenance",
         minimum=0,
         maximum=1_000_000,
+        label="Free disk floor (MB)",
     ),
 )
 

@@ -13,6 +13,7 @@ Source = Literal["default", "saved", "environment"]
 
 class SettingOut(BaseModel):
     key: str
+    label: str = Field(description="what people read, e.g. 'PDF page limit' for pdf_max_pages")
     group: str
     kind: SettingKind
     help: str

@@ -219,6 +219,7 @@ def _describe(spec: SettingSpec, eff: Effective) -> SettingOut:
     hidden = spec.secret
     return SettingOut(
         key=spec.key,
+        label=spec.label,
         group=spec.group,
         kind=spec.kind,
         help=spec.help,
