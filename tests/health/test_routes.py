@@ -121,9 +121,16 @@ def test_ready_is_503_when_the_schema_is_newer_than_the_code(client: TestClient,
 
 def test_badge_summary_for_users_and_details_for_admins(admin: Actor, user: Actor) -> None:
     summary = user.get("/api/system/health/summary").json()
-    assert set(summary) == {"status", "warning", "critical"}
+    assert set(summary) == {"status", "warning", "critical", "problems"}
     assert summary["warning"] >= 1  # no backup yet, served on all interfaces
     assert user.get("/api/system/health").status_code == 403
+    # What a user may see of each problem: which check, never what it found (messages name paths and errors).
+    assert all(set(problem) == {"name", "title", "severity"} for problem in summary["problems"])
+    assert len(summary["problems"]) == summary["warning"] + summary["critical"]
+    assert {"name": "backup_age", "title": "Last backup", "severity": "warning"} in summary["problems"]
+    report = admin.get("/api/system/health").json()["items"]
+    messages = [item["message"] for item in report if item["severity"] in ("warning", "critical")]
+    assert not any(message in str(summary) for message in messages)
 
 
 def test_health_report_reads_its_declared_query(admin: Actor) -> None:

@@ -45,10 +45,23 @@ class HealthReportOut(BaseModel):
     items: list[FindingOut]
 
 
+class ProblemOut(BaseModel):
+    """A check that warns or is critical, as everyone may see it: which one, not what was found."""
+
+    name: str
+    title: str
+    severity: Literal["warning", "critical"]
+
+
 class HealthSummaryOut(BaseModel):
     status: Literal["ok", "warning", "critical"]
     warning: int
     critical: int
+    problems: list[ProblemOut] = Field(
+        default_factory=list,
+        description="Each warning or critical check by name and title only: its message (paths, errors) and fix "
+        "stay in the administrators' report.",
+    )
 
 
 class HealthQuery(BaseModel):

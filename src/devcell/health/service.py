@@ -125,6 +125,12 @@ def health_summary(health: Health) -> HealthSummaryOut:
             "status": _overall(findings),
             "warning": sum(f.severity == "warning" for f in findings),
             "critical": sum(f.severity == "critical" for f in findings),
+            # Titles only: the badge tells every user what is wrong, never what the check found (paths, errors).
+            "problems": [
+                {"name": f.name, "title": f.title, "severity": f.severity}
+                for f in findings
+                if f.severity in ("warning", "critical")
+            ],
         }
     )
 
