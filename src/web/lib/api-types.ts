@@ -213,7 +213,12 @@ export type FixOut = { label: string; action: string | null; command: string | n
 export type HealthOut = { status: "ok"; version: string };
 export type HealthQuery = { fresh?: boolean };
 export type HealthReportOut = { status: "ok" | "warning" | "critical"; checked_at: string; items: FindingOut[] };
-export type HealthSummaryOut = { status: "ok" | "warning" | "critical"; warning: number; critical: number };
+export type HealthSummaryOut = {
+  status: "ok" | "warning" | "critical";
+  warning: number;
+  critical: number;
+  problems?: ProblemOut[];
+};
 export type InviteCheckIn = { invite: string };
 export type InviteCheckOut = { status: "valid" | "used" | "expired" | "invalid" };
 export type InviteCreate = { role?: "admin" | "user"; note?: string; expires_in_hours?: number };
@@ -397,6 +402,7 @@ export type PlanUnitOut = {
 export type PresetIn = { name: string; filters: Record<string, unknown> };
 export type PresetList = { items: PresetOut[] };
 export type PresetOut = { id: number; name: string; filters: Record<string, unknown>; created_at: string };
+export type ProblemOut = { name: string; title: string; severity: "warning" | "critical" };
 export type ProfilePatch = {
   display_name?: string | null;
   job_title?: string | null;
@@ -545,6 +551,7 @@ export type SessionOut = {
 };
 export type SettingOut = {
   key: string;
+  label: string;
   group: string;
   kind: "str" | "int" | "bool" | "choice" | "url" | "timezone" | "secret";
   help: string;
