@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make `tests.*` importable
 
-from tests.bench.scenarios import SCENARIOS, Options  # noqa: E402
+from tests.bench.scenarios import EXPLICIT_ONLY, SCENARIOS, Options  # noqa: E402
 
 REPORTS = ROOT / "tests" / "bench" / "reports"
 
@@ -103,7 +103,12 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py bench", description="Run DevCell's benchmark scenarios.")
-    parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"any of: {', '.join(SCENARIOS)} (all)")
+    parser.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="scenario",
+        help=f"any of: {', '.join(SCENARIOS)} (all but {', '.join(sorted(EXPLICIT_ONLY))})",
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per endpoint (api_latency)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent keep-alive clients (api_latency)")
     parser.add_argument("--runs", type=int, default=3, help="server starts to take the median of (startup)")
@@ -118,7 +123,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    names = args.scenarios or list(SCENARIOS)
+    names = args.scenarios or [name for name in SCENARIOS if name not in EXPLICIT_ONLY]
     started_at = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="devcell-bench-") as work:
         options = Options(Path(work), duration=args.duration, connections=args.connections, runs=args.runs)

@@ -26,6 +26,7 @@ from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
 from tests.bench.model_idle_scenario import SCENARIOS as MODEL_IDLE_SCENARIOS
 from tests.bench.package_scenario import SCENARIOS as PACKAGE_SCENARIOS
+from tests.bench.pi_emulated import SCENARIOS as PI_SCENARIOS
 from tests.bench.restore_scenario import SCENARIOS as RESTORE_SCENARIOS
 from tests.bench.retrieval_scenario import SCENARIOS as RETRIEVAL_SCENARIOS
 from tests.serverproc import ServerProcess, api_token, create_admin
@@ -380,6 +381,10 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     **LLM_REAL_SCENARIOS,
     **MODEL_IDLE_SCENARIOS,
     **PACKAGE_SCENARIOS,
+    **PI_SCENARIOS,
     **RESTORE_SCENARIOS,
     **RETRIEVAL_SCENARIOS,
 }
+# Run only when named (`build.py bench pi_emulated`), never by a plain `build.py bench`: it takes an hour of
+# emulation and bootstraps an arm64 Debian root.
+EXPLICIT_ONLY = frozenset(PI_SCENARIOS)
