@@ -120,6 +120,12 @@ export function filterParams(filters: TaskFilters): PresetFilters {
   return params;
 }
 
+/** How many filters are set (the sort is not one): the folded filters' button says so on a phone. */
+export function countFilters(filters: TaskFilters): number {
+  const { sort: _sort, ...rest } = filterParams(filters);
+  return Object.keys(rest).length;
+}
+
 export function hasFilters(filters: TaskFilters): boolean {
   const { sort: _sort, ...rest } = filterParams(filters);
   return Object.keys(rest).length > 0;

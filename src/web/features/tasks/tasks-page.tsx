@@ -10,6 +10,7 @@ import { Board } from "@/features/tasks/board";
 import { FilterForm } from "@/features/tasks/filter-form";
 import {
   apiQuery,
+  countFilters,
   filterQuery,
   hasFilters,
   type ListState,
@@ -23,8 +24,10 @@ import { TaskCreateDialog } from "@/features/tasks/task-create-dialog";
 import { TaskDrawer } from "@/features/tasks/task-drawer";
 import { TaskTable } from "@/features/tasks/task-table";
 import { errorMessage } from "@/lib/api";
+import { useNarrow } from "@/lib/narrow";
 import type { Page } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
+import "@/features/tasks/tasks.css";
 
 /** The board shows at most this many cards (the API pages by 200). */
 export const BOARD_LIMIT = 1000;
@@ -67,6 +70,42 @@ function useKeepListScroll(openId: number | null): void {
     const top = listScroll.current;
     if (top > 0) requestAnimationFrame(() => window.scrollTo(0, top));
   }, [openId]);
+}
+
+/** The filters and saved filters; on a phone they fold behind a button, so the tasks come first. */
+function TaskTools({
+  filters,
+  board,
+  onChange,
+}: {
+  filters: TaskFilters;
+  board: boolean;
+  onChange: (filters: TaskFilters) => void;
+}) {
+  const narrow = useNarrow();
+  const [open, setOpen] = useState(false);
+  const set = countFilters(filters);
+  return (
+    <>
+      {narrow && (
+        <button
+          type="button"
+          class="button task-tools__toggle"
+          aria-expanded={open}
+          aria-controls="task-tools"
+          onClick={() => setOpen(!open)}
+        >
+          {open ? "Hide filters" : "Filters"}
+          {set > 0 ? ` (${set} set)` : ""}
+        </button>
+      )}
+      {/* Hidden, not removed: the search box keeps what was typed while folded. */}
+      <div id="task-tools" class="task-tools" hidden={narrow && !open}>
+        <FilterForm filters={filters} board={board} onChange={onChange} />
+        <PresetsBar filters={filters} onApply={onChange} />
+      </div>
+    </>
+  );
 }
 
 export function TasksPage() {
@@ -130,8 +169,7 @@ export function TasksPage() {
           </button>
         </div>
       </div>
-      <FilterForm filters={filters} board={board} onChange={setFilters} />
-      <PresetsBar filters={filters} onApply={setFilters} />
+      <TaskTools filters={filters} board={board} onChange={setFilters} />
       <LoadState loaded={tasks} what="tasks" />
       {tasks.data &&
         (board ? (
