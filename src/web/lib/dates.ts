@@ -65,3 +65,60 @@ export function formatShortDay(day: string): string {
   const date = parseDay(day);
   return date ? shortFormat.format(date) : day;
 }
+
+// --- instants (timestamps from the API) -------------------------------------------------------------------------
+// One way to show a moment everywhere: in the viewer's locale, in the user's time zone when their profile sets one
+// (else the browser's), and relative ("2 h ago") where recency matters, with the absolute time one hover away.
+
+/** An ISO timestamp as a Date. The API's timestamps carry their offset; one without is UTC, like every stored one. */
+export function parseInstant(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes("T") ? iso : `${iso}Z`;
+  const date = new Date(zoned);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const absoluteFormats = new Map<string, Intl.DateTimeFormat>();
+
+function absoluteFormat(zone: string | undefined): Intl.DateTimeFormat {
+  const key = zone ?? "";
+  let format = absoluteFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+    } catch {
+      format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }); // an unknown zone
+    }
+    absoluteFormats.set(key, format);
+  }
+  return format;
+}
+
+/** "5 Dec 2026, 14:30" (as the viewer's locale writes it) for an ISO timestamp; `empty` when there is none, the
+ * text itself when it is not a timestamp. `zone`: an IANA time zone, else the browser's. */
+export function formatDateTime(iso: string | null | undefined, empty = "never", zone?: string): string {
+  if (!iso) return empty;
+  const date = parseInstant(iso);
+  return date ? absoluteFormat(zone || undefined).format(date) : iso;
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Beyond this, a date says more than "3 weeks ago". */
+const RELATIVE_LIMIT = 7 * DAY;
+
+/** "now", "5 min. ago", "2 hr. ago", "yesterday", "3 days ago" (the viewer's locale's words) within a week,
+ * in either direction; the absolute time beyond. */
+export function formatRelative(iso: string | null | undefined, now: number, empty = "never", zone?: string): string {
+  const date = parseInstant(iso);
+  if (!date) return iso ? iso : empty;
+  const delta = date.getTime() - now;
+  const size = Math.abs(delta);
+  if (size >= RELATIVE_LIMIT) return formatDateTime(iso, empty, zone);
+  if (size < MINUTE) return relative.format(0, "second");
+  if (size < HOUR) return relative.format(Math.round(delta / MINUTE), "minute");
+  if (size < DAY) return relative.format(Math.round(delta / HOUR), "hour");
+  return relative.format(Math.round(delta / DAY), "day");
+}

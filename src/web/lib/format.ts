@@ -1,13 +1,6 @@
-// Dates and times as the reader's browser shows them.
+// Time zone names; moments are formatted in lib/dates (the one formatter), re-exported here for older imports.
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** "25 Nov 2026, 19:31" for an ISO timestamp from the API; `empty` when there is none. */
-export function formatDateTime(iso: string | null | undefined, empty = "never"): string {
-  if (!iso) return empty;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
-}
+export { formatDateTime } from "@/lib/dates";
 
 /** Time zone names for a <datalist>: UTC first, then every zone the browser knows. */
 export function timeZoneNames(): string[] {

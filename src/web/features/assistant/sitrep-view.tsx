@@ -2,10 +2,10 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { JobProgress } from "@/components/job-progress";
+import { Time } from "@/components/time";
 import { type Sitrep, sitrepExportPath } from "@/features/assistant/api";
 import { AssistantError } from "@/features/assistant/assistant-error";
 import { LlmText } from "@/features/assistant/llm-text";
-import { formatDateTime } from "@/lib/format";
 
 type Props = {
   sitrep: Sitrep;
@@ -36,7 +36,7 @@ export function SitrepView({ sitrep, level = 3, onFinished, actions, focusWhenDo
         <StatusBadge sitrep={sitrep} />
       </div>
       <p class="muted sitrep__meta">
-        {formatDateTime(sitrep.created_at)} · last {sitrep.days === 1 ? "day" : `${sitrep.days} days`}
+        <Time value={sitrep.created_at} relative /> · last {sitrep.days === 1 ? "day" : `${sitrep.days} days`}
         {sitrep.use_knowledge ? " · with the knowledgebase" : ""}
       </p>
       {sitrep.instructions && <p class="sitrep__instructions">Instructions: {sitrep.instructions}</p>}

@@ -4,13 +4,13 @@ import { useLocation, useRoute } from "preact-iso";
 import { useConfirm } from "@/components/confirm-dialog";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { deleteSitrep, getSitrep, listSitreps, type Sitrep } from "@/features/assistant/api";
 import { SitrepForm } from "@/features/assistant/sitrep-form";
 import { SitrepView, StatusBadge } from "@/features/assistant/sitrep-view";
 import "@/features/assistant/assistant.css";
 import { errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { useLoad } from "@/lib/use-load";
 
 const PAGE_SIZE = 20;
@@ -92,7 +92,9 @@ export function SitrepsPage() {
                   {item.title || `SITREP ${item.id}`}
                 </a>{" "}
                 <StatusBadge sitrep={item} />
-                <p class="muted item-list__meta">{formatDateTime(item.created_at)}</p>
+                <p class="muted item-list__meta">
+                  <Time value={item.created_at} relative />
+                </p>
               </li>
             ))}
           </ul>

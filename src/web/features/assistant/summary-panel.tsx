@@ -2,13 +2,13 @@
 // One LLM call on request; the server caches the text until its inputs change, and says so.
 import { useRef, useState } from "preact/hooks";
 import { SelectField } from "@/components/form-field";
+import { Time } from "@/components/time";
 import { projectSummary, type Summary, standupSummary } from "@/features/assistant/api";
 import { AssistantError } from "@/features/assistant/assistant-error";
 import { LlmText } from "@/features/assistant/llm-text";
 import { useProjects } from "@/features/assistant/sitrep-form";
 import "@/features/assistant/assistant.css";
 import { formatDay } from "@/lib/dates";
-import { formatDateTime } from "@/lib/format";
 
 type Props = { kind: "standups"; day: string } | { kind: "project"; projectId: number };
 
@@ -83,7 +83,7 @@ export function SummaryPanel(props: Props) {
         <div class="summary-panel__result" ref={result} tabIndex={-1}>
           <p class="muted summary-panel__meta">
             {summary.cached ? <span class="badge badge--muted">Cached</span> : null} Generated{" "}
-            {formatDateTime(summary.generated_at)}
+            <Time value={summary.generated_at} relative />
             {summary.model ? ` by ${summary.model}` : ""}
           </p>
           <LlmText

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { useConfirm } from "@/components/confirm-dialog";
 import { Markdown } from "@/components/markdown";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   cancelWorkflow,
@@ -22,7 +23,6 @@ import { TasksFromPlan } from "@/features/assistant/workflow-tasks";
 import { artifactLabel } from "@/features/assistant/workflows-page";
 import "@/features/assistant/assistant.css";
 import { ApiError, errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
@@ -69,9 +69,16 @@ function Run({ workflow, pipeline }: { workflow: Workflow; pipeline: Pipeline | 
       <p class="project-card__badges">
         <WorkflowStatusBadge status={workflow.status} />
         <span class="muted">
-          {pipeline?.name ?? workflow.pipeline} · started {formatDateTime(workflow.created_at)} by{" "}
+          {pipeline?.name ?? workflow.pipeline} · started <Time value={workflow.created_at} relative /> by{" "}
           {refName(workflow.created_by)}
-          {workflow.finished_at ? ` · ended ${formatDateTime(workflow.finished_at)}` : ""}
+          {workflow.finished_at ? (
+            <>
+              {" "}
+              · ended <Time value={workflow.finished_at} relative />
+            </>
+          ) : (
+            ""
+          )}
         </span>
       </p>
       <p class="wf-status" role="status" ref={headline} tabIndex={-1}>

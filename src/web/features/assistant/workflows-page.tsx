@@ -4,6 +4,7 @@ import { useLocation } from "preact-iso";
 import { FormField, SelectField } from "@/components/form-field";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 import {
   listPipelines,
   listWorkflows,
@@ -16,7 +17,6 @@ import { useProjects } from "@/features/assistant/sitrep-form";
 import { WorkflowStatusBadge } from "@/features/assistant/workflow-status";
 import "@/features/assistant/assistant.css";
 import { formErrors } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { useLoad } from "@/lib/use-load";
 
 const PAGE_SIZE = 20;
@@ -63,7 +63,9 @@ export function WorkflowsPage() {
                     <td>
                       <WorkflowStatusBadge status={run.status} />
                     </td>
-                    <td>{formatDateTime(run.created_at)}</td>
+                    <td>
+                      <Time value={run.created_at} relative />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,12 +4,12 @@ import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { type Dashboard, getDashboard } from "@/features/dashboard/api";
 import { CompletedChart } from "@/features/dashboard/completed-chart";
 import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
-import { formatDateTime } from "@/lib/format";
 import { PROJECT_STATUS_BADGE as STATUS_BADGE, PROJECT_STATUS_LABELS as STATUS_LABELS } from "@/lib/projects";
 import { displayName, useSession } from "@/lib/session";
 import type { Task } from "@/lib/tasks";
@@ -131,7 +131,9 @@ function DashboardBody({ data }: { data: Dashboard }) {
               <li key={`${item.kind}-${item.id}-${item.at}`}>
                 <strong>{refName(item.actor)}</strong> {item.action}{" "}
                 <a href={item.kind === "task" ? `/tasks/${item.id}` : "/standups/history"}>{item.title}</a>{" "}
-                <span class="muted">{formatDateTime(item.at)}</span>
+                <span class="muted">
+                  <Time value={item.at} relative />
+                </span>
               </li>
             ))}
           </ul>
@@ -162,7 +164,12 @@ function DashboardBody({ data }: { data: Dashboard }) {
                 </p>
                 <p class="muted project-card__meta">
                   {project.member_count === 1 ? "1 member" : `${project.member_count} members`}
-                  {project.last_update && ` · updated ${formatDateTime(project.last_update)}`}
+                  {project.last_update && (
+                    <>
+                      {" "}
+                      · updated <Time value={project.last_update} relative />
+                    </>
+                  )}
                 </p>
               </li>
             ))}

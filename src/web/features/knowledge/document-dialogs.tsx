@@ -4,6 +4,7 @@ import { Dialog } from "@/components/dialog";
 import { FormField, SelectField } from "@/components/form-field";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
+import { Time } from "@/components/time";
 import {
   contentPath,
   createNote,
@@ -19,7 +20,6 @@ import {
 } from "@/features/knowledge/api";
 import { HIT_CLASS, markPassage, shownText } from "@/features/knowledge/highlight";
 import { errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { projectChoices } from "@/lib/projects";
 
 /** The passage a citation points at: its chunk and text (the Ask page has both; a link has only the chunk id). */
@@ -89,7 +89,7 @@ export function DocumentViewer({
           <p class="kb-viewer__meta">
             <span class={STATUS_BADGE[doc.status]}>{STATUS_LABELS[doc.status]}</span> {KIND_LABELS[doc.kind]}
             {doc.pages ? ` · ${doc.pages} pages` : ""} · {doc.project ? doc.project.name : "Everyone"} · updated{" "}
-            {formatDateTime(doc.updated_at)} ·{" "}
+            <Time value={doc.updated_at} relative /> ·{" "}
             <a href={contentPath(doc.id)} download>
               Download the original
             </a>

@@ -9,6 +9,7 @@ import { FormField, SelectField } from "@/components/form-field";
 import { JobProgress } from "@/components/job-progress";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   contentPath,
@@ -27,7 +28,6 @@ import {
 import { DocumentViewer, NoteEditor, useScopes } from "@/features/knowledge/document-dialogs";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { useLoad } from "@/lib/use-load";
 
 const PAGE_SIZE = 25;
@@ -182,7 +182,9 @@ export function KnowledgePage() {
                       <JobProgress jobId={doc.job_id} label={`Indexing ${doc.title}`} onFinished={reload} />
                     )}
                   </td>
-                  <td>{formatDateTime(doc.updated_at)}</td>
+                  <td>
+                    <Time value={doc.updated_at} relative />
+                  </td>
                   <td class="table__actions">
                     <a class="button button--small" href={contentPath(doc.id)} download>
                       Download

@@ -6,6 +6,7 @@ import { useConfirm } from "@/components/confirm-dialog";
 import { Dialog } from "@/components/dialog";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   deleteProject,
@@ -19,7 +20,6 @@ import {
 import { MembersPanel } from "@/features/projects/members-panel";
 import { ProjectForm } from "@/features/projects/project-form";
 import { errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
@@ -104,8 +104,8 @@ export function ProjectPage({ Summary }: Props) {
               <p class="muted">No description.</p>
             )}
             <p class="muted item-list__meta">
-              Created by {refName(current.created_by)} on {formatDateTime(current.created_at)} · updated{" "}
-              {formatDateTime(current.updated_at)}
+              Created by {refName(current.created_by)} on <Time value={current.created_at} /> · updated{" "}
+              <Time value={current.updated_at} relative />
             </p>
           </section>
           <section class="card" aria-labelledby="tasks-heading">

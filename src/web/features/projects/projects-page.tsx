@@ -5,10 +5,10 @@ import { Dialog } from "@/components/dialog";
 import { FormField, SelectField } from "@/components/form-field";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { listProjects, ROLE_LABELS, STATUS_BADGE, STATUS_LABELS } from "@/features/projects/api";
 import { ProjectForm, STATUS_OPTIONS } from "@/features/projects/project-form";
-import { formatDateTime } from "@/lib/format";
 import { useLoad } from "@/lib/use-load";
 
 const PAGE_SIZE = 25;
@@ -96,7 +96,7 @@ export function ProjectsPage() {
                   </p>
                   <p class="muted project-card__meta">
                     {project.member_count === 1 ? "1 member" : `${project.member_count} members`} · updated{" "}
-                    {formatDateTime(project.updated_at)}
+                    <Time value={project.updated_at} relative />
                   </p>
                 </li>
               ))}

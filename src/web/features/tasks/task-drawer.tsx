@@ -7,6 +7,7 @@ import { DueField } from "@/components/due-field";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   type Activity,
@@ -26,7 +27,6 @@ import {
 } from "@/features/tasks/api";
 import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
-import { formatDateTime } from "@/lib/format";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
 import { useAssignees, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
@@ -119,7 +119,7 @@ function TaskDetail({
   return (
     <div class="task-detail">
       <p class="muted task-detail__meta">
-        #{task.id} · created by {refName(task.creator)} on {formatDateTime(task.created_at)}
+        #{task.id} · created by {refName(task.creator)} on <Time value={task.created_at} />
         {task.origin_standup_id !== null && <> · from a standup</>}
         {task.archived && <span class="badge badge--muted item-list__badge">Archived</span>}
       </p>
@@ -434,7 +434,10 @@ function Comments({ task, onCommented }: { task: Task; onCommented: () => void }
         {comments.data?.map((comment) => (
           <li key={comment.id} class="comment">
             <p class="comment__meta">
-              <strong>{refName(comment.author)}</strong> <span class="muted">{formatDateTime(comment.created_at)}</span>
+              <strong>{refName(comment.author)}</strong>{" "}
+              <span class="muted">
+                <Time value={comment.created_at} relative />
+              </span>
             </p>
             <Markdown text={comment.body} />
           </li>
@@ -512,7 +515,9 @@ function ActivityLog({ taskId, version }: { taskId: number; version: number }) {
         {activity.data?.map((item) => (
           <li key={item.id}>
             <strong>{refName(item.actor, "Someone")}</strong> {describeActivity(item)}{" "}
-            <span class="muted">{formatDateTime(item.created_at)}</span>
+            <span class="muted">
+              <Time value={item.created_at} relative />
+            </span>
           </li>
         ))}
       </ol>

@@ -5,13 +5,13 @@ import { useLocation, useRoute } from "preact-iso";
 import { SelectField } from "@/components/form-field";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { listPlans, type PlanSummary, percent } from "@/features/training/api";
 import { ImportPanel } from "@/features/training/import-panel";
 import { PlanView } from "@/features/training/plan-view";
 import { useProjects } from "@/lib/pickers";
 import "@/features/training/training.css";
-import { formatDateTime } from "@/lib/format";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 
@@ -121,7 +121,9 @@ function PlanTable({ plans }: { plans: PlanSummary[] }) {
                 />{" "}
                 {percent(plan.done, plan.units)} %
               </td>
-              <td>{formatDateTime(plan.updated_at)}</td>
+              <td>
+                <Time value={plan.updated_at} relative />
+              </td>
             </tr>
           ))}
         </tbody>
