@@ -1,6 +1,7 @@
 // Code review: paste code or a unified diff, pick a language and a focus, and get a checked, sectioned review
 // (summary, issues by severity with line references, suggestions) to copy or export as Markdown.
 import { useRef, useState } from "preact/hooks";
+import { SourceList } from "@/components/citations";
 import { FormField, SelectField, TextAreaField } from "@/components/form-field";
 import { Markdown } from "@/components/markdown";
 import { useToast } from "@/components/toast";
@@ -8,6 +9,7 @@ import { FOCUSES, type Focus, type Review, type ReviewIssue, reviewCode } from "
 import { AssistantError } from "@/features/assistant/assistant-error";
 import { copyLongText, downloadText } from "@/features/assistant/download";
 import { groupBySeverity, issueCount, lineRef, reviewFilename, SEVERITY_LABELS } from "@/features/assistant/review";
+import { passageLink } from "@/lib/passages";
 import "@/features/assistant/assistant.css";
 import { todayIso } from "@/lib/dates";
 
@@ -204,16 +206,17 @@ function ReviewResult({ review, headingRef }: ResultProps) {
         </section>
       )}
       {review.sources.length > 0 && (
-        <section class="card" aria-labelledby="review-sources">
-          <h3 id="review-sources">Knowledgebase sources</h3>
-          <ol class="sources__list">
-            {review.sources.map((source) => (
-              <li key={source.chunk_id}>
-                [{source.number}] {source.document_title}
-                {source.heading ? ` · ${source.heading}` : ""}
-              </li>
-            ))}
-          </ol>
+        <section class="card">
+          <SourceList
+            headingId="review-sources"
+            title="Knowledgebase sources"
+            sources={review.sources.map((source) => ({
+              number: source.number,
+              url: passageLink(source.document_id, source.chunk_id),
+              title: source.document_title,
+              detail: source.heading || undefined,
+            }))}
+          />
         </section>
       )}
     </section>

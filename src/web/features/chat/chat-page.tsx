@@ -1,9 +1,10 @@
 // Chat: personas, a multi-turn conversation, optional knowledge sources, and Stop. When the admin keeps chat
 // history (chat_retention_days > 0), conversations are stored per user and listed here to reopen or delete.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { CitedMarkdown, type CitedSource, SourceList } from "@/components/citations";
 import { useConfirm } from "@/components/confirm-dialog";
 import { SelectField } from "@/components/form-field";
-import { Markdown } from "@/components/markdown";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   type ConversationPage,
@@ -17,10 +18,8 @@ import {
   streamChat,
 } from "@/features/chat/api";
 import { DEGRADED_NOTE, passageLink } from "@/lib/passages";
-import "@/components/answers.css";
 import "@/features/chat/chat.css";
 import { errorMessage } from "@/lib/api";
-import { formatDateTime } from "@/lib/format";
 
 export function ChatPage() {
   const [personas, setPersonas] = useState<Persona[]>([]);
@@ -121,7 +120,7 @@ export function ChatPage() {
         <div class="chat-main">
           <ol class="chat-log" aria-live="polite">
             {messages.map((message, index) => (
-              <ChatMessage key={index} message={message} />
+              <ChatMessage key={index} message={message} index={index} />
             ))}
           </ol>
           {problem && (
@@ -183,30 +182,31 @@ export function ChatPage() {
   );
 }
 
-function ChatMessage({ message }: { message: Message }) {
+function ChatMessage({ message, index }: { message: Message; index: number }) {
+  const sources: CitedSource[] = (message.sources ?? []).map((source) => ({
+    number: source.number,
+    url: passageLink(source.document_id, source.chunk_id),
+    title: source.document_title,
+    detail: source.page ? `page ${source.page}` : undefined,
+  }));
   return (
     <li class={`card chat-message chat-message--${message.role}`}>
       <p class="ask-answer__label">{message.role === "user" ? "You" : "Assistant"}</p>
-      {message.role === "assistant" ? <Markdown text={message.content || "…"} /> : <p>{message.content}</p>}
+      {message.role === "assistant" ? (
+        <CitedMarkdown markdown={message.content || "…"} sources={sources} />
+      ) : (
+        <p>{message.content}</p>
+      )}
       {message.stopped && <p class="muted">Stopped: this is the reply so far.</p>}
       {message.truncated && (
         <p class="notice notice--warn">Cut off: the model reached its length limit before it finished.</p>
       )}
-      {message.degraded && message.sources && message.sources.length > 0 && (
+      {message.degraded && sources.length > 0 && (
         <p class="notice" role="status">
           {DEGRADED_NOTE}
         </p>
       )}
-      {message.sources && message.sources.length > 0 && (
-        <ul class="muted">
-          {message.sources.map((source) => (
-            <li key={source.chunk_id}>
-              [{source.number}] <a href={passageLink(source.document_id, source.chunk_id)}>{source.document_title}</a>
-              {source.page ? `, page ${source.page}` : ""}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SourceList sources={sources} headingId={`chat-message-${index}-sources`} level={3} />
     </li>
   );
 }
@@ -287,7 +287,10 @@ function ChatHistory({
             >
               {item.title}
             </button>
-            <span class="muted"> {formatDateTime(item.updated_at)}</span>
+            <span class="muted">
+              {" "}
+              <Time value={item.updated_at} relative />
+            </span>
             <button
               type="button"
               class="button button--small"

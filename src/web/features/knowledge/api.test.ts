@@ -12,7 +12,9 @@ describe("docParam", () => {
 
 describe("linkCitations", () => {
   it("links the markers of existing sources only", () => {
-    expect(linkCitations("Nightly [1][2], see [3].", 2)).toBe("Nightly [[1]](#source-1)[[2]](#source-2), see [3].");
+    expect(linkCitations("Nightly [1][2], see [3].", 2)).toBe(
+      "Nightly [\\[1\\]](#source-1)[\\[2\\]](#source-2), see [3].",
+    );
     expect(linkCitations("[0] and [a](x) and [2](y)", 5)).toBe("[0] and [a](x) and [2](y)");
   });
 });

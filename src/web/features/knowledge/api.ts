@@ -1,6 +1,8 @@
 // Calls of the knowledge slice: documents and notes, upload with progress, status, search, and streamed answers.
+
 import { ApiError, request, withQuery } from "@/lib/api";
 import type { PassageOut } from "@/lib/api-types";
+import { linkMarkers } from "@/lib/citations";
 import type { Citation, DocKind } from "@/lib/passages";
 import { errorFromText, readEvents, streamError } from "@/lib/sse";
 import type { Page, UserRef } from "@/lib/types";
@@ -189,8 +191,5 @@ function handle(event: string, data: unknown, events: AskEvents): void {
 /** An answer's `[n]` markers as links to source n (only numbers that are sources); the Ask page opens the cited
  *  passage when one is followed. */
 export function linkCitations(text: string, count: number): string {
-  return text.replace(/\[(\d{1,3})\](?!\()/g, (whole, digits: string) => {
-    const n = Number(digits);
-    return n >= 1 && n <= count ? `[[${n}]](#source-${n})` : whole;
-  });
+  return linkMarkers(text, new Map(Array.from({ length: count }, (_, at) => [at + 1, `#source-${at + 1}`])));
 }
