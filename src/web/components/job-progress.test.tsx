@@ -133,4 +133,13 @@ describe("describe", () => {
     );
     expect(describeJob({ ...running, status: "cancelled", message: "" })).toBe("Cancelled");
   });
+
+  it('does not repeat the status in the server\'s words (not "Running. Running")', () => {
+    expect(describeJob({ ...running, progress_total: null, progress_done: 0, message: "Running" })).toBe("Running");
+    expect(describeJob({ ...running, status: "queued", message: "Waiting to start" })).toBe("Waiting to start");
+    expect(describeJob({ ...running, status: "succeeded", message: "Done" })).toBe("Finished");
+    expect(describeJob({ ...running, status: "cancelled", message: "Cancelled before it started" })).toBe(
+      "Cancelled. Cancelled before it started",
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useToast } from "@/components/toast";
 import { ApiError, errorMessage } from "@/lib/api";
 import { cancelJob, getJob, isFinished, type Job, jobEventsPath } from "@/lib/jobs";
+import "@/components/job-progress.css";
 
 /** The fields an `event: job` message carries that this component shows. */
 export type JobState = Pick<Job, "status" | "progress_done" | "progress_total" | "message" | "error">;
@@ -115,8 +116,20 @@ export function describe(job: JobState | null): string {
   } else if (job.status === "running" && job.progress_done > 0) {
     text += `: ${job.progress_done} done`;
   }
-  return job.message ? `${text}. ${job.message}` : text;
+  return job.message && !restatesStatus(job) ? `${text}. ${job.message}` : text;
 }
+
+/** The server's own words for a state change ("Running", "Done") say nothing the status does not: "Running.
+ * Running" read like a stutter. A job's own message ("Reading files") is shown. */
+function restatesStatus(job: JobState): boolean {
+  const message = job.message
+    .trim()
+    .replace(/[.…]+$/, "")
+    .toLowerCase();
+  return message === STATUS_TEXT[job.status].toLowerCase() || GENERIC_MESSAGES.has(message);
+}
+
+const GENERIC_MESSAGES: ReadonlySet<string> = new Set(["running", "waiting to start", "done", "failed", "cancelled"]);
 
 const STATUSES: ReadonlySet<string> = new Set(Object.keys(STATUS_TEXT));
 

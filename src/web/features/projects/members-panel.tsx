@@ -22,6 +22,7 @@ import { useDirectory } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
+import "@/features/projects/projects.css";
 
 const ROLE_OPTIONS = PROJECT_ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
@@ -76,17 +77,17 @@ export function MembersPanel({ project, onChanged }: Props) {
     <section class="card" aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
       <LoadState loaded={members} what="members" />
-      <ul class="item-list">
+      <ul class="item-list members">
         {list.map((member) => {
           const self = member.user.id === user.id;
           const canRemove = project.can_manage || self;
           return (
-            <li key={member.user.id} class="item-list__item">
-              <div>
+            <li key={member.user.id} class="item-list__item members__row">
+              <div class="members__who">
                 <strong>{refName(member.user)}</strong> <span class="muted">{member.user.username}</span>
-                {self && <span class="badge badge--muted item-list__badge">You</span>}
+                {self && <span class="badge badge--muted">You</span>}
               </div>
-              <div class="button-row">
+              <div class="members__controls">
                 {project.can_manage ? (
                   <select
                     class="inline-select"
@@ -103,11 +104,13 @@ export function MembersPanel({ project, onChanged }: Props) {
                 ) : (
                   <span class="badge badge--muted">{ROLE_LABELS[member.role]}</span>
                 )}
-                {canRemove && (
+                {canRemove ? (
                   <button type="button" class="button" onClick={() => void remove(member)}>
                     {self ? "Leave" : "Remove"}
                     {!self && <span class="visually-hidden"> {member.user.username}</span>}
                   </button>
+                ) : (
+                  <span />
                 )}
               </div>
             </li>

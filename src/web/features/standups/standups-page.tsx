@@ -31,6 +31,10 @@ export function StandupsPage({ Summary }: Props) {
   const actions = useStandupActions(refresh);
   const setDay = (next: string) => route(next && next !== info?.day ? `/standups?day=${next}` : "/standups", true);
   const mine = info?.mine ?? null;
+  // My own standup is the "My standup" card already: the team's list does not show it a second time.
+  const shownMine = mine && !editingMine ? mine.id : null;
+  const team = feed.data?.items.filter((standup) => standup.id !== shownMine) ?? [];
+  const mineInFeed = team.length !== (feed.data?.items.length ?? 0);
   // A link to one standup (`/standups?day=…#standup-<id>`, e.g. from a summary's sources): once the day's feed
   // has loaded, bring that card into view and move focus to it.
   useEffect(() => {
@@ -56,6 +60,7 @@ export function StandupsPage({ Summary }: Props) {
             <>
               <p class="form-success">You filed your standup for {formatDay(mine.day)}.</p>
               <StandupCard
+                anchor
                 standup={mine}
                 onEdit={() => setEditingMine(true)}
                 onConvert={actions.onConvert}
@@ -114,7 +119,13 @@ export function StandupsPage({ Summary }: Props) {
         {day && <Summary key={day} kind="standups" day={day} />}
         <LoadState loaded={feed} what="the team's standups" />
         {feed.data && feed.data.items.length === 0 && <p class="muted">Nobody filed a standup for this day.</p>}
-        {feed.data?.items.map((standup) => (
+        {mineInFeed && (
+          <p class="muted">
+            {team.length === 0 ? "Only you filed a standup for this day: " : "Yours is "}
+            <a href="#my-standup-heading">under My standup</a>.
+          </p>
+        )}
+        {team.map((standup) => (
           <StandupCard
             key={standup.id}
             anchor
