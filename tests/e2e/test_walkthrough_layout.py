@@ -4,12 +4,15 @@ element drawn over another (measured from bounding boxes in the browser), and th
 from __future__ import annotations
 
 import re
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
-from tests.e2e.work_helpers import api, create_user
+from tests.e2e.conftest import Browsers, Server, StartServer, expect, set_up_through_api
+from tests.e2e.work_helpers import api, create_user, sign_in
+from tests.fakes.llm_server import running
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -21,13 +24,19 @@ DESKTOP = {"width": 1366, "height": 800}
 
 # Every leaf a reader sees (a control, or an element with text of its own: its lines, or its whole box when it paints
 # a background or border, like a badge), as the box it is drawn in after the clipping of scrolling or hidden-overflow
-# ancestors. Two boxes of one layer (the page, or one dialog) that intersect
-# by more than a pixel or two overlap, unless one element holds the other. Toasts are a layer of their own.
+# ancestors. Two boxes of one layer (the page, one dialog, the toasts, one sticky bar) that intersect by more than a
+# pixel or two overlap, unless one element holds the other.
 OVERLAPS_JS = r"""
 () => {
   const SLACK = 2;
   const controls = 'a, button, input, select, textarea, summary, [role="button"], img, svg';
-  const layerOf = (el) => el.closest('dialog, .toasts') || document.body;
+  // Dialogs, toasts and sticky or fixed bars (a save bar) float over the page on purpose: each is a layer of its own.
+  const layerOf = (el) => {
+    for (let up = el; up && up !== document.body; up = up.parentElement) {
+      if (up.matches('dialog, .toasts') || /^(fixed|sticky)$/.test(getComputedStyle(up).position)) return up;
+    }
+    return document.body;
+  };
   const clipped = (el, rect) => {
     let box = {left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom};
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
@@ -254,3 +263,183 @@ def test_short_board_columns_are_as_tall_as_the_board(server: Server, browsers: 
     assert tall is not None
     assert todo["height"] == pytest.approx(tall["height"], abs=1), heights  # the empty column is a full drop area
     assert todo["height"] >= DESKTOP["height"] * 0.5, heights
+
+
+def box_of(page: Page, locator: Any) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not shown"
+    return dict(box)
+
+
+def wait_indexed(page: Page, count: int) -> None:
+    """The knowledge index's own status, polled until `count` documents are in (a condition, not a timer)."""
+    while page.request.get("/api/knowledge/status").json()["documents"]["indexed"] < count:
+        time.sleep(0.2)
+
+
+def test_chat_cites_its_sources_like_ask(start_server: StartServer, browsers: Browsers) -> None:
+    with running() as fake:
+        fake.script = lambda body: "Backups:\n\n- run every night\n- are verified [1]"
+        server = start_server(DEVCELL_EMBEDDING_MODEL="hashing-e2e")
+        page = browsers.new_page(server)
+        page.goto("/")
+        set_up_through_api(page, server)
+        api(page, "PATCH", "/api/settings", {"values": {"llm_base_url": fake.url, "llm_model": "fake"}}, 200)
+        note = {"title": "Backups", "text": "Backups run every night at two and are verified right after."}
+        document_id = api(page, "POST", "/api/documents/notes", note, 201).json()["id"]
+        wait_indexed(page, 1)
+
+        page.goto("/chat")
+        page.get_by_label("Use the knowledgebase").check()
+        page.get_by_label("Message").fill("When do backups run?")
+        page.get_by_role("button", name="Send").click()
+        reply = page.locator(".chat-message--assistant").last
+        marker = reply.locator(".markdown").get_by_role("link", name="[1]")
+        expect(marker).to_have_attribute("href", re.compile(rf"^/knowledge\?doc={document_id}&passage=\d+$"))
+        # The sources are a region of their own under a heading, not one more item of the answer's last list.
+        sources = reply.get_by_role("region", name="Sources")
+        expect(sources.get_by_role("link", name="Backups")).to_have_attribute(
+            "href", marker.get_attribute("href") or ""
+        )
+        expect(reply.locator(".markdown li")).to_have_count(2)
+        assert reply.locator(".markdown").get_by_role("region").count() == 0
+        marker.click()
+        expect(page.get_by_role("dialog", name="Backups")).to_be_visible()
+
+
+def test_moments_show_one_way_in_the_users_time_zone(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server, viewport=DESKTOP)
+    page.goto("/")
+    set_up_through_api(page, server)
+    api(page, "PATCH", "/api/auth/me", {"time_zone": "Asia/Tokyo"}, expect_status=200)
+    project = api(page, "POST", "/api/projects", {"name": "Apollo"}, 201).json()
+    task = api(page, "POST", "/api/tasks", {"title": "Launch", "project_id": project["id"]}, 201).json()
+    api(page, "POST", f"/api/tasks/{task['id']}/comments", {"body": "On it."}, 201)
+    api(page, "POST", "/api/documents/notes", {"title": "Runbook", "text": "Restart it."}, 201)
+
+    for path in ("/projects", "/knowledge", f"/tasks/{task['id']}", f"/projects/{project['id']}"):
+        page.goto(path)
+        moments = page.locator("main time")
+        expect(moments.first).to_be_visible()
+        for moment in moments.all():
+            # The tooltip: the absolute time in the user's zone, as the viewer's locale writes it.
+            expected = moment.evaluate(
+                "(el) => new Intl.DateTimeFormat(undefined, {dateStyle: 'medium', timeStyle: 'short', "
+                "timeZone: 'Asia/Tokyo'}).format(new Date(el.dateTime))"
+            )
+            expect(moment).to_have_attribute("title", expected)
+            shown = moment.inner_text()
+            assert shown == expected or re.search(r"ago|now|sec|min|hr", shown), f"{path}: {shown}"
+        text = page.locator("main").inner_text()
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T|\d:\d{2}:\d{2}|\d+/\d+/\d{4}", text), f"{path}: {text}"
+
+
+def test_the_code_review_box_is_monospace(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server, viewport=DESKTOP)
+    page.goto("/")
+    set_up_through_api(page, server)
+    page.goto("/review")
+    font = page.get_by_label("Code or unified diff").evaluate("(el) => getComputedStyle(el).fontFamily")
+    assert "monospace" in font, font
+
+
+def test_a_running_sitrep_reads_once_and_its_buttons_keep_apart(start_server: StartServer, browsers: Browsers) -> None:
+    release = threading.Event()
+    with running() as fake:
+        # The model answers only when the test lets it: the SITREP stays "generating" as long as needed.
+        fake.script = lambda body: "## Situation\nAll fine." if release.wait(120) else ""
+        server = start_server()
+        page = browsers.new_page(server, viewport=DESKTOP)
+        page.goto("/")
+        set_up_through_api(page, server)
+        seed_a_team(page)
+        api(page, "PATCH", "/api/settings", {"values": {"llm_base_url": fake.url, "llm_model": "fake"}}, 200)
+        try:
+            page.goto("/sitreps")
+            page.get_by_role("button", name="Generate SITREP…").click()
+            page.get_by_role("button", name="Generate", exact=True).click()
+            status = page.locator(".job__status")
+            expect(status).to_have_text(re.compile("^Running"))
+            assert "Running. Running" not in status.inner_text()
+            cancel = box_of(page, page.get_by_role("button", name="Cancel", exact=True))
+            delete = box_of(page, page.get_by_role("button", name="Delete…"))
+            gap = max(
+                delete["y"] - (cancel["y"] + cancel["height"]),
+                cancel["y"] - (delete["y"] + delete["height"]),
+                delete["x"] - (cancel["x"] + cancel["width"]),
+                cancel["x"] - (delete["x"] + delete["width"]),
+            )
+            assert gap >= 8, (cancel, delete)
+        finally:
+            release.set()
+
+
+def test_toasts_stay_few_in_a_corner_and_leave_the_last_rows_reachable(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server, viewport=DESKTOP)
+    page.goto("/")
+    set_up_through_api(page, server)
+    ids = [api(page, "POST", "/api/tasks", {"title": f"Chore {n}"}, 201).json()["id"] for n in range(6)]
+    page.goto("/tasks?view=board")
+    for task_id in ids:
+        page.locator(f'[data-task-id="{task_id}"] select').select_option("done")
+    expect(page.get_by_text("“Chore 5” moved to Done.")).to_be_visible()
+    toasts = page.locator(".toast")
+    expect(toasts).to_have_count(3)
+    corner = box_of(page, page.locator(".toasts"))
+    assert corner["x"] + corner["width"] >= DESKTOP["width"] - 24, corner  # in the bottom right corner
+    assert corner["y"] + corner["height"] >= DESKTOP["height"] - 24, corner
+
+    # Scrolled to the end, nothing of the page is left under them.
+    page.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    corner = box_of(page, page.locator(".toasts"))
+    board = box_of(page, page.locator(".board"))
+    assert board["y"] + board["height"] <= corner["y"], (board, corner)
+
+
+def test_the_owners_member_row_is_laid_out_like_the_others(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server, viewport=DESKTOP)
+    page.goto("/")
+    set_up_through_api(page, server)
+    seeded = seed_a_team(page)
+    page.goto(f"/projects/{seeded['project']['id']}")
+    members = page.get_by_role("region", name="Members")
+    roles = [members.get_by_label(f"Role of {name}") for name in ("admin", "mia", "vic")]
+    buttons = [members.get_by_role("button", name=name) for name in ("Leave", "Remove mia", "Remove vic")]
+    expect(roles[0]).to_be_visible()
+    for column in (roles, buttons):
+        boxes = [box_of(page, control) for control in column]
+        assert {round(box["x"]) for box in boxes} == {round(boxes[0]["x"])}, boxes
+        assert {round(box["width"]) for box in boxes} == {round(boxes[0]["width"])}, boxes
+
+
+def test_my_standup_shows_once_on_the_standups_page(server: Server, browsers: Browsers) -> None:
+    admin = browsers.new_page(server)
+    admin.goto("/")
+    set_up_through_api(admin, server)
+    create_user(admin, "mia", "Mia Member")
+    api(admin, "POST", "/api/standups", {"today": "Write the docs"}, expect_status=201)
+    page = browsers.new_page(server)
+    sign_in(page, "mia")
+    api(page, "POST", "/api/standups", {"today": "Review the plan"}, expect_status=201)
+    page.goto("/standups")
+    expect(page.get_by_role("region", name="My standup").get_by_text("Review the plan")).to_be_visible()
+    expect(page.get_by_text("Review the plan")).to_have_count(1)
+    team = page.get_by_role("region", name=re.compile("^Team standups"))
+    expect(team.get_by_text("Write the docs")).to_be_visible()  # the others' are still there
+    expect(team.get_by_role("link", name="under My standup")).to_be_visible()
+
+
+def test_training_seeding_offers_only_people_who_can_work_on_the_tasks(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server, viewport=DESKTOP)
+    page.goto("/")
+    set_up_through_api(page, server)
+    seeded = seed_a_team(page)
+    page.goto(f"/training/{seeded['plan']['id']}")
+    assignee = page.get_by_label("Assign the tasks to")
+    expect(assignee.get_by_role("option", name="Mia Member")).to_have_count(1)
+    expect(assignee.get_by_role("option", name="Vic Viewer")).to_have_count(0)
+    expect(page.get_by_text("Viewers of this project can't be assigned (Vic Viewer).")).to_be_visible()
+    assignee.select_option(label="Mia Member")
+    page.get_by_role("button", name="Select all units without a task").click()
+    page.get_by_role("button", name="Create 3 tasks").click()
+    expect(page.get_by_role("status").filter(has_text="Created 3 tasks.")).to_be_visible()

@@ -24,7 +24,7 @@ import { UnitDialog } from "@/features/training/unit-dialog";
 import { errorMessage } from "@/lib/api";
 import { formatDay, isDay, todayIso } from "@/lib/dates";
 import { personOptions } from "@/lib/options";
-import { usePeople } from "@/lib/pickers";
+import { useAssignees } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { PRIORITY_LABELS, TASK_STATUS_BADGE, TASK_STATUS_LABELS } from "@/lib/tasks";
 import { refName } from "@/lib/types";
@@ -183,7 +183,9 @@ type SeedProps = {
 
 function SeedPanel({ plan, selected, start, onStart, onSelectOpen, onClear, onSeeded }: SeedProps) {
   const { user } = useSession();
-  const people = usePeople(plan.project.id);
+  // Only people who can work on the plan's project's tasks (members and owners): a viewer would be refused.
+  const assignees = useAssignees(plan.project.id);
+  const people = assignees.people;
   const [assignee, setAssignee] = useState("");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<unknown>(null);
@@ -220,6 +222,7 @@ function SeedPanel({ plan, selected, start, onStart, onSelectOpen, onClear, onSe
           label="Assign the tasks to"
           value={assignee}
           options={[{ value: "", label: "Nobody yet" }, ...personOptions(people, user.id)]}
+          hint={assignees.note || undefined}
           onChange={setAssignee}
         />
       </div>
