@@ -5,8 +5,9 @@
 export type CitedSource = { number: number; url: string; title: string; kind?: string; detail?: string };
 
 // "[3]" not followed by "(" (already a link), ":" (a link definition) or "[" other than the next marker (a
-// reference link's label), so "[1][2]" links both.
-const MARKER = /\[(\d{1,3})\](?![(:])(?!\[(?!\d{1,3}\]))/g;
+// reference link's label), nor right after a "]" other than a marker's (a reference link's "[text][3]"); so both
+// of "[1][2]" are linked.
+const MARKER = /(?<!(?<!\[\d{1,3})\])\[(\d{1,3})\](?![(:])(?!\[(?!\d{1,3}\]))/g;
 const FENCE = /^(```|~~~)/;
 
 /** The Markdown with each "[n]" that names a known source turned into a link; code blocks are left alone. */
