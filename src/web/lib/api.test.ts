@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, formErrors, request, setCsrfToken, withQuery } from "@/lib/api";
+import { ApiError, formErrors, request, sentence, setCsrfToken, withQuery } from "@/lib/api";
 
 afterEach(() => setCsrfToken(null));
 
@@ -26,7 +26,7 @@ describe("request", () => {
     const failure = await request("PATCH", "/api/settings", { body: {} }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiError);
     expect(formErrors(failure, ["session_idle_minutes"])).toEqual({
-      fields: { session_idle_minutes: "must be at least 5" },
+      fields: { session_idle_minutes: "Must be at least 5." },
       form: "",
     });
   });
@@ -47,5 +47,13 @@ describe("request", () => {
       throw new TypeError("Failed to fetch");
     });
     await expect(request("GET", "/api/health")).rejects.toMatchObject({ status: 0, code: "network_error" });
+  });
+});
+
+describe("sentence", () => {
+  it("turns a server's field message into a sentence under the label", () => {
+    expect(sentence("use at least 10 characters")).toBe("Use at least 10 characters.");
+    expect(sentence("The two passwords differ.")).toBe("The two passwords differ.");
+    expect(sentence("")).toBe("");
   });
 });

@@ -114,11 +114,22 @@ export function formErrors<F extends string>(
   const byField: Partial<Record<F, string>> = {};
   const rest: string[] = [];
   for (const item of validationErrors(error)) {
-    if ((fields as readonly string[]).includes(item.field)) byField[item.field as F] ??= item.message;
-    else rest.push(`${item.field}: ${item.message}`);
+    if ((fields as readonly string[]).includes(item.field)) byField[item.field as F] ??= sentence(item.message);
+    else rest.push(`${item.field.replaceAll("_", " ")}: ${stop(item.message.trim())}`);
   }
   const hasFieldErrors = Object.keys(byField).length > 0;
   return { fields: byField, form: rest.length > 0 ? rest.join(" ") : hasFieldErrors ? "" : errorMessage(error) };
+}
+
+/** A field's message as a sentence under its label: "use at least 10 characters" -> "Use at least 10 characters." */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (!text) return text;
+  return stop(text.charAt(0).toUpperCase() + text.slice(1));
+}
+
+function stop(text: string): string {
+  return !text || /[.!?)]$/.test(text) ? text : `${text}.`;
 }
 
 function validationErrors(error: unknown): FieldError[] {

@@ -2,7 +2,7 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api";
-import { useFormSubmit } from "@/lib/use-form-submit";
+import { localErrors, useFormSubmit } from "@/lib/use-form-submit";
 
 type Form = ReturnType<typeof useFormSubmit<"name">>;
 let form: Form;
@@ -42,5 +42,25 @@ describe("useFormSubmit", () => {
     await act(() => form.run(() => Promise.resolve()));
     expect(form.busy).toBe(true);
     expect(form.errors).toEqual({ name: "Too long." });
+  });
+});
+
+describe("localErrors", () => {
+  const rules = {
+    required: ["user", "password", "again"],
+    minLength: [["password", 10, "Use at least 10 characters."]],
+    same: [["again", "password", "The two passwords differ."]],
+  } as const;
+
+  it("finds every problem at once, one per field", () => {
+    expect(localErrors({ user: " ", password: "short", again: "other" }, rules)).toEqual({
+      user: "Required.",
+      password: "Use at least 10 characters.",
+      again: "The two passwords differ.",
+    });
+  });
+
+  it("finds nothing in a form that can be sent", () => {
+    expect(localErrors({ user: "ada", password: "long enough pw", again: "long enough pw" }, rules)).toEqual({});
   });
 });

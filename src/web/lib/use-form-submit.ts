@@ -38,3 +38,36 @@ export function useFormSubmit<F extends string>(fields: readonly F[], options: O
 
   return { busy, errors, setErrors, formError, setFormError, run };
 }
+
+export type LocalRules<F extends string> = {
+  /** Fields that must not be left empty (blank counts as empty). */
+  required?: readonly F[];
+  /** [field, shortest length, what to say]: a length rule the server has too, said before sending. */
+  minLength?: readonly (readonly [F, number, string])[];
+  /** [field, the form a value must have, what to say]: a format rule the server has too (user names). */
+  pattern?: readonly (readonly [F, RegExp, string])[];
+  /** [field, the field it repeats, what to say]: a repeated password that differs. */
+  same?: readonly (readonly [F, F, string])[];
+};
+
+/** Every problem a form can see before sending, all at once (the browser's own checks show one bubble at a time,
+ *  and a form that stops at its first finding makes the user fix and resend once per field). */
+export function localErrors<F extends string>(
+  values: Record<F, string>,
+  rules: LocalRules<F>,
+): Partial<Record<F, string>> {
+  const found: Partial<Record<F, string>> = {};
+  for (const name of rules.required ?? []) {
+    if (!values[name].trim()) found[name] = "Required.";
+  }
+  for (const [name, shortest, message] of rules.minLength ?? []) {
+    if (!found[name] && values[name].length < shortest) found[name] = message;
+  }
+  for (const [name, form, message] of rules.pattern ?? []) {
+    if (!found[name] && !form.test(values[name].trim())) found[name] = message;
+  }
+  for (const [name, other, message] of rules.same ?? []) {
+    if (!found[name] && values[name] !== values[other]) found[name] = message;
+  }
+  return found;
+}

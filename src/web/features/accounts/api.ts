@@ -10,6 +10,15 @@ export type Credentials = Api.LoginIn;
 export type RegisterInput = { username: string; password: string; display_name?: string; invite?: string };
 
 /** The profile fields every user edits; "" clears one. */
+/** The server's shortest password (accounts/schemas.py MIN_PASSWORD), checked before sending so a form says it
+ * together with its other problems. */
+export const MIN_PASSWORD = 10;
+export const PASSWORD_TOO_SHORT = `Use at least ${MIN_PASSWORD} characters.`;
+/** The server's user name rule (accounts/schemas.py USERNAME_RE; it lower-cases first) and its words. */
+export const USERNAME_FORM = /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$/;
+export const USERNAME_RULE =
+  "Use 3-32 characters: letters, digits, dot, dash or underscore, starting with a letter or digit.";
+
 export const PROFILE_FIELDS = ["display_name", "job_title", "team", "rank", "skills", "time_zone"] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type ProfilePatch = Partial<Record<ProfileField, string>>;

@@ -3,15 +3,20 @@
 import { useState } from "preact/hooks";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
-import { changePassword } from "@/features/accounts/api";
+import { changePassword, MIN_PASSWORD, PASSWORD_TOO_SHORT } from "@/features/accounts/api";
 import { RevokeTokensCheckbox } from "@/features/accounts/revoke-tokens-checkbox";
 import { useSession } from "@/lib/session";
-import { useFormSubmit } from "@/lib/use-form-submit";
+import { type LocalRules, localErrors, useFormSubmit } from "@/lib/use-form-submit";
 
 const FIELDS = ["current_password", "new_password", "new_password_again"] as const;
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 const EMPTY: Values = { current_password: "", new_password: "", new_password_again: "" };
+const LOCAL_RULES: LocalRules<Field> = {
+  required: FIELDS,
+  minLength: [["new_password", MIN_PASSWORD, PASSWORD_TOO_SHORT]],
+  same: [["new_password_again", "new_password", "The two new passwords differ."]],
+};
 
 export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [values, setValues] = useState<Values>(EMPTY);
@@ -34,8 +39,9 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (values.new_password !== values.new_password_again) {
-      setErrors({ new_password_again: "The two new passwords differ." });
+    const found = localErrors(values, LOCAL_RULES);
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       setFormError("");
       return;
     }

@@ -3,9 +3,17 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
-import { checkInvite, type InviteStatus, register } from "@/features/accounts/api";
+import {
+  checkInvite,
+  type InviteStatus,
+  MIN_PASSWORD,
+  PASSWORD_TOO_SHORT,
+  register,
+  USERNAME_FORM,
+  USERNAME_RULE,
+} from "@/features/accounts/api";
 import { displayName, type Registration, type User } from "@/lib/session";
-import { useFormSubmit } from "@/lib/use-form-submit";
+import { type LocalRules, localErrors, useFormSubmit } from "@/lib/use-form-submit";
 
 type Props = { applianceName: string; registration: Registration; onSignedIn: (user: User) => void };
 
@@ -13,6 +21,12 @@ const FIELDS = ["username", "display_name", "password", "password_again"] as con
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 const EMPTY: Values = { username: "", display_name: "", password: "", password_again: "" };
+const LOCAL_RULES: LocalRules<Field> = {
+  required: ["username", "password", "password_again"],
+  minLength: [["password", MIN_PASSWORD, PASSWORD_TOO_SHORT]],
+  pattern: [["username", USERNAME_FORM, USERNAME_RULE]],
+  same: [["password_again", "password", "The two passwords differ."]],
+};
 // The server's own words for a closed registration (accounts/_onboarding.py), shown before anyone types.
 const CLOSED = "Registration is closed. Ask an administrator for an account or an invite link.";
 // Why an invite link no longer works, said when the page opens rather than after the form is filled in.
@@ -82,8 +96,9 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (values.password !== values.password_again) {
-      setErrors({ password_again: "The two passwords differ." });
+    const found = localErrors(values, LOCAL_RULES);
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       setFormError("");
       return;
     }

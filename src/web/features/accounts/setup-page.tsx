@@ -4,9 +4,10 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { FormField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
-import { postSetup } from "@/features/accounts/api";
+import { MIN_PASSWORD, PASSWORD_TOO_SHORT, postSetup, USERNAME_FORM, USERNAME_RULE } from "@/features/accounts/api";
 import { ApiError, formErrors } from "@/lib/api";
 import { displayName, type User } from "@/lib/session";
+import { type LocalRules, localErrors } from "@/lib/use-form-submit";
 
 type Props = {
   applianceName: string;
@@ -21,6 +22,12 @@ const FIELDS = ["setup_code", "username", "display_name", "password", "password_
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 const EMPTY: Values = { setup_code: "", username: "", display_name: "", password: "", password_again: "" };
+const LOCAL_RULES: LocalRules<Field> = {
+  required: ["setup_code", "username", "password", "password_again"],
+  minLength: [["password", MIN_PASSWORD, PASSWORD_TOO_SHORT]],
+  pattern: [["username", USERNAME_FORM, USERNAME_RULE]],
+  same: [["password_again", "password", "The two passwords differ."]],
+};
 
 export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }: Props) {
   const [values, setValues] = useState<Values>(EMPTY);
@@ -38,8 +45,9 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (values.password !== values.password_again) {
-      setErrors({ password_again: "The two passwords differ." });
+    const found = localErrors(values, LOCAL_RULES);
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       setFormError("");
       return;
     }
@@ -74,7 +82,7 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }
 
   return (
     <main class="auth" id="main">
-      <form class="auth__card" onSubmit={submit}>
+      <form class="auth__card" onSubmit={submit} noValidate>
         <h1>Set up {applianceName}</h1>
         <p class="muted">
           Create the first administrator. The setup code is printed in the service log and by{" "}
@@ -83,7 +91,14 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }
         <FormField {...field("setup_code")} label="Setup code" autocomplete="one-time-code" required />
         <FormField {...field("username")} label="Username" autocomplete="username" required />
         <FormField {...field("display_name")} label="Display name" autocomplete="name" />
-        <FormField {...field("password")} label="Password" type="password" autocomplete="new-password" required />
+        <FormField
+          {...field("password")}
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          hint="At least 10 characters."
+          required
+        />
         <FormField
           {...field("password_again")}
           label="Password again"

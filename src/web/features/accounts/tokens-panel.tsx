@@ -24,13 +24,15 @@ export function TokensPanel({ version }: { version: number }) {
 
   async function create(event: SubmitEvent) {
     event.preventDefault();
-    if (!name.trim()) {
-      setErrors({ name: "Give the token a name, e.g. the script that uses it." });
-      return;
-    }
+    // Both checks at once: a form that stops at its first finding makes the user resend once per field.
+    const found: Partial<Record<(typeof FIELDS)[number], string>> = {};
+    if (!name.trim()) found.name = "Give the token a name, e.g. the script that uses it.";
     const expires = days.trim() === "" ? undefined : Number(days);
     if (expires !== undefined && !(Number.isInteger(expires) && expires >= 1 && expires <= 3650)) {
-      setErrors({ expires_in_days: "Use a whole number of days from 1 to 3650, or leave it empty." });
+      found.expires_in_days = "Use a whole number of days from 1 to 3650, or leave it empty.";
+    }
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       return;
     }
     await run(async () => {
