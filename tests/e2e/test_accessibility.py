@@ -95,7 +95,7 @@ def test_pages_have_no_serious_accessibility_violations(
     page.keyboard.press("Escape")
 
     page.goto("/admin/settings")
-    page.get_by_label("Session idle minutes").fill("1")
+    page.get_by_label("Sign out after inactivity (minutes)").fill("1")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("must be at least 5")).to_be_visible()
     problems += audit(page, axe_source, "settings with an error")

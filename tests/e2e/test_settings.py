@@ -55,21 +55,21 @@ def test_saved_setting_persists_and_applies_without_reload(server: Server, brows
 def test_invalid_value_is_explained_and_not_saved(server: Server, browsers: Browsers) -> None:
     page = browsers.new_page(server)
     open_settings(page, server)
-    minutes = page.get_by_label("Session idle minutes")
+    minutes = page.get_by_label("Sign out after inactivity (minutes)")
     minutes.fill("1")
-    page.get_by_label("Session max days").fill("7")
+    page.get_by_label("Longest session (days)").fill("7")
     page.get_by_role("button", name="Save changes").click()
 
     # The server's message, next to the field and announced; nothing is saved (all or nothing).
     error = setting(page, "session_idle_minutes").locator(".field__error")
-    expect(error).to_have_text("must be at least 5")
+    expect(error).to_have_text("Must be at least 5.")
     expect(minutes).to_have_attribute("aria-invalid", "true")
-    expect(minutes).to_have_accessible_description(re.compile("must be at least 5"))
+    expect(minutes).to_have_accessible_description(re.compile("Must be at least 5."))
     expect(page.get_by_role("alert").filter(has_text="Nothing was saved")).to_be_visible()
 
     page.reload()
     expect(minutes).to_have_value("1440")
-    expect(page.get_by_label("Session max days")).to_have_value("30")
+    expect(page.get_by_label("Longest session (days)")).to_have_value("30")
     expect(setting(page, "session_idle_minutes").locator(".setting__source")).to_have_text("Default")
 
 

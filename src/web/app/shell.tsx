@@ -3,10 +3,10 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useTheme } from "@/app/theme";
+import { HealthBadge, LlmChip } from "@/app/topbar-status";
+import { useDismiss } from "@/app/use-dismiss";
 import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
-import { LlmChip } from "@/features/knowledge/llm-chip";
-import { HealthBadge } from "@/features/system/health-badge";
 import { errorMessage } from "@/lib/api";
 import { displayName, isAdmin, useSession } from "@/lib/session";
 
@@ -70,6 +70,8 @@ export function Shell({ children, onSignedOut }: Props) {
         <a class="topbar__name" href="/">
           {applianceName}
         </a>
+        {/* On a phone the theme toggle moves into the user menu and the user's name shrinks to initials, so the
+            status badges keep their words (styles.css, max-width 720px). */}
         <div class="topbar__end">
           <LlmChip />
           <HealthBadge />
@@ -113,20 +115,28 @@ function isCurrent(href: string, path: string): boolean {
   return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 }
 
-function ThemeToggle() {
+/** An icon in the top bar; a worded button in the user menu (where it is on a phone). */
+function ThemeToggle({ inMenu = false }: { inMenu?: boolean }) {
   const [theme, chooseTheme] = useTheme();
   const other = theme === "dark" ? "light" : "dark";
   return (
     <button
       type="button"
-      class="icon-button"
-      aria-label={`Use the ${other} theme`}
-      title={`Use the ${other} theme`}
+      class={inMenu ? "button user-menu__theme" : "icon-button topbar__theme"}
+      aria-label={inMenu ? undefined : `Use the ${other} theme`}
+      title={inMenu ? undefined : `Use the ${other} theme`}
       onClick={() => chooseTheme(other)}
     >
-      {theme === "dark" ? "☀" : "☾"}
+      {inMenu ? `Use the ${other} theme` : theme === "dark" ? "☀" : "☾"}
     </button>
   );
+}
+
+/** "Ada Lovelace" -> "AL", "admin" -> "A": the user menu's face on a phone. */
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((word) => (word ?? "").charAt(0).toUpperCase()).join("") || "?";
 }
 
 function UserMenu({ onSignedOut }: { onSignedOut: () => void }) {
@@ -164,7 +174,10 @@ function UserMenu({ onSignedOut }: { onSignedOut: () => void }) {
         aria-controls="user-menu"
         onClick={() => setOpen(!open)}
       >
-        {displayName(user)}
+        <span class="user-menu__name">{displayName(user)}</span>
+        <span class="user-menu__initials" aria-hidden="true">
+          {initials(displayName(user))}
+        </span>
       </button>
       <div id="user-menu" class="user-menu__panel" hidden={!open}>
         <p>
@@ -175,38 +188,11 @@ function UserMenu({ onSignedOut }: { onSignedOut: () => void }) {
         <a class="user-menu__link" href="/profile" onClick={() => setOpen(false)}>
           Profile and password
         </a>
+        <ThemeToggle inMenu />
         <button type="button" class="button" onClick={signOut}>
           Log out
         </button>
       </div>
     </div>
   );
-}
-
-/** Closes a popup on Escape (returning focus to its button), or when a click or focus lands outside it. */
-function useDismiss(
-  open: boolean,
-  container: { current: HTMLElement | null },
-  close: () => void,
-  refocus: () => void,
-): void {
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      close();
-      refocus();
-    };
-    const onOutside = (event: Event) => {
-      if (!container.current?.contains(event.target as Node)) close();
-    };
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("pointerdown", onOutside);
-    document.addEventListener("focusin", onOutside);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("pointerdown", onOutside);
-      document.removeEventListener("focusin", onOutside);
-    };
-  }, [open]);
 }

@@ -8,6 +8,8 @@ export type SettingSource = "default" | "saved" | "environment";
 
 export type Setting = {
   key: string;
+  /** What people read ("PDF page limit"); the key is shown small beside it. */
+  label: string;
   group: string;
   kind: SettingKind | string;
   help: string;

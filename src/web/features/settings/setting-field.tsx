@@ -1,6 +1,7 @@
 // One runtime setting in the form: its control by kind, where its value comes from, and its errors.
 import type { TargetedEvent } from "preact";
 import { fieldAria } from "@/components/form-field";
+import { TimeZonePicker } from "@/components/time-zone-list";
 import type { Setting } from "@/features/settings/api";
 
 export type Draft = string | boolean;
@@ -13,7 +14,6 @@ type Props = {
   error: string | undefined;
   onReset: () => void;
   busy: boolean;
-  timeZoneList: string;
   /** A <datalist> of values to offer while still taking free text (the LLM server's models for llm_model). */
   suggestions?: string;
   /** A warning about the value on screen (llm_context_tokens larger than the model's context). */
@@ -22,21 +22,24 @@ type Props = {
 
 const SOURCE_LABEL = { default: "Default", saved: "Saved", environment: "Environment, locked" } as const;
 
-/** "session_idle_minutes" -> "Session idle minutes" */
-export function settingLabel(key: string): string {
-  const words = key.replaceAll("_", " ").replace(/\b(llm|url|api)\b/g, (word) => word.toUpperCase());
+/** What people read: the label the server defines with the setting ("PDF page limit"); the key re-cased for a
+ * server that sends none ("session_idle_minutes" -> "Session idle minutes"). */
+export function settingLabel(setting: Pick<Setting, "key"> & { label?: string }): string {
+  if (setting.label) return setting.label;
+  const words = setting.key.replaceAll("_", " ").replace(/\b(llm|url|api)\b/g, (word) => word.toUpperCase());
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function SettingField(props: Props) {
-  const { setting, draft, onDraft, error, onReset, busy, timeZoneList, suggestions, warning } = props;
+  const { setting, draft, onDraft, error, onReset, busy, suggestions, warning } = props;
   const id = `setting-${setting.key.replaceAll("_", "-")}`;
   const hint = setting.help;
   const problem = error ?? setting.error ?? undefined;
   return (
     <div class={setting.locked ? "setting setting--locked" : "setting"} data-setting={setting.key}>
       <div class="setting__head">
-        <label for={id}>{settingLabel(setting.key)}</label>
+        <label for={id}>{settingLabel(setting)}</label>
+        <code class="setting__key">{setting.key}</code>
         <span class={`badge badge--${setting.source === "environment" ? "warn" : "muted"} setting__source`}>
           {SOURCE_LABEL[setting.source]}
         </span>
@@ -46,14 +49,7 @@ export function SettingField(props: Props) {
         {hint}
         {setting.restart_required && " Takes effect after a restart."}
       </p>
-      <SettingControl
-        id={id}
-        setting={setting}
-        draft={draft}
-        onDraft={onDraft}
-        error={problem}
-        list={setting.kind === "timezone" ? timeZoneList : suggestions}
-      />
+      <SettingControl id={id} setting={setting} draft={draft} onDraft={onDraft} error={problem} list={suggestions} />
       {warning && (
         <p id={`${id}-warning`} class="notice notice--warn">
           {warning}
@@ -72,7 +68,7 @@ export function SettingField(props: Props) {
           </span>{" "}
           {setting.source === "saved" && (
             <button type="button" class="link-button" onClick={onReset} disabled={busy}>
-              Reset to default<span class="visually-hidden"> ({settingLabel(setting.key)})</span>
+              Reset to default<span class="visually-hidden"> ({settingLabel(setting)})</span>
             </button>
           )}
         </p>
@@ -159,6 +155,9 @@ function SettingControl({ id, setting, draft, onDraft, error, list }: ControlPro
         onInput={onText}
       />
     );
+  }
+  if (setting.kind === "timezone") {
+    return <TimeZonePicker {...common} value={text} onChange={onDraft} />;
   }
   if (setting.kind === "url") {
     return <input type="url" {...common} inputMode="url" spellcheck={false} value={text} onInput={onText} />;

@@ -9,11 +9,12 @@ import {
   offeredModels,
 } from "@/features/settings/llm-test";
 import { settingLabel } from "@/features/settings/setting-field";
-import { changedValues, draftOf, toValue } from "@/features/settings/settings-page";
+import { changedValues, draftOf, groupId, toValue, unsavedText } from "@/features/settings/settings-page";
 
 function setting(key: string, kind: string, value: Setting["value"], extra: Partial<Setting> = {}): Setting {
   return {
     key,
+    label: "",
     group: "General",
     kind,
     help: "",
@@ -66,9 +67,17 @@ describe("the settings form", () => {
     expect(toValue(minutes, "1.5")).toBe("1.5");
   });
 
-  it("labels keys for people", () => {
-    expect(settingLabel("session_idle_minutes")).toBe("Session idle minutes");
-    expect(settingLabel("llm_base_url")).toBe("LLM base URL");
+  it("shows the server's label, and the key re-cased when there is none", () => {
+    expect(settingLabel({ key: "pdf_max_pages", label: "PDF page limit" })).toBe("PDF page limit");
+    expect(settingLabel({ key: "session_idle_minutes" })).toBe("Session idle minutes");
+    expect(settingLabel({ key: "llm_base_url", label: "" })).toBe("LLM base URL");
+  });
+
+  it("links each group by id and counts unsaved changes in words", () => {
+    expect(groupId("LLM")).toBe("settings-llm");
+    expect(unsavedText(0)).toBe("No unsaved changes.");
+    expect(unsavedText(1)).toBe("1 unsaved change.");
+    expect(unsavedText(3)).toBe("3 unsaved changes.");
   });
 });
 

@@ -1,8 +1,6 @@
 // Admin -> Settings: a form generated from GET /api/settings, grouped; saves only what changed, applied live.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { LoadState } from "@/components/load-state";
-import { TimeZoneList } from "@/components/time-zone-list";
-import { useToast } from "@/components/toast";
 import {
   getSettings,
   type LlmTest,
@@ -15,6 +13,7 @@ import { draftContextWarning, LlmTestPanel, llmTestInput, offeredModels } from "
 import { type Draft, SettingField, settingLabel } from "@/features/settings/setting-field";
 import { ApiError, errorMessage, formErrors } from "@/lib/api";
 import { useSession } from "@/lib/session";
+import { announceStatusChange } from "@/lib/status-events";
 import { useLoad } from "@/lib/use-load";
 
 type Drafts = Record<string, Draft>;
@@ -46,6 +45,19 @@ export function changedValues(settings: readonly Setting[], drafts: Drafts): Rec
 
 const MODEL_LIST = "settings-llm-models";
 
+/** The id of a group's fieldset, for links like /admin/settings#settings-llm (the top bar's LLM chip). */
+export function groupId(group: string): string {
+  return `settings-${group.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-")}`;
+}
+
+/** "No unsaved changes." / "1 unsaved change." / "3 unsaved changes." */
+export function unsavedText(count: number): string {
+  return count === 0 ? "No unsaved changes." : count === 1 ? "1 unsaved change." : `${count} unsaved changes.`;
+}
+
+/** The outcome of the last save, shown in the save bar until the next edit or save (never next to a later one). */
+type Outcome = { kind: "saved" | "failed"; text: string } | null;
+
 function groupsOf(settings: readonly Setting[]): [string, Setting[]][] {
   const groups = new Map<string, Setting[]>();
   for (const setting of settings) groups.set(setting.group, [...(groups.get(setting.group) ?? []), setting]);
@@ -57,12 +69,11 @@ export function SettingsPage() {
   const [settings, setSettings] = useState<Setting[] | null>(null);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState("");
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const [llm, setLlm] = useState<LlmTest | null>(null);
   const asked = useRef(false);
   const { setApplianceName } = useSession();
-  const toast = useToast();
 
   useEffect(() => {
     if (loaded.state === "ready") show(loaded.data);
@@ -77,6 +88,15 @@ export function SettingsPage() {
     if (typeof baseUrl === "string" && baseUrl) testLlm().then(setLlm, () => undefined);
   }, [loaded.state, loaded.data]);
 
+  // A link to a group (#settings-llm from the top bar) lands on it once the form is there.
+  const landed = useRef(false);
+  useEffect(() => {
+    if (!settings || landed.current) return;
+    landed.current = true;
+    const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    target?.scrollIntoView({ block: "start" });
+  }, [settings]);
+
   /** Show fresh settings; `keep` holds unsaved edits that should survive (a reset of another field). */
   function show(fresh: Setting[], keep: Drafts = {}) {
     setSettings(fresh);
@@ -85,19 +105,34 @@ export function SettingsPage() {
     if (typeof name === "string" && name) setApplianceName(name);
   }
 
+  function edit(key: string, value: Draft) {
+    setOutcome(null);
+    setDrafts((all) => ({ ...all, [key]: value }));
+  }
+
   async function save(values: Record<string, SettingValue | null>, done: string, keep: Drafts = {}) {
     setBusy(true);
+    setOutcome(null);
     try {
       show(await saveSettings(values), keep);
       setErrors({});
-      setFormError("");
-      toast(done, "success");
+      setOutcome({ kind: "saved", text: done });
+      // The top bar's LLM chip and health badge read what was just saved (no "No LLM" until a reload).
+      announceStatusChange();
     } catch (error) {
       const { fields, form } = formErrors(error, Object.keys(values));
       setErrors(fields as Record<string, string>);
+      const count = Object.keys(fields).length;
       // 409 setting_locked: the environment took over since the page loaded.
-      setFormError(error instanceof ApiError && error.status === 409 ? errorMessage(error) : form);
-      if (form || Object.keys(fields).length === 0) toast("Nothing was saved.", "error");
+      const why = error instanceof ApiError && error.status === 409 ? errorMessage(error) : form;
+      const fix =
+        count === 0
+          ? ""
+          : count === 1
+            ? "one value needs fixing (marked below)."
+            : `${count} values need fixing (marked below).`;
+      setOutcome({ kind: "failed", text: ["Nothing was saved:", fix, why].filter(Boolean).join(" ") });
+      focusFirstError(Object.keys(fields));
     } finally {
       setBusy(false);
     }
@@ -129,7 +164,13 @@ export function SettingsPage() {
       const draft = drafts[key];
       if (key !== setting.key && draft !== undefined) keep[key] = draft;
     }
-    void save({ [setting.key]: null }, `${settingLabel(setting.key)} is back to its default.`, keep);
+    void save({ [setting.key]: null }, `${settingLabel(setting)} is back to its default.`, keep);
+  }
+
+  function focusFirstError(keys: string[]) {
+    const first = settings?.find((setting) => keys.includes(setting.key));
+    if (!first) return;
+    requestAnimationFrame(() => document.getElementById(`setting-${first.key.replaceAll("_", "-")}`)?.focus());
   }
 
   return (
@@ -139,17 +180,16 @@ export function SettingsPage() {
       {/* noValidate: the server's checks and messages are the ones shown, next to each field. */}
       <form onSubmit={submit} noValidate>
         {groupsOf(settings).map(([group, items]) => (
-          <fieldset key={group} class="card settings-group">
+          <fieldset key={group} id={groupId(group)} class="card settings-group">
             <legend>{group}</legend>
             {items.map((setting) => (
               <SettingField
                 key={setting.key}
                 setting={setting}
                 draft={drafts[setting.key] ?? draftOf(setting)}
-                onDraft={(value) => setDrafts((all) => ({ ...all, [setting.key]: value }))}
+                onDraft={(value) => edit(setting.key, value)}
                 error={errors[setting.key]}
                 busy={busy}
-                timeZoneList="settings-zones"
                 onReset={() => resetToDefault(setting)}
                 suggestions={setting.key === "llm_model" && models.length > 0 ? MODEL_LIST : undefined}
                 warning={setting.key === "llm_context_tokens" ? contextWarning : null}
@@ -158,23 +198,25 @@ export function SettingsPage() {
             {group === "LLM" && <LlmTestPanel input={llmTestInput(drafts)} onResult={setLlm} />}
           </fieldset>
         ))}
-        <TimeZoneList id="settings-zones" />
         <datalist id={MODEL_LIST}>
           {models.map((model) => (
             <option key={model} value={model} />
           ))}
         </datalist>
-        {formError && (
-          <p class="form-error" role="alert">
-            {formError}
-          </p>
-        )}
-        {Object.keys(errors).length > 0 && (
-          <p class="form-error" role="alert">
-            Nothing was saved: {Object.keys(errors).length === 1 ? "one value needs" : "some values need"} fixing.
-          </p>
-        )}
-        <div class="form-actions">
+        {/* Sticky: the one Save button is in view wherever the changed value is (the page is ~6,000 px long). */}
+        <section class="save-bar" aria-label="Save settings">
+          {outcome ? (
+            <p
+              class={`save-bar__status save-bar__status--${outcome.kind}`}
+              role={outcome.kind === "failed" ? "alert" : "status"}
+            >
+              {outcome.text}
+            </p>
+          ) : (
+            <p class="save-bar__status muted" role="status">
+              {unsavedText(count)}
+            </p>
+          )}
           <button type="submit" class="button button--primary" disabled={busy || count === 0}>
             {busy ? "Saving…" : "Save changes"}
           </button>
@@ -185,15 +227,12 @@ export function SettingsPage() {
             onClick={() => {
               show(settings);
               setErrors({});
-              setFormError("");
+              setOutcome(null);
             }}
           >
             Discard changes
           </button>
-          <span class="muted" role="status">
-            {count === 0 ? "No unsaved changes." : count === 1 ? "1 unsaved change." : `${count} unsaved changes.`}
-          </span>
-        </div>
+        </section>
       </form>
     </section>
   );
