@@ -189,6 +189,15 @@ def test_every_page_fits_a_phone_without_overlaps(server: Server, browsers: Brow
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
         page.wait_for_load_state("networkidle")
         problems += layout_problems(page, path)
+    # The folded parts too: every task filter open, and a dialog.
+    page.goto("/tasks")
+    page.get_by_role("button", name="Filters", exact=True).click()
+    page.get_by_text("More filters").click()
+    expect(page.get_by_label("Due on or after")).to_be_visible()
+    problems += layout_problems(page, "/tasks with all filters open")
+    page.get_by_role("button", name="New task").click()
+    expect(page.get_by_role("dialog", name="New task").get_by_label("Title")).to_be_focused()
+    problems += layout_problems(page, "/tasks, New task")
     assert not problems, "\n".join(problems)
 
 
