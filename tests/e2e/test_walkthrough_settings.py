@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.conftest import ADMIN_NAME, ADMIN_PASSWORD, Browsers, Server, expect, set_up_through_api
+from tests.e2e.test_accessibility import AXE, audit
 from tests.e2e.work_helpers import api, create_user, sign_in
 from tests.fakes.llm_server import FakeLLM, running
 
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -40,7 +46,9 @@ def setting(page: Page, key: str) -> Locator:
 # --- item 6: the settings page ------------------------------------------------------------------------------
 
 
-def test_settings_save_bar_labels_and_a_saved_message_that_does_not_linger(server: Server, browsers: Browsers) -> None:
+def test_settings_save_bar_labels_and_a_saved_message_that_does_not_linger(
+    server: Server, browsers: Browsers, axe_source: str
+) -> None:
     page = browsers.new_page(server, viewport={"width": 1366, "height": 800})
     open_settings(page, server)
     bar = page.get_by_role("region", name="Save settings")
@@ -72,6 +80,7 @@ def test_settings_save_bar_labels_and_a_saved_message_that_does_not_linger(serve
     expect(pdf.locator(".field__error")).to_have_text("Must be at least 1.")
     expect(page.get_by_text("saved.", exact=False)).to_have_count(0)
     expect(page.get_by_label("PDF page limit")).to_be_focused()
+    assert not audit(page, axe_source, "settings with a failed save")
 
 
 def test_time_zone_is_picked_from_a_searchable_list(server: Server, browsers: Browsers) -> None:
@@ -250,7 +259,9 @@ def _top_bar_fits(page: Page) -> None:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_phone_top_bar_fits_for_an_admin_and_a_user(server: Server, browsers: Browsers, theme: str) -> None:
+def test_phone_top_bar_fits_for_an_admin_and_a_user(
+    server: Server, browsers: Browsers, axe_source: str, theme: str
+) -> None:
     admin = browsers.new_page(server, viewport=PHONE, color_scheme=theme)
     admin.goto("/")
     set_up_through_api(admin, server)
@@ -260,6 +271,7 @@ def test_phone_top_bar_fits_for_an_admin_and_a_user(server: Server, browsers: Br
     _top_bar_fits(admin)
     # The theme toggle is in the user menu on a phone; the button's name is still the user's.
     admin.get_by_role("button", name="admin").click()
+    problems = audit(admin, axe_source, f"admin's user menu on a phone ({theme})")
     other = "light" if theme == "dark" else "dark"
     admin.get_by_role("button", name=f"Use the {other} theme").click()
     expect(admin.locator("html")).to_have_attribute("data-theme", other)
@@ -275,3 +287,9 @@ def test_phone_top_bar_fits_for_an_admin_and_a_user(server: Server, browsers: Br
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= PHONE["width"]
+    problems += audit(user, axe_source, f"a user's health note on a phone ({theme})")
+    user.keyboard.press("Escape")
+    user.get_by_role("button", name=re.compile("^No LLM")).click()
+    expect(user.locator("#llm-status-note")).to_be_visible()
+    problems += audit(user, axe_source, f"a user's LLM note on a phone ({theme})")
+    assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ installed binary as the `devcell` user with the installed env file, the way the 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
 import io
 import os
@@ -288,3 +289,23 @@ def previous_release_source() -> tuple[Path | None, str]:
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(PREVIOUS_SOURCE, filter="data")
     return PREVIOUS_SOURCE, ""
+
+
+def repack_as_newer(deb: Path, folder: Path) -> tuple[Path, str]:
+    """The same build as a newer version (`+1` on the version in the control file and in the frozen version
+    file): an upgrade whose code and schema do not change, as a rebuild of the same commit would be. zstd keeps it
+    to seconds (bookworm's dpkg reads it). Returns the package and its version."""
+    tree = folder / "tree"
+    run("dpkg-deb", "-R", deb, tree)
+    version = deb_version(deb) + "1"
+    control = tree / "DEBIAN" / "control"
+    control.write_text(re.sub(r"^Version: .*$", f"Version: {version}", control.read_text(), flags=re.MULTILINE))
+    frozen = Path("usr/lib/devcell/_internal/devcell/package_version.txt")
+    (tree / frozen).write_text(version + "\n")
+    sums = tree / "DEBIAN" / "md5sums"
+    digest = hashlib.md5((tree / frozen).read_bytes()).hexdigest()
+    sums.write_text(re.sub(rf"^\w+  {re.escape(str(frozen))}$", f"{digest}  {frozen}", sums.read_text(), flags=re.M))
+    newer = folder / f"devcell_{version}.deb"
+    run("dpkg-deb", "--root-owner-group", "-Zzstd", "--build", tree, newer)
+    shutil.rmtree(tree)
+    return newer, version

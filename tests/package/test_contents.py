@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,9 +84,88 @@ def test_control_fields(deb: Path) -> None:
     assert "Recommends" not in field  # a Recommends: nginx would install nginx with every plain `apt install`
 
 
+@pytest.fixture(scope="module")
+def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's files, extracted with dpkg-deb -x."""
+    root = tmp_path_factory.mktemp("unpacked")
+    appliance.run("dpkg-deb", "-x", deb, root)
+    return root
+
+
+def elf_files(tree: Path) -> list[Path]:
+    def is_elf(path: Path) -> bool:
+        with path.open("rb") as file:
+            return file.read(4) == b"\x7fELF"
+
+    return [p for p in sorted(tree.rglob("*")) if p.is_file() and not p.is_symlink() and is_elf(p)]
+
+
+def test_depends_has_what_dpkg_shlibdeps_finds(deb: Path, unpacked: Path, tmp_path: Path) -> None:
+    (tmp_path / "debian").mkdir()
+    (tmp_path / "debian/control").write_text("Source: devcell\n\nPackage: devcell\nArchitecture: any\n")
+    elves = elf_files(unpacked / "usr/lib/devcell")
+    private = sorted({f"-l{p.parent}" for p in elves if ".so" in p.name})
+    found = subprocess.run(
+        ["dpkg-shlibdeps", "-O", "--warnings=0", "--ignore-missing-info", *private, *map(str, elves)],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    needed = {part.split()[0] for part in found.partition("shlibs:Depends=")[2].split(",") if part.strip()}
+    depends = appliance.run("dpkg-deb", "--field", deb, "Depends").stdout
+    declared = {part.split()[0] for part in depends.replace("|", ",").split(",") if part.strip()}
+    assert {"libc6", "zlib1g", "libstdc++6"} <= needed  # ldd shows libz.so.1 and libstdc++.so.6
+    assert needed <= declared, sorted(needed - declared)
+
+
+def test_no_elf_file_carries_the_build_machines_library_path(unpacked: Path) -> None:
+    leaked = {}
+    for path in elf_files(unpacked / "usr/lib/devcell"):
+        dynamic = appliance.run("objdump", "-p", path).stdout
+        paths = re.findall(r"^\s+R(?:UN)?PATH\s+(\S+)", dynamic, re.MULTILINE)
+        outside = [e for p in paths for e in p.split(":") if not e.startswith("$ORIGIN")]
+        if outside:
+            leaked[str(path.relative_to(unpacked))] = outside
+    assert leaked == {}
+
+
+def bundled_distributions(unpacked: Path) -> dict[str, str]:
+    """name -> version of every Python distribution with code or files in the frozen tree: top-level modules in
+    the executable's archive (pyi-archive_viewer) and entries under _internal/, mapped to distributions by the
+    build environment's metadata (importlib.metadata, not the build's records that build.py reads)."""
+    internal = unpacked / "usr/lib/devcell/_internal"
+    viewer = Path(sys.executable).parent / "pyi-archive_viewer"
+    listing = appliance.run(viewer, "-r", "-b", unpacked / "usr/lib/devcell/devcell").stdout
+    names = {line.strip().split(".")[0] for line in listing.split("(PYZ):", 1)[1].splitlines() if line.strip()}
+    names |= {p.name.split(".")[0] for p in internal.iterdir()}
+    owners = importlib.metadata.packages_distributions()
+    found = {}
+    for name in names - set(sys.stdlib_module_names) - {"devcell"}:
+        for dist in owners.get(name, []):
+            found[dist] = importlib.metadata.version(dist)
+    for info in internal.glob("*.dist-info"):
+        meta = importlib.metadata.Distribution.at(info).metadata
+        found[meta["Name"]] = meta["Version"]
+    return found
+
+
+def test_copyright_has_a_stanza_for_every_bundled_distribution(unpacked: Path) -> None:
+    text = (unpacked / "usr/share/doc/devcell/copyright").read_text()
+    bundled = bundled_distributions(unpacked)
+    assert {"chromadb", "onnxruntime", "numpy", "tokenizers", "grpcio", "starlette"} <= set(bundled)
+    covered = set(re.findall(r"^Comment: Python distribution (\S+) (\S+)\.", text, re.MULTILINE))
+    normal = {(re.sub(r"[-_.]+", "-", n).lower(), v) for n, v in covered}
+    missing = sorted(f"{n} {v}" for n, v in bundled.items() if (re.sub(r"[-_.]+", "-", n).lower(), v) not in normal)
+    assert missing == []
+    stanzas = text.split("\n\n")
+    for native in ("libstdc++", "libgcc_s", "libz.so", "libbz2", "liblzma", "libscipy_openblas", "libpython3"):
+        assert any(native in s.split("\nCopyright:")[0] for s in stanzas if s.startswith("Files:")), native
+    assert "usr/share/devcell/models/*" in text
+    assert "Apache-2.0" in text.split("usr/share/devcell/models/*", 1)[1].split("\n\n", 1)[0]
+    assert "#BUNDLED#" not in text
+
+
 def test_maintainer_scripts_are_valid_posix_shell(deb: Path, tmp_path: Path) -> None:
     appliance.run("dpkg-deb", "--control", deb, tmp_path)
-    for name in ("postinst", "prerm", "postrm"):
+    for name in ("preinst", "postinst", "prerm", "postrm"):
         script = tmp_path / name
         assert script.stat().st_mode & 0o777 == 0o755
         appliance.run("sh", "-n", script)
@@ -96,7 +178,8 @@ def test_unit_runs_the_service_hardened() -> None:
     unit = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     for required in (
         "Type=notify", "WatchdogSec=", "User=devcell", "StateDirectory=devcell", "Restart=on-failure",
-        "EnvironmentFile=/etc/devcell/devcell.env", "Environment=ORT_DISABLE_TELEMETRY=1",
+        "EnvironmentFile=-/etc/devcell/devcell.env", "Documentation=man:devcell(1)",
+        "Environment=ORT_DISABLE_TELEMETRY=1",
         "ProtectSystem=strict", "NoNewPrivileges=yes", "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=",
         "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
     ):  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grp
+import json
 import pwd
 import stat
 import time
@@ -16,6 +17,7 @@ def test_install_prints_the_url_and_how_to_get_the_setup_code(installed: str) ->
     assert "DevCell: open http://" in installed
     assert ":9000/" in installed
     assert "sudo -u devcell devcell setup-code" in installed
+    assert "http://127.0.0.1" not in installed  # an address a LAN browser can open
     if not Path("/run/systemd/system").is_dir():
         assert "systemd is not running here" in installed
 
@@ -30,16 +32,18 @@ def test_install_creates_the_service_user_and_a_private_data_dir(installed: str)
     assert Path("/var/lib/systemd/deb-systemd-helper-enabled/devcell.service.dsh-also").is_file()
 
 
-def test_installed_version_and_self_check(installed: str) -> None:
+def test_installed_version_and_self_check(installed: str, deb: Path) -> None:
     version = appliance.run(appliance.BINARY, "version").stdout.strip()
-    assert version == devcell.__version__  # the frozen code is this checkout's
+    # The package's version (0.6.0+<time>.<commit>), which names the exact build; its base is this checkout's.
+    assert version == appliance.deb_version(deb)
+    assert version.partition("+")[0] == devcell.__version__
     check = appliance.as_devcell("check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "/var/lib/devcell" in check.stdout  # the installed default data directory, from the frozen binary
     assert "/usr/lib/devcell/_internal/web_dist" in check.stdout
 
 
-def test_smoke_the_installed_server(installed: str, tmp_path: Path) -> None:
+def test_smoke_the_installed_server(installed: str, deb: Path, tmp_path: Path) -> None:
     with appliance.InstalledServer(tmp_path / "server.log") as server:
         assert server.seconds_to_health < 10, server.seconds_to_health  # budget is 2 s on an idle machine
         status, kind, body = server.get("/")
@@ -51,6 +55,8 @@ def test_smoke_the_installed_server(installed: str, tmp_path: Path) -> None:
         status, me = browser.request("GET", "/api/auth/me")
         assert (status, me["user"]["username"]) == (200, appliance.ADMIN)
         assert server.get("/api/health/ready")[0] == 200
+        health = json.loads(server.get("/api/health")[2])
+        assert health["version"] == appliance.deb_version(deb)
         found = smoke.embed_and_search(browser)  # the model from /usr/share/devcell/models, in the frozen build
         assert smoke.health_checks(browser)["index"] == "ok"
         browser.close()

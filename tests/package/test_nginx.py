@@ -139,3 +139,56 @@ def test_event_stream_is_not_buffered_by_nginx(proxied: tuple[appliance.Installe
         assert b'"message":"halfway"' in first[1]
     finally:
         stream.close()
+
+
+SITE_LINK = Path("/etc/nginx/sites-enabled/devcell")
+
+
+def nginx_config_is_valid(nginx: Path) -> subprocess.CompletedProcess[str]:
+    """`nginx -t` of the system configuration, which includes every file in sites-enabled/."""
+    return appliance.run(nginx, "-t", check=False)
+
+
+@pytest.fixture
+def site_enabled(installed: str, nginx: Path) -> Iterator[Path]:
+    """The example site enabled as the README says (ln -s sites-available/devcell sites-enabled/devcell)."""
+    SITE_LINK.symlink_to(SITE)
+    try:
+        result = nginx_config_is_valid(nginx)
+        assert result.returncode == 0, result.stderr
+        yield SITE_LINK
+    finally:
+        if SITE_LINK.is_symlink():
+            SITE_LINK.unlink()
+
+
+def test_purge_after_enabling_the_site_leaves_nginx_valid(site_enabled: Path, nginx: Path) -> None:
+    appliance.run("apt-get", "purge", "-y", "devcell")
+    assert not site_enabled.is_symlink()  # no dangling link to the removed site
+    result = nginx_config_is_valid(nginx)
+    assert result.returncode == 0, result.stderr
+
+
+def test_remove_disables_the_site_and_installing_again_enables_it(site_enabled: Path, nginx: Path, deb: Path) -> None:
+    removed = appliance.run("apt-get", "remove", "-y", "devcell")
+    assert not site_enabled.is_symlink()  # in front of a removed service it would only answer 502
+    assert "disabled the nginx site" in removed.stdout
+    assert nginx_config_is_valid(nginx).returncode == 0
+    output = appliance.apt_install(deb)
+    assert site_enabled.is_symlink(), output
+    assert site_enabled.resolve() == SITE
+    assert "enabled the nginx site again" in output
+    assert "(through nginx)" in output  # the address printed is nginx's, which a LAN browser reaches
+
+
+def test_a_site_link_that_is_not_ours_is_left_alone(installed: str, nginx: Path) -> None:
+    own = Path("/etc/nginx/sites-available/devcell-own")
+    own.write_text(SITE.read_text())
+    SITE_LINK.symlink_to(own)
+    try:
+        appliance.run("apt-get", "purge", "-y", "devcell")
+        assert SITE_LINK.is_symlink()
+        assert SITE_LINK.resolve() == own
+    finally:
+        SITE_LINK.unlink(missing_ok=True)
+        own.unlink(missing_ok=True)

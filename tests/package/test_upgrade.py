@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,22 @@ def test_upgrade_keeps_data_and_migrates(previous_deb: Path, deb: Path, clean_ma
     assert after.endswith(f"version {head} of {head}")
     assert list((appliance.DATA / "snapshots").iterdir()), "no snapshot was taken before the migration"
     assert (appliance.DATA / "secret_key").read_bytes() == secret  # sessions and tokens stay valid
+
+
+def test_upgrade_without_a_migration_takes_a_snapshot(deb: Path, clean_machine: None, tmp_path: Path) -> None:
+    appliance.apt_install(deb)
+    with appliance.InstalledServer(tmp_path / "server.log") as server:
+        appliance.set_up_admin(server).close()
+    old = appliance.deb_version(deb)
+    newer, version = appliance.repack_as_newer(deb, tmp_path)
+
+    output = appliance.apt_install(newer)
+    assert appliance.installed_version() == version
+    snapshots = sorted((appliance.DATA / "snapshots").glob("devcell-upgrade-from-*.db"))
+    assert [p.name.startswith(f"devcell-upgrade-from-{old}-") for p in snapshots] == [True], output
+    assert f"before the upgrade from {old}" in output
+    assert not list((appliance.DATA / "snapshots").glob("devcell-schema*.db"))  # nothing to migrate
+    assert snapshots[0].stat().st_uid == appliance.DATA.stat().st_uid  # the service user's, like its data
+    with contextlib.closing(sqlite3.connect(snapshots[0])) as copy:
+        assert copy.execute("SELECT username FROM user").fetchall() == [(appliance.ADMIN,)]
+    assert appliance.run(appliance.BINARY, "version").stdout.strip() == version

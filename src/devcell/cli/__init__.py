@@ -1,5 +1,5 @@
 """The `devcell` command: serve (default), setup-code, recovery-code, user, settings, migrate, check, backup,
-restore, reindex, version.
+snapshot, restore, reindex, version.
 
 Each command lives in a module of this package and is registered below by name, so the import graph (and
 PyInstaller) sees every one and no module registers itself into another."""
@@ -82,6 +82,7 @@ for command in (
     settings.settings,
     data.check,
     data.backup,
+    data.snapshot,
     data.restore,
     data.reindex,
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -107,6 +108,38 @@ def backup(ctx: click.Context, to: Path | None, verify: bool) -> None:
         if not checked["ok"]:
             fail("the new backup failed verification: " + " ".join(checked["problems"]))
         click.echo(f"verified in {checked['seconds']} s")
+
+
+@click.command()
+@click.option(
+    "--before-upgrade-from",
+    "from_version",
+    required=True,
+    metavar="VERSION",
+    help="The version being upgraded from (the package's postinst passes it).",
+)
+@click.pass_context
+def snapshot(ctx: click.Context, from_version: str) -> None:
+    """Copy the database into <data>/snapshots/ before an upgrade (the newest 3 are kept). Run by the package's
+    postinst with the service stopped; nothing happens when the version does not change."""
+    from devcell import __version__
+    from devcell.backups.upgrade import KEEP_UPGRADE_SNAPSHOTS, snapshot_before_upgrade
+
+    if from_version == __version__:
+        click.echo(f"DevCell: still version {__version__}, no snapshot needed.")
+        return
+    config = config_of(ctx)
+    try:
+        made = snapshot_before_upgrade(config.database_path, config.snapshots_dir, from_version)
+    except (OSError, sqlite3.Error) as exc:
+        fail(f"cannot snapshot {config.database_path} into {config.snapshots_dir}: {exc}")
+    if made is None:
+        click.echo(f"DevCell: no database in {config.data_dir} yet, so no snapshot before the upgrade.")
+        return
+    click.echo(
+        f"DevCell: snapshot of the database before the upgrade from {from_version}: {made} "
+        f"(the newest {KEEP_UPGRADE_SNAPSHOTS} are kept)."
+    )
 
 
 def _refuse_if_served(ctx: click.Context) -> object:
