@@ -398,8 +398,10 @@ def _options(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
-    """PyInstaller onedir build of `source`/src (with its web_dist/) into `out`/devcell; returns that directory."""
+def freeze(source: Path = ROOT, out: Path = DIST, version: str | None = None) -> Path:
+    """PyInstaller onedir build of `source`/src (with its web_dist/) into `out`/devcell; returns that directory.
+    With `version` (the package's), the frozen `devcell version` and /api/health report it (packaging/devcell.spec
+    bundles the file written here); without, the source version."""
     if not (source / "web_dist" / "index.html").is_file():
         sys.exit(f"build.py: {source}/web_dist/index.html is missing; run `python3 build.py web` first")
     missing = [name for name in ("src", "packaging", "debian") if not (source / name).is_dir()]
@@ -409,6 +411,11 @@ def freeze(source: Path = ROOT, out: Path = DIST) -> Path:
     ensure_models()  # not frozen in (it lives in /usr/share/devcell/models), but the frozen tree is tested with it
     env = app_env()
     env["DEVCELL_FREEZE_ROOT"] = str(source)
+    if version:
+        version_file = BUILD / "version" / _source_key(source) / "package_version.txt"
+        version_file.parent.mkdir(parents=True, exist_ok=True)
+        version_file.write_text(version + "\n", encoding="utf-8")
+        env["DEVCELL_PACKAGE_VERSION_FILE"] = str(version_file)
     # One PyInstaller cache per source tree, so an upgrade test's older tree does not evict the current one.
     work = BUILD / "pyinstaller" / _source_key(source)
     started = time.monotonic()
@@ -488,7 +495,7 @@ def _changelog(source: Path, version: str, commit: str) -> bytes:
 
 
 def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str) -> None:
-    packaging, debian = source / "packaging", source / "debian"
+    packaging = source / "packaging"
     shutil.copytree(tree, root / "usr/lib/devcell", symlinks=True)
     (root / "usr/bin").mkdir(parents=True)
     (root / "usr/bin/devcell").symlink_to("../lib/devcell/devcell")
@@ -498,12 +505,63 @@ def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str
     _install(packaging / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
     _install(packaging / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
     _install(packaging / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
-    _install(debian / "copyright", root / "usr/share/doc/devcell/copyright")
+    copyright_file = root / "usr/share/doc/devcell/copyright"
+    copyright_file.parent.mkdir(parents=True, exist_ok=True)
+    copyright_file.write_text(_copyright(source), encoding="utf-8")
     # The version has no Debian revision, so this is a native package: Policy 12.7 names its log changelog.gz.
     (root / "usr/share/doc/devcell/changelog.gz").write_bytes(_changelog(source, version, commit))
     (root / "usr/share/man/man1").mkdir(parents=True)
     (root / "usr/share/man/man1/devcell.1.gz").write_bytes(_gzip((packaging / "devcell.1").read_bytes()))
+    _drop_build_runpaths(root / "usr/lib/devcell")
     _normalise_modes(root)
+
+
+def _copyright(source: Path) -> str:
+    """debian/copyright with a stanza per bundled distribution and native library (packaging/licenses.py), from
+    this build's PyInstaller records. An older tree's hand-written file (no #BUNDLED# line) is shipped as it is."""
+    import importlib.util
+
+    base = (source / "debian" / "copyright").read_text(encoding="utf-8")
+    if "#BUNDLED#" not in base:
+        return base
+    spec = importlib.util.spec_from_file_location("devcell_licenses", PACKAGING / "licenses.py")
+    assert spec is not None
+    assert spec.loader is not None
+    licenses = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = licenses  # dataclasses look their module up by name
+    spec.loader.exec_module(licenses)
+    workpath = BUILD / "pyinstaller" / _source_key(source) / "devcell"
+    site = next(VENV.glob("lib/python3*/site-packages"))
+    text: str = licenses.copyright_file(base, workpath, site)
+    return text
+
+
+def _is_elf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) == b"\x7fELF"
+
+
+def _elf_files(tree: Path) -> list[Path]:
+    return [path for path in sorted(tree.rglob("*")) if path.is_file() and not path.is_symlink() and _is_elf(path)]
+
+
+def _drop_build_runpaths(tree: Path) -> None:
+    """Remove RUNPATHs that name the build machine (the pyenv-built libpython and its extension modules carry
+    /root/.pyenv/.../lib): the bootloader points the loader at _internal/ itself, so they only leak a path and
+    could load a stranger's library from it. $ORIGIN-relative ones (numpy's to numpy.libs) are kept."""
+    if shutil.which("patchelf") is None:
+        sys.exit("build.py: patchelf is needed to remove the build machine's RUNPATHs (apt-get install patchelf)")
+    fixed = 0
+    for path in _elf_files(tree):
+        found = subprocess.run(["patchelf", "--print-rpath", path], capture_output=True, text=True, check=False)
+        entries = [e for e in found.stdout.strip().split(":") if e]
+        if found.returncode != 0 or not entries or all(e.startswith("$ORIGIN") for e in entries):
+            continue
+        kept = ":".join(e for e in entries if e.startswith("$ORIGIN"))
+        action = ["--set-rpath", kept] if kept else ["--remove-rpath"]
+        subprocess.run(["patchelf", *action, str(path)], check=True)
+        fixed += 1
+    print(f"removed the build machine's RUNPATH from {fixed} ELF files", flush=True)
 
 
 def _installed_size_kib(root: Path) -> int:
@@ -523,9 +581,14 @@ def _stage_control(root: Path, source: Path, version: str) -> None:
     text = (source / "debian" / "control").read_text(encoding="utf-8")
     for key, value in fields.items():
         text = text.replace(key, value)
+    if "${shlibs:Depends}" in text:
+        text = text.replace("${shlibs:Depends}", _shlibs_depends(root))
     (control / "control").write_text(text, encoding="utf-8")
-    for name, mode in (("conffiles", 0o644), ("postinst", 0o755), ("prerm", 0o755), ("postrm", 0o755)):
-        _install(source / "debian" / name, control / name, mode)
+    _install(source / "debian" / "conffiles", control / "conffiles")
+    for name in ("preinst", "postinst", "prerm", "postrm"):
+        if (source / "debian" / name).is_file():  # an older tree has no preinst
+            (control / name).write_text(_maintainer_script(source, name), encoding="utf-8")
+            (control / name).chmod(0o755)
     # dpkg's md5sums lists every shipped file except conffiles (dpkg tracks those itself) and the control files.
     shipped = [p for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()]
     sums = [
@@ -538,6 +601,42 @@ def _stage_control(root: Path, source: Path, version: str) -> None:
     (control / "md5sums").chmod(0o644)
 
 
+def _shlibs_depends(root: Path) -> str:
+    """What dpkg-shlibdeps finds the frozen tree's ELF files need from the system (libc6, zlib1g, libstdc++6, ...),
+    as dh_shlibdeps would put it in ${shlibs:Depends}. dpkg-shlibdeps wants a debian/control naming the package,
+    so it runs in a scratch directory that has one; the tree's own library folders are searched first."""
+    scratch = BUILD / "shlibdeps"
+    shutil.rmtree(scratch, ignore_errors=True)
+    (scratch / "debian").mkdir(parents=True)
+    (scratch / "debian/control").write_text("Source: devcell\n\nPackage: devcell\nArchitecture: any\n")
+    elves = _elf_files(root / "usr/lib/devcell")
+    private = sorted({f"-l{path.parent}" for path in elves if ".so" in path.name})
+    # --warnings=0: its "useless dependency" notes are about how the wheels were linked, not about this package.
+    found = subprocess.run(
+        ["dpkg-shlibdeps", "-O", "--warnings=0", "--ignore-missing-info", *private, *map(str, elves)],
+        cwd=scratch, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        sys.exit(f"build.py: dpkg-shlibdeps failed:\n{found.stderr}")
+    value = found.stdout.strip().partition("shlibs:Depends=")[2]
+    print(f"dpkg-shlibdeps: {value}", flush=True)
+    return value
+
+
+def _maintainer_script(source: Path, name: str) -> str:
+    """debian/<name> with its #DEBHELPER# line replaced by the systemd snippets dh_installsystemd would put there
+    (packaging/debhelper/<name>) and #NGINX_FUNCTIONS# by the shared nginx helpers, as debhelper fills its token."""
+    text = (source / "debian" / name).read_text(encoding="utf-8")
+    for token, snippet in (
+        ("#DEBHELPER#", source / "packaging" / "debhelper" / name),
+        ("#NGINX_FUNCTIONS#", source / "packaging" / "maintscript-nginx.sh"),
+    ):
+        if token in text:
+            body = snippet.read_text(encoding="utf-8").rstrip() if snippet.is_file() else ""
+            text = text.replace(token, body)
+    return text
+
+
 def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None) -> Path:
     """Freeze `source`, stage the package tree and build `out`/devcell_<version>_<arch>.deb plus `out`/devcell.deb.
 
@@ -548,7 +647,7 @@ def build_deb(source: Path = ROOT, out: Path = DIST, version: str | None = None)
         sys.exit("build.py: dpkg-deb is needed (apt-get install dpkg-dev)")
     version = version or package_version(source)
     commit = _git(source, "rev-parse", "--short", "HEAD")
-    tree = freeze(source, BUILD / "frozen" if source != ROOT else DIST)
+    tree = freeze(source, BUILD / "frozen" if source != ROOT else DIST, version)
     root = BUILD / "deb-root" / _source_key(source)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)

@@ -84,7 +84,7 @@ def test_help_exits_0(cli: Cli, path: tuple[str, ...]) -> None:
 
 def test_every_documented_command_exists() -> None:
     names = {" ".join(path) for path in _command_paths(main)}
-    documented = {"serve", "setup-code", "migrate", "check", "version"}
+    documented = {"serve", "setup-code", "migrate", "check", "version", "snapshot"}
     documented |= {f"user {c}" for c in ("create", "list", "set-password", "deactivate", "activate")}
     documented |= {f"settings {c}" for c in ("list", "get", "set", "reset")}
     assert documented <= names
@@ -327,6 +327,32 @@ def test_migrate_refuses_a_database_from_a_newer_devcell(cli: Cli, data_dir: Pat
     with contextlib.closing(sqlite3.connect(data_dir / "devcell.db")) as db, db:
         db.execute("INSERT INTO schema_migration VALUES (?, 'future', '2100-01-01')", (HEAD + 1,))
     assert "used by a newer DevCell" in failed(cli("migrate"))
+
+
+def test_snapshot_before_upgrade_copies_the_database_as_it_is(cli: Cli, data_dir: Path) -> None:
+    ok(cli("migrate"))
+    out = ok(cli("snapshot", "--before-upgrade-from", "0.5.0+20261205015500.abc1234"))
+    made = sorted((data_dir / "snapshots").glob("devcell-upgrade-from-*.db"))
+    assert [p.name.startswith("devcell-upgrade-from-0.5.0+20261205015500.abc1234-") for p in made] == [True]
+    assert str(made[0]) in out
+    assert _schema_version(made[0]) == HEAD  # a whole database, not a partial copy
+    assert not list((data_dir / "snapshots").glob("*.partial"))
+
+
+def test_snapshot_before_upgrade_keeps_the_newest_three(cli: Cli, data_dir: Path) -> None:
+    ok(cli("migrate"))
+    for n in range(5):
+        ok(cli("snapshot", "--before-upgrade-from", f"0.{n}.0"))
+    kept = sorted(p.name.split("-")[3] for p in (data_dir / "snapshots").glob("devcell-upgrade-from-*.db"))
+    assert kept == ["0.2.0", "0.3.0", "0.4.0"]
+
+
+def test_snapshot_before_upgrade_skips_the_same_version_and_a_missing_database(cli: Cli, data_dir: Path) -> None:
+    assert "no database" in ok(cli("snapshot", "--before-upgrade-from", "0.1.0"))
+    assert not (data_dir / "devcell.db").exists()  # never created (nor migrated) by the snapshot
+    ok(cli("migrate"))
+    assert "no snapshot needed" in ok(cli("snapshot", "--before-upgrade-from", __version__))
+    assert not list((data_dir / "snapshots").glob("devcell-upgrade-from-*"))
 
 
 def test_check_passes_on_a_fresh_data_dir(cli: Cli) -> None:
