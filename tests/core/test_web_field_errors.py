@@ -9,6 +9,7 @@ import pytest
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.testclient import TestClient
 
+from devcell.cli.common import validation_errors
 from devcell.core.field_errors import plain_message
 
 
@@ -83,3 +84,9 @@ def test_a_missing_field_is_plain_too(client: TestClient) -> None:
     missing = client.post("/api/auth/login", json={"username": "admin"}).json()["error"]
     assert missing["detail"] == [{"field": "password", "message": "required"}]
     assert missing["message"] == "password: required"
+
+
+def test_the_cli_says_the_same_plain_words() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Form.model_validate({"password": "short", "days": 0})
+    assert validation_errors(caught.value) == "password: use at least 10 characters; days: must be at least 1"

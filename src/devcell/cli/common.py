@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from devcell.core.config import Config, ConfigError
 from devcell.core.errors import DevCellError
+from devcell.core.field_errors import field_errors
 
 EXIT_ERROR = 1
 
@@ -56,7 +57,9 @@ def damaged_message(problem: str) -> str:
 
 
 def validation_errors(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
+    """Every problem, in the same plain words as the API's 422 ("password: use at least 10 characters")."""
+    found = field_errors(exc, lambda loc: ".".join(str(part) for part in loc))
+    return "; ".join(f"{error['field']}: {error['message']}" for error in found)
 
 
 def read_password(password_stdin: bool) -> str:

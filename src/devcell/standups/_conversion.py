@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from devcell.core.db import unit_of_work
 from devcell.core.errors import ValidationFailed
+from devcell.core.field_errors import field_errors
 from devcell.standups import _access
 from devcell.standups.models import Standup
 from devcell.standups.schemas import ConvertIn, ConvertItem, ConvertOut, Section, TaskStatus
@@ -42,10 +43,8 @@ def _task_data(standup: Standup, item: ConvertItem) -> TaskCreate:
 
 
 def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    return [
-        {"field": ".".join(str(part) for part in err["loc"]), "message": err["msg"]}
-        for err in exc.errors(include_url=False)
-    ]
+    # In plain words, like every other 422 (core/field_errors.py): never pydantic's "Value error, ..." prefix.
+    return list(field_errors(exc, lambda loc: ".".join(str(part) for part in loc)))
 
 
 def _for_item(index: int, detail: list[dict[str, Any]]) -> ValidationFailed:
