@@ -129,6 +129,8 @@ def test_no_llm_takes_an_admin_to_the_llm_settings_and_saving_them_updates_the_t
     expect(page.get_by_role("status").filter(has_text="2 settings saved.")).to_be_visible()
     # Without a reload: the chip asks again as soon as the settings are saved.
     expect(page.locator(".topbar").get_by_text("LLM ready")).to_be_visible()
+    ready = page.locator(".topbar").get_by_role("link", name=re.compile("^LLM ready"))
+    expect(ready).to_have_attribute("href", "/ask")  # working: the chip leads to where the LLM is used
     expect(page.locator(".topbar").get_by_text("No LLM")).to_have_count(0)
 
 

@@ -59,6 +59,14 @@ export function LlmChip() {
       ? ["ok", "LLM ready"]
       : ["warn", "LLM down"];
   const chip = <span class={`llm-chip llm-chip--${tone}`}>{label}</span>;
+  // Working: it leads to where it is used. Missing or down: an administrator to where it is fixed.
+  if (status.configured && status.reachable) {
+    return (
+      <a href="/ask" class="health-link" title={status.message} aria-label={`${label}: ${status.message} Open Ask`}>
+        {chip}
+      </a>
+    );
+  }
   if (isAdmin(user)) {
     return (
       <a
@@ -67,13 +75,6 @@ export function LlmChip() {
         title={status.message}
         aria-label={`${label}: ${status.message} Open the LLM settings`}
       >
-        {chip}
-      </a>
-    );
-  }
-  if (status.configured && status.reachable) {
-    return (
-      <a href="/ask" class="health-link" title={status.message} aria-label={`${label}: ${status.message} Open Ask`}>
         {chip}
       </a>
     );
