@@ -42,6 +42,9 @@ KEPT_IN_CHECKOUT = (".venv", "build")
 BINFMT_CONF = Path("/usr/lib/binfmt.d/qemu-aarch64.conf")
 BINFMT_DIR = Path("/proc/sys/fs/binfmt_misc")
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# The host's network settings a build in the root needs too (not its pip.conf: that may name host folders).
+PASSED_ON = ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "PIP_INDEX_URL")
 
 # command -> Debian package that provides it on the host
 BUILD_HOST_TOOLS = {
@@ -64,19 +67,29 @@ class Recipe:
     variant: str = "minbase"
     extra: dict[str, str] = field(default_factory=dict)
 
+    def describe(self) -> dict[str, object]:
+        return {
+            "suite": self.suite,
+            "mirror": self.mirror,
+            "variant": self.variant,
+            "include": sorted(self.include),
+            "setup": self.setup_version,
+            "extra": self.extra,
+        }
+
     def key(self) -> str:
-        text = json.dumps(
-            {
-                "suite": self.suite,
-                "mirror": self.mirror,
-                "variant": self.variant,
-                "include": sorted(self.include),
-                "setup": self.setup_version,
-                "extra": self.extra,
-            },
-            sort_keys=True,
-        )
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return hashlib.sha256(json.dumps(self.describe(), sort_keys=True).encode()).hexdigest()[:16]
+
+    def added_since(self, made: dict[str, object]) -> list[str] | None:
+        """The packages this recipe adds to the one a root was `made` by, when that is its only change (the root
+        is then brought up to date with apt-get, keeping what was built in it: the emulated venv takes long);
+        None when anything else changed (the root is made again)."""
+        wanted = self.describe()
+        old_include = made.get("include")
+        if not isinstance(old_include, list) or {**made, "include": None} != {**wanted, "include": None}:
+            return None
+        added = sorted(set(self.include) - set(old_include))
+        return added if set(old_include) <= set(self.include) else None
 
     def debootstrap_command(self, target: Path) -> list[str]:
         return [
@@ -91,10 +104,11 @@ class Recipe:
 
 
 # What `build.py deb` needs on a Debian 12 machine: Python with venv, the shared libpython PyInstaller bundles,
-# objdump (binutils), dpkg-dev (dpkg-architecture, dpkg-shlibdeps), patchelf (RUNPATH clean-up), certificates for pip.
+# objdump (binutils), dpkg-dev (dpkg-architecture, dpkg-shlibdeps), patchelf (RUNPATH clean-up), git (build.py
+# asks it for the commit; the copy has no .git, so it answers none), certificates for pip.
 BUILD_ROOT = Recipe(
     "build",
-    ("python3", "python3-venv", "libpython3.11", "binutils", "dpkg-dev", "patchelf", "ca-certificates"),
+    ("python3", "python3-venv", "libpython3.11", "binutils", "dpkg-dev", "patchelf", "git", "ca-certificates"),
 )
 
 
@@ -153,14 +167,32 @@ def recipe_stamp(root: Path) -> Path:
     return root / ".devcell-recipe"
 
 
+def _made_by(root: Path) -> dict[str, object] | None:
+    """The recipe (described) a finished root was made by, from its stamp; None for none or an unreadable one."""
+    try:
+        made = json.loads(recipe_stamp(root).read_text())
+    except (OSError, ValueError):
+        return None
+    return made if isinstance(made, dict) else None
+
+
 def cached_root(recipe: Recipe, setup: Callable[[Path], None] | None = None) -> tuple[Path, float]:
     """The root of `recipe` under build/arm64/<name>-root, made when missing or made by another recipe.
     Returns (root, seconds spent making it; 0 when cached). `setup(root)` runs once after debootstrap."""
     root = WORK / f"{recipe.name}-root"
-    stamp = recipe_stamp(root)
-    if stamp.is_file() and stamp.read_text().strip() == recipe.key():
+    made = _made_by(root)
+    added = recipe.added_since(made) if made is not None else None
+    if added == []:
         return root, 0.0
     ensure_binfmt()
+    if added:
+        say(f"adding {', '.join(added)} to the {recipe.name} root")
+        started = time.monotonic()
+        with mounted(root):
+            for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *added]):
+                subprocess.run(chroot_command(root, command), check=True)
+        recipe_stamp(root).write_text(json.dumps(recipe.describe(), sort_keys=True) + "\n")
+        return root, time.monotonic() - started
     partial = root.with_name(root.name + ".partial")
     for old in (partial, root):
         if old.exists():
@@ -172,7 +204,7 @@ def cached_root(recipe: Recipe, setup: Callable[[Path], None] | None = None) -> 
     run("nice", "-n", "19", *recipe.debootstrap_command(partial))
     if setup is not None:
         setup(partial)
-    recipe_stamp(partial).write_text(recipe.key() + "\n")
+    recipe_stamp(partial).write_text(json.dumps(recipe.describe(), sort_keys=True) + "\n")
     partial.rename(root)
     seconds = time.monotonic() - started
     say(f"{recipe.name} root ready in {seconds:.0f} s")
@@ -200,8 +232,11 @@ def unmount_all(root: Path) -> None:
 
 @contextlib.contextmanager
 def mounted(root: Path) -> Iterator[None]:
-    """/proc, /sys, /dev, /dev/pts and a fresh /tmp in the root, and the host's resolver for pip."""
+    """/proc, /sys, /dev, /dev/pts and a fresh /tmp in the root, and the host's resolver and certificate
+    authorities for pip (a machine behind a TLS-inspecting proxy trusts its CA only in its own bundle)."""
     shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    if Path(HOST_CA_BUNDLE).is_file():
+        shutil.copyfile(HOST_CA_BUNDLE, root / HOST_CA_BUNDLE.lstrip("/"))
     try:
         for options, point in _mounts(root):
             point.mkdir(parents=True, exist_ok=True)
@@ -215,6 +250,9 @@ def chroot_command(root: Path, command: Sequence[str], cwd: str = "/") -> list[s
     """`command` run in root under nice 19 (the emulated build shares two cores), with a clean environment."""
     script = f"cd {cwd} && exec " + " ".join(_quote(part) for part in command)
     env = ["env", "-i", f"PATH={CHROOT_PATH}", "HOME=/root", "LANG=C.UTF-8", "ORT_DISABLE_TELEMETRY=1"]
+    # pip uses its own certifi bundle unless told: point it at the system bundle (the host's, see mounted()).
+    env += [f"PIP_CERT={HOST_CA_BUNDLE}", f"SSL_CERT_FILE={HOST_CA_BUNDLE}"]
+    env += [f"{name}={os.environ[name]}" for name in PASSED_ON if name in os.environ]
     return ["nice", "-n", "19", "chroot", str(root), *env, "/bin/sh", "-c", script]
 
 

@@ -29,6 +29,18 @@ def test_a_root_recipe_key_changes_with_what_the_root_is_made_of() -> None:
     assert len({recipe.key(), *(other.key() for other in changed)}) == 1 + len(changed)
 
 
+def test_a_root_gets_added_packages_in_place_and_is_made_again_for_anything_else() -> None:
+    recipe = arm64.BUILD_ROOT
+    made = recipe.describe()
+    assert recipe.added_since(made) == []
+    more = dataclasses.replace(recipe, include=(*recipe.include, "zstd", "lintian"))
+    assert more.added_since(made) == ["lintian", "zstd"]
+    assert dataclasses.replace(recipe, include=recipe.include[1:]).added_since(made) is None
+    assert dataclasses.replace(recipe, suite="trixie").added_since(made) is None
+    assert dataclasses.replace(recipe, setup_version=9, include=(*recipe.include, "zstd")).added_since(made) is None
+    assert recipe.added_since({"include": "not a list"}) is None
+
+
 def test_the_guest_root_key_covers_its_setup_files() -> None:
     other_unit = dataclasses.replace(GUEST_ROOT, extra={**GUEST_ROOT.extra, "unit": "[Unit]\n"})
     assert other_unit.key() != GUEST_ROOT.key()
