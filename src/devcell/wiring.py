@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from devcell.accounts.sessions import (
@@ -21,6 +22,7 @@ from devcell.accounts.sessions import (
     LoginGuard,
     prune_expired_sessions,
 )
+from devcell.backups.folders import folder_problem
 from devcell.backups.service import BACKUPS, Backups
 from devcell.chat.service import prune_expired as prune_expired_chats
 from devcell.core import llm, llm_server
@@ -77,6 +79,8 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
     watch.start()
     index_care = state.provide(INDEX_CARE, IndexCare(state.need(KNOWLEDGE), jobs, config.data_dir))
     backups = state.provide(BACKUPS, _backups(config, settings, disk, gate, watch, index_care))
+    # A backup folder is saved only once this process (under the service's sandbox) wrote a file there.
+    settings.add_check("backup_dir", lambda value: folder_problem(Path(str(value))))
     state.provide(
         SAMPLER,
         Sampler(config.data_dir, config.database_path, config.index_dir, lambda: backups.directory().path, disk),
@@ -161,7 +165,12 @@ def _scheduled_jobs(state: AppState, upkeep: maintenance.Upkeep) -> list[Schedul
     def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
         return state.need(SAMPLER).sample()
 
-    return scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
+    def run_due_notes(_context: JobContext) -> dict[str, int]:
+        return {"delivered": send_due_notes(state.need(SETTINGS_STORE).time_zone())}
+
+    return scheduled_jobs(
+        run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample, run_due_notes
+    )
 
 
 def enter_recovery(state: AppState, problem: str) -> RecoveryMode:

@@ -78,3 +78,19 @@ class DamagedFolder(BaseModel):
 class DamagedList(BaseModel):
     items: list[DamagedFolder] = Field(description="Newest first; empty when no damaged database was ever kept.")
     total_size: int
+
+
+class FolderCheckIn(BaseModel):
+    """A folder to try as the backup folder, signed by `devcell settings set backup_dir` with the secret key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(max_length=2000)
+
+
+class FolderCheckOut(BaseModel):
+    """Whether the running service can write backups into the folder, and if not, why and what to do."""
+
+    path: str
+    ok: bool
+    message: str | None

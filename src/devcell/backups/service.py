@@ -26,7 +26,8 @@ from devcell.backups._restore import (
 # Re-exported: the file a restore leaves in the data directory, which system's index care looks for.
 from devcell.backups._restore import INDEX_MARKER as INDEX_MARKER
 from devcell.backups._store import BackupDir, Entry, kind_of, to_prune
-from devcell.backups.errors import BackupBusy, BackupPinned
+from devcell.backups.errors import BackupBusy, BackupFolderUnusable, BackupPinned
+from devcell.backups.folders import folder_problem
 from devcell.backups.schemas import BackupList, BackupOut, DamagedList, VerifyOut
 from devcell.core.db import utcnow
 from devcell.core.disk import MB, DiskProbe
@@ -77,6 +78,14 @@ class Backups:
         configured = str(self._setting("backup_dir") or "")
         return BackupDir(Path(configured) if configured else self.data_dir / "backups")
 
+    def folder_problem(self) -> str | None:
+        """Why backups cannot be written into the backup folder by this process, or None. The default folder
+        (<data>/backups) may be missing: the first backup creates it inside the data directory."""
+        path = self.directory().path
+        if not str(self._setting("backup_dir") or "") and not path.exists():
+            return None
+        return folder_problem(path)
+
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
         if not self._busy.acquire(blocking=False):
@@ -94,7 +103,11 @@ class Backups:
             return self._create(origin, progress, keep_db)
 
     def _preflight(self) -> None:
-        """Refuse before starting when the archive (estimated before compression) or its scratch copy won't fit."""
+        """Refuse before starting when the backup folder cannot be written, or the archive (estimated before
+        compression) or its scratch copy won't fit."""
+        problem = self.folder_problem()
+        if problem is not None:
+            raise BackupFolderUnusable(problem)
         estimate = archives.estimate_size(self.places.db_path, self.places.kb_dir)
         self.disk.require(self.directory().path, estimate + MARGIN, "the backup")
         self.disk.require(self.places.tmp_dir, estimate + MARGIN, "the database copy of the backup")
@@ -303,6 +316,7 @@ def list_backups(backups: Backups) -> BackupList:
         free_bytes=usage.free,
         total_bytes=usage.total,
     )
+
 
 
 def describe(backups: Backups, name: str) -> BackupOut:

@@ -54,6 +54,22 @@ def disk_backups(context: HealthContext) -> Finding:
     return _disk(context, "disk_backups", "Disk space (backups)", context.backups.directory().path, refuses=False)
 
 
+def backup_folder(context: HealthContext) -> Finding:
+    """Tried for real (a file created and deleted by this process): under the service's sandbox a folder can look
+    writable and still refuse every write ("Read-only file system")."""
+    path = context.backups.directory().path
+    problem = context.backups.folder_problem()
+    if problem is None:
+        return Finding("backup_folder", "Backup folder", "ok", f"Backups can be written to {path}.")
+    return Finding(
+        "backup_folder",
+        "Backup folder",
+        "critical",
+        problem,
+        Fix("Choose another folder", action="settings", target="backup_dir"),
+    )
+
+
 def backup_age(context: HealthContext) -> Finding:
     title = "Last backup"
     newest = next((e for e in context.backups.entries() if e.kind == "backup"), None)
@@ -286,6 +302,7 @@ def scheduler(context: HealthContext) -> Finding:
 CHECKS: list[Check] = [
     disk_data,
     disk_backups,
+    backup_folder,
     backup_age,
     backup_verify,
     failed_jobs,

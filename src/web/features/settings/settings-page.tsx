@@ -170,7 +170,12 @@ export function SettingsPage() {
   function focusFirstError(keys: string[]) {
     const first = settings?.find((setting) => keys.includes(setting.key));
     if (!first) return;
-    requestAnimationFrame(() => document.getElementById(`setting-${first.key.replaceAll("_", "-")}`)?.focus());
+    requestAnimationFrame(() => {
+      const field = document.getElementById(`setting-${first.key.replaceAll("_", "-")}`);
+      // Centred, not at the bottom edge where the sticky save bar would cover it.
+      field?.scrollIntoView({ block: "center" });
+      field?.focus({ preventScroll: true });
+    });
   }
 
   return (
