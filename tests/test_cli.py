@@ -20,6 +20,7 @@ from devcell.cli import main
 from devcell.core.db import close_database
 from devcell.core.migrations.runner import HEAD
 from devcell.settings.registry import SETTINGS
+from tests.serverproc import ServerProcess, free_port
 
 PASSWORD = "long-password-123"
 OTHER_PASSWORD = "another-password-456"
@@ -309,6 +310,37 @@ def test_settings_set_refuses_a_value_locked_by_the_environment(cli: Cli, monkey
     monkeypatch.setenv("DEVCELL_APPLIANCE_NAME", "From Env")
     assert _settings(cli)["appliance_name"] == "From Env  [environment]"
     assert "DEVCELL_APPLIANCE_NAME" in failed(cli("settings", "set", "appliance_name", "Other"))
+
+
+def test_settings_set_backup_dir_refuses_a_missing_folder(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEVCELL_PORT", str(free_port()))  # no service answers there
+    message = failed(cli("settings", "set", "backup_dir", str(tmp_path / "unmounted")))
+    assert "does not exist" in message
+    assert "mounted" in message
+    assert ok(cli("settings", "get", "backup_dir")).strip() == ""
+
+
+def test_settings_set_backup_dir_without_a_service_says_who_tried_it(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEVCELL_PORT", str(free_port()))
+    result = cli("settings", "set", "backup_dir", str(tmp_path))
+    assert ok(result).strip() == "backup_dir saved"
+    assert "tried as this user only" in result.stderr
+
+
+def test_settings_set_backup_dir_is_tried_by_the_running_service(
+    cli: Cli, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ServerProcess(data_dir) as server:
+        server.wait_ready(timeout=60)
+        monkeypatch.setenv("DEVCELL_PORT", str(server.port))
+        result = cli("settings", "set", "backup_dir", str(tmp_path))
+        assert ok(result).strip() == "backup_dir saved"
+        assert result.stderr == ""  # the service answered: no "tried as this user only"
+        assert "does not exist" in failed(cli("settings", "set", "backup_dir", str(tmp_path / "gone")))
 
 
 def _schema_version(database: Path) -> int:

@@ -165,12 +165,7 @@ def _scheduled_jobs(state: AppState, upkeep: maintenance.Upkeep) -> list[Schedul
     def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
         return state.need(SAMPLER).sample()
 
-    def run_due_notes(_context: JobContext) -> dict[str, int]:
-        return {"delivered": send_due_notes(state.need(SETTINGS_STORE).time_zone())}
-
-    return scheduled_jobs(
-        run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample, run_due_notes
-    )
+    return scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
 
 
 def enter_recovery(state: AppState, problem: str) -> RecoveryMode:

@@ -149,7 +149,8 @@ def test_the_time_zone_setting_drives_retention(app: Starlette, admin: Actor, co
 
 def test_backup_dir_setting_is_used(admin: Actor, tmp_path: Path) -> None:
     usb = tmp_path / "usb" / "devcell"
-    admin.patch("/api/settings", json={"values": {"backup_dir": str(usb)}})
+    usb.mkdir(parents=True)  # a missing folder is refused (tests/backups/test_folders.py)
+    assert admin.patch("/api/settings", json={"values": {"backup_dir": str(usb)}}).status_code == 200
     name = backup_now(admin)
     assert (usb / name).is_file()
     assert admin.get("/api/backups").json()["directory"] == str(usb)

@@ -116,8 +116,44 @@ def health_checks(client: Client) -> dict[str, str]:
     return {item["name"]: item["severity"] for item in report["items"]}
 
 
+def backup_now(client: Client, timeout: float = 120) -> dict[str, Any]:
+    """POST /api/backups and wait for its job: {"status": HTTP status, "error"?: message, "job"?: final job}."""
+    status, answer = client.request("POST", "/api/backups")
+    if status != 202:
+        return {"status": status, "error": answer["error"]["message"]}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _, job = client.request("GET", f"/api/jobs/{answer['id']}")
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return {"status": status, "job": job}
+        time.sleep(0.2)
+    raise AssertionError(f"backup job {answer['id']} did not finish within {timeout} s")
+
+
+def backup_folder(host: str, port: int, folder: str, timeout: float = 60) -> dict[str, Any]:
+    """Signed in as the admin: the backup_folder health finding, once it is about `folder` (a setting saved by the
+    command line reaches the service within seconds), and what "Back up now" does then."""
+    client = Client(host, port, timeout=60)
+    client.login(ADMIN, PASSWORD)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            _, report = client.request("GET", "/api/system/health?fresh=true")
+            found = next(item for item in report["items"] if item["name"] == "backup_folder")
+            if folder in found["message"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        return {"health": found, "backup": backup_now(client)}
+    finally:
+        client.close()
+
+
 def main(argv: list[str]) -> int:
-    """`python -m tests.package.smoke HOST PORT SETUP_CODE`: the whole flow; prints its result as JSON."""
+    """`python -m tests.package.smoke HOST PORT SETUP_CODE`: the whole flow; prints its result as JSON.
+    `python -m tests.package.smoke backup-folder HOST PORT FOLDER`: the backup folder's health and a backup."""
+    if argv[0] == "backup-folder":
+        sys.stdout.write(json.dumps(backup_folder(argv[1], int(argv[2]), argv[3])) + "\n")
+        return 0
     host, port, code = argv
     client = first_run(host, int(port), code)
     try:

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,6 +200,51 @@ def test_deleting_the_env_file_does_not_stop_the_service(container: Container) -
         assert container.sh("systemctl is-active devcell", check=False).stdout.strip() == "active"
     finally:
         container.sh("mv /root/devcell.env.saved /etc/devcell/devcell.env && systemctl restart devcell")
+
+
+def backup_folder(container: Container, folder: str) -> dict[str, Any]:
+    """The backup_folder health finding about `folder` and a "Back up now", as the admin (set up by the smoke test
+    above)."""
+    smoke = ("-m", "tests.package.smoke", "backup-folder", "127.0.0.1", "9000", folder)
+    result = in_container_network(container, *smoke)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_backups_to_a_second_disk_need_it_under_mnt_or_media(container: Container) -> None:
+    """A USB disk mounted at /srv/usb: the sandbox makes it read-only for the service (its user can write it), so
+    health, "Back up now" and `devcell settings set` say so; mounted under /mnt (the documented step) it works."""
+    wait_healthy(container)
+    for folder in ("/srv/usb", "/mnt/usb"):  # two filesystems of their own, each like a second disk
+        # 256 MB: a backup wants its estimated size plus a 64 MB margin free before it starts.
+        container.sh(f"mkdir -p {folder} && mount -t tmpfs -o size=256m tmpfs {folder} && chown devcell: {folder}")
+    env = "/etc/devcell/devcell.env"
+    container.sh(f"cp {env} /root/env.saved && echo DEVCELL_BACKUP_DIR=/srv/usb >> {env} && systemctl restart devcell")
+    try:
+        wait_healthy(container)
+        before = backup_folder(container, "/srv/usb")
+        assert before["health"]["severity"] == "critical", before
+        assert "Read-only file system" in before["health"]["message"]
+        assert before["backup"]["status"] == 409, before
+        assert "/mnt and /media" in before["backup"]["error"]
+        container.sh(f"cp /root/env.saved {env} && systemctl restart devcell")
+        wait_healthy(container)
+        refused = container.sh("runuser -u devcell -- devcell settings set backup_dir /srv/usb", check=False)
+        assert refused.returncode == 1
+        assert "Read-only file system" in refused.stderr  # the service's answer: this user could write there
+        assert container.sh("runuser -u devcell -- touch /srv/usb/mine", check=False).returncode == 0
+
+        saved = container.sh("runuser -u devcell -- devcell settings set backup_dir /mnt/usb", check=False)
+        assert saved.returncode == 0, saved.stderr
+        assert "tried as this user only" not in saved.stderr
+        after = backup_folder(container, "/mnt/usb")
+        assert after["health"]["severity"] == "ok", after
+        assert after["backup"]["status"] == 202, after
+        assert after["backup"]["job"]["status"] == "succeeded", after
+        name = after["backup"]["job"]["result"]["name"]
+        assert container.sh(f"test -s /mnt/usb/{name}", check=False).returncode == 0
+    finally:
+        container.sh(f"cp /root/env.saved {env}; systemctl restart devcell; umount /srv/usb /mnt/usb", check=False)
 
 
 def test_an_upgrade_stops_snapshots_and_starts_the_service(container: Container, deb: Path, tmp_path: Path) -> None:

@@ -28,3 +28,10 @@ class ServerRunning(Conflict):
 
 class DamagedNotFound(NotFound):
     code = "damaged_not_found"
+
+
+class BackupFolderUnusable(Conflict):
+    """The backup folder is missing (an unmounted disk) or this process cannot write there (the sandbox, a
+    read-only mount, its owner): said before anything is written, instead of "Read-only file system" halfway."""
+
+    code = "backup_folder_unusable"

@@ -3,14 +3,26 @@ damaged database files a restore kept."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.responses import FileResponse, Response
 
 from devcell.backups import _setup, service
 from devcell.backups.errors import ArchiveInvalid
-from devcell.backups.schemas import BackupList, BackupOut, DamagedList, RestoreIn, RestoreOut
+from devcell.backups.folders import folder_of_token, folder_problem
+from devcell.backups.schemas import (
+    BackupList,
+    BackupOut,
+    DamagedList,
+    FolderCheckIn,
+    FolderCheckOut,
+    RestoreIn,
+    RestoreOut,
+)
 from devcell.backups.service import BACKUPS, Backups, receive_upload
 from devcell.core.auth import Access
-from devcell.core.errors import RateLimited, UnsupportedMediaType
+from devcell.core.config import Config, load_or_create_secret
+from devcell.core.errors import Forbidden, RateLimited, UnsupportedMediaType
 from devcell.core.jobs import JOBS
 from devcell.core.schemas import JobOut
 from devcell.core.web import ApiRoute, Call
@@ -154,3 +166,29 @@ async def setup_restore(call: Call) -> RestoreOut:
 
 
 ROUTES.append(ApiRoute("POST", "/api/setup/restore", setup_restore, access=Access.PUBLIC, response=RestoreOut))
+
+
+def _check_folder(config: Config, token: str) -> FolderCheckOut:
+    path = folder_of_token(load_or_create_secret(config), token)
+    if path is None:
+        raise Forbidden("This check must be signed with the appliance's secret key (devcell settings set).")
+    problem = folder_problem(Path(path))
+    return FolderCheckOut(path=path, ok=problem is None, message=problem)
+
+
+async def check_folder(call: Call, body: FolderCheckIn) -> FolderCheckOut:
+    """Can this service write backups into a folder? `devcell settings set backup_dir` asks before it saves one:
+    only the running process shows what its sandbox allows. Signed with the secret key (403 otherwise)."""
+    return await call.run(_check_folder, call.state.config, body.token)
+
+
+ROUTES.append(
+    ApiRoute(
+        "POST",
+        "/api/backups/folder-check",
+        check_folder,
+        access=Access.PUBLIC,
+        body=FolderCheckIn,
+        response=FolderCheckOut,
+    )
+)

@@ -54,6 +54,7 @@ class SettingsStore:
         self._frozen = salvaged is not None
         self._loaded_at = float("-inf")
         self._hooks: dict[str, list[ChangeHook]] = {}
+        self._checks: dict[str, list[Callable[[Value], str | None]]] = {}
         self._lock = threading.Lock()
 
     def _load_env(self, spec: SettingSpec, raw: str) -> None:
@@ -62,6 +63,13 @@ class SettingsStore:
         except InvalidValue as exc:
             self._env_errors[spec.key] = f"{spec.env_name} is ignored: it {exc}"
             log.error("%s is ignored: it %s", spec.env_name, exc)
+
+    def add_check(self, key: str, check: Callable[[Value], str | None]) -> None:
+        """A check a value must pass before it is saved, beyond its declared type and rule: one that needs a
+        slice's knowledge (backup_dir: can this process write there). It returns the problem, or None."""
+        if key not in BY_KEY:
+            raise KeyError(key)
+        self._checks.setdefault(key, []).append(check)
 
     def on_change(self, key: str, hook: ChangeHook) -> None:
         if key not in BY_KEY:
@@ -195,9 +203,13 @@ class SettingsStore:
                 parsed[key] = None
             else:
                 try:
-                    parsed[key] = parse(spec, raw)
+                    value = parse(spec, raw)
                 except InvalidValue as exc:
                     errors.append({"field": key, "message": str(exc)})
+                    continue
+                parsed[key] = value
+                problems = (check(value) for check in self._checks.get(key, []) if value != spec.default)
+                errors += [{"field": key, "message": problem} for problem in problems if problem]
         if errors:
             raise ValidationFailed(f"{errors[0]['field']}: {errors[0]['message']}", detail=errors)
         return parsed

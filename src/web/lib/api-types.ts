@@ -210,6 +210,8 @@ export type FindingOut = {
   fix: FixOut | null;
 };
 export type FixOut = { label: string; action: string | null; command: string | null; target: string | null };
+export type FolderCheckIn = { token: string };
+export type FolderCheckOut = { path: string; ok: boolean; message: string | null };
 export type HealthOut = { status: "ok"; version: string };
 export type HealthQuery = { fresh?: boolean };
 export type HealthReportOut = { status: "ok" | "warning" | "critical"; checked_at: string; items: FindingOut[] };
