@@ -100,3 +100,12 @@ def test_the_service_tries_a_folder_only_for_a_signed_request(
     assert "does not exist" in answer.json()["message"]
     forged = client.post("/api/backups/folder-check", json={"token": folder_check_token("x" * 64, str(tmp_path))})
     assert forged.status_code == 403
+
+
+def test_the_backup_list_says_whether_backups_share_the_datas_disk(
+    admin: Actor, tmp_path: Path, read_only_mount: Path
+) -> None:
+    assert admin.get("/api/backups").json()["same_disk_as_data"] is True  # <data>/backups, the default
+    subprocess.run(["mount", "-o", "remount,rw", str(read_only_mount)], check=True)  # a second disk, writable
+    assert admin.patch("/api/settings", json={"values": {"backup_dir": str(read_only_mount)}}).status_code == 200
+    assert admin.get("/api/backups").json()["same_disk_as_data"] is False

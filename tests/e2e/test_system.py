@@ -241,3 +241,15 @@ def test_damaged_database_files_are_listed_and_deleted_after_confirming(server: 
     expect(page.get_by_text("Damaged database files deleted.")).to_be_visible()
     expect(section).to_be_hidden()
     assert not kept.exists()
+
+
+def test_the_storage_panel_explains_sd_card_wear(server: Server, browsers: Browsers) -> None:
+    page = browsers.new_page(server)
+    open_system(page, server)
+    panel = page.get_by_test_id("storage-panel")
+    expect(panel.get_by_role("heading", name="SD card and storage")).to_be_visible()
+    expect(panel).to_contain_text("write-ahead log")
+    expect(panel).to_contain_text(re.compile(r"Database checkpoints\s*every 60 minutes", re.IGNORECASE))
+    # The default backup folder sits beside the data: the panel says what a failing card would take along.
+    expect(panel.get_by_test_id("same-disk")).to_contain_text("a card that fails takes these backups with it")
+    expect(page.locator("[data-check=power]")).to_be_visible()  # skipped here: not a Raspberry Pi

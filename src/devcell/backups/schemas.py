@@ -37,6 +37,8 @@ class BackupList(BaseModel):
     directory: str
     free_bytes: int
     total_bytes: int
+    # The backup folder is on the data's own disk (on a Pi, the SD card): a failing card takes the backups along.
+    same_disk_as_data: bool = False
 
 
 class RestoreIn(BaseModel):

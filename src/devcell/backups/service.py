@@ -315,8 +315,18 @@ def list_backups(backups: Backups) -> BackupList:
         directory=str(directory.path),
         free_bytes=usage.free,
         total_bytes=usage.total,
+        same_disk_as_data=same_disk(directory.path, backups.data_dir),
     )
 
+
+def same_disk(path: Path, other: Path) -> bool:
+    """Whether two paths are on one filesystem (a folder not made yet counts as its nearest existing parent's)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return path.stat().st_dev == other.stat().st_dev
+    except OSError:
+        return False
 
 
 def describe(backups: Backups, name: str) -> BackupOut:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +9,7 @@ from devcell.core.db import transaction, utcnow
 from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
 from devcell.core.scheduler import last_run
+from devcell.health.pi import read_power, read_temperature
 from devcell.health.registry import Check, Finding, Fix, HealthContext, Severity
 
 # Disk thresholds agree with the request guard: critical exactly when it refuses changes (free below the
@@ -229,31 +228,40 @@ def memory(context: HealthContext) -> Finding:
     return Finding("memory", "Memory", "ok", message)
 
 
-def _throttled() -> int | None:
-    tool = shutil.which("vcgencmd")
-    if tool is None:
-        return None
-    try:
-        # A fixed argument list and the tool found on PATH: nothing from a user reaches this command.
-        out = subprocess.run([tool, "get_throttled"], capture_output=True, text=True, timeout=2, check=False)  # noqa: S603
-        return int(out.stdout.strip().split("=")[-1], 16)
-    except (OSError, ValueError, subprocess.TimeoutExpired):
-        return None
-
-
 def temperature(context: HealthContext) -> Finding:
-    zone = context.sys / "class/thermal/thermal_zone0/temp"
-    if not zone.is_file():
+    """The hottest thermal zone (a Pi's cpu-thermal), from sysfs; the firmware throttles from 80 °C."""
+    found = read_temperature(context.sys)
+    if found is None:
         return Finding("temperature", "CPU temperature", "skipped", "No thermal sensor here.")
-    celsius = int(zone.read_text().strip()) / 1000
-    throttled = _throttled()
-    message = f"{celsius:.0f} °C" + (f"; throttling flags {throttled:#x}" if throttled else "")
-    fix = Fix("Improve cooling (heatsink, fan, airflow) and use the official power supply")
-    if celsius >= CRITICAL_C:
+    message = f"{found.celsius:.0f} °C ({found.zone})"
+    fix = Fix("Improve cooling: a heatsink or fan, and air around the case")
+    if found.celsius >= CRITICAL_C:
         return Finding("temperature", "CPU temperature", "critical", message, fix)
-    if celsius >= HOT_C or throttled:
-        return Finding("temperature", "CPU temperature", "warning", message, fix)
+    if found.celsius >= HOT_C:
+        return Finding("temperature", "CPU temperature", "warning", message + "; the CPU slows down from 80 °C", fix)
     return Finding("temperature", "CPU temperature", "ok", message)
+
+
+POWER_FIX = Fix(
+    "Use the official power supply (Pi 4: 5.1 V 3 A, Pi 5: 5 V 5 A) and a short cable; under-voltage can corrupt "
+    "the SD card"
+)
+
+
+def power(context: HealthContext) -> Finding:
+    """A Raspberry Pi's under-voltage and throttling flags, from the firmware's sysfs file (vcgencmd needs
+    /dev/vchiq, which the service's sandbox hides)."""
+    found = read_power(context.sys)
+    if found is None:
+        return Finding("power", "Power and throttling", "skipped", "No Raspberry Pi power sensor here.")
+    now, before = found.now(), found.since_boot()
+    if "under-voltage" in now:
+        return Finding("power", "Power and throttling", "critical", "Under-voltage now: " + ", ".join(now), POWER_FIX)
+    if now or before:
+        happened = ", ".join(now) + ("; since boot: " + ", ".join(before) if before else "")
+        fix = POWER_FIX if "under-voltage" in before else Fix("Improve cooling: a heatsink or fan")
+        return Finding("power", "Power and throttling", "warning", happened.lstrip("; ").capitalize(), fix)
+    return Finding("power", "Power and throttling", "ok", "No under-voltage or throttling since boot.")
 
 
 def clock(context: HealthContext) -> Finding:
@@ -312,6 +320,7 @@ CHECKS: list[Check] = [
     llm_context,
     memory,
     temperature,
+    power,
     clock,
     exposure,
     scheduler,

@@ -39,7 +39,13 @@ export type AskOut = {
   truncated?: boolean;
   warnings?: string[];
 };
-export type BackupList = { items: BackupOut[]; directory: string; free_bytes: number; total_bytes: number };
+export type BackupList = {
+  items: BackupOut[];
+  directory: string;
+  free_bytes: number;
+  total_bytes: number;
+  same_disk_as_data?: boolean;
+};
 export type BackupOut = {
   name: string;
   kind: "backup" | "safety" | "upload";

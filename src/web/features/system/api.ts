@@ -71,7 +71,14 @@ export type Backup = {
   files: number | null;
   verify: Verify | null;
 };
-export type BackupList = { items: Backup[]; directory: string; free_bytes: number; total_bytes: number };
+export type BackupList = {
+  items: Backup[];
+  directory: string;
+  free_bytes: number;
+  total_bytes: number;
+  /** On the data's own disk (a Pi's SD card): a failing card takes these backups with it. */
+  same_disk_as_data: boolean;
+};
 
 export function listBackups(): Promise<BackupList> {
   return request<BackupList>("GET", "/api/backups");

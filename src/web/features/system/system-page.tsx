@@ -5,6 +5,7 @@ import { HealthPanel } from "@/features/system/health-panel";
 import { LogsPanel } from "@/features/system/logs-panel";
 import { MetricsPanel } from "@/features/system/metrics-panel";
 import { SchedulePanel } from "@/features/system/schedule-panel";
+import { StoragePanel } from "@/features/system/storage-panel";
 import "@/features/system/system.css";
 
 export function SystemPage() {
@@ -21,6 +22,7 @@ export function SystemPage() {
       <MetricsPanel version={version} />
       <SchedulePanel version={version} onChanged={changed} />
       <BackupsPanel version={version} onChanged={changed} />
+      <StoragePanel version={version} />
       <LogsPanel />
     </section>
   );
