@@ -175,7 +175,7 @@ def qemu_command(disk: GuestDisk, payload: Path, port: int, cpu: str = "cortex-a
         "-append", "root=/dev/vda rw console=ttyAMA0 panic=-1",
         "-drive", f"file={disk.image},format=raw,if=virtio,snapshot=on",
         "-drive", f"file={payload},format=raw,if=virtio,readonly=on",
-        "-netdev", net, "-device", "virtio-net-pci,netdev=net0",
+        "-netdev", net, "-device", "virtio-net-pci,netdev=net0,romfile=",  # no option ROM (no firmware boots)
         "-device", "virtio-rng-pci",
         "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
     ]  # fmt: skip
