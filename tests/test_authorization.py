@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import orjson
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -46,9 +47,11 @@ def call(client: TestClient, route: ApiRoute, token: str | None) -> tuple[int, d
     kwargs: dict[str, object] = {"headers": headers}
     if route.method in ("POST", "PATCH", "PUT"):
         kwargs["json"] = BODIES.get((route.method, route.path), {})
-    response = client.request(route.method, concrete(route.path), **kwargs)  # type: ignore[arg-type]
-    is_json = response.headers.get("content-type", "").startswith("application/json")
-    return response.status_code, response.json() if is_json else {}
+    # Streamed: an event stream (the notifications one) stays open for as long as the tab does; only a JSON
+    # answer's body is read.
+    with client.stream(route.method, concrete(route.path), **kwargs) as response:  # type: ignore[arg-type]
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        return response.status_code, orjson.loads(response.read()) if is_json else {}
 
 
 def refused_or_broken(status: int, body: dict[str, object]) -> bool:

@@ -41,6 +41,7 @@ from devcell.core.web import ApiRoute, Call, error_response
 from devcell.dashboard import routes as dashboard_routes
 from devcell.documents import routes as documents_routes
 from devcell.health import routes as health_routes
+from devcell.notifications import routes as notifications_routes
 from devcell.operations import routes as operations_routes
 from devcell.operations.metrics import RequestMetrics
 from devcell.projects import routes as projects_routes
@@ -68,6 +69,7 @@ def api_routes() -> list[ApiRoute]:
         *operations_routes.ROUTES,
         *accounts_routes.ROUTES,
         *settings_routes.ROUTES,
+        *notifications_routes.ROUTES,
         *projects_routes.ROUTES,
         *tasks_routes.ROUTES,
         *standups_routes.ROUTES,

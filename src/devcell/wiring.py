@@ -37,6 +37,9 @@ from devcell.health.guard import GATE, Gate, RequestGuard
 from devcell.health.registry import HEALTH, Health, HealthContext
 from devcell.health.service import READINESS, Readiness, ready_conditions
 from devcell.health.watch import DATABASE_WATCH, Recovery, close_restored_jobs
+from devcell.notifications import rules as notification_rules
+from devcell.notifications import service as notifications
+from devcell.notifications.due import send_due_notes
 from devcell.operations import maintenance
 from devcell.operations.samples import SAMPLER, Sampler
 from devcell.operations.schedule import scheduled_jobs
@@ -63,6 +66,7 @@ def wire(state: AppState, secret: str) -> None:
     knowledge = state.provide(KNOWLEDGE, search_runtime.from_config(config, settings, jobs))
     state.provide(LIBRARY, IndexedLibrary(knowledge))  # how the documents slice reaches the index
     _wire_operations(state, config, settings, jobs)
+    notification_rules.listen(lambda: settings.get_str("standup_visibility"))  # tasks, standups, jobs
     state.need(HEALTH).context.llm_probe = lambda: llm.probe(search_answers.llm_config(settings))
     state.need(HEALTH).context.llm_context = lambda: settings.context_warning(discover=True)
     llm.listen_to_errors(llm_server.learn_from_error)  # llama-cpp-python tells its context only in overflow errors
@@ -136,6 +140,7 @@ def _upkeep(
         runner=jobs,
         prune_sessions=prune_expired_sessions,
         prune_chats=prune_expired_chats,
+        prune_notifications=lambda: notifications.prune(settings.get_int("notification_retention_days")),
         abandoned_uploads=remove_abandoned_uploads,
         history_days=lambda: settings.get_int("job_history_days"),
         pause=gate.hold,
@@ -165,7 +170,12 @@ def _scheduled_jobs(state: AppState, upkeep: maintenance.Upkeep) -> list[Schedul
     def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
         return state.need(SAMPLER).sample()
 
-    return scheduled_jobs(run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample)
+    def run_due_notes(_context: JobContext) -> dict[str, int]:
+        return {"delivered": send_due_notes(state.need(SETTINGS_STORE).time_zone())}
+
+    return scheduled_jobs(
+        run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample, run_due_notes
+    )
 
 
 def enter_recovery(state: AppState, problem: str) -> RecoveryMode:

@@ -1,22 +1,26 @@
-"""Chat history: nothing stored at retention 0; with a retention, per-user conversations that can be continued,
-listed, opened and deleted, and that expire."""
+"""Chat history: kept for 30 days by default, nothing stored at retention 0; with a retention, per-user
+conversations that can be continued, listed, opened and deleted, and that expire."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
+from devcell.app import create_app
 from devcell.chat import service
 from devcell.core.config import Config
 from devcell.core.db import database, transaction, utcnow
 from tests.chat.test_routes import events, say
-from tests.conftest import Actor, create_user, sign_in
+from tests.conftest import ADMIN_PASSWORD, Actor, create_user, setup_code, sign_in
 from tests.documents.conftest import note, set_llm
-from tests.fakes.llm_server import ANSWER, FakeLLM
+from tests.fakes.llm_server import ANSWER, FakeLLM, running
 from tests.waiting import wait_until
 
 REPLY = "".join(ANSWER)
@@ -45,7 +49,35 @@ def other(app: Starlette, admin: Actor) -> Actor:
     return sign_in(app, "other", "user-pass-5678")
 
 
-def test_retention_0_stores_nothing_even_with_a_conversation_id(user: Actor, fake_llm: FakeLLM, config: Config) -> None:
+def test_conversations_are_kept_by_default_and_survive_a_restart(config: Config, template_database: Path) -> None:
+    """No setting changed: the default retention keeps the conversation; a new server on the same data (the app
+    built again, its lifespan run again) opens it."""
+    config.data_dir.mkdir(mode=0o750, parents=True)
+    shutil.copyfile(template_database, config.database_path)
+    with running() as fake:
+        first_app = create_app(config)
+        with TestClient(first_app) as first:
+            ok = first.post("/api/setup", json={"setup_code": setup_code(config), "username": "admin",
+                                                "password": ADMIN_PASSWORD})  # fmt: skip
+            assert ok.status_code == 201, ok.text
+            admin = sign_in(first_app, "admin", ADMIN_PASSWORD)
+            set_llm(admin, fake.url)
+            started = chat(admin, "where is the relay runbook?")
+            listed = admin.get("/api/chat/conversations").json()
+            assert listed["retention_days"] == 30
+            assert [c["id"] for c in listed["items"]] == [started["conversation_id"]]
+        second_app = create_app(config)
+        with TestClient(second_app):
+            again = sign_in(second_app, "admin", ADMIN_PASSWORD)
+            opened = again.get(f"/api/chat/conversations/{started['conversation_id']}")
+            assert opened.status_code == 200, opened.text
+            assert [m["content"] for m in opened.json()["messages"]] == ["where is the relay runbook?", REPLY]
+
+
+def test_retention_0_stores_nothing_even_with_a_conversation_id(
+    admin: Actor, user: Actor, fake_llm: FakeLLM, config: Config
+) -> None:
+    keep_history(admin, 0)
     body = chat(user, "a distinctive sentence 5519", conversation_id=1)
     assert body["conversation_id"] is None
     listed = user.get("/api/chat/conversations").json()

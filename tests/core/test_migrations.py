@@ -239,7 +239,7 @@ def test_the_stemmed_keyword_index_is_rebuilt_from_the_passages_of_schema_11(tmp
                 "INSERT INTO chunk (document_id, seq, text) VALUES (1, 0, 'The relay restarts nightly.')"
             )
         assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'restarting'") == []
-        assert migrate(path, tmp_path / "snapshots")[-1].version == 12
+        assert 12 in [m.version for m in migrate(path, tmp_path / "snapshots")]
         with transaction(write=True):
             database.execute_sql(
                 "INSERT INTO chunk (document_id, seq, text) VALUES (1, 1, 'Two relays were installed.')"

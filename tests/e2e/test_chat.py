@@ -69,7 +69,8 @@ def test_without_a_retention_nothing_is_listed_or_kept(start_server: StartServer
         page = browsers.new_page(server)
         page.goto("/")
         set_up_through_api(page, server)
-        api(page, "PATCH", "/api/settings", {"values": {"llm_base_url": fake.url, "llm_model": "fake"}}, 200)
+        values = {"llm_base_url": fake.url, "llm_model": "fake", "chat_retention_days": 0}
+        api(page, "PATCH", "/api/settings", {"values": values}, 200)
         page.goto("/chat")
         expect(page.get_by_text("DevCell does not store it.")).to_be_visible()
         page.get_by_label("Message").fill("Hello")

@@ -26,6 +26,7 @@ from devcell.accounts.schemas import (
 )
 from devcell.accounts.sessions import LoginGuard, delete_credentials
 from devcell.core import onetime
+from devcell.core.auth import Principal
 from devcell.core.db import Prepared, transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
 from devcell.core.logs import announce_secret
@@ -101,6 +102,24 @@ def find_user_id(username: str) -> int | None:
 def is_active_user(user_id: int) -> bool:
     user = User.get_or_none(User.id == user_id)
     return user is not None and bool(user.active)
+
+
+@unit_of_work()
+def principal_of(user_id: int) -> Principal | None:
+    """An active user as a caller without a session: to decide what may be shown to them when they are not the
+    one asking (a notification for them is made during someone else's request)."""
+    user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
+    return None if user is None else Principal(user_id=user.id, username=user.username, role=user.role)
+
+
+@unit_of_work()
+def active_user_ids(usernames: Iterable[str]) -> dict[str, int]:
+    """The ids of the active users among `usernames` (lower-cased), by user name: one query."""
+    names = sorted({name.lower() for name in usernames})
+    if not names:
+        return {}
+    found = User.select(User.username, User.id).where(User.username.in_(names) & (User.active == True))  # noqa: E712
+    return {str(user.username): int(user.id) for user in found}
 
 
 @unit_of_work()

@@ -135,6 +135,7 @@ def transaction(write: bool = False) -> Iterator[None]:
         yield
         return
     _outer.write = write
+    _outer.after_commit = []
     try:
         with database.atomic("IMMEDIATE" if write else "DEFERRED"):
             yield
@@ -145,6 +146,20 @@ def transaction(write: bool = False) -> Iterator[None]:
         if cause is None:
             raise
         raise cause from None
+    finally:
+        committed_callbacks, _outer.after_commit = _outer.after_commit, []
+    for callback in committed_callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current unit of work has committed (never if it rolls back): telling a browser
+    about a row must wait until another connection can read it. Outside a transaction it runs at once."""
+    pending: list[Callable[[], None]] | None = getattr(_outer, "after_commit", None)
+    if database.transaction_depth() == 0 or pending is None:  # none open, or one not opened by transaction()
+        callback()
+    else:
+        pending.append(callback)
 
 
 def _failed_commit(exc: BaseException) -> BaseException | None:

@@ -16,6 +16,7 @@ import orjson
 from peewee import CharField, IntegerField, TextField
 
 from devcell.core.db import BaseModel, UTCDateTimeField, transaction, utcnow
+from devcell.core.signals import announce
 from devcell.core.state import Key
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,13 @@ class JobSnapshot:
     @property
     def finished(self) -> bool:
         return self.status in TERMINAL
+
+
+@dataclass(frozen=True)
+class JobEnded:
+    """Signal (core/signals.py): a job reached its final state, as stored."""
+
+    job: JobSnapshot
 
 
 class JobCancelled(Exception):
@@ -194,7 +202,9 @@ class JobRunner:
             self._contexts.pop(job_id, None)
         self._update(job_id, persist=True, status=status, finished_at=utcnow(), **changes)
         with self._lock:
-            self._live.pop(job_id, None)
+            final = self._live.pop(job_id, None)
+        if final is not None:
+            announce(JobEnded(final))
 
     def _update(self, job_id: str, persist: bool = False, **changes: Any) -> None:
         if persist:

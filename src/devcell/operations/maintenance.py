@@ -35,6 +35,7 @@ class Upkeep:
     runner: JobRunner
     prune_sessions: Callable[[], int]
     prune_chats: Callable[[], int]  # expired chat conversations
+    prune_notifications: Callable[[], int]  # notifications past their retention
     abandoned_uploads: Callable[[Path], list[str]]  # removes staged uploads left by a crash; returns their names
     history_days: Callable[[], int]
     pause: Callable[[str, str], Any]  # Gate.hold
@@ -106,6 +107,7 @@ def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
         ("sessions_pruned", upkeep.prune_sessions),
         ("jobs_pruned", lambda: upkeep.runner.prune(timedelta(days=upkeep.history_days()))),
         ("chats_pruned", upkeep.prune_chats),
+        ("notifications_pruned", upkeep.prune_notifications),
         ("uploads_swept", lambda: sweep_uploads(upkeep)),
         ("vacuum", lambda: vacuum(upkeep)),
     ]

@@ -12,6 +12,8 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from devcell.core.jobs import JobFunction
 from devcell.core.scheduler import ScheduledJob, SettingsSource
 
+DUE_CHECK_MINUTES = 15  # how late after 08:00 local a "due tomorrow" may arrive
+
 
 def daily(key: str) -> Callable[[SettingsSource], Any]:
     """A trigger at the HH:MM in setting `key`, in the appliance's time zone; None when the setting is empty."""
@@ -56,6 +58,7 @@ def scheduled_jobs(
     checkpoint: JobFunction,
     knowledge_scan: JobFunction,
     metrics_sample: JobFunction,
+    due_notes: JobFunction,
 ) -> list[ScheduledJob]:
     return [
         ScheduledJob(
@@ -99,5 +102,14 @@ def scheduled_jobs(
             every_minutes("metrics_sample_minutes"),
             describe_minutes("metrics_sample_minutes"),
             ("metrics_sample_minutes",),
+        ),
+        # "Due tomorrow" and "overdue" reach each assignee once, soon after their own morning begins.
+        ScheduledJob(
+            "due_notifications",
+            "Due-date notifications",
+            due_notes,
+            lambda _settings: IntervalTrigger(minutes=DUE_CHECK_MINUTES, timezone="UTC"),
+            lambda _settings: f"every {DUE_CHECK_MINUTES} minutes",
+            (),
         ),
     ]

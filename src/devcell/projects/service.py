@@ -99,6 +99,15 @@ def roles_of(user_id: int) -> dict[int, str]:
     return {int(project_id): str(role) for project_id, role in rows.fetchall()}
 
 
+@unit_of_work()
+def project_owner_ids(project_id: int) -> list[int]:
+    """The ids of the project's owners."""
+    rows = database.execute_sql(
+        "SELECT user_id FROM project_member WHERE project_id = ? AND role = 'owner' ORDER BY user_id", (project_id,)
+    )
+    return [int(row[0]) for row in rows.fetchall()]
+
+
 def member_project_ids(user_id: int) -> ModelSelect[ProjectMember]:
     """The ids of the projects the user belongs to, as a subquery for `.in_()`: the visibility rule stays part of
     the caller's one SQL statement (nothing runs until the caller's query does)."""

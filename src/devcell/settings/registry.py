@@ -210,9 +210,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "chat_retention_days",
         "int",
-        0,
-        "Days each user's chat conversations are kept on the server (with a history to reopen and delete). "
-        "0 stores no chat text at all, and deletes stored conversations at the next chat use.",
+        30,
+        "Days each user's chat conversations are kept on the server after their last message (with a history to "
+        "reopen and delete; only their author can read them, administrators cannot). 0 stores no chat text at "
+        "all, and deletes stored conversations at the next chat use.",
         "LLM",
         minimum=0,
         maximum=3650,
@@ -372,6 +373,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
         minimum=1,
         maximum=3650,
         label="Keep finished jobs for (days)",
+    ),
+    SettingSpec(
+        "notification_retention_days",
+        "int",
+        90,
+        "Days that notifications stay in each user's inbox, read or not; older ones are deleted by the nightly "
+        "maintenance.",
+        "Maintenance",
+        minimum=1,
+        maximum=3650,
+        label="Keep notifications for (days)",
     ),
     SettingSpec(
         "disk_floor_mb",

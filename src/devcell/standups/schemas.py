@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -109,3 +110,16 @@ class ConvertIn(StrictModel):
 
 class ConvertOut(BaseModel):
     tasks: list[TaskOut]
+
+
+@dataclass(frozen=True)
+class StandupFiled:
+    """Signal (core/signals.py): an entry was filed or edited; `before` holds the sections as they were (empty
+    for a new entry), so listeners can tell what is new."""
+
+    standup_id: int
+    author_id: int
+    project_id: int | None
+    day: date
+    sections: dict[str, str]
+    before: dict[str, str]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from devcell.accounts import service as accounts
 from devcell.core.db import unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
+from devcell.core.signals import announce
 from devcell.projects import service as projects
 from devcell.projects.schemas import UserRef
 from devcell.standups import _access, _days, _export, _owned, _render
@@ -18,6 +19,7 @@ from devcell.standups.models import Standup
 from devcell.standups.schemas import (
     SECTIONS,
     StandupCreate,
+    StandupFiled,
     StandupOut,
     StandupPage,
     StandupPatch,
@@ -104,7 +106,16 @@ def create_standup(principal: Principal, data: StandupCreate, appliance_zone: st
     fields = data.model_dump(include={"yesterday", "today", "blockers", "project_id"})
     # No race between the check and the insert: the write transaction holds the write lock from its start.
     standup = Standup.create(author=principal.user_id, day=day, created_at=now, updated_at=now, **fields)
+    announce(_filed(standup, {}))
     return _render.render_one(principal, standup.id)
+
+
+def _sections(standup: Standup) -> dict[str, str]:
+    return {section: str(getattr(standup, section) or "") for section in SECTIONS}
+
+
+def _filed(standup: Standup, before: dict[str, str]) -> StandupFiled:
+    return StandupFiled(standup.id, standup.author_id, standup.project_id, standup.day, _sections(standup), before)
 
 
 @unit_of_work()
@@ -129,9 +140,11 @@ def _apply_patch(principal: Principal, standup: Standup, patch: StandupPatch) ->
 def update_standup(principal: Principal, visibility: str, standup_id: int, patch: StandupPatch) -> StandupOut:
     """Edit own entry (admins: any). Sections and project only; the day stays."""
     standup = _access.get_editable(principal, visibility, standup_id)
+    before = _sections(standup)
     _apply_patch(principal, standup, patch)
     standup.updated_at = utcnow()
     standup.save()
+    announce(_filed(standup, before))
     return _render.render_one(principal, standup_id)
 
 
@@ -188,6 +201,13 @@ def _by_shown_name(entry: StandupOut) -> tuple[str, str]:
 
 
 # Seams for the dashboard
+
+
+@unit_of_work()
+def can_read_entry(principal: Principal, visibility: str, standup_id: int) -> bool:
+    """Whether the entry exists and the principal may read it under the visibility setting."""
+    standup = Standup.get_or_none(Standup.id == standup_id)
+    return standup is not None and _access.can_read(principal, visibility, standup)
 
 
 @unit_of_work()

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 from devcell.accounts import service as accounts
 from devcell.core.db import utcnow
 from devcell.core.errors import ValidationFailed
+from devcell.core.signals import announce
 from devcell.projects.service import project_name, project_role, require_project
 from devcell.tasks.models import Task, TaskActivity
+from devcell.tasks.schemas import TaskChanged, TaskSignal
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -117,8 +119,17 @@ def apply(task: Task, changes: dict[str, Any], actor_id: int | None) -> bool:
         if field in FIELDS:
             old, new_text = _names(task, field, new)
             log(task.id, actor_id, _action(field, new), field.removesuffix("_id"), old, new_text)
+    before = {field: getattr(task, field) for field in changed}
     for field, new in changed.items():
         setattr(task, field, new)
     task.updated_at = utcnow()
     task.save()
+    changes_seen = {field: (before[field], new) for field, new in changed.items() if field in FIELDS}
+    announce(TaskChanged(**signal_fields(task, actor_id), changes=changes_seen))
     return True
+
+
+def signal_fields(task: Task, actor_id: int | None) -> dict[str, Any]:
+    """What every task signal carries, as the task is now."""
+    fields = TaskSignal(task.id, actor_id, task.project_id, task.title, task.creator_id, task.assignee_id)
+    return dict(fields.__dict__)

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from devcell.accounts.service import UserBrief, user_briefs
 from devcell.core.db import unit_of_work, utcnow
+from devcell.core.signals import announce
 from devcell.projects.service import user_ref
 from devcell.tasks._access import require_task
-from devcell.tasks._changes import log
+from devcell.tasks._changes import log, signal_fields
 from devcell.tasks.models import Task, TaskActivity, TaskComment
-from devcell.tasks.schemas import ActivityList, ActivityOut, CommentIn, CommentList, CommentOut
+from devcell.tasks.schemas import ActivityList, ActivityOut, CommentIn, CommentList, CommentOut, TaskCommented
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
@@ -33,10 +34,11 @@ def list_comments(principal: Principal, task_id: int) -> CommentList:
 @unit_of_work(write=True)
 def add_comment(principal: Principal, task_id: int, data: CommentIn) -> CommentOut:
     """Viewers may read but not comment: a comment changes the task's conversation, so it needs edit rights."""
-    require_task(principal, task_id, "edit")
+    task = require_task(principal, task_id, "edit")
     now = utcnow()
     comment = TaskComment.create(task=task_id, author=principal.user_id, body=data.body, created_at=now, updated_at=now)
     log(task_id, principal.user_id, "commented")
+    announce(TaskCommented(**signal_fields(task, principal.user_id), comment_id=comment.id, body=data.body))
     # A comment is news on the task: it moves up in the default "recently updated" order.
     Task.update(updated_at=now).where(Task.id == task_id).execute()
     return _comment_out(comment, user_briefs([principal.user_id])[principal.user_id])

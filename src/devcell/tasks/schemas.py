@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -172,3 +173,33 @@ class PresetOut(BaseModel):
 
 class PresetList(BaseModel):
     items: list[PresetOut]
+
+
+# Signals: what this slice announces (core/signals.py) for others to act on, e.g. notifications. Plain frozen
+# dataclasses, not API shapes: they carry raw ids and the values before and after a change.
+
+
+@dataclass(frozen=True)
+class TaskSignal:
+    task_id: int
+    actor_id: int | None
+    project_id: int | None
+    title: str
+    creator_id: int
+    assignee_id: int | None
+
+
+@dataclass(frozen=True)
+class TaskCreated(TaskSignal):
+    description: str
+
+
+@dataclass(frozen=True)
+class TaskChanged(TaskSignal):
+    changes: dict[str, tuple[Any, Any]]  # field -> (old, new), only the fields that changed
+
+
+@dataclass(frozen=True)
+class TaskCommented(TaskSignal):
+    comment_id: int
+    body: str

@@ -10,11 +10,12 @@ from peewee import Case, Expression, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data
 from devcell.core.db import unit_of_work, utcnow
+from devcell.core.signals import announce
 from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
 from devcell.tasks import _access, _changes, _query
 from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task, TaskActivity, TaskComment
-from devcell.tasks.schemas import TaskCreate, TaskOut, TaskPatch, TaskQuery
+from devcell.tasks.schemas import TaskCreate, TaskCreated, TaskOut, TaskPatch, TaskQuery
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,6 +60,7 @@ def create_task(
         **fields, creator=principal.user_id, origin_standup_id=origin_standup_id, created_at=now, updated_at=now
     )
     _changes.log(task.id, principal.user_id, "created")
+    announce(TaskCreated(**_changes.signal_fields(task, principal.user_id), description=task.description))
     return _out(principal, task.id, default_tz)
 
 
@@ -154,6 +156,32 @@ def can_be_assigned(user_id: int, project_id: int | None) -> bool:
     return project_id is None or _changes.can_be_assigned(user_id, project_id)
 
 
+@unit_of_work()
+def can_see(principal: Principal, task_id: int) -> bool:
+    """Whether the task exists and the principal may see it (the rule of require_task, without raising)."""
+    task = Task.get_or_none(Task.id == task_id)
+    return task is not None and _access.task_perms(principal, task)[0].see
+
+
+@unit_of_work()
+def task_people(task_id: int) -> TaskPeople | None:
+    """Who a task involves (creator, assignee) and where it lives; None when there is no such task."""
+    query = Task.select(Task.id, Task.creator, Task.assignee, Task.project).where(Task.id == task_id)
+    rows = list(rows_of(query))
+    return TaskPeople(*rows[0]) if rows else None
+
+
+@unit_of_work()
+def open_tasks_due_by(day: date) -> list[DueTask]:
+    """Assigned tasks that are still open (not done, not archived) and due on or before `day`."""
+    query = (
+        Task.select(Task.id, Task.title, Task.assignee, Task.project, Task.due_date)
+        .where(Task.due_date <= day, Task.assignee.is_null(False), Task.status != "done", Task.archived == False)  # noqa: E712
+        .order_by(Task.due_date, Task.id)
+    )
+    return [DueTask(*row) for row in rows_of(query)]
+
+
 def visible_tasks(principal: Principal) -> Expression | None:
     """The tasks the caller may see as a peewee WHERE clause over Task (None: all, for administrators)."""
     return _access.visible_tasks(principal)
@@ -169,6 +197,23 @@ def visible_task_ids(principal: Principal, status: str | None = None) -> ModelSe
     if status is not None:
         query = query.where(Task.status == status)
     return query
+
+
+@dataclass(frozen=True)
+class TaskPeople:
+    id: int
+    creator_id: int
+    assignee_id: int | None
+    project_id: int | None
+
+
+@dataclass(frozen=True)
+class DueTask:
+    id: int
+    title: str
+    assignee_id: int
+    project_id: int | None
+    due_date: date
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useTheme } from "@/app/theme";
-import { HealthBadge, LlmChip } from "@/app/topbar-status";
+import { HealthBadge, LlmChip, NotificationBell } from "@/app/topbar-status";
 import { useDismiss } from "@/app/use-dismiss";
 import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
@@ -73,6 +73,7 @@ export function Shell({ children, onSignedOut }: Props) {
         {/* On a phone the theme toggle moves into the user menu and the user's name shrinks to initials, so the
             status badges keep their words (styles.css, max-width 720px). */}
         <div class="topbar__end">
+          <NotificationBell />
           <LlmChip />
           <HealthBadge />
           <ThemeToggle />

@@ -7,6 +7,7 @@ import { useDismiss } from "@/app/use-dismiss";
 import { getHealthSummary, type HealthSummary } from "@/features/system/api";
 import { describe } from "@/features/system/health-badge";
 import { errorMessage, request } from "@/lib/api";
+import { useUnreadCount } from "@/lib/notifications";
 import { isAdmin, useSession } from "@/lib/session";
 import { useStatusChange } from "@/lib/status-events";
 
@@ -164,5 +165,27 @@ function Explained({ id, label, face, children }: ExplainedProps) {
         {children}
       </div>
     </div>
+  );
+}
+
+/** The inbox's bell: the unread count, live over the notifications event stream (lib/notifications). */
+export function NotificationBell() {
+  const unread = useUnreadCount();
+  const count = unread ?? 0;
+  const label = `Notifications, ${count === 0 ? "none" : count} unread`;
+  return (
+    <a href="/notifications" class="bell" aria-label={label} title={label}>
+      <svg class="bell__icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      {count > 0 && (
+        <span class="bell__count" aria-hidden="true">
+          {count > 99 ? "99+" : count}
+        </span>
+      )}
+    </a>
   );
 }

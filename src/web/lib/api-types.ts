@@ -332,6 +332,25 @@ export type MetricSeries = { days: number; interval_minutes: number; items: Metr
 export type MyTasks = { todo?: number; in_progress?: number; blocked?: number; done_recent?: number };
 export type NoteCreate = { title?: string | null; text: string; project_id?: number | null };
 export type NotePatch = { title?: string | null; text?: string | null };
+export type NotificationOut = {
+  id: number;
+  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "blocker" | "job";
+  actor: UserRef | null;
+  title: string;
+  excerpt: string;
+  link: string;
+  events: number;
+  created_at: string;
+  read_at: string | null;
+};
+export type NotificationPage = {
+  items: NotificationOut[];
+  total: number;
+  limit: number;
+  offset: number;
+  unread: number;
+};
+export type NotificationQuery = { limit?: number; offset?: number; unread?: boolean };
 export type Page_WorkflowSummary_ = { items: WorkflowSummary[]; total: number; limit: number; offset: number };
 export type Passage = {
   chunk_id: number;
@@ -407,6 +426,13 @@ export type PlanUnitOut = {
   task_status: "todo" | "in_progress" | "blocked" | "done" | null;
   task_due_date: string | null;
 };
+export type PreferenceList = { items: PreferenceOut[] };
+export type PreferenceOut = {
+  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "blocker" | "job";
+  label: string;
+  enabled: boolean;
+};
+export type PreferencePatch = { enabled: Record<string, boolean> };
 export type PresetIn = { name: string; filters: Record<string, unknown> };
 export type PresetList = { items: PresetOut[] };
 export type PresetOut = { id: number; name: string; filters: Record<string, unknown>; created_at: string };
@@ -460,6 +486,7 @@ export type ProjectQuery = {
 };
 export type ProjectRef = { id: number; name: string };
 export type ProjectSummaryIn = { project_id: number; days?: number; refresh?: boolean };
+export type ReadAllIn = { up_to_id?: number | null };
 export type ReadyOut = { status: "ok" | "fail"; checks: CheckOut[] };
 export type RecoveryBackups = { backups: BackupList; damaged_dir: string; uploaded?: string | null };
 export type RecoveryRestoreIn = { code: string; name: string };
@@ -811,6 +838,7 @@ export type UnitPatch = {
   week?: number | null;
   priority?: "low" | "normal" | "high" | "urgent" | null;
 };
+export type UnreadOut = { unread: number };
 export type UserCreate = {
   username: string;
   password: string;
@@ -846,6 +874,7 @@ export type UserQuery = {
 };
 export type UserRef = { id: number; username: string; display_name: string };
 export type VerifyOut = { ok: boolean; problems: string[]; checked_at: string; seconds: number };
+export type WatchOut = { watching: boolean };
 export type WeekProgress = { week: number; units: number; seeded: number; done: number; in_progress: number };
 export type WorkflowIn = {
   pipeline: "feature" | "pr_review" | "bug_triage";

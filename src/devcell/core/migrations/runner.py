@@ -24,6 +24,7 @@ from devcell.core.migrations import (
     m0010_training,
     m0011_checked_answers,
     m0012_stemmed_keywords,
+    m0013_notifications,
 )
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "training", m0010_training.up),
     Migration(11, "checked_answers", m0011_checked_answers.up),
     Migration(12, "stemmed_keywords", m0012_stemmed_keywords.up),
+    Migration(13, "notifications", m0013_notifications.up),
 )
 HEAD = MIGRATIONS[-1].version
 

@@ -1,5 +1,6 @@
-// The own account: profile fields, password, signed-in sessions and personal API tokens.
+// The own account: profile fields, password, signed-in sessions, personal API tokens and what I am notified of.
 import { useState } from "preact/hooks";
+import { NotificationPreferences } from "@/components/notification-preferences";
 import { PasswordForm } from "@/features/accounts/password-form";
 import { ProfileForm } from "@/features/accounts/profile-form";
 import { SessionsPanel } from "@/features/accounts/sessions-panel";
@@ -22,6 +23,7 @@ export function ProfilePage() {
       <PasswordForm onChanged={() => setCredentialsVersion((n) => n + 1)} />
       <SessionsPanel version={credentialsVersion} />
       <TokensPanel version={credentialsVersion} />
+      <NotificationPreferences />
     </section>
   );
 }

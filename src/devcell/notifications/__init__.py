@@ -1,0 +1,1 @@
+"""The team loop: per-user notifications, @mentions, watching."""

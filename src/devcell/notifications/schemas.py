@@ -1,0 +1,80 @@
+"""Request and response shapes of the notifications slice, and the kinds of notification there are."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from devcell.core.pagination import Page, PageQuery
+from devcell.projects.schemas import UserRef
+
+Kind = Literal["assigned", "unassigned", "comment", "mention", "status", "due", "blocker", "job"]
+
+# What each kind is, as the Profile page's preferences list it (order kept).
+KINDS: dict[str, str] = {
+    "assigned": "A task is assigned to me",
+    "unassigned": "I am unassigned from a task",
+    "comment": "A comment on a task I created, am assigned to or watch",
+    "mention": "Someone @mentions me (task, comment, standup)",
+    "status": "Someone else changes the status of a task I created, am assigned to or watch",
+    "due": "My task is due tomorrow or overdue (once, in my morning)",
+    "blocker": "A blocker in a standup of a project I own",
+    "job": "My SITREP, workflow, indexing or backup finished or failed",
+}
+
+
+# When news joins an unread notification about the same subject, the more important kind keeps the headline.
+KIND_RANK: dict[str, int] = {"assigned": 3, "unassigned": 3, "mention": 3, "blocker": 2}
+
+
+class NotificationQuery(PageQuery):
+    unread: bool = False
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: Kind
+    actor: UserRef | None
+    title: str
+    excerpt: str
+    link: str
+    events: int  # more than 1: later news about the same subject joined this unread notification
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Page[NotificationOut]):
+    unread: int
+
+
+class UnreadOut(BaseModel):
+    unread: int
+
+
+class ReadAllIn(BaseModel):
+    """Mark read everything up to `up_to_id` (the newest one the user has seen), so a notification that arrives
+    while they click is not swallowed; without it, everything."""
+
+    model_config = ConfigDict(extra="forbid")
+    up_to_id: int | None = None
+
+
+class PreferenceOut(BaseModel):
+    kind: Kind
+    label: str
+    enabled: bool
+
+
+class PreferenceList(BaseModel):
+    items: list[PreferenceOut]
+
+
+class PreferencePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: dict[Kind, bool]
+
+
+class WatchOut(BaseModel):
+    watching: bool
