@@ -9,6 +9,7 @@ python3 build.py models                                        prepare the embed
 python3 build.py web [--check]                                 build src/web into web_dist/ (or verify it)
 python3 build.py freeze                                        PyInstaller onedir build into dist/devcell/
 python3 build.py deb [--version V] [--source DIR] [--out DIR]  the Debian package dist/devcell_<version>_<arch>.deb
+python3 build.py deb --arch arm64 [...]                        the same for arm64, built under emulation (slow)
 python3 build.py bench [scenario ...]                          run tests/bench scenarios, write a JSON report
 python3 build.py clean                                         remove .venv, caches and build output
 """
@@ -669,7 +670,11 @@ def cmd_deb(args: list[str]) -> None:
     # Package modes come from what we set, not from the caller: a umask of 027 (the devcell CLI sets one, and a
     # test process that ran it hands it on) made dpkg-deb refuse the control directory (0750).
     os.umask(0o022)
-    opts = _options(args, ("--version", "--source", "--out"))
+    opts = _options(args, ("--version", "--source", "--out", "--arch"))
+    if opts.get("--arch"):  # only arm64 (packaging/arm64.py says so for any other)
+        # PyInstaller does not cross-build: build natively in an emulated arm64 Debian root (slow; issue 20).
+        run(sys.executable, PACKAGING / "arm64.py", "deb", *args)
+        return
     source = Path(opts["--source"]).resolve() if opts.get("--source") else ROOT
     out = Path(opts["--out"]).resolve() if opts.get("--out") else DIST
     build_deb(source, out, opts.get("--version") or None)
