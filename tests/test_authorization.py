@@ -24,6 +24,7 @@ PUBLIC = {
     ("POST", "/api/auth/register"),  # refused unless the admin opened registration or issued an invite
     ("POST", "/api/auth/invite-check"),  # says only whether an invite link still works; throttled like register
     ("POST", "/api/setup/restore"),  # refused unless setup is still needed and the setup code matches
+    ("POST", "/api/backups/folder-check"),  # refused unless signed with the secret key (devcell settings set)
     ("GET", "/api/recovery"),  # whether the database is damaged: the page that offers the restore asks
     ("POST", "/api/recovery/backups"),  # refused unless in recovery mode and the recovery code matches
     ("POST", "/api/recovery/upload"),  # the same
