@@ -23,6 +23,8 @@ PUBLIC = {
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/register"),  # refused unless the admin opened registration or issued an invite
     ("POST", "/api/auth/invite-check"),  # says only whether an invite link still works; throttled like register
+    ("POST", "/api/auth/reset-check"),  # whether a reset link works (and whose); throttled like register
+    ("POST", "/api/auth/reset"),  # refused unless the link an administrator made is open; throttled
     ("POST", "/api/setup/restore"),  # refused unless setup is still needed and the setup code matches
     ("POST", "/api/backups/folder-check"),  # refused unless signed with the secret key (devcell settings set)
     ("GET", "/api/recovery"),  # whether the database is damaged: the page that offers the restore asks

@@ -299,7 +299,7 @@ ADMIN_ROUTES = [r for r in routes.ROUTES if r.access is Access.ADMIN]
 def test_users_admin_routes_refuse_ordinary_users(user: Actor) -> None:
     assert ADMIN_ROUTES
     for route in ADMIN_ROUTES:
-        path = route.path.replace("{user_id:int}", "1").replace("{invite_id:int}", "1")
+        path = route.path.replace("{user_id:int}", "1").replace("{invite_id:int}", "1").replace("{reset_id:int}", "1")
         response = user.client.request(route.method, path, headers=user.headers, json={})
         assert (route.path, response.status_code, error_code(response)) == (route.path, 403, "admin_required")
 

@@ -92,3 +92,16 @@ class InviteNotFound(NotFound):
 
 class UserOwnsData(Conflict):
     code = "user_owns_data"
+
+
+class ResetLinkInvalid(Forbidden):
+    """A reset link that is unknown, used, expired or revoked: the page asks for a new one."""
+
+    code = "reset_link_invalid"
+
+    def __init__(self) -> None:
+        super().__init__("This reset link does not work any more; ask an administrator for a new one.")
+
+
+class ResetNotFound(NotFound):
+    code = "reset_not_found"

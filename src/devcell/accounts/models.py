@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import AutoField, BooleanField, CharField, ForeignKeyField, IntegerField
 
 from devcell.core.db import BaseModel, UTCDateTimeField
@@ -58,3 +60,22 @@ class Invite(BaseModel):
     used_at = UTCDateTimeField(null=True)
     used_by_id = IntegerField(null=True)
     revoked_at = UTCDateTimeField(null=True)
+
+
+class ResetLink(BaseModel):
+    """A one-time password reset link (accounts/_resets.py)."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    token_hash = CharField(unique=True)
+    created_by_id = IntegerField(null=True)
+    created_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    used_at = UTCDateTimeField(null=True)
+    revoked_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = "password_reset"
+
+    if TYPE_CHECKING:
+        user_id: int

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from devcell.accounts import _onboarding, service, sessions
+from devcell.accounts import _onboarding, _resets, service, sessions
 from devcell.accounts.errors import InvitesDisabled, SessionRequired
 from devcell.accounts.schemas import (
     AdminUserPatch,
@@ -25,6 +25,12 @@ from devcell.accounts.schemas import (
     PeopleQuery,
     ProfilePatch,
     RegisterIn,
+    ResetCheckIn,
+    ResetCheckOut,
+    ResetCreate,
+    ResetCreated,
+    ResetIn,
+    ResetList,
     SessionList,
     SetupIn,
     SetupStatus,
@@ -244,6 +250,35 @@ async def revoke_invite(call: Call) -> None:
     await call.run(_onboarding.revoke_invite, call.path_int("invite_id"))
 
 
+async def create_reset(call: Call, body: ResetCreate) -> ResetCreated:
+    """A one-time link for the user to set a new password (shown once; their older open links stop working)."""
+    return await call.run(_resets.create_reset, call.path_int("user_id"), body, call.user.user_id)
+
+
+async def list_resets(call: Call) -> ResetList:
+    """Reset links, newest first, with their state (open, used, expired, revoked)."""
+    return call.read(_resets.list_resets)
+
+
+async def revoke_reset(call: Call) -> None:
+    """Revoke a reset link that was not used yet."""
+    await call.run(_resets.revoke_reset, call.path_int("reset_id"))
+
+
+async def check_reset(call: Call, body: ResetCheckIn) -> ResetCheckOut:
+    """Whether a reset link works (and for which user name), so the page can say so before the form is filled."""
+    _throttle_anonymous(call)
+    return call.read(_resets.check_reset, body.token)
+
+
+async def use_reset(call: Call, body: ResetIn) -> Response:
+    """Set a new password with a reset link; the user's other sessions and API tokens end, and this browser is
+    signed in."""
+    _throttle_anonymous(call)
+    user_id = await call.run(_resets.use_reset, body)
+    return await _signed_in(call, await call.run(service.get_user, user_id))
+
+
 A, U, P = Access.ADMIN, Access.USER, Access.PUBLIC
 ROUTES = [
     ApiRoute("GET", "/api/setup", get_setup, access=P, response=SetupStatus),
@@ -271,4 +306,18 @@ ROUTES = [
     ApiRoute("GET", "/api/invites", list_invites, access=A, response=InviteList),
     ApiRoute("POST", "/api/invites", create_invite, access=A, body=InviteCreate, response=InviteCreated, status=201),
     ApiRoute("DELETE", "/api/invites/{invite_id:int}", revoke_invite, access=A, status=204),
+    ApiRoute(
+        "POST",
+        "/api/users/{user_id:int}/reset-link",
+        create_reset,
+        access=A,
+        body=ResetCreate,
+        body_required=False,
+        response=ResetCreated,
+        status=201,
+    ),
+    ApiRoute("GET", "/api/password-resets", list_resets, access=A, response=ResetList),
+    ApiRoute("DELETE", "/api/password-resets/{reset_id:int}", revoke_reset, access=A, status=204),
+    ApiRoute("POST", "/api/auth/reset-check", check_reset, access=P, body=ResetCheckIn, response=ResetCheckOut),
+    ApiRoute("POST", "/api/auth/reset", use_reset, access=P, body=ResetIn, response=SignedIn),
 ]

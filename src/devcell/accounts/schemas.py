@@ -272,3 +272,43 @@ class InviteCreated(InviteOut):
 
 class InviteList(BaseModel):
     items: list[InviteOut]
+
+
+class ResetCreate(StrictModel):
+    expires_in_hours: Annotated[int, Field(ge=1, le=168)] = 24
+
+
+class ResetOut(BaseModel):
+    id: int
+    user_id: int
+    username: str
+    created_by_id: int | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    status: Literal["open", "used", "expired", "revoked"]
+
+
+class ResetCreated(ResetOut):
+    token: str
+    path: str = Field(description="Relative URL of the page where the user sets a new password with this link.")
+
+
+class ResetList(BaseModel):
+    items: list[ResetOut]
+
+
+class ResetCheckIn(StrictModel):
+    token: Annotated[str, Field(max_length=128)]
+
+
+class ResetCheckOut(BaseModel):
+    """Only whether the link works, and for whom (the user name it resets, so the page can say so)."""
+
+    status: Literal["valid", "used", "expired", "invalid"]
+    username: str | None = None
+
+
+class ResetIn(StrictModel):
+    token: Annotated[str, Field(max_length=128)]
+    password: Password

@@ -9,6 +9,7 @@ import { ToastProvider } from "@/components/toast";
 import { getMe, getSetup, type SetupStatus } from "@/features/accounts/api";
 import { LoginPage } from "@/features/accounts/login-page";
 import { RegisterPage } from "@/features/accounts/register-page";
+import { ResetPage } from "@/features/accounts/reset-page";
 import { SetupPage } from "@/features/accounts/setup-page";
 import { SetupRestore } from "@/features/system/setup-restore";
 import { ApiError, errorMessage } from "@/lib/api";
@@ -134,6 +135,7 @@ function Root() {
           registration={setup.registration}
           onSignedIn={signIn}
         />
+        <ResetPage path="/reset" applianceName={applianceName} onSignedIn={signIn} />
         <ToLogin default />
       </Router>
     );

@@ -498,6 +498,33 @@ export type RecoveryRestored = {
 };
 export type RecoveryStatus = { active: boolean; problem?: string | null; since?: string | null };
 export type RegisterIn = { username: string; password: string; display_name?: string; invite?: string | null };
+export type ResetCheckIn = { token: string };
+export type ResetCheckOut = { status: "valid" | "used" | "expired" | "invalid"; username?: string | null };
+export type ResetCreate = { expires_in_hours?: number };
+export type ResetCreated = {
+  id: number;
+  user_id: number;
+  username: string;
+  created_by_id: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  status: "open" | "used" | "expired" | "revoked";
+  token: string;
+  path: string;
+};
+export type ResetIn = { token: string; password: string };
+export type ResetList = { items: ResetOut[] };
+export type ResetOut = {
+  id: number;
+  user_id: number;
+  username: string;
+  created_by_id: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  status: "open" | "used" | "expired" | "revoked";
+};
 export type RestoreIn = { confirm: string };
 export type RestoreOut = {
   archive: string;

@@ -25,6 +25,7 @@ from devcell.core.migrations import (
     m0011_checked_answers,
     m0012_stemmed_keywords,
     m0013_notifications,
+    m0014_password_resets,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "checked_answers", m0011_checked_answers.up),
     Migration(12, "stemmed_keywords", m0012_stemmed_keywords.up),
     Migration(13, "notifications", m0013_notifications.up),
+    Migration(14, "password_resets", m0014_password_resets.up),
 )
 HEAD = MIGRATIONS[-1].version
 

@@ -142,3 +142,18 @@ export async function checkInvite(invite: string): Promise<InviteStatus> {
   });
   return answer.status;
 }
+
+/** What a password reset link is worth now; "invalid" covers unknown and revoked links. */
+export type ResetStatus = "valid" | "used" | "expired" | "invalid";
+
+/** Checks a reset link when its page opens: whether it works, and whose password it sets. */
+export function checkReset(token: string): Promise<{ status: ResetStatus; username: string | null }> {
+  return request("POST", "/api/auth/reset-check", { ...AUTH_CALL, body: { token } });
+}
+
+/** Sets a new password with a reset link and signs this browser in (the user's other sessions end). */
+export async function resetWithLink(token: string, password: string): Promise<User> {
+  const answer = await request<SignedIn>("POST", "/api/auth/reset", { ...AUTH_CALL, body: { token, password } });
+  setCsrfToken(answer.csrf_token);
+  return answer.user;
+}

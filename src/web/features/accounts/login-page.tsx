@@ -59,6 +59,13 @@ export function LoginPage({ applianceName, registration, onSignedIn }: Props) {
         <button type="submit" class="button button--primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        <details class="auth__help">
+          <summary>Forgot your password?</summary>
+          <p class="muted">
+            {applianceName} sends no e-mail. Ask one of its administrators: they can make you a one-time reset link on
+            the Users page (or set a new password for you).
+          </p>
+        </details>
         {registration === "open" && (
           <p class="muted">
             No account yet? <a href="/register">Register</a>

@@ -1,4 +1,4 @@
-// Edit one user (administrators): profile and role, password reset, deactivate/reactivate, delete.
+// Edit one user (administrators): profile and role, reset link, password reset, deactivate/reactivate, delete.
 import { useEffect, useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { Dialog } from "@/components/dialog";
@@ -6,6 +6,7 @@ import { FormField, SelectField } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { PROFILE_FIELDS } from "@/features/accounts/api";
 import { changedFields, ProfileInputs, type ProfileValues, profileValues } from "@/features/accounts/profile-form";
+import { ResetLinkSection } from "@/features/accounts/reset-link-section";
 import { ROLE_CHOICES } from "@/features/accounts/user-create-form";
 import { deleteUser, listUsers, resetPassword, type UserPatch, updateUser } from "@/features/accounts/users-api";
 import { ApiError, errorMessage, formErrors } from "@/lib/api";
@@ -35,6 +36,7 @@ export function UserEditor({ user, onChanged, onDeleted, onClose }: Props) {
         {isSelf ? " · this is you" : ""}
       </p>
       <DetailsForm key={user.id} user={user} onChanged={changed} />
+      <ResetLinkSection key={`reset-${user.id}`} user={user} />
       <PasswordReset user={user} />
       <AccountActions user={user} isSelf={isSelf} onChanged={changed} onDeleted={onDeleted} />
     </Dialog>

@@ -1,7 +1,8 @@
-// Administration calls of the accounts slice: users and invite links (administrators only).
+// Administration calls of the accounts slice: users, invite links and password reset links (administrators only).
 
 import type { ProfilePatch } from "@/features/accounts/api";
 import { request, withQuery } from "@/lib/api";
+import type * as Api from "@/lib/api-types";
 import type { Role, User } from "@/lib/session";
 
 export type UserQuery = { q?: string; role?: Role | ""; active?: "true" | "false" | ""; limit: number; offset: number };
@@ -68,4 +69,20 @@ export function createInvite(input: InviteInput): Promise<NewInvite> {
 
 export function revokeInvite(inviteId: number): Promise<void> {
   return request<void>("DELETE", `/api/invites/${inviteId}`);
+}
+
+export type ResetLink = Api.ResetOut;
+export type ResetLinkCreated = Api.ResetCreated;
+
+/** A one-time link for the user to set a new password (their older open links stop working). */
+export function createResetLink(userId: number, expiresInHours = 24): Promise<ResetLinkCreated> {
+  return request("POST", `/api/users/${userId}/reset-link`, { body: { expires_in_hours: expiresInHours } });
+}
+
+export function listResetLinks(): Promise<{ items: ResetLink[] }> {
+  return request("GET", "/api/password-resets");
+}
+
+export function revokeResetLink(id: number): Promise<void> {
+  return request("DELETE", `/api/password-resets/${id}`);
 }
