@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from devcell.health.pi import read_power, read_temperature
+from devcell.health._pi import read_power, read_temperature
 from devcell.health.registry import HEALTH
 from tests.conftest import Actor
 from tests.health.conftest import findings

@@ -9,7 +9,7 @@ from devcell.core.db import transaction, utcnow
 from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
 from devcell.core.scheduler import last_run
-from devcell.health.pi import read_power, read_temperature
+from devcell.health._pi import read_power, read_temperature
 from devcell.health.registry import Check, Finding, Fix, HealthContext, Severity
 
 # Disk thresholds agree with the request guard: critical exactly when it refuses changes (free below the
