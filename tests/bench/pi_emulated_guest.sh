@@ -29,15 +29,26 @@ if ! apt-get install -y --no-install-recommends /root/devcell.deb >/root/install
     fail "apt-get install ./devcell.deb"
 fi
 mark install_s "$(since "$started")"
+started=$(uptime_s)
 mark version "$(dpkg-query -W -f '${Version} ${Architecture}' devcell)"
 
-# postinst starts the service when systemd runs (it does here); start it in case a policy held it back.
+# postinst starts the service (systemd is PID 1 here): wait for its first answer, then time a restart (a start
+# with the database already migrated, as after a reboot).
+wait_health() {
+    until curl -fsS -o /dev/null http://127.0.0.1:9000/api/health; do
+        systemctl is-failed -q devcell.service && fail "devcell.service failed before /api/health answered"
+        sleep 0.5
+    done
+}
+if systemctl is-active -q devcell.service; then mark started_by_postinst yes; else
+    mark started_by_postinst no
+    systemctl start devcell.service || fail "systemctl start devcell"
+fi
+wait_health
+mark install_to_health_s "$(since "$started")"
 started=$(uptime_s)
-systemctl start devcell.service || fail "systemctl start devcell"
-until curl -fsS -o /dev/null http://127.0.0.1:9000/api/health; do
-    systemctl is-failed -q devcell.service && fail "devcell.service failed before /api/health answered"
-    sleep 1
-done
+systemctl restart devcell.service || fail "systemctl restart devcell"
+wait_health
 mark health_s "$(since "$started")"
 mark unit "$(systemctl show -p ActiveState -p SubState -p MainPID devcell.service | tr '\n' ' ')"
 mark setup_code "$(runuser -u devcell -- devcell setup-code)"
