@@ -12,6 +12,11 @@ meaning, every health check) through a forwarded port.
 The .deb is DEVCELL_PI_DEB or the newest dist/devcell_*_arm64.deb (`python3 build.py deb --arch arm64`);
 DEVCELL_PI_CPU picks another CPU model (e.g. `max`) to tell an emulator fault from a build fault. The emulator
 runs under nice 19. Everything is slow (TCG emulation): it is a bench scenario, never part of a test run.
+
+Why a full-system emulator for the embedding: under qemu-user 7.2 (the build root) `import onnxruntime` of the
+aarch64 wheel segfaults, with QEMU_CPU=cortex-a72 or max, because qemu-user shows arm64 programs the host's x86
+/proc/cpuinfo and onnxruntime's CPU detection crashes on it; with an arm64 cpuinfo bind-mounted over it, the same
+wheel imports, makes a session and runs the model under qemu-user too (measured 2026-12-05). The build is fine.
 """
 
 from __future__ import annotations
