@@ -2,14 +2,18 @@
 """The arm64 package, built on an amd64 machine inside an emulated arm64 Debian 12 root (issue 20, item 5).
 
 python3 build.py deb --arch arm64 [--version V] [--source DIR] [--out DIR]   runs `packaging/arm64.py deb ...`
-python3 packaging/arm64.py root build|guest                    make (or reuse) one of the cached arm64 roots
+python3 packaging/arm64.py root build|guest   make (or reuse) one of the cached arm64 roots
 
 PyInstaller does not cross-build, so the package is built the normal way (`python3 build.py deb`) by an arm64
 Python inside an arm64 Debian 12 root made with `debootstrap --arch=arm64`, every arm64 program run by
 qemu-user through binfmt_misc. It is slow (a venv of aarch64 wheels, the freeze and xz under emulation) and is
-not part of a CI run. The roots are cached under build/arm64/ and rebuilt when their recipe (suite, mirror,
-package list, the setup steps' version) changes. The guest root is the disk of `build.py bench pi_emulated`
-(tests/bench/pi_emulated.py): Debian's arm64 kernel, systemd, and nothing of the build's tools.
+not part of a CI run. The roots are cached under build/arm64/ and made again when their recipe (suite, mirror,
+variant, the setup steps and their version) changes; packages added to a recipe are installed into the cached root
+with apt-get (its emulated venv and PyInstaller cache stay). The checkout is copied into the build root on each
+build (tracked and new files, as `build.py deb` sees them; `--source DIR` copies another tree) and the .deb is
+copied out to dist/; the default dist/devcell.deb (this machine's architecture) is left alone. The guest root is
+the disk of `build.py bench pi_emulated` (tests/bench/pi_emulated.py): Debian's arm64 kernel, systemd, and nothing
+of the build's tools.
 
 Host tools come from Debian's apt when missing (debootstrap, qemu-user-static, binfmt-support; qemu-system-arm
 for the bench), as .ci/run installs its tools. Standard library only: build.py runs this with the system Python.
@@ -199,7 +203,7 @@ def cached_root(recipe: Recipe, setup: Callable[[Path], None] | None = None) -> 
             unmount_all(old)
             shutil.rmtree(old)
     WORK.mkdir(parents=True, exist_ok=True)
-    say(f"bootstrapping the {recipe.name} root ({recipe.key()}); ~4 min")
+    say(f"bootstrapping the {recipe.name} root ({recipe.key()}): minutes on an idle machine, up to an hour busy")
     started = time.monotonic()
     run("nice", "-n", "19", *recipe.debootstrap_command(partial))
     if setup is not None:
