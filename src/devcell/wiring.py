@@ -40,6 +40,7 @@ from devcell.health.watch import DATABASE_WATCH, Recovery, close_restored_jobs
 from devcell.notifications import rules as notification_rules
 from devcell.notifications import service as notifications
 from devcell.notifications.due import send_due_notes
+from devcell.notifications.reminders import send_standup_reminders
 from devcell.operations import maintenance
 from devcell.operations.samples import SAMPLER, Sampler
 from devcell.operations.schedule import scheduled_jobs
@@ -170,11 +171,15 @@ def _scheduled_jobs(state: AppState, upkeep: maintenance.Upkeep) -> list[Schedul
     def run_metrics_sample(_context: JobContext) -> dict[str, Any]:
         return state.need(SAMPLER).sample()
 
-    def run_due_notes(_context: JobContext) -> dict[str, int]:
-        return {"delivered": send_due_notes(state.need(SETTINGS_STORE).time_zone())}
+    def run_reminders(_context: JobContext) -> dict[str, int]:
+        settings = state.need(SETTINGS_STORE)
+        zone = settings.time_zone()
+        due = send_due_notes(zone)
+        standup = send_standup_reminders(settings.get_str("standup_reminder_time"), zone)
+        return {"due": due, "standup": standup}
 
     return scheduled_jobs(
-        run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample, run_due_notes
+        run_backup, run_maintenance, run_checkpoint, run_knowledge_scan, run_metrics_sample, run_reminders
     )
 
 

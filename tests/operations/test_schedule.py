@@ -18,9 +18,9 @@ def run(admin: Actor, name: str) -> dict[str, Any]:
 def test_schedule_lists_the_jobs_with_their_timing(admin: Actor) -> None:
     items = {item["name"]: item for item in admin.get("/api/system/schedule").json()["items"]}
     assert set(items) == {
-        "backup", "maintenance", "checkpoint", "knowledge_scan", "metrics_sample", "due_notifications"
+        "backup", "maintenance", "checkpoint", "knowledge_scan", "metrics_sample", "reminders"
     }  # fmt: skip
-    assert items["due_notifications"]["schedule"] == "every 15 minutes"
+    assert items["reminders"]["schedule"] == "every 15 minutes"
     assert items["backup"]["schedule"] == "daily at 02:30 (UTC)"
     assert items["backup"]["next_run_at"].endswith("02:30:00Z")
     assert items["checkpoint"]["schedule"] == "every 60 minutes"

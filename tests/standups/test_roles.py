@@ -53,6 +53,7 @@ CASES: list[RoleCase] = [
         "POST", "/api/standups", lambda w: Request("/api/standups", {"today": "x", "project_id": w.project_id}), READERS
     ),
     RoleCase("GET", "/api/standups/today", lambda w: Request("/api/standups/today"), ALL),
+    RoleCase("GET", "/api/standups/roster", lambda w: Request(f"/api/standups/roster?project={w.project_id}"), READERS),
     RoleCase("GET", "/api/standups/export", _export_of_project, READERS),
     RoleCase("GET", ONE, _one, READERS),
     RoleCase(

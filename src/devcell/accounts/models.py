@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from peewee import AutoField, BooleanField, CharField, ForeignKeyField, IntegerField
+from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField
 
 from devcell.core.db import BaseModel, UTCDateTimeField
 
@@ -18,6 +18,8 @@ class User(BaseModel):
     rank = CharField(default="")
     skills = CharField(default="")
     time_zone = CharField(default="")
+    away_from = DateField(null=True)  # away / out of office, both days included (the user's local days)
+    away_until = DateField(null=True)
     role = CharField(default="user")
     active = BooleanField(default=True)
     password_hash = CharField()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -77,6 +77,8 @@ class UserOut(BaseModel):
     rank: str
     skills: str
     time_zone: str
+    away_from: date | None
+    away_until: date | None
     role: Role
     active: bool
     created_at: datetime
@@ -92,6 +94,9 @@ class ProfilePatch(StrictModel):
     rank: ShortText | None = None
     skills: Annotated[str, Field(max_length=1000)] | None = None
     time_zone: TimeZone | None = None
+    # Away / out of office, both days included; null clears. The last day must not be before the first.
+    away_from: date | None = None
+    away_until: date | None = None
 
 
 class AdminUserPatch(ProfilePatch):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from devcell.core.errors import Conflict, ValidationFailed
 from devcell.core.logs import announce_secret
 
 PROFILE_FIELDS = ("display_name", "job_title", "team", "rank", "skills", "time_zone")
+AWAY_FIELDS = ("away_from", "away_until")
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,29 @@ def active_user_ids(usernames: Iterable[str]) -> dict[str, int]:
         return {}
     found = User.select(User.username, User.id).where(User.username.in_(names) & (User.active == True))  # noqa: E712
     return {str(user.username): int(user.id) for user in found}
+
+
+@dataclass(frozen=True)
+class Member:
+    """An active user as the team's day sees them: who, in which time zone, away when."""
+
+    id: int
+    username: str
+    display_name: str
+    time_zone: str
+    away_from: date | None
+    away_until: date | None
+
+    def away_on(self, day: date) -> bool:
+        return self.away_from is not None and self.away_until is not None and self.away_from <= day <= self.away_until
+
+
+@unit_of_work()
+def active_members() -> list[Member]:
+    """Every active user, by user name."""
+    columns = (User.id, User.username, User.display_name, User.time_zone, User.away_from, User.away_until)
+    query = User.select(*columns).where(User.active == True).order_by(User.username)  # noqa: E712
+    return [Member(*row) for row in cast(Iterable[tuple[Any, ...]], query.tuples())]
 
 
 @unit_of_work()
@@ -240,6 +265,13 @@ def _apply_profile(user: User, patch: ProfilePatch) -> None:
     for field in PROFILE_FIELDS:
         if field in patch.model_fields_set:
             setattr(user, field, getattr(patch, field) or "")
+    for field in AWAY_FIELDS:
+        if field in patch.model_fields_set:
+            setattr(user, field, getattr(patch, field))
+    if user.away_from and user.away_until and user.away_until < user.away_from:
+        raise ValidationFailed.for_field("away_until", "must not be before the first day away")
+    if bool(user.away_from) != bool(user.away_until):
+        raise ValidationFailed.for_field("away_until" if user.away_from else "away_from", "give both days, or neither")
 
 
 @unit_of_work(write=True)

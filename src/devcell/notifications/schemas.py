@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from devcell.core.pagination import Page, PageQuery
 from devcell.projects.schemas import UserRef
 
-Kind = Literal["assigned", "unassigned", "comment", "mention", "status", "due", "blocker", "job"]
+Kind = Literal["assigned", "unassigned", "comment", "mention", "status", "due", "reminder", "blocker", "job"]
 
 # What each kind is, as the Profile page's preferences list it (order kept).
 KINDS: dict[str, str] = {
@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "mention": "Someone @mentions me (task, comment, standup)",
     "status": "Someone else changes the status of a task I created, am assigned to or watch",
     "due": "My task is due tomorrow or overdue (once, in my morning)",
+    "reminder": "A standup reminder, when I have not filed by the standup time (unless I am away)",
     "blocker": "A blocker in a standup of a project I own",
     "job": "My SITREP, workflow, indexing or backup finished or failed",
 }

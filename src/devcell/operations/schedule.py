@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from devcell.core.jobs import JobFunction
 from devcell.core.scheduler import ScheduledJob, SettingsSource
 
-DUE_CHECK_MINUTES = 15  # how late after 08:00 local a "due tomorrow" may arrive
+DUE_CHECK_MINUTES = 15  # how late after its time a "due tomorrow" or a standup reminder may arrive
 
 
 def daily(key: str) -> Callable[[SettingsSource], Any]:
@@ -58,7 +58,7 @@ def scheduled_jobs(
     checkpoint: JobFunction,
     knowledge_scan: JobFunction,
     metrics_sample: JobFunction,
-    due_notes: JobFunction,
+    reminders: JobFunction,
 ) -> list[ScheduledJob]:
     return [
         ScheduledJob(
@@ -103,11 +103,12 @@ def scheduled_jobs(
             describe_minutes("metrics_sample_minutes"),
             ("metrics_sample_minutes",),
         ),
-        # "Due tomorrow" and "overdue" reach each assignee once, soon after their own morning begins.
+        # "Due tomorrow" and "overdue" reach each assignee once, soon after their own morning begins; standup
+        # reminders soon after the team's standup time, in each person's own time zone.
         ScheduledJob(
-            "due_notifications",
-            "Due-date notifications",
-            due_notes,
+            "reminders",
+            "Due-date and standup reminders",
+            reminders,
             lambda _settings: IntervalTrigger(minutes=DUE_CHECK_MINUTES, timezone="UTC"),
             lambda _settings: f"every {DUE_CHECK_MINUTES} minutes",
             (),

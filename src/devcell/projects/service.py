@@ -100,6 +100,13 @@ def roles_of(user_id: int) -> dict[int, str]:
 
 
 @unit_of_work()
+def project_member_ids(project_id: int) -> set[int]:
+    """The ids of everyone in the project, whatever their role."""
+    rows = database.execute_sql("SELECT user_id FROM project_member WHERE project_id = ?", (project_id,))
+    return {int(row[0]) for row in rows.fetchall()}
+
+
+@unit_of_work()
 def project_owner_ids(project_id: int) -> list[int]:
     """The ids of the project's owners."""
     rows = database.execute_sql(

@@ -146,6 +146,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
         label="Who reads standups",
     ),
     SettingSpec(
+        "standup_reminder_time",
+        "str",
+        "",
+        "Time of the team's standup (HH:MM, each person's own time zone, Monday to Friday): whoever has not filed "
+        "by then, and is not away, gets a reminder notification. Empty: no reminders.",
+        "Work",
+        max_length=5,
+        check=_clock_time,
+        label="Standup reminder time",
+    ),
+    SettingSpec(
         "llm_base_url",
         "url",
         "",

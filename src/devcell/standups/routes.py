@@ -12,6 +12,8 @@ from devcell.standups.schemas import (
     ConvertIn,
     ConvertOut,
     ExportQuery,
+    RosterOut,
+    RosterQuery,
     StandupCreate,
     StandupOut,
     StandupPage,
@@ -42,6 +44,11 @@ async def create_standup(call: Call, body: StandupCreate) -> StandupOut:
 async def today(call: Call) -> TodayOut:
     """Your local today, your next working day, and your entry for today if you filed one."""
     return call.read(service.today_overview, call.user, _appliance_zone(call))
+
+
+async def roster(call: Call, query: RosterQuery) -> RosterOut:
+    """Who filed a standup for the day, who has not, who is away (everyone, or a project's members)."""
+    return await call.run(service.roster, call.user, _visibility(call), query, _appliance_zone(call))
 
 
 async def export_day(call: Call, query: ExportQuery) -> Response:
@@ -79,6 +86,7 @@ ROUTES = [
     ApiRoute("GET", "/api/standups", list_standups, access=U, query=StandupQuery, response=StandupPage),
     ApiRoute("POST", "/api/standups", create_standup, access=U, body=StandupCreate, response=StandupOut, status=201),
     ApiRoute("GET", "/api/standups/today", today, access=U, response=TodayOut),
+    ApiRoute("GET", "/api/standups/roster", roster, access=U, query=RosterQuery, response=RosterOut),
     ApiRoute("GET", "/api/standups/export", export_day, access=U, query=ExportQuery),
     ApiRoute("GET", ONE, get_standup, access=U, response=StandupOut),
     ApiRoute("PATCH", ONE, patch_standup, access=U, body=StandupPatch, response=StandupOut),

@@ -87,6 +87,20 @@ class ExportQuery(StrictModel):
     project: int | None = None
 
 
+class RosterQuery(StrictModel):
+    day: date | None = Field(None, description="the day (default: the caller's local today)")
+    project: int | None = Field(None, description="project id: its members; without it, everyone")
+
+
+class RosterOut(BaseModel):
+    """Who filed a standup for the day, who has not, and who is away (their away dates include the day)."""
+
+    day: date
+    filed: list[UserRef]
+    missing: list[UserRef]
+    away: list[UserRef]
+
+
 class TodayOut(BaseModel):
     day: date = Field(description="the caller's local today")
     next_working_day: date

@@ -18,6 +18,8 @@ from devcell.standups.errors import StandupExists
 from devcell.standups.models import Standup
 from devcell.standups.schemas import (
     SECTIONS,
+    RosterOut,
+    RosterQuery,
     StandupCreate,
     StandupFiled,
     StandupOut,
@@ -201,6 +203,28 @@ def _by_shown_name(entry: StandupOut) -> tuple[str, str]:
 
 
 # Seams for the dashboard
+
+
+@unit_of_work()
+def roster(principal: Principal, visibility: str, query: RosterQuery, appliance_zone: str) -> RosterOut:
+    """Who filed for the day, who has not and who is away: everyone active, or a project's members. Where
+    standups are private a user sees only their own line (others' filing is theirs to keep)."""
+    day = query.day or user_today(principal.user_id, appliance_zone)
+    people = accounts.active_members()
+    if query.project is not None:
+        projects.require_project(principal, query.project, "viewer")
+        members = projects.project_member_ids(query.project)
+        people = [p for p in people if p.id in members]
+    if visibility == "private" and not principal.is_admin:
+        people = [p for p in people if p.id == principal.user_id]
+    filed = {int(a) for (a,) in projects.rows_of(Standup.select(Standup.author).where(Standup.day == day))}
+    refs = {p.id: UserRef(id=p.id, username=p.username, display_name=p.display_name) for p in people}
+    return RosterOut(
+        day=day,
+        filed=[refs[p.id] for p in people if p.id in filed],
+        missing=[refs[p.id] for p in people if p.id not in filed and not p.away_on(day)],
+        away=[refs[p.id] for p in people if p.id not in filed and p.away_on(day)],
+    )
 
 
 @unit_of_work()

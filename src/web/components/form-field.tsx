@@ -46,7 +46,7 @@ export function Field({ id, label, hint, error, required, noOptionalMark, childr
 type InputProps = Common & {
   value: string;
   onInput: (value: string) => void;
-  type?: "text" | "password" | "number" | "search";
+  type?: "text" | "password" | "number" | "search" | "date";
   autocomplete?: string;
   placeholder?: string;
   min?: number | null;
@@ -78,6 +78,8 @@ export function FormField(props: InputProps) {
       <input type="number" step={1} min={props.min ?? undefined} max={props.max ?? undefined} {...input} />
     ) : type === "search" ? (
       <input type="search" {...input} />
+    ) : type === "date" ? (
+      <input type="date" {...input} />
     ) : (
       <input type="text" list={props.list} {...input} />
     );

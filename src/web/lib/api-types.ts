@@ -25,6 +25,8 @@ export type AdminUserPatch = {
   rank?: string | null;
   skills?: string | null;
   time_zone?: string | null;
+  away_from?: string | null;
+  away_until?: string | null;
   role?: "admin" | "user" | null;
   active?: boolean | null;
 };
@@ -334,7 +336,7 @@ export type NoteCreate = { title?: string | null; text: string; project_id?: num
 export type NotePatch = { title?: string | null; text?: string | null };
 export type NotificationOut = {
   id: number;
-  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "blocker" | "job";
+  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "reminder" | "blocker" | "job";
   actor: UserRef | null;
   title: string;
   excerpt: string;
@@ -428,7 +430,7 @@ export type PlanUnitOut = {
 };
 export type PreferenceList = { items: PreferenceOut[] };
 export type PreferenceOut = {
-  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "blocker" | "job";
+  kind: "assigned" | "unassigned" | "comment" | "mention" | "status" | "due" | "reminder" | "blocker" | "job";
   label: string;
   enabled: boolean;
 };
@@ -444,6 +446,8 @@ export type ProfilePatch = {
   rank?: string | null;
   skills?: string | null;
   time_zone?: string | null;
+  away_from?: string | null;
+  away_until?: string | null;
 };
 export type ProjectCard = {
   id: number;
@@ -567,6 +571,8 @@ export type ReviewOut = {
   model: string;
 };
 export type RoleOut = { id: string; name: string };
+export type RosterOut = { day: string; filed: UserRef[]; missing: UserRef[]; away: UserRef[] };
+export type RosterQuery = { day?: string | null; project?: number | null };
 export type SampleOut = { title: string; format: "markdown"; text: string };
 export type ScanOut = {
   found: number;
@@ -886,6 +892,8 @@ export type UserOut = {
   rank: string;
   skills: string;
   time_zone: string;
+  away_from: string | null;
+  away_until: string | null;
   role: "admin" | "user";
   active: boolean;
   created_at: string;

@@ -14,6 +14,8 @@ export type User = {
   rank: string;
   skills: string;
   time_zone: string;
+  away_from: string | null;
+  away_until: string | null;
   role: Role;
   active: boolean;
   created_at: string;

@@ -26,6 +26,7 @@ from devcell.core.migrations import (
     m0012_stemmed_keywords,
     m0013_notifications,
     m0014_password_resets,
+    m0015_away,
 )
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "stemmed_keywords", m0012_stemmed_keywords.up),
     Migration(13, "notifications", m0013_notifications.up),
     Migration(14, "password_resets", m0014_password_resets.up),
+    Migration(15, "away", m0015_away.up),
 )
 HEAD = MIGRATIONS[-1].version
 

@@ -19,9 +19,20 @@ export const USERNAME_FORM = /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$/;
 export const USERNAME_RULE =
   "Use 3-32 characters: letters, digits, dot, dash or underscore, starting with a letter or digit.";
 
-export const PROFILE_FIELDS = ["display_name", "job_title", "team", "rank", "skills", "time_zone"] as const;
+export const PROFILE_FIELDS = [
+  "display_name",
+  "job_title",
+  "team",
+  "rank",
+  "skills",
+  "time_zone",
+  "away_from",
+  "away_until",
+] as const;
+/** Dates (YYYY-MM-DD): emptied, they are sent as null. */
+export const DATE_FIELDS: readonly ProfileField[] = ["away_from", "away_until"];
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
-export type ProfilePatch = Partial<Record<ProfileField, string>>;
+export type ProfilePatch = Partial<Record<ProfileField, string | null>>;
 
 export type SessionInfo = {
   id: number;

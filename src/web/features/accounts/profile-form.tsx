@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { FormField, TextAreaField } from "@/components/form-field";
 import { TimeZoneList } from "@/components/time-zone-list";
 import { useToast } from "@/components/toast";
-import { PROFILE_FIELDS, type ProfileField, type ProfilePatch, updateMe } from "@/features/accounts/api";
+import { DATE_FIELDS, PROFILE_FIELDS, type ProfileField, type ProfilePatch, updateMe } from "@/features/accounts/api";
 import { type User, useSession } from "@/lib/session";
 import { useFormSubmit } from "@/lib/use-form-submit";
 
@@ -17,6 +17,8 @@ export function profileValues(user: User): ProfileValues {
     rank: user.rank,
     skills: user.skills,
     time_zone: user.time_zone,
+    away_from: user.away_from ?? "",
+    away_until: user.away_until ?? "",
   };
 }
 
@@ -24,7 +26,8 @@ export function profileValues(user: User): ProfileValues {
 export function changedFields(saved: ProfileValues, edited: ProfileValues): ProfilePatch {
   const patch: ProfilePatch = {};
   for (const name of PROFILE_FIELDS) {
-    if (edited[name].trim() !== saved[name]) patch[name] = edited[name].trim();
+    const value = edited[name].trim();
+    if (value !== saved[name]) patch[name] = value === "" && DATE_FIELDS.includes(name) ? null : value;
   }
   return patch;
 }
@@ -98,6 +101,16 @@ export function ProfileInputs({ idPrefix, values, setValues, errors }: InputsPro
         hint="Empty uses the appliance's time zone. A name like Europe/Berlin or UTC."
       />
       <TimeZoneList id={zones} />
+      <fieldset class="check-group">
+        <legend>Away / out of office</legend>
+        <p class="muted">
+          Both days included. Standup reminders skip you then, and the day's standups list you as away.
+        </p>
+        <div class="grid-2">
+          <FormField {...field("away_from")} label="Away from" type="date" />
+          <FormField {...field("away_until")} label="Away until" type="date" />
+        </div>
+      </fieldset>
     </>
   );
 }

@@ -18,6 +18,8 @@ const bob: User = {
   active: true,
   created_at: "2026-01-01T00:00:00+00:00",
   last_login_at: null,
+  away_from: null,
+  away_until: null,
 };
 
 describe("describeRefusal", () => {

@@ -18,6 +18,8 @@ function user(role: "admin" | "user"): User {
     active: true,
     created_at: "",
     last_login_at: null,
+    away_from: null,
+    away_until: null,
   };
 }
 

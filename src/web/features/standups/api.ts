@@ -78,3 +78,12 @@ export async function convertStandup(id: number, items: ConvertItem[]): Promise<
 export function exportPath(day: string, project?: string): string {
   return withQuery("/api/standups/export", { day, project });
 }
+
+export type Roster = Api.RosterOut;
+
+/** Who filed a standup for the day, who has not, who is away (everyone signed in, or a project's members). */
+export function getRoster(day: string, project?: number): Promise<Roster> {
+  const query = new URLSearchParams({ day });
+  if (project !== undefined) query.set("project", String(project));
+  return request<Roster>("GET", `/api/standups/roster?${query}`);
+}

@@ -3,7 +3,7 @@ import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { LoadState } from "@/components/load-state";
-import { exportPath, getToday, listStandups, type Standup } from "@/features/standups/api";
+import { exportPath, getRoster, getToday, listStandups, type Roster, type Standup } from "@/features/standups/api";
 import { StandupCard } from "@/features/standups/standup-card";
 import { StandupForm } from "@/features/standups/standup-form";
 import { useStandupActions } from "@/features/standups/use-standup-actions";
@@ -24,6 +24,7 @@ export function StandupsPage({ Summary }: Props) {
     () => (day ? listStandups({ day, limit: 200, offset: 0 }) : Promise.resolve(null)),
     [day, version],
   );
+  const roster = useLoad(() => (day ? getRoster(day) : Promise.resolve(null)), [day, version]);
   const refresh = () => {
     today.reload();
     setVersion((n) => n + 1);
@@ -116,6 +117,7 @@ export function StandupsPage({ Summary }: Props) {
             )}
           </fieldset>
         )}
+        {roster.data && <RosterLine roster={roster.data} />}
         {day && <Summary key={day} kind="standups" day={day} />}
         <LoadState loaded={feed} what="the team's standups" />
         {feed.data && feed.data.items.length === 0 && <p class="muted">Nobody filed a standup for this day.</p>}
@@ -138,5 +140,17 @@ export function StandupsPage({ Summary }: Props) {
       </section>
       {actions.dialogs}
     </section>
+  );
+}
+
+/** Who has not filed for the day and who is away (names, then the count of who filed). */
+function RosterLine({ roster }: { roster: Roster }) {
+  const names = (refs: Roster["missing"]) => refs.map((ref) => ref.display_name || ref.username).join(", ");
+  return (
+    <p class="roster muted">
+      {roster.filed.length} filed.
+      {roster.missing.length > 0 && ` Not filed yet: ${names(roster.missing)}.`}
+      {roster.away.length > 0 && ` Away: ${names(roster.away)}.`}
+    </p>
   );
 }
