@@ -1,0 +1,3 @@
+var e=/(?<!(?<!\[\d{1,3})\])\[(\d{1,3})\](?![(:])(?!\[(?!\d{1,3}\]))/g,t=/^(```|~~~)/;function n(n,i){if(i.size===0)return n;let a=!1;return n.split(`
+`).map(n=>t.test(n.trim())?(a=!a,n):a?n:n.replace(e,(e,t)=>{let n=i.get(Number(t));return n?`[\\[${t}\\]](${encodeURI(r(n))})`:e})).join(`
+`)}function r(e){try{return decodeURI(e)}catch{return e}}function i(e){return new Map(e.map(e=>[e.number,e.url]))}export{i as n,n as t};

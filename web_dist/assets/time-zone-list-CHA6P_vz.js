@@ -1,1 +1,0 @@
-import{l as e,v as t}from"./api-BdVdaYUL.js";import{n}from"./format-Bt9aepg0.js";function r({id:r}){let i=t(n,[]);return e(`datalist`,{id:r,children:i.map(t=>e(`option`,{value:t},t))})}export{r as t};
