@@ -4,19 +4,14 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useDismiss } from "@/app/use-dismiss";
-import { getHealthSummary, type HealthSummary } from "@/features/system/api";
-import { describe } from "@/features/system/health-badge";
+import { getHealthSummary } from "@/features/system/api";
+import { describe, type Health } from "@/features/system/health-badge";
 import { errorMessage, request } from "@/lib/api";
 import { useUnreadCount } from "@/lib/notifications";
 import { isAdmin, useSession } from "@/lib/session";
 import { useStatusChange } from "@/lib/status-events";
 
 type LlmStatus = { configured: boolean; reachable: boolean; model: string; message: string };
-type Health =
-  | { kind: "checking" }
-  | { kind: "known"; summary: HealthSummary }
-  | { kind: "unreachable"; message: string };
-
 const LLM_POLL_MS = 60_000;
 const HEALTH_POLL_MS = 30_000;
 /** The LLM section of the settings page (its fieldset's id). */

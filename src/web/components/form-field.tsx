@@ -133,3 +133,30 @@ export function SelectField(props: SelectProps) {
     </Field>
   );
 }
+
+type BoundField = { id: string; value: string; error?: string | undefined; onInput: (value: string) => void };
+
+/** A new password and the same again, as setup, registration and a reset link ask for them. */
+export function NewPasswordFields({
+  password,
+  again,
+  label = "Password",
+}: {
+  password: BoundField;
+  again: BoundField;
+  label?: string;
+}) {
+  return (
+    <>
+      <FormField
+        {...password}
+        label={label}
+        type="password"
+        autocomplete="new-password"
+        hint="At least 10 characters."
+        required
+      />
+      <FormField {...again} label={`${label} again`} type="password" autocomplete="new-password" required />
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 // Self-registration: open to anyone when registration is open, otherwise only with an invite link (?invite=).
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { FormField } from "@/components/form-field";
+import { FormField, NewPasswordFields } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import {
   checkInvite,
@@ -129,21 +129,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
           required
         />
         <FormField {...field("display_name")} label="Display name" autocomplete="name" />
-        <FormField
-          {...field("password")}
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint="At least 10 characters."
-          required
-        />
-        <FormField
-          {...field("password_again")}
-          label="Password again"
-          type="password"
-          autocomplete="new-password"
-          required
-        />
+        <NewPasswordFields password={field("password")} again={field("password_again")} />
         {formError && (
           <p class="form-error" role="alert">
             {formError}

@@ -2,7 +2,7 @@
 // page opens; using it signs this browser in and ends the account's other sessions and API tokens.
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { FormField } from "@/components/form-field";
+import { NewPasswordFields } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { checkReset, MIN_PASSWORD, PASSWORD_TOO_SHORT, type ResetStatus, resetWithLink } from "@/features/accounts/api";
 import type { User } from "@/lib/session";
@@ -96,21 +96,7 @@ export function ResetPage({ applianceName, onSignedIn }: Props) {
           </p>
         )}
         <input type="text" name="username" autocomplete="username" value={state.username ?? ""} readOnly hidden />
-        <FormField
-          {...field("password")}
-          label="New password"
-          type="password"
-          autocomplete="new-password"
-          hint="At least 10 characters."
-          required
-        />
-        <FormField
-          {...field("password_again")}
-          label="New password again"
-          type="password"
-          autocomplete="new-password"
-          required
-        />
+        <NewPasswordFields label="New password" password={field("password")} again={field("password_again")} />
         {formError && (
           <p class="form-error" role="alert">
             {formError}

@@ -2,7 +2,7 @@
 import type { ComponentType } from "preact";
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { FormField } from "@/components/form-field";
+import { FormField, NewPasswordFields } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { MIN_PASSWORD, PASSWORD_TOO_SHORT, postSetup, USERNAME_FORM, USERNAME_RULE } from "@/features/accounts/api";
 import { ApiError, formErrors } from "@/lib/api";
@@ -91,21 +91,7 @@ export function SetupPage({ applianceName, onSignedIn, onAlreadySetUp, Restore }
         <FormField {...field("setup_code")} label="Setup code" autocomplete="one-time-code" required />
         <FormField {...field("username")} label="Username" autocomplete="username" required />
         <FormField {...field("display_name")} label="Display name" autocomplete="name" />
-        <FormField
-          {...field("password")}
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint="At least 10 characters."
-          required
-        />
-        <FormField
-          {...field("password_again")}
-          label="Password again"
-          type="password"
-          autocomplete="new-password"
-          required
-        />
+        <NewPasswordFields password={field("password")} again={field("password_again")} />
         {formError && (
           <p class="form-error" role="alert">
             {formError}

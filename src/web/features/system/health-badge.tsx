@@ -1,54 +1,10 @@
-// Top-bar badge: how many health checks warn or are critical (administrators open the System page from it).
-import { useEffect, useState } from "preact/hooks";
-import { getHealthSummary, type HealthSummary } from "@/features/system/api";
-import { errorMessage } from "@/lib/api";
-import { isAdmin, useSession } from "@/lib/session";
+// What the top bar's health badge says (app/topbar-status.tsx shows it): how many checks warn or are critical.
+import type { HealthSummary } from "@/features/system/api";
 
-const POLL_MS = 30_000;
-
-type Health =
+export type Health =
   | { kind: "checking" }
   | { kind: "known"; summary: HealthSummary }
   | { kind: "unreachable"; message: string };
-
-export function HealthBadge() {
-  const health = useSummary();
-  const { user } = useSession();
-  const { tone, label, title } = describe(health);
-  const badge = (
-    <span class={`badge badge--${tone}`} role="status" title={title}>
-      {label}
-    </span>
-  );
-  return isAdmin(user) ? (
-    <a href="/admin/system" class="health-link" aria-label={`Health: ${label}. Open the System page`}>
-      {badge}
-    </a>
-  ) : (
-    badge
-  );
-}
-
-function useSummary(): Health {
-  const [health, setHealth] = useState<Health>({ kind: "checking" });
-  useEffect(() => {
-    let live = true;
-    const poll = () => {
-      if (document.hidden) return;
-      getHealthSummary().then(
-        (summary) => live && setHealth({ kind: "known", summary }),
-        (error: unknown) => live && setHealth({ kind: "unreachable", message: errorMessage(error) }),
-      );
-    };
-    poll();
-    const timer = setInterval(poll, POLL_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, []);
-  return health;
-}
 
 export function describe(health: Health): { tone: "ok" | "warn" | "fail" | "muted"; label: string; title: string } {
   if (health.kind === "checking") return { tone: "muted", label: "Checking…", title: "Checking health" };
