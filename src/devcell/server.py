@@ -10,6 +10,7 @@ import uvicorn
 
 from devcell.app import create_app
 from devcell.core.config import Config
+from devcell.notifications.service import end_streams
 
 
 def sd_notify(message: str) -> bool:
@@ -32,6 +33,12 @@ class Server(uvicorn.Server):
             watchdog_usec = int(os.environ.get("WATCHDOG_USEC", "0"))
             if watchdog_usec:
                 self._watchdog = asyncio.create_task(_watchdog(watchdog_usec / 2_000_000))
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Open tabs hold an endless notifications stream; ended first, they do not hold the stop up for
+        # timeout_graceful_shutdown (the browsers reconnect to the next server by themselves).
+        end_streams()
+        await super().shutdown(sockets)
 
 
 async def _watchdog(every: float) -> None:

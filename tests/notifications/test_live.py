@@ -17,6 +17,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from devcell.core.web import SESSION_COOKIE
+from devcell.notifications import service
 from tests.conftest import Actor
 from tests.notifications.conftest import Team, inbox
 from tests.projects.conftest import ok
@@ -69,6 +70,8 @@ class Tab:
                     self.events.put((name, orjson.loads(line[len("data: ") :])))
         except Exception as exc:  # the stream cut by close() (or by the server): seen by next() as an event
             self.events.put(("closed", {"error": repr(exc)}))
+        else:
+            self.events.put(("closed", {"error": None}))  # the server finished the stream
 
     def next(self, name: str) -> dict[str, Any]:
         """The next event of that name (others are skipped); fails after a generous wait."""
@@ -113,3 +116,18 @@ def test_the_stream_needs_a_signed_in_user(app: Starlette, team: Team) -> None:
         connection.request("GET", "/api/notifications/events")
         assert connection.getresponse().status == 401
         connection.close()
+
+
+def test_a_stopping_server_finishes_every_stream(app: Starlette, team: Team) -> None:
+    """uvicorn waits for open responses before it stops: endless streams would hold a restart up."""
+    with served(app) as port:
+        tabs = [Tab(port, team.bob), Tab(port, team.carol)]
+        try:
+            for tab in tabs:
+                assert tab.next("unread") == {"unread": 0}
+            service.end_streams()
+            for tab in tabs:
+                assert tab.next("closed") == {"error": None}
+        finally:
+            for tab in tabs:
+                tab.close()

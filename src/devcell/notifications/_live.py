@@ -15,6 +15,7 @@ Event = tuple[str, dict[str, Any]]  # (event name, data)
 _Subscriber = tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event]]
 
 MAX_QUEUED = 100  # a stalled tab drops events beyond this; it re-reads the count when it reconnects
+END: Event = ("end", {})  # tells a stream to finish: the server is stopping (the browser reconnects by itself)
 
 
 class Streams:
@@ -44,6 +45,17 @@ class Streams:
             try:
                 loop.call_soon_threadsafe(_offer, queue, event)
             except RuntimeError:  # the stream's loop has closed (server shutting down)
+                continue
+
+    def end_all(self) -> None:
+        """Finish every open stream, so a stopping server is not held up by idle tabs (uvicorn waits for open
+        responses before it stops; an EventSource opens its stream again by itself once the server is back)."""
+        with self._lock:
+            subscribers = [s for streams in self._by_user.values() for s in streams]
+        for loop, queue in subscribers:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, END)  # never dropped, unlike an event for a full queue
+            except RuntimeError:
                 continue
 
     def open_count(self, user_id: int) -> int:

@@ -11,7 +11,7 @@ from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
 from devcell.core.web import ApiRoute, Call
 from devcell.notifications import service
-from devcell.notifications._live import STREAMS, Event
+from devcell.notifications._live import END, STREAMS, Event
 from devcell.notifications.schemas import (
     NotificationOut,
     NotificationPage,
@@ -52,9 +52,8 @@ async def read_all(call: Call, body: ReadAllIn) -> UnreadOut:
 async def _stream(user_id: int, queue: asyncio.Queue[Event], first: UnreadOut) -> AsyncIterator[bytes]:
     try:
         yield frame("unread", first.model_dump(mode="json"))
-        while True:
-            name, data = await queue.get()
-            yield frame(name, data)
+        while (event := await queue.get()) is not END:
+            yield frame(*event)
     finally:
         STREAMS.close(user_id, queue)
 

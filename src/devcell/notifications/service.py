@@ -136,6 +136,11 @@ def _push_count(user_id: int) -> None:
     STREAMS.publish(user_id, ("unread", {"unread": _unread_for(user_id)}))
 
 
+def end_streams() -> None:
+    """Finish every open notifications stream (the server is stopping)."""
+    STREAMS.end_all()
+
+
 # Reading
 
 
