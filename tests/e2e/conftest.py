@@ -26,6 +26,10 @@ import pytest
 
 try:  # the `browser` fixture explains a missing playwright; test modules import `expect` from here
     from playwright.sync_api import expect
+
+    # Assertions wait on their condition; playwright's 5-s default gave up on a streamed chat reply while CI's
+    # 2 cores also ran other browsers and a build (seen once). A passing assertion returns as soon as it holds.
+    expect.set_options(timeout=20_000)
 except ImportError:  # pragma: no cover - only without the dev requirements
     expect = None  # type: ignore[assignment]
 
