@@ -240,7 +240,9 @@ def mounted(root: Path) -> Iterator[None]:
     authorities for pip (a machine behind a TLS-inspecting proxy trusts its CA only in its own bundle)."""
     shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
     if Path(HOST_CA_BUNDLE).is_file():
-        shutil.copyfile(HOST_CA_BUNDLE, root / HOST_CA_BUNDLE.lstrip("/"))
+        bundle = root / HOST_CA_BUNDLE.lstrip("/")
+        bundle.parent.mkdir(parents=True, exist_ok=True)  # a root without ca-certificates (the guest) has no folder
+        shutil.copyfile(HOST_CA_BUNDLE, bundle)
     try:
         for options, point in _mounts(root):
             point.mkdir(parents=True, exist_ok=True)
