@@ -620,8 +620,24 @@ def _shlibs_depends(root: Path) -> str:
     if found.returncode != 0:
         sys.exit(f"build.py: dpkg-shlibdeps failed:\n{found.stderr}")
     value = found.stdout.strip().partition("shlibs:Depends=")[2]
-    print(f"dpkg-shlibdeps: {value}", flush=True)
-    return value
+    kept = _without_bundled(value, {path.name for path in (root / "usr/lib/devcell").rglob("*")})
+    print(f"dpkg-shlibdeps: {value}\nDepends kept (libraries the package does not bundle): {kept}", flush=True)
+    return kept
+
+
+def _without_bundled(depends: str, bundled_names: set[str]) -> str:
+    """dpkg-shlibdeps also names the system packages of libraries the frozen tree bundles itself (libsqlite3-0,
+    libssl3, zlib1g, libstdc++6 ...): PyInstaller's bootloader points the loader at the bundled copies, so those
+    packages are never used, and requiring them made an offline install on a minimal Debian fail (seen in the
+    emulated Pi: no libsqlite3-0). Keep only the packages none of whose shared libraries the tree carries."""
+    kept = []
+    for entry in (part.strip() for part in depends.split(",") if part.strip()):
+        package = entry.split()[0]
+        listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False).stdout
+        libraries = {Path(line).name for line in listed.splitlines() if ".so" in Path(line).name}
+        if not libraries & bundled_names:
+            kept.append(entry)
+    return ", ".join(kept)
 
 
 def _maintainer_script(source: Path, name: str) -> str:

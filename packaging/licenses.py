@@ -60,6 +60,9 @@ NATIVE = {
     "libcrypto.so": Native("OpenSSL", "1998-2026 The OpenSSL Project Authors", "Apache-2.0", ""),
     "libsqlite3.so": Native("SQLite", "none (public domain)", "public-domain", "SQLite is in the public domain."),
     "libffi.so": Native("libffi", "1996-2024 Anthony Green, Red Hat, Inc and others", "Expat", ""),
+    "libexpat.so": Native(
+        "Expat", "1997-2000 Thai Open Source Software Center Ltd, 2001-2024 Expat maintainers", "Expat", ""
+    ),
     "libuuid.so": Native("util-linux libuuid", "1996-2024 Theodore Ts'o and others", "BSD-3-clause", ""),
     "libstdc++.so": Native("GCC libstdc++", "1987-2024 Free Software Foundation, Inc.", "GPL-3+", GCC_EXCEPTION),
     "libgcc_s.so": Native("GCC libgcc", "1987-2024 Free Software Foundation, Inc.", "GPL-3+", GCC_EXCEPTION),
