@@ -85,7 +85,8 @@ def test_llm_error_mid_stream_is_an_error_event(admin: Actor, fake_llm: FakeLLM)
     assert found[-1][1]["status"] == 502
 
 
-def test_nothing_is_stored(user: Actor, fake_llm: FakeLLM, config: Config) -> None:
+def test_nothing_is_stored_at_retention_0(admin: Actor, user: Actor, fake_llm: FakeLLM, config: Config) -> None:
+    assert admin.patch("/api/settings", json={"values": {"chat_retention_days": 0}}).status_code == 200
     user.post("/api/chat", json={"messages": say("a very distinctive sentence 8472"), "stream": False})
     assert b"8472" not in config.database_path.read_bytes()
     wal = config.database_path.with_name("devcell.db-wal")

@@ -29,8 +29,6 @@ JOB_PAGES: dict[str, tuple[str, str | None]] = {
     "workflow": ("/workflows", "workflow_id"),
     "knowledge.index": ("/knowledge", None),
     "knowledge.reindex": ("/knowledge", None),
-    "backup": ("/admin/system", None),
-    "restore": ("/admin/system", None),
 }
 
 

@@ -22,7 +22,7 @@ KINDS: dict[str, str] = {
     "due": "My task is due tomorrow or overdue (once, in my morning)",
     "reminder": "A standup reminder, when I have not filed by the standup time (unless I am away)",
     "blocker": "A blocker in a standup of a project I own",
-    "job": "My SITREP, workflow, indexing or backup finished or failed",
+    "job": "My SITREP, workflow or indexing finished or failed",
 }
 
 

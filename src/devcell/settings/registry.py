@@ -154,7 +154,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Work",
         max_length=5,
         check=_clock_time,
-        label="Standup reminder time",
+        label="Team standup time (reminders)",
     ),
     SettingSpec(
         "llm_base_url",
