@@ -38,6 +38,7 @@ from devcell.app import create_app
 from devcell.core.config import load_config
 from devcell.core.openapi import openapi_document
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Actor, create_user, new_client, setup_code, sign_in
+from tests.documents.conftest import wait_jobs
 
 # Per operation: the fuzzing phase's example count. The coverage phase adds its own boundary cases (empty, too
 # long, wrong type, ...) on top; together they keep both runs within a few minutes on a loaded 2-core box. To hunt
@@ -153,6 +154,13 @@ def seed_data(actor: Actor) -> None:
     assert actor.post("/api/documents/notes", json={"title": "A note", "text": "Some text."}).status_code == 201
 
 
+def settle(admin: Actor) -> None:
+    """Until the seeded note is indexed: its job imports chromadb and onnxruntime on another thread, and hypothesis,
+    which walks sys.modules while it draws a case, failed once with "dictionary changed size during iteration" when
+    the two overlapped."""
+    wait_jobs(admin, timeout=300)
+
+
 @contextlib.contextmanager
 def instance(data_dir: Path) -> Iterator[tuple[Starlette, Actor]]:
     """A fresh instance with its lifespan running, set up through the setup page, and its first admin."""
@@ -175,6 +183,7 @@ def as_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
     with instance(tmp_path_factory.mktemp("fuzz-admin") / "data") as (app, admin):
         create_user(admin, "member")
         seed_data(admin)
+        settle(admin)
         me = Identity(app, "admin", ADMIN_PASSWORD)
         yield me
         still_useful(me, MIN_REACHED_AS_ADMIN)
@@ -185,6 +194,7 @@ def as_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
     with instance(tmp_path_factory.mktemp("fuzz-user") / "data") as (app, admin):
         create_user(admin, "user")
         seed_data(sign_in(app, "user", USER_PASSWORD))
+        settle(admin)
         me = Identity(app, "user", USER_PASSWORD)
         yield me
         still_useful(me, MIN_REACHED_AS_USER)
