@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 from starlette.applications import Starlette
@@ -24,6 +25,19 @@ from tests.fakes.llm_server import FakeLLM, running
 
 ADMIN_PASSWORD = "admin-pass-1234"
 USER_PASSWORD = "user-pass-5678"
+
+
+def _load_anyio_up_front() -> None:
+    """anyio imports its parts on first use. anyio is a pytest plugin, so pytest compiles (assertion-rewrites) each
+    part as it comes, and CPython 3.11's compiler is not safe from two threads at once: a backup download opening its
+    file on the app's thread while another thread compiled failed once in CI ("AST constructor recursion depth
+    mismatch"). Loaded here, on the main thread, before any app runs."""
+    for name in dir(anyio):
+        if not name.startswith("_"):
+            getattr(anyio, name)
+
+
+_load_anyio_up_front()
 
 # scrypt at the production cost takes ~50 ms per hash here and nearly every test hashes and verifies about ten
 # passwords; the suite uses a cheap cost instead (the stored parameters change, nothing else).
