@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from starlette.testclient import TestClient
 from devcell import __version__
 from devcell.cli import main
 from devcell.core.db import close_database
+from devcell.core.disk import MB
 from devcell.core.migrations.runner import HEAD
 from devcell.settings.registry import SETTINGS
 from tests.serverproc import ServerProcess, free_port
@@ -408,6 +410,19 @@ def test_check_fails_on_a_world_readable_data_dir(cli: Cli, data_dir: Path) -> N
     result = cli("check")
     assert result.exit_code == 1
     assert re.search(r"^FAIL data directory: .*chmod o-rwx", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_check_warns_near_the_disk_floor_and_fails_below_it(cli: Cli, data_dir: Path) -> None:
+    """The floor is the setting the running service refuses changes at; a floor past what is free fails."""
+    ok(cli("check"))
+    free_mb = shutil.disk_usage(data_dir).free // MB
+    ok(cli("settings", "set", "disk_floor_mb", str(free_mb * 2 // 3)))  # free is under twice the floor
+    output = ok(cli("check"))
+    assert re.search(r"^warn disk space: .*changes will be refused below", output, re.MULTILINE), output
+    ok(cli("settings", "set", "disk_floor_mb", str(min(free_mb * 2, 1_000_000))))
+    result = cli("check")
+    assert result.exit_code == 1
+    assert re.search(r"^FAIL disk space: .*changes are refused below .*du -sh", result.stdout, re.MULTILINE)
 
 
 # devcell reindex (the hashing embedder: instant; tests/search/test_embedding.py covers the real model)

@@ -26,7 +26,9 @@ GB = 1024 * MB
     [
         (150 * MB, 2 * GB, 200 * MB, "critical"),  # writes refused: critical even with 7 % of a small disk free
         (300 * MB, 2 * GB, 200 * MB, "warning"),  # under twice the floor
-        (5 * GB, 100 * GB, 200 * MB, "warning"),  # under 10 %
+        (3 * GB, 32 * GB, 200 * MB, "warning"),  # under 10 % of an SD card
+        (4 * GB, 100 * GB, 200 * MB, "warning"),  # under 10 % and under 5 GB
+        (20 * GB, 250 * GB, 200 * MB, "ok"),  # 8 % of a big disk is still 20 GB: nothing to warn of
         (50 * GB, 100 * GB, 200 * MB, "ok"),
         (512 * 1024, 10 * GB, 0, "critical"),  # floor 0, yet nothing fits
         (20 * MB, 100 * MB, 0, "ok"),

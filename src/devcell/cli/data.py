@@ -22,6 +22,7 @@ def check(ctx: click.Context) -> None:
     from devcell.app import open_storage
     from devcell.core.db import database_problem
     from devcell.health.selfcheck import run_selfcheck
+    from devcell.settings.service import SettingsStore
 
     config = config_of(ctx)
     problem = database_problem(config.database_path)
@@ -30,9 +31,12 @@ def check(ctx: click.Context) -> None:
             open_storage(config)
         except Exception as exc:  # reported as a failed check below, never as a traceback
             problem = f"{type(exc).__name__}: {exc}"
+    # An unreadable database leaves the environment and the defaults (salvaged={} never reads it).
+    settings = SettingsStore(config.setting_overrides(), None if problem is None else {})
     ok = True
-    for line in run_selfcheck(config, problem):
-        click.echo(f"{'ok  ' if line.ok else 'FAIL'} {line.name}: {line.message}")
+    for line in run_selfcheck(config, problem, settings.get_int("disk_floor_mb")):
+        status = "FAIL" if not line.ok else "warn" if line.warning else "ok  "
+        click.echo(f"{status} {line.name}: {line.message}")
         ok = ok and line.ok
     if not ok:
         raise SystemExit(1)

@@ -13,9 +13,12 @@ from devcell.health._pi import read_power, read_temperature
 from devcell.health.registry import Check, Finding, Fix, HealthContext, Severity
 
 # Disk thresholds agree with the request guard: critical exactly when it refuses changes (free below the
-# `disk_floor_mb` floor), a warning from twice the floor or under 10 % free, whichever comes first. A disk with
-# under 1 MB free is critical even with a floor of 0: SQLite cannot write there either.
+# `disk_floor_mb` floor), a warning from twice the floor, or under 10 % free once that is also under 5 GiB: on a
+# 32 GB SD card 10 % (3 GB) is worth a warning, on a 250 GB disk 10 % (25 GB) is years of a team's data, and a
+# warning there would only teach the admin to ignore the badge. A disk with under 1 MB free is critical even with
+# a floor of 0: SQLite cannot write there either.
 WARN_FREE = 0.10
+WARN_FREE_CAP = 5 * 1024 * MB
 FULL_BYTES = MB
 BACKUP_WARN, BACKUP_CRITICAL = timedelta(hours=26), timedelta(days=3)
 HOT_C, CRITICAL_C = 80.0, 85.0
@@ -27,7 +30,7 @@ def disk_severity(free: int, total: int, floor: int) -> Severity:
     """critical when changes are refused (or nothing fits), warning when that is near, else ok."""
     if free < max(floor, FULL_BYTES):
         return "critical"
-    if free < 2 * floor or free < WARN_FREE * total:
+    if free < 2 * floor or free < min(WARN_FREE * total, WARN_FREE_CAP):
         return "warning"
     return "ok"
 

@@ -15,9 +15,9 @@ from devcell import __version__
 from devcell.core import paths
 from devcell.core.config import SECRET_KEY_FILE, Config
 from devcell.core.db import database, transaction
+from devcell.core.disk import MB, human
 from devcell.core.migrations.runner import HEAD, current_version
-
-MIN_FREE_FRACTION = 0.10
+from devcell.health.checks import disk_severity
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class CheckLine:
     name: str
     ok: bool
     message: str
+    # Worth reading, yet nothing is wrong yet: `devcell check` prints it and still exits 0.
+    warning: bool = False
 
 
 def _mode(path: Path) -> int:
@@ -65,14 +67,17 @@ def _database() -> list[CheckLine]:
     ]
 
 
-def _disk(path: Path) -> CheckLine:
+def _disk(path: Path, floor_mb: int) -> CheckLine:
+    """The health page's rule: it fails only when changes are refused, and warns when that is near."""
     usage = shutil.disk_usage(path)
-    free = usage.free / usage.total
-    return CheckLine(
-        "disk space",
-        free >= MIN_FREE_FRACTION,
-        f"{usage.free / 2**30:.1f} GiB free of {usage.total / 2**30:.1f} GiB ({free:.0%}) at {path}",
-    )
+    floor = floor_mb * MB
+    severity = disk_severity(usage.free, usage.total, floor)
+    message = f"{human(usage.free)} free of {human(usage.total)} ({usage.free / usage.total:.0%}) at {path}"
+    if severity == "critical":
+        message += f"; changes are refused below {human(floor)} (setting disk_floor_mb); free space: du -sh {path}/*"
+    elif severity == "warning":
+        message += f"; changes will be refused below {human(floor)} (setting disk_floor_mb)"
+    return CheckLine("disk space", severity != "critical", message, warning=severity == "warning")
 
 
 def _web(config: Config) -> CheckLine:
@@ -96,8 +101,9 @@ def _safely(name: str, check: Callable[[], list[CheckLine]]) -> list[CheckLine]:
         return [CheckLine(name, False, f"the check could not run: {type(exc).__name__}: {exc}")]
 
 
-def run_selfcheck(config: Config, problem: str | None = None) -> list[CheckLine]:
-    """Every check, in order; `problem` is why the database could not be opened (then it is not queried)."""
+def run_selfcheck(config: Config, problem: str | None = None, disk_floor_mb: int = 200) -> list[CheckLine]:
+    """Every check, in order; `problem` is why the database could not be opened (then it is not queried);
+    `disk_floor_mb` is the setting of that name (its default here, for a database that cannot be read)."""
     versions = f"DevCell {__version__}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     checks: list[tuple[str, Callable[[], list[CheckLine]]]] = [
         ("versions", lambda: [CheckLine("versions", True, versions)]),
@@ -109,7 +115,7 @@ def run_selfcheck(config: Config, problem: str | None = None) -> list[CheckLine]
             lambda: [CheckLine("database file", config.database_path.is_file(), str(config.database_path))],
         ),
         ("database", lambda: _opened(problem)),
-        ("disk space", lambda: [_disk(config.data_dir)]),
+        ("disk space", lambda: [_disk(config.data_dir, disk_floor_mb)]),
         ("web interface", lambda: [_web(config)]),
     ]
     return [line for name, check in checks for line in _safely(name, check)]
