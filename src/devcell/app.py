@@ -40,6 +40,7 @@ from devcell.core.state import AppState
 from devcell.core.web import ApiRoute, Call, error_response
 from devcell.dashboard import routes as dashboard_routes
 from devcell.documents import routes as documents_routes
+from devcell.finder import routes as finder_routes
 from devcell.health import routes as health_routes
 from devcell.notifications import routes as notifications_routes
 from devcell.operations import routes as operations_routes
@@ -76,6 +77,7 @@ def api_routes() -> list[ApiRoute]:
         *dashboard_routes.ROUTES,
         *documents_routes.ROUTES,
         *search_routes.ROUTES,
+        *finder_routes.ROUTES,
         *chat_routes.ROUTES,
         *assistant_routes.ROUTES,
         *training_routes.ROUTES,
