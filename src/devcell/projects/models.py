@@ -16,6 +16,7 @@ class Project(BaseModel):
     description = TextField(default="")
     status = CharField(default="active")  # planned | active | blocked | done
     archived = BooleanField(default=False)
+    standup_time = CharField(default="")  # "HH:MM" in the appliance time zone; "": the global setting (m0017)
     created_by = ForeignKeyField(User, backref="+")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()

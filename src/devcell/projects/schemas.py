@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from devcell.core.pagination import Page, PageQuery
 
@@ -15,6 +15,23 @@ ArchivedFilter = Literal["false", "true", "all"]
 
 ProjectName = Annotated[str, Field(min_length=1, max_length=120)]
 Markdown = Annotated[str, Field(max_length=20_000)]
+
+
+def _clock_time(value: str) -> str:
+    hour, sep, minute = value.partition(":")
+    if value and not (sep and len(hour) == 2 and hour.isdigit() and minute.isdigit() and len(minute) == 2):
+        raise ValueError("must be a time like 09:30 (24-hour clock), or empty for the team's standup time")
+    if value and (int(hour) > 23 or int(minute) > 59):
+        raise ValueError("must be a time like 09:30 (24-hour clock), or empty for the team's standup time")
+    return value
+
+
+# A project's own standup time (appliance time zone); empty: the global standup_reminder_time setting.
+StandupTime = Annotated[
+    str,
+    Field(max_length=5, description='"HH:MM" in the appliance time zone; "" for the global standup time'),
+    AfterValidator(_clock_time),
+]
 
 
 class StrictModel(BaseModel):
@@ -55,6 +72,7 @@ class ProjectOut(BaseModel):
     description: str
     status: ProjectStatus
     archived: bool
+    standup_time: str = Field(description='own team standup time "HH:MM" (appliance time zone); "": the global one')
     created_by: UserRef
     created_at: datetime
     updated_at: datetime
@@ -80,6 +98,7 @@ class ProjectCreate(StrictModel):
     name: ProjectName
     description: Markdown = ""
     status: ProjectStatus = "active"
+    standup_time: StandupTime = ""
 
 
 class ProjectPatch(StrictModel):
@@ -89,8 +108,9 @@ class ProjectPatch(StrictModel):
     description: Markdown | None = None
     status: ProjectStatus | None = None
     archived: bool | None = None
+    standup_time: StandupTime | None = None
 
-    _not_null = field_validator("name", "status", "archived", mode="before")(refuse_null)
+    _not_null = field_validator("name", "status", "archived", "standup_time", mode="before")(refuse_null)
 
 
 class DeleteProjectQuery(StrictModel):

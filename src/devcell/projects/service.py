@@ -115,6 +115,13 @@ def project_owner_ids(project_id: int) -> list[int]:
     return [int(row[0]) for row in rows.fetchall()]
 
 
+@unit_of_work()
+def standup_times() -> dict[int, str]:
+    """The projects (not archived) that hold their standup at their own time: project id -> "HH:MM"."""
+    rows = database.execute_sql("SELECT id, standup_time FROM project WHERE standup_time != '' AND archived = 0")
+    return {int(project_id): str(at) for project_id, at in rows.fetchall()}
+
+
 def member_project_ids(user_id: int) -> ModelSelect[ProjectMember]:
     """The ids of the projects the user belongs to, as a subquery for `.in_()`: the visibility rule stays part of
     the caller's one SQL statement (nothing runs until the caller's query does)."""
@@ -211,6 +218,7 @@ def _outputs(projects: list[Project], principal: Principal) -> list[ProjectOut]:
                 description=project.description,
                 status=cast(ProjectStatus, project.status),
                 archived=project.archived,
+                standup_time=project.standup_time,
                 created_by=user_ref(creators[project.created_by_id]),
                 created_at=project.created_at,
                 updated_at=project.updated_at,
