@@ -1,7 +1,10 @@
-// Signed-in frame: top bar (name, health, theme, user menu), sidebar navigation, main content.
+// Signed-in frame: top bar (name, health, theme, user menu), sidebar navigation, main content, and the keyboard
+// shortcuts with the command palette (app/keyboard.tsx).
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { KeyboardLayer } from "@/app/keyboard";
+import { NAV_ITEMS, type NavItem } from "@/app/nav-items";
 import { useTheme } from "@/app/theme";
 import { HealthBadge, LlmChip, NotificationBell } from "@/app/topbar-status";
 import { useDismiss } from "@/app/use-dismiss";
@@ -9,27 +12,6 @@ import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
 import { errorMessage } from "@/lib/api";
 import { displayName, isAdmin, useSession } from "@/lib/session";
-
-type NavItem = { href: string; label: string; adminOnly?: boolean };
-
-// Slices add their pages here; adminOnly entries are listed under "Administration", for administrators only.
-const NAV_ITEMS: readonly NavItem[] = [
-  { href: "/", label: "Dashboard" },
-  { href: "/tasks", label: "Tasks" },
-  { href: "/projects", label: "Projects" },
-  { href: "/standups", label: "Standups" },
-  { href: "/knowledge", label: "Knowledge" },
-  { href: "/ask", label: "Ask" },
-  { href: "/chat", label: "Chat" },
-  { href: "/sitreps", label: "SITREPs" },
-  { href: "/review", label: "Code review" },
-  { href: "/workflows", label: "Workflows" },
-  { href: "/training", label: "Training" },
-  { href: "/profile", label: "Profile" },
-  { href: "/admin/users", label: "Users", adminOnly: true },
-  { href: "/admin/settings", label: "Settings", adminOnly: true },
-  { href: "/admin/system", label: "System", adminOnly: true },
-];
 
 type Props = { children: ComponentChildren; onSignedOut: () => void };
 
@@ -94,6 +76,7 @@ export function Shell({ children, onSignedOut }: Props) {
       <main id="main" class="content" tabIndex={-1} ref={main}>
         {children}
       </main>
+      <KeyboardLayer admin={isAdmin(user)} />
     </div>
   );
 }

@@ -210,6 +210,10 @@ export type DocumentQuery = {
 export type Error = { error: { code: string; message: string; detail?: unknown } };
 export type ErrorOut = { code: string; message: string };
 export type ExportQuery = { day: string; project?: number | null };
+export type FindGroup = { kind: "task" | "project" | "document" | "person"; label: string; items: FindHit[] };
+export type FindHit = { id: number; title: string; subtitle: string; url: string };
+export type FindOut = { q: string; groups: FindGroup[] };
+export type FindQuery = { q: string; limit?: number };
 export type FindingOut = {
   name: string;
   title: string;

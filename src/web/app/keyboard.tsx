@@ -1,0 +1,63 @@
+// The shell's keyboard layer: listens for the shortcuts (lib/shortcuts.ts) and shows the command palette and the
+// shortcuts dialog. Shortcuts rest while any modal dialog is open: the page behind it is inert.
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { CommandPalette } from "@/app/command-palette";
+import { ShortcutsDialog } from "@/app/shortcuts-dialog";
+import { createShortcuts, onMac, type ShortcutAction } from "@/lib/shortcuts";
+
+type Open = "palette" | "help" | null;
+
+export function KeyboardLayer({ admin }: { admin: boolean }) {
+  const [open, setOpen] = useState<Open>(null);
+  const { route } = useLocation();
+  const mac = useMemo(() => onMac(), []);
+
+  useEffect(() => {
+    const handle = createShortcuts(mac);
+    const listener = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector("dialog[open]")) return;
+      const action = handle(event);
+      if (!action) return;
+      event.preventDefault();
+      perform(action);
+    };
+    const perform = (action: ShortcutAction) => {
+      if (action.kind === "palette") setOpen("palette");
+      else if (action.kind === "help") setOpen("help");
+      else if (action.kind === "create-task") route("/tasks?new=1");
+      else if (action.kind === "go") route(action.to);
+      else if (!focusPageSearch()) setOpen("palette");
+    };
+    document.addEventListener("keydown", listener);
+    return () => document.removeEventListener("keydown", listener);
+  }, [mac, route]);
+
+  const close = () => setOpen(null);
+  if (open === "help") return <ShortcutsDialog mac={mac} onClose={close} />;
+  if (open === "palette") {
+    return (
+      <CommandPalette
+        admin={admin}
+        onClose={close}
+        onOpen={(url) => {
+          close();
+          route(url);
+        }}
+      />
+    );
+  }
+  return null;
+}
+
+/** Focus the page's own search field: one marked `data-page-search`, else its first search box; false if none. */
+function focusPageSearch(): boolean {
+  const main = document.getElementById("main");
+  const candidates = main ? [...main.querySelectorAll<HTMLElement>("[data-page-search], input[type=search]")] : [];
+  const shown = candidates.filter((field) => field.getClientRects().length > 0 && !field.matches(":disabled"));
+  const field = shown.find((candidate) => candidate.hasAttribute("data-page-search")) ?? shown[0];
+  if (!field) return false;
+  field.focus();
+  if (field instanceof HTMLInputElement) field.select();
+  return true;
+}
