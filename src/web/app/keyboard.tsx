@@ -50,10 +50,12 @@ export function KeyboardLayer({ admin }: { admin: boolean }) {
   return null;
 }
 
-/** Focus the page's own search field: one marked `data-page-search`, else its first search box; false if none. */
+/** Focus the page's own search field: one marked `data-page-search`, else the search box of its filters (every
+ *  list page has one: `.filters input[type=search]`); false when the page has none. */
 function focusPageSearch(): boolean {
   const main = document.getElementById("main");
-  const candidates = main ? [...main.querySelectorAll<HTMLElement>("[data-page-search], input[type=search]")] : [];
+  const selector = "[data-page-search], .filters input[type=search]";
+  const candidates = main ? [...main.querySelectorAll<HTMLElement>(selector)] : [];
   const shown = candidates.filter((field) => field.getClientRects().length > 0 && !field.matches(":disabled"));
   const field = shown.find((candidate) => candidate.hasAttribute("data-page-search")) ?? shown[0];
   if (!field) return false;

@@ -1,6 +1,6 @@
-// Knowledge: the documents I can see with their indexing status and live progress, upload with progress,
-// notes, the viewer (also opened by a link to /knowledge?doc=<id>, with &passage=<chunk id> a cited passage marked),
-// and the index's health.
+// Knowledge: the documents I can see with their indexing status and live progress, uploads of several files (dropped
+// or chosen) with progress for each (upload-panel.tsx), notes, the viewer (also opened by a link to
+// /knowledge?doc=<id>, with &passage=<chunk id> a cited passage marked), and the index's health.
 
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -23,9 +23,9 @@ import {
   reindexDocument,
   STATUS_BADGE,
   STATUS_LABELS,
-  uploadDocument,
 } from "@/features/knowledge/api";
-import { DocumentViewer, NoteEditor, useScopes } from "@/features/knowledge/document-dialogs";
+import { DocumentViewer, NoteEditor } from "@/features/knowledge/document-dialogs";
+import { UploadPanel, useNoStrayDrops } from "@/features/knowledge/upload-panel";
 import "@/features/knowledge/knowledge.css";
 import { errorMessage } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
@@ -51,6 +51,7 @@ export function KnowledgePage() {
   const toast = useToast();
   const confirm = useConfirm();
   const reload = () => setTick((n) => n + 1);
+  useNoStrayDrops();
 
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -252,68 +253,5 @@ function IndexHealth({ status }: { status: import("@/features/knowledge/api").Kn
         <p key={problem}>{problem}</p>
       ))}
     </div>
-  );
-}
-
-function UploadPanel({ onUploaded }: { onUploaded: () => void }) {
-  const [file, setFile] = useState<File | null>(null);
-  const [title, setTitle] = useState("");
-  const [scope, setScope] = useState("");
-  const [sent, setSent] = useState<[number, number] | null>(null);
-  const [problem, setProblem] = useState("");
-  const [inputKey, setInputKey] = useState(0);
-  const scopes = useScopes();
-  const toast = useToast();
-
-  async function upload(event: Event) {
-    event.preventDefault();
-    if (!file) return;
-    setProblem("");
-    setSent([0, file.size]);
-    try {
-      const doc = await uploadDocument(file, { title: title.trim(), projectId: scope ? Number(scope) : null }, (a, b) =>
-        setSent([a, b]),
-      );
-      toast(`${doc.title} uploaded; it is being indexed.`, "success");
-      setFile(null);
-      setTitle("");
-      setInputKey((n) => n + 1);
-      onUploaded();
-    } catch (error) {
-      setProblem(errorMessage(error));
-    } finally {
-      setSent(null);
-    }
-  }
-
-  return (
-    <form class="card kb-upload" onSubmit={upload} aria-label="Upload a document">
-      <h2 class="kb-upload__title">Add a file</h2>
-      <div class="kb-upload__row">
-        <div class="field">
-          <label for="kb-file">Markdown, text or PDF file</label>
-          <input
-            key={inputKey}
-            id="kb-file"
-            type="file"
-            accept=".md,.markdown,.txt,.pdf,text/markdown,text/plain,application/pdf"
-            onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
-          />
-        </div>
-        <FormField id="kb-title" label="Title" value={title} onInput={setTitle} maxLength={200} />
-        <SelectField id="kb-scope" label="Who can see it" value={scope} options={scopes} onChange={setScope} />
-        <button type="submit" class="button button--primary" disabled={!file || sent !== null}>
-          {sent ? "Uploading…" : "Upload"}
-        </button>
-      </div>
-      {sent && (
-        <progress class="job__bar" aria-label="Upload progress" max={sent[1] || 1} value={Math.min(sent[0], sent[1])} />
-      )}
-      {problem && (
-        <p class="form-error" role="alert">
-          {problem}
-        </p>
-      )}
-    </form>
   );
 }
