@@ -24,6 +24,7 @@ COLUMNS = [
     "updated_at",
     "archived",
     "description",
+    "labels",
 ]
 
 
@@ -62,6 +63,7 @@ def test_export_has_one_row_per_task_with_readable_columns(team: Team) -> None:
         "updated_at": task["updated_at"],
         "archived": "false",
         "description": "Ünïcode — ok",
+        "labels": "",
     }
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from devcell.core.db import unit_of_work
 from devcell.core.errors import ValidationFailed
-from devcell.tasks import _changes
+from devcell.tasks import _changes, _labels
 from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task
 from devcell.tasks.schemas import BulkIn, BulkResult, Skipped
@@ -45,6 +45,9 @@ def _plan(principal: Principal, data: BulkIn) -> Plan:
     if data.action == "assign":
         _changes.check_assignee(data.assignee_id, None)  # active user; project membership is per task below
         return _assign_plan(data.assignee_id)
+    if data.action in ("add_label", "remove_label"):
+        _needs(data, "label_id")
+        return lambda task: {}  # labels are not task fields: see _bulk_label
     _changes.check_target_project(principal, data.project_id)  # move: member role in the target (A5)
     return _move_plan(data.project_id)
 
@@ -77,6 +80,8 @@ def bulk_update(principal: Principal, data: BulkIn) -> BulkResult:
     if data.action == "move":  # a move is a delete from the old scope: the same all-or-nothing 403 as above
         for task in tasks:
             check_move_out(principal, task, data.project_id)
+    if data.action in ("add_label", "remove_label"):
+        return _bulk_label(principal, tasks, data)
     updated, skipped = 0, []
     for task in tasks:
         change = plan(task)
@@ -86,4 +91,24 @@ def bulk_update(principal: Principal, data: BulkIn) -> BulkResult:
             updated += 1
         else:
             skipped.append(Skipped(id=task.id, reason="already so"))
+    return BulkResult(updated=updated, skipped=skipped)
+
+
+def _bulk_label(principal: Principal, tasks: list[Task], data: BulkIn) -> BulkResult:
+    """Add the label to (or remove it from) each task; a task in a project the label does not belong to is
+    skipped, as is one that already has (or lacks) it. A label the caller cannot see is a 422."""
+    label_id = data.label_id or 0
+    label = _labels.visible_label(principal, label_id, "label_id")
+    updated, skipped = 0, []
+    for task in tasks:
+        have = _labels.current_label_ids(task.id)
+        if data.action == "add_label" and label.project_id not in (None, task.project_id):
+            skipped.append(Skipped(id=task.id, reason=f"the label {_labels.FOREIGN_LABEL}"))
+            continue
+        wanted = have | {label_id} if data.action == "add_label" else have - {label_id}
+        if wanted == have:
+            skipped.append(Skipped(id=task.id, reason="already so"))
+            continue
+        _labels.set_labels(task, _labels.usable_labels(wanted, task.project_id), principal.user_id)
+        updated += 1
     return BulkResult(updated=updated, skipped=skipped)

@@ -11,7 +11,7 @@ from devcell.core.db import utcnow
 from devcell.core.errors import ValidationFailed
 from devcell.core.signals import announce
 from devcell.projects.service import project_name, project_role, require_project
-from devcell.tasks.models import Task, TaskActivity
+from devcell.tasks.models import Label, Task, TaskActivity, TaskLabel
 from devcell.tasks.schemas import TaskChanged, TaskSignal
 
 if TYPE_CHECKING:
@@ -124,9 +124,19 @@ def apply(task: Task, changes: dict[str, Any], actor_id: int | None) -> bool:
         setattr(task, field, new)
     task.updated_at = utcnow()
     task.save()
+    if "project_id" in changed:
+        _drop_other_projects_labels(task.id, task.project_id)
     changes_seen = {field: (before[field], new) for field, new in changed.items() if field in FIELDS}
     announce(TaskChanged(**signal_fields(task, actor_id), changes=changes_seen))
     return True
+
+
+def _drop_other_projects_labels(task_id: int, project_id: int | None) -> None:
+    """A moved task keeps its global labels and loses the old project's: those mean nothing where it went."""
+    others = Label.select(Label.id).where(Label.project.is_null(False))
+    if project_id is not None:
+        others = others.where(Label.project != project_id)
+    TaskLabel.delete().where(TaskLabel.task == task_id, TaskLabel.label.in_(others)).execute()
 
 
 def signal_fields(task: Task, actor_id: int | None) -> dict[str, Any]:

@@ -28,6 +28,7 @@ COLUMNS = (
     "updated_at",
     "archived",
     "description",
+    "labels",  # last, so spreadsheets built on the earlier columns keep working
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection); a leading ' makes it
 # text. Tab and carriage return are on OWASP's list too.
@@ -55,6 +56,7 @@ def _cells(task: dict[str, Any]) -> list[str]:
         task["updated_at"],
         "true" if task["archived"] else "false",
         _safe(task["description"]),
+        _safe(", ".join(label["name"] for label in task["labels"])),
     ]
 
 

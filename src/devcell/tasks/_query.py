@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from devcell.core.db import database
 from devcell.projects.service import check_project, has_role, roles_of
+from devcell.tasks import _labels
 from devcell.tasks.schemas import TaskQuery
 
 if TYPE_CHECKING:
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 SELECT = """SELECT t.id, t.title, t.description, t.status, t.progress, t.priority, t.due_date,
     t.creator_id, c.username, c.display_name, t.assignee_id, a.username, a.display_name, t.project_id, p.name,
     t.origin_standup_id, t.archived, t.created_at, t.updated_at, t.completed_at,
-    (SELECT COUNT(*) FROM task_comment m WHERE m.task_id = t.id)
+    (SELECT COUNT(*) FROM task_comment m WHERE m.task_id = t.id),
+    (SELECT COUNT(*) FROM task_checklist_item k WHERE k.task_id = t.id AND k.done = 1),
+    (SELECT COUNT(*) FROM task_checklist_item k WHERE k.task_id = t.id)
 FROM task t
 JOIN "user" c ON c.id = t.creator_id
 LEFT JOIN "user" a ON a.id = t.assignee_id
@@ -132,6 +135,8 @@ def _filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
         where.add("t.archived = ?", int(query.archived == "true"))
     if query.origin_standup is not None:
         where.add("t.origin_standup_id = ?", query.origin_standup)
+    for label_id in dict.fromkeys(query.label):  # each label narrows: tasks carrying all of them
+        where.add("EXISTS (SELECT 1 FROM task_label l WHERE l.task_id = t.id AND l.label_id = ?)", label_id)
 
 
 def _date_filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
@@ -183,13 +188,18 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
         "completed_at": None if completed is None else f"{completed[:10]}T{completed[11:]}Z",
         "can_edit": can_edit,
         "comment_count": row[20],
+        "labels": [],  # filled for the whole page at once (see fetch)
+        "checklist_done": row[21],
+        "checklist_total": row[22],
     }
 
 
 def fetch(where: Where, viewer: Viewer, order: str, limit: int, offset: int) -> list[dict[str, Any]]:
     sql = f"{SELECT}{where.sql()} ORDER BY {ORDER[order]} LIMIT ? OFFSET ?"  # constant fragments
     cursor = database.execute_sql(sql, (*where.params, limit, offset))
-    return [row_to_dict(row, viewer) for row in cursor.fetchall()]
+    items = [row_to_dict(row, viewer) for row in cursor.fetchall()]
+    _labels.attach_labels(items)
+    return items
 
 
 def count(where: Where) -> int:

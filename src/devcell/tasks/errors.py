@@ -44,3 +44,38 @@ class PresetNameTaken(Conflict):
             f"You already have a saved filter called {name!r}.",
             detail=[{"field": "name", "message": "is already in use"}],
         )
+
+
+class LabelNotFound(NotFound):
+    """Also for another project's label the caller cannot see."""
+
+    code = "label_not_found"
+
+    def __init__(self, label_id: int) -> None:
+        super().__init__(f"There is no label with id {label_id}, or you cannot see it.")
+
+
+class LabelNameTaken(Conflict):
+    code = "label_name_taken"
+
+    def __init__(self, name: str, scope: str) -> None:
+        super().__init__(
+            f"There is already a label called {name!r} {scope} (names are compared without case).",
+            detail=[{"field": "name", "message": "is already in use"}],
+        )
+
+
+class GlobalLabelsForbidden(Forbidden):
+    """Global labels show on every task of the appliance: only administrators manage them."""
+
+    code = "global_labels_forbidden"
+
+    def __init__(self) -> None:
+        super().__init__("Only an administrator can create, change or delete global labels.")
+
+
+class ChecklistItemNotFound(NotFound):
+    code = "checklist_item_not_found"
+
+    def __init__(self, task_id: int, item_id: int) -> None:
+        super().__init__(f"Task {task_id} has no checklist item with id {item_id}.")

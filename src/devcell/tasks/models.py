@@ -1,10 +1,20 @@
-"""Task, TaskComment, TaskActivity and TaskPreset rows (schema: core/migrations/m0003_work_tracking.py)."""
+"""Task, TaskComment, TaskActivity, TaskPreset, Label, TaskLabel and TaskChecklistItem rows (schema:
+core/migrations/m0003_work_tracking.py, m0016_labels_checklists.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from devcell.accounts.models import User
 from devcell.core.db import BaseModel, UTCDateTimeField
@@ -71,3 +81,44 @@ class TaskPreset(BaseModel):
     name = CharField()
     filters = TextField()  # JSON of the task list's query parameters
     created_at = UTCDateTimeField()
+
+
+class Label(BaseModel):
+    """A coloured label: global (project None, managed by administrators) or one project's (managed by its owners)."""
+
+    id = AutoField()
+    name = CharField()
+    colour = CharField()  # one of schemas.LABEL_COLOURS
+    project = ForeignKeyField(Project, backref="+", null=True, on_delete="CASCADE")
+    created_at = UTCDateTimeField()
+
+    if TYPE_CHECKING:
+        project_id: int | None
+
+
+class TaskLabel(BaseModel):
+    task = ForeignKeyField(Task, backref="+", on_delete="CASCADE")
+    label = ForeignKeyField(Label, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "task_label"
+        primary_key = CompositeKey("task", "label")
+
+    if TYPE_CHECKING:
+        task_id: int
+        label_id: int
+
+
+class TaskChecklistItem(BaseModel):
+    """One line of a task's checklist; `position` runs 0, 1, 2 ... without gaps within the task."""
+
+    id = AutoField()
+    task = ForeignKeyField(Task, backref="+", on_delete="CASCADE")
+    text = TextField()
+    done = BooleanField(default=False)
+    position = IntegerField()
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+    if TYPE_CHECKING:
+        task_id: int

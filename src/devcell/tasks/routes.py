@@ -1,4 +1,5 @@
-"""HTTP routes of the tasks slice: list, CRUD, bulk, comments, activity, CSV export, saved filters."""
+"""HTTP routes of the tasks slice: list, CRUD, bulk, comments, activity, CSV export, saved filters, labels,
+checklists."""
 
 from __future__ import annotations
 
@@ -8,15 +9,24 @@ from devcell.core.auth import Access
 from devcell.core.cache import ReadCache
 from devcell.core.web import ApiRoute, Call, JSONResponse
 from devcell.settings.service import SETTINGS_STORE
-from devcell.tasks import _bulk, _comments, _export, _presets, service
+from devcell.tasks import _bulk, _checklist, _comments, _export, _labels, _presets, service
 from devcell.tasks.schemas import (
     ActivityList,
     BulkIn,
     BulkResult,
+    ChecklistItemIn,
+    ChecklistItemOut,
+    ChecklistItemPatch,
+    ChecklistOut,
     CommentIn,
     CommentList,
     CommentOut,
     ExportQuery,
+    LabelIn,
+    LabelList,
+    LabelOut,
+    LabelPatch,
+    LabelQuery,
     PresetIn,
     PresetList,
     PresetOut,
@@ -114,8 +124,52 @@ async def delete_preset(call: Call) -> None:
     await call.run(_presets.delete_preset, call.user.user_id, call.path_int("preset_id"))
 
 
+async def list_labels(call: Call, query: LabelQuery) -> LabelList:
+    """Labels I can see: those usable on a project's tasks (?project=ID: global and its own), on personal tasks
+    (?project=none: global), or all of them."""
+    return await call.run(_labels.list_labels, call.user, query)
+
+
+async def create_label(call: Call, body: LabelIn) -> LabelOut:
+    """A global label (administrators) or a project's own (its owners and administrators)."""
+    return await call.run(_labels.create_label, call.user, body)
+
+
+async def patch_label(call: Call, body: LabelPatch) -> LabelOut:
+    """Rename or recolour a label."""
+    return await call.run(_labels.update_label, call.user, call.path_int("label_id"), body)
+
+
+async def delete_label(call: Call) -> None:
+    """Delete a label; it leaves every task that carried it."""
+    await call.run(_labels.delete_label, call.user, call.path_int("label_id"))
+
+
+async def get_checklist(call: Call) -> ChecklistOut:
+    """The task's checklist in order, with how many items are done."""
+    return await call.run(_checklist.get_checklist, call.user, call.path_int("task_id"))
+
+
+async def add_checklist_item(call: Call, body: ChecklistItemIn) -> ChecklistItemOut:
+    """Add an item at the end of the checklist of a task I can edit."""
+    return await call.run(_checklist.add_item, call.user, call.path_int("task_id"), body)
+
+
+async def patch_checklist_item(call: Call, body: ChecklistItemPatch) -> ChecklistItemOut:
+    """Edit an item's text, tick or untick it, or move it to another position (0 is the top)."""
+    task_id, item_id = call.path_int("task_id"), call.path_int("item_id")
+    return await call.run(_checklist.update_item, call.user, task_id, item_id, body)
+
+
+async def delete_checklist_item(call: Call) -> None:
+    """Remove an item from the checklist."""
+    await call.run(_checklist.delete_item, call.user, call.path_int("task_id"), call.path_int("item_id"))
+
+
 U = Access.USER
 TASK = "/api/tasks/{task_id:int}"
+LABEL = "/api/tasks/labels/{label_id:int}"
+ITEM = TASK + "/checklist/{item_id:int}"
 ROUTES = [
     ApiRoute("GET", "/api/tasks", list_tasks, access=U, query=TaskQuery, response=TaskPage),
     ApiRoute("POST", "/api/tasks", create_task, access=U, body=TaskCreate, response=TaskOut, status=201),
@@ -124,10 +178,26 @@ ROUTES = [
     ApiRoute("GET", "/api/tasks/presets", list_presets, access=U, response=PresetList),
     ApiRoute("POST", "/api/tasks/presets", create_preset, access=U, body=PresetIn, response=PresetOut, status=201),
     ApiRoute("DELETE", "/api/tasks/presets/{preset_id:int}", delete_preset, access=U, status=204),
+    ApiRoute("GET", "/api/tasks/labels", list_labels, access=U, query=LabelQuery, response=LabelList),
+    ApiRoute("POST", "/api/tasks/labels", create_label, access=U, body=LabelIn, response=LabelOut, status=201),
+    ApiRoute("PATCH", LABEL, patch_label, access=U, body=LabelPatch, response=LabelOut),
+    ApiRoute("DELETE", LABEL, delete_label, access=U, status=204),
     ApiRoute("GET", TASK, get_task, access=U, response=TaskOut),
     ApiRoute("PATCH", TASK, patch_task, access=U, body=TaskPatch, response=TaskOut),
     ApiRoute("DELETE", TASK, delete_task, access=U, status=204),
     ApiRoute("GET", TASK + "/comments", list_comments, access=U, response=CommentList),
     ApiRoute("POST", TASK + "/comments", add_comment, access=U, body=CommentIn, response=CommentOut, status=201),
     ApiRoute("GET", TASK + "/activity", list_activity, access=U, response=ActivityList),
+    ApiRoute("GET", TASK + "/checklist", get_checklist, access=U, response=ChecklistOut),
+    ApiRoute(
+        "POST",
+        TASK + "/checklist",
+        add_checklist_item,
+        access=U,
+        body=ChecklistItemIn,
+        response=ChecklistItemOut,
+        status=201,
+    ),
+    ApiRoute("PATCH", ITEM, patch_checklist_item, access=U, body=ChecklistItemPatch, response=ChecklistItemOut),
+    ApiRoute("DELETE", ITEM, delete_checklist_item, access=U, status=204),
 ]

@@ -14,11 +14,17 @@ from devcell.projects.schemas import ProjectRef, StrictModel, UserRef, refuse_nu
 TaskStatus = Literal["todo", "in_progress", "blocked", "done"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Sort = Literal["updated", "-updated", "due", "-due", "priority", "-priority", "created", "-created", "title", "status"]
-BulkAction = Literal["status", "shift_due", "assign", "archive", "restore", "move"]
+BulkAction = Literal["status", "shift_due", "assign", "archive", "restore", "move", "add_label", "remove_label"]
+# Named colours, never raw values: the UI maps each to a background and text pair that keeps WCAG AA contrast in
+# both themes, and a chip always shows the name (colour is never the only cue).
+LabelColour = Literal["red", "orange", "yellow", "green", "teal", "blue", "purple", "pink", "grey"]
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Markdown = Annotated[str, Field(max_length=20_000)]
 Progress = Annotated[int, Field(ge=0, le=100)]
+LabelName = Annotated[str, Field(min_length=1, max_length=40)]
+LabelIds = Annotated[list[int], Field(max_length=20, description="labels of the task: global or its project's")]
+ChecklistText = Annotated[str, Field(min_length=1, max_length=500)]
 MAX_BULK = 500
 
 
@@ -46,9 +52,12 @@ class TaskQuery(PageQuery):
     overdue: bool = Field(False, description="due before my today and not done")
     archived: Literal["false", "true", "all"] = "false"
     origin_standup: int | None = None
+    label: Annotated[list[int], Field(max_length=10)] = Field(
+        default_factory=list, description="a label id; repeat for several: tasks carrying all of them"
+    )
     sort: Sort = "-updated"
 
-    _lists = field_validator("status", "priority", mode="before")(_as_list)
+    _lists = field_validator("status", "priority", "label", mode="before")(_as_list)
     _archived = field_validator("archived", mode="before")(_bool_text)
 
 
@@ -65,6 +74,7 @@ class TaskCreate(StrictModel):
     due_date: date | None = None
     assignee_id: int | None = None
     project_id: int | None = None
+    label_ids: LabelIds = Field(default_factory=list)
 
 
 class TaskPatch(StrictModel):
@@ -79,8 +89,18 @@ class TaskPatch(StrictModel):
     assignee_id: int | None = None
     project_id: int | None = None
     archived: bool | None = None
+    label_ids: LabelIds | None = Field(None, description="the task's labels from now on (all of them)")
 
-    _not_null = field_validator("title", "status", "progress", "priority", "archived", mode="before")(refuse_null)
+    _not_null = field_validator("title", "status", "progress", "priority", "archived", "label_ids", mode="before")(
+        refuse_null
+    )
+
+
+class LabelRef(BaseModel):
+    id: int
+    name: str
+    colour: LabelColour
+    project_id: int | None
 
 
 class TaskOut(BaseModel):
@@ -102,6 +122,9 @@ class TaskOut(BaseModel):
     completed_at: datetime | None
     can_edit: bool
     comment_count: int
+    labels: list[LabelRef]
+    checklist_done: int
+    checklist_total: int
 
 
 class TaskPage(BaseModel):
@@ -118,6 +141,7 @@ class BulkIn(StrictModel):
     days: Annotated[int, Field(ge=-365, le=365)] | None = None
     assignee_id: int | None = None
     project_id: int | None = None
+    label_id: int | None = None
 
 
 class Skipped(BaseModel):
@@ -173,6 +197,62 @@ class PresetOut(BaseModel):
 
 class PresetList(BaseModel):
     items: list[PresetOut]
+
+
+class LabelQuery(StrictModel):
+    """Which labels: those usable on a project's tasks (global and its own), on personal tasks (global), or all
+    the caller can see. Not paged: a team has tens of labels."""
+
+    project: int | Literal["none"] | None = Field(None, description="a project id, or none for personal tasks")
+
+
+class LabelIn(StrictModel):
+    name: LabelName
+    colour: LabelColour
+    project_id: int | None = Field(None, description="the project whose tasks may use it; null: every task (admin)")
+
+
+class LabelPatch(StrictModel):
+    name: LabelName | None = None
+    colour: LabelColour | None = None
+
+    _not_null = field_validator("name", "colour", mode="before")(refuse_null)
+
+
+class LabelOut(LabelRef):
+    project: ProjectRef | None
+    can_manage: bool
+
+
+class LabelList(BaseModel):
+    items: list[LabelOut]
+
+
+class ChecklistItemIn(StrictModel):
+    text: ChecklistText
+
+
+class ChecklistItemPatch(StrictModel):
+    """Edit the text, tick or untick, or move the item to `position` (0 is the top)."""
+
+    text: ChecklistText | None = None
+    done: bool | None = None
+    position: Annotated[int, Field(ge=0)] | None = None
+
+    _not_null = field_validator("text", "done", "position", mode="before")(refuse_null)
+
+
+class ChecklistItemOut(BaseModel):
+    id: int
+    text: str
+    done: bool
+    position: int
+
+
+class ChecklistOut(BaseModel):
+    items: list[ChecklistItemOut]
+    done: int
+    total: int
 
 
 # Signals: what this slice announces (core/signals.py) for others to act on, e.g. notifications. Plain frozen

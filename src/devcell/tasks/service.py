@@ -12,7 +12,7 @@ from devcell.accounts.service import OwnedData, register_owned_data
 from devcell.core.db import unit_of_work, utcnow
 from devcell.core.signals import announce
 from devcell.projects.service import on_project_deletion, provide_task_counts, rows_of
-from devcell.tasks import _access, _changes, _query
+from devcell.tasks import _access, _changes, _labels, _query
 from devcell.tasks._access import check_move_out, require_task
 from devcell.tasks.models import Task, TaskActivity, TaskComment
 from devcell.tasks.schemas import TaskCreate, TaskCreated, TaskOut, TaskPatch, TaskQuery
@@ -52,14 +52,17 @@ def create_task(
     this joins the caller's write transaction when one is open."""
     _changes.check_target_project(principal, data.project_id)
     _changes.check_assignee(data.assignee_id, data.project_id)
+    labels = _labels.usable_labels(data.label_ids, data.project_id)
     now = utcnow()
-    fields = data.model_dump()
+    fields = data.model_dump(exclude={"label_ids"})
     if data.status == "done":
         fields.update(progress=100, completed_at=now)
     task = Task.create(
         **fields, creator=principal.user_id, origin_standup_id=origin_standup_id, created_at=now, updated_at=now
     )
     _changes.log(task.id, principal.user_id, "created")
+    if labels:
+        _labels.set_labels(task, labels, principal.user_id)
     announce(TaskCreated(**_changes.signal_fields(task, principal.user_id), description=task.description))
     return _out(principal, task.id, default_tz)
 
@@ -74,9 +77,11 @@ def _requested(task: Task, patch: TaskPatch) -> dict[str, Any]:
 @unit_of_work(write=True)
 def update_task(principal: Principal, task_id: int, patch: TaskPatch, default_tz: str = "UTC") -> TaskOut:
     """Partial update: a field sent as null clears it (due date, assignee; project -> personal task). A move is
-    a delete from the old scope and an add to the new one, so it needs both rights (see check_move_out)."""
+    a delete from the old scope and an add to the new one, so it needs both rights (see check_move_out); the
+    task keeps only the labels usable where it lands. `label_ids` replaces the task's labels."""
     task = require_task(principal, task_id, "edit")
     changes = _requested(task, patch)
+    label_ids = changes.pop("label_ids", None)
     project_id = changes.get("project_id", task.project_id)
     moving = project_id != task.project_id
     if moving:
@@ -84,7 +89,10 @@ def update_task(principal: Principal, task_id: int, patch: TaskPatch, default_tz
         _changes.check_target_project(principal, project_id)
     if moving or "assignee_id" in changes:
         _changes.check_assignee(changes.get("assignee_id", task.assignee_id), project_id)
+    labels = None if label_ids is None else _labels.usable_labels(label_ids, project_id)
     _changes.apply(task, changes, principal.user_id)
+    if labels is not None:
+        _labels.set_labels(task, labels, principal.user_id)
     return _out(principal, task_id, default_tz)
 
 

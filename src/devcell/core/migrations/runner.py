@@ -27,6 +27,7 @@ from devcell.core.migrations import (
     m0013_notifications,
     m0014_password_resets,
     m0015_away,
+    m0016_labels_checklists,
     m0017_project_standup_time,
 )
 
@@ -59,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "notifications", m0013_notifications.up),
     Migration(14, "password_resets", m0014_password_resets.up),
     Migration(15, "away", m0015_away.up),
+    Migration(16, "labels_checklists", m0016_labels_checklists.up),
     Migration(17, "project_standup_time", m0017_project_standup_time.up),
 )
 HEAD = MIGRATIONS[-1].version
