@@ -20,6 +20,13 @@ class UserNotFound(NotFound):
         super().__init__(f"There is no user with id {user_id}.")
 
 
+class PersonNotFound(NotFound):
+    code = "person_not_found"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"There is no active user named {username!r}.")
+
+
 class UsernameTaken(Conflict):
     code = "username_taken"
 

@@ -23,6 +23,7 @@ from devcell.accounts.schemas import (
     PasswordReset,
     PeoplePage,
     PeopleQuery,
+    PersonDetail,
     ProfilePatch,
     RegisterIn,
     ResetCheckIn,
@@ -42,6 +43,7 @@ from devcell.accounts.schemas import (
     UserOut,
     UserPage,
     UserQuery,
+    check_username,
 )
 from devcell.accounts.sessions import ACTIVITY, CREDENTIALS, LOGIN_GUARD
 from devcell.core.auth import Access
@@ -207,6 +209,13 @@ async def list_people(call: Call, query: PeopleQuery) -> dict[str, Any]:
     return call.read(service.people_page, query)
 
 
+async def get_person(call: Call) -> PersonDetail:
+    """An active colleague's page by user name (what an @mention links to): names and away days; 404 for
+    unknown and deactivated users, 422 for a string that cannot be a user name."""
+    username = check_username(call.request.path_params["username"])
+    return call.read(service.person, username)
+
+
 async def create_user(call: Call, body: UserCreate) -> UserOut:
     """Create a user (administrators)."""
     return await call.run(service.create_user, body)
@@ -298,6 +307,7 @@ ROUTES = [
     ApiRoute("DELETE", "/api/auth/tokens/{token_id:int}", revoke_token, access=U, status=204),
     ApiRoute("GET", "/api/users", list_users, access=A, query=UserQuery, response=UserPage),
     ApiRoute("GET", "/api/people", list_people, access=U, query=PeopleQuery, response=PeoplePage),
+    ApiRoute("GET", "/api/people/{username}", get_person, access=U, response=PersonDetail),
     ApiRoute("POST", "/api/users", create_user, access=A, body=UserCreate, response=UserOut, status=201),
     ApiRoute("GET", "/api/users/{user_id:int}", get_user, access=A, response=UserOut),
     ApiRoute("PATCH", "/api/users/{user_id:int}", patch_user, access=A, body=AdminUserPatch, response=UserOut),

@@ -9,6 +9,8 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from devcell.core.errors import ValidationFailed
+
 Role = Literal["admin", "user"]
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 WEAK_PASSWORDS = frozenset(
@@ -54,6 +56,14 @@ def _time_zone(value: str) -> str:
     if value and value != "UTC" and value not in available_timezones():
         raise ValueError("unknown time zone; use a name like Europe/Berlin or UTC")
     return value
+
+
+def check_username(value: str) -> str:
+    """A user name taken from a URL path: lower-cased, or 422 naming the field."""
+    try:
+        return _username(value)
+    except ValueError as exc:
+        raise ValidationFailed.for_field("username", str(exc)) from None
 
 
 Username = Annotated[str, AfterValidator(_username)]
@@ -239,6 +249,13 @@ class PersonOut(BaseModel):
     id: int
     username: str
     display_name: str
+
+
+class PersonDetail(PersonOut):
+    """A colleague's page: who they are, and the days they said they are away (both null when not set)."""
+
+    away_from: date | None
+    away_until: date | None
 
 
 class PeoplePage(BaseModel):

@@ -13,12 +13,14 @@ from typing import Any, cast
 from peewee import IntegrityError, fn
 
 from devcell.accounts import _secrets
-from devcell.accounts.errors import LastAdmin, UsernameTaken, UserNotFound, UserOwnsData
+from devcell.accounts.errors import LastAdmin, PersonNotFound, UsernameTaken, UserNotFound, UserOwnsData
 from devcell.accounts.models import User
 from devcell.accounts.schemas import (
     AdminUserPatch,
     PasswordChange,
     PeopleQuery,
+    PersonDetail,
+    PersonOut,
     ProfilePatch,
     UserCreate,
     UserOut,
@@ -254,6 +256,47 @@ def people_page(query: PeopleQuery) -> dict[str, Any]:
     total = select.count()
     items = list(select.order_by(User.username).limit(query.limit).offset(query.offset).dicts())
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
+
+
+@unit_of_work()
+def person(username: str) -> PersonDetail:
+    """An active user's page by user name (compared lower-case, as stored); 404 for anyone else."""
+    columns = (User.id, User.username, User.display_name, User.away_from, User.away_until)
+    row = User.select(*columns).where((User.username == username.lower()) & (User.active == True)).dicts().first()  # noqa: E712
+    if row is None:
+        raise PersonNotFound(username)
+    return PersonDetail.model_validate(row)
+
+
+@unit_of_work()
+def active_admin_ids() -> set[int]:
+    """The active administrators: they may see every item."""
+    return {int(user.id) for user in User.select(User.id).where((User.role == "admin") & (User.active == True))}  # noqa: E712
+
+
+def _match_rank(person: PersonOut, needle: str) -> tuple[int, str]:
+    """Autocomplete order: user names starting with what was typed, then display names (or a word of one)
+    starting with it, then the rest; by user name within each."""
+    words = person.display_name.lower().split()
+    if person.username.startswith(needle):
+        return (0, person.username)
+    return (1 if any(word.startswith(needle) for word in words) else 2, person.username)
+
+
+@unit_of_work()
+def people_among(needle: str, user_ids: Iterable[int] | None, limit: int) -> list[PersonOut]:
+    """Active users whose user or display name contains `needle`, among `user_ids` (None: everyone), best
+    matches first (see _match_rank)."""
+    select = User.select(User.id, User.username, User.display_name).where(User.active == True)  # noqa: E712
+    if user_ids is not None:
+        select = select.where(User.id.in_(sorted(set(user_ids))))
+    needle = needle.lower()
+    if needle:
+        select = select.where(
+            (fn.instr(User.username, needle) > 0) | (fn.instr(fn.lower(User.display_name), needle) > 0)
+        )
+    people = [PersonOut.model_validate(row) for row in select.dicts()]
+    return sorted(people, key=lambda person: _match_rank(person, needle))[:limit]
 
 
 def list_users(query: UserQuery) -> UserPage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -76,3 +77,18 @@ class DocumentPatch(StrictModel):
     project_id: int | None = Field(None, description="a project id, or null for everyone")
 
     _not_null = field_validator("title", mode="before")(refuse_null)
+
+
+# Signals: what this slice announces (core/signals.py) for others to act on, e.g. notifications of @mentions.
+
+
+@dataclass(frozen=True)
+class NoteWritten:
+    """A note was written or its text changed; `before` is the text it replaced ("" for a new note)."""
+
+    document_id: int
+    actor_id: int
+    project_id: int | None
+    title: str
+    text: str
+    before: str

@@ -19,6 +19,7 @@ from peewee import Expression
 
 from devcell.accounts.service import UserBrief, user_briefs
 from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.signals import announce
 from devcell.core.state import Key
 
 # The extraction step and the row the search slice indexes: its public surface here (explicit re-exports).
@@ -36,6 +37,7 @@ from devcell.documents.schemas import (
     DocumentQuery,
     NoteCreate,
     NotePatch,
+    NoteWritten,
 )
 from devcell.projects import service as projects
 from devcell.projects.schemas import ProjectRef
@@ -126,6 +128,13 @@ def _visible(document_id: int, roles: dict[int, str] | None) -> Document:
     if document is None:
         raise DocumentNotFound(document_id)
     return document
+
+
+@unit_of_work()
+def document_project(principal: Principal, document_id: int) -> int | None:
+    """The project of a document the caller may see (None: everyone's); 404 when they may not see it."""
+    document = _visible(document_id, _roles(principal))
+    return None if document.project_id is None else int(document.project_id)
 
 
 def _may_manage(principal: Principal, document: Document, roles: dict[int, str]) -> bool:
@@ -441,6 +450,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _read_text(path: Path) -> str:
+    """A note's current text ("" when its file is gone): what an edit's new @mentions are compared with."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _write_atomically(path: Path, text: str) -> None:
     temp = path.with_name(path.name + ".part")
     with temp.open("w", encoding="utf-8") as handle:
@@ -455,7 +472,9 @@ def create_note(library: Library, principal: Principal, data: NoteCreate) -> Doc
     path, relative = storage_path(library, NOTES, "md")
     _write_atomically(path, data.text.rstrip() + "\n")
     title = (data.title or "").strip() or first_heading(data.text) or _first_line(data.text)
-    document = _create(library, principal, title, "md", "note", relative, data.project_id)
+    with transaction(write=True):  # the listeners' notifications commit with the note's row
+        document = _create(library, principal, title, "md", "note", relative, data.project_id)
+        announce(NoteWritten(document.id, principal.user_id, data.project_id, title, data.text, ""))
     return library.queue(document.id, principal.user_id, _out_one(principal, document.id))
 
 
@@ -476,14 +495,19 @@ def update_note(library: Library, principal: Principal, document_id: int, patch:
     changes: dict[str, Any] = {"updated_at": utcnow()}
     if patch.title is not None:
         changes["title"] = patch.title
+    before = ""
     if patch.text is not None:
         path = library.kb_dir / document.path
+        before = _read_text(path)
         _write_atomically(path, patch.text.rstrip() + "\n")
         stat = path.stat()
         sha256 = file_sha256(path)
         changes.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha256, status="queued", reason="")
     with transaction(write=True):
         Document.update(**changes).where(Document.id == document_id).execute()
+        if patch.text is not None:
+            title = str(changes.get("title", document.title))
+            announce(NoteWritten(document_id, principal.user_id, document.project_id, title, patch.text, before))
     out = _out_one(principal, document_id)
     return library.queue(document_id, principal.user_id, out) if patch.text is not None else out
 

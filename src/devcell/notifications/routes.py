@@ -10,9 +10,11 @@ from starlette.responses import Response
 from devcell.core.auth import Access
 from devcell.core.events import frame, sse_response
 from devcell.core.web import ApiRoute, Call
-from devcell.notifications import service
+from devcell.notifications import _audience, service
 from devcell.notifications._live import END, STREAMS, Event
 from devcell.notifications.schemas import (
+    MentionableOut,
+    MentionableQuery,
     NotificationOut,
     NotificationPage,
     NotificationQuery,
@@ -22,6 +24,8 @@ from devcell.notifications.schemas import (
     UnreadOut,
     WatchOut,
 )
+from devcell.projects.schemas import UserRef
+from devcell.settings.service import SETTINGS_STORE
 
 
 async def list_notifications(call: Call, query: NotificationQuery) -> NotificationPage:
@@ -81,6 +85,14 @@ async def patch_preferences(call: Call, body: PreferencePatch) -> PreferenceList
     return await call.run(service.update_preferences, call.user, body)
 
 
+async def mentionable(call: Call, query: MentionableQuery) -> MentionableOut:
+    """Who I may @mention in an item (autocomplete): the active people who can see it, so a mention reaches them.
+    404 when I cannot see the item or the project."""
+    visibility = call.state.need(SETTINGS_STORE).get_str("standup_visibility")
+    people = await call.run(_audience.mentionable, call.user, query, visibility)
+    return MentionableOut(items=[UserRef(id=p.id, username=p.username, display_name=p.display_name) for p in people])
+
+
 def _watch_routes(subject_type: str, base: str) -> list[ApiRoute]:
     key = f"{subject_type}_id"
 
@@ -116,6 +128,14 @@ ROUTES = [
         "GET", "/api/notifications", list_notifications, access=U, query=NotificationQuery, response=NotificationPage
     ),
     ApiRoute("GET", "/api/notifications/unread", unread_count, access=U, response=UnreadOut),
+    ApiRoute(
+        "GET",
+        "/api/notifications/mentionable",
+        mentionable,
+        access=U,
+        query=MentionableQuery,
+        response=MentionableOut,
+    ),
     ApiRoute("GET", "/api/notifications/events", notification_events, access=U),
     ApiRoute(
         "POST",

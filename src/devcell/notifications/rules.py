@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from devcell.accounts.service import active_user_ids, principal_of, user_briefs
 from devcell.core import signals
 from devcell.core.jobs import JobEnded
-from devcell.notifications import _mentions
+from devcell.documents.schemas import NoteWritten
+from devcell.notifications import _audience, _mentions
 from devcell.notifications.service import Note, deliver, task_watchers
 from devcell.projects.service import project_owner_ids
 from devcell.standups import service as standups
@@ -153,6 +154,20 @@ def _can_read_standup(user_id: int, standup_id: int) -> bool:
     return principal is not None and standups.can_read_entry(principal, visibility, standup_id)
 
 
+def on_note_written(signal: NoteWritten) -> None:
+    """People newly @mentioned in a knowledgebase note, if they can see it (everyone's, or its project's)."""
+    readers = _audience.of_note(signal.project_id)
+    author = _name(signal.actor_id)
+    title = f"{author} mentioned you in the note “{signal.title}”"
+    link = f"/knowledge?doc={signal.document_id}"
+    deliver(
+        Note(user_id, "mention", signal.actor_id, "document", str(signal.document_id), signal.project_id, title,
+             link, signal.text)
+        for user_id in sorted(_mentioned(signal.text, signal.before))
+        if readers.includes(user_id)
+    )  # fmt: skip
+
+
 def on_job_ended(signal: JobEnded) -> None:
     job = signal.job
     page = JOB_PAGES.get(job.kind)
@@ -174,4 +189,5 @@ def listen(standup_visibility: Callable[[], str]) -> None:
     signals.listen(TaskChanged, on_task_changed)
     signals.listen(TaskCommented, on_task_commented)
     signals.listen(StandupFiled, on_standup_filed)
+    signals.listen(NoteWritten, on_note_written)
     signals.listen(JobEnded, on_job_ended)

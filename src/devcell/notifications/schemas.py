@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from devcell.core.pagination import Page, PageQuery
 from devcell.projects.schemas import UserRef
@@ -17,7 +17,7 @@ KINDS: dict[str, str] = {
     "assigned": "A task is assigned to me",
     "unassigned": "I am unassigned from a task",
     "comment": "A comment on a task I created, am assigned to or watch",
-    "mention": "Someone @mentions me (task, comment, standup)",
+    "mention": "Someone @mentions me (task, comment, standup, note)",
     "status": "Someone else changes the status of a task I created, am assigned to or watch",
     "due": "My task is due tomorrow or overdue (once, in my morning)",
     "reminder": "A standup reminder, when I have not filed by the standup time (unless I am away)",
@@ -79,3 +79,22 @@ class PreferencePatch(BaseModel):
 
 class WatchOut(BaseModel):
     watching: bool
+
+
+class MentionableQuery(BaseModel):
+    """Where the @mention is written: an item being edited (`kind` + `id`), or a new one (`kind` + `project_id`,
+    or neither: a personal task, the team's standup, a note for everyone)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Literal["task", "standup", "note", "project"]
+    id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(None, description="the item being edited")
+    project_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(None, description="a new item's project")
+    q: Annotated[str, Field(max_length=100)] = Field("", description="what was typed after the @")
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class MentionableOut(BaseModel):
+    """People who can see the item, best matches first (user names starting with `q`, then display names)."""
+
+    items: list[UserRef]
