@@ -79,6 +79,7 @@ def test_a_project_offers_its_readers(team: Team) -> None:
         assert offered(actor, kind="project", id=team.project_id) == APOLLO
     assert error(team.dave.get(URL, params={"kind": "project", "id": team.project_id}), 404)
     assert error(team.dave.get(URL, params={"kind": "project", "id": 999}), 404)
+    assert offered(team.dave, kind="project") == ["admin", "dave"]  # a new project: its creator and admins
 
 
 def test_what_was_typed_narrows_and_orders_the_people(team: Team) -> None:
@@ -102,7 +103,7 @@ def test_deactivated_people_are_not_offered(team: Team) -> None:
         ({}, "kind"),
         ({"kind": "wiki"}, "kind"),
         ({"kind": "task", "id": 1, "project_id": 1}, "project_id"),
-        ({"kind": "project"}, "id"),
+        ({"kind": "project", "project_id": 1}, "project_id"),
         ({"kind": "task", "id": 0}, "id"),
         ({"kind": "task", "id": "one"}, "id"),
         ({"kind": "note", "q": "x" * 101}, "q"),

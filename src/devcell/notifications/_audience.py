@@ -81,11 +81,11 @@ def _of_existing(principal: Principal, kind: str, item_id: int, visibility: str)
 
 
 def _of_new(principal: Principal, kind: str, project_id: int | None, visibility: str) -> Audience:
-    """The audience of an item being written, in `project_id` (None: a personal task, the team's standup, a note
-    for everyone); 404 for a project the caller cannot see."""
+    """The audience of an item being written, in `project_id` (None: a personal task, a new project, the team's
+    standup, a note for everyone); 404 for a project the caller cannot see."""
     if project_id is not None:
         check_project(principal, project_id, "viewer")
-    if kind == "task":
+    if kind in ("task", "project"):  # a new personal task or a new project: only its creator (and admins)
         return of_project(project_id) if project_id is not None else _with_admins({principal.user_id})
     if kind == "standup":
         return of_standup(principal.user_id, project_id, visibility)
@@ -95,8 +95,8 @@ def _of_new(principal: Principal, kind: str, project_id: int | None, visibility:
 def audience(principal: Principal, query: MentionableQuery, visibility: str) -> Audience:
     if query.id is not None and query.project_id is not None:
         raise ValidationFailed.for_field("query.project_id", "give id (an item being edited) or project_id, not both")
-    if query.kind == "project" and query.id is None:
-        raise ValidationFailed.for_field("query.id", "is required for kind project (the project's id)")
+    if query.kind == "project" and query.project_id is not None:
+        raise ValidationFailed.for_field("query.project_id", "for kind project, give the project as id")
     if query.id is not None:
         return _of_existing(principal, query.kind, query.id, visibility)
     return _of_new(principal, query.kind, query.project_id, visibility)
