@@ -1,7 +1,7 @@
 // The command palette (Ctrl-K, Cmd-K on a Mac): one field that finds pages, tasks, projects, documents and people
 // and opens the chosen one. An ARIA combobox with a listbox popup: arrow keys move through the options (focus stays
 // in the field; aria-activedescendant says which), Enter opens, Escape closes and focus returns where it was.
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import { type FindGroup, findAnything, MAX_QUERY } from "@/app/find-api";
 import { findPages, NAV_ITEMS } from "@/app/nav-items";
 import { Dialog } from "@/components/dialog";
@@ -13,46 +13,43 @@ const MAX_PAGES = 6;
 
 type Option = { key: string; title: string; subtitle: string; url: string };
 type Section = { label: string; options: Option[] };
-type Found = { state: "idle" | "loading" | "done" } | { state: "failed"; message: string };
+/** The server's answer to the query `q`: its groups, or why there are none. */
+type Answer = { q: string; groups: FindGroup[]; failed?: string };
 
 type Props = { admin: boolean; onOpen: (url: string) => void; onClose: () => void };
 
 export function CommandPalette({ admin, onOpen, onClose }: Props) {
   const id = useId();
   const [text, setText] = useState("");
-  const [groups, setGroups] = useState<FindGroup[]>([]);
-  const [found, setFound] = useState<Found>({ state: "idle" });
+  const [answer, setAnswer] = useState<Answer | null>(null);
   const [active, setActive] = useState(0);
-  const asked = useRef(0);
   const query = text.trim();
 
   useEffect(() => {
-    const ask = ++asked.current; // answers to older questions are dropped
-    if (!query) {
-      setGroups([]);
-      setFound({ state: "idle" });
-      return;
-    }
-    setFound({ state: "loading" });
+    if (!query) return;
+    let wanted = true; // answers to older queries are dropped
     const timer = setTimeout(() => {
       findAnything(query.slice(0, MAX_QUERY)).then(
-        (answer) => {
-          if (ask !== asked.current) return;
-          setGroups(answer.groups);
-          setFound({ state: "done" });
-        },
-        (error) => ask === asked.current && setFound({ state: "failed", message: errorMessage(error) }),
+        (found) => wanted && setAnswer({ q: query, groups: found.groups }),
+        (error) => wanted && setAnswer({ q: query, groups: [], failed: errorMessage(error) }),
       );
     }, DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    return () => {
+      wanted = false;
+      clearTimeout(timer);
+    };
   }, [query]);
 
+  // While the next answer is on its way the last one stays on screen (no flicker as one types), but the status
+  // says it is searching until the answer to exactly this query is in.
+  const groups = query && answer ? answer.groups : [];
+  const settled = answer !== null && answer.q === query ? answer : null;
   const sections = buildSections(admin, query, groups);
   const options = sections.flatMap((section) => section.options);
   const current = options.length ? Math.min(active, options.length - 1) : -1;
   const optionId = (index: number) => `${id}-option-${index}`;
 
-  useEffect(() => setActive(0), [query, groups]);
+  useEffect(() => setActive(0), [query, answer]);
   useEffect(() => {
     if (current >= 0) document.getElementById(optionId(current))?.scrollIntoView?.({ block: "nearest" });
   });
@@ -94,7 +91,7 @@ export function CommandPalette({ admin, onOpen, onClose }: Props) {
           onKeyDown={onKeyDown}
         />
         <p id={`${id}-status`} class="palette__status" role="status">
-          {statusText(found, query, options.length)}
+          {statusText(query, settled, options.length)}
         </p>
         {options.length > 0 && (
           <div id={`${id}-listbox`} class="palette__list" role="listbox" aria-label="Results">
@@ -157,10 +154,10 @@ function buildSections(admin: boolean, query: string, groups: FindGroup[]): Sect
   return sections;
 }
 
-function statusText(found: Found, query: string, count: number): string {
-  if (found.state === "failed") return `Only pages are listed: ${found.message}`;
+function statusText(query: string, settled: Answer | null, count: number): string {
   if (!query) return "Type to search, or choose a page.";
-  if (found.state === "loading") return "Searching…";
+  if (!settled) return "Searching…";
+  if (settled.failed) return `Only pages are listed: ${settled.failed}`;
   if (count === 0) return `Nothing matches “${query}”.`;
   return count === 1 ? "1 result." : `${count} results.`;
 }

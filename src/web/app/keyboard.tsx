@@ -1,22 +1,28 @@
 // The shell's keyboard layer: listens for the shortcuts (lib/shortcuts.ts) and shows the command palette and the
 // shortcuts dialog. Shortcuts rest while any modal dialog is open: the page behind it is inert.
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { CommandPalette } from "@/app/command-palette";
 import { ShortcutsDialog } from "@/app/shortcuts-dialog";
-import { createShortcuts, onMac, type ShortcutAction } from "@/lib/shortcuts";
+import { createShortcuts, isPaletteKey, onMac, type ShortcutAction } from "@/lib/shortcuts";
 
-type Open = "palette" | "help" | null;
+/** Which of the layer's dialogs is open; the shell keeps it, so its own buttons can open them too. */
+export type KeyboardDialog = "palette" | "help" | null;
 
-export function KeyboardLayer({ admin }: { admin: boolean }) {
-  const [open, setOpen] = useState<Open>(null);
+type Props = { admin: boolean; open: KeyboardDialog; setOpen: (open: KeyboardDialog) => void };
+
+export function KeyboardLayer({ admin, open, setOpen }: Props) {
   const { route } = useLocation();
   const mac = useMemo(() => onMac(), []);
 
   useEffect(() => {
     const handle = createShortcuts(mac);
     const listener = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || document.querySelector("dialog[open]")) return;
+      if (event.defaultPrevented) return;
+      if (document.querySelector("dialog[open]")) {
+        if (isPaletteKey(event, mac)) event.preventDefault(); // not the browser's own Ctrl-K either
+        return;
+      }
       const action = handle(event);
       if (!action) return;
       event.preventDefault();
@@ -31,7 +37,7 @@ export function KeyboardLayer({ admin }: { admin: boolean }) {
     };
     document.addEventListener("keydown", listener);
     return () => document.removeEventListener("keydown", listener);
-  }, [mac, route]);
+  }, [mac, route, setOpen]);
 
   const close = () => setOpen(null);
   if (open === "help") return <ShortcutsDialog mac={mac} onClose={close} />;

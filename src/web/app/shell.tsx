@@ -3,7 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { KeyboardLayer } from "@/app/keyboard";
+import { type KeyboardDialog, KeyboardLayer } from "@/app/keyboard";
 import { NAV_ITEMS, type NavItem } from "@/app/nav-items";
 import { useTheme } from "@/app/theme";
 import { HealthBadge, LlmChip, NotificationBell } from "@/app/topbar-status";
@@ -12,6 +12,7 @@ import { useToast } from "@/components/toast";
 import { logout } from "@/features/accounts/api";
 import { errorMessage } from "@/lib/api";
 import { displayName, isAdmin, useSession } from "@/lib/session";
+import { onMac } from "@/lib/shortcuts";
 
 type Props = { children: ComponentChildren; onSignedOut: () => void };
 
@@ -19,6 +20,7 @@ export function Shell({ children, onSignedOut }: Props) {
   const { applianceName, user } = useSession();
   const { path } = useLocation();
   const [navOpen, setNavOpen] = useState(false);
+  const [keyboardDialog, setKeyboardDialog] = useState<KeyboardDialog>(null);
   const sidebar = useRef<HTMLElement>(null);
   const main = useRef<HTMLElement>(null);
   const shownPath = useRef(path);
@@ -63,6 +65,10 @@ export function Shell({ children, onSignedOut }: Props) {
         </div>
       </header>
       <nav id="sidebar" class="sidebar" aria-label="Main" ref={sidebar}>
+        <button type="button" class="sidebar__find" onClick={() => setKeyboardDialog("palette")}>
+          <span>Go to…</span>
+          <kbd>{onMac() ? "⌘ K" : "Ctrl K"}</kbd>
+        </button>
         <NavList items={NAV_ITEMS.filter((item) => !item.adminOnly)} path={path} />
         {isAdmin(user) && (
           <>
@@ -76,7 +82,7 @@ export function Shell({ children, onSignedOut }: Props) {
       <main id="main" class="content" tabIndex={-1} ref={main}>
         {children}
       </main>
-      <KeyboardLayer admin={isAdmin(user)} />
+      <KeyboardLayer admin={isAdmin(user)} open={keyboardDialog} setOpen={setKeyboardDialog} />
     </div>
   );
 }
