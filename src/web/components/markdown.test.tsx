@@ -58,4 +58,40 @@ describe("renderMarkdown", () => {
     expect(link?.getAttribute("title")).toBe("title");
     expect(root.querySelector("[style], [class], [id]")).toBeNull();
   });
+
+  describe("mentions", () => {
+    const people = new Map([
+      ["ada", { id: 1, username: "ada", display_name: "Ada Lovelace" }],
+      ["bob.smith", { id: 2, username: "bob.smith", display_name: "" }],
+    ]);
+    const render = (markdown: string) => {
+      const root = document.createElement("div");
+      root.innerHTML = renderMarkdown(markdown, people);
+      return root;
+    };
+    const links = (root: HTMLElement) =>
+      Array.from(root.querySelectorAll("a.mention")).map((a) => [a.getAttribute("href"), a.textContent]);
+
+    it("links known people to their page with their current name", () => {
+      const root = render("Thanks @Ada. Ask @bob.smith, or @nobody.");
+      expect(links(root)).toEqual([
+        ["/people/ada", "@Ada Lovelace"],
+        ["/people/bob.smith", "@bob.smith"],
+      ]);
+      expect(root.textContent?.trim()).toBe("Thanks @Ada Lovelace. Ask @bob.smith, or @nobody.");
+      expect(root.querySelector("a.mention")?.getAttribute("title")).toBe("@ada");
+    });
+
+    it("leaves code, e-mail addresses, links and names too short alone", () => {
+      const root = render("`@ada` and mail ada@example.org or x@ada, [@ada](/x), @ab\n\n```\n@ada\n```");
+      expect(links(root)).toEqual([]);
+    });
+
+    it("renders mentions as text without a directory, and escapes what it links", () => {
+      expect(parse("Hi @ada").querySelector("a")).toBeNull();
+      const root = render("@ada <img src=x onerror=alert(1)>");
+      expect(root.querySelector("[onerror]")).toBeNull();
+      expect(links(root)).toEqual([["/people/ada", "@Ada Lovelace"]]);
+    });
+  });
 });

@@ -1,9 +1,14 @@
 // Markdown from users and the LLM, rendered safely: raw HTML in the source is shown as text, the generated HTML
 // goes through DOMPurify with an allow-list, links open without handing over window.opener or the referrer,
-// and images are kept only when they come from this appliance (the CSP would block others anyway).
+// and images are kept only when they come from this appliance (the CSP would block others anyway). @mentions of
+// known people become links to their pages, showing their current display name (lib/mentions.ts).
+import "@/components/markdown.css";
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
 import { useMemo } from "preact/hooks";
+import { linkMentions, mayMention } from "@/lib/mentions";
+import { usePeopleDirectory } from "@/lib/people";
+import type { UserRef } from "@/lib/types";
 
 const ALLOWED_TAGS = [
   "a",
@@ -73,16 +78,23 @@ function isForeign(url: string): boolean {
   }
 }
 
-/** Sanitised HTML for a Markdown text. */
-export function renderMarkdown(text: string): string {
+/** Sanitised HTML for a Markdown text; with `people` (by lower-case user name), mentions of them as links. */
+export function renderMarkdown(text: string, people?: ReadonlyMap<string, UserRef> | null): string {
   const html = markdown.parse(text) as string;
-  return getPurifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false });
+  const clean = getPurifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false });
+  if (!people || !mayMention(text)) return clean;
+  // The links are built with DOM calls after sanitising: names and hrefs never pass through HTML parsing.
+  const root = document.createElement("template");
+  root.innerHTML = clean;
+  linkMentions(root.content, people);
+  return root.innerHTML;
 }
 
 type Props = { text: string; class?: string };
 
 export function Markdown({ text, class: extra }: Props) {
-  const html = useMemo(() => renderMarkdown(text), [text]);
+  const people = usePeopleDirectory(mayMention(text));
+  const html = useMemo(() => renderMarkdown(text, people), [text, people]);
   return (
     <div
       class={extra ? `markdown ${extra}` : "markdown"}
