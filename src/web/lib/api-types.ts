@@ -63,11 +63,12 @@ export type BackupOut = {
 };
 export type BulkIn = {
   ids: number[];
-  action: "status" | "shift_due" | "assign" | "archive" | "restore" | "move";
+  action: "status" | "shift_due" | "assign" | "archive" | "restore" | "move" | "add_label" | "remove_label";
   status?: "todo" | "in_progress" | "blocked" | "done" | null;
   days?: number | null;
   assignee_id?: number | null;
   project_id?: number | null;
+  label_id?: number | null;
 };
 export type BulkResult = { updated: number; skipped: Skipped[] };
 export type ChatIn = {
@@ -88,6 +89,10 @@ export type ChatOut = {
   truncated?: boolean;
 };
 export type CheckOut = { name: string; ok: boolean; message?: string | null };
+export type ChecklistItemIn = { text: string };
+export type ChecklistItemOut = { id: number; text: string; done: boolean; position: number };
+export type ChecklistItemPatch = { text?: string | null; done?: boolean | null; position?: number | null };
+export type ChecklistOut = { items: ChecklistItemOut[]; done: number; total: number };
 export type Citation = {
   chunk_id: number;
   document_id: number;
@@ -307,6 +312,31 @@ export type LLMTestOut = {
   model_contexts?: Record<string, number>;
   context_warning?: string | null;
 };
+export type LabelIn = {
+  name: string;
+  colour: "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "grey";
+  project_id?: number | null;
+};
+export type LabelList = { items: LabelOut[] };
+export type LabelOut = {
+  id: number;
+  name: string;
+  colour: "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "grey";
+  project_id: number | null;
+  project: ProjectRef | null;
+  can_manage: boolean;
+};
+export type LabelPatch = {
+  name?: string | null;
+  colour?: "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "grey" | null;
+};
+export type LabelQuery = { project?: number | "none" | null };
+export type LabelRef = {
+  id: number;
+  name: string;
+  colour: "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "grey";
+  project_id: number | null;
+};
 export type LinkedTask = { id: number; title: string; status: "todo" | "in_progress" | "blocked" | "done" };
 export type LogEntry = { offset: number; at: string; level: string; logger: string; message: string };
 export type LogPage = { items: LogEntry[]; next: number; file: string; missing: boolean };
@@ -323,6 +353,14 @@ export type MemberAdd = { username: string; role?: "owner" | "member" | "viewer"
 export type MemberList = { items: MemberOut[] };
 export type MemberOut = { user: UserRef; role: "owner" | "member" | "viewer"; added_at: string };
 export type MemberPatch = { role: "owner" | "member" | "viewer" };
+export type MentionableOut = { items: UserRef[] };
+export type MentionableQuery = {
+  kind: "task" | "standup" | "note" | "project";
+  id?: number | null;
+  project_id?: number | null;
+  q?: string;
+  limit?: number;
+};
 export type MetricPoint = {
   at: string;
   data_free: number;
@@ -382,6 +420,13 @@ export type PasswordChange = { current_password: string; new_password: string; r
 export type PasswordReset = { new_password: string };
 export type PeoplePage = { items: PersonOut[]; total: number; limit: number; offset: number };
 export type PeopleQuery = { q?: string; limit?: number; offset?: number };
+export type PersonDetail = {
+  id: number;
+  username: string;
+  display_name: string;
+  away_from: string | null;
+  away_until: string | null;
+};
 export type PersonOut = { id: number; username: string; display_name: string };
 export type PersonaList = { items: PersonaOut[] };
 export type PersonaOut = { id: "assistant" | "developer" | "analyst" | "docs"; name: string; description: string };
@@ -461,13 +506,19 @@ export type ProjectCard = {
   task_counts: TaskCounts;
   last_update: string;
 };
-export type ProjectCreate = { name: string; description?: string; status?: "planned" | "active" | "blocked" | "done" };
+export type ProjectCreate = {
+  name: string;
+  description?: string;
+  status?: "planned" | "active" | "blocked" | "done";
+  standup_time?: string;
+};
 export type ProjectOut = {
   id: number;
   name: string;
   description: string;
   status: "planned" | "active" | "blocked" | "done";
   archived: boolean;
+  standup_time: string;
   created_by: UserRef;
   created_at: string;
   updated_at: string;
@@ -483,6 +534,7 @@ export type ProjectPatch = {
   description?: string | null;
   status?: "planned" | "active" | "blocked" | "done" | null;
   archived?: boolean | null;
+  standup_time?: string | null;
 };
 export type ProjectQuery = {
   limit?: number;
@@ -775,6 +827,7 @@ export type TaskCreate = {
   due_date?: string | null;
   assignee_id?: number | null;
   project_id?: number | null;
+  label_ids?: number[];
 };
 export type TaskOut = {
   id: number;
@@ -795,6 +848,9 @@ export type TaskOut = {
   completed_at: string | null;
   can_edit: boolean;
   comment_count: number;
+  labels: LabelRef[];
+  checklist_done: number;
+  checklist_total: number;
 };
 export type TaskPage = { items: TaskOut[]; total: number; limit: number; offset: number };
 export type TaskPatch = {
@@ -807,6 +863,7 @@ export type TaskPatch = {
   assignee_id?: number | null;
   project_id?: number | null;
   archived?: boolean | null;
+  label_ids?: number[] | null;
 };
 export type TaskQuery = {
   limit?: number;
@@ -822,6 +879,7 @@ export type TaskQuery = {
   overdue?: boolean;
   archived?: "false" | "true" | "all";
   origin_standup?: number | null;
+  label?: number[];
   sort?:
     | "updated"
     | "-updated"

@@ -8,6 +8,7 @@ import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
+import { WatchButton } from "@/components/watch-button";
 import {
   deleteProject,
   getProject,
@@ -19,6 +20,7 @@ import {
 } from "@/features/projects/api";
 import { MembersPanel } from "@/features/projects/members-panel";
 import { ProjectForm } from "@/features/projects/project-form";
+import { ProjectLabels } from "@/features/projects/project-labels";
 import { errorMessage } from "@/lib/api";
 import { refName } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
@@ -82,6 +84,7 @@ export function ProjectPage({ Summary }: Props) {
           <a class="button" href={`/tasks?project=${current.id}&view=board`}>
             Board
           </a>
+          <WatchButton path={`/api/projects/${current.id}`} what="project" small={false} />
           {current.can_manage && (
             <button type="button" class="button" onClick={() => setEditing(true)}>
               Edit project
@@ -129,6 +132,7 @@ export function ProjectPage({ Summary }: Props) {
             </ul>
           </section>
           <Summary key={current.id} kind="project" projectId={current.id} />
+          <ProjectLabels project={current} />
           {current.can_manage && (
             <section class="card" aria-labelledby="danger-heading">
               <h2 id="danger-heading">Archive or delete</h2>

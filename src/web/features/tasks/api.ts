@@ -1,10 +1,14 @@
-// Calls of the tasks slice: tasks, bulk changes, comments, activity and saved filter presets.
+// Calls of the tasks slice: tasks, bulk changes, comments, activity, checklists and saved filter presets (labels: lib/tasks).
 import { request } from "@/lib/api";
 import type * as Api from "@/lib/api-types";
 import type { Priority, Task, TaskStatus } from "@/lib/tasks";
 import type { Page } from "@/lib/types";
 
 export {
+  type Label,
+  type LabelRef,
+  labelOptionName,
+  listLabels,
   PRIORITIES,
   PRIORITY_LABELS,
   type Priority,
@@ -25,6 +29,7 @@ export type TaskInput = {
   due_date?: string | null;
   assignee_id?: number | null;
   project_id?: number | null;
+  label_ids?: number[];
 };
 export type TaskPatch = Partial<TaskInput> & { archived?: boolean };
 
@@ -34,10 +39,14 @@ export type BulkAction =
   | { action: "assign"; assignee_id: number | null }
   | { action: "archive" }
   | { action: "restore" }
-  | { action: "move"; project_id: number | null };
+  | { action: "move"; project_id: number | null }
+  | { action: "add_label"; label_id: number }
+  | { action: "remove_label"; label_id: number };
 export type BulkResult = { updated: number; skipped: { id: number; reason: string }[] };
 
 export type Comment = Api.CommentOut;
+export type ChecklistItem = Api.ChecklistItemOut;
+export type Checklist = Api.ChecklistOut;
 export type Activity = Api.ActivityOut;
 
 /** Saved filters: the list's query parameters by name (repeatable ones as arrays). */
@@ -83,6 +92,27 @@ export function addComment(id: number, body: string): Promise<Comment> {
 
 export async function listActivity(id: number): Promise<Activity[]> {
   return (await request<{ items: Activity[] }>("GET", `${taskPath(id)}/activity`)).items;
+}
+
+export function getChecklist(id: number): Promise<Checklist> {
+  return request<Checklist>("GET", `${taskPath(id)}/checklist`);
+}
+
+export function addChecklistItem(id: number, text: string): Promise<ChecklistItem> {
+  return request<ChecklistItem>("POST", `${taskPath(id)}/checklist`, { body: { text } });
+}
+
+/** Edit the text, tick or untick, or move to `position` (0 is the top). */
+export function updateChecklistItem(
+  id: number,
+  itemId: number,
+  patch: { text?: string; done?: boolean; position?: number },
+): Promise<ChecklistItem> {
+  return request<ChecklistItem>("PATCH", `${taskPath(id)}/checklist/${itemId}`, { body: patch });
+}
+
+export function deleteChecklistItem(id: number, itemId: number): Promise<void> {
+  return request<void>("DELETE", `${taskPath(id)}/checklist/${itemId}`);
 }
 
 export async function listPresets(): Promise<Preset[]> {

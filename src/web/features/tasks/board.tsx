@@ -3,7 +3,9 @@
 // handlers sit on the board, so 500 cards render fast. From the keyboard, the arrow keys step through the status
 // menu without moving the card; Enter moves it, and focus follows the card's menu into its new column.
 import { useEffect, useMemo, useRef } from "preact/hooks";
+import { LabelChips } from "@/components/label-chip";
 import { PRIORITY_LABELS, TASK_STATUS_LABELS, TASK_STATUSES, type Task, type TaskStatus } from "@/features/tasks/api";
+import { ChecklistProgress } from "@/features/tasks/checklist";
 import { formatShortDay } from "@/lib/dates";
 import { refName } from "@/lib/types";
 
@@ -156,7 +158,13 @@ function Card({ task, href, onMove }: { task: Task; href: string; onMove: (task:
       <a class="board-card__title" href={href} draggable={false}>
         {task.title}
       </a>
+      {task.labels.length > 0 && (
+        <p class="board-card__labels">
+          <LabelChips labels={task.labels} />
+        </p>
+      )}
       <p class="board-card__meta">
+        <ChecklistProgress task={task} />
         {task.priority !== "normal" && <span class="priority">{PRIORITY_LABELS[task.priority]}</span>}
         {task.due_date && (
           <span class={task.overdue ? "overdue" : undefined}>

@@ -2,7 +2,8 @@
 import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { useToast } from "@/components/toast";
-import { type BulkAction, bulkUpdate, type TaskStatus } from "@/features/tasks/api";
+import { type BulkAction, bulkUpdate, labelOptionName, type TaskStatus } from "@/features/tasks/api";
+import { useLabels } from "@/features/tasks/label-picker";
 import { errorMessage } from "@/lib/api";
 import { personOptions, STATUS_OPTIONS } from "@/lib/options";
 import { useAssignees, useProjects } from "@/lib/pickers";
@@ -15,6 +16,7 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
   const [status, setStatus] = useState<TaskStatus>("in_progress");
   const [assignee, setAssignee] = useState("");
   const [project, setProject] = useState("");
+  const [label, setLabel] = useState("");
   const [busy, setBusy] = useState(false);
   const toast = useToast();
   const confirm = useConfirm();
@@ -26,6 +28,8 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
       : assignees.note;
   const projects = useProjects().filter((item) => item.can_edit);
   const count = ids.length === 1 ? "1 task" : `${ids.length} tasks`;
+  const labels = useLabels(projectId ?? undefined);
+  const chosenLabel = label || (labels[0] ? String(labels[0].id) : "");
 
   async function run(action: BulkAction, done: string) {
     setBusy(true);
@@ -141,6 +145,34 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
             Move
           </button>
         </div>
+        {labels.length > 0 && (
+          <div class="bulk-bar__group">
+            <label for="bulk-label">Label</label>
+            <select id="bulk-label" value={chosenLabel} onChange={(e) => setLabel(e.currentTarget.value)}>
+              {labels.map((item) => (
+                <option key={item.id} value={String(item.id)}>
+                  {labelOptionName(item)}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              class="button button--small"
+              disabled={busy}
+              onClick={() => void run({ action: "add_label", label_id: Number(chosenLabel) }, "Label added")}
+            >
+              Add label
+            </button>
+            <button
+              type="button"
+              class="button button--small"
+              disabled={busy}
+              onClick={() => void run({ action: "remove_label", label_id: Number(chosenLabel) }, "Label removed")}
+            >
+              Remove label
+            </button>
+          </div>
+        )}
         <div class="bulk-bar__group">
           <button type="button" class="button button--small" disabled={busy} onClick={() => void archive()}>
             Archive

@@ -1,7 +1,7 @@
 // The task list's filters. Every change goes straight into the URL (the page reads its state from there).
 import { useEffect, useState } from "preact/hooks";
 import { FormField, SelectField } from "@/components/form-field";
-import { PRIORITIES, PRIORITY_LABELS, TASK_STATUS_LABELS, TASK_STATUSES } from "@/features/tasks/api";
+import { labelOptionName, PRIORITIES, PRIORITY_LABELS, TASK_STATUS_LABELS, TASK_STATUSES } from "@/features/tasks/api";
 import {
   type Archived,
   hasFilters,
@@ -11,6 +11,7 @@ import {
   type Sort,
   type TaskFilters,
 } from "@/features/tasks/filters";
+import { useLabels } from "@/features/tasks/label-picker";
 import { personOptions, usePeopleFor } from "@/features/tasks/options-people";
 import { useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
@@ -30,6 +31,12 @@ export function FilterForm({ filters, board, onChange }: Props) {
   const [search, setSearch] = useState(filters.q);
   const projects = useProjects();
   const people = usePeopleFor(filters.project);
+  const labelScope = /^\d+$/.test(filters.project)
+    ? Number(filters.project)
+    : filters.project === "none"
+      ? "none"
+      : undefined;
+  const labels = useLabels(labelScope);
   const set = (patch: Partial<TaskFilters>) => onChange({ ...filters, ...patch });
 
   // Follow the URL when it changes from outside (a preset, back/forward), and search once typing pauses.
@@ -82,6 +89,22 @@ export function FilterForm({ filters, board, onChange }: Props) {
               : []),
           ]}
           onChange={(assignee) => set({ assignee })}
+        />
+        <SelectField
+          id="task-label"
+          label="Label"
+          value={filters.label.length > 1 ? "several" : (filters.label[0] ?? "")}
+          options={[
+            { value: "", label: "Any label" },
+            ...labels.map((label) => ({ value: String(label.id), label: labelOptionName(label) })),
+            ...(filters.label.length === 1 && !labels.some((l) => String(l.id) === filters.label[0])
+              ? [{ value: filters.label[0] ?? "", label: `Label #${filters.label[0]}` }]
+              : []),
+            ...(filters.label.length > 1
+              ? [{ value: "several", label: `${filters.label.length} labels (all of them)` }]
+              : []),
+          ]}
+          onChange={(label) => label !== "several" && set({ label: label ? [label] : [] })}
         />
         {!board && (
           <SelectField

@@ -13,7 +13,7 @@ describe("task filters in the URL", () => {
   it("reads every filter from the query", () => {
     const search = new URLSearchParams(
       "mine=true&assignee=7&project=none&status=todo&status=blocked&priority=urgent&q=%20db%20&" +
-        "due_before=2026-05-01&due_after=2026-04-01&overdue=1&archived=all&sort=due&view=board&offset=50",
+        "due_before=2026-05-01&due_after=2026-04-01&overdue=1&archived=all&label=4&label=9&sort=due&view=board&offset=50",
     );
     const state = parseListState(search);
     expect(state.view).toBe("board");
@@ -29,13 +29,16 @@ describe("task filters in the URL", () => {
       due_after: "2026-04-01",
       overdue: true,
       archived: "all",
+      label: ["4", "9"],
       sort: "due",
     });
   });
 
   it("ignores malformed values instead of sending them to the server", () => {
     const filters = parseFilters(
-      new URLSearchParams("assignee=x&project=-1&status=nope&priority=urgent,bad&due_before=2026-13-01&sort=evil"),
+      new URLSearchParams(
+        "assignee=x&project=-1&status=nope&priority=urgent,bad&due_before=2026-13-01&sort=evil&label=bug&label=0",
+      ),
     );
     expect(filters).toEqual({ ...NO_FILTERS, priority: ["urgent"] });
     expect(parseListState(new URLSearchParams("offset=-5")).offset).toBe(0);

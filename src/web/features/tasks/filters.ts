@@ -44,6 +44,8 @@ export type TaskFilters = {
   due_after: string;
   overdue: boolean;
   archived: Archived;
+  /** Label ids: tasks carrying all of them. */
+  label: string[];
   sort: Sort;
 };
 
@@ -60,6 +62,7 @@ export const NO_FILTERS: TaskFilters = {
   due_after: "",
   overdue: false,
   archived: "false",
+  label: [],
   sort: "-updated",
 };
 
@@ -99,6 +102,7 @@ export function parseFilters(source: Source): TaskFilters {
     due_after: isDay(dueAfter) ? dueAfter : "",
     overdue: isTrue(one(source, "overdue")),
     archived: archived === "true" || archived === "all" ? archived : "false",
+    label: [...new Set(all(source, "label").filter((value) => /^[1-9]\d{0,9}$/.test(value)))].slice(0, 10),
     sort: (SORTS as readonly string[]).includes(sort) ? (sort as Sort) : "-updated",
   };
 }
@@ -116,6 +120,7 @@ export function filterParams(filters: TaskFilters): PresetFilters {
   if (filters.due_after) params.due_after = filters.due_after;
   if (filters.overdue) params.overdue = "true";
   if (filters.archived !== "false") params.archived = filters.archived;
+  if (filters.label.length) params.label = [...filters.label];
   if (filters.sort !== NO_FILTERS.sort) params.sort = filters.sort;
   return params;
 }

@@ -1,4 +1,4 @@
-// New task: title, project, assignee, status, priority, due date and a Markdown description.
+// New task: title, project, assignee, status, priority, due date, labels and a Markdown description.
 import { useEffect, useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { DueField } from "@/components/due-field";
@@ -6,12 +6,22 @@ import { FormField, SelectField } from "@/components/form-field";
 import { MarkdownEditor } from "@/components/markdown-editor";
 import { useToast } from "@/components/toast";
 import { createTask, type Priority, type Task, type TaskStatus } from "@/features/tasks/api";
+import { LabelPicker, useLabels } from "@/features/tasks/label-picker";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
 import { useAssignees, useProjects } from "@/lib/pickers";
 import { useSession } from "@/lib/session";
 import { useFormSubmit } from "@/lib/use-form-submit";
 
-const FIELDS = ["title", "description", "status", "priority", "due_date", "assignee_id", "project_id"] as const;
+const FIELDS = [
+  "title",
+  "description",
+  "status",
+  "priority",
+  "due_date",
+  "assignee_id",
+  "project_id",
+  "label_ids",
+] as const;
 
 type Props = { projectId?: number | null; onClose: () => void; onCreated: (task: Task) => void };
 
@@ -24,16 +34,23 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
   const [due, setDue] = useState("");
   const [project, setProject] = useState(projectId === null ? "" : String(projectId));
   const [assignee, setAssignee] = useState(String(user.id));
+  const [labelIds, setLabelIds] = useState<number[]>([]);
   const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   const projects = useProjects().filter((item) => item.can_edit);
   const assignees = useAssignees(project ? Number(project) : null);
   const people = assignees.people;
+  const labels = useLabels(project ? Number(project) : "none");
 
   // Someone who can't work on the newly chosen project (e.g. its viewer) is no longer offered: unassign.
   useEffect(() => {
     if (assignees.loaded && assignee && !people.some((person) => String(person.id) === assignee)) setAssignee("");
   }, [assignees.loaded, people, assignee]);
+
+  // Another project's labels cannot go on this task: keep only the chosen labels it still offers.
+  useEffect(() => {
+    setLabelIds((now) => now.filter((id) => labels.some((label) => label.id === id)));
+  }, [labels]);
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -50,6 +67,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
         due_date: due || null,
         assignee_id: assignee ? Number(assignee) : null,
         project_id: project ? Number(project) : null,
+        label_ids: labelIds,
       });
       toast(`Task “${task.title}” created.`, "success");
       onCreated(task);
@@ -108,6 +126,13 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
           />
         </div>
         <DueField id="new-task-due" value={due} onChange={setDue} error={errors.due_date} />
+        <LabelPicker
+          id="new-task-labels"
+          labels={labels}
+          selected={labelIds}
+          onChange={setLabelIds}
+          error={errors.label_ids}
+        />
         <MarkdownEditor
           id="new-task-description"
           label="Description"

@@ -29,6 +29,21 @@ describe("describeActivity", () => {
     expect(describeActivity(activity("moved", "project", "Apollo", null))).toBe("moved it from Apollo to nothing");
   });
 
+  it("tells checklist and label changes", () => {
+    expect(describeActivity(activity("updated", "checklist", null, "Deploy"))).toBe("added “Deploy” to the checklist");
+    expect(describeActivity(activity("updated", "checklist", "Deploy", null))).toBe(
+      "removed “Deploy” from the checklist",
+    );
+    expect(describeActivity(activity("updated", "checklist", "a", "b"))).toBe("renamed checklist item “a” to “b”");
+    expect(describeActivity(activity("checked", "checklist", null, "Deploy"))).toBe("ticked “Deploy” on the checklist");
+    expect(describeActivity(activity("unchecked", "checklist", null, "Deploy"))).toBe(
+      "unticked “Deploy” on the checklist",
+    );
+    expect(describeActivity(activity("updated", "labels", "Bug", "Bug, UI"))).toBe(
+      "changed labels from Bug to Bug, UI",
+    );
+  });
+
   it("shortens long values", () => {
     const text = describeActivity(activity("updated", "title", "x".repeat(100), "short"));
     expect(text).toContain("…");

@@ -1,14 +1,16 @@
-// One task in a drawer over the list (/tasks/:id): fields edited in place, Markdown description with preview,
-// comments and the activity log. Without edit rights (can_edit false, e.g. a project viewer) it is read-only.
+// One task in a drawer over the list (/tasks/:id): fields and labels edited in place, Markdown description with
+// preview, the checklist, a Watch toggle, comments and the activity log. Without edit rights (can_edit false, e.g. a project viewer) it is read-only.
 import { useEffect, useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { Dialog } from "@/components/dialog";
 import { DueField } from "@/components/due-field";
+import { LabelChips } from "@/components/label-chip";
 import { LoadState } from "@/components/load-state";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
 import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
+import { WatchButton } from "@/components/watch-button";
 import {
   type Activity,
   addComment,
@@ -25,6 +27,8 @@ import {
   type TaskStatus,
   updateTask,
 } from "@/features/tasks/api";
+import { ChecklistSection } from "@/features/tasks/checklist";
+import { LabelPicker, useLabels } from "@/features/tasks/label-picker";
 import { errorMessage } from "@/lib/api";
 import { formatDay } from "@/lib/dates";
 import { PRIORITY_OPTIONS, personOptions, STATUS_OPTIONS } from "@/lib/options";
@@ -118,13 +122,25 @@ function TaskDetail({
 
   return (
     <div class="task-detail">
-      <p class="muted task-detail__meta">
-        #{task.id} · created by {refName(task.creator)} on <Time value={task.created_at} />
-        {task.origin_standup_id !== null && <> · from a standup</>}
-        {task.archived && <span class="badge badge--muted item-list__badge">Archived</span>}
-      </p>
+      <div class="task-detail__top">
+        <p class="muted task-detail__meta">
+          #{task.id} · created by {refName(task.creator)} on <Time value={task.created_at} />
+          {task.origin_standup_id !== null && <> · from a standup</>}
+          {task.archived && <span class="badge badge--muted item-list__badge">Archived</span>}
+        </p>
+        <WatchButton path={`/api/tasks/${task.id}`} what="task" />
+      </div>
       {task.can_edit ? <EditableFields task={task} save={save} /> : <ReadOnlyFields task={task} />}
+      {task.can_edit && <TaskLabels task={task} save={save} />}
       <Description task={task} save={save} />
+      <ChecklistSection
+        task={task}
+        onChanged={() => {
+          // The counts on the list row or board card follow the checklist.
+          getTask(task.id).then(onSaved, () => undefined);
+          setActivityVersion((n) => n + 1);
+        }}
+      />
       {task.can_edit && (
         <div class="button-row task-detail__actions">
           <button
@@ -198,7 +214,22 @@ function ReadOnlyFields({ task }: { task: Task }) {
       <dd>{refName(task.assignee, "unassigned")}</dd>
       <dt>Project</dt>
       <dd>{task.project ? <a href={`/projects/${task.project.id}`}>{task.project.name}</a> : "Personal"}</dd>
+      <dt>Labels</dt>
+      <dd>{task.labels.length ? <LabelChips labels={task.labels} /> : "None"}</dd>
     </dl>
+  );
+}
+
+/** The task's labels as checkboxes: the global labels and its project's; each change saves at once. */
+function TaskLabels({ task, save }: { task: Task; save: Save }) {
+  const usable = useLabels(task.project?.id ?? "none");
+  return (
+    <LabelPicker
+      id="task-labels"
+      labels={usable}
+      selected={task.labels.map((label) => label.id)}
+      onChange={(ids) => void save({ label_ids: ids }, "Labels saved.")}
+    />
   );
 }
 
@@ -475,7 +506,14 @@ const FIELD_LABELS: Record<string, string> = {
   project: "project",
   project_id: "project",
   archived: "archived",
+  labels: "labels",
+  checklist: "checklist",
 };
+
+function quoted(text: string | null): string {
+  const value = text ?? "";
+  return `“${value.length > 80 ? `${value.slice(0, 79)}…` : value}”`;
+}
 
 /** One line of the activity log in words. */
 export function describeActivity(item: Activity): string {
@@ -497,8 +535,17 @@ export function describeActivity(item: Activity): string {
       return "restored the task";
     case "moved":
       return `moved it from ${value(item.old_value)} to ${value(item.new_value)}`;
+    case "checked":
+      return `ticked ${quoted(item.new_value)} on the checklist`;
+    case "unchecked":
+      return `unticked ${quoted(item.new_value)} on the checklist`;
     case "updated":
       if (item.field === "description") return "changed the description";
+      if (item.field === "checklist") {
+        if (item.old_value === null) return `added ${quoted(item.new_value)} to the checklist`;
+        if (item.new_value === null) return `removed ${quoted(item.old_value)} from the checklist`;
+        return `renamed checklist item ${quoted(item.old_value)} to ${quoted(item.new_value)}`;
+      }
       return `changed ${field} from ${value(item.old_value)} to ${value(item.new_value)}`;
     default:
       return field ? `${item.action} ${field}` : item.action;

@@ -1,8 +1,10 @@
 // The task list as a table with row selection (cards on a phone, where a table's columns would be cut off); the
 // bulk bar acts on the selected rows.
 import { useEffect, useState } from "preact/hooks";
+import { LabelChips } from "@/components/label-chip";
 import { PRIORITY_LABELS, TASK_STATUS_BADGE, TASK_STATUS_LABELS, type Task } from "@/features/tasks/api";
 import { BulkBar } from "@/features/tasks/bulk-bar";
+import { ChecklistProgress } from "@/features/tasks/checklist";
 import { formatCompactDay } from "@/lib/dates";
 import { useNarrow } from "@/lib/narrow";
 import { refName } from "@/lib/types";
@@ -109,6 +111,12 @@ export function TaskTable({ tasks, href, projectId, onBulkDone }: Props) {
                         · {task.comment_count === 1 ? "1 comment" : `${task.comment_count} comments`}
                       </span>
                     )}
+                    {(task.labels.length > 0 || task.checklist_total > 0) && (
+                      <span class="task-table__extras">
+                        <LabelChips labels={task.labels} />
+                        <ChecklistProgress task={task} />
+                      </span>
+                    )}
                   </td>
                   <td>
                     <span class={TASK_STATUS_BADGE[task.status]}>{TASK_STATUS_LABELS[task.status]}</span>
@@ -187,7 +195,13 @@ function TaskCards({ tasks, href, selected, allSelected, editable, onSelectAll, 
                 <span class={`priority priority--${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>
               )}
               {task.archived && <span class="badge badge--muted">Archived</span>}
+              <ChecklistProgress task={task} />
             </p>
+            {task.labels.length > 0 && (
+              <p class="task-card__meta">
+                <LabelChips labels={task.labels} />
+              </p>
+            )}
             <p class="task-card__meta">
               <span class={task.overdue ? "overdue" : undefined}>
                 {task.due_date ? `Due ${formatCompactDay(task.due_date)}` : "No due date"}

@@ -2,6 +2,8 @@
 // drawer over either at /tasks/:id. All state is in the URL, so links, reloads and back/forward keep it.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
+import { Dialog } from "@/components/dialog";
+import { LabelManager } from "@/components/label-manager";
 import { LoadState } from "@/components/load-state";
 import { Pager } from "@/components/pager";
 import { useToast } from "@/components/toast";
@@ -25,6 +27,7 @@ import { TaskDrawer } from "@/features/tasks/task-drawer";
 import { TaskTable } from "@/features/tasks/task-table";
 import { errorMessage } from "@/lib/api";
 import { useNarrow } from "@/lib/narrow";
+import { isAdmin, useSession } from "@/lib/session";
 import type { Page } from "@/lib/types";
 import { useLoad } from "@/lib/use-load";
 import "@/features/tasks/tasks.css";
@@ -117,8 +120,10 @@ export function TasksPage() {
   const board = view === "board";
   const openId = params.id && /^\d+$/.test(params.id) ? Number(params.id) : null;
   const [creating, setCreating] = useState(false);
+  const [managingLabels, setManagingLabels] = useState(false);
   const [moved, setMoved] = useState<Record<number, Task>>({});
   const toast = useToast();
+  const { user } = useSession();
 
   // The data depends on the filters, not on the open drawer.
   const dataKey = board ? apiQuery({ ...filters, status: [] }, BOARD_LIMIT, 0) : apiQuery(filters, PAGE_SIZE, offset);
@@ -147,6 +152,15 @@ export function TasksPage() {
 
   useKeepListScroll(openId);
 
+  // /tasks?new=1 (the "c" shortcut) opens the New task dialog; the parameter leaves the URL, so a reload or the
+  // back button does not open it again.
+  const wantsNew = new URLSearchParams(search).get("new") === "1";
+  useEffect(() => {
+    if (!wantsNew) return;
+    setCreating(true);
+    route(listUrl(state, openId ?? undefined), true);
+  }, [wantsNew]);
+
   const total = tasks.data?.total ?? 0;
   return (
     <section class={board ? "page page--full" : "page page--wide"}>
@@ -164,6 +178,11 @@ export function TasksPage() {
           <a class="button" href={`/api/tasks/export.csv${exportSuffix(filters)}`} download>
             Export CSV
           </a>
+          {isAdmin(user) && (
+            <button type="button" class="button" onClick={() => setManagingLabels(true)}>
+              Global labels
+            </button>
+          )}
           <button type="button" class="button button--primary" onClick={() => setCreating(true)}>
             New task
           </button>
@@ -207,6 +226,21 @@ export function TasksPage() {
             else tasks.reload();
           }}
         />
+      )}
+      {managingLabels && (
+        <Dialog
+          title="Global labels"
+          onClose={() => {
+            setManagingLabels(false);
+            tasks.reload(); // renamed, recoloured or deleted labels show on the rows
+          }}
+          wide
+        >
+          <p class="muted">
+            Global labels can go on every task. A project's owners add labels for its tasks on the project's page.
+          </p>
+          <LabelManager projectId={null} canManage />
+        </Dialog>
       )}
       {creating && (
         <TaskCreateDialog
