@@ -48,6 +48,7 @@ const SystemPage = lazyPage(() => import("@/features/system/system-page").then((
 const KnowledgePage = lazyPage(() => import("@/features/knowledge/knowledge-page").then((m) => m.KnowledgePage));
 const AskPage = lazyPage(() => import("@/features/knowledge/ask-page").then((m) => m.AskPage));
 const ChatPage = lazyPage(() => import("@/features/chat/chat-page").then((m) => m.ChatPage));
+const PersonPage = lazyPage(() => import("@/features/people/person-page").then((m) => m.PersonPage));
 const InboxPage = lazyPage(() => import("@/features/notifications/inbox-page").then((m) => m.InboxPage));
 const SitrepsPage = lazyPage(() => import("@/features/assistant/sitreps-page").then((m) => m.SitrepsPage));
 const ReviewPage = lazyPage(() => import("@/features/assistant/review-page").then((m) => m.ReviewPage));
@@ -160,6 +161,7 @@ function Root() {
             <WorkflowPage path="/workflows/:id" />
             <TrainingPage path="/training/:id?" />
             <ProfilePage path="/profile" />
+            <PersonPage path="/people/:username" />
             <InboxPage path="/notifications" />
             <AdminOnly path="/admin/users" page={UsersPage} />
             <AdminOnly path="/admin/settings" page={SettingsPage} />
