@@ -240,7 +240,15 @@ export function NoteEditor({
             hint="A project's notes are found only by its members."
           />
         )}
-        <MarkdownEditor id="note-text" label="Text" value={text} onInput={setText} rows={14} required />
+        <MarkdownEditor
+          id="note-text"
+          label="Text"
+          value={text}
+          onInput={setText}
+          rows={14}
+          required
+          mentions={note ? { kind: "note", id: note.id } : { kind: "note", projectId: scope ? Number(scope) : null }}
+        />
         {problem && <p class="form-error">{problem}</p>}
         <div class="form-actions">
           <button

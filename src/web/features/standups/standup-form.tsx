@@ -2,7 +2,7 @@
 // an optional project. Filing twice for one day answers 409 standup_exists: the form then opens that entry.
 import { useState } from "preact/hooks";
 import { SelectField } from "@/components/form-field";
-import { MarkdownEditor } from "@/components/markdown-editor";
+import { MarkdownEditor, type MentionScope } from "@/components/markdown-editor";
 import { useToast } from "@/components/toast";
 import {
   createStandup,
@@ -98,6 +98,13 @@ export function StandupForm({ standup: initial = null, today, nextWorkingDay, on
     }
   }
 
+  // Who can read the entry once saved: the filed one (its author may be someone else for an administrator)
+  // while its project stays, else a new entry of mine in the chosen project.
+  const mentionScope: MentionScope =
+    standup && String(standup.project?.id ?? "") === project
+      ? { kind: "standup", id: standup.id }
+      : { kind: "standup", projectId: project ? Number(project) : null };
+
   const dayOptions = [
     { value: today, label: `Today, ${formatDay(today)}` },
     ...(nextWorkingDay !== today
@@ -143,6 +150,7 @@ export function StandupForm({ standup: initial = null, today, nextWorkingDay, on
           onInput={(value) => setValues((all) => ({ ...all, [section]: value }))}
           maxLength={10000}
           error={errors[section]}
+          mentions={mentionScope}
         />
       ))}
       {formError && (
