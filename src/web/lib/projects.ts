@@ -16,6 +16,8 @@ export type Project = {
   description: string;
   status: ProjectStatus;
   archived: boolean;
+  /** Its own team standup time "HH:MM" (appliance time zone); "": the global one. */
+  standup_time: string;
   created_by: UserRef;
   created_at: string;
   updated_at: string;

@@ -25,7 +25,7 @@ export {
   type TaskCounts,
 } from "@/lib/projects";
 
-export type ProjectInput = { name: string; description: string; status: ProjectStatus };
+export type ProjectInput = { name: string; description: string; status: ProjectStatus; standup_time: string };
 export type ProjectPatch = Partial<ProjectInput> & { archived?: boolean };
 
 export const ROLE_LABELS: Record<ProjectRole, string> = { owner: "Owner", member: "Member", viewer: "Viewer" };
