@@ -43,3 +43,10 @@ def test_unfiltered_page_walks_the_recent_index(client: TestClient, team: Team) 
     found = plan(TaskQuery(), principal(team))
     assert "task_recent" in found
     assert "USE TEMP B-TREE FOR ORDER BY" not in found
+
+
+def test_label_filter_and_checklist_counts_use_indexes(client: TestClient, team: Team) -> None:
+    found = plan(TaskQuery(project=team.project_id, label=[1, 2]), principal(team))
+    assert "SEARCH l USING PRIMARY KEY (task_id=? AND label_id=?)" in found
+    assert "SEARCH k USING COVERING INDEX task_checklist_item_task (task_id=?)" in found
+    assert "SCAN" not in found
