@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -207,3 +208,41 @@ def test_prepare_data_dir_makes_0750_directories(tmp_path: Path) -> None:
         os.umask(previous)
     made = [config.data_dir, config.kb_dir, config.logs_dir, config.tmp_dir, config.snapshots_dir]
     assert {path.name: mode(path) for path in made} == {path.name: 0o750 for path in made}
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        (None, None),
+        ("", None),
+        ("http://10.0.0.5", "http://10.0.0.5:8000"),
+        (" http://chroma.lab:8100/ ", "http://chroma.lab:8100"),
+        ("https://[fd00::5]:443", "https://[fd00::5]:443"),
+    ],
+)
+def test_chroma_url_is_normalised(tmp_path: Path, raw: str | None, url: str | None) -> None:
+    env = {} if raw is None else {"DEVCELL_CHROMA_URL": raw}
+    assert load_config(env, data_dir=tmp_path).chroma_url == url
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("10.0.0.5:8000", "must start with http:// or https://"),
+        ("ftp://10.0.0.5", "must start with http:// or https://"),
+        ("http://", "has no host"),
+        ("http://10.0.0.5:99999", "has an invalid port"),
+        ("http://10.0.0.5:8000/api/v2", "may only name a scheme, a host and a port"),
+        ("http://user:secret@10.0.0.5", "may only name a scheme, a host and a port"),
+    ],
+)
+def test_a_bad_chroma_url_is_refused_with_the_reason(tmp_path: Path, raw: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        load_config({"DEVCELL_CHROMA_URL": raw}, data_dir=tmp_path)
+
+
+def test_chroma_database_defaults_and_is_checked(tmp_path: Path) -> None:
+    assert load_config({}, data_dir=tmp_path).chroma_database == "devcell"
+    assert load_config({"DEVCELL_CHROMA_DATABASE": "lab-2"}, data_dir=tmp_path).chroma_database == "lab-2"
+    with pytest.raises(ConfigError, match="DEVCELL_CHROMA_DATABASE"):
+        load_config({"DEVCELL_CHROMA_DATABASE": "a b"}, data_dir=tmp_path)

@@ -10,11 +10,12 @@ import httpx2
 import pytest
 
 from devcell.core.config import Config, load_config
+from tests.chroma_server import ChromaServer, chroma_server
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import closed_port
 from tests.waiting import wait_until
 
-__all__ = ["set_llm"]  # tests of this package import it from here
+__all__ = ["chroma_server", "set_llm"]  # tests of this package import them from here
 
 FAKE_MODEL = "hashing-test"
 
@@ -27,9 +28,27 @@ def network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
+# Where the vectors live: the appliance's embedded index, or a Chroma server (DEVCELL_CHROMA_URL, the way past one
+# box). Every documents and search test runs on both; a test about the embedded index's own files pins
+# `@pytest.mark.parametrize("vectors", ["embedded"])`.
+VECTORS = ("embedded", "chroma-server")
+
+
+@pytest.fixture(params=VECTORS)
+def vectors(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=tmp_path / "data")
+def config(tmp_path: Path, vectors: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Config:
+    env = {"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}
+    if vectors == "chroma-server":
+        server: ChromaServer = request.getfixturevalue("chroma_server")
+        env |= {"DEVCELL_CHROMA_URL": server.url, "DEVCELL_CHROMA_DATABASE": server.database()}
+        # The blocked proxy above stands for the internet; the Chroma server is on this machine's loopback.
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(name, "127.0.0.1")
+    return load_config(env, data_dir=tmp_path / "data")
 
 
 def upload(actor: Actor, name: str, content: bytes, **fields: object) -> httpx2.Response:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.documents.conftest import config, network_blocked
+from tests.documents.conftest import chroma_server, config, network_blocked, vectors
 
-__all__ = ["config", "network_blocked"]
+__all__ = ["chroma_server", "config", "network_blocked", "vectors"]

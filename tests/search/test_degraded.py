@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.applications import Starlette
 
 from devcell import __version__
@@ -56,6 +57,7 @@ def test_search_on_a_sound_index_is_not_degraded(admin: Actor) -> None:
     assert search(admin)["degraded"] is False
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_a_damaged_index_answers_from_keywords_and_starts_one_rebuild(
     app: Starlette, admin: Actor, config: Config
 ) -> None:
@@ -73,6 +75,7 @@ def test_a_damaged_index_answers_from_keywords_and_starts_one_rebuild(
     assert len(rebuilds) == 1
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_after_the_rebuild_search_is_whole_again_and_leftovers_are_gone(
     app: Starlette, admin: Actor, config: Config
 ) -> None:
@@ -89,6 +92,7 @@ def test_after_the_rebuild_search_is_whole_again_and_leftovers_are_gone(
     assert leftovers(config) == []
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_ask_says_it_is_degraded(app: Starlette, admin: Actor, config: Config) -> None:
     note(admin, "Toner", "The toner cartridge is in the second drawer.")
     damage(app, config)
@@ -99,6 +103,7 @@ def test_ask_says_it_is_degraded(app: Starlette, admin: Actor, config: Config) -
     assert response.json()["citations"][0]["document_title"] == "Toner"
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_the_status_of_a_damaged_index_says_it_is_being_rebuilt(app: Starlette, admin: Actor, config: Config) -> None:
     note(admin, "Toner", "The toner cartridge is in the second drawer.")
     damage(app, config)

@@ -169,6 +169,7 @@ def test_status_reports_counts_and_consistency(admin: Actor) -> None:
     assert any("failed" in p for p in body["problems"])  # a failed document is still a problem to show  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_deleted_index_is_rebuilt_in_the_background(app: Starlette, admin: Actor, config: Config) -> None:
     uploaded(admin, "guide.md", b"# Guide\n\nThe rebuild test passage.\n")
     knowledge = kn(app)
@@ -182,6 +183,7 @@ def test_deleted_index_is_rebuilt_in_the_background(app: Starlette, admin: Actor
     assert status(admin)["vectors"] == 1
 
 
+@pytest.mark.parametrize("vectors", ["embedded"])  # damages the embedded index's own files
 def test_corrupt_index_is_moved_aside_and_rebuilt(app: Starlette, admin: Actor, config: Config) -> None:
     uploaded(admin, "guide.md", b"# Guide\n\nThe corruption test passage.\n")
     knowledge = kn(app)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from devcell.core import paths
 
@@ -54,6 +55,12 @@ class Config:
     web_dist: Path | None = None
     model_dir: Path = INSTALLED_MODEL_DIR
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # A Chroma server (`chroma run`) for the vector index instead of the embedded one under <data>/index: the way
+    # past one box, where several DevCell processes share one index. Normalised to scheme://host:port.
+    chroma_url: str | None = None
+    # The Chroma database our collections live in on that server (created when missing): several appliances can
+    # share one server, each in its own database.
+    chroma_database: str = "devcell"
     env: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -218,9 +225,43 @@ def load_config(
         web_dist=Path(web).absolute() if web else None,
         model_dir=Path(models).absolute() if models else default_models,
         embedding_model=env.get("DEVCELL_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
+        chroma_url=_chroma_url(env.get("DEVCELL_CHROMA_URL")),
+        chroma_database=_chroma_database(env.get("DEVCELL_CHROMA_DATABASE")),
         env=env,
         notes=tuple(notes),
     )
+
+
+def _chroma_url(raw: str | None) -> str | None:
+    """http(s)://host[:port] of a Chroma server; the port defaults to Chroma's 8000. Nothing else (a path, a
+    query, credentials) is accepted: the client would ignore it silently."""
+    if not raw or not raw.strip():
+        return None
+    url = urlsplit(raw.strip())
+    problem = None
+    try:
+        port = url.port or 8000
+    except ValueError:
+        problem = "has an invalid port"
+    if url.scheme not in ("http", "https"):
+        problem = "must start with http:// or https://"
+    elif not url.hostname:
+        problem = "has no host"
+    elif url.path not in ("", "/") or url.query or url.fragment or url.username or url.password:
+        problem = "may only name a scheme, a host and a port"
+    if problem:
+        raise ConfigError(f"DEVCELL_CHROMA_URL {raw!r} {problem} (e.g. http://10.0.0.5:8000)")
+    host = f"[{url.hostname}]" if ":" in (url.hostname or "") else url.hostname
+    return f"{url.scheme}://{host}:{port}"
+
+
+def _chroma_database(raw: str | None) -> str:
+    name = (raw or "").strip() or "devcell"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{2,62}", name):
+        raise ConfigError(
+            f"DEVCELL_CHROMA_DATABASE {raw!r} must be 3-63 letters, digits, _ or -, starting with a letter or digit"
+        )
+    return name
 
 
 def from_environment(

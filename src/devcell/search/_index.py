@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from devcell.core.db import utcnow
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BROKEN = ".broken-"  # a damaged index moved aside: <index>.broken-<time>, removed after a successful rebuild
+PREFIX = "chunks-"  # our collections; on a Chroma server nothing else is ever touched
 EVERYONE = -1  # the project_id metadata of documents visible to everyone (Chroma metadata cannot be None)
 
 
@@ -32,41 +34,144 @@ def is_index_failure(exc: BaseException) -> bool:
     return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
 
 
-class VectorIndex:
-    """Vectors only, keyed by chunk id ("c<id>"), with the document's project for scope filtering."""
+def is_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the Chroma server did not answer (refused, reset, timed out), as opposed to an index
+    that answered with an error: an outage is waited out, never repaired by throwing the index away."""
+    import httpx
 
-    def __init__(self, path: Path, model_id: str, dimension: int, version: str) -> None:
+    if isinstance(exc, httpx.TransportError | ConnectionError | TimeoutError):
+        return True
+    # chromadb turns a refused first connection into this ValueError.
+    return isinstance(exc, ValueError) and "Could not connect to a Chroma server" in str(exc)
+
+
+def _ensure_database(host: str, port: int, ssl: bool, name: str) -> None:
+    """Our database on the server, created on first use (another process may create it at the same moment)."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import Settings
+    from chromadb.errors import NotFoundError
+
+    admin = chromadb.AdminClient(
+        Settings(
+            anonymized_telemetry=False,
+            chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host,
+            chroma_server_http_port=port,
+            chroma_server_ssl_enabled=ssl,
+        )
+    )
+    _limit_waits(admin)
+    try:
+        admin.get_database(name)
+    except NotFoundError:
+        try:
+            admin.create_database(name)
+        except Exception as exc:
+            if "already exists" not in str(exc):
+                raise
+    finally:  # AdminClient has no close(): release its system as Client.close does, and its connections
+        _close_connections(admin)
+        SharedSystemClient._release_system(admin._identifier)  # type: ignore[attr-defined]
+
+
+# chromadb's HTTP client waits forever (httpx timeout None): a server host that is down without refusing would
+# hang every search. A connection gets 5 s; a request 120 s (a large upsert on a busy server is slow, not dead).
+SERVER_TIMEOUT = (5.0, 120.0)
+
+
+def _limit_waits(client: Any) -> None:
+    import httpx
+
+    connect, whole = SERVER_TIMEOUT
+    for holder in (client, getattr(client, "_admin_client", None)):
+        session = getattr(getattr(holder, "_server", None), "_session", None)
+        if session is not None:
+            session.timeout = httpx.Timeout(whole, connect=connect)
+
+
+def _close_connections(client: Any) -> None:
+    """chromadb 1.5's HTTP client never closes its httpx.Client, not even when its system stops: its sockets stay
+    open until garbage collection (and warn then). Closing the client must close them, and those of the admin
+    client every HttpClient makes for itself (on a system of its own)."""
+    for holder in (client, getattr(client, "_admin_client", None)):
+        session = getattr(getattr(holder, "_server", None), "_session", None)
+        if session is not None and hasattr(session, "close"):
+            session.close()
+
+
+class VectorIndex:
+    """Vectors only, keyed by chunk id ("c<id>"), with the document's project for scope filtering. Embedded under
+    `path`, or on the Chroma server at `server_url` (then `path` is unused)."""
+
+    def __init__(
+        self,
+        path: Path,
+        model_id: str,
+        dimension: int,
+        version: str,
+        server_url: str | None = None,
+        database: str = "devcell",
+    ) -> None:
         self.path = path
+        self.server_url = server_url
+        self.database = database
         self.model_id = model_id
         self.dimension = dimension
         self.version = version
-        self.name = "chunks-" + hashlib.sha256(version.encode()).hexdigest()[:16]
+        self.name = PREFIX + hashlib.sha256(version.encode()).hexdigest()[:16]
         self._collection: Any = None
         self._client: Any = None
         self._lock = threading.Lock()
         self.reset_reason: str | None = None  # why the last open started from an empty index
 
-    def _connect(self) -> Any:
+    @property
+    def where(self) -> str:
+        """Where the index lives, for messages: the embedded index's folder or the server's URL."""
+        return (
+            f"the Chroma server at {self.server_url} (database {self.database})" if self.server_url else str(self.path)
+        )
+
+    def _client_for(self) -> Any:
         import chromadb
         from chromadb.config import Settings
 
-        from devcell.search._chroma import DevCellEmbeddingFunction
-
+        if self.server_url:
+            url = urlsplit(self.server_url)
+            host, port, ssl = url.hostname or "", url.port or 8000, url.scheme == "https"
+            _ensure_database(host, port, ssl, self.database)
+            client = chromadb.HttpClient(
+                host=host, port=port, ssl=ssl, settings=Settings(anonymized_telemetry=False), database=self.database
+            )
+            _limit_waits(client)
+            return client
         self.path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
+        return chromadb.PersistentClient(
             path=str(self.path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
         )
-        for existing in client.list_collections():
-            if existing.name != self.name:  # built with another model or chunker: not ours any more
-                log.info("knowledge index: dropping collection %s (built with another version)", existing.name)
-                client.delete_collection(existing.name)
-        collection = client.get_or_create_collection(
-            self.name,
-            embedding_function=DevCellEmbeddingFunction(self.model_id),  # type: ignore[arg-type]
-            metadata={"version": self.version, "dimension": self.dimension},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        collection.count()  # reads the segment: a damaged index fails here, not in the middle of a search
+
+    def _connect(self) -> Any:
+        from devcell.search._chroma import DevCellEmbeddingFunction
+
+        client = self._client_for()
+        try:
+            for existing in client.list_collections():
+                # Built with another model or chunker: not ours any more. A server may hold other collections.
+                if existing.name != self.name and existing.name.startswith(PREFIX):
+                    log.info("knowledge index: dropping collection %s (built with another version)", existing.name)
+                    client.delete_collection(existing.name)
+            collection = client.get_or_create_collection(
+                self.name,
+                embedding_function=DevCellEmbeddingFunction(self.model_id),
+                metadata={"version": self.version, "dimension": self.dimension},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            collection.count()  # reads the segment: a damaged index fails here, not in the middle of a search
+        except BaseException:
+            if self.server_url:  # a server that does not answer: its connections are not kept for the next try
+                _close_connections(client)
+                client.close()
+            raise
         return client, collection
 
     def collection(self) -> Any:
@@ -75,7 +180,8 @@ class VectorIndex:
                 try:
                     self._client, self._collection = self._connect()
                 except BaseException as exc:
-                    if not is_index_failure(exc):
+                    # A server that does not answer is not a damaged index: search uses keywords until it does.
+                    if not is_index_failure(exc) or self.server_url:
                         raise
                     # Derived data: move the damaged index aside and start empty; the caller re-indexes.
                     log.exception("knowledge index at %s cannot be opened; rebuilding it", self.path)
@@ -90,9 +196,15 @@ class VectorIndex:
 
         if self._client is not None:
             try:
+                if self.server_url:
+                    _close_connections(self._client)
                 self._client.close()
             except Exception:  # a damaged index may fail to close; it is being thrown away
                 log.debug("closing the chroma client failed", exc_info=True)
+        if self.server_url:
+            self._client = None
+            self._collection = None
+            return
         system = SharedSystemClient._identifier_to_system.pop(str(self.path), None)
         SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
         if system is not None:
@@ -104,12 +216,29 @@ class VectorIndex:
         self._collection = None
 
     def _discard(self) -> None:
+        if self.server_url:
+            self._drop_collection()
+            self._release()
+            return
         self._release()
         if self.path.exists():
             aside = self.path.with_name(f"{self.path.name}{BROKEN}{utcnow():%Y%m%dT%H%M%S}")
             shutil.rmtree(aside, ignore_errors=True)
             self.path.rename(aside)
             shutil.rmtree(aside, ignore_errors=True)
+
+    def _drop_collection(self) -> None:
+        """On a server, starting empty means deleting our collection (there is no folder to move aside)."""
+        client = self._client or self._client_for()
+        try:
+            client.delete_collection(self.name)
+        except Exception as exc:  # not there yet: already empty
+            if "does not exist" not in str(exc):
+                raise
+        finally:
+            if client is not self._client:
+                _close_connections(client)
+                client.close()
 
     def leftovers(self) -> list[Path]:
         """Damaged indexes moved aside that are still on disk (their removal can fail while chroma's threads
@@ -132,6 +261,16 @@ class VectorIndex:
         with self._lock:
             self._discard()
             self.reset_reason = None
+
+    def answers(self) -> bool:
+        """Whether the index can be used now: for a server, one heartbeat (an outage ends when this is true)."""
+        try:
+            self.collection().count()
+        except BaseException as exc:
+            if not is_index_failure(exc):
+                raise
+            return False
+        return True
 
     @property
     def opened(self) -> bool:

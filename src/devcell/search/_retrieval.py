@@ -244,6 +244,8 @@ def _semantic(kn: Knowledge, vector: Any, scope: set[int] | None, limit: int) ->
     has started and the caller answers from the keyword index alone. Never a 500 for a damaged index."""
     if kn.verifying:
         return None  # the index is being checked against a restored database: not to be trusted until then
+    if kn.outage_checked_at is not None and indexing.settle(kn) is not None:
+        return None  # the Chroma server did not answer: tried again every few seconds, not on every search
     indexing.ensure_index(kn)
     try:
         found = _nearest(kn.index(), vector, scope, limit)

@@ -18,7 +18,7 @@ from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
 from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, default_title, extract, file_sha256
 from devcell.projects import service as projects
 from devcell.search._chunking import CHUNKER_VERSION, chunk
-from devcell.search._index import EVERYONE, is_index_failure
+from devcell.search._index import EVERYONE, is_index_failure, is_unreachable
 from devcell.search.models import Chunk, KnowledgeMeta
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import ScanOut, StatusOut
@@ -173,6 +173,8 @@ def _store(kn: Knowledge, write: Callable[[], None]) -> None:
         if not is_index_failure(exc):
             raise
         index_failed(kn, exc, "storing vectors")
+        if kn.outage_checked_at is not None:
+            raise IndexDamaged(f"{UNREACHABLE}; the document is indexed again when it answers") from exc
         raise IndexDamaged(
             f"the index failed while storing vectors ({type(exc).__name__}); it is being rebuilt"
         ) from exc
@@ -443,10 +445,53 @@ def _locked_repair(kn: Knowledge) -> dict[str, int]:
 def index_failed(kn: Knowledge, exc: BaseException, doing: str) -> None:
     """Chroma failed (an exception, or a panic in its Rust layer): rebuild the index at once, and let search
     answer from the keyword index meanwhile. Measured on a damaged chroma.sqlite3: opening works, then filtered
-    queries, reads by id and writes fail; an unfiltered query may still answer from the HNSW files."""
+    queries, reads by id and writes fail; an unfiltered query may still answer from the HNSW files. A Chroma
+    server that does not answer is an outage, not damage: search uses keywords until it answers (see settle)."""
+    index = kn.index()
+    if index.server_url and is_unreachable(exc):
+        server_outage(kn, exc)
+        return
     reason = f"the index failed while {doing} ({type(exc).__name__}: {str(exc)[:200]})"
     log.error("knowledge index: %s; answering from keywords and rebuilding it", reason, exc_info=exc)
     start_rebuild(kn, reason)
+
+
+OUTAGE_RETRY_SECONDS = 10.0  # how often a search tries a Chroma server that did not answer
+UNREACHABLE = "The Chroma server did not answer"  # a document's reason: indexed again when the server answers
+
+
+def server_outage(kn: Knowledge, exc: BaseException) -> None:
+    if kn.outage_checked_at is None:
+        log.error("knowledge index: %s does not answer (%s); answering from keywords", kn.index().where, exc)
+    kn.outage_checked_at = time.monotonic()
+    kn.degraded = f"{kn.index().where} does not answer ({type(exc).__name__})"
+
+
+def _outage_over(kn: Knowledge) -> bool:
+    """Tried at most every OUTAGE_RETRY_SECONDS. When the server answers again, the first-use check runs again
+    (the counts tell whether vectors went missing meanwhile) and the documents that failed for the outage are
+    queued again."""
+    assert kn.outage_checked_at is not None
+    if time.monotonic() - kn.outage_checked_at < OUTAGE_RETRY_SECONDS:
+        return False
+    kn.outage_checked_at = time.monotonic()
+    if not kn.index().answers():
+        return False
+    log.info("knowledge index: %s answers again", kn.index().where)
+    kn.outage_checked_at = None
+    kn.degraded = None
+    kn.checked = False
+    with transaction():
+        waiting = [
+            d.id
+            for d in Document.select(Document.id).where(
+                (Document.status == "failed") & Document.reason.contains(UNREACHABLE)
+            )
+        ]
+    for document_id in waiting:
+        queue(kn, document_id, None, None)
+    ensure_index(kn)
+    return True
 
 
 def start_rebuild(kn: Knowledge, reason: str, owner_id: int | None = None) -> JobSnapshot:
@@ -496,6 +541,8 @@ def settle(kn: Knowledge) -> str | None:
     waits for indexing any more (the index holds every passage it can); leftovers go with it."""
     if kn.degraded is None:
         return None
+    if kn.outage_checked_at is not None:
+        return None if _outage_over(kn) else kn.degraded
     job = kn.jobs.get(kn.rebuild_job) if kn.rebuild_job else None
     if job is not None and not job.finished:
         return kn.degraded
@@ -629,7 +676,12 @@ def status(kn: Knowledge, visible: Expression | None = None) -> StatusOut:
         repairing = settle(kn)
         if meta not in (None, kn.version()) and all_chunks:
             problems.append("The index was built with another model or chunker; it is being rebuilt.")
-        if vectors is None:
+        if vectors is None and kn.outage_checked_at is not None:
+            where = kn.index().where
+            problems.append(
+                f"{where[0].upper()}{where[1:]} does not answer; search answers from keywords until it does."
+            )
+        elif vectors is None:
             problems.append("The index cannot be read; it is being rebuilt, and search answers from keywords.")
         elif vectors != all_chunks:
             found = "does not match the passages" if scoped else f"holds {vectors} vectors for {all_chunks} passages"

@@ -28,6 +28,8 @@ class Paths:
     logs_dir: Path
     model_root: Path
     model_id: str
+    chroma_url: str | None = None
+    chroma_database: str = "devcell"
 
 
 class Knowledge:
@@ -47,6 +49,8 @@ class Knowledge:
         self.rebuild_job: str | None = None  # the rebuild started last: one at a time
         self.rebuild_lock = threading.Lock()
         self.verifying = False  # the index is being checked against a restored database: search uses keywords
+        # A Chroma server that does not answer: when it was last tried (monotonic seconds), None when it answers.
+        self.outage_checked_at: float | None = None
         make_dirs(paths.kb_dir)  # the documents slice's folders: the scan must find them, even before an upload
 
     @property
@@ -80,7 +84,12 @@ class Knowledge:
             _import_numpy()
             if self._index is None:
                 self._index = VectorIndex(
-                    self.paths.index_dir, self.paths.model_id, self._dimension(), self._version_locked()
+                    self.paths.index_dir,
+                    self.paths.model_id,
+                    self._dimension(),
+                    self._version_locked(),
+                    self.paths.chroma_url,
+                    self.paths.chroma_database,
                 )
             return self._index
 
@@ -110,7 +119,15 @@ def _import_numpy() -> None:
 
 
 def from_config(config: Config, settings: SettingsStore, jobs: JobRunner) -> Knowledge:
-    paths = Paths(config.kb_dir, config.index_dir, config.logs_dir, config.model_dir, config.embedding_model)
+    paths = Paths(
+        config.kb_dir,
+        config.index_dir,
+        config.logs_dir,
+        config.model_dir,
+        config.embedding_model,
+        config.chroma_url,
+        config.chroma_database,
+    )
     return Knowledge(paths, settings, jobs)
 
 
