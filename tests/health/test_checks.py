@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def test_health_points_at_the_first_backup(admin: Actor) -> None:
     found = findings(admin)
     assert found["backup_age"]["severity"] == "ok"
     assert found["backup_verify"]["severity"] == "ok"
+    # Read by people on the System page: how long ago, never a raw timestamp.
+    assert re.fullmatch(r"devcell-\S+\.tar\.gz verified (a minute|\d+ minutes) ago", found["backup_verify"]["message"])
+    assert re.fullmatch(r"devcell-\S+\.tar\.gz, (a minute|\d+ minutes) ago \(.+\)", found["backup_age"]["message"])
 
 
 def test_unsafe_settings_are_reported(admin: Actor) -> None:

@@ -92,7 +92,13 @@ def backup_age(context: HealthContext) -> Finding:
 
 
 def _ago(age: timedelta) -> str:
-    hours = age.total_seconds() / 3600
+    """ "12 minutes", "5 hours", "3 days": how long ago, in words (these messages are read by people)."""
+    minutes = max(age.total_seconds(), 0) / 60
+    if minutes < 1.5:
+        return "a minute"
+    if minutes < 90:
+        return f"{minutes:.0f} minutes"
+    hours = minutes / 60
     return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
 
 
@@ -107,7 +113,18 @@ def backup_verify(context: HealthContext) -> Finding:
     if not newest.verify.get("ok"):
         problems = " ".join(newest.verify.get("problems", []))
         return Finding("backup_verify", title, "critical", f"{newest.name} failed verification: {problems}", RUN_BACKUP)
-    return Finding("backup_verify", title, "ok", f"{newest.name} verified at {newest.verify.get('checked_at')}")
+    checked = _when(newest.verify.get("checked_at"))
+    since = f" {_ago(utcnow() - checked)} ago" if checked else ""
+    return Finding("backup_verify", title, "ok", f"{newest.name} verified{since}")
+
+
+def _when(value: object) -> datetime | None:
+    """A stored ISO timestamp as an aware UTC datetime, like utcnow(); one without an offset is UTC."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def failed_jobs(context: HealthContext) -> Finding:

@@ -18,6 +18,12 @@ export function useTimeZone(): string | undefined {
   return useContext(SessionContext)?.user.time_zone || undefined;
 }
 
+/** For a moment inside a text (a message, a title): formats as <Time> does, in the user's time zone. */
+export function useFormatTime(): (value: string | null | undefined, empty?: string) => string {
+  const zone = useTimeZone();
+  return (value, empty = "—") => formatDateTime(value, empty, zone);
+}
+
 export function Time({ value, relative = false, empty = "never" }: Props) {
   const zone = useTimeZone();
   const date = parseInstant(value);

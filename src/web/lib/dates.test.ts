@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { addDays, formatDateTime, formatRelative, isDay, isoDay, parseDay, parseInstant, shiftDue } from "@/lib/dates";
+import {
+  addDays,
+  formatDateTime,
+  formatInstantDay,
+  formatRelative,
+  isDay,
+  isoDay,
+  parseDay,
+  parseInstant,
+  shiftDue,
+} from "@/lib/dates";
 
 describe("days", () => {
   it("formats and parses local calendar days", () => {
@@ -47,6 +57,15 @@ describe("instants", () => {
     expect(formatDateTime(at, "never", "Asia/Tokyo")).not.toContain("123456");
     expect(formatDateTime(null)).toBe("never");
     expect(formatDateTime(at, "never", "Not/AZone")).not.toBe(at); // an unknown zone falls back to the browser's
+  });
+
+  it("gives a moment's day on the calendar of the user's zone (chart labels)", () => {
+    const lateInLondon = Date.parse("2026-12-05T22:00:00Z"); // already 6 December in Tokyo
+    const day = (zone: string) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: zone });
+    expect(formatInstantDay(lateInLondon, "Asia/Tokyo")).toBe(day("Asia/Tokyo").format(lateInLondon));
+    expect(formatInstantDay(lateInLondon, "Europe/London")).toBe(day("Europe/London").format(lateInLondon));
+    expect(formatInstantDay(lateInLondon, "Asia/Tokyo")).not.toBe(formatInstantDay(lateInLondon, "Europe/London"));
+    expect(formatInstantDay(lateInLondon, "Not/AZone")).toMatch(/2026/);
   });
 
   it("says how long ago within a week, and the date beyond", () => {

@@ -102,6 +102,15 @@ export function formatDateTime(iso: string | null | undefined, empty = "never", 
   return date ? absoluteFormat(zone || undefined).format(date) : iso;
 }
 
+/** "5 Dec 2026" for a moment (milliseconds since the epoch), on the calendar of `zone` (else the browser's). */
+export function formatInstantDay(at: number, zone?: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: zone || undefined }).format(at);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(at); // an unknown zone
+  }
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

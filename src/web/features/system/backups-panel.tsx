@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { JobProgress, type JobState } from "@/components/job-progress";
 import { LoadState } from "@/components/load-state";
+import { Time, useFormatTime } from "@/components/time";
 import { useToast } from "@/components/toast";
 import {
   type Backup,
@@ -21,7 +22,6 @@ import {
 } from "@/features/system/api";
 import { DamagedFiles } from "@/features/system/damaged-files";
 import { RestoreDialog } from "@/features/system/restore-dialog";
-import { formatTime } from "@/features/system/schedule-panel";
 import { errorMessage } from "@/lib/api";
 import type { Job } from "@/lib/jobs";
 import { useLoad } from "@/lib/use-load";
@@ -150,7 +150,9 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
                     {backup.name}
                     {backup.pinned && <span class="badge badge--accent"> pinned</span>}
                   </th>
-                  <td>{formatTime(backup.created_at)}</td>
+                  <td>
+                    <Time value={backup.created_at} empty="—" />
+                  </td>
                   <td>{originLabel(backup.origin)}</td>
                   <td>{formatSize(backup.size)}</td>
                   <td>
@@ -207,6 +209,7 @@ export function BackupsPanel({ version, onChanged }: { version: number; onChange
 
 function VerifyState({ backup }: { backup: Backup }) {
   const verify = backup.verify;
+  const formatTime = useFormatTime();
   if (!verify) return <span class="badge badge--muted">not verified</span>;
   if (verify.ok) {
     return (

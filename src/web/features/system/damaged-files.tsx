@@ -2,9 +2,9 @@
 // Delete button. DevCell never deletes them itself, so this is the one place they go; hidden while there are none.
 import { useConfirm } from "@/components/confirm-dialog";
 import { LoadState } from "@/components/load-state";
+import { useFormatTime } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { type DamagedFolder, deleteDamaged, formatSize, listDamaged } from "@/features/system/api";
-import { formatTime } from "@/features/system/schedule-panel";
 import { errorMessage } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
 
@@ -16,6 +16,7 @@ export function DamagedFiles({ version, onChanged }: { version: number; onChange
   const loaded = useLoad(listDamaged, [version]);
   const confirm = useConfirm();
   const toast = useToast();
+  const formatTime = useFormatTime();
 
   async function remove(folder: DamagedFolder) {
     const ok = await confirm({
@@ -67,7 +68,7 @@ export function DamagedFiles({ version, onChanged }: { version: number; onChange
 }
 
 function DamagedRow({ folder, onDelete }: { folder: DamagedFolder; onDelete: () => void }) {
-  const kept = formatTime(folder.created_at);
+  const kept = useFormatTime()(folder.created_at);
   return (
     <tr data-damaged={folder.name}>
       <th scope="row">

@@ -1,7 +1,9 @@
 // A small SVG line chart over time (one or two series), with a one-line summary as its caption and the numbers
 // per day as a table for screen readers (and for anyone who opens "Show as table").
 import { useState } from "preact/hooks";
+import { useTimeZone } from "@/components/time";
 import { linePoints, perDay, topOf } from "@/features/system/line-scale";
+import { formatInstantDay } from "@/lib/dates";
 
 const WIDTH = 420;
 const HEIGHT = 110;
@@ -22,6 +24,7 @@ type Props = {
 
 export function LineChart({ title, summary, times, lines, format, mean = false }: Props) {
   const [asTable, setAsTable] = useState(false);
+  const zone = useTimeZone();
   const top = topOf(lines.flatMap((line) => line.values));
   const from = times[0] ?? 0;
   const to = times[times.length - 1] ?? 1;
@@ -66,10 +69,10 @@ export function LineChart({ title, summary, times, lines, format, mean = false }
           />
         ))}
         <text class="chart__label" x={AXIS_SPACE} y={HEIGHT + 14}>
-          {new Date(from).toLocaleDateString()}
+          {formatInstantDay(from, zone)}
         </text>
         <text class="chart__label" x={WIDTH} y={HEIGHT + 14} text-anchor="end">
-          {new Date(to).toLocaleDateString()}
+          {formatInstantDay(to, zone)}
         </text>
       </svg>
       {lines.length > 1 && (

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { Dialog } from "@/components/dialog";
 import { FormField } from "@/components/form-field";
+import { Time } from "@/components/time";
 import type { Backup } from "@/features/system/api";
 
 type Props = { backup: Backup; onConfirm: (typed: string) => void; onClose: () => void };
@@ -20,8 +21,9 @@ export function RestoreDialog({ backup, onConfirm, onClose }: Props) {
         <div class="dialog__message">
           <p>
             Every user, project, task, standup and knowledgebase file is replaced by what <strong>{backup.name}</strong>{" "}
-            holds ({new Date(backup.created_at).toLocaleString()}). A safety backup of today's data is written first.
-            DevCell pauses for the moment of the swap; you may have to sign in again.
+            holds (<Time value={backup.created_at} />
+            ). A safety backup of today's data is written first. DevCell pauses for the moment of the swap; you may have
+            to sign in again.
           </p>
         </div>
         <FormField

@@ -2,14 +2,11 @@
 import { useState } from "preact/hooks";
 import { JobProgress } from "@/components/job-progress";
 import { LoadState } from "@/components/load-state";
+import { Time } from "@/components/time";
 import { useToast } from "@/components/toast";
 import { getSchedule, runScheduled, type ScheduleEntry } from "@/features/system/api";
 import { errorMessage } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
-
-export function formatTime(value: string | null): string {
-  return value ? new Date(value).toLocaleString() : "—";
-}
 
 export function SchedulePanel({ version, onChanged }: { version: number; onChanged: () => void }) {
   const loaded = useLoad(getSchedule, [version]);
@@ -47,7 +44,7 @@ export function SchedulePanel({ version, onChanged }: { version: number; onChang
               <tr key={entry.name} data-job={entry.name}>
                 <th scope="row">{entry.title}</th>
                 <td>{entry.schedule}</td>
-                <td>{entry.runs_here ? formatTime(entry.next_run_at) : "in another process"}</td>
+                <td>{entry.runs_here ? <Time value={entry.next_run_at} empty="—" /> : "in another process"}</td>
                 <td>
                   <LastRun entry={entry} />
                 </td>
@@ -84,7 +81,8 @@ function LastRun({ entry }: { entry: ScheduleEntry }) {
   const tone = run.status === "succeeded" ? "ok" : run.status === "failed" ? "fail" : "muted";
   return (
     <span title={run.error ?? run.message}>
-      <span class={`badge badge--${tone}`}>{run.status}</span> {formatTime(run.finished_at ?? run.started_at)}
+      <span class={`badge badge--${tone}`}>{run.status}</span>{" "}
+      <Time value={run.finished_at ?? run.started_at} empty="—" />
       {run.seconds !== null && <span class="muted"> ({run.seconds} s)</span>}
     </span>
   );
