@@ -12,6 +12,7 @@ import {
   USERNAME_FORM,
   USERNAME_RULE,
 } from "@/features/accounts/api";
+import { LinkCheckCard } from "@/features/accounts/link-check-card";
 import { displayName, type Registration, type User } from "@/lib/session";
 import { type LocalRules, localErrors, useFormSubmit } from "@/lib/use-form-submit";
 
@@ -81,17 +82,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
 
   const spent = SPENT[inviteStatus as InviteStatus];
   if (inviteStatus === "checking" || spent) {
-    return (
-      <main class="auth" id="main">
-        <div class="auth__card">
-          <h1>Create an account</h1>
-          {spent ? <p role="alert">{spent}</p> : <p role="status">Checking your invite link…</p>}
-          <p>
-            <a href="/login">Back to sign-in</a>
-          </p>
-        </div>
-      </main>
-    );
+    return <LinkCheckCard title="Create an account" what="invite link" problem={spent ?? null} />;
   }
 
   async function submit(event: SubmitEvent) {

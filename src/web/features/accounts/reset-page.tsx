@@ -5,6 +5,7 @@ import { useLocation } from "preact-iso";
 import { NewPasswordFields } from "@/components/form-field";
 import { useToast } from "@/components/toast";
 import { checkReset, MIN_PASSWORD, PASSWORD_TOO_SHORT, type ResetStatus, resetWithLink } from "@/features/accounts/api";
+import { LinkCheckCard } from "@/features/accounts/link-check-card";
 import type { User } from "@/lib/session";
 import { type LocalRules, localErrors, useFormSubmit } from "@/lib/use-form-submit";
 
@@ -47,21 +48,8 @@ export function ResetPage({ applianceName, onSignedIn }: Props) {
   }, [token]);
 
   if (state.status !== "valid") {
-    return (
-      <main class="auth" id="main">
-        <div class="auth__card">
-          <h1>Set a new password</h1>
-          {state.status === "checking" ? (
-            <p role="status">Checking your reset link…</p>
-          ) : (
-            <p role="alert">{SPENT[state.status]}</p>
-          )}
-          <p>
-            <a href="/login">Back to sign-in</a>
-          </p>
-        </div>
-      </main>
-    );
+    const problem = state.status === "checking" ? null : SPENT[state.status];
+    return <LinkCheckCard title="Set a new password" what="reset link" problem={problem} />;
   }
 
   async function submit(event: SubmitEvent) {
