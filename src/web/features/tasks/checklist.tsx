@@ -40,7 +40,9 @@ export function ChecklistSection({ task, onChanged }: Props) {
   const [items, setItems] = useState<ChecklistItem[]>([]);
   const [text, setText] = useState("");
   const [error, setError] = useState("");
-  const busy = useRef(false);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  // The items as the last answer had them: a queued move starts from where the item is by then.
+  const latest = useRef<ChecklistItem[]>([]);
   const listRef = useRef<HTMLOListElement>(null);
   const addRef = useRef<HTMLInputElement>(null);
   // Where the focus goes once the list shows a change (a moved item's button, the next item after a delete).
@@ -48,7 +50,9 @@ export function ChecklistSection({ task, onChanged }: Props) {
   const toast = useToast();
 
   useEffect(() => {
-    if (checklist.state === "ready") setItems(checklist.data.items);
+    if (checklist.state !== "ready") return;
+    latest.current = checklist.data.items;
+    setItems(checklist.data.items);
   }, [checklist.state, checklist.data]);
   useEffect(() => {
     const focus = focusNext.current;
@@ -56,24 +60,27 @@ export function ChecklistSection({ task, onChanged }: Props) {
     focus?.();
   }, [items]);
 
-  /** Run a change, then show the list as the server has it and tell the drawer (the task's counts changed).
-   * Buttons are not disabled meanwhile: a disabled button loses the keyboard focus. */
-  async function change(action: () => Promise<unknown>, focus?: () => void): Promise<boolean> {
-    if (busy.current) return false;
-    busy.current = true;
-    try {
-      await action();
-      const fresh = await getChecklist(task.id);
-      focusNext.current = focus ?? null;
-      setItems(fresh.items);
-      onChanged();
-      return true;
-    } catch (failure) {
-      toast(errorMessage(failure), "error");
-      return false;
-    } finally {
-      busy.current = false;
-    }
+  /** Run a change after the ones before it (a fast keyboard user's presses all count, in order), then show the
+   * list as the server has it and tell the drawer (the task's counts changed). Buttons are not disabled meanwhile:
+   * a disabled button loses the keyboard focus. */
+  function change(action: () => Promise<unknown>, focus?: () => void): Promise<boolean> {
+    const run = async () => {
+      try {
+        await action();
+        const fresh = await getChecklist(task.id);
+        latest.current = fresh.items;
+        focusNext.current = focus ?? null;
+        setItems(fresh.items);
+        onChanged();
+        return true;
+      } catch (failure) {
+        toast(errorMessage(failure), "error");
+        return false;
+      }
+    };
+    const done = queue.current.then(run);
+    queue.current = done;
+    return done;
   }
 
   /** Focus the first of `selectors` that is enabled in the item's row. */
@@ -109,10 +116,13 @@ export function ChecklistSection({ task, onChanged }: Props) {
 
   const move = (item: ChecklistItem, by: -1 | 1) => {
     const [same, other] = by < 0 ? [".checklist__up", ".checklist__down"] : [".checklist__down", ".checklist__up"];
-    void change(
-      () => updateChecklistItem(task.id, item.id, { position: item.position + by }),
-      focusIn(item.id, same, other),
-    );
+    const moveNow = async () => {
+      const at = latest.current.findIndex((each) => each.id === item.id);
+      const to = at + by;
+      if (at < 0 || to < 0 || to >= latest.current.length) return; // already at the end: nothing to do
+      await updateChecklistItem(task.id, item.id, { position: to });
+    };
+    void change(moveNow, focusIn(item.id, same, other));
   };
 
   const remove = (item: ChecklistItem) => {
