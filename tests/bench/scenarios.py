@@ -22,6 +22,7 @@ from typing import Any
 
 from tests.bench.backup_scenario import backup_under_load
 from tests.bench.board_scenario import SCENARIOS as BOARD_SCENARIOS
+from tests.bench.finder_scenario import SCENARIOS as FINDER_SCENARIOS
 from tests.bench.knowledge_scenarios import SCENARIOS as KNOWLEDGE_SCENARIOS
 from tests.bench.llm_real_scenario import SCENARIOS as LLM_REAL_SCENARIOS
 from tests.bench.model_idle_scenario import SCENARIOS as MODEL_IDLE_SCENARIOS
@@ -377,6 +378,7 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     "tasks_list": tasks_list,
     "backup": backup_under_load,
     **BOARD_SCENARIOS,
+    **FINDER_SCENARIOS,
     **KNOWLEDGE_SCENARIOS,
     **LLM_REAL_SCENARIOS,
     **MODEL_IDLE_SCENARIOS,
