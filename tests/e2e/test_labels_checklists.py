@@ -12,6 +12,7 @@ import pytest
 
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
 from tests.e2e.test_accessibility import audit, axe_source
+from tests.e2e.test_walkthrough_layout import layout_problems
 from tests.e2e.work_helpers import api
 
 if TYPE_CHECKING:
@@ -123,10 +124,14 @@ def test_labels_and_checklists_from_project_page_to_board(server: Server, browse
     expect(card.get_by_text("1 of 3 checklist items done")).to_be_attached()
     expect(card.locator(".label-chip")).to_have_text("Frontend")
 
-    # The drawer in the dark theme is axe-clean too.
-    dark = browsers.new_page(server, color_scheme="dark", storage_state=page.context.storage_state())
+    # On a phone in the dark theme, the drawer is axe-clean too and fits; so does the project's label list.
+    phone = {"width": 375, "height": 740}
+    dark = browsers.new_page(server, color_scheme="dark", viewport=phone, storage_state=page.context.storage_state())
     epsilon = api(page, "GET", "/api/tasks?q=Epsilon").json()["items"][0]["id"]
     dark.goto(f"/tasks/{epsilon}")
     expect(dark.get_by_role("dialog", name="Epsilon").get_by_role("checkbox", name="Ship")).to_be_visible()
-    problems += audit(dark, axe_source, "task drawer, dark")
+    problems += audit(dark, axe_source, "task drawer, dark") + layout_problems(dark, "task drawer, phone")
+    dark.goto(f"/projects/{project_id}")
+    expect(dark.get_by_role("region", name="Labels").get_by_text("Frontend", exact=True)).to_be_visible()
+    problems += audit(dark, axe_source, "project page, dark") + layout_problems(dark, "project page, phone")
     assert problems == [], "\n".join(problems)
