@@ -109,7 +109,7 @@ def test_people_are_active_users_by_display_name_or_user_name(admin: Actor) -> N
     gone = create_user(admin, "cbabbage", display_name="Charles Babbage")
     assert admin.patch(f"/api/users/{gone['id']}", json={"active": False}).status_code == 200
     assert find(admin, "ada love")["person"] == [
-        {"id": ada["id"], "title": "Ada Lovelace", "subtitle": "@alovelace", "url": f"/tasks?assignee={ada['id']}"}
+        {"id": ada["id"], "title": "Ada Lovelace", "subtitle": "@alovelace", "url": "/people/alovelace"}
     ]
     assert titles(find(admin, "alove")["person"]) == ["Ada Lovelace"]
     assert find(admin, "babbage")["person"] == []

@@ -6,6 +6,7 @@ open. Tables that can be large are searched and ranked in SQL and cut to the lim
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from devcell.accounts.service import active_members
 from devcell.core.db import database, unit_of_work
@@ -99,7 +100,7 @@ def _document_hits(principal: Principal, query: Needle, limit: int) -> list[Find
 
 
 def _people_hits(query: Needle, limit: int) -> list[FindHit]:
-    """Active users by display name or user name (a team's list, read whole); a hit opens their open tasks."""
+    """Active users by display name or user name (a team's list, read whole); a hit opens their person page."""
     ranked = []
     for person in active_members():
         score = rank((person.display_name, person.username), query)
@@ -107,7 +108,7 @@ def _people_hits(query: Needle, limit: int) -> list[FindHit]:
             ranked.append((-score, person.username, person))
     ranked.sort(key=lambda entry: entry[:2])
     return [
-        _hit(p.id, p.display_name or p.username, [f"@{p.username}"], f"/tasks?assignee={p.id}")
+        _hit(p.id, p.display_name or p.username, [f"@{p.username}"], f"/people/{quote(p.username)}")
         for _, _, p in ranked[:limit]
     ]
 
