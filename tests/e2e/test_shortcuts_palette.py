@@ -170,6 +170,12 @@ def test_a_user_finds_no_admin_pages_and_arrow_keys_wrap(start_server: StartServ
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    # The sidebar's button opens it too (phones have no Ctrl-K); Escape gives the focus back to the button.
+    button = page.get_by_role("navigation", name="Main").get_by_role("button", name=re.compile("^Go to"))
+    button.click()
+    expect(_palette(page).get_by_role("combobox")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(button).to_be_focused()
     results = _search(page, "s")
     names = results.get_by_role("group", name="Pages").get_by_role("option").all_inner_texts()
     assert "Standups" in names
