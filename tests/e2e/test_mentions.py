@@ -131,3 +131,33 @@ def test_an_unknown_person_is_not_found(server: Server, browsers: Browsers) -> N
     admin.goto("/people/nobody")
     expect(admin.get_by_role("heading", name="Person not found")).to_be_visible()
     expect(admin.get_by_text("Nobody active is called @nobody.")).to_be_visible()
+
+
+def test_a_task_comment_mention_offers_the_projects_people_and_notifies_the_person(
+    server: Server, browsers: Browsers
+) -> None:
+    admin = browsers.new_page(server)
+    admin.goto("/")
+    set_up_through_api(admin, server)
+    make_team(admin)
+    task_id = api(admin, "GET", "/api/tasks?q=relay", expect_status=200).json()["items"][0]["id"]
+
+    alice = browsers.new_page(server)
+    sign_in(alice, "alice")
+    alice.goto(f"/tasks/{task_id}")
+    comment = alice.get_by_label("Add a comment")
+    comment.press_sequentially("Thanks @")
+    # Apollo's task: its owner, member and the administrator; Dave is in no project and cannot see it.
+    assert options(alice) == ["admin", "alice", "bob"]
+    comment.press_sequentially("bo")
+    assert options(alice) == ["bob"]
+    comment.press("Enter")
+    expect(comment).to_have_value("Thanks @bob ")
+    alice.get_by_role("button", name="Comment", exact=True).click()
+    link = alice.locator(".comment").get_by_role("link", name="@Bob Baker")
+    expect(link).to_have_attribute("href", "/people/bob")
+
+    bob = browsers.new_page(server)
+    sign_in(bob, "bob")
+    mentions = api(bob, "GET", "/api/notifications", expect_status=200).json()["items"]
+    assert [n["kind"] for n in mentions if n["kind"] == "mention"] == ["mention"]

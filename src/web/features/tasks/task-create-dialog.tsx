@@ -140,6 +140,7 @@ export function TaskCreateDialog({ projectId = null, onClose, onCreated }: Props
           onInput={setDescription}
           maxLength={20000}
           error={errors.description}
+          mentions={{ kind: "task", projectId: project ? Number(project) : null }}
         />
         {formError && (
           <p class="form-error" role="alert">

@@ -410,6 +410,7 @@ function Description({ task, save }: { task: Task; save: Save }) {
             onInput={setText}
             rows={8}
             maxLength={20000}
+            mentions={{ kind: "task", id: task.id }}
           />
           <div class="button-row">
             <button type="submit" class="button button--primary">
@@ -484,6 +485,7 @@ function Comments({ task, onCommented }: { task: Task; onCommented: () => void }
             maxLength={10000}
             error={error}
             required
+            mentions={{ kind: "task", id: task.id }}
           />
           <button type="submit" class="button button--primary" disabled={busy}>
             Comment
