@@ -1,1 +1,0 @@
-import"./dates-DDoLvZSr.js";function e(){let e=[];try{e=Intl.supportedValuesOf(`timeZone`)}catch{e=[`Europe/London`,`Europe/Berlin`,`America/New_York`,`America/Los_Angeles`,`Asia/Tokyo`]}return[`UTC`,...e.filter(e=>e!==`UTC`)]}export{e as t};

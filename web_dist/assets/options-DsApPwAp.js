@@ -1,0 +1,1 @@
+import{a as e,i as t,r as n,s as r}from"./tasks-D5GDPsLk.js";import{t as i}from"./types-BZR-aGd9.js";var a=e.map(e=>({value:e,label:r[e]})),o=n.map(e=>({value:e,label:t[e]}));function s(e,t){return e.map(e=>({value:String(e.id),label:e.id===t?`${i(e)} (me)`:i(e)}))}export{a as n,s as r,o as t};
