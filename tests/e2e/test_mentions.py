@@ -147,9 +147,12 @@ def test_a_task_comment_mention_offers_the_projects_people_and_notifies_the_pers
     alice.goto(f"/tasks/{task_id}")
     comment = alice.get_by_label("Add a comment")
     comment.press_sequentially("Thanks @")
+    offered = alice.get_by_role("listbox", name="People to mention").get_by_role("option")
     # Apollo's task: its owner, member and the administrator; Dave is in no project and cannot see it.
+    expect(offered).to_have_count(3)
     assert options(alice) == ["admin", "alice", "bob"]
     comment.press_sequentially("bo")
+    expect(offered).to_have_count(1)
     assert options(alice) == ["bob"]
     comment.press("Enter")
     expect(comment).to_have_value("Thanks @bob ")

@@ -1,5 +1,6 @@
 // Managing labels of one scope: the global labels (administrators, on the Tasks page) or a project's own (its
 // owners, on the project page). Everyone else sees the list without the controls.
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { useConfirm } from "@/components/confirm-dialog";
 import { FormField, SelectField } from "@/components/form-field";
@@ -102,28 +103,47 @@ function LabelRow({ label, canManage, onChanged }: { label: Label; canManage: bo
   );
 }
 
-function LabelFields({
+type LabelValues = { name: string; colour: LabelColour };
+
+/** The name and colour of a label, new or edited: the same fields, checks and errors either way. */
+function LabelForm({
   idPrefix,
-  name,
-  colour,
-  errors,
-  onName,
-  onColour,
+  formLabel,
+  initial,
+  save,
+  buttons,
 }: {
   idPrefix: string;
-  name: string;
-  colour: LabelColour;
-  errors: Partial<Record<(typeof FIELDS)[number], string>>;
-  onName: (value: string) => void;
-  onColour: (value: LabelColour) => void;
+  formLabel: string;
+  initial: LabelValues;
+  /** Stores the values (its error is shown on the form); the form then starts again from `initial`. */
+  save: (values: LabelValues) => Promise<void>;
+  /** The form's buttons; a submit button is disabled while `busy`. */
+  buttons: (busy: boolean) => ComponentChildren;
 }) {
+  const [name, setName] = useState(initial.name);
+  const [colour, setColour] = useState<LabelColour>(initial.colour);
+  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!name.trim()) {
+      setErrors({ name: "Give the label a name." });
+      return;
+    }
+    await run(async () => {
+      await save({ name: name.trim(), colour });
+      setName(initial.name);
+    });
+  }
+
   return (
-    <>
+    <form class="label-manager__form" onSubmit={submit} noValidate aria-label={formLabel}>
       <FormField
         id={`${idPrefix}-name`}
         label="Label name"
         value={name}
-        onInput={onName}
+        onInput={setName}
         error={errors.name}
         maxLength={40}
         autocomplete="off"
@@ -135,9 +155,15 @@ function LabelFields({
         value={colour}
         error={errors.colour}
         options={COLOUR_OPTIONS}
-        onChange={(value) => onColour(value as LabelColour)}
+        onChange={(value) => setColour(value as LabelColour)}
       />
-    </>
+      {buttons(busy)}
+      {formError && (
+        <p class="form-error" role="alert">
+          {formError}
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -150,87 +176,50 @@ function NewLabelForm({
   projectId: number | null;
   onCreated: () => void;
 }) {
-  const [name, setName] = useState("");
-  const [colour, setColour] = useState<LabelColour>("blue");
-  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS);
   const toast = useToast();
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (!name.trim()) {
-      setErrors({ name: "Give the label a name." });
-      return;
-    }
-    await run(async () => {
-      const label = await createLabel({ name: name.trim(), colour }, projectId);
-      toast(`Label “${label.name}” added.`, "success");
-      setName("");
-      onCreated();
-    });
-  }
-
+  const save = async (values: LabelValues) => {
+    const label = await createLabel(values, projectId);
+    toast(`Label “${label.name}” added.`, "success");
+    onCreated();
+  };
   return (
-    <form class="label-manager__form" onSubmit={submit} noValidate aria-label="New label">
-      <LabelFields
-        idPrefix={`new-label-${scope}`}
-        name={name}
-        colour={colour}
-        errors={errors}
-        onName={setName}
-        onColour={setColour}
-      />
-      <button type="submit" class="button" disabled={busy}>
-        Add label
-      </button>
-      {formError && (
-        <p class="form-error" role="alert">
-          {formError}
-        </p>
+    <LabelForm
+      idPrefix={`new-label-${scope}`}
+      formLabel="New label"
+      initial={{ name: "", colour: "blue" }}
+      save={save}
+      buttons={(busy) => (
+        <button type="submit" class="button" disabled={busy}>
+          Add label
+        </button>
       )}
-    </form>
+    />
   );
 }
 
 function EditLabelForm({ label, onDone }: { label: Label; onDone: (changed: boolean) => void }) {
-  const [name, setName] = useState(label.name);
-  const [colour, setColour] = useState<LabelColour>(label.colour);
-  const { busy, errors, setErrors, formError, run } = useFormSubmit(FIELDS);
   const toast = useToast();
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (!name.trim()) {
-      setErrors({ name: "Give the label a name." });
-      return;
-    }
-    await run(async () => {
-      await updateLabel(label.id, { name: name.trim(), colour });
-      toast("Label saved.", "success");
-      onDone(true);
-    });
-  }
-
+  const save = async (values: LabelValues) => {
+    await updateLabel(label.id, values);
+    toast("Label saved.", "success");
+    onDone(true);
+  };
   return (
-    <form class="label-manager__form" onSubmit={submit} noValidate aria-label={`Edit label ${label.name}`}>
-      <LabelFields
-        idPrefix={`label-${label.id}`}
-        name={name}
-        colour={colour}
-        errors={errors}
-        onName={setName}
-        onColour={setColour}
-      />
-      <button type="submit" class="button button--primary" disabled={busy}>
-        Save
-      </button>
-      <button type="button" class="button" onClick={() => onDone(false)}>
-        Cancel
-      </button>
-      {formError && (
-        <p class="form-error" role="alert">
-          {formError}
-        </p>
+    <LabelForm
+      idPrefix={`label-${label.id}`}
+      formLabel={`Edit label ${label.name}`}
+      initial={label}
+      save={save}
+      buttons={(busy) => (
+        <>
+          <button type="submit" class="button button--primary" disabled={busy}>
+            Save
+          </button>
+          <button type="button" class="button" onClick={() => onDone(false)}>
+            Cancel
+          </button>
+        </>
       )}
-    </form>
+    />
   );
 }

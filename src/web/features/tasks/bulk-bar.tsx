@@ -11,6 +11,11 @@ import { useSession } from "@/lib/session";
 
 type Props = { ids: number[]; projectId: number | null; onDone: () => void; onClear: () => void };
 
+const LABEL_ACTIONS = [
+  { action: "add_label", text: "Add label", done: "Label added" },
+  { action: "remove_label", text: "Remove label", done: "Label removed" },
+] as const;
+
 export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
   const { user } = useSession();
   const [status, setStatus] = useState<TaskStatus>("in_progress");
@@ -155,22 +160,17 @@ export function BulkBar({ ids, projectId, onDone, onClear }: Props) {
                 </option>
               ))}
             </select>
-            <button
-              type="button"
-              class="button button--small"
-              disabled={busy}
-              onClick={() => void run({ action: "add_label", label_id: Number(chosenLabel) }, "Label added")}
-            >
-              Add label
-            </button>
-            <button
-              type="button"
-              class="button button--small"
-              disabled={busy}
-              onClick={() => void run({ action: "remove_label", label_id: Number(chosenLabel) }, "Label removed")}
-            >
-              Remove label
-            </button>
+            {LABEL_ACTIONS.map(({ action, text, done }) => (
+              <button
+                key={action}
+                type="button"
+                class="button button--small"
+                disabled={busy}
+                onClick={() => void run({ action, label_id: Number(chosenLabel) }, done)}
+              >
+                {text}
+              </button>
+            ))}
           </div>
         )}
         <div class="bulk-bar__group">
