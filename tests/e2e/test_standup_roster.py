@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.conftest import Browsers, Server, expect, set_up_through_api
-from tests.e2e.work_helpers import create_user, sign_in
+from tests.e2e.work_helpers import api, create_user, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -44,3 +44,27 @@ def test_the_day_shows_who_has_not_filed_and_who_is_away(server: Server, browser
     sign_in(bob, "bob")
     file_standup(bob)
     expect(bob.locator(".roster")).to_have_text("1 filed. Not filed yet: admin. Away: Zoe.")
+
+
+def test_a_project_sets_its_own_standup_time_and_shows_it(server: Server, browsers: Browsers) -> None:
+    admin = browsers.new_page(server)
+    admin.goto("/")
+    set_up_through_api(admin, server)
+    project = api(admin, "POST", "/api/projects", {"name": "Apollo"}, expect_status=201).json()
+    admin.goto(f"/projects/{project['id']}")
+    about = admin.get_by_role("region", name="About")
+    expect(about).to_contain_text("No description.")
+    expect(about).not_to_contain_text("Team standup at")
+
+    admin.get_by_role("button", name="Edit project").click()
+    dialog = admin.get_by_role("dialog", name="Edit project")
+    dialog.get_by_label("Team standup time").fill("09:30")
+    dialog.get_by_role("button", name="Save project").click()
+    expect(dialog).to_have_count(0)
+    expect(about).to_contain_text("Team standup at 09:30")
+
+    admin.get_by_role("button", name="Edit project").click()
+    dialog.get_by_label("Team standup time").fill("")
+    dialog.get_by_role("button", name="Save project").click()
+    expect(dialog).to_have_count(0)
+    expect(about).not_to_contain_text("Team standup at")

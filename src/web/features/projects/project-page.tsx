@@ -106,6 +106,12 @@ export function ProjectPage({ Summary }: Props) {
             ) : (
               <p class="muted">No description.</p>
             )}
+            {current.standup_time && (
+              <p>
+                Team standup at <strong>{current.standup_time}</strong> (the appliance's clock, Monday to Friday):
+                members who have not filed by then get a reminder.
+              </p>
+            )}
             <p class="muted item-list__meta">
               Created by {refName(current.created_by)} on <Time value={current.created_at} /> · updated{" "}
               <Time value={current.updated_at} relative />
