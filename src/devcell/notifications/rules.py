@@ -15,6 +15,7 @@ from devcell.core.jobs import JobEnded
 from devcell.documents.schemas import NoteWritten
 from devcell.notifications import _audience, _mentions
 from devcell.notifications.service import Note, deliver, task_watchers
+from devcell.projects.schemas import ProjectDescribed
 from devcell.projects.service import project_owner_ids
 from devcell.standups import service as standups
 from devcell.standups.schemas import SECTIONS, StandupFiled
@@ -168,6 +169,18 @@ def on_note_written(signal: NoteWritten) -> None:
     )  # fmt: skip
 
 
+def on_project_described(signal: ProjectDescribed) -> None:
+    """People newly @mentioned in a project's description, if they can see the project (members, admins)."""
+    readers = _audience.of_project(signal.project_id)
+    title = f"{_name(signal.actor_id)} mentioned you in the project “{signal.name}”"
+    deliver(
+        Note(user_id, "mention", signal.actor_id, "project", str(signal.project_id), signal.project_id, title,
+             f"/projects/{signal.project_id}", signal.text)
+        for user_id in sorted(_mentioned(signal.text, signal.before))
+        if readers.includes(user_id)
+    )  # fmt: skip
+
+
 def on_job_ended(signal: JobEnded) -> None:
     job = signal.job
     page = JOB_PAGES.get(job.kind)
@@ -190,4 +203,5 @@ def listen(standup_visibility: Callable[[], str]) -> None:
     signals.listen(TaskCommented, on_task_commented)
     signals.listen(StandupFiled, on_standup_filed)
     signals.listen(NoteWritten, on_note_written)
+    signals.listen(ProjectDescribed, on_project_described)
     signals.listen(JobEnded, on_job_ended)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -136,3 +137,17 @@ class MemberAdd(StrictModel):
 
 class MemberPatch(StrictModel):
     role: ProjectRole
+
+
+# Signals: what this slice announces (core/signals.py) for others to act on, e.g. notifications of @mentions.
+
+
+@dataclass(frozen=True)
+class ProjectDescribed:
+    """A project was created with a description or its description changed; `before` is the text it replaced."""
+
+    project_id: int
+    actor_id: int
+    name: str
+    text: str
+    before: str

@@ -9,10 +9,12 @@ from peewee import IntegrityError, ModelSelect, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
 from devcell.core.db import database, unit_of_work, utcnow
+from devcell.core.signals import announce
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
 from devcell.projects.schemas import (
     ProjectCreate,
+    ProjectDescribed,
     ProjectOut,
     ProjectPage,
     ProjectPatch,
@@ -278,12 +280,15 @@ def create_project(principal: Principal, data: ProjectCreate) -> ProjectOut:
     except IntegrityError:
         raise ProjectNameTaken(data.name) from None
     ProjectMember.create(project=project.id, user=principal.user_id, role="owner", added_at=now)
+    if project.description:
+        announce(ProjectDescribed(project.id, principal.user_id, project.name, project.description, ""))
     return _one(principal, project.id)
 
 
 @unit_of_work(write=True)
 def update_project(principal: Principal, project_id: int, patch: ProjectPatch) -> ProjectOut:
     project = require_project(principal, project_id, "owner")
+    before = project.description
     changes = patch.model_dump(include=patch.model_fields_set)
     if "description" in changes and changes["description"] is None:
         changes["description"] = ""
@@ -294,6 +299,8 @@ def update_project(principal: Principal, project_id: int, patch: ProjectPatch) -
         project.save()
     except IntegrityError:
         raise ProjectNameTaken(str(patch.name)) from None
+    if project.description != before:
+        announce(ProjectDescribed(project.id, principal.user_id, project.name, project.description, before))
     return _one(principal, project_id)
 
 
