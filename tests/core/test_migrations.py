@@ -251,3 +251,13 @@ def test_the_stemmed_keyword_index_is_rebuilt_from_the_passages_of_schema_11(tmp
         assert rows(path, "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH 'relay'") == [(2,)]
     finally:
         close_database()
+
+
+def test_migrations_are_numbered_one_to_head_without_a_gap() -> None:
+    """Two migrations written side by side once landed 17 before 16: with a gap, HEAD would jump past a migration
+    that a database at HEAD then never gets."""
+    from devcell.core.migrations import runner
+
+    assert [m.version for m in runner.MIGRATIONS] == list(range(1, runner.HEAD + 1))
+    files = sorted(p.name for p in Path(runner.__file__).parent.glob("m[0-9][0-9][0-9][0-9]_*.py"))
+    assert [int(name[1:5]) for name in files] == list(range(1, runner.HEAD + 1))

@@ -278,7 +278,10 @@ def previous_release_source() -> tuple[Path | None, str]:
     or None and why it cannot be had."""
     if shutil.which("git") is None or _git("rev-parse", "HEAD").returncode != 0:
         return None, "the upgrade test needs this checkout's git history"
-    added = _git("log", "-1", "--diff-filter=A", "--format=%H", "--", MIGRATIONS).stdout.decode().strip()
+    # The commit that added the highest-numbered migration, not the last one to add any: two migrations written
+    # side by side may land out of order (17 before 16), and the tree between them is no release.
+    newest = max(path.name for path in (ROOT / MIGRATIONS).glob("m[0-9][0-9][0-9][0-9]_*.py"))
+    added = _git("log", "-1", "--diff-filter=A", "--format=%H", "--", f"{MIGRATIONS}/{newest}").stdout.decode().strip()
     # The whole release as it was: its spec names only its own files, and its maintainer scripts are the ones
     # the upgrade replaces.
     archive = _git("archive", "--format=tar", f"{added}^", "src", "web_dist", "packaging", "debian")

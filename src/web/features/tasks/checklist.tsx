@@ -35,6 +35,12 @@ const MAX_TEXT = 500;
 
 type Props = { task: Task; onChanged: () => void };
 
+/** Whether the focus is still on `origin`, or was lost with the element that held it (re-rendered, removed). */
+function focusStayed(origin: Element | null): boolean {
+  const now = document.activeElement;
+  return now === origin || now === null || now === document.body || !origin?.isConnected;
+}
+
 export function ChecklistSection({ task, onChanged }: Props) {
   const checklist = useLoad(() => getChecklist(task.id), [task.id]);
   const [items, setItems] = useState<ChecklistItem[]>([]);
@@ -64,12 +70,15 @@ export function ChecklistSection({ task, onChanged }: Props) {
    * list as the server has it and tell the drawer (the task's counts changed). Buttons are not disabled meanwhile:
    * a disabled button loses the keyboard focus. */
   function change(action: () => Promise<unknown>, focus?: () => void): Promise<boolean> {
+    const origin = document.activeElement;
     const run = async () => {
       try {
         await action();
         const fresh = await getChecklist(task.id);
         latest.current = fresh.items;
-        focusNext.current = focus ?? null;
+        // Only where the user left it: a tick that answers after they moved on to another button must not pull
+        // the focus back (their next key would land on the checkbox; seen in CI as a lost move).
+        focusNext.current = focus && focusStayed(origin) ? focus : null;
         setItems(fresh.items);
         onChanged();
         return true;
