@@ -21,6 +21,7 @@ from devcell.search.runtime import KNOWLEDGE
 from tests.chroma_server import ChromaServer, start_chroma, stop_chroma
 from tests.conftest import Actor
 from tests.documents.conftest import FAKE_MODEL, note, wait_done, wait_jobs
+from tests.health.conftest import findings
 from tests.waiting import wait_until
 
 QUESTION = "/api/search?q=toner%20cartridge"
@@ -132,6 +133,11 @@ def test_a_server_outage_degrades_search_and_ends_by_itself(
         f"The Chroma server at {own_server.url} (database devcell) does not answer; search answers from keywords"
         " until it does."
     )
+    # The health report names the outage and its fix; a rebuild would throw the server's index away.
+    index = findings(admin)["index"]
+    assert index["severity"] == "warning"
+    assert index["fix"]["command"] == f"curl -sS {own_server.url}/api/v2/heartbeat"
+    assert index["fix"]["action"] != "rebuild_index"
 
     again = start_chroma(tmp_path / "chroma", port=int(own_server.url.rsplit(":", 1)[1]))
     try:
@@ -144,6 +150,7 @@ def test_a_server_outage_degrades_search_and_ends_by_itself(
         assert wait_done(admin, int(late.json()["id"]))["status"] == "indexed"
         wait_jobs(admin)
         assert rebuilds(admin) == []  # the outage threw nothing away
+        assert findings(admin)["index"]["severity"] == "ok"
         assert app.state.need(KNOWLEDGE).index().count() == 2
     finally:
         app.state.need(KNOWLEDGE).close()

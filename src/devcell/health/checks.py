@@ -185,6 +185,18 @@ def index_consistency(context: HealthContext) -> Finding:
             " ".join(found.problems),
             Fix("Install the package again (it ships the model)", command="sudo apt install --reinstall devcell"),
         )
+    if found.unreachable:
+        # An outage, not damage: a rebuild would throw away the server's good index once it answers again.
+        return Finding(
+            "index",
+            title,
+            "warning",
+            " ".join(found.problems) + " New documents are indexed once it answers.",
+            Fix(
+                "Start the Chroma server, or correct DEVCELL_CHROMA_URL in /etc/devcell/devcell.env",
+                command=f"curl -sS {found.unreachable}/api/v2/heartbeat",
+            ),
+        )
     counts = f"{found.vectors} vectors for {found.chunks} passages ({found.model})"
     if not found.consistent:
         return Finding("index", title, "warning", " ".join(found.problems) + f" Now: {counts}.", REBUILD_INDEX)

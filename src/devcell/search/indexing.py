@@ -695,6 +695,7 @@ def status(kn: Knowledge, visible: Expression | None = None) -> StatusOut:
         documents=counts, chunks=chunks, vectors=None if scoped else vectors, model=kn.paths.model_id,
         dimension=embedder.dimension if embedder else 0, chunker=CHUNKER_VERSION,
         model_ready=ready, consistent=consistent, problems=problems,
+        unreachable=kn.paths.chroma_url if kn.outage_checked_at is not None else None,
     )  # fmt: skip
 
 

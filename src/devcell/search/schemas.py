@@ -97,3 +97,8 @@ class StatusOut(BaseModel):
     model_ready: bool
     consistent: bool | None
     problems: list[str]
+    unreachable: str | None = Field(
+        None,
+        description="The Chroma server (DEVCELL_CHROMA_URL) that does not answer; search uses keywords until it"
+        " does. None with the embedded index or while the server answers.",
+    )

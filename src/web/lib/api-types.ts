@@ -784,6 +784,7 @@ export type StatusOut = {
   model_ready: boolean;
   consistent: boolean | null;
   problems: string[];
+  unreachable?: string | null;
 };
 export type StepOut = {
   index: number;
