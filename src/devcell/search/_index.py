@@ -80,24 +80,27 @@ def _ensure_database(host: str, port: int, ssl: bool, name: str) -> None:
 SERVER_TIMEOUT = (5.0, 120.0)
 
 
+def _http_sessions(client: Any) -> list[Any]:
+    """The httpx.Client of a chromadb HTTP client, and of the admin client every HttpClient makes for itself (on a
+    system of its own). chromadb 1.5 gives no other handle on them."""
+    holders = (client, getattr(client, "_admin_client", None))
+    found = (getattr(getattr(holder, "_server", None), "_session", None) for holder in holders)
+    return [session for session in found if session is not None]
+
+
 def _limit_waits(client: Any) -> None:
     import httpx
 
     connect, whole = SERVER_TIMEOUT
-    for holder in (client, getattr(client, "_admin_client", None)):
-        session = getattr(getattr(holder, "_server", None), "_session", None)
-        if session is not None:
-            session.timeout = httpx.Timeout(whole, connect=connect)
+    for session in _http_sessions(client):
+        session.timeout = httpx.Timeout(whole, connect=connect)
 
 
 def _close_connections(client: Any) -> None:
     """chromadb 1.5's HTTP client never closes its httpx.Client, not even when its system stops: its sockets stay
-    open until garbage collection (and warn then). Closing the client must close them, and those of the admin
-    client every HttpClient makes for itself (on a system of its own)."""
-    for holder in (client, getattr(client, "_admin_client", None)):
-        session = getattr(getattr(holder, "_server", None), "_session", None)
-        if session is not None and hasattr(session, "close"):
-            session.close()
+    open until garbage collection (and warn then). Closing the client must close them."""
+    for session in _http_sessions(client):
+        session.close()
 
 
 class VectorIndex:

@@ -36,7 +36,16 @@ export function useFormSubmit<F extends string>(fields: readonly F[], options: O
     if (!options.closes) setBusy(false);
   }
 
-  return { busy, errors, setErrors, formError, setFormError, run };
+  /** Shows the problems found before sending (localErrors) on their fields; true when there were any, so the
+   *  submit stops there. */
+  function showLocal(found: Partial<Record<F, string>>): boolean {
+    if (Object.keys(found).length === 0) return false;
+    setErrors(found);
+    setFormError("");
+    return true;
+  }
+
+  return { busy, errors, setErrors, formError, setFormError, run, showLocal };
 }
 
 export type LocalRules<F extends string> = {

@@ -21,7 +21,7 @@ const LOCAL_RULES: LocalRules<Field> = {
 export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [done, setDone] = useState(false);
-  const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS);
+  const { busy, errors, formError, run, showLocal } = useFormSubmit(FIELDS);
   const [revokeTokens, setRevokeTokens] = useState(true);
   const toast = useToast();
   const { user } = useSession();
@@ -39,12 +39,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const found = localErrors(values, LOCAL_RULES);
-    if (Object.keys(found).length > 0) {
-      setErrors(found);
-      setFormError("");
-      return;
-    }
+    if (showLocal(localErrors(values, LOCAL_RULES))) return;
     await run(async () => {
       await changePassword(values.current_password, values.new_password, revokeTokens);
       setValues(EMPTY);

@@ -42,7 +42,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
   const { query, route } = useLocation();
   const invite = query.invite?.trim() ?? "";
   const [values, setValues] = useState<Values>(EMPTY);
-  const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS, { closes: true });
+  const { busy, errors, formError, run, showLocal } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   // "checking" until the server answers; a failed check leaves the form (registering checks the link again).
   const [inviteStatus, setInviteStatus] = useState<InviteStatus | "checking" | "unknown">(
@@ -87,12 +87,7 @@ export function RegisterPage({ applianceName, registration, onSignedIn }: Props)
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const found = localErrors(values, LOCAL_RULES);
-    if (Object.keys(found).length > 0) {
-      setErrors(found);
-      setFormError("");
-      return;
-    }
+    if (showLocal(localErrors(values, LOCAL_RULES))) return;
     // registration_closed and invite_invalid carry the server's readable message (shown as the form's error)
     await run(async () => {
       const user = await register({

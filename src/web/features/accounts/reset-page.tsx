@@ -33,7 +33,7 @@ export function ResetPage({ applianceName, onSignedIn }: Props) {
     username: null,
   });
   const [values, setValues] = useState<Record<Field, string>>({ password: "", password_again: "" });
-  const { busy, errors, setErrors, formError, setFormError, run } = useFormSubmit(FIELDS, { closes: true });
+  const { busy, errors, formError, run, showLocal } = useFormSubmit(FIELDS, { closes: true });
   const toast = useToast();
   useEffect(() => {
     if (!token) return;
@@ -54,12 +54,7 @@ export function ResetPage({ applianceName, onSignedIn }: Props) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const found = localErrors(values, LOCAL_RULES);
-    if (Object.keys(found).length > 0) {
-      setErrors(found);
-      setFormError("");
-      return;
-    }
+    if (showLocal(localErrors(values, LOCAL_RULES))) return;
     await run(async () => {
       const user = await resetWithLink(token, values.password);
       toast("Your new password is set; other sessions and API tokens of this account were ended.", "success");
