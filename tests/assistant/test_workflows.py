@@ -153,7 +153,13 @@ def _failed_run(user: Actor, code: str) -> dict[str, Any]:
     assert run["status"] == "failed"
     assert run["error"]["code"] == code
     assert [s["status"] for s in run["steps"]] == ["failed", "skipped", "skipped", "skipped", "skipped"]
-    job = user.get(f"/api/jobs/{run['job_id']}").json()
+    # The run is marked failed inside its job; the job runner records the job's end just after (seen in CI: still
+    # "running" when read at once on a loaded machine).
+    job = wait_until(
+        lambda: (found := user.get(f"/api/jobs/{run['job_id']}").json())["status"] != "running" and found,
+        30,
+        "the run's job ended",
+    )
     assert (job["status"], job["error"]) == ("failed", run["error"]["message"])
     return run
 
