@@ -22,6 +22,9 @@ from devcell.core.db import close_database, init_database
 from devcell.core.migrations.runner import migrate
 from devcell.core.web import ApiRoute
 from tests.fakes.llm_server import FakeLLM, running
+from tests.postgres_server import PostgresCluster, postgres_cluster
+
+__all__ = ["postgres_cluster"]
 
 ADMIN_PASSWORD = "admin-pass-1234"
 USER_PASSWORD = "user-pass-5678"
@@ -145,15 +148,66 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The database under the app: the appliance's SQLite file, or a PostgreSQL server (DEVCELL_DATABASE_URL, the way
+# past one box). The API suites below run every test on both; everything else (backups, recovery, durability, the
+# browser and the package) exercises the appliance's own SQLite machinery and runs on SQLite. A test of those suites
+# about SQLite itself pins `@pytest.mark.parametrize("backend", ["sqlite"])`.
+BACKENDS = ("sqlite", "postgresql")
+ON_BOTH_DATABASES = (
+    "accounts",
+    "assistant",
+    "chat",
+    "dashboard",
+    "documents",
+    "finder",
+    "notifications",
+    "projects",
+    "search",
+    "settings",
+    "standups",
+    "tasks",
+    "training",
+    "test_authorization.py",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    pinned = any("backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
+    if pinned:
+        return
+    try:
+        top = metafunc.definition.path.relative_to(Path(__file__).parent).parts[0]
+    except ValueError:
+        top = ""
+    metafunc.parametrize("backend", BACKENDS if top in ON_BOTH_DATABASES else ("sqlite",))
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config({}, data_dir=tmp_path / "data")
+def database_env(backend: str, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The environment that points the app at this test's database: nothing for SQLite (the data directory's
+    file), DEVCELL_DATABASE_URL of a fresh database at HEAD for PostgreSQL (dropped afterwards)."""
+    if backend == "sqlite":
+        yield {}
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database()
+    try:
+        yield {"DEVCELL_DATABASE_URL": url}
+    finally:
+        cluster.drop(url)
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
+    return load_config(database_env, data_dir=tmp_path / "data")
 
 
 @pytest.fixture
 def app(config: Config, template_database: Path) -> Starlette:
     """The app on a copy of the migrated template (unless the test put a database there already)."""
-    if not config.database_path.exists():
+    if not config.uses_postgresql and not config.database_path.exists():
         config.data_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
         shutil.copyfile(template_database, config.database_path)
     return create_app(config)

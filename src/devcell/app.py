@@ -91,7 +91,7 @@ def open_storage(config: Config) -> str:
     Shared by the server and the CLI. Returns the secret key."""
     prepare_data_dir(config)
     secret = load_or_create_secret(config)
-    init_database(config.database_path)
+    init_database(config.database_target)
     migrate(config.database_path, config.snapshots_dir)
     return secret
 
@@ -155,7 +155,7 @@ async def _stop_services(app: Starlette, running: _Running) -> None:
 
 async def _open_or_diagnose(config: Config) -> tuple[str | None, str | None]:
     """(secret, None) when the storage opened and migrated; (None, why not) when the database is damaged."""
-    problem = await run_in_threadpool(database_problem, config.database_path)
+    problem = None if config.uses_postgresql else await run_in_threadpool(database_problem, config.database_path)
     if problem is not None:
         return None, problem
     try:

@@ -28,20 +28,23 @@ def network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
-# Where the vectors live: the appliance's embedded index, or a Chroma server (DEVCELL_CHROMA_URL, the way past one
-# box). Every documents and search test runs on both; a test about the embedded index's own files pins
-# `@pytest.mark.parametrize("vectors", ["embedded"])`.
-VECTORS = ("embedded", "chroma-server")
-
-
-@pytest.fixture(params=VECTORS)
-def vectors(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+# Where the vectors live: the appliance's embedded index beside SQLite, or a Chroma server (DEVCELL_CHROMA_URL)
+# beside PostgreSQL, the two ways the product runs (tests/conftest.py runs these suites on both). A test about the
+# embedded index's own files pins `@pytest.mark.parametrize("vectors", ["embedded"])`.
+@pytest.fixture
+def vectors(backend: str) -> str:
+    return "chroma-server" if backend == "postgresql" else "embedded"
 
 
 @pytest.fixture
-def config(tmp_path: Path, vectors: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Config:
-    env = {"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}
+def config(
+    tmp_path: Path,
+    vectors: str,
+    database_env: dict[str, str],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Config:
+    env = {"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}
     if vectors == "chroma-server":
         server: ChromaServer = request.getfixturevalue("chroma_server")
         env |= {"DEVCELL_CHROMA_URL": server.url, "DEVCELL_CHROMA_DATABASE": server.database()}

@@ -23,9 +23,9 @@ QUESTION = "When does the backup run and what does a restore drill do?"
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
     """The real embedding model: the relevance floor is measured for it."""
-    return load_config({"DEVCELL_EMBEDDING_MODEL": DEFAULT_EMBEDDING_MODEL}, data_dir=tmp_path / "data")
+    return load_config({"DEVCELL_EMBEDDING_MODEL": DEFAULT_EMBEDDING_MODEL, **database_env}, data_dir=tmp_path / "data")
 
 
 def number_of(body: dict[str, object], title: str) -> str:

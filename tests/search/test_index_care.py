@@ -24,8 +24,8 @@ GZIP = {"Content-Type": "application/gzip"}
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL}, data_dir=tmp_path / "data")
+def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}, data_dir=tmp_path / "data")
 
 
 def finding(admin: Actor) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from devcell.assistant._prompt import PROMPT_VERSION
 from devcell.assistant._write import Brief
 from devcell.assistant.models import SummaryCache
 from devcell.assistant.schemas import SourceRef
-from devcell.core.db import utcnow
+from devcell.core.db import upsert, utcnow
 
 KEEP = timedelta(days=30)
 
@@ -53,5 +53,5 @@ def put(
         "model": model,
         "created_at": now,
     }
-    SummaryCache.insert(key=cache_key, **fields).on_conflict_replace().execute()
+    upsert(SummaryCache, key=cache_key, **fields)
     return SummaryCache(key=cache_key, **fields)

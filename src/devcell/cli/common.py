@@ -32,7 +32,7 @@ def open_database(ctx: click.Context) -> Config:
     from devcell.core.migrations.runner import MigrationFailed, SchemaTooNew
 
     config = config_of(ctx)
-    damaged = database_problem(config.database_path)
+    damaged = None if config.uses_postgresql else database_problem(config.database_path)
     if damaged is not None:
         fail(damaged_message(damaged))
     try:

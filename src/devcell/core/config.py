@@ -61,8 +61,20 @@ class Config:
     # The Chroma database our collections live in on that server (created when missing): several appliances can
     # share one server, each in its own database.
     chroma_database: str = "devcell"
+    # A PostgreSQL database (postgresql://user:password@host:port/name) instead of the SQLite file in the data
+    # directory: the other half of the way past one box. None: the appliance's SQLite file.
+    database_url: str | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    @property
+    def uses_postgresql(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def database_target(self) -> Path | str:
+        """What devcell.core.db.init_database opens: the PostgreSQL URL, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def database_path(self) -> Path:
@@ -227,6 +239,7 @@ def load_config(
         embedding_model=env.get("DEVCELL_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
         chroma_url=_chroma_url(env.get("DEVCELL_CHROMA_URL")),
         chroma_database=_chroma_database(env.get("DEVCELL_CHROMA_DATABASE")),
+        database_url=_database_url(env.get("DEVCELL_DATABASE_URL")),
         env=env,
         notes=tuple(notes),
     )
@@ -262,6 +275,25 @@ def _chroma_database(raw: str | None) -> str:
             f"DEVCELL_CHROMA_DATABASE {raw!r} must be 3-63 letters, digits, _ or -, starting with a letter or digit"
         )
     return name
+
+
+def _database_url(raw: str | None) -> str | None:
+    """A libpq URL of a PostgreSQL database (postgresql://user:password@host:port/name; a host may also be a
+    socket directory: postgresql:///name?host=/run/postgresql). Only the scheme and a database name are checked
+    here; whether the server answers is the health page's business."""
+    if not raw or not raw.strip():
+        return None
+    text = raw.strip()
+    url = urlsplit(text)
+    problem = None
+    if url.scheme not in ("postgresql", "postgres"):
+        problem = "must start with postgresql:// (SQLite needs no URL: leave it empty for the data directory's file)"
+    elif not url.path.strip("/"):
+        problem = "names no database (e.g. postgresql://devcell:secret@10.0.0.5:5432/devcell)"
+    if problem:
+        # The URL may carry a password: the message names the variable, never the value.
+        raise ConfigError(f"DEVCELL_DATABASE_URL {problem}")
+    return "postgresql://" + text.split("://", 1)[1]
 
 
 def from_environment(

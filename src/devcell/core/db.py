@@ -1,11 +1,17 @@
-"""The one peewee database, its pragmas, the base model and the unit-of-work helper."""
+"""The one peewee database, its pragmas, the base model and the unit-of-work helper.
+
+The database is the appliance's SQLite file, or a PostgreSQL server when DEVCELL_DATABASE_URL names one (the way
+past one box). Code above this module writes one SQL for both: peewee queries, or `run_sql` with `?` marks and
+the few dialect helpers here (`nocase`, `contains`). What differs is kept here: how a unit of work takes the
+write lock, how a cache learns that another process wrote, how connections are held.
+"""
 
 from __future__ import annotations
 
 import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,15 +22,19 @@ from peewee import (
     BooleanField,
     CharField,
     DatabaseError,
+    DatabaseProxy,
     DateTimeField,
     Field,
     ForeignKeyField,
     IntegerField,
     Model,
+    PostgresqlDatabase,
     Select,
     SqliteDatabase,
     TextField,
+    fn,
 )
+from playhouse.pool import PooledPostgresqlDatabase
 
 # Why each pragma: WAL lets readers run beside the one writer; synchronous=FULL makes an acknowledged
 # write survive a power cut (a Pi on an SD card); busy_timeout makes a second writer wait instead of
@@ -38,7 +48,15 @@ PRAGMAS: dict[str, Any] = {
     "temp_store": "memory",
 }
 
-database = SqliteDatabase(None, autoconnect=False)
+# Connections one process holds to PostgreSQL at most: every unit of work borrows one and gives it back, so a
+# server's max_connections (100 by default) serves several processes. A thread finding none free waits.
+POSTGRESQL_POOL = 12
+POSTGRESQL_POOL_WAIT_SECONDS = 30
+# The PostgreSQL advisory lock every writing unit of work takes first: writers queue as they do on SQLite
+# (BEGIN IMMEDIATE), so the read-then-write code of the slices keeps its meaning on a server. Readers never wait.
+WRITE_LOCK_KEY = 0x0DE7CE11
+
+database = DatabaseProxy()
 _outer = threading.local()  # per thread: may the outermost unit of work write; connection generation
 
 P = ParamSpec("P")
@@ -100,24 +118,85 @@ class _Generation:
     current = 0
 
 
-def init_database(path: Path) -> None:
-    """Point the deferred database at a file. Connections open lazily per thread (see unit_of_work)."""
+class _Postgresql(PooledPostgresqlDatabase):
+    """PostgreSQL for DevCell: a statement that writes outside a unit of work still takes the write lock and
+    tells the caches (in a unit of work of its own), as every write on SQLite moves `PRAGMA data_version`."""
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        if self.transaction_depth() == 0 and sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            with transaction(write=True):
+                return super().execute_sql(sql, params)
+        return super().execute_sql(sql, params)
+
+
+def init_database(target: Path | str) -> None:
+    """Point the database at the SQLite file `target`, or at the PostgreSQL server a postgresql:// URL names.
+    Connections open lazily (see transaction)."""
     _Generation.current += 1
-    database.init(str(path), pragmas=PRAGMAS, timeout=PRAGMAS["busy_timeout"] / 1000, check_same_thread=False)
+    if isinstance(target, str):
+        server = _Postgresql(
+            target,
+            max_connections=POSTGRESQL_POOL,
+            timeout=POSTGRESQL_POOL_WAIT_SECONDS,
+            stale_timeout=300,
+            autoconnect=False,
+        )
+        database.initialize(server)
+        return
+    file = SqliteDatabase(None, autoconnect=False)
+    file.init(str(target), pragmas=PRAGMAS, timeout=PRAGMAS["busy_timeout"] / 1000, check_same_thread=False)
+    database.initialize(file)
+
+
+def is_postgresql() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
 
 
 def close_database() -> None:
+    if database.obj is None:
+        return
     if not database.is_closed():
         database.close()
+    if isinstance(database.obj, PooledPostgresqlDatabase):
+        database.obj.close_all()
 
 
 def _ensure_connection() -> None:
-    # Each thread keeps its own connection open for reuse: opening one costs several pragma statements.
+    # Each thread keeps its own SQLite connection open for reuse: opening one costs several pragma statements.
+    # A PostgreSQL connection is borrowed from the pool for one unit of work (see transaction).
     if getattr(_outer, "generation", None) != _Generation.current and not database.is_closed():
         database.close()
     if database.is_closed():
         database.connect()
         _outer.generation = _Generation.current
+
+
+def run_sql(sql: str, params: Sequence[Any] = ()) -> Any:
+    """Run SQL written with `?` marks (SQLite's) on either database; returns the DB-API cursor. Literal `?` or
+    `%` characters belong in a parameter, never in the SQL text."""
+    if is_postgresql():
+        sql = sql.replace("%", "%%").replace("?", "%s")
+    return database.execute_sql(sql, tuple(params))
+
+
+def upsert(model: type[Model], **values: Any) -> None:
+    """Insert a row, or update the one with the same primary key: one statement on both databases (INSERT ...
+    ON CONFLICT DO UPDATE). Never SQLite's REPLACE, which deletes the old row first (and what cascades from it)."""
+    key = model._meta.primary_key
+    names = list(key.field_names) if hasattr(key, "field_names") else [key.name]
+    target = [model._meta.combined[name] for name in names]
+    update = [model._meta.combined[name] for name in values if name not in names]
+    model.insert(**values).on_conflict(conflict_target=target, preserve=update).execute()
+
+
+def contains(haystack: Any, needle: str) -> Any:
+    """A condition: `needle` occurs in `haystack` (a peewee expression), as plain text (no LIKE wildcards)."""
+    return (fn.strpos(haystack, needle) if is_postgresql() else fn.instr(haystack, needle)) > 0
+
+
+def nocase(column: str) -> str:
+    """An ORDER BY term sorting `column` without regard to case on both databases."""
+    return f"lower({column})" if is_postgresql() else f"{column} COLLATE NOCASE"
 
 
 _ROLLED_BACK_ALREADY = "no transaction is active"
@@ -137,8 +216,13 @@ def transaction(write: bool = False) -> Iterator[None]:
     _outer.write = write
     _outer.after_commit = []
     try:
-        with database.atomic("IMMEDIATE" if write else "DEFERRED"):
-            yield
+        if is_postgresql():
+            with _borrowed_connection(), database.atomic():
+                _begin_on_postgresql(write)
+                yield
+        else:
+            with database.atomic("IMMEDIATE" if write else "DEFERRED"):
+                yield
     except DatabaseError as exc:
         # SQLite rolls a transaction back by itself when COMMIT fails with SQLITE_FULL (or IOERR); peewee's own
         # ROLLBACK then fails with "no transaction is active" and would hide the real cause (a full disk -> 507).
@@ -150,6 +234,40 @@ def transaction(write: bool = False) -> Iterator[None]:
         committed_callbacks, _outer.after_commit = _outer.after_commit, []
     for callback in committed_callbacks:
         callback()
+
+
+@contextmanager
+def _borrowed_connection() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if database.transaction_depth() == 0 and not database.is_closed():
+            database.close()  # back to the pool
+
+
+def _begin_on_postgresql(write: bool) -> None:
+    """A writer queues on the write lock and moves the change counter (see change_stamp); a reader sees one
+    snapshot of the whole database, as a SQLite read transaction does, and may not write."""
+    if write:
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        database.execute_sql("UPDATE change_counter SET changes = changes + 1")
+    else:
+        database.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def prepare_postgresql() -> None:
+    """Make the two tables a unit of work needs on PostgreSQL (schema_migration, and change_counter, which every
+    writing one moves) in a plain transaction of their own: the first migration cannot make them itself."""
+    _ensure_connection()
+    with _borrowed_connection(), database.atomic():
+        database.execute_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migration "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        database.execute_sql(
+            "CREATE TABLE IF NOT EXISTS change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), changes BIGINT NOT NULL)"
+        )
+        database.execute_sql("INSERT INTO change_counter (id, changes) VALUES (1, 0) ON CONFLICT DO NOTHING")
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -190,7 +308,13 @@ def change_stamp() -> tuple[int, int, int, int]:
     """A value that differs whenever the database may have changed since it was last taken on this thread:
     a commit by any other connection, in this process or another (`PRAGMA data_version`), a write by this
     thread's own connection (`total_changes`), or a re-initialised database. It reads no table (a few
-    microseconds), so an in-memory cache can check it on every request and never serve what a write replaced."""
+    microseconds), so an in-memory cache can check it on every request and never serve what a write replaced.
+    On PostgreSQL every writing unit of work moves a counter row (a lookup by primary key, read in a read unit of
+    work of its own outside one), which reaches the caches of every process."""
+    if is_postgresql():
+        with transaction():
+            row = database.execute_sql("SELECT changes FROM change_counter").fetchone()
+        return (_Generation.current, 0, int(row[0]), 0)
     _ensure_connection()
     connection = database.connection()
     version = connection.execute("PRAGMA data_version").fetchone()[0]
@@ -216,8 +340,10 @@ class Prepared:
         self._param_count = -1
         self._names: list[str] = []
         self._converters: list[tuple[str, Callable[[Any], Any]]] = []
+        self._dialect: type | None = None
 
     def _compile(self) -> None:
+        self._dialect = type(database.obj)  # the SQL differs between SQLite and PostgreSQL (marks, quoting)
         query = self._build()
         sql, params = query.sql()
         names: list[str] = []
@@ -233,26 +359,34 @@ class Prepared:
 
     @property
     def sql(self) -> str:
-        if self._param_count < 0:
+        if self._param_count < 0 or self._dialect is not type(database.obj):
             self._compile()
         return self._sql
 
     def rows(self, *params: Any) -> list[dict[str, Any]]:
-        if self._param_count < 0:
+        if self._param_count < 0 or self._dialect is not type(database.obj):
             self._compile()
         if len(params) != self._param_count:
             raise ProgrammingError(f"the prepared query takes {self._param_count} values, got {len(params)}")
-        _ensure_connection()
-        cursor = database.cursor()
-        cursor.execute(self._sql, params)
+        if is_postgresql() and database.transaction_depth() == 0:
+            with transaction():  # borrows a pooled connection and gives it back
+                fetched = self._fetch(params)
+        else:
+            _ensure_connection()
+            fetched = self._fetch(params)
         names, converters = self._names, self._converters
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in fetched]
         for row in rows:
             for name, convert in converters:
                 value = row[name]
                 if value is not None:
                     row[name] = convert(value)
         return rows
+
+    def _fetch(self, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        cursor = database.cursor()
+        cursor.execute(self._sql, params)
+        return list(cursor.fetchall())
 
     def first(self, *params: Any) -> dict[str, Any] | None:
         found = self.rows(*params)

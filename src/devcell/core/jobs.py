@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 import orjson
 from peewee import CharField, IntegerField, TextField
 
-from devcell.core.db import BaseModel, UTCDateTimeField, transaction, utcnow
+from devcell.core.db import BaseModel, UTCDateTimeField, transaction, upsert, utcnow
 from devcell.core.signals import announce
 from devcell.core.state import Key
 
@@ -119,7 +119,8 @@ def _from_row(row: JobRun) -> JobSnapshot:
 
 def _persist(snap: JobSnapshot) -> None:
     with transaction(write=True):
-        JobRun.replace(  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
+        upsert(
+            JobRun,
             id=snap.id,
             kind=snap.kind,
             title=snap.title,
@@ -133,7 +134,7 @@ def _persist(snap: JobSnapshot) -> None:
             created_at=snap.created_at,
             started_at=snap.started_at,
             finished_at=snap.finished_at,
-        ).execute()
+        )
 
 
 class JobRunner:

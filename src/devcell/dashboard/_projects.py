@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from devcell.core.db import database
+from devcell.core.db import run_sql
 from devcell.dashboard.schemas import ProjectCard
 from devcell.projects.schemas import TaskCounts
 
@@ -36,14 +36,14 @@ def _task_counts(project_ids: list[int]) -> dict[int, TaskCounts]:
     by_status: dict[int, dict[str, int]] = defaultdict(dict)
     if project_ids:
         sql = COUNTS.format(marks=", ".join("?" * len(project_ids)))
-        for project_id, status, n in database.execute_sql(sql, project_ids).fetchall():
+        for project_id, status, n in run_sql(sql, project_ids).fetchall():
             by_status[project_id][status] = n
     return {pid: TaskCounts(total=sum(by_status[pid].values()), **by_status[pid]) for pid in project_ids}
 
 
 def project_cards(principal: Principal) -> list[ProjectCard]:
     """Projects I am a member of (administrators too: the dashboard is personal), not archived."""
-    rows = database.execute_sql(CARDS, (principal.user_id, MAX_CARDS)).fetchall()
+    rows = run_sql(CARDS, (principal.user_id, MAX_CARDS)).fetchall()
     counts = _task_counts([row[0] for row in rows])
     return [
         ProjectCard(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from devcell.accounts.service import active_members
-from devcell.core.db import database, unit_of_work
+from devcell.core.db import run_sql, unit_of_work
 from devcell.documents.service import Document, visible_clause
 from devcell.finder._match import Needle, needle, rank, sql_all_words, sql_rank
 from devcell.finder.schemas import FindGroup, FindHit, FindOut, FindQuery
@@ -35,7 +35,7 @@ ORDER BY score DESC, d.updated_at DESC, d.id DESC LIMIT ?"""
 
 
 def _rows(sql: str, params: list[object]) -> list[tuple[Any, ...]]:
-    return list(database.execute_sql(sql, params).fetchall())
+    return list(run_sql(sql, params).fetchall())
 
 
 def _task_clause(query: Needle) -> tuple[str, list[object]]:

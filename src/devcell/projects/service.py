@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from peewee import IntegrityError, ModelSelect, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
-from devcell.core.db import database, unit_of_work, utcnow
+from devcell.core.db import run_sql, unit_of_work, utcnow
 from devcell.core.signals import announce
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
@@ -63,7 +63,7 @@ def provide_task_counts(counter: TaskCounter) -> None:
 @unit_of_work()
 def project_role(user_id: int, project_id: int) -> str | None:
     """The user's role in the project, or None when not a member."""
-    row = database.execute_sql(
+    row = run_sql(
         "SELECT role FROM project_member WHERE project_id = ? AND user_id = ?", (project_id, user_id)
     ).fetchone()
     return str(row[0]) if row else None
@@ -97,21 +97,21 @@ def project_name_of(project_id: Any) -> ModelSelect[Project]:
 @unit_of_work()
 def roles_of(user_id: int) -> dict[int, str]:
     """Every project the user belongs to, with the role: one query for callers that check many projects."""
-    rows = database.execute_sql("SELECT project_id, role FROM project_member WHERE user_id = ?", (user_id,))
+    rows = run_sql("SELECT project_id, role FROM project_member WHERE user_id = ?", (user_id,))
     return {int(project_id): str(role) for project_id, role in rows.fetchall()}
 
 
 @unit_of_work()
 def project_member_ids(project_id: int) -> set[int]:
     """The ids of everyone in the project, whatever their role."""
-    rows = database.execute_sql("SELECT user_id FROM project_member WHERE project_id = ?", (project_id,))
+    rows = run_sql("SELECT user_id FROM project_member WHERE project_id = ?", (project_id,))
     return {int(row[0]) for row in rows.fetchall()}
 
 
 @unit_of_work()
 def project_owner_ids(project_id: int) -> list[int]:
     """The ids of the project's owners."""
-    rows = database.execute_sql(
+    rows = run_sql(
         "SELECT user_id FROM project_member WHERE project_id = ? AND role = 'owner' ORDER BY user_id", (project_id,)
     )
     return [int(row[0]) for row in rows.fetchall()]
@@ -120,7 +120,7 @@ def project_owner_ids(project_id: int) -> list[int]:
 @unit_of_work()
 def standup_times() -> dict[int, str]:
     """The projects (not archived) that hold their standup at their own time: project id -> "HH:MM"."""
-    rows = database.execute_sql("SELECT id, standup_time FROM project WHERE standup_time != '' AND archived = 0")
+    rows = run_sql("SELECT id, standup_time FROM project WHERE standup_time != '' AND archived = 0")
     return {int(project_id): str(at) for project_id, at in rows.fetchall()}
 
 
@@ -144,7 +144,7 @@ def has_role(role: str | None, need: str) -> bool:
 @unit_of_work()
 def check_project(principal: Principal, project_id: int, need: str = "viewer") -> str | None:
     """Like require_project without loading the row: returns the caller's role (None for a non-member admin)."""
-    row = database.execute_sql(
+    row = run_sql(
         "SELECT m.role FROM project p LEFT JOIN project_member m ON m.project_id = p.id AND m.user_id = ? "
         "WHERE p.id = ?",
         (principal.user_id, project_id),

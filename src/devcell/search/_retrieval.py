@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from devcell import prompt_texts
-from devcell.core.db import database, transaction
+from devcell.core.db import run_sql, transaction
 from devcell.core.llm import estimate_tokens
 from devcell.projects import service as projects
 from devcell.search import indexing
@@ -109,17 +109,13 @@ def _scope(principal: Principal, project: int | None) -> set[int] | None:
 def _stems(words: list[str]) -> dict[str, str]:
     """Each word's Porter stem, as the keyword index stores it: SQLite's own tokenizer, run over the words in a
     per-connection temporary table (nothing on disk, no write lock)."""
-    database.execute_sql(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.question_words USING fts5(word, tokenize='porter unicode61')"
-    )
-    database.execute_sql(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.question_stems USING fts5vocab(temp, question_words, 'instance')"
-    )
-    database.execute_sql("DELETE FROM temp.question_words")
+    run_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.question_words USING fts5(word, tokenize='porter unicode61')")
+    run_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.question_stems USING fts5vocab(temp, question_words, 'instance')")
+    run_sql("DELETE FROM temp.question_words")
     for position, word in enumerate(words, start=1):
-        database.execute_sql("INSERT INTO temp.question_words (rowid, word) VALUES (?, ?)", (position, word))
-    found = database.execute_sql("SELECT doc, term FROM temp.question_stems").fetchall()
-    database.execute_sql("DELETE FROM temp.question_words")
+        run_sql("INSERT INTO temp.question_words (rowid, word) VALUES (?, ?)", (position, word))
+    found = run_sql("SELECT doc, term FROM temp.question_stems").fetchall()
+    run_sql("DELETE FROM temp.question_words")
     return {words[int(doc) - 1]: str(term) for doc, term in found}
 
 
@@ -133,16 +129,16 @@ def _rare_terms(text: str) -> list[str]:
     word_of = {stem: word for word, stem in reversed(_stems(words).items())}  # the first word of each stem
     if not word_of:
         return []
-    database.execute_sql(
+    run_sql(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_terms USING fts5vocab(main, chunk_fts, 'row')"
     )  # per connection, nothing on disk
     marks = ",".join("?" * len(word_of))
-    found = database.execute_sql(
+    found = run_sql(
         f"SELECT term, doc FROM temp.chunk_terms WHERE term IN ({marks})",  # noqa: S608 - only ? marks
         list(word_of),
     ).fetchall()
     # Passages ever written (sqlite_sequence; no count over the table): the scale for "rare".
-    row = database.execute_sql("SELECT seq FROM sqlite_sequence WHERE name = 'chunk'").fetchone()
+    row = run_sql("SELECT seq FROM sqlite_sequence WHERE name = 'chunk'").fetchone()
     total = max(1, int(row[0]) if row else 1)
     ranked = sorted(((int(n), word_of[str(t)]) for t, n in found), key=lambda pair: pair[0])
     return [word for n, word in ranked if n <= max(RARE_MIN, total * RARE_SHARE)][:RARE_TERMS]
@@ -164,7 +160,7 @@ def _lexical(question: str, scope: set[int] | None, project_only: bool) -> list[
         params.extend(sorted(scope))
     sql += " ORDER BY bm25(chunk_fts) LIMIT ?"
     params.append(CANDIDATES)
-    return [int(r[0]) for r in database.execute_sql(sql, params).fetchall()]
+    return [int(r[0]) for r in run_sql(sql, params).fetchall()]
 
 
 def _fuse(*rankings: tuple[Iterable[int], float]) -> dict[int, float]:
@@ -201,7 +197,7 @@ def _rows(chunk_ids: list[int], scope: set[int] | None) -> dict[int, dict[str, A
     columns = "c.id, c.document_id, c.seq, c.heading, c.page, c.text, d.title, d.kind, d.project_id"
     sql = f"SELECT {columns} FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN ({marks})"  # noqa: S608
     out = {}
-    for row in database.execute_sql(sql, chunk_ids).fetchall():
+    for row in run_sql(sql, chunk_ids).fetchall():
         project_id = row[8]
         if scope is not None and project_id is not None and project_id not in scope:
             continue
@@ -213,7 +209,7 @@ def _rows(chunk_ids: list[int], scope: set[int] | None) -> dict[int, dict[str, A
 
 def _context(row: dict[str, Any]) -> str:
     """The passage with the chunks just before and after it in its document and on its page."""
-    found = database.execute_sql(
+    found = run_sql(
         "SELECT seq, text FROM chunk WHERE document_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
         (row["document_id"], row["seq"] - 1, row["seq"] + 1),
     ).fetchall()

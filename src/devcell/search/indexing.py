@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from peewee import Expression, fn
 
-from devcell.core.db import database, transaction, utcnow
+from devcell.core.db import run_sql, transaction, upsert, utcnow
 from devcell.core.jobs import JobCancelled, JobContext, JobSnapshot
 from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, default_title, extract, file_sha256
 from devcell.projects import service as projects
@@ -43,7 +43,7 @@ def fingerprint(heading: str, text: str) -> str:
 
 
 def _chunk_ids(document_id: int) -> list[str]:
-    rows = database.execute_sql("SELECT id FROM chunk WHERE document_id = ?", (document_id,)).fetchall()
+    rows = run_sql("SELECT id FROM chunk WHERE document_id = ?", (document_id,)).fetchall()
     return [vector_id(int(r[0])) for r in rows]
 
 
@@ -326,7 +326,7 @@ def reindex_all(kn: Knowledge, ctx: Progress) -> dict[str, Any]:
         _adopt(kn, plan)
         with transaction(write=True):
             Document.update(indexed_sha256="", indexed_version="", status="queued", reason="", job_id=None).execute()
-            KnowledgeMeta.replace(key="index_version", value=version).execute()  # type: ignore[no-untyped-call]
+            upsert(KnowledgeMeta, key="index_version", value=version)
             documents = [(d.id, d.title) for d in Document.select(Document.id, Document.title).order_by(Document.id)]
         kn.checked = True  # this is the repair: no background repair job on top of it
         counts = {"documents": len(documents), "indexed": 0, "failed": 0, "chunks": 0}
@@ -365,17 +365,17 @@ def repair(kn: Knowledge) -> dict[str, int]:
         if _meta_version() != version or index.reset_reason:
             # Another model/chunker (or a fresh index): every document's vectors are gone.
             Document.update(indexed_version="").execute()
-            KnowledgeMeta.replace(key="index_version", value=version).execute()  # type: ignore[no-untyped-call]
+            upsert(KnowledgeMeta, key="index_version", value=version)
     index.reset_reason = None
     present = index.ids()
     with transaction():
-        rows = database.execute_sql("SELECT id, document_id FROM chunk").fetchall()
+        rows = run_sql("SELECT id, document_id FROM chunk").fetchall()
         chunk_docs = {int(c): int(d) for c, d in rows}
     orphans = [i for i in present if not i.startswith("c") or int(i[1:]) not in chunk_docs]
     index.delete(orphans)
     missing_docs = {d for c, d in chunk_docs.items() if vector_id(c) not in present}
     with transaction():
-        rows = database.execute_sql("SELECT id FROM document WHERE indexed_version != ?", (version,)).fetchall()
+        rows = run_sql("SELECT id FROM document WHERE indexed_version != ?", (version,)).fetchall()
         stale = {int(r[0]) for r in rows}
     todo = sorted(missing_docs | stale)
     for document_id in todo:
@@ -413,7 +413,7 @@ def needs_repair(kn: Knowledge) -> bool:
         meta = _meta_version()
         chunks = Chunk.select().count()
         if meta is None and chunks == 0:  # a new knowledgebase: nothing to rebuild
-            KnowledgeMeta.replace(key="index_version", value=kn.version()).execute()  # type: ignore[no-untyped-call]
+            upsert(KnowledgeMeta, key="index_version", value=kn.version())
             meta = kn.version()
     vectors = count_vectors(kn)
     if vectors is None:
@@ -591,7 +591,7 @@ def _reconcile_locked(kn: Knowledge) -> dict[str, Any]:
     for (document_id, project_id), ids in plan.rescope.items():
         index.set_project(ids, project_id, document_id)
     with transaction(write=True):
-        KnowledgeMeta.replace(key="index_version", value=kn.version()).execute()  # type: ignore[no-untyped-call]
+        upsert(KnowledgeMeta, key="index_version", value=kn.version())
     for document_id in plan.embed:
         reset(document_id)
     for document_id in sorted(plan.embed | plan.waiting):
@@ -621,7 +621,7 @@ def _reconcile_plan(entries: dict[str, dict[str, Any]], version: str) -> _Reconc
         "FROM chunk c JOIN document d ON d.id = c.document_id"
     )
     with transaction():
-        for chunk_id, document_id, heading, text, project_id in database.execute_sql(sql):
+        for chunk_id, document_id, heading, text, project_id in run_sql(sql):
             vid = vector_id(int(chunk_id))
             meta = entries.get(vid)
             if meta is None or meta.get("document_id") != document_id or meta.get("fp") != fingerprint(heading, text):
@@ -630,11 +630,9 @@ def _reconcile_plan(entries: dict[str, dict[str, Any]], version: str) -> _Reconc
             kept.add(vid)
             if meta.get("project_id") != (EVERYONE if project_id is None else project_id):
                 plan.rescope.setdefault((int(document_id), project_id), []).append(vid)
-        rows = database.execute_sql(
-            "SELECT id FROM document WHERE indexed_version != ? AND status != 'failed'", (version,)
-        )
+        rows = run_sql("SELECT id FROM document WHERE indexed_version != ? AND status != 'failed'", (version,))
         plan.embed.update(int(r[0]) for r in rows)
-        rows = database.execute_sql("SELECT id FROM document WHERE status IN ('queued', 'indexing')")
+        rows = run_sql("SELECT id FROM document WHERE status IN ('queued', 'indexing')")
         plan.waiting.update(int(r[0]) for r in rows)
     plan.kept = len(kept)
     plan.drop = sorted(vid for vid in entries if vid not in kept)

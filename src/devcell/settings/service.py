@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from devcell.core import llm, llm_server
-from devcell.core.db import transaction, unit_of_work, utcnow
+from devcell.core.db import transaction, unit_of_work, upsert, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
 from devcell.core.state import Key
 from devcell.settings.models import Setting
@@ -273,9 +273,7 @@ def _write_saved(values: Mapping[str, Value | None], user_id: int | None) -> Non
         if value is None:
             Setting.delete().where(Setting.key == key).execute()
         else:
-            Setting.replace(  # type: ignore[no-untyped-call]  # peewee's stub leaves it unannotated
-                key=key, value=orjson.dumps(value).decode(), updated_at=now, updated_by_id=user_id
-            ).execute()
+            upsert(Setting, key=key, value=orjson.dumps(value).decode(), updated_at=now, updated_by_id=user_id)
 
 
 def salvaged_settings(db_path: Path, env: Mapping[str, str]) -> SettingsStore:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import Expression
 
-from devcell.core.db import database, unit_of_work, utcnow
+from devcell.core.db import run_sql, unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
 from devcell.projects.service import check_project, has_role, member_project_ids, project_names, roles_of, rows_of
 from devcell.tasks._changes import log
@@ -196,5 +196,5 @@ def attach_labels(items: list[dict[str, Any]]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         sql = _LABELS_OF.format(marks=", ".join("?" * len(chunk)))  # only "?" marks are formatted in
-        for task_id, label_id, name, colour, project_id in database.execute_sql(sql, chunk).fetchall():
+        for task_id, label_id, name, colour, project_id in run_sql(sql, chunk).fetchall():
             by_task[task_id].append({"id": label_id, "name": name, "colour": colour, "project_id": project_id})

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devcell.core.db import database
+from devcell.core.db import run_sql
 from devcell.projects.service import check_project, has_role, roles_of
 from devcell.tasks import _labels
 from devcell.tasks.schemas import TaskQuery
@@ -83,7 +83,7 @@ class Where:
 
 def local_today(user_id: int, default_tz: str) -> str:
     """The user's today (their time zone, else the appliance's) as an ISO date."""
-    row = database.execute_sql('SELECT time_zone FROM "user" WHERE id = ?', (user_id,)).fetchone()
+    row = run_sql('SELECT time_zone FROM "user" WHERE id = ?', (user_id,)).fetchone()
     name = (row[0] if row else "") or default_tz or "UTC"
     return datetime.now(ZoneInfo(name)).date().isoformat()
 
@@ -196,14 +196,14 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
 
 def fetch(where: Where, viewer: Viewer, order: str, limit: int, offset: int) -> list[dict[str, Any]]:
     sql = f"{SELECT}{where.sql()} ORDER BY {ORDER[order]} LIMIT ? OFFSET ?"  # constant fragments
-    cursor = database.execute_sql(sql, (*where.params, limit, offset))
+    cursor = run_sql(sql, (*where.params, limit, offset))
     items = [row_to_dict(row, viewer) for row in cursor.fetchall()]
     _labels.attach_labels(items)
     return items
 
 
 def count(where: Where) -> int:
-    row = database.execute_sql(COUNT + where.sql(), tuple(where.params)).fetchone()
+    row = run_sql(COUNT + where.sql(), tuple(where.params)).fetchone()
     return int(row[0])
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import Database
 
-from devcell.core.db import database, transaction, utcnow
+from devcell.core.db import database, is_postgresql, prepare_postgresql, run_sql, transaction, utcnow
 from devcell.core.migrations import (
     m0001_initial,
     m0002_settings_invites_jobs,
@@ -29,6 +29,7 @@ from devcell.core.migrations import (
     m0015_away,
     m0016_labels_checklists,
     m0017_project_standup_time,
+    postgresql,
 )
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ KEEP_SNAPSHOTS = 5
 class Migration:
     version: int
     name: str
-    up: Callable[[SqliteDatabase], None]
+    up: Callable[[Database], None]
 
 
 # Listed explicitly (not globbed) so a frozen build carries every migration.
@@ -64,6 +65,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "project_standup_time", m0017_project_standup_time.up),
 )
 HEAD = MIGRATIONS[-1].version
+# A PostgreSQL database starts at the schema of this version in one step (see migrations.postgresql).
+POSTGRESQL_BASELINE = Migration(postgresql.VERSION, "postgresql_baseline", postgresql.up)
 
 
 class SchemaTooNew(Exception):
@@ -95,6 +98,8 @@ def pending() -> list[Migration]:
     version = current_version()
     if version > HEAD:
         raise SchemaTooNew(version)
+    if is_postgresql() and version == 0:
+        return [POSTGRESQL_BASELINE, *(m for m in MIGRATIONS if m.version > POSTGRESQL_BASELINE.version)]
     return [m for m in MIGRATIONS if m.version > version]
 
 
@@ -119,16 +124,19 @@ def snapshot(db_path: Path, snapshots_dir: Path, version: int) -> Path:
 
 
 def _apply(migration: Migration) -> None:
+    first = migration.version == 1 or migration is POSTGRESQL_BASELINE
+    if is_postgresql() and first:
+        prepare_postgresql()
     with transaction(write=True):
-        if migration.version == 1:
+        if first and not is_postgresql():
             database.execute_sql(
                 "CREATE TABLE IF NOT EXISTS schema_migration "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)"
             )
         migration.up(database)
-        database.execute_sql(
+        run_sql(
             "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
-            (migration.version, migration.name, utcnow().isoformat()),
+            (migration.version, migration.name, utcnow().replace(tzinfo=None).isoformat(" ")),
         )
 
 
@@ -139,7 +147,9 @@ def migrate(db_path: Path, snapshots_dir: Path) -> list[Migration]:
     if not todo:
         return []
     start = current_version()
-    if start > 0:
+    if start > 0 and is_postgresql():
+        log.warning("migrating PostgreSQL from schema %d: take the server's own backup (pg_dump) first", start)
+    elif start > 0:
         where = snapshot(db_path, snapshots_dir, start)
         log.info("snapshot before migrating from schema %d: %s", start, where)
     for migration in todo:
