@@ -16,6 +16,7 @@ from devcell.core.config import (
     load_or_create_secret,
     parse_env_file,
     prepare_data_dir,
+    redacted_url,
 )
 
 SECRET = "s" * 40
@@ -246,3 +247,41 @@ def test_chroma_database_defaults_and_is_checked(tmp_path: Path) -> None:
     assert load_config({"DEVCELL_CHROMA_DATABASE": "lab-2"}, data_dir=tmp_path).chroma_database == "lab-2"
     with pytest.raises(ConfigError, match="DEVCELL_CHROMA_DATABASE"):
         load_config({"DEVCELL_CHROMA_DATABASE": "a b"}, data_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        (None, None),
+        ("  ", None),
+        ("postgresql://devcell:pw@10.0.0.5:5432/devcell", "postgresql://devcell:pw@10.0.0.5:5432/devcell"),
+        ("postgres://devcell@db.lab/devcell", "postgresql://devcell@db.lab/devcell"),
+        (" postgresql:///devcell?host=/run/postgresql ", "postgresql:///devcell?host=/run/postgresql"),
+    ],
+)
+def test_database_url_is_read_and_normalised(tmp_path: Path, raw: str | None, url: str | None) -> None:
+    env = {} if raw is None else {"DEVCELL_DATABASE_URL": raw}
+    config = load_config(env, data_dir=tmp_path)
+    assert config.database_url == url
+    assert config.uses_postgresql is (url is not None)
+    assert config.database_target == (url or tmp_path / "devcell.db")
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("sqlite:///var/lib/devcell/devcell.db", "must start with postgresql://"),
+        ("mysql://u:secret@h/devcell", "must start with postgresql://"),
+        ("postgresql://u:secret@h:5432", "names no database"),
+        ("postgresql://u:secret@h:5432/", "names no database"),
+    ],
+)
+def test_a_bad_database_url_is_refused_without_showing_its_password(tmp_path: Path, raw: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(problem)) as raised:
+        load_config({"DEVCELL_DATABASE_URL": raw}, data_dir=tmp_path)
+    assert "secret" not in str(raised.value)
+
+
+def test_a_database_url_is_shown_without_its_password() -> None:
+    assert redacted_url("postgresql://devcell:s3cret@db:5432/devcell") == "postgresql://devcell:***@db:5432/devcell"
+    assert redacted_url("postgresql://devcell@db/devcell") == "postgresql://devcell@db/devcell"

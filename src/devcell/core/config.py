@@ -289,11 +289,20 @@ def _database_url(raw: str | None) -> str | None:
     if url.scheme not in ("postgresql", "postgres"):
         problem = "must start with postgresql:// (SQLite needs no URL: leave it empty for the data directory's file)"
     elif not url.path.strip("/"):
-        problem = "names no database (e.g. postgresql://devcell:secret@10.0.0.5:5432/devcell)"
+        problem = "names no database (e.g. postgresql://devcell:PASSWORD@10.0.0.5:5432/devcell)"
     if problem:
         # The URL may carry a password: the message names the variable, never the value.
         raise ConfigError(f"DEVCELL_DATABASE_URL {problem}")
     return "postgresql://" + text.split("://", 1)[1]
+
+
+def redacted_url(url: str) -> str:
+    """A database URL fit for a log line or a page: its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def from_environment(

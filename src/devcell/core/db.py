@@ -21,6 +21,7 @@ from peewee import (
     Alias,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseError,
     DatabaseProxy,
     DateTimeField,
@@ -34,7 +35,7 @@ from peewee import (
     TextField,
     fn,
 )
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase  # type: ignore[import-untyped]  # playhouse ships no types
 
 # Why each pragma: WAL lets readers run beside the one writer; synchronous=FULL makes an acknowledged
 # write survive a power cut (a Pi on an SD card); busy_timeout makes a second writer wait instead of
@@ -118,7 +119,7 @@ class _Generation:
     current = 0
 
 
-class _Postgresql(PooledPostgresqlDatabase):
+class _Postgresql(PooledPostgresqlDatabase):  # type: ignore[misc]  # untyped base (playhouse)
     """PostgreSQL for DevCell: a statement that writes outside a unit of work still takes the write lock and
     tells the caches (in a unit of work of its own), as every write on SQLite moves `PRAGMA data_version`."""
 
@@ -183,7 +184,12 @@ def upsert(model: type[Model], **values: Any) -> None:
     """Insert a row, or update the one with the same primary key: one statement on both databases (INSERT ...
     ON CONFLICT DO UPDATE). Never SQLite's REPLACE, which deletes the old row first (and what cascades from it)."""
     key = model._meta.primary_key
-    names = list(key.field_names) if hasattr(key, "field_names") else [key.name]
+    if isinstance(key, CompositeKey):
+        names = list(key.field_names)
+    elif isinstance(key, Field):
+        names = [key.name]
+    else:
+        raise ProgrammingError(f"{model.__name__} has no primary key to upsert by")
     target = [model._meta.combined[name] for name in names]
     update = [model._meta.combined[name] for name in values if name not in names]
     model.insert(**values).on_conflict(conflict_target=target, preserve=update).execute()
@@ -391,6 +397,13 @@ class Prepared:
     def first(self, *params: Any) -> dict[str, Any] | None:
         found = self.rows(*params)
         return found[0] if found else None
+
+
+def open_table_counts() -> dict[str, int]:
+    """Rows per table of the open database, by name (what `migrate-to` and a support bundle compare)."""
+    with transaction():
+        names = sorted(name for name in database.get_tables() if not name.startswith("sqlite_"))
+        return {name: int(database.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]) for name in names}  # noqa: S608 - names from the catalogue
 
 
 def check_reachable() -> str | None:

@@ -7,14 +7,15 @@ import platform
 import shutil
 import sqlite3
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from devcell import __version__
 from devcell.core import paths
-from devcell.core.config import SECRET_KEY_FILE, Config
-from devcell.core.db import database, transaction
+from devcell.core.config import SECRET_KEY_FILE, Config, redacted_url
+from devcell.core.db import database, is_postgresql, transaction
 from devcell.core.disk import MB, human
 from devcell.core.migrations.runner import HEAD, current_version
 from devcell.health.checks import disk_severity
@@ -57,6 +58,8 @@ def _secret(config: Config) -> CheckLine:
 
 def _database() -> list[CheckLine]:
     version = current_version()
+    if is_postgresql():
+        return _server_database(version)
     with transaction():
         result = database.execute_sql("PRAGMA quick_check").fetchone()[0]
         journal = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
@@ -65,6 +68,24 @@ def _database() -> list[CheckLine]:
         CheckLine("database integrity", result == "ok", str(result)),
         CheckLine("journal mode", journal == "wal", str(journal)),
     ]
+
+
+def _server_database(version: int) -> list[CheckLine]:
+    """A PostgreSQL server: the schema, and how long a read takes (it is across a network now)."""
+    started = time.monotonic()
+    with transaction():
+        server = str(database.execute_sql("SHOW server_version").fetchone()[0])
+    took = (time.monotonic() - started) * 1000
+    return [
+        CheckLine("schema", version == HEAD, f"version {version} of {HEAD}"),
+        CheckLine("database server", True, f"PostgreSQL {server}, a read took {took:.1f} ms"),
+    ]
+
+
+def _database_location(config: Config) -> CheckLine:
+    if config.database_url is not None:
+        return CheckLine("database", True, f"PostgreSQL at {redacted_url(config.database_url)}")
+    return CheckLine("database file", config.database_path.is_file(), str(config.database_path))
 
 
 def _disk(path: Path, floor_mb: int) -> CheckLine:
@@ -110,10 +131,7 @@ def run_selfcheck(config: Config, problem: str | None = None, disk_floor_mb: int
         ("data directory", lambda: [_directory("data directory", config.data_dir)]),
         ("knowledgebase directory", lambda: [_directory("knowledgebase directory", config.kb_dir)]),
         ("secret key", lambda: [_secret(config)]),
-        (
-            "database file",
-            lambda: [CheckLine("database file", config.database_path.is_file(), str(config.database_path))],
-        ),
+        ("database file", lambda: [_database_location(config)]),
         ("database", lambda: _opened(problem)),
         ("disk space", lambda: [_disk(config.data_dir, disk_floor_mb)]),
         ("web interface", lambda: [_web(config)]),

@@ -10,7 +10,8 @@ from typing import Any
 
 from devcell import __version__
 from devcell.backups.service import BACKUPS, table_counts
-from devcell.core.db import utcnow
+from devcell.core.config import Config
+from devcell.core.db import open_table_counts, utcnow
 from devcell.core.scheduler import SCHEDULER
 from devcell.core.state import AppState
 from devcell.health.service import HEALTH
@@ -25,6 +26,10 @@ SECRETS = re.compile(
     r"|\bdc[a-z]_[A-Za-z0-9_-]+"  # API and invite tokens
     r"|(?i:((?:key|password|token)=))\S+"
 )
+
+
+def _table_counts(config: Config) -> dict[str, int]:
+    return open_table_counts() if config.uses_postgresql else table_counts(config.database_path)
 
 
 def redact(text: str) -> str:
@@ -68,6 +73,6 @@ def bundle(state: AppState) -> dict[str, Any]:
             {"name": e.name, "size": e.size, "verified": None if e.verify is None else e.verify.get("ok")}
             for e in state.need(BACKUPS).entries()[:20]
         ],
-        "database": page_stats() | {"tables": table_counts(config.database_path)},
+        "database": page_stats() | {"tables": _table_counts(config)},
         "recent_problems_in_log": _logs(state),
     }

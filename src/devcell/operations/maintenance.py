@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from devcell.core.db import database, transaction
+from devcell.core.db import database, is_postgresql, transaction
 from devcell.core.disk import DiskProbe, human
 from devcell.core.jobs import JobContext, JobRunner
 from devcell.health.service import integrity
@@ -50,17 +50,35 @@ def _bare(sql: str) -> Any:
 
 
 def checkpoint() -> dict[str, int]:
-    """Fold the WAL back into the database and truncate it, so devcell.db-wal does not grow without end."""
+    """Fold the WAL back into the database and truncate it, so devcell.db-wal does not grow without end.
+    A PostgreSQL server checkpoints its own WAL: nothing to do there."""
+    if is_postgresql():
+        return {"busy": 0, "wal_frames": 0, "checkpointed": 0}
     busy, log_frames, done = _bare("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"busy": int(busy), "wal_frames": int(log_frames), "checkpointed": int(done)}
 
 
 def page_stats() -> dict[str, int]:
+    """The database's size and how much of it is free pages (PostgreSQL: its size; autovacuum keeps the rest)."""
+    if is_postgresql():
+        with transaction():
+            size = int(database.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0])
+        return {"bytes": size, "free_bytes": 0}
     with transaction():
         pages = int(database.execute_sql("PRAGMA page_count").fetchone()[0])
         free = int(database.execute_sql("PRAGMA freelist_count").fetchone()[0])
         size = int(database.execute_sql("PRAGMA page_size").fetchone()[0])
     return {"bytes": pages * size, "free_bytes": free * size}
+
+
+def optimize() -> str:
+    """Fresh planner statistics: SQLite's PRAGMA optimize, PostgreSQL's ANALYZE."""
+    if is_postgresql():
+        with transaction(write=True):
+            database.execute_sql("ANALYZE")
+        return "done"
+    _bare("PRAGMA optimize")
+    return "done"
 
 
 def vacuum_decision(stats: dict[str, int], free_disk: int) -> str | None:
@@ -77,6 +95,8 @@ def vacuum_decision(stats: dict[str, int], free_disk: int) -> str | None:
 def vacuum(upkeep: Upkeep) -> dict[str, Any]:
     """Plain VACUUM (not VACUUM INTO + swap: other threads hold connections). It takes the write lock, so writes
     are paused with a clear 503 rather than left to time out with "database is locked"."""
+    if is_postgresql():
+        return {"ran": False, "reason": "not needed (PostgreSQL's autovacuum keeps the database compact)"}
     before = page_stats()
     reason = vacuum_decision(before, upkeep.disk.usage(upkeep.db_path.parent).free)
     if reason is not None:
@@ -103,7 +123,7 @@ def run_maintenance(upkeep: Upkeep, context: JobContext) -> dict[str, Any]:
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("integrity", lambda: integrity(full)),
         ("checkpoint", checkpoint),
-        ("optimize", lambda: _bare("PRAGMA optimize") and "done"),
+        ("optimize", optimize),
         ("sessions_pruned", upkeep.prune_sessions),
         ("jobs_pruned", lambda: upkeep.runner.prune(timedelta(days=upkeep.history_days()))),
         ("chats_pruned", upkeep.prune_chats),

@@ -14,11 +14,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from devcell import __version__
 from devcell.backups.service import BACKUPS
 from devcell.core.config import Config
-from devcell.core.db import database, transaction
+from devcell.core.db import transaction
 from devcell.core.disk import DISK
 from devcell.core.jobs import JobRun
 from devcell.core.state import AppState
 from devcell.health.service import HEALTH
+from devcell.operations.maintenance import page_stats
 
 # Upper bounds in seconds; what a person notices (50 ms) up to what a proxy times out (10 s).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
@@ -129,13 +130,10 @@ def _jobs() -> list[str]:
 
 
 def _database(config: Config) -> list[str]:
-    with transaction():
-        pages = int(database.execute_sql("PRAGMA page_count").fetchone()[0])
-        free = int(database.execute_sql("PRAGMA freelist_count").fetchone()[0])
-        size = int(database.execute_sql("PRAGMA page_size").fetchone()[0])
+    stats = page_stats()
     wal = config.database_path.with_name("devcell.db-wal")
-    wal_bytes = wal.stat().st_size if wal.exists() else 0
-    parts = {"file": pages * size, "free_pages": free * size, "wal": wal_bytes}
+    wal_bytes = wal.stat().st_size if wal.exists() and not config.uses_postgresql else 0
+    parts = {"file": stats["bytes"], "free_pages": stats["free_bytes"], "wal": wal_bytes}
     lines = [_line("devcell_database_bytes", value, {"part": part}) for part, value in parts.items()]
     index = [_line("devcell_index_bytes", tree_bytes(config.index_dir))]
     return _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines) + _block(

@@ -15,9 +15,10 @@ from typing import Any, cast
 
 from peewee import fn
 
-from devcell.core.db import transaction, utcnow
+from devcell.core.db import is_postgresql, transaction, utcnow
 from devcell.core.disk import DiskProbe
 from devcell.core.state import Key
+from devcell.operations.maintenance import page_stats
 from devcell.operations.metrics import REQUESTS, tree_bytes
 from devcell.operations.models import MetricSample
 from devcell.operations.schemas import MetricPoint, MetricSeries
@@ -29,7 +30,10 @@ GAUGES = ("data_free", "data_total", "backup_free", "backup_total", "db_bytes", 
 
 
 def database_bytes(db_path: Path) -> int:
-    """devcell.db plus its write-ahead log: what the database takes on disk right now."""
+    """devcell.db plus its write-ahead log: what the database takes on disk right now (on a PostgreSQL server:
+    the database's size there)."""
+    if is_postgresql():
+        return page_stats()["bytes"]
     total = 0
     for path in (db_path, db_path.with_name(db_path.name + "-wal")):
         try:
@@ -94,6 +98,8 @@ class Sampler:
 
 def _hour() -> Any:
     """The stored time's "YYYY-MM-DD HH" prefix, as text (coerce off: peewee would parse it as a datetime)."""
+    if is_postgresql():
+        return fn.to_char(MetricSample.at, "YYYY-MM-DD HH24").coerce(False)
     return fn.substr(MetricSample.at, 1, 13).coerce(False)
 
 

@@ -7,8 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from peewee import Database
+from typing import Any
 
 from devcell.core.db import database, is_postgresql, prepare_postgresql, run_sql, transaction, utcnow
 from devcell.core.migrations import (
@@ -41,7 +40,8 @@ KEEP_SNAPSHOTS = 5
 class Migration:
     version: int
     name: str
-    up: Callable[[Database], None]
+    # Given the open database: a SqliteDatabase for 1..17 (SQLite DDL), either kind for later ones.
+    up: Callable[[Any], None]
 
 
 # Listed explicitly (not globbed) so a frozen build carries every migration.
@@ -133,7 +133,7 @@ def _apply(migration: Migration) -> None:
                 "CREATE TABLE IF NOT EXISTS schema_migration "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)"
             )
-        migration.up(database)
+        migration.up(database.obj)
         run_sql(
             "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
             (migration.version, migration.name, utcnow().replace(tzinfo=None).isoformat(" ")),
