@@ -1,5 +1,5 @@
 """The `devcell` command: serve (default), setup-code, recovery-code, user, settings, migrate, check, backup,
-snapshot, restore, reindex, version.
+snapshot, restore, reindex, migrate-to, version.
 
 Each command lives in a module of this package and is registered below by name, so the import graph (and
 PyInstaller) sees every one and no module registers itself into another."""
@@ -85,5 +85,6 @@ for command in (
     data.snapshot,
     data.restore,
     data.reindex,
+    data.migrate_to,
 ):
     main.add_command(command)

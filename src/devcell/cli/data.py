@@ -292,3 +292,87 @@ def reindex(ctx: click.Context) -> None:
         for line in result["failures"]:
             click.echo(f"failed: {line}", err=True)
         fail(f"{result['failed']} document(s) could not be indexed; each shows its reason.", EXIT_SOME_FAILED)
+
+
+def _target_url(url: str) -> str:
+    """The target's URL in the form the database layer opens (postgres:// is the same scheme), or a usage error."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("postgresql", "postgres"):
+        raise click.BadParameter("must start with postgresql:// (e.g. postgresql://devcell:PASSWORD@db.lan/devcell)")
+    if not rest.split("?", 1)[0].partition("/")[2].strip("/"):
+        raise click.BadParameter("names no database (e.g. postgresql://devcell:PASSWORD@db.lan/devcell)")
+    return "postgresql://" + rest
+
+
+def _print_copy(report: Any) -> None:
+    width = max(len(t.table) for t in report.tables)
+    click.echo(f"{'table':<{width}}  {'sqlite':>10}  {'postgresql':>10}  checksum")
+    for t in report.tables:
+        click.echo(
+            f"{t.table:<{width}}  {t.source_rows:>10,}  {t.target_rows:>10,}  {'equal' if t.equal else 'DIFFERS'}"
+        )
+
+
+@click.command("migrate-to")
+@click.argument("url", metavar="URL")
+@click.pass_context
+def migrate_to(ctx: click.Context, url: str) -> None:
+    """Copy this appliance's SQLite data into an EMPTY PostgreSQL database (URL: postgresql://user:password@host/name)
+    and prove the copy: row counts and a checksum per table, equal on both sides. The service must be stopped; the
+    copy is one transaction, so a failure leaves the target without data. The vector index is not copied: DevCell
+    rebuilds it on first start with the new configuration. Then set DEVCELL_DATABASE_URL and start DevCell."""
+    from peewee import DatabaseError
+
+    from devcell.cli import migrate_to as copy
+    from devcell.core.config import redacted_url
+    from devcell.core.db import close_database, init_database
+    from devcell.core.migrations.runner import MigrationFailed, SchemaTooNew
+
+    target = _target_url(url)
+    shown = redacted_url(target)
+    config = config_of(ctx)
+    lock = _refuse_while_served_for_copy(ctx)
+    source = None
+    try:
+        source = copy.open_source(config.database_path)
+        init_database(target)
+        click.echo(f"copying {config.database_path} into {shown} ...", err=True)
+        copy.prepare_target(config.database_path, config.snapshots_dir)
+        report = copy.copy_into_open_target(source)
+    except (copy.CopyRefused, copy.CopyFailed, SchemaTooNew, MigrationFailed) as exc:
+        rolled_back = " (rolled back: the target holds no DevCell data)" if isinstance(exc, copy.CopyFailed) else ""
+        fail(f"{exc}{rolled_back}")
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"cannot use the target database {shown}: {reason}")
+    finally:
+        if source is not None:
+            source.close()
+        close_database()
+        lock.release()
+    _print_copy(report)
+    click.echo(f"copied {report.rows:,} rows in {len(report.tables)} tables in {report.seconds} s: checksums equal")
+    click.echo(
+        "the vector index is not copied: DevCell rebuilds it in the background on first start with the new "
+        "configuration (on the Chroma server when DEVCELL_CHROMA_URL is set)"
+    )
+    click.echo(
+        f"next: set DEVCELL_DATABASE_URL={shown} in the configuration (/etc/devcell/devcell.env), then start DevCell"
+    )
+
+
+def _refuse_while_served_for_copy(ctx: click.Context) -> Any:
+    """A server writing to the SQLite file during the copy would leave its last writes behind: refuse while one
+    holds the data directory, and hold it ourselves so none starts in the middle."""
+    from devcell.core.scheduler import LOCK_FILE, ProcessLock
+
+    config = config_of(ctx)
+    prepare_data_dir(config)
+    lock = ProcessLock(config.data_dir / LOCK_FILE)
+    if not lock.acquire():
+        fail(
+            f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
+            "(sudo systemctl stop devcell), run `devcell migrate-to` again, then configure DEVCELL_DATABASE_URL "
+            "and start it (sudo systemctl start devcell)."
+        )
+    return lock

@@ -1,0 +1,334 @@
+"""`devcell migrate-to URL`: an appliance's SQLite data copied into an empty PostgreSQL database, proved equal, and
+the app started on the copy. The appliance is seeded once per module through the real app on SQLite; each test works
+on a copy of its data directory and a fresh database of a real PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+from click.testing import CliRunner, Result
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from devcell.app import create_app
+from devcell.cli import main
+from devcell.cli.migrate_to import MODELS
+from devcell.core.config import load_config
+from devcell.core.db import close_database
+from devcell.core.scheduler import LOCK_FILE, ProcessLock
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Actor, create_user, setup_code, sign_in
+from tests.core.test_migrations import declared_models
+from tests.postgres_server import PostgresCluster
+from tests.waiting import wait_until
+
+Cli = Callable[..., Result]
+NOTE_TEXT = "The relay station keeps the spare toner cartridge in the blue cabinet."
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def _app(data_dir: Path, url: str | None = None) -> Starlette:
+    env = {"DEVCELL_EMBEDDING_MODEL": "hashing-test"}  # instant indexing, no model files
+    if url is not None:
+        env["DEVCELL_DATABASE_URL"] = url
+    return create_app(load_config(env, data_dir=data_dir))
+
+
+def _seed(app: Starlette, client: TestClient, data_dir: Path) -> None:
+    """A small team's appliance: users (one inactive), a project with members, labels, tasks with labels, due
+    dates and checklists (ticked and not), a comment, standups, a note indexed into chunks."""
+    body = {
+        "setup_code": setup_code(load_config({}, data_dir=data_dir)),
+        "username": "admin",
+        "password": ADMIN_PASSWORD,
+    }
+    ok(client.post("/api/setup", json=body), 201)
+    admin = sign_in(app, "admin", ADMIN_PASSWORD)
+    for name in ("alice", "bob", "carol"):
+        create_user(admin, name, display_name=name.title())
+    carol = ok(admin.get("/api/users"))["items"][-1]
+    ok(admin.patch(f"/api/users/{carol['id']}", json={"active": False}))
+    alice, bob = sign_in(app, "alice", USER_PASSWORD), sign_in(app, "bob", USER_PASSWORD)
+    project = ok(alice.post("/api/projects", json={"name": "Apollo", "description": "The *moon* shot."}), 201)
+    ok(alice.post(f"/api/projects/{project['id']}/members", json={"username": "bob", "role": "member"}), 201)
+    bug = ok(admin.post("/api/tasks/labels", json={"name": "Bug", "colour": "red"}), 201)
+    ui = ok(alice.post("/api/tasks/labels", json={"name": "UI", "colour": "blue", "project_id": project["id"]}), 201)
+    for n in range(12):
+        task = ok(
+            bob.post(
+                "/api/tasks",
+                json={
+                    "title": f"Task {n}",
+                    "description": f"Step **{n}**",
+                    "project_id": project["id"] if n % 2 else None,
+                    "due_date": f"2026-12-{n + 10}" if n % 3 else None,
+                    "label_ids": [bug["id"], ui["id"]] if n % 2 else [bug["id"]],
+                },
+            ),
+            201,
+        )
+        item = ok(bob.post(f"/api/tasks/{task['id']}/checklist", json={"text": f"Check {n}"}), 201)
+        ok(bob.post(f"/api/tasks/{task['id']}/checklist", json={"text": "Then ship"}), 201)
+        if n % 2:
+            ok(bob.patch(f"/api/tasks/{task['id']}/checklist/{item['id']}", json={"done": True}))
+    ok(bob.patch(f"/api/tasks/{task['id']}", json={"status": "done", "archived": True}))
+    ok(bob.post(f"/api/tasks/{task['id']}/comments", json={"body": "Done — shipped ✓"}), 201)
+    ok(alice.post("/api/standups", json={"today": "Write the relay runbook", "project_id": project["id"]}), 201)
+    ok(bob.post("/api/standups", json={"today": "Fix the toner", "blockers": "none"}), 201)
+    note = ok(alice.post("/api/documents/notes", json={"title": "Relay runbook", "text": NOTE_TEXT}), 201)
+    wait_until(lambda: alice.get(f"/api/documents/{note['id']}").json()["status"] == "indexed", what="note indexed")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, template_database: Path) -> Path:
+    """A stopped appliance's data directory, seeded through the real app on SQLite."""
+    data_dir = tmp_path_factory.mktemp("appliance") / "data"
+    data_dir.mkdir(mode=0o750)
+    shutil.copyfile(template_database, data_dir / "devcell.db")
+    app = _app(data_dir)
+    with TestClient(app) as client:
+        _seed(app, client, data_dir)
+    close_database()
+    return data_dir
+
+
+@pytest.fixture
+def data_dir(seeded: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(seeded, copy)
+    return copy
+
+
+@pytest.fixture
+def target(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database (what an admin creates for DevCell)."""
+    url = postgres_cluster.empty_database()
+    yield url
+    close_database()
+    postgres_cluster.drop(url)
+
+
+@pytest.fixture
+def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    for name in list(os.environ):
+        if name.startswith("DEVCELL_"):
+            monkeypatch.delenv(name)
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
+
+    yield run
+    close_database()
+
+
+def sqlite_counts(path: Path) -> dict[str, int]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            m._meta.table_name: connection.execute(f'SELECT COUNT(*) FROM "{m._meta.table_name}"').fetchone()[0]
+            for m in MODELS
+        }
+    finally:
+        connection.close()
+
+
+def postgres_counts(url: str) -> dict[str, int]:
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            found = {}
+            for model in MODELS:
+                cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.table_name}"')
+                found[model._meta.table_name] = cursor.fetchone()[0]
+            return found
+    finally:
+        connection.close()
+
+
+def printed_counts(output: str) -> dict[str, tuple[int, int, str]]:
+    rows = re.findall(r"^(\w+)\s+([\d,]+)\s+([\d,]+)\s+(equal|DIFFERS)$", output, re.MULTILINE)
+    return {t: (int(a.replace(",", "")), int(b.replace(",", "")), c) for t, a, b, c in rows}
+
+
+def error_line(result: Result) -> str:
+    """The one line a failed command ends with (a progress line may come before it)."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.stderr.strip().splitlines()[-1]
+
+
+def listed_tasks(actor: Actor) -> list[tuple[Any, ...]]:
+    items = ok(actor.get("/api/tasks", params={"limit": 100, "sort": "created"}))["items"]
+    return sorted(
+        (t["id"], t["title"], t["due_date"], (t["project"] or {}).get("id"), tuple(x["name"] for x in t["labels"]))
+        for t in items
+    )
+
+
+def test_every_model_is_copied() -> None:
+    """A slice's new model must be added to migrate-to's list, or its table would be left behind."""
+    assert {m._meta.table_name for m in MODELS} == {m._meta.table_name for m in declared_models()}
+
+
+def test_the_copy_is_proved_and_the_app_runs_on_it(cli: Cli, data_dir: Path, target: str) -> None:
+    before = _app(data_dir)
+    with TestClient(before):
+        bob_on_sqlite = listed_tasks(sign_in(before, "bob", USER_PASSWORD))
+    close_database()
+    source_counts = sqlite_counts(data_dir / "devcell.db")
+
+    result = cli("migrate-to", target)
+
+    assert result.exit_code == 0, result.output
+    assert "checksums equal" in result.stdout
+    assert "rebuilds it in the background on first start" in result.stdout
+    printed = printed_counts(result.stdout)
+    assert printed == {table: (n, n, "equal") for table, n in source_counts.items()}
+    assert postgres_counts(target) == source_counts
+    assert source_counts["task"] == 12
+    assert source_counts["chunk"] > 0
+    assert source_counts["task_checklist_item"] == 24
+
+    after = _app(data_dir, target)
+    with TestClient(after) as client:
+        bob = sign_in(after, "bob", USER_PASSWORD)  # the password hashes came along
+        assert listed_tasks(bob) == bob_on_sqlite
+        done = [t for t in bob_on_sqlite if t[1] == "Task 11"]
+        task = ok(bob.get(f"/api/tasks/{done[0][0]}"))
+        assert (task["status"], task["archived"]) == ("done", True)  # SQLite's 0/1 are PostgreSQL's booleans
+        ticked = ok(bob.get(f"/api/tasks/{done[0][0]}/checklist"))["items"]
+        assert [i["done"] for i in ticked] == [True, False]
+        fresh = ok(bob.post("/api/tasks", json={"title": "After the move"}), 201)
+        assert fresh["id"] > max(t[0] for t in bob_on_sqlite)  # the sequence moved past the copied ids
+        ok(bob.post(f"/api/tasks/{fresh['id']}/checklist", json={"text": "new"}), 201)
+        response = client.post("/api/auth/login", json={"username": "carol", "password": USER_PASSWORD})
+        assert response.status_code == 401  # still inactive
+        admin = sign_in(after, "admin", ADMIN_PASSWORD)
+        assert [s["today"] for s in ok(admin.get("/api/standups"))["items"]] != []
+        # The keyword index is computed by PostgreSQL; the vector index is rebuilt from the copied chunks.
+        found = wait_until(
+            lambda: admin.get("/api/search", params={"q": "toner cartridge"}).json().get("items"), what="search"
+        )
+        assert found[0]["document_title"] == "Relay runbook"
+
+
+def test_a_target_holding_devcell_data_is_refused(cli: Cli, target: str) -> None:
+    assert cli("migrate-to", target).exit_code == 0
+    counts = postgres_counts(target)
+
+    error = error_line(cli("migrate-to", target))
+
+    assert error.startswith("devcell: the target database already holds DevCell data: ")
+    assert "document (1 row), " in error
+    assert "create a new one" in error
+    assert postgres_counts(target) == counts
+
+
+def test_a_failed_copy_leaves_the_target_empty_and_can_run_again(cli: Cli, data_dir: Path, target: str) -> None:
+    # A NUL character: SQLite keeps it, PostgreSQL's text cannot. The tables before task_comment are copied first.
+    with sqlite3.connect(data_dir / "devcell.db") as connection:
+        connection.execute("UPDATE task_comment SET body = ?", ("nul \x00 here",))
+    connection.close()
+
+    error = error_line(cli("migrate-to", target))
+
+    assert error.startswith("devcell: copying table task_comment failed: ")
+    assert error.endswith("(rolled back: the target holds no DevCell data)")
+    assert set(postgres_counts(target).values()) == {0}
+
+    with sqlite3.connect(data_dir / "devcell.db") as connection:
+        connection.execute("UPDATE task_comment SET body = 'fixed'")
+    connection.close()
+    again = cli("migrate-to", target)  # the empty schema the failure left is accepted
+    assert again.exit_code == 0, again.output
+    assert postgres_counts(target) == sqlite_counts(data_dir / "devcell.db")
+
+
+def test_a_source_behind_the_code_is_refused(cli: Cli, data_dir: Path, target: str) -> None:
+    with sqlite3.connect(data_dir / "devcell.db") as connection:
+        connection.execute("DELETE FROM schema_migration WHERE version = (SELECT MAX(version) FROM schema_migration)")
+    connection.close()
+
+    error = error_line(cli("migrate-to", target))
+
+    assert "bring it up to date first (`devcell migrate`" in error
+    assert postgres_counts_or_none(target) is None  # nothing was made on the target
+
+
+def postgres_counts_or_none(url: str) -> dict[str, int] | None:
+    try:
+        return postgres_counts(url)
+    except psycopg2.errors.UndefinedTable:
+        return None
+
+
+def test_no_copy_while_a_server_runs_on_the_data(cli: Cli, data_dir: Path, target: str) -> None:
+    server = ProcessLock(data_dir / LOCK_FILE)
+    assert server.acquire()
+    try:
+        result = cli("migrate-to", target)
+    finally:
+        server.release()
+    assert result.exit_code == 1
+    assert "is running on" in result.stderr
+    assert "Stop it first" in result.stderr
+
+
+def test_no_source_database_is_refused(cli: Cli, data_dir: Path, target: str) -> None:
+    (data_dir / "devcell.db").unlink()
+    result = cli("migrate-to", target)
+    assert result.exit_code == 1
+    assert "there is no SQLite database at" in result.stderr
+
+
+def test_a_bad_or_unreachable_url_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    wrong = cli("migrate-to", "mysql://db/devcell")
+    assert wrong.exit_code == 2
+    assert "must start with postgresql://" in wrong.stderr
+    unnamed = cli("migrate-to", "postgresql://db.lan")
+    assert unnamed.exit_code == 2
+    assert "names no database" in unnamed.stderr
+
+    result = cli("migrate-to", f"postgresql://devcell:s3cret@/devcell?host={tmp_path}/nowhere")
+
+    assert error_line(result).startswith("devcell: cannot use the target database postgresql://devcell:***@/devcell")
+    assert "s3cret" not in result.output
+
+
+def test_ten_thousand_tasks_copy_in_seconds(cli: Cli, data_dir: Path, target: str) -> None:
+    """The bench's size: 10,000 tasks with their labels and checklist items (copied rows of the seeded ones)."""
+    with sqlite3.connect(data_dir / "devcell.db") as connection:
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(task)") if r[1] != "id"]
+        names = ", ".join(f'"{c}"' for c in columns)
+        for _ in range(10_000 // 12 + 1):
+            connection.execute(f"INSERT INTO task ({names}) SELECT {names} FROM task ORDER BY id LIMIT 12")
+        connection.execute("DELETE FROM task WHERE id > 10000")
+        connection.execute("INSERT OR IGNORE INTO task_label (task_id, label_id) SELECT id, 1 FROM task")
+        connection.execute(
+            "INSERT INTO task_checklist_item (task_id, text, done, position, created_at, updated_at) "
+            "SELECT id, 'Check', id % 2, 5, created_at, updated_at FROM task"
+        )
+    connection.close()
+    counts = sqlite_counts(data_dir / "devcell.db")
+    assert counts["task"] == 10_000
+
+    started = time.perf_counter()
+    result = cli("migrate-to", target)
+    seconds = time.perf_counter() - started
+
+    assert result.exit_code == 0, result.output
+    assert postgres_counts(target) == counts
+    assert seconds < 60, f"{seconds:.1f} s"  # a few seconds here; generous for a loaded CI box
