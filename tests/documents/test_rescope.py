@@ -80,10 +80,10 @@ def test_the_index_scope_filter_follows_too(app: Starlette, team: Team) -> None:
 
 
 def _chunks(kn: Knowledge, document_id: int) -> list[int]:
-    from devcell.core.db import database, transaction
+    from devcell.core.db import run_sql, transaction
 
     with transaction():
-        rows = database.execute_sql("SELECT id FROM chunk WHERE document_id = ?", (document_id,)).fetchall()
+        rows = run_sql("SELECT id FROM chunk WHERE document_id = ?", (document_id,)).fetchall()
     return [int(r[0]) for r in rows]
 
 

@@ -1,8 +1,10 @@
-"""Retrieval: hybrid search (vectors + SQLite FTS5, fused by reciprocal rank), scope-filtered, one passage per
-document with its neighbours; and the prompt for cited answers."""
+"""Retrieval: hybrid search (vectors + the keyword index, fused by reciprocal rank), scope-filtered, one passage
+per document with its neighbours; and the prompt for cited answers. The keyword index is SQLite's FTS5 table
+chunk_fts, or on PostgreSQL the tsvector column chunk.keywords (same meaning: stems, rare words, best first)."""
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterable
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from devcell import prompt_texts
-from devcell.core.db import run_sql, transaction
+from devcell.core.db import is_postgresql, run_sql, transaction
 from devcell.core.llm import estimate_tokens
 from devcell.projects import service as projects
 from devcell.search import indexing
@@ -119,11 +121,16 @@ def _stems(words: list[str]) -> dict[str, str]:
     return {words[int(doc) - 1]: str(term) for doc, term in found}
 
 
+def _question_words(text: str) -> list[str]:
+    """The question's distinct words that may carry meaning, in order (at most 32)."""
+    return list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS))[:32]
+
+
 def _rare_terms(text: str) -> list[str]:
     """The question's words whose stems few passages contain, rarest first (one word per stem; MATCH stems it as
     the index did). Common words make FTS5 score most of the table (100 ms at 100,000 passages); exact names,
     codes and rare words are what the lexical side is for."""
-    words = list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS))[:32]
+    words = _question_words(text)
     if not words:
         return []
     word_of = {stem: word for word, stem in reversed(_stems(words).items())}  # the first word of each stem
@@ -144,7 +151,19 @@ def _rare_terms(text: str) -> list[str]:
     return [word for n, word in ranked if n <= max(RARE_MIN, total * RARE_SHARE)][:RARE_TERMS]
 
 
+def _scope_sql(scope: set[int] | None) -> tuple[str, list[Any]]:
+    """The condition on document `d` keeping the caller's scope, with its parameters."""
+    if scope is None:
+        return "", []
+    if not scope:
+        return " AND d.project_id IS NULL", []
+    marks = ",".join("?" * len(scope))
+    return f" AND (d.project_id IS NULL OR d.project_id IN ({marks}))", sorted(scope)
+
+
 def _lexical(question: str, scope: set[int] | None, project_only: bool) -> list[int]:
+    if is_postgresql():
+        return _lexical_postgresql(question, scope)
     terms = _rare_terms(question)
     if not terms:
         return []
@@ -153,14 +172,80 @@ def _lexical(question: str, scope: set[int] | None, project_only: bool) -> list[
         "SELECT c.id FROM chunk_fts f JOIN chunk c ON c.id = f.rowid JOIN document d ON d.id = c.document_id "
         "WHERE chunk_fts MATCH ?"
     )
-    params: list[Any] = [match]
-    if scope is not None:
-        marks = ",".join("?" * len(scope))
-        sql += f" AND (d.project_id IS NULL OR d.project_id IN ({marks}))" if scope else " AND d.project_id IS NULL"
-        params.extend(sorted(scope))
-    sql += " ORDER BY bm25(chunk_fts) LIMIT ?"
-    params.append(CANDIDATES)
-    return [int(r[0]) for r in run_sql(sql, params).fetchall()]
+    where, params = _scope_sql(scope)
+    sql += where + " ORDER BY bm25(chunk_fts) LIMIT ?"
+    return [int(r[0]) for r in run_sql(sql, [match, *params, CANDIDATES]).fetchall()]
+
+
+# PostgreSQL's keyword index: chunk.keywords = the heading's lexemes (weight A) || the text's (weight D), English
+# stemming (core/migrations/postgresql.py). Words reach SQL only as lexemes quoted for tsquery (see tsquery_lexeme).
+# ts_rank's weights {D, C, B, A}: a heading word counts a little more than a text word (FTS5's bm25 weighs the two
+# columns alike, and a short heading already scores high there).
+_RANK_WEIGHTS = "{0.5, 0.5, 0.5, 1.0}"
+
+
+def tsquery_lexeme(lexeme: str) -> str:
+    """`lexeme` as one quoted tsquery operand: nothing in it (quotes, &, |, !, :, *, parentheses, backslashes) is
+    read as tsquery syntax."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _stems_postgresql(words: list[str]) -> dict[str, str]:
+    """Each stem of the words, as the keyword index stores it (to_tsvector('english') of the word alone: the same
+    parser and dictionaries as the index), mapped to the first word giving it. English stop words give none."""
+    found = run_sql(
+        "SELECT v.lexeme, w.n FROM unnest(?::text[]) WITH ORDINALITY AS w(word, n), "
+        "unnest(to_tsvector('english', w.word)) AS v ORDER BY w.n",
+        (words,),
+    ).fetchall()
+    word_of: dict[str, str] = {}
+    for lexeme, n in found:
+        word_of.setdefault(str(lexeme), words[int(n) - 1])
+    return word_of
+
+
+def _rare_terms_postgresql(text: str) -> list[tuple[str, int]]:
+    """The question's stems that few passages contain, rarest first, with how many passages hold each (as
+    _rare_terms). A stem's passages are counted only up to the rarity limit (LIMIT through the GIN index): a common
+    word costs no more than a rare one, and no statistics over the whole table are needed."""
+    words = _question_words(text)
+    if not words:
+        return []
+    stems = list(_stems_postgresql(words))
+    if not stems:
+        return []
+    # Passages ever written, about (max id through the primary key; no count over the table): the scale for "rare".
+    row = run_sql("SELECT max(id) FROM chunk").fetchone()
+    total = max(1, int(row[0]) if row and row[0] is not None else 1)
+    limit = int(max(RARE_MIN, total * RARE_SHARE))
+    found = run_sql(
+        "SELECT t.n, (SELECT count(*) FROM (SELECT 1 FROM chunk c WHERE c.keywords @@ t.q::tsquery LIMIT ?) s) "
+        "FROM unnest(?::text[]) WITH ORDINALITY AS t(q, n)",
+        (limit + 1, [tsquery_lexeme(s) for s in stems]),
+    ).fetchall()
+    ranked = sorted(((int(count), stems[int(n) - 1]) for n, count in found), key=lambda pair: pair[0])
+    return [(stem, count) for count, stem in ranked if 0 < count <= limit][:RARE_TERMS]
+
+
+def _lexical_postgresql(question: str, scope: set[int] | None) -> list[int]:
+    """The passages holding the question's rare stems, best first: each stem's ts_rank weighted by its rarity
+    (log of passages per passage holding it, as bm25's idf), so the rarest word counts most, as on SQLite."""
+    terms = _rare_terms_postgresql(question)
+    if not terms:
+        return []
+    row = run_sql("SELECT max(id) FROM chunk").fetchone()
+    total = max(1, int(row[0]) if row and row[0] is not None else 1)
+    score = " + ".join(f"ts_rank('{_RANK_WEIGHTS}', c.keywords, ?::tsquery) * ?" for _ in terms)
+    params: list[Any] = []
+    for stem, count in terms:
+        params += [tsquery_lexeme(stem), math.log(1 + total / count)]
+    where, scope_params = _scope_sql(scope)
+    sql = (
+        f"SELECT c.id FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.keywords @@ ?::tsquery{where} "  # noqa: S608 - only ? marks
+        f"ORDER BY {score} DESC, c.id LIMIT ?"
+    )
+    match = " | ".join(tsquery_lexeme(stem) for stem, _ in terms)
+    return [int(r[0]) for r in run_sql(sql, [match, *scope_params, *params, CANDIDATES]).fetchall()]
 
 
 def _fuse(*rankings: tuple[Iterable[int], float]) -> dict[int, float]:

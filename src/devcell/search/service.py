@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from peewee import SQL, Expression
+from peewee import SQL, Expression, fn
 
-from devcell.core.db import transaction
+from devcell.core.db import is_postgresql, transaction
 from devcell.core.errors import NotFound
 from devcell.documents.schemas import DocumentOut
 from devcell.documents.service import Document, visible_clause
@@ -84,14 +84,37 @@ def words_match(words: str) -> str | None:
     return " ".join(f'"{w}"*' if len(w) >= PREFIX_MIN else f'"{w}"' for w in found) or None
 
 
+def words_tsquery(words: str) -> str | None:
+    """words_match for PostgreSQL: a tsquery text (for to_tsquery('english'), which stems each word as the index
+    did) for passages containing every word of `words`, each as a word or, from PREFIX_MIN letters on, a word's
+    start (`:*`); None when there is no word. Each word is a quoted operand (see _retrieval.tsquery_lexeme), so
+    nothing the user types (&, |, !, <->, :*, quotes, parentheses, backslashes) is read as tsquery syntax."""
+    found = list(dict.fromkeys(w.lower() for w in _WORD.findall(words)))[:MAX_WORDS]
+    quoted = [_retrieval.tsquery_lexeme(w) + (":*" if len(w) >= PREFIX_MIN else "") for w in found]
+    return " & ".join(quoted) or None
+
+
 def text_clause(words: str) -> Expression | None:
     """Documents with a passage containing every word of `words` (see words_match), as a condition on Document."""
+    if is_postgresql():
+        return _text_clause_postgresql(words)
     match = words_match(words)
     if match is None:
         return None
     passages = SQL(
         "(SELECT c.document_id FROM chunk_fts f JOIN chunk c ON c.id = f.rowid WHERE chunk_fts MATCH ?)", [match]
     )
+    clause: Expression = Document.id.in_(passages)
+    return clause
+
+
+def _text_clause_postgresql(words: str) -> Expression | None:
+    query = words_tsquery(words)
+    if query is None:
+        return None
+    # A word that is only an English stop word ("the") drops out of to_tsquery's AND; the others still must match.
+    keywords = Expression(SQL("keywords"), "@@", fn.to_tsquery("english", query))
+    passages = Chunk.select(Chunk.document).where(keywords)
     clause: Expression = Document.id.in_(passages)
     return clause
 
