@@ -34,6 +34,7 @@ from devcell.core.jobs import JOBS
 from devcell.core.middleware import AllowedHosts, GZip, SecurityHeaders
 from devcell.core.migrations.runner import migrate
 from devcell.core.openapi import openapi_document
+from devcell.core.processes import HEARTBEAT
 from devcell.core.scheduler import SCHEDULER
 from devcell.core.spa import spa_routes
 from devcell.core.state import AppState
@@ -131,6 +132,7 @@ async def _start_services(app: Starlette, secret: str) -> _Running:
     config = state.config
     wire(state, secret)
     await run_in_threadpool(state.need(SETTINGS_STORE).refresh, True)
+    await run_in_threadpool(state.need(HEARTBEAT).start)  # registered before it submits a job or fails others'
     interrupted = await run_in_threadpool(state.need(JOBS).recover)
     if interrupted:
         log.warning("%d job(s) were interrupted by the last shutdown and are marked failed", interrupted)
@@ -138,6 +140,7 @@ async def _start_services(app: Starlette, secret: str) -> _Running:
     # In the background: the scan only stats files, but indexing what it finds must not delay readiness.
     knowledge_start = asyncio.create_task(run_in_threadpool(search_indexing.start, state.need(KNOWLEDGE)))
     await run_in_threadpool(state.need(SCHEDULER).start)
+    await run_in_threadpool(state.need(HEARTBEAT).beat)  # the process list says at once whether it runs the jobs
     housekeeping = asyncio.create_task(_housekeeping(state.need(ACTIVITY)))
     log.info("DevCell %s ready on http://%s:%s (data in %s)", __version__, config.host, config.port, config.data_dir)
     return _Running(knowledge_start, housekeeping)
@@ -148,6 +151,7 @@ async def _stop_services(app: Starlette, running: _Running) -> None:
     running.housekeeping.cancel()
     await run_in_threadpool(state.need(SCHEDULER).stop)
     await run_in_threadpool(state.need(JOBS).shutdown)
+    await run_in_threadpool(state.need(HEARTBEAT).stop)
     await asyncio.gather(running.knowledge_start, return_exceptions=True)
     state.need(KNOWLEDGE).close()
     await run_in_threadpool(state.need(ACTIVITY).flush)

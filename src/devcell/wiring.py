@@ -29,6 +29,7 @@ from devcell.core import llm, llm_server
 from devcell.core.config import Config
 from devcell.core.disk import DISK, DiskProbe
 from devcell.core.jobs import JOBS, JobContext, JobRunner
+from devcell.core.processes import HEARTBEAT, Heartbeat, Report
 from devcell.core.scheduler import SCHEDULER, ScheduledJob, Scheduler
 from devcell.core.state import AppState
 from devcell.documents.service import LIBRARY, remove_abandoned_uploads
@@ -68,9 +69,22 @@ def wire(state: AppState, secret: str) -> None:
     state.provide(LIBRARY, IndexedLibrary(knowledge))  # how the documents slice reaches the index
     _wire_operations(state, config, settings, jobs)
     notification_rules.listen(lambda: settings.get_str("standup_visibility"))  # tasks, standups, jobs
+    _wire_heartbeat(state, jobs)
     state.need(HEALTH).context.llm_probe = lambda: llm.probe(search_answers.llm_config(settings))
     state.need(HEALTH).context.llm_context = lambda: settings.context_warning(discover=True)
     llm.listen_to_errors(llm_server.learn_from_error)  # llama-cpp-python tells its context only in overflow errors
+
+
+def _wire_heartbeat(state: AppState, jobs: JobRunner) -> None:
+    """This process in the process list (several serve one PostgreSQL database past one box): what it reports,
+    and the sweep that fails the jobs of processes that are gone."""
+    scheduler, knowledge = state.need(SCHEDULER), state.need(KNOWLEDGE)
+
+    def report() -> Report:
+        vectors = "unreachable" if knowledge.outage_checked_at is not None else "ok"
+        return Report(runs_scheduler=scheduler.runs_here, vectors=vectors)
+
+    state.provide(HEARTBEAT, Heartbeat(report, jobs.recover))
 
 
 def _wire_operations(state: AppState, config: Config, settings: SettingsStore, jobs: JobRunner) -> None:

@@ -23,7 +23,7 @@ from devcell.core.db import (
     transaction,
     upsert,
 )
-from devcell.core.migrations.runner import HEAD, SchemaTooNew, current_version, migrate
+from devcell.core.migrations.runner import HEAD, POSTGRESQL_BASELINE, SchemaTooNew, current_version, migrate
 from tests.core.test_migrations import MODELS
 from tests.postgres_server import PostgresCluster
 
@@ -54,10 +54,12 @@ def pg(empty: str, tmp_path: Path) -> str:
     return empty
 
 
-def test_an_empty_database_is_migrated_to_head_in_one_step(empty: str, tmp_path: Path) -> None:
+def test_an_empty_database_is_migrated_to_head_from_the_baseline(empty: str, tmp_path: Path) -> None:
+    """Created at the baseline's version in one step, then every later migration runs as on SQLite."""
     assert is_postgresql()
     applied = migrate(tmp_path / "unused.db", tmp_path / "snapshots")
-    assert [m.name for m in applied] == ["postgresql_baseline"]
+    assert applied[0].name == "postgresql_baseline"
+    assert [m.version for m in applied] == list(range(POSTGRESQL_BASELINE.version, HEAD + 1))
     assert current_version() == HEAD
     assert migrate(tmp_path / "unused.db", tmp_path / "snapshots") == []
     assert not (tmp_path / "snapshots").exists(), "no SQLite snapshot of a server database"

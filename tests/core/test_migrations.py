@@ -26,14 +26,15 @@ from devcell.core.migrations.runner import (
     migrate,
     snapshot,
 )
+from devcell.core.processes import AppProcess
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def declared_models() -> list[type[BaseModel]]:
     """Every model of every slice (`devcell/<slice>/models.py`, also in a slice's sub-packages such as
-    `devcell/assistant/workflows/models.py`) plus the job history."""
-    found: list[type[BaseModel]] = [JobRun]
+    `devcell/assistant/workflows/models.py`) plus core's: the job history and the process list."""
+    found: list[type[BaseModel]] = [JobRun, AppProcess]
     for info in pkgutil.walk_packages(devcell.__path__, prefix="devcell."):
         if not info.name.endswith(".models") or info.name.startswith("devcell.core."):
             continue

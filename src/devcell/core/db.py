@@ -9,6 +9,8 @@ write lock, how a cache learns that another process wrote, how connections are h
 from __future__ import annotations
 
 import functools
+import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -149,6 +151,28 @@ def init_database(target: Path | str) -> None:
     database.initialize(file)
 
 
+def server_connection() -> Any:
+    """A connection of its own to the PostgreSQL server, outside the pool and in autocommit, for what lives as long
+    as the process (the scheduler's session lock). Its application_name says which process holds it."""
+    server = database.obj
+    if not isinstance(server, PostgresqlDatabase):
+        raise ProgrammingError("a server connection needs PostgreSQL")
+    # The plain driver connection (peewee's PostgresqlDatabase._connect, not the pool's, which would be given back).
+    connection = PostgresqlDatabase._connect(server)  # type: ignore[attr-defined]  # untyped in peewee's stub
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('application_name', %s, false)", (process_name(),))
+        # A process that vanishes without closing its socket (a host lost) is noticed by the server within ~25 s,
+        # so its locks are freed for another process to take over.
+        for name, value in (("tcp_keepalives_idle", 10), ("tcp_keepalives_interval", 5), ("tcp_keepalives_count", 3)):
+            cursor.execute("SELECT set_config(%s, %s, false)", (name, str(value)))
+    return connection
+
+
+def process_name() -> str:
+    """This process among several: devcell@host:pid."""
+    return f"devcell@{socket.gethostname()}:{os.getpid()}"
+
+
 def is_postgresql() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
@@ -180,9 +204,10 @@ def run_sql(sql: str, params: Sequence[Any] = ()) -> Any:
     return database.execute_sql(sql, tuple(params))
 
 
-def upsert(model: type[Model], **values: Any) -> None:
+def upsert(model: type[Model], /, **values: Any) -> None:
     """Insert a row, or update the one with the same primary key: one statement on both databases (INSERT ...
-    ON CONFLICT DO UPDATE). Never SQLite's REPLACE, which deletes the old row first (and what cascades from it)."""
+    ON CONFLICT DO UPDATE). Never SQLite's REPLACE, which deletes the old row first (and what cascades from it).
+    `model` is positional-only: a table may have a column named `model`."""
     key = model._meta.primary_key
     if isinstance(key, CompositeKey):
         names = list(key.field_names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,11 +16,14 @@ from typing import Any, Literal, cast
 import orjson
 from peewee import CharField, IntegerField, TextField
 
-from devcell.core.db import BaseModel, UTCDateTimeField, transaction, upsert, utcnow
+from devcell.core.db import BaseModel, UTCDateTimeField, is_postgresql, transaction, upsert, utcnow
+from devcell.core.processes import PROCESS_ID, gone_processes
 from devcell.core.signals import announce
 from devcell.core.state import Key
 
 log = logging.getLogger(__name__)
+
+PROGRESS_STORE_SECONDS = 1.0
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
@@ -35,6 +39,7 @@ class JobRun(BaseModel):
     progress_total = IntegerField(null=True)
     message = TextField(default="")
     result = TextField(null=True)
+    process = TextField(default="")  # core.processes.PROCESS_ID of the process that runs it
     error = TextField(null=True)
     created_at = UTCDateTimeField()
     started_at = UTCDateTimeField(null=True)
@@ -134,6 +139,7 @@ def _persist(snap: JobSnapshot) -> None:
             created_at=snap.created_at,
             started_at=snap.started_at,
             finished_at=snap.finished_at,
+            process=PROCESS_ID,
         )
 
 
@@ -146,15 +152,22 @@ class JobRunner:
         self._contexts: dict[str, JobContext] = {}
         self._subscribers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[JobSnapshot]]]] = {}
         self._lock = threading.Lock()
+        self._progress_stored: dict[str, float] = {}
 
     def recover(self) -> int:
-        """Mark jobs left queued or running by a previous process as failed; returns how many."""
+        """Mark the jobs left queued or running by processes that are gone (this one's previous run, or another
+        process of the cluster that died) as failed; returns how many. Jobs of live processes are theirs."""
         with transaction(write=True):
+            unfinished = JobRun.status.in_(["queued", "running"])
+            owners = {row.process for row in JobRun.select(JobRun.process).where(unfinished).distinct()}
+            gone = gone_processes(owners - {PROCESS_ID})
+            if not gone:
+                return 0
             return int(
                 JobRun.update(
                     status="failed", error="Interrupted: DevCell stopped while this job ran.", finished_at=utcnow()
                 )
-                .where(JobRun.status.in_(["queued", "running"]))
+                .where(unfinished, JobRun.process.in_(list(gone)))
                 .execute()
             )
 
@@ -204,10 +217,12 @@ class JobRunner:
         self._update(job_id, persist=True, status=status, finished_at=utcnow(), **changes)
         with self._lock:
             final = self._live.pop(job_id, None)
+            self._progress_stored.pop(job_id, None)
         if final is not None:
             announce(JobEnded(final))
 
     def _update(self, job_id: str, persist: bool = False, **changes: Any) -> None:
+        persist = persist or self._progress_due(job_id)
         if persist:
             # Stored before anyone is shown it: a reader told "succeeded" (the page, the health checks) must find
             # the job's row in that state, not the one before (it was, for a moment, and a test caught it).
@@ -225,6 +240,23 @@ class JobRunner:
             subscribers = list(self._subscribers.get(job_id, []))
         for loop, queue in subscribers:
             loop.call_soon_threadsafe(queue.put_nowait, snap)
+
+    def _progress_due(self, job_id: str) -> bool:
+        """On a shared (PostgreSQL) database other processes follow a job through its row: its progress is stored
+        too, at most once per PROGRESS_STORE_SECONDS (status changes always are)."""
+        if not is_postgresql():
+            return False
+        now = time.monotonic()
+        with self._lock:
+            if now - self._progress_stored.get(job_id, 0.0) < PROGRESS_STORE_SECONDS:
+                return False
+            self._progress_stored[job_id] = now
+        return True
+
+    def is_live(self, job_id: str) -> bool:
+        """Whether the job runs (or waits) in this process; else its row is all there is to follow."""
+        with self._lock:
+            return job_id in self._live
 
     def get(self, job_id: str) -> JobSnapshot | None:
         with self._lock:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 
-from devcell.core.db import transaction
+from devcell.core.db import is_postgresql, process_name, server_connection, transaction
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import TERMINAL, JobContext, JobFunction, JobRun, JobRunner, JobSnapshot
 from devcell.core.state import Key
@@ -25,6 +25,7 @@ from devcell.core.state import Key
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "scheduler.lock"
+SCHEDULER_LOCK_KEY = 0x0DE75C4E  # the PostgreSQL advisory lock of the process that runs scheduled jobs
 KIND_PREFIX = "scheduled:"
 TAKEOVER_SECONDS = 30.0  # a process without the lock tries again this often, so it takes over when the holder stops
 
@@ -111,6 +112,66 @@ class ProcessLock:
             self._fd = None
 
 
+class ServerLock:
+    """The same lock for processes that share a PostgreSQL database (on one host or several): a session-level
+    advisory lock held on a connection of its own for the life of the process. The server drops it when that
+    connection ends: at once when the process dies on a live host, within ~25 s when its host is lost (keepalives)."""
+
+    def __init__(self) -> None:
+        self._connection: Any = None
+
+    @property
+    def held(self) -> bool:
+        return self._connection is not None
+
+    def acquire(self) -> bool:
+        if self._connection is not None:
+            return True
+        try:
+            connection = server_connection()
+        except Exception as exc:
+            log.warning("cannot reach the database to take the scheduler lock: %s", exc)
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", (SCHEDULER_LOCK_KEY,))
+            taken = bool(cursor.fetchone()[0])
+        if not taken:
+            connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    def holder(self) -> str:
+        """The holder's process (devcell@host:pid), from the server's own lock table."""
+        try:
+            connection = server_connection()
+        except Exception:
+            return "unknown"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(HOLDER_SQL, (SCHEDULER_LOCK_KEY,))
+                row = cursor.fetchone()
+        finally:
+            connection.close()
+        return str(row[0]) if row and row[0] else "unknown"
+
+    def release(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()  # ends the session, and with it the lock
+
+
+# The advisory lock's key is one bigint here: PostgreSQL shows it split into classid (high half) and objid (low half).
+HOLDER_SQL = """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname =
+current_database()) AND l.objid = (%s::bigint & 4294967295) AND l.objsubid = 1 LIMIT 1"""
+
+
+def scheduler_lock(data_dir: Path) -> ProcessLock | ServerLock:
+    """Who may run the scheduled jobs: one process per data directory, or per shared PostgreSQL database."""
+    return ServerLock() if is_postgresql() else ProcessLock(data_dir / LOCK_FILE)
+
+
 class Scheduler:
     """APScheduler's BackgroundScheduler around tracked jobs. Each firing submits the job to the JobRunner (so
     it has progress, a result and a history row) and waits for it: with max_instances=1 a slow run never
@@ -130,7 +191,7 @@ class Scheduler:
         self._runner = runner
         self._settings = settings
         self._jobs = {job.name: job for job in jobs}
-        self._lock = ProcessLock(data_dir / LOCK_FILE)
+        self._lock = scheduler_lock(data_dir)
         self._aps = BackgroundScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}, timezone="UTC"
         )
@@ -143,6 +204,18 @@ class Scheduler:
     def runs_here(self) -> bool:
         return self._lock.held
 
+    def _elsewhere(self) -> tuple[str, str]:
+        """(the process that holds the lock, what it is shared by), for messages."""
+        if isinstance(self._lock, ServerLock):
+            return self._lock.holder(), "database"
+        return f"pid {self._lock.holder()}", "data directory"
+
+    def holder(self) -> str:
+        """Which process runs the scheduled jobs: devcell@host:pid (or the pid of the one on this data directory)."""
+        if isinstance(self._lock, ServerLock):
+            return process_name() if self._lock.held else self._lock.holder()
+        return str(os.getpid()) if self._lock.held else self._lock.holder()
+
     def start(self) -> None:
         for job in self._jobs.values():
             for key in job.settings:
@@ -154,9 +227,9 @@ class Scheduler:
             self._run_at_start()
         else:
             log.warning(
-                "another DevCell process (pid %s) runs the scheduled jobs of this data directory; "
+                "another DevCell process (%s) runs the scheduled jobs of this %s; "
                 "this one will not run them while that one lives",
-                self._lock.holder(),
+                *self._elsewhere(),
             )
             self._schedule_takeover()
 
@@ -227,9 +300,10 @@ class Scheduler:
         if job is None:
             raise NotFound(f"There is no scheduled job {name!r}.", code="schedule_not_found")
         if not self._lock.held:
+            holder, shared = self._elsewhere()
             raise Conflict(
-                f"Another DevCell process (pid {self._lock.holder()}) runs the scheduled jobs of this data "
-                "directory; use that one, or stop it.",
+                f"Another DevCell process ({holder}) runs the scheduled jobs of this {shared}; "
+                "use that one, or stop it.",
                 code="scheduler_elsewhere",
             )
         with self._mutex:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from devcell.core.auth import Access
@@ -15,8 +16,19 @@ from devcell.core.scheduler import SCHEDULER
 from devcell.core.schemas import JobOut
 from devcell.core.web import ApiRoute, Call, json
 from devcell.operations import _logs, _support, metrics, samples, service
-from devcell.operations.schemas import JobPage, JobQuery, LogPage, LogQuery, MetricQuery, MetricSeries, ScheduleOut
+from devcell.operations.schemas import (
+    JobPage,
+    JobQuery,
+    LogPage,
+    LogQuery,
+    MetricQuery,
+    MetricSeries,
+    ProcessesOut,
+    ScheduleOut,
+)
 from devcell.settings.service import SETTINGS_STORE
+
+JOB_POLL_SECONDS = 0.5  # how often a job running in another process is read again while someone follows it
 
 
 async def list_jobs(call: Call, query: JobQuery) -> JobPage:
@@ -35,12 +47,26 @@ async def cancel_job(call: Call) -> JobOut:
     return await call.run(service.cancel_job, call.state.need(JOBS), call.user, job_id)
 
 
+async def _next_change(runner: JobRunner, job_id: str, queue: asyncio.Queue[JobSnapshot], last: JobOut) -> JobOut:
+    """The job's next state: from this process when the job runs here, else from its row, which the process that
+    runs it (another one, past one box) keeps up to date; polled, as nothing else crosses between processes."""
+    while True:
+        try:
+            return service.job_out(await asyncio.wait_for(queue.get(), timeout=JOB_POLL_SECONDS))
+        except TimeoutError:
+            if runner.is_live(job_id):
+                continue
+        stored = await run_in_threadpool(runner.get, job_id)
+        if stored is not None and (now := service.job_out(stored)) != last:
+            return now
+
+
 async def _job_events(runner: JobRunner, first: JobOut, queue: asyncio.Queue[JobSnapshot]) -> AsyncIterator[bytes]:
     try:
         yield frame("job", first.model_dump(mode="json"))
         snap = first
         while snap.status not in ("succeeded", "failed", "cancelled"):
-            snap = service.job_out(await queue.get())
+            snap = await _next_change(runner, first.id, queue, snap)
             yield frame("job", snap.model_dump(mode="json"))
     finally:
         runner.unsubscribe(first.id, queue)
@@ -69,6 +95,11 @@ async def run_scheduled(call: Call) -> JobOut:
     name = call.request.path_params["name"]
     snap = await call.run(call.state.need(SCHEDULER).run_now, name, call.user.user_id)
     return service.job_out(snap)
+
+
+async def get_processes(call: Call) -> ProcessesOut:
+    """The DevCell processes serving this database (several past one box), and which runs the scheduled jobs."""
+    return await call.run(service.processes)
 
 
 async def get_logs(call: Call, query: LogQuery) -> LogPage:
@@ -106,6 +137,7 @@ ROUTES = [
     ApiRoute(
         "POST", "/api/system/schedule/{name}/run", run_scheduled, access=Access.ADMIN, response=JobOut, status=202
     ),
+    ApiRoute("GET", "/api/system/processes", get_processes, access=Access.ADMIN, response=ProcessesOut),
     ApiRoute("GET", "/api/system/logs", get_logs, access=Access.ADMIN, query=LogQuery, response=LogPage),
     ApiRoute("GET", "/api/system/support-bundle", get_support_bundle, access=Access.ADMIN),
     ApiRoute(

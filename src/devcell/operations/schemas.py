@@ -49,6 +49,26 @@ class ScheduleOut(BaseModel):
     items: list[ScheduleEntryOut]
 
 
+class ProcessOut(BaseModel):
+    """One DevCell process serving this database, as its last heartbeat described it."""
+
+    name: str = Field(description="devcell@host:pid")
+    host: str
+    pid: int
+    version: str
+    started_at: datetime
+    seen_at: datetime
+    runs_scheduler: bool = Field(description="it runs the scheduled jobs (backups, maintenance, scans)")
+    database_ms: float | None = Field(description="how long a database read took from it")
+    vectors: str = Field(description="its vector index: ok, unreachable, or empty before its first search")
+    this: bool = Field(description="the process that answered this request")
+
+
+class ProcessesOut(BaseModel):
+    database: Literal["sqlite", "postgresql"]
+    processes: list[ProcessOut]
+
+
 class LogQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import UTC
 
 from devcell.core.auth import Principal
+from devcell.core.db import is_postgresql
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import JobRunner, JobSnapshot
+from devcell.core.processes import PROCESS_ID, live_processes
 from devcell.core.scheduler import ScheduleEntry, Scheduler
 from devcell.core.schemas import JobOut
-from devcell.operations.schemas import JobPage, JobQuery, ScheduleEntryOut, ScheduleOut, ScheduleRunOut
+from devcell.operations.schemas import (
+    JobPage,
+    JobQuery,
+    ProcessesOut,
+    ProcessOut,
+    ScheduleEntryOut,
+    ScheduleOut,
+    ScheduleRunOut,
+)
 
 
 def _visible(snap: JobSnapshot | None, who: Principal) -> JobSnapshot:
@@ -69,3 +79,24 @@ def _entry_out(entry: ScheduleEntry) -> ScheduleEntryOut:
 
 def schedule(scheduler: Scheduler) -> ScheduleOut:
     return ScheduleOut(items=[_entry_out(e) for e in scheduler.entries()])
+
+
+def processes() -> ProcessesOut:
+    return ProcessesOut(
+        database="postgresql" if is_postgresql() else "sqlite",
+        processes=[
+            ProcessOut(
+                name=row.name,
+                host=row.host,
+                pid=row.pid,
+                version=row.version,
+                started_at=row.started_at,
+                seen_at=row.seen_at,
+                runs_scheduler=row.runs_scheduler,
+                database_ms=row.database_ms,
+                vectors=row.vectors,
+                this=row.id == PROCESS_ID,
+            )
+            for row in live_processes()
+        ],
+    )

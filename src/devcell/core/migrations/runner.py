@@ -28,6 +28,7 @@ from devcell.core.migrations import (
     m0015_away,
     m0016_labels_checklists,
     m0017_project_standup_time,
+    m0018_app_processes,
     postgresql,
 )
 
@@ -63,6 +64,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "away", m0015_away.up),
     Migration(16, "labels_checklists", m0016_labels_checklists.up),
     Migration(17, "project_standup_time", m0017_project_standup_time.up),
+    Migration(18, "app_processes", m0018_app_processes.up),
 )
 HEAD = MIGRATIONS[-1].version
 # A PostgreSQL database starts at the schema of this version in one step (see migrations.postgresql).

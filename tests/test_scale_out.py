@@ -1,0 +1,152 @@
+"""Past one box: three real `devcell serve` processes on one PostgreSQL database and one Chroma server, as nginx
+would spread a team's requests over them. What one process writes the others serve at once (their caches follow
+the database), a document added through one is searchable through the others, a job running in one is followed
+through another, exactly one runs the scheduled jobs, and when it is killed another takes them over."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.chroma_server import ChromaServer, chroma_server
+from tests.postgres_server import PostgresCluster
+from tests.serverproc import ADMIN_PASSWORD, HOST, ServerProcess, api_token, devcell_env
+from tests.waiting import wait_until
+
+__all__ = ["chroma_server"]
+
+PROCESSES = 3
+TAKEOVER_BUDGET_SECONDS = 60.0
+
+
+@pytest.fixture
+def cluster_env(
+    postgres_cluster: PostgresCluster, chroma_server: ChromaServer, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """What every process of one DevCell cluster shares: the database, the vector server, the knowledgebase
+    directory (NFS in a real cluster) and the secret that signs sessions."""
+    url = postgres_cluster.empty_database()
+    shared = tmp_path / "shared-knowledgebase"
+    shared.mkdir()
+    yield {
+        "DEVCELL_DATABASE_URL": url,
+        "DEVCELL_CHROMA_URL": chroma_server.url,
+        "DEVCELL_CHROMA_DATABASE": chroma_server.database(),
+        "DEVCELL_KNOWLEDGEBASE_DIR": str(shared),
+        "DEVCELL_SECRET_KEY": "s" * 48,
+        "DEVCELL_EMBEDDING_MODEL": "hashing-test",
+        "ANONYMIZED_TELEMETRY": "False",
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+    }
+    postgres_cluster.drop(url)
+
+
+@pytest.fixture
+def servers(cluster_env: dict[str, str], tmp_path: Path) -> Iterator[list[ServerProcess]]:
+    first_data = tmp_path / "host-0"
+    made = cli_with(cluster_env, first_data, "user", "create", "--admin", "admin", "--password-stdin")
+    assert made.returncode == 0, made.stderr
+    with contextlib.ExitStack() as stack:
+        started = [
+            stack.enter_context(ServerProcess(tmp_path / f"host-{n}", env=cluster_env)) for n in range(PROCESSES)
+        ]
+        for server in started:
+            server.wait_ready(timeout=120)
+        yield started
+
+
+def cli_with(env: dict[str, str], data_dir: Path, *args: str) -> Any:
+    """`devcell` with the cluster's environment (tests.serverproc.cli runs it with none)."""
+    import subprocess
+    import sys
+
+    from tests.serverproc import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "devcell", "--data-dir", str(data_dir), *args],
+        input=ADMIN_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        env=devcell_env(env),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def call(server: ServerProcess, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    with server.client(token) as client:
+        return client.request(method, path, body)
+
+
+def runs_scheduler(server: ServerProcess, token: str) -> bool:
+    status, body = call(server, token, "GET", "/api/system/schedule")
+    assert status == 200, body
+    return bool(body["items"][0]["runs_here"])
+
+
+def job_events(server: ServerProcess, token: str, job_id: str) -> list[dict[str, Any]]:
+    """Every `job` event of the job's stream, to its end."""
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=60)
+    try:
+        connection.request("GET", f"/api/jobs/{job_id}/events", headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        assert response.status == 200
+        events = [json.loads(line[5:]) for line in response.read().decode().splitlines() if line.startswith("data:")]
+    finally:
+        connection.close()
+    return events
+
+
+def test_three_processes_serve_one_database_and_one_index(servers: list[ServerProcess]) -> None:
+    a, b, c = servers
+    token = api_token(a)
+
+    status, task = call(a, token, "POST", "/api/tasks", {"title": "Rotate the VPN keys"})
+    assert status == 201, task
+    for other in (b, c):  # listed at once: their caches see the write made through another process
+        status, page = call(other, token, "GET", "/api/tasks")
+        assert status == 200
+        assert [item["title"] for item in page["items"]] == ["Rotate the VPN keys"]
+
+    status, note = call(a, token, "POST", "/api/documents/notes", {"title": "Runbook", "text": "wireguard rekey"})
+    assert status == 201, note
+    events = job_events(b, token, note["job_id"])  # the indexing job runs in a; b follows its row
+    assert events[-1]["status"] == "succeeded", events
+    assert events[0]["id"] == note["job_id"]
+
+    def found(server: ServerProcess) -> bool:
+        status, body = call(server, token, "GET", "/api/search?q=wireguard")
+        assert status == 200, body
+        return any(item["title"] == "Runbook" for item in body["items"])
+
+    assert found(b)
+    assert found(c)
+
+
+def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(servers: list[ServerProcess]) -> None:
+    token = api_token(servers[0])
+    holders = [server for server in servers if runs_scheduler(server, token)]
+    assert len(holders) == 1
+    holder = holders[0]
+    status, processes = call(servers[0], token, "GET", "/api/system/processes")
+    assert status == 200, processes
+    assert len(processes["processes"]) == PROCESSES
+    assert [p["pid"] for p in processes["processes"] if p["runs_scheduler"]] in ([holder.pid], [])
+
+    holder.kill()
+    rest = [server for server in servers if server is not holder]
+    wait_until(
+        lambda: any(runs_scheduler(server, token) for server in rest),
+        TAKEOVER_BUDGET_SECONDS,
+        "another process runs the scheduled jobs",
+        every=1.0,
+    )
+    assert sum(runs_scheduler(server, token) for server in rest) == 1
