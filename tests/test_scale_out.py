@@ -141,6 +141,15 @@ def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(servers: 
     assert len(processes["processes"]) == PROCESSES
     assert [p["pid"] for p in processes["processes"] if p["runs_scheduler"]] in ([holder.pid], [])
 
+    other = next(server for server in servers if server is not holder)
+    status, report = call(other, token, "GET", "/api/system/health?fresh=true")
+    assert status == 200, report
+    finding = next(item for item in report["items"] if item["name"] == "scheduler")
+    assert finding["severity"] == "ok"
+    assert finding["message"].startswith("devcell@")
+    assert f":{holder.pid} runs the scheduled jobs" in finding["message"]
+    assert f"{PROCESSES} DevCell processes serve this database" in finding["message"]
+
     holder.kill()
     rest = [server for server in servers if server is not holder]
     wait_until(

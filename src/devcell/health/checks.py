@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from devcell.core.db import transaction, utcnow
+from devcell.core.db import is_postgresql, transaction, utcnow
 from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
+from devcell.core.processes import live_processes
 from devcell.core.scheduler import last_run
 from devcell.health._pi import read_power, read_temperature
 from devcell.health.registry import Check, Finding, Fix, HealthContext, Severity
@@ -326,7 +327,28 @@ def exposure(context: HealthContext) -> Finding:
     return Finding("exposure", "Exposure", "warning", text[0].upper() + text[1:] + ".", fix)
 
 
+def _cluster_scheduler(context: HealthContext) -> Finding:
+    """Several processes on one PostgreSQL database: exactly one of them should run the scheduled jobs."""
+    alive = live_processes()
+    count = f"{len(alive)} DevCell process{'es' if len(alive) != 1 else ''} serve this database"
+    if context.scheduler is not None and context.scheduler.runs_here:
+        return Finding("scheduler", "Scheduled jobs", "ok", f"This process runs the scheduled jobs; {count}.")
+    holders = [row.name for row in alive if row.runs_scheduler]
+    if holders:
+        return Finding("scheduler", "Scheduled jobs", "ok", f"{holders[0]} runs the scheduled jobs; {count}.")
+    return Finding(
+        "scheduler",
+        "Scheduled jobs",
+        "warning",
+        f"No process runs the scheduled jobs (backups, maintenance) right now; {count}. One that runs takes them "
+        "over within a minute of the last one stopping.",
+        Fix("Check that a DevCell process runs", command="systemctl status devcell"),
+    )
+
+
 def scheduler(context: HealthContext) -> Finding:
+    if is_postgresql():
+        return _cluster_scheduler(context)
     if context.scheduler is None or context.scheduler.runs_here:
         return Finding("scheduler", "Scheduled jobs", "ok", "This process runs the scheduled jobs.")
     return Finding(
