@@ -505,6 +505,8 @@ def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str
     _install(packaging / "devcell.env", root / "etc/devcell/devcell.env")
     _install(packaging / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
     _install(packaging / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
+    # Several processes behind one nginx (README "Growing past one box"): an example to copy, not a conffile.
+    _install(packaging / "nginx/devcell-cluster-site", root / "usr/share/doc/devcell/examples/nginx-cluster")
     _install(packaging / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
     copyright_file = root / "usr/share/doc/devcell/copyright"
     copyright_file.parent.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ def test_files_are_where_the_design_puts_them(deb: Path) -> None:
         "/usr/share/doc/devcell/copyright",
         "/usr/share/doc/devcell/changelog.gz",
         "/usr/share/man/man1/devcell.1.gz",
+        "/usr/share/doc/devcell/examples/nginx-cluster",
         "/usr/share/lintian/overrides/devcell",
         "/usr/lib/devcell/_internal/web_dist/index.html",
     ):

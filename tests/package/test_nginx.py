@@ -103,6 +103,15 @@ def test_example_site_is_valid_and_not_enabled(installed: str, nginx: Path, tmp_
     assert not Path("/etc/nginx/sites-enabled/devcell").exists()
 
 
+def test_the_cluster_example_is_valid_nginx(installed: str, nginx: Path, tmp_path: Path) -> None:
+    """The example for several DevCell processes (an upstream of three) is accepted by nginx as shipped."""
+    example = Path("/usr/share/doc/devcell/examples/nginx-cluster")
+    assert "upstream devcell" in example.read_text()
+    config = write_config(tmp_path, f"include {example};", 9000)
+    result = appliance.run(nginx, "-t", "-c", config, check=False)
+    assert result.returncode == 0, result.stderr
+
+
 def test_ui_and_sign_in_through_nginx(proxied: tuple[appliance.InstalledServer, int]) -> None:
     server, port = proxied
     appliance.set_up_admin(server).close()
