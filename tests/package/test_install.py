@@ -69,6 +69,18 @@ def test_smoke_the_installed_server(installed: str, deb: Path, tmp_path: Path) -
     assert stat.S_IMODE((appliance.DATA / "secret_key").stat().st_mode) == 0o600
 
 
+def test_the_env_file_is_readable_by_the_service_group_only(installed: str) -> None:
+    """It may hold secrets (the secret key, the LLM API key, a database password): root:devcell 0640."""
+    import grp
+    import stat
+
+    found = Path("/etc/devcell/devcell.env").stat()
+    assert stat.S_IMODE(found.st_mode) == 0o640
+    assert (found.st_uid, grp.getgrgid(found.st_gid).gr_name) == (0, "devcell")
+    listed = appliance.run("dpkg-statoverride", "--list", "/etc/devcell/devcell.env", check=False)
+    assert listed.stdout.split() == ["root", "devcell", "0640", "/etc/devcell/devcell.env"]
+
+
 def test_remove_keeps_data_and_config_then_purge_leaves_nothing(installed: str, tmp_path: Path) -> None:
     with appliance.InstalledServer(tmp_path / "server.log") as server:
         appliance.set_up_admin(server).close()
@@ -83,4 +95,5 @@ def test_remove_keeps_data_and_config_then_purge_leaves_nothing(installed: str, 
     assert appliance.package_state() == "not-installed"
     assert [p for p in appliance.FOOTPRINT if p.exists() or p.is_symlink()] == []
     assert not appliance.user_exists()
+    assert appliance.run("dpkg-statoverride", "--list", "/etc/devcell/devcell.env", check=False).stdout == ""
     assert appliance.run("getent", "group", "devcell", check=False).returncode == 2
