@@ -217,6 +217,8 @@ def _reader(field: Field) -> Callable[[Any], Any]:
 
 def _writer(field: Field) -> Callable[[Any], Any]:
     """What DevCell sees as the value the target stores (the field's db_value: booleans, naive UTC timestamps)."""
+    if isinstance(field, _NATIVE):  # ints and strings pass as they are (most values: worth skipping two calls)
+        return lambda value: value
     convert_in = _reader(field)
     convert_out: Callable[[Any], Any] = field.db_value
     return lambda value: None if value is None else convert_out(convert_in(value))
@@ -301,7 +303,8 @@ def checksum(cursor: Any, model: type[BaseModel]) -> tuple[int, str]:
     return count, digest.hexdigest()
 
 
-def _prove(source: sqlite3.Connection, models: Sequence[type[BaseModel]]) -> list[TableCopy]:
+def compare(source: sqlite3.Connection, models: Sequence[type[BaseModel]]) -> list[TableCopy]:
+    """Each model's rows and checksum on both sides (the open database is the PostgreSQL target)."""
     found = []
     for model in models:
         source_rows, source_sum = checksum(source.execute(_select_all(model, on_postgresql=False)), model)
@@ -323,9 +326,10 @@ def copy_into_open_target(source: sqlite3.Connection) -> CopyReport:
                 try:
                     _copy_table(source, model)
                 except Exception as exc:
-                    raise CopyFailed(f"copying table {model._meta.table_name} failed: {exc}".strip()) from exc
+                    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # PostgreSQL adds LINE/HINT
+                    raise CopyFailed(f"copying table {model._meta.table_name} failed: {reason}") from exc
             _move_sequences(models, marks)
-            tables = _prove(source, models)
+            tables = compare(source, models)
             differing = [t.table for t in tables if not t.equal]
             if differing:
                 raise CopyFailed(f"the copy differs from the source in: {', '.join(differing)}")
