@@ -6,6 +6,9 @@ second and the server stays the bottleneck. Run as its own process (the server o
     python tests/bench/loadgen.py --port 9000 --path /api/auth/me --header "Authorization: Bearer dct_..." \
         --connections 64 --duration 10 --warmup 1
 
+Writes too: `--method POST --body '{"title": "x"}'` sends the same body on every request (Content-Type
+application/json unless --content-type says otherwise).
+
 Prints one JSON object: requests, rps, latency percentiles (ms), errors, status counts and the client's
 own CPU use (close to 1.0 means the client, not the server, may be the limit).
 """
@@ -121,9 +124,20 @@ async def _connection(host: str, port: int, request: bytes, stats: Stats, stop_a
             stats.socket_errors += 1
 
 
-def build_request(host: str, port: int, method: str, path: str, headers: list[str]) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: application/json", *headers, "", ""]
-    return "\r\n".join(lines).encode("latin-1")
+def build_request(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    headers: list[str],
+    body: bytes | None = None,
+    content_type: str = "application/json",
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: application/json", *headers]
+    if body is not None:  # framed by Content-Length: the server reads exactly this much before the next request
+        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    head = "\r\n".join([*lines, "", ""]).encode("latin-1")
+    return head + (body or b"")
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -134,7 +148,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
-    request = build_request(args.host, args.port, args.method, args.path, args.header)
+    body = None if args.body is None else args.body.encode("utf-8")
+    request = build_request(args.host, args.port, args.method, args.path, args.header, body, args.content_type)
     start = time.perf_counter()
     stats = Stats(measure_from=start + args.warmup, measure_until=start + args.warmup + args.duration)
     cpu_start = time.process_time()
@@ -171,6 +186,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--method", default="GET")
     parser.add_argument("--path", default="/api/health")
     parser.add_argument("--header", action="append", default=[], help="extra request header, 'Name: value'")
+    parser.add_argument("--body", help="request body sent on every request (e.g. JSON for --method POST)")
+    parser.add_argument("--content-type", default="application/json", help="Content-Type of --body")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds, after the warm-up")
     parser.add_argument("--warmup", type=float, default=1.0)
