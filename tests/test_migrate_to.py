@@ -349,7 +349,9 @@ def test_a_bad_or_unreachable_url_is_one_line(cli: Cli, tmp_path: Path) -> None:
 
     result = cli("migrate-to", f"postgresql://devcell:s3cret@/devcell?host={tmp_path}/nowhere")
 
-    assert error_line(result).startswith("devcell: cannot use the target database postgresql://devcell:***@/devcell")
+    error = error_line(result)
+    assert error.startswith("devcell: cannot ")  # use (or reach) the target database, named without its password
+    assert "postgresql://devcell:***@/devcell" in error
     assert "s3cret" not in result.output
 
 
