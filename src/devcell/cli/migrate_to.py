@@ -69,14 +69,13 @@ MODELS: tuple[type[BaseModel], ...] = (
 # `chunk.keywords`).
 NOT_COPIED = ("schema_migration", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4", "app_process")
 DERIVED_PREFIXES = ("chunk_fts",)
-# Tables on the target that hold no DevCell data of their own (made by prepare_postgresql / migrate).
-TARGET_BOOKKEEPING = ("schema_migration", "change_counter")
 
 # Rows per INSERT: few enough to stay far below PostgreSQL's 65,535 parameters per statement, many enough that
 # 10,000 tasks are a few dozen round trips.
 PARAMETERS_PER_STATEMENT = 20_000
 MAX_ROWS_PER_STATEMENT = 500
-_NATIVE = (IntegerField, CharField, TextField)  # sqlite3 hands these back as the Python value already
+# sqlite3 hands these back as the Python value already (column affinity turns '5' into 5 on the way in).
+_NATIVE = (IntegerField, CharField, TextField)
 
 
 class CopyRefused(Exception):
@@ -107,10 +106,6 @@ class CopyReport:
     @property
     def rows(self) -> int:
         return sum(t.source_rows for t in self.tables)
-
-    @property
-    def differing(self) -> list[str]:
-        return [t.table for t in self.tables if not t.equal]
 
 
 def ordered_models() -> list[type[BaseModel]]:
@@ -209,8 +204,6 @@ def target_problem() -> str | None:
 
 def _reader(field: Field) -> Callable[[Any], Any]:
     """A stored value as DevCell sees it (the field's python_value), None kept."""
-    if isinstance(field, _NATIVE):
-        return lambda value: value
     convert: Callable[[Any], Any] = field.python_value
     return lambda value: None if value is None else convert(value)
 
