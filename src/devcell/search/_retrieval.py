@@ -204,37 +204,36 @@ def _stems_postgresql(words: list[str]) -> dict[str, str]:
     return word_of
 
 
-def _rare_terms_postgresql(text: str) -> list[tuple[str, int]]:
+def _rare_terms_postgresql(text: str) -> tuple[list[tuple[str, int]], int]:
     """The question's stems that few passages contain, rarest first, with how many passages hold each (as
-    _rare_terms). A stem's passages are counted only up to the rarity limit (LIMIT through the GIN index): a common
-    word costs no more than a rare one, and no statistics over the whole table are needed."""
+    _rare_terms), and the passages there are (the scale for "rare"). A stem's passages are counted only up to the
+    rarity limit: a common word costs no more than a rare one, and no statistics over the whole table are needed."""
     words = _question_words(text)
-    if not words:
-        return []
-    stems = list(_stems_postgresql(words))
+    stems = list(_stems_postgresql(words)) if words else []
     if not stems:
-        return []
+        return [], 1
     # Passages ever written, about (max id through the primary key; no count over the table): the scale for "rare".
     row = run_sql("SELECT max(id) FROM chunk").fetchone()
     total = max(1, int(row[0]) if row and row[0] is not None else 1)
     limit = int(max(RARE_MIN, total * RARE_SHARE))
-    found = run_sql(
-        "SELECT t.n, (SELECT count(*) FROM (SELECT 1 FROM chunk c WHERE c.keywords @@ t.q::tsquery LIMIT ?) s) "
-        "FROM unnest(?::text[]) WITH ORDINALITY AS t(q, n)",
-        (limit + 1, [tsquery_lexeme(s) for s in stems]),
-    ).fetchall()
-    ranked = sorted(((int(count), stems[int(n) - 1]) for n, count in found), key=lambda pair: pair[0])
-    return [(stem, count) for count, stem in ranked if 0 < count <= limit][:RARE_TERMS]
+    # One subquery per stem, each with its stem as a constant: the planner then picks, per stem, the GIN index (a
+    # rare stem) or a scan that stops at the limit (a common one); a stem from a column would get one plan for all,
+    # a bitmap of every passage holding a common word.
+    count = "(SELECT count(*) FROM (SELECT 1 FROM chunk WHERE keywords @@ ?::tsquery LIMIT ?) s)"
+    params: list[Any] = []
+    for stem in stems:
+        params += [tsquery_lexeme(stem), limit + 1]
+    counts = run_sql("SELECT " + ", ".join([count] * len(stems)), params).fetchone()
+    ranked = sorted(zip((int(n) for n in counts), stems, strict=True), key=lambda pair: pair[0])
+    return [(stem, n) for n, stem in ranked if 0 < n <= limit][:RARE_TERMS], total
 
 
 def _lexical_postgresql(question: str, scope: set[int] | None) -> list[int]:
     """The passages holding the question's rare stems, best first: each stem's ts_rank weighted by its rarity
     (log of passages per passage holding it, as bm25's idf), so the rarest word counts most, as on SQLite."""
-    terms = _rare_terms_postgresql(question)
+    terms, total = _rare_terms_postgresql(question)
     if not terms:
         return []
-    row = run_sql("SELECT max(id) FROM chunk").fetchone()
-    total = max(1, int(row[0]) if row and row[0] is not None else 1)
     score = " + ".join(f"ts_rank('{_RANK_WEIGHTS}', c.keywords, ?::tsquery) * ?" for _ in terms)
     params: list[Any] = []
     for stem, count in terms:

@@ -90,8 +90,18 @@ def words_tsquery(words: str) -> str | None:
     start (`:*`); None when there is no word. Each word is a quoted operand (see _retrieval.tsquery_lexeme), so
     nothing the user types (&, |, !, <->, :*, quotes, parentheses, backslashes) is read as tsquery syntax."""
     found = list(dict.fromkeys(w.lower() for w in _WORD.findall(words)))[:MAX_WORDS]
-    quoted = [_retrieval.tsquery_lexeme(w) + (":*" if len(w) >= PREFIX_MIN else "") for w in found]
-    return " & ".join(quoted) or None
+    return " & ".join(_word_tsquery(w) for w in found) or None
+
+
+def _word_tsquery(word: str) -> str:
+    """One word of words_tsquery. A word's start also matches the word itself, one or two letters shorter: the
+    English stemmer may cut a word below what was typed of it ("nightly" is indexed as "night", so "nightl"*
+    alone would miss it); FTS5's Porter stemmer cuts less, but such a word is found there too."""
+    quoted = _retrieval.tsquery_lexeme(word)
+    if len(word) < PREFIX_MIN:
+        return quoted
+    shorter = [_retrieval.tsquery_lexeme(word[:n]) for n in range(len(word) - 1, len(word) - 3, -1) if n >= PREFIX_MIN]
+    return "(" + " | ".join([f"{quoted}:*", *shorter]) + ")"
 
 
 def text_clause(words: str) -> Expression | None:
