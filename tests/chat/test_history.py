@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from devcell.app import create_app
 from devcell.chat import service
 from devcell.core.config import Config
-from devcell.core.db import database, transaction, utcnow
+from devcell.core.db import run_sql, transaction, utcnow
 from tests.chat.test_routes import events, say
 from tests.conftest import ADMIN_PASSWORD, Actor, create_user, setup_code, sign_in
 from tests.documents.conftest import note, set_llm
@@ -53,7 +53,8 @@ def test_conversations_are_kept_by_default_and_survive_a_restart(config: Config,
     """No setting changed: the default retention keeps the conversation; a new server on the same data (the app
     built again, its lifespan run again) opens it."""
     config.data_dir.mkdir(mode=0o750, parents=True)
-    shutil.copyfile(template_database, config.database_path)
+    if not config.uses_postgresql:  # PostgreSQL: config's database is already at HEAD
+        shutil.copyfile(template_database, config.database_path)
     with running() as fake:
         first_app = create_app(config)
         with TestClient(first_app) as first:
@@ -84,7 +85,7 @@ def test_retention_0_stores_nothing_even_with_a_conversation_id(
     assert listed["items"] == []
     assert listed["retention_days"] == 0
     with transaction():
-        assert database.execute_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 0
+        assert run_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 0
     for name in ("devcell.db", "devcell.db-wal"):
         path = config.database_path.with_name(name)
         assert not path.exists() or b"5519" not in path.read_bytes()
@@ -164,7 +165,7 @@ def test_delete_one_and_delete_all_of_mine(admin: Actor, user: Actor, other: Act
     assert conversations(user) == []
     assert len(conversations(other)) == 1
     with transaction():  # the messages went with their conversations
-        assert database.execute_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 2
+        assert run_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 2
 
 
 def test_expired_conversations_are_pruned(admin: Actor, user: Actor, fake_llm: FakeLLM) -> None:
@@ -181,7 +182,7 @@ def test_the_nightly_maintenance_prunes_chats(admin: Actor, user: Actor, fake_ll
     keep_history(admin, days=1)
     chat(user, "Old news")
     with transaction(write=True):
-        database.execute_sql("UPDATE chat_conversation SET expires_at = '2000-01-01 00:00:00'")
+        run_sql("UPDATE chat_conversation SET expires_at = '2000-01-01 00:00:00'")
     started = admin.post("/api/system/schedule/maintenance/run")
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
@@ -201,14 +202,14 @@ def test_lowering_the_retention_applies_at_the_next_use(admin: Actor, user: Acto
     chat(user, "Fresh")
     stamp = (utcnow() - timedelta(days=3)).replace(tzinfo=None).isoformat(" ")
     with transaction(write=True):
-        database.execute_sql("UPDATE chat_conversation SET updated_at = ? WHERE title = ?", (stamp, "Three days old"))
+        run_sql("UPDATE chat_conversation SET updated_at = ? WHERE title = ?", (stamp, "Three days old"))
     keep_history(admin, days=2)
     assert [c["title"] for c in conversations(user)] == ["Fresh"]
     keep_history(admin, days=0)
     listed = user.get("/api/chat/conversations").json()
     assert listed == {"items": [], "total": 0, "limit": 50, "offset": 0, "retention_days": 0}
     with transaction():
-        assert database.execute_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 0
+        assert run_sql("SELECT COUNT(*) FROM chat_message").fetchone()[0] == 0
 
 
 def test_a_failed_reply_keeps_only_the_question(admin: Actor, fake_llm: FakeLLM) -> None:
@@ -224,7 +225,7 @@ def test_stored_sources_survive_as_json(admin: Actor, fake_llm: FakeLLM) -> None
     keep_history(admin)
     chat(admin, "Plain question")
     with transaction():
-        raw = database.execute_sql("SELECT sources FROM chat_message WHERE role = 'assistant'").fetchone()[0]
+        raw = run_sql("SELECT sources FROM chat_message WHERE role = 'assistant'").fetchone()[0]
     assert orjson.loads(raw) == []
 
 

@@ -279,7 +279,13 @@ def _write_saved(values: Mapping[str, Value | None], user_id: int | None) -> Non
 def salvaged_settings(db_path: Path, env: Mapping[str, str]) -> SettingsStore:
     """Settings for recovery mode, where the database may not open: the environment, then whatever saved values
     SQLite can still read from the damaged file (the backup directory above all), then the defaults. Never raises
-    for a damaged file: it is the reason we are here."""
+    for a damaged file: it is the reason we are here.
+
+    SQLite only: recovery mode is the appliance's own file. On PostgreSQL the server never enters it (it waits for
+    its database server instead, see app._open_or_diagnose); a missing file gives the environment and defaults."""
+    if not db_path.is_file():
+        log.warning("recovery: there is no database file at %s; using the environment and defaults", db_path)
+        return SettingsStore(env, salvaged={})
     try:
         connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
         try:
