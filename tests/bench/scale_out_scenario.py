@@ -3,9 +3,10 @@
 1. Mixed load: 64 keep-alive clients (by default), three quarters reading a 50-task page (GET /api/tasks) and a
    quarter creating tasks (POST /api/tasks with a JSON body), over 10,000 seeded tasks, on (a) the appliance: one
    process on SQLite, and (b) two processes on one PostgreSQL database, the connections split evenly over their
-   ports as nginx would. The PostgreSQL database holds the appliance's seeded rows, copied by `devcell migrate-to`
-   before any load, so both setups serve the same data. Both setups get the same four load generator processes
-   (two reading, two writing), so the client side costs the same in both.
+   ports as nginx would; also (c) one process on PostgreSQL, to tell the database's cost from the second
+   process's gain. The PostgreSQL database holds the appliance's seeded rows, copied by `devcell migrate-to` before
+   any load, so the setups serve the same data. Each setup gets the same four load generator processes (two
+   reading, two writing), so the client side costs the same in all.
 2. Search at 100,000 passages: the same passages and the same vectors in the embedded index and in a Chroma
    server (DEVCELL_CHROMA_URL), p50/p95 of ~100 GET /api/search on the appliance (SQLite), one after the other.
 
@@ -152,6 +153,8 @@ def _run_mixed(servers: list[ServerProcess], load: Load, options: Options, datab
         for server, before in zip(servers, servers_before, strict=True)
     ]
     result["cpu_postgresql"] = round((_tree_cpu(database_pids) - database_before) / wall, 2) if database_pids else None
+    ours = sum(result["cpu_devcell"]) + (result["cpu_postgresql"] or 0.0)
+    result["cpu_ms_per_request"] = round(ours * 1000 / result["rps"], 2) if result["rps"] else None
     result["cpu_machine"] = round((_busy_jiffies() - busy_before) / os.sysconf("SC_CLK_TCK") / wall, 2)
     result["load_generators"] = [{"kind": k, "port": p, "connections": r["connections"]} for k, p, r in outputs]
     return result
@@ -181,6 +184,8 @@ def _report_mixed(outcome: Outcome, label: str, result: dict[str, Any]) -> None:
     if result["cpu_postgresql"] is not None:
         outcome.add(f"{label} CPU PostgreSQL", result["cpu_postgresql"], "cores")
     outcome.add(f"{label} CPU machine", result["cpu_machine"], "cores")
+    if result["cpu_ms_per_request"] is not None:  # what a request costs, whatever else the machine runs
+        outcome.add(f"{label} CPU per request", result["cpu_ms_per_request"], "ms")
 
 
 def _seed_appliance(data: Path) -> tuple[int, int]:
@@ -241,31 +246,46 @@ def mixed_load(options: Options, outcome: Outcome) -> None:
         _report_mixed(outcome, "sqlite 1 process", sqlite)
 
         env = _cluster_env(url, base / "shared-knowledgebase")
-        with ExitStack() as stack:
-            servers = [
-                stack.enter_context(ServerProcess(base / f"host-{n}" / "data", env=env)) for n in range(PROCESSES)
-            ]
-            for server in servers:
-                server.wait_ready(timeout=120)
-            load = Load(api_token(servers[0], *MEMBER), read_path, body)
-            _check(servers, load, TASK_PAGE)
-            postgresql = _run_mixed(servers, load, options, _postmaster(cluster.folder))
-            log_tail = servers[0].log_tail(10)
-        _report_mixed(outcome, f"postgresql {PROCESSES} processes", postgresql)
+        # One process on PostgreSQL too: what the database costs, apart from what a second process adds.
+        postgresql = {
+            n: _cluster_run(base, env, n, read_path, body, options, _postmaster(cluster.folder)) for n in (1, PROCESSES)
+        }
     finally:
         stop_cluster(cluster)
+    for n, result in postgresql.items():
+        _report_mixed(outcome, f"postgresql {n} process{'es' if n > 1 else ''}", result)
     outcome.details["mixed"] = {
         "data": {"tasks": tasks, "read": read_path, "write": f"POST /api/tasks {body}"},
         "connections": options.connections,
         "writers": round(options.connections * WRITE_SHARE),
         "duration_s": options.duration,
         "postgresql_cluster_and_copy_s": copy_seconds,
-        "percentiles": "per kind, the worse of its load generator processes (one per port in setup b)",
+        "percentiles": "per kind, the worse of its load generator processes (one per port with 2 processes)",
+        "cpu_per_request": "CPU of the DevCell processes and PostgreSQL over the measured seconds / requests",
         "load_average_before": load_average,
         "sqlite": sqlite,
-        "postgresql": postgresql,
-        "postgresql_server_log_tail": log_tail,
+        **{f"postgresql_{n}": result for n, result in postgresql.items()},
     }
+
+
+def _cluster_run(
+    base: Path, env: dict[str, str], processes: int, read_path: str, body: str, options: Options, database: list[int]
+) -> dict[str, Any]:
+    """`processes` DevCell processes on the PostgreSQL database, each with a data directory of its own."""
+    from tests.bench.scenarios import MEMBER, TASK_PAGE
+
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(ServerProcess(base / f"host-{processes}-{n}" / "data", env=env))
+            for n in range(processes)
+        ]
+        for server in servers:
+            server.wait_ready(timeout=120)
+        load = Load(api_token(servers[0], *MEMBER), read_path, body)
+        _check(servers, load, TASK_PAGE)
+        result = _run_mixed(servers, load, options, database)
+        result["server_log_tail"] = servers[-1].log_tail(5)
+    return result
 
 
 # Part 2: search over 100,000 passages, embedded index vs a Chroma server.
@@ -378,8 +398,8 @@ def search_compare(options: Options, outcome: Outcome, passages: int = PASSAGES)
 
 
 def scale_out(options: Options) -> Outcome:
-    """Mixed read/write load on 1 SQLite process vs 2 PostgreSQL processes; search on the embedded index vs a
-    Chroma server at 100,000 passages."""
+    """Mixed read/write load on 1 SQLite process vs 1 and 2 PostgreSQL processes; search on the embedded index vs
+    a Chroma server at 100,000 passages."""
     from tests.bench.scenarios import Outcome
 
     outcome = Outcome()
