@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 
 import httpx2
+import psycopg2
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -20,13 +21,28 @@ LONG_AGO = "2000-01-01 00:00:00"
 Sql = Callable[..., list[tuple[object, ...]]]
 
 
-@pytest.fixture
-def sql(config: Config) -> Sql:
-    """Run one statement against the database file through the sqlite3 module (committed) and return its rows."""
-
-    def run(statement: str, *params: object) -> list[tuple[object, ...]]:
+def run_elsewhere(config: Config, statement: str, *params: object) -> list[tuple[object, ...]]:
+    """Run one statement (`?` marks; SQL both databases read) on a connection of its own, committed, as another
+    DevCell process would (the CLI), and return its rows. On PostgreSQL a write also moves the change counter, as
+    every writing unit of work of core.db does: that is how the app's caches learn of another process's write."""
+    if config.database_url is None:
         with contextlib.closing(sqlite3.connect(config.database_path)) as connection, connection:
             return connection.execute(statement, params).fetchall()
+    # psycopg2's connection, as a context, commits on leaving (closing() closes it after).
+    with contextlib.closing(psycopg2.connect(config.database_url)) as connection, connection, connection.cursor() as c:
+        c.execute(statement.replace("?", "%s"), params)
+        rows = list(c.fetchall()) if c.description else []
+        if not statement.lstrip().upper().startswith("SELECT"):
+            c.execute("UPDATE change_counter SET changes = changes + 1")
+        return rows
+
+
+@pytest.fixture
+def sql(config: Config) -> Sql:
+    """Run one statement against the app's database from outside the app (see run_elsewhere)."""
+
+    def run(statement: str, *params: object) -> list[tuple[object, ...]]:
+        return run_elsewhere(config, statement, *params)
 
     return run
 

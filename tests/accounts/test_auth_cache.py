@@ -147,7 +147,7 @@ def test_cache_deleted_user_fails_on_the_next_request(admin: Actor, user: Actor,
 
 def test_cache_sees_a_write_by_another_process(user: Actor, user_api: TestClient, sql: Sql) -> None:
     """`devcell user deactivate` runs in its own process; the service must not keep trusting the old row."""
-    sql("UPDATE user SET active = 0 WHERE username = 'user'")
+    sql("UPDATE \"user\" SET active = FALSE WHERE username = 'user'")
     assert user_api.get("/api/auth/me").status_code == 401
 
 
@@ -157,7 +157,7 @@ def test_cache_sees_another_process_revoking_a_token(user_api: TestClient, sql: 
 
 
 def test_cache_sees_another_process_ending_a_session(user_browser: TestClient, sql: Sql) -> None:
-    sql("DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE username = 'user')")
+    sql("DELETE FROM session WHERE user_id = (SELECT id FROM \"user\" WHERE username = 'user')")
     assert user_browser.get("/api/auth/me").status_code == 401
 
 

@@ -33,7 +33,7 @@ def test_register_is_closed_by_default(anon: TestClient, admin: Actor, sql: Sql)
     response = register(anon)
     assert response.status_code == 403
     assert error_code(response) == "registration_closed"
-    assert sql("SELECT count(*) FROM user WHERE username = 'newbie'") == [(0,)]
+    assert sql("SELECT count(*) FROM \"user\" WHERE username = 'newbie'") == [(0,)]
 
 
 def test_invites_cannot_be_created_while_registration_is_closed(admin: Actor, sql: Sql) -> None:

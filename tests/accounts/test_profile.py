@@ -34,7 +34,7 @@ def test_profile_patch_changes_the_sent_fields(admin: Actor) -> None:
 
 
 def test_profile_patch_is_stored(filled: Actor, sql: Sql) -> None:
-    assert sql("SELECT team, time_zone FROM user WHERE username = 'admin'") == [("Red", "Europe/Berlin")]
+    assert sql("SELECT team, time_zone FROM \"user\" WHERE username = 'admin'") == [("Red", "Europe/Berlin")]
 
 
 def test_profile_patch_keeps_fields_not_sent(filled: Actor) -> None:
@@ -52,7 +52,7 @@ def test_profile_patch_clears_fields_with_null_or_empty(filled: Actor, empty: st
 
 def test_profile_patch_clear_is_stored(filled: Actor, sql: Sql) -> None:
     patch_me(filled, {"team": None, "time_zone": ""})
-    assert sql("SELECT team, time_zone, job_title FROM user WHERE username = 'admin'") == [("", "", "Analyst")]
+    assert sql("SELECT team, time_zone, job_title FROM \"user\" WHERE username = 'admin'") == [("", "", "Analyst")]
 
 
 def test_profile_patch_trims_whitespace(admin: Actor) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
 import httpx2
 import pytest
@@ -182,11 +183,12 @@ def test_sessions_revoke_someone_elses_session_is_not_found(admin: Actor, user: 
 
 
 def idle_for(sql: Sql, actor: Actor, minutes: int) -> None:
-    sql(
-        "UPDATE session SET last_seen_at = datetime(last_seen_at, ?) WHERE id = ?",
-        f"-{minutes} minutes",
-        my_session_id(actor),
-    )
+    [(seen,)] = sql("SELECT last_seen_at FROM session WHERE id = ?", my_session_id(actor))
+    if isinstance(seen, str):  # SQLite hands the stored text back
+        seen = datetime.fromisoformat(seen)
+    assert isinstance(seen, datetime)
+    earlier = str(seen - timedelta(minutes=minutes))
+    sql("UPDATE session SET last_seen_at = ? WHERE id = ?", earlier, my_session_id(actor))
 
 
 def test_session_idle_longer_than_the_setting_is_signed_out(admin: Actor, sql: Sql) -> None:
@@ -252,7 +254,7 @@ def test_password_change_replaces_the_password(anon: TestClient, admin: Actor) -
 
 def test_password_change_stores_a_new_scrypt_hash(admin: Actor, sql: Sql) -> None:
     change_password(admin, ADMIN_PASSWORD)
-    stored = sql("SELECT password_hash FROM user WHERE username = 'admin'")[0][0]
+    stored = sql("SELECT password_hash FROM \"user\" WHERE username = 'admin'")[0][0]
     assert str(stored).startswith("scrypt$")
     assert NEW_PASSWORD not in str(stored)
 

@@ -50,7 +50,7 @@ def test_setup_with_wrong_code_is_refused(client: TestClient) -> None:
 
 def test_setup_with_wrong_code_creates_no_user(client: TestClient, sql: Sql) -> None:
     client.post("/api/setup", json=setup_body("AAAA-BBBB-CCCC"))
-    assert sql("SELECT count(*) FROM user") == [(0,)]
+    assert sql('SELECT count(*) FROM "user"') == [(0,)]
 
 
 def test_setup_with_right_code_creates_an_admin(client: TestClient, config: Config) -> None:

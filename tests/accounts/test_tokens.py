@@ -176,7 +176,7 @@ def test_token_of_a_user_deactivated_elsewhere_is_not_revived_by_reactivation(
 ) -> None:
     """A user deactivated before this rule, or by a direct database edit, kept their token rows."""
     secret = str(make_token(user)["token"])
-    sql("UPDATE user SET active = 0 WHERE id = ?", user.user["id"])
+    sql('UPDATE "user" SET active = FALSE WHERE id = ?', user.user["id"])
     assert admin.patch(f"/api/users/{user.user['id']}", json={"active": True}).status_code == 200
     assert not token_works(app, secret)
 

@@ -116,7 +116,7 @@ def test_users_create_answers_the_new_user(admin: Actor) -> None:
 def test_users_create_stores_a_salted_scrypt_hash_not_the_password(admin: Actor, sql: Sql) -> None:
     create_user(admin, "dave")
     create_user(admin, "erin")
-    hashes = [str(h) for (h,) in sql("SELECT password_hash FROM user WHERE username IN ('dave', 'erin')")]
+    hashes = [str(h) for (h,) in sql("SELECT password_hash FROM \"user\" WHERE username IN ('dave', 'erin')")]
     assert all(h.startswith("scrypt$") and USER_PASSWORD not in h for h in hashes)
     assert hashes[0] != hashes[1]
 
@@ -126,7 +126,7 @@ def test_users_create_duplicate_name_in_any_case_is_a_conflict(admin: Actor, sql
     response = admin.post("/api/users", json={"username": "DAVE", "password": USER_PASSWORD})
     assert response.status_code == 409
     assert error_code(response) == "username_taken"
-    assert sql("SELECT count(*) FROM user WHERE username = 'dave'") == [(1,)]
+    assert sql("SELECT count(*) FROM \"user\" WHERE username = 'dave'") == [(1,)]
 
 
 def test_users_create_refuses_a_weak_password(admin: Actor) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from devcell.core.config import Config
+from tests.accounts.conftest import run_elsewhere
 from tests.conftest import Actor
 
 Sql = Callable[..., list[tuple[Any, ...]]]
@@ -17,11 +16,10 @@ Sql = Callable[..., list[tuple[Any, ...]]]
 
 @pytest.fixture
 def sql(config: Config) -> Sql:
-    """Run one statement against the database file (committed) and return its rows."""
+    """Run one statement against the app's database from outside the app (committed) and return its rows."""
 
     def run(statement: str, *params: object) -> list[tuple[Any, ...]]:
-        with contextlib.closing(sqlite3.connect(config.database_path)) as connection, connection:
-            return connection.execute(statement, params).fetchall()
+        return run_elsewhere(config, statement, *params)
 
     return run
 

@@ -84,7 +84,7 @@ def test_completed_by_day_counts_my_completions_per_local_day(user: Actor, sql: 
     stamp = "%Y-%m-%d %H:%M:%S"
     sql("UPDATE task SET completed_at = ? WHERE id = ?", (now - timedelta(days=3)).strftime(stamp), ids[0])
     sql("UPDATE task SET completed_at = ? WHERE id = ?", (now - timedelta(days=20)).strftime(stamp), ids[1])
-    sql("UPDATE task SET archived = 1 WHERE id = ?", ids[2])  # archived after finishing: still done work
+    sql("UPDATE task SET archived = TRUE WHERE id = ?", ids[2])  # archived after finishing: still done work
     body = dashboard(user)
     chart = {entry["day"]: entry["count"] for entry in body["completed_by_day"]}
     assert chart[in_days(0)] == 2
@@ -186,14 +186,14 @@ def test_dashboard_query_count_does_not_grow_with_data(
 
     def statements() -> int:
         seen: list[str] = []
-        original = database.execute_sql
+        original = database.obj.execute_sql  # the database behind the proxy (a proxy takes no attributes)
 
         def counting(sql: str, *args: object, **kwargs: object) -> object:
             seen.append(sql)
             return original(sql, *args, **kwargs)
 
         with monkeypatch.context() as patch:
-            patch.setattr(database, "execute_sql", counting)
+            patch.setattr(database.obj, "execute_sql", counting)
             dashboard(user)
         return len(seen)
 

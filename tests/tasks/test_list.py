@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +10,7 @@ import pytest
 from devcell.core.config import Config
 from devcell.tasks.routes import LIST_CACHE
 from devcell.tasks.schemas import TaskPage
+from tests.accounts.conftest import run_elsewhere
 from tests.conftest import Actor
 from tests.projects.conftest import add_member, error, fields, new_project, ok
 from tests.tasks.conftest import Team, new_task
@@ -222,8 +221,7 @@ def test_list_shows_a_change_made_right_after_it_was_served(team: Team) -> None:
 def test_list_shows_a_change_made_by_another_process(team: Team, config: Config) -> None:
     task = new_task(team.bob, "Before", project_id=team.project_id)
     assert titles(team.carol, project=team.project_id) == ["Before"]
-    with contextlib.closing(sqlite3.connect(config.data_dir / "devcell.db")) as other, other:
-        other.execute("UPDATE task SET title = 'Edited elsewhere' WHERE id = ?", (task["id"],))
+    run_elsewhere(config, "UPDATE task SET title = 'Edited elsewhere' WHERE id = ?", task["id"])
     assert titles(team.carol, project=team.project_id) == ["Edited elsewhere"]
 
 

@@ -16,20 +16,21 @@ if TYPE_CHECKING:
 MAX_CARDS = 12
 # Most recently active first: a project's last update is its own or its newest task's, whichever is later.
 CARDS = """SELECT p.id, p.name, p.status,
-    MAX(p.updated_at, COALESCE((SELECT MAX(t.updated_at) FROM task t WHERE t.project_id = p.id), p.updated_at))
-        AS last_update,
+    COALESCE(
+        (SELECT MAX(t.updated_at) FROM task t WHERE t.project_id = p.id AND t.updated_at > p.updated_at), p.updated_at
+    ) AS last_update,
     (SELECT COUNT(*) FROM project_member c WHERE c.project_id = p.id)
 FROM project p JOIN project_member m ON m.project_id = p.id AND m.user_id = ?
-WHERE p.archived = 0
+WHERE NOT p.archived
 ORDER BY last_update DESC, p.id DESC
 LIMIT ?"""
 COUNTS = """SELECT project_id, status, COUNT(*) FROM task
-WHERE archived = 0 AND project_id IN ({marks}) GROUP BY project_id, status"""
+WHERE NOT archived AND project_id IN ({marks}) GROUP BY project_id, status"""
 
 
-def _stored_time(text: str) -> datetime:
-    """A timestamp read with raw SQL: stored as naive UTC text (see core.db.UTCDateTimeField)."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+def _stored_time(value: str | datetime) -> datetime:
+    """A timestamp read with raw SQL: naive UTC (see core.db.UTCDateTimeField), text on SQLite."""
+    return (datetime.fromisoformat(value) if isinstance(value, str) else value).replace(tzinfo=UTC)
 
 
 def _task_counts(project_ids: list[int]) -> dict[int, TaskCounts]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from devcell.accounts.service import active_members
-from devcell.core.db import run_sql, unit_of_work
+from devcell.core.db import is_postgresql, nocase, run_sql, unit_of_work
 from devcell.documents.service import Document, visible_clause
 from devcell.finder._match import Needle, needle, rank, sql_all_words, sql_rank
 from devcell.finder.schemas import FindGroup, FindHit, FindOut, FindQuery
@@ -28,10 +28,17 @@ WHERE {where}
 ORDER BY score DESC, t.archived, t.status = 'done', t.updated_at DESC, t.id DESC LIMIT ?"""
 PROJECTS = """SELECT p.id, p.name, p.status, p.archived, {rank} AS score FROM project p
 WHERE {where}
-ORDER BY score DESC, p.archived, p.name COLLATE NOCASE, p.id LIMIT ?"""
+ORDER BY score DESC, p.archived, {name}, p.id LIMIT ?"""
 DOCUMENTS = """SELECT d.id, d.title, d.kind, d.project_id, {rank} AS score FROM document d
 WHERE {where}
 ORDER BY score DESC, d.updated_at DESC, d.id DESC LIMIT ?"""
+
+
+def _subquery(query: Any) -> tuple[str, list[object]]:
+    """A peewee query's SQL with `?` marks, to be embedded in the finder's own SQL (run_sql takes `?` on both
+    databases; peewee writes %s for PostgreSQL)."""
+    sql, params = query.sql()
+    return (sql.replace("%s", "?") if is_postgresql() else sql), list(params)
 
 
 def _rows(sql: str, params: list[object]) -> list[tuple[Any, ...]]:
@@ -50,7 +57,7 @@ def _task_clause(query: Needle) -> tuple[str, list[object]]:
 def _tasks(principal: Principal, query: Needle, limit: int) -> list[tuple[Any, ...]]:
     where, params = _task_clause(query)
     if visible_tasks(principal) is not None:  # None: an administrator, who sees every task
-        visible_sql, visible_params = visible_task_ids(principal).sql()
+        visible_sql, visible_params = _subquery(visible_task_ids(principal))
         where, params = f"t.id IN ({visible_sql}) AND {where}", [*visible_params, *params]
     rank_sql, rank_params = sql_rank("t.title", query.phrase, query.task_words)
     return _rows(TASKS.format(rank=rank_sql, where=where), [*rank_params, *params, limit])
@@ -75,7 +82,7 @@ def _project_hits(principal: Principal, query: Needle, limit: int) -> list[FindH
             return []
         where, params = f"p.id IN ({', '.join('?' * len(visible))}) AND {where}", [*sorted(visible), *params]
     rank_sql, rank_params = sql_rank("p.name", query.phrase, query.words)
-    rows = _rows(PROJECTS.format(rank=rank_sql, where=where), [*rank_params, *params, limit])
+    rows = _rows(PROJECTS.format(rank=rank_sql, where=where, name=nocase("p.name")), [*rank_params, *params, limit])
     return [
         _hit(pid, name, ["Project", PROJECT_STATUS.get(status, status), "archived" if archived else ""],
              f"/projects/{pid}")
@@ -87,7 +94,7 @@ def _document_hits(principal: Principal, query: Needle, limit: int) -> list[Find
     where, params = sql_all_words("d.title", query.words)
     clause = visible_clause(principal)  # None: an administrator, who sees every document
     if clause is not None:
-        visible_sql, visible_params = Document.select(Document.id).where(clause).sql()
+        visible_sql, visible_params = _subquery(Document.select(Document.id).where(clause))
         where, params = f"d.id IN ({visible_sql}) AND {where}", [*visible_params, *params]
     rank_sql, rank_params = sql_rank("d.title", query.phrase, query.words)
     rows = _rows(DOCUMENTS.format(rank=rank_sql, where=where), [*rank_params, *params, limit])

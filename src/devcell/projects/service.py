@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from peewee import IntegrityError, ModelSelect, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
-from devcell.core.db import run_sql, unit_of_work, utcnow
+from devcell.core.db import contains, is_postgresql, run_sql, unit_of_work, utcnow
 from devcell.core.signals import announce
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
@@ -120,7 +120,7 @@ def project_owner_ids(project_id: int) -> list[int]:
 @unit_of_work()
 def standup_times() -> dict[int, str]:
     """The projects (not archived) that hold their standup at their own time: project id -> "HH:MM"."""
-    rows = run_sql("SELECT id, standup_time FROM project WHERE standup_time != '' AND archived = 0")
+    rows = run_sql("SELECT id, standup_time FROM project WHERE standup_time != '' AND NOT archived")
     return {int(project_id): str(at) for project_id, at in rows.fetchall()}
 
 
@@ -250,14 +250,16 @@ def list_projects(principal: Principal, query: ProjectQuery) -> ProjectPage:
         # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
         needle = query.q.lower()
         select = select.where(
-            (fn.instr(fn.lower(Project.name), needle) > 0) | (fn.instr(fn.lower(Project.description), needle) > 0)
+            contains(fn.lower(Project.name), needle) | contains(fn.lower(Project.description), needle)
         )
     if query.status is not None:
         select = select.where(Project.status == query.status)
     if query.archived != "all":
         select = select.where(Project.archived == (query.archived == "true"))
     total = select.count()
-    page = list(select.order_by(Project.name).limit(query.limit).offset(query.offset))  # name is COLLATE NOCASE
+    # name is COLLATE NOCASE on SQLite; PostgreSQL sorts by lower(name) for the same order.
+    by_name = fn.lower(Project.name) if is_postgresql() else Project.name
+    page = list(select.order_by(by_name, Project.id).limit(query.limit).offset(query.offset))
     return ProjectPage(items=_outputs(page, principal), total=total, limit=query.limit, offset=query.offset)
 
 

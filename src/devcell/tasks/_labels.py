@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from peewee import Expression
+from peewee import Expression, fn
 
-from devcell.core.db import run_sql, unit_of_work, utcnow
+from devcell.core.db import is_postgresql, nocase, run_sql, unit_of_work, utcnow
 from devcell.core.errors import ValidationFailed
 from devcell.projects.service import check_project, has_role, member_project_ids, project_names, roles_of, rows_of
 from devcell.tasks._changes import log
@@ -91,7 +91,7 @@ def list_labels(principal: Principal, query: LabelQuery) -> LabelList:
     where = _listed(principal, query)
     if where is not None:
         select = select.where(where)
-    labels = list(select.order_by(Label.project.is_null(False), Label.project, Label.name.collate("NOCASE")))
+    labels = list(select.order_by(Label.project.is_null(False), Label.project, _by_name()))
     return LabelList(items=_outs(principal, labels))
 
 
@@ -152,9 +152,14 @@ def usable_labels(label_ids: Iterable[int], project_id: int | None, field: str =
     return [found[label_id] for label_id in ids]
 
 
+def _by_name() -> Any:
+    """Label names sort without case on both databases (COLLATE NOCASE is SQLite's own)."""
+    return fn.lower(Label.name) if is_postgresql() else Label.name.collate("NOCASE")
+
+
 def _names(label_ids: Iterable[int]) -> str:
     ids = list(label_ids)
-    names = rows_of(Label.select(Label.name).where(Label.id.in_(ids)).order_by(Label.name.collate("NOCASE")))
+    names = rows_of(Label.select(Label.name).where(Label.id.in_(ids)).order_by(_by_name()))
     return ", ".join(str(name) for (name,) in names)
 
 
@@ -182,7 +187,7 @@ def set_labels(task: Task, labels: list[Label], actor_id: int | None) -> bool:
 
 _LABELS_OF = (
     "SELECT tl.task_id, l.id, l.name, l.colour, l.project_id FROM task_label tl JOIN label l ON l.id = tl.label_id "
-    "WHERE tl.task_id IN ({marks}) ORDER BY l.name COLLATE NOCASE, l.id"
+    "WHERE tl.task_id IN ({marks}) ORDER BY {by_name}, l.id"
 )
 CHUNK = 500  # SQLite caps the variables of one statement
 
@@ -195,6 +200,7 @@ def attach_labels(items: list[dict[str, Any]]) -> None:
     ids = list(by_task)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        sql = _LABELS_OF.format(marks=", ".join("?" * len(chunk)))  # only "?" marks are formatted in
+        marks = ", ".join("?" * len(chunk))
+        sql = _LABELS_OF.format(marks=marks, by_name=nocase("l.name"))  # only constant fragments are formatted in
         for task_id, label_id, name, colour, project_id in run_sql(sql, chunk).fetchall():
             by_task[task_id].append({"id": label_id, "name": name, "colour": colour, "project_id": project_id})

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devcell.core.db import run_sql
+from devcell.core.db import is_postgresql, nocase, run_sql
 from devcell.projects.service import check_project, has_role, roles_of
 from devcell.tasks import _labels
 from devcell.tasks.schemas import TaskQuery
@@ -25,7 +25,7 @@ SELECT = """SELECT t.id, t.title, t.description, t.status, t.progress, t.priorit
     t.creator_id, c.username, c.display_name, t.assignee_id, a.username, a.display_name, t.project_id, p.name,
     t.origin_standup_id, t.archived, t.created_at, t.updated_at, t.completed_at,
     (SELECT COUNT(*) FROM task_comment m WHERE m.task_id = t.id),
-    (SELECT COUNT(*) FROM task_checklist_item k WHERE k.task_id = t.id AND k.done = 1),
+    (SELECT COUNT(*) FROM task_checklist_item k WHERE k.task_id = t.id AND k.done),
     (SELECT COUNT(*) FROM task_checklist_item k WHERE k.task_id = t.id)
 FROM task t
 JOIN "user" c ON c.id = t.creator_id
@@ -45,7 +45,7 @@ ORDER = {
     "-priority": f"{_PRIORITY_RANK} DESC, t.updated_at DESC, t.id DESC",
     "created": "t.created_at, t.id",
     "-created": "t.created_at DESC, t.id DESC",
-    "title": "t.title COLLATE NOCASE, t.id",
+    "title": "{title_nocase}, t.id",  # see order_sql
     "status": f"{_STATUS_RANK}, t.updated_at DESC, t.id DESC",
 }
 _VISIBLE = (
@@ -129,10 +129,11 @@ def _filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
     if query.q:
         # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
         needle = query.q.lower()
-        where.add("(instr(lower(t.title), ?) > 0 OR instr(lower(t.description), ?) > 0)", needle, needle)
+        instr = "strpos" if is_postgresql() else "instr"  # the same function under two names
+        where.add(f"({instr}(lower(t.title), ?) > 0 OR {instr}(lower(t.description), ?) > 0)", needle, needle)
     _date_filters(where, query, viewer)
     if query.archived != "all":
-        where.add("t.archived = ?", int(query.archived == "true"))
+        where.add("t.archived = ?", query.archived == "true")
     if query.origin_standup is not None:
         where.add("t.origin_standup_id = ?", query.origin_standup)
     for label_id in dict.fromkeys(query.label):  # each label narrows: tasks carrying all of them
@@ -163,6 +164,8 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
     writes elsewhere in the API. Written flat (no helper calls): this runs for every row of every list page."""
     (id_, title, description, status, progress, priority, due, creator_id, c_name, c_display) = row[:10]
     (assignee_id, a_name, a_display, project_id, p_name, origin, archived, created, updated, completed) = row[10:20]
+    if not isinstance(created, str):  # PostgreSQL hands back dates and datetimes, SQLite the stored text
+        due, created, updated, completed = _as_stored(due, created, updated, completed)
     if viewer.is_admin:
         can_edit = True
     elif project_id is None:
@@ -182,7 +185,7 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
         "assignee": None if assignee_id is None else {"id": assignee_id, "username": a_name, "display_name": a_display},
         "project": None if project_id is None else {"id": project_id, "name": p_name},
         "origin_standup_id": origin,
-        "archived": archived == 1,
+        "archived": bool(archived),
         "created_at": f"{created[:10]}T{created[11:]}Z",
         "updated_at": f"{updated[:10]}T{updated[11:]}Z",
         "completed_at": None if completed is None else f"{completed[:10]}T{completed[11:]}Z",
@@ -194,8 +197,18 @@ def row_to_dict(row: tuple[Any, ...], viewer: Viewer) -> dict[str, Any]:
     }
 
 
+def _as_stored(due: date | None, *times: datetime | None) -> tuple[str | None, ...]:
+    """A PostgreSQL row's date and (naive UTC) timestamps as the text SQLite stores for them."""
+    return (None if due is None else due.isoformat(), *(None if t is None else str(t) for t in times))
+
+
+def order_sql(order: str) -> str:
+    """The ORDER BY terms of a sort (constant fragments; the title sorts without case on both databases)."""
+    return ORDER[order].format(title_nocase=nocase("t.title"))
+
+
 def fetch(where: Where, viewer: Viewer, order: str, limit: int, offset: int) -> list[dict[str, Any]]:
-    sql = f"{SELECT}{where.sql()} ORDER BY {ORDER[order]} LIMIT ? OFFSET ?"  # constant fragments
+    sql = f"{SELECT}{where.sql()} ORDER BY {order_sql(order)} LIMIT ? OFFSET ?"  # constant fragments
     cursor = run_sql(sql, (*where.params, limit, offset))
     items = [row_to_dict(row, viewer) for row in cursor.fetchall()]
     _labels.attach_labels(items)

@@ -297,8 +297,9 @@ def _counts(principal: Principal, plan_ids: list[int]) -> dict[int, tuple[int, i
             TrainingUnit.plan,
             fn.COUNT(TrainingUnit.id),
             fn.COUNT(TrainingUnit.week.distinct()),
-            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal))),
-            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal, "done"))),
+            # A condition is a boolean on PostgreSQL: cast to 0/1 before adding up (as SQLite already has it).
+            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal)).cast("INTEGER")),
+            fn.SUM(TrainingUnit.task.in_(visible_task_ids(principal, "done")).cast("INTEGER")),
         )
         .where(TrainingUnit.plan.in_(plan_ids))
         .group_by(TrainingUnit.plan)
