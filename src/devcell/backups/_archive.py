@@ -23,6 +23,8 @@ from typing import IO, Any
 import orjson
 
 from devcell import __version__
+from devcell.backups import _postgres as postgres
+from devcell.backups._postgres import PG_MEMBER
 from devcell.core.db import database_problem, utcnow
 
 FORMAT = 1
@@ -150,9 +152,16 @@ def knowledge_files(kb_dir: Path) -> Iterator[tuple[str, Path]]:
                 yield KB_PREFIX + path.relative_to(kb_dir).as_posix(), path
 
 
-def estimate_size(db_path: Path, kb_dir: Path) -> int:
-    """Upper bound of an archive's size before compression: the database's used pages plus the files."""
-    return _database_bytes(db_path) + sum(path.stat().st_size for _, path in knowledge_files(kb_dir))
+def estimate_size(db_path: Path, kb_dir: Path, database_url: str | None = None) -> int:
+    """Upper bound of an archive's size before compression: the database's used pages (or, on PostgreSQL, its
+    size on the server) plus the files."""
+    database = _database_bytes(db_path) if database_url is None else postgres.database_bytes(database_url)
+    return database + sum(path.stat().st_size for _, path in knowledge_files(kb_dir))
+
+
+def database_kind(manifest: dict[str, Any]) -> str:
+    """What an archive's database is: "postgresql", or "sqlite" (archives from before PostgreSQL say nothing)."""
+    return "postgresql" if manifest.get("database") == "postgresql" else "sqlite"
 
 
 def _database_bytes(db_path: Path) -> int:
@@ -211,16 +220,22 @@ def build_archive(
     progress: Progress,
     keep_db: Path | None,
     embedding_model: str | None = None,
+    database_url: str | None = None,
 ) -> Built:
     """Write the archive to `target` (via a hidden partial file, renamed when complete and synced). With `keep_db`
     the database copy is left there (a restore keeps it to roll back to). `embedding_model` is the model this
-    appliance embeds with: a restore onto one with another model rebuilds the vectors."""
+    appliance embeds with: a restore onto one with another model rebuilds the vectors. With `database_url` the
+    database is that PostgreSQL one, archived as a pg_dump (see _postgres)."""
     started = time.monotonic()
     db_copy = keep_db or work_dir / f"backup-{os.getpid()}-{time.monotonic_ns()}.db"
     partial = target.with_name(f".{target.name}.partial")
     try:
-        copy_database(db_path, db_copy, progress)
-        counts = table_counts(db_copy)
+        if database_url is None:
+            copy_database(db_path, db_copy, progress)
+            counts, version, member, kind_of_db = table_counts(db_copy), schema_version(db_copy), DB_MEMBER, "sqlite"
+        else:
+            dumped = postgres.dump_database(database_url, db_copy, progress)
+            counts, version, member, kind_of_db = dumped.counts, dumped.schema_version, PG_MEMBER, "postgresql"
         members: dict[str, dict[str, Any]] = {}
         # 0640: an archive holds password hashes and every document; only the service user (and its group) read it.
         with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640), "wb") as raw:
@@ -230,10 +245,11 @@ def build_archive(
                 tarfile.open(fileobj=zipped, mode="w|", format=tarfile.PAX_FORMAT) as tar,
             ):
                 progress(0, 0, "Archiving the database")
-                members[DB_MEMBER] = _add_file(tar, DB_MEMBER, db_copy)
+                members[member] = _add_file(tar, member, db_copy)
                 for name, path in knowledge_files(kb_dir):
                     members[name] = _add_file(tar, name, path)
-                manifest = _manifest(db_copy, counts, members, kind) | {"embedding_model": embedding_model}
+                manifest = _manifest(version, counts, members, kind)
+                manifest |= {"embedding_model": embedding_model, "database": kind_of_db}
                 _add_bytes(tar, MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
             raw.flush()
             os.fsync(raw.fileno())
@@ -246,11 +262,11 @@ def build_archive(
     return Built(manifest, writer.size, writer.sha.hexdigest(), time.monotonic() - started)
 
 
-def _manifest(db_copy: Path, counts: dict[str, int], members: dict[str, dict[str, Any]], kind: str) -> dict[str, Any]:
+def _manifest(version: int, counts: dict[str, int], members: dict[str, dict[str, Any]], kind: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "app_version": __version__,
-        "schema_version": schema_version(db_copy),
+        "schema_version": version,
         "created_at": utcnow().isoformat().replace("+00:00", "Z"),
         "kind": kind,
         "embedding_model": None,  # the caller's; a restore onto another model rebuilds the vectors

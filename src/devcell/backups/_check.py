@@ -12,17 +12,28 @@ import sqlite3
 import tarfile
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from devcell.backups._archive import CHUNK, DB_MEMBER, FORMAT, KB_PREFIX, MANIFEST, schema_version, table_counts
+from devcell.backups._archive import (
+    CHUNK,
+    DB_MEMBER,
+    FORMAT,
+    KB_PREFIX,
+    MANIFEST,
+    database_kind,
+    schema_version,
+    table_counts,
+)
+from devcell.backups._postgres import PG_MEMBER
 from devcell.core.disk import MB, DiskProbe, InsufficientStorage, human
 
 # Names an archive may contain: ours only, relative, no "..", no hidden tricks.
-_SAFE_NAME = re.compile(r"^(?:devcell\.db|manifest\.json|knowledgebase/(?:[^/\x00]+/)*[^/\x00]+)$")
+_SAFE_NAME = re.compile(r"^(?:devcell\.db|devcell\.pgdump|manifest\.json|knowledgebase/(?:[^/\x00]+/)*[^/\x00]+)$")
 # DevCell writes its archives at gzip level 1, which cannot shrink anything, not even all zeros, below about 1/229
 # of its size (measured); real backups unpack to 2-5 times their size (SQLite pages about 3x, PDFs about 1x). So no
 # archive DevCell wrote ever comes near this ratio, and one that passes it was crafted to fill the disk.
@@ -201,9 +212,14 @@ def _check_database(db_file: Path, manifest: dict[str, Any]) -> list[str]:
     return problems
 
 
-def check_archive(archive: Path, scratch: Path, cap: ExpansionCap) -> CheckReport:
+# Checks a PostgreSQL archive's dump against its manifest: (dump file, manifest) -> problems.
+DumpCheck = Callable[[Path, dict[str, Any]], list[str]]
+
+
+def check_archive(archive: Path, scratch: Path, cap: ExpansionCap, dump_check: DumpCheck | None = None) -> CheckReport:
     """Extract and check everything. Never raises for a bad archive: the problems are in the report. Raises
-    InsufficientStorage when a sound-looking archive does not fit the space above the disk floor."""
+    InsufficientStorage when a sound-looking archive does not fit the space above the disk floor. A PostgreSQL
+    archive's dump is checked by `dump_check` (only a DevCell on PostgreSQL has one)."""
     started = time.monotonic()
     report = CheckReport(ok=False)
     try:
@@ -225,7 +241,17 @@ def check_archive(archive: Path, scratch: Path, cap: ExpansionCap) -> CheckRepor
         report.problems.append(f"Unknown backup format {manifest.get('format')!r} (this DevCell reads {FORMAT}).")
         return _done(report, started)
     report.problems += _compare_members(manifest, found)
-    if DB_MEMBER in found and not report.problems:
+    if database_kind(manifest) == "postgresql":
+        if PG_MEMBER not in found and not report.problems:
+            report.problems.append(f"{PG_MEMBER} is missing")
+        elif not report.problems and dump_check is None:
+            report.problems.append(
+                "The archive holds a PostgreSQL database, which only a DevCell running on PostgreSQL "
+                "(DEVCELL_DATABASE_URL) can check and restore."
+            )
+        elif not report.problems and dump_check is not None:
+            report.problems += dump_check(scratch / PG_MEMBER, manifest)
+    elif DB_MEMBER in found and not report.problems:
         report.problems += _check_database(scratch / DB_MEMBER, manifest)
     report.ok = not report.problems
     return _done(report, started)

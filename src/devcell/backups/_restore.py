@@ -22,9 +22,11 @@ from typing import Any, Literal
 
 import orjson
 
-from devcell.backups._archive import DB_MEMBER, KB_PREFIX, Progress, estimate_size
+from devcell.backups import _postgres as postgres
+from devcell.backups._archive import DB_MEMBER, KB_PREFIX, Progress, database_kind, estimate_size
 from devcell.backups._check import CheckReport, check_archive, expansion_cap, knowledge_dir
-from devcell.backups.errors import ArchiveInvalid, ArchiveTooNew
+from devcell.backups._postgres import PG_MEMBER
+from devcell.backups.errors import ArchiveInvalid, ArchiveOtherDatabase, ArchiveTooNew
 from devcell.core.db import close_database, damage_found, init_database, utcnow
 from devcell.core.disk import DiskProbe
 from devcell.core.migrations.runner import HEAD, migrate
@@ -53,6 +55,8 @@ class Places:
     kb_dir: Path
     tmp_dir: Path
     snapshots_dir: Path
+    # The PostgreSQL database the data lives in (DEVCELL_DATABASE_URL), or None for the SQLite file at db_path.
+    database_url: str | None = None
 
 
 def no_pause(_level: PauseLevel, _reason: str) -> AbstractContextManager[None]:
@@ -63,9 +67,31 @@ def no_pause(_level: PauseLevel, _reason: str) -> AbstractContextManager[None]:
 def preflight_restore(archive: Path, places: Places, disk: DiskProbe) -> None:
     """Refuse when the scratch space for unpacking the archive and keeping today's database is missing."""
     expected = archive.stat().st_size * EXPANSION_GUESS
-    live = estimate_size(places.db_path, places.kb_dir)
+    live = estimate_size(places.db_path, places.kb_dir, places.database_url)
     # Scratch holds the unpacked archive plus a copy of today's database to roll back to.
     disk.require(places.tmp_dir, expected + live + MARGIN, "the restore")
+
+
+def _refuse_other_kind(report: CheckReport, archive: Path, places: Places) -> None:
+    """An archive holds one kind of database and is restored onto that kind only: moving an appliance's data
+    from its SQLite file onto PostgreSQL is `devcell migrate-to`'s work, and there is no way back down."""
+    if report.manifest is None:
+        return
+    kind = database_kind(report.manifest)
+    if places.database_url is not None and kind == "sqlite":
+        raise ArchiveOtherDatabase(
+            f"{archive.name} is a backup of an appliance that keeps its data in SQLite, and this DevCell runs on "
+            "PostgreSQL. Restore it on a DevCell without DEVCELL_DATABASE_URL, then move that appliance's data "
+            "onto PostgreSQL with `devcell migrate-to`. Nothing was changed.",
+            detail={"archive_database": kind, "database": "postgresql"},
+        )
+    if places.database_url is None and kind == "postgresql":
+        raise ArchiveOtherDatabase(
+            f"{archive.name} is a backup of a DevCell running on PostgreSQL, and this one keeps its data in "
+            "SQLite. Restore it on a DevCell whose DEVCELL_DATABASE_URL names a PostgreSQL database "
+            "(`devcell migrate-to` moves an appliance from SQLite up to PostgreSQL, not back). Nothing was changed.",
+            detail={"archive_database": kind, "database": "sqlite"},
+        )
 
 
 def _refuse_bad(report: CheckReport, archive: Path) -> None:
@@ -212,26 +238,109 @@ def restore_archive(
     try:
         preflight_restore(archive, places, disk)
         progress(0, 0, "Checking the archive")
-        report = check_archive(archive, work / "staged", expansion_cap(archive, work, disk, floor))
+        # A restore reads the dump's table of contents only: pg_restore's single transaction keeps the old data
+        # if the dump fails halfway, and a verify (a restore into a scratch database) needs CREATEDB.
+        listing = None if places.database_url is None else lambda dump, _manifest: postgres.list_problems(dump)
+        report = check_archive(archive, work / "staged", expansion_cap(archive, work, disk, floor), listing)
+        _refuse_other_kind(report, archive, places)
         _refuse_bad(report, archive)
-        with pause("writes", "A restore is in progress; changes are paused until it finishes."):
-            progress(0, 0, "Checking the current database")
-            damage = damage_found(places.db_path)
-            kept: Path | None = None
-            safety_name: str | None = None
-            if damage is None:
-                progress(0, 0, "Taking a safety backup of the current data")
-                safety_name = safety(work / "previous.db")
-            else:
-                progress(0, 0, "Keeping a copy of the damaged database")
-                kept = set_aside_damaged(places.db_path, utcnow())
-            with pause("all", "A restore is in progress; DevCell is back in a moment."):
-                progress(0, 0, "Swapping the restored data in")
-                previous = None if kept is not None else work / "previous.db"
-                from_version, to_version = _swap_in(work, places, previous, kept)
-                keep_mtimes(places.kb_dir, report.manifest or {})
+        kept: Path | None = None
+        damage: str | None = None
+        if places.database_url is not None:
+            made = _restore_postgresql(archive, report, work, places, safety, pause, progress, places.database_url)
+            safety_name, from_version, to_version = made
+        else:
+            manifest = report.manifest or {}
+            made_sqlite = _restore_sqlite(work, places, manifest, safety, pause, progress)
+            safety_name, from_version, to_version, kept, damage = made_sqlite
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return _restored(archive, places, report, started, safety_name, (from_version, to_version), kept, damage)
+
+
+def _restore_sqlite(
+    work: Path, places: Places, manifest: dict[str, Any], safety: Safety, pause: Pause, progress: Progress
+) -> tuple[str | None, int, int, Path | None, str | None]:
+    with pause("writes", "A restore is in progress; changes are paused until it finishes."):
+        progress(0, 0, "Checking the current database")
+        damage = damage_found(places.db_path)
+        kept: Path | None = None
+        safety_name: str | None = None
+        if damage is None:
+            progress(0, 0, "Taking a safety backup of the current data")
+            safety_name = safety(work / "previous.db")
+        else:
+            progress(0, 0, "Keeping a copy of the damaged database")
+            kept = set_aside_damaged(places.db_path, utcnow())
+        with pause("all", "A restore is in progress; DevCell is back in a moment."):
+            progress(0, 0, "Swapping the restored data in")
+            previous = None if kept is not None else work / "previous.db"
+            from_version, to_version = _swap_in(work, places, previous, kept)
+            keep_mtimes(places.kb_dir, manifest)
+    return safety_name, from_version, to_version, kept, damage
+
+
+def _restore_postgresql(
+    archive: Path,
+    report: CheckReport,
+    work: Path,
+    places: Places,
+    safety: Safety,
+    pause: Pause,
+    progress: Progress,
+    url: str,
+) -> tuple[str | None, int, int]:
+    with pause("writes", "A restore is in progress; changes are paused until it finishes."):
+        progress(0, 0, "Taking a safety backup of the current data")
+        previous = work / "previous.pgdump"
+        safety_name = safety(previous)
+        with pause("all", "A restore is in progress; DevCell is back in a moment."):
+            progress(0, 0, "Swapping the restored data in")
+            from_version, to_version = _swap_in_postgresql(archive, report, work, places, previous, progress, url)
+            keep_mtimes(places.kb_dir, report.manifest or {})
+    return safety_name, from_version, to_version
+
+
+def _swap_in_postgresql(
+    archive: Path, report: CheckReport, work: Path, places: Places, previous: Path, progress: Progress, url: str
+) -> tuple[int, int]:
+    """The dump in (one transaction: a failure changes nothing), migrate, knowledgebase in; when a step after the
+    dump fails, the safety dump goes back in and the error is raised."""
+    staged = work / "staged"
+    manifest = report.manifest or {}
+    close_database()
+    try:
+        postgres.restore_into_live(staged / PG_MEMBER, url, progress, archive.name)
+    finally:
+        init_database(url)  # a new generation: every thread takes a fresh connection to the restored tables
+    undo_knowledge: Callable[[], None] | None = None
+    try:
+        # Tables a migration newer than the archive made are not in the dump: the migrations make them again.
+        extra = [t for t in postgres.live_tables(url) if t not in manifest.get("tables", {})]
+        postgres.drop_tables(url, extra)
+        migrate(places.db_path, places.snapshots_dir)
+        undo_knowledge = _swap_knowledge(knowledge_dir(staged), places.kb_dir, work)
+    except Exception:
+        close_database()
+        postgres.restore_into_live(previous, url, progress, "the safety backup")
+        init_database(url)
+        if undo_knowledge is not None:
+            undo_knowledge()
+        raise
+    return int(manifest.get("schema_version", 0)), HEAD
+
+
+def _restored(
+    archive: Path,
+    places: Places,
+    report: CheckReport,
+    started: float,
+    safety_name: str | None,
+    versions: tuple[int, int],
+    kept: Path | None,
+    damage: str | None,
+) -> dict[str, Any]:
+    from_version, to_version = versions
     manifest = report.manifest or {}
     marker = places.db_path.with_name(INDEX_MARKER)
     passages = manifest.get("tables", {}).get("chunk", 0)
@@ -245,7 +354,7 @@ def restore_archive(
         "schema_from": from_version,
         "schema_to": to_version,
         "tables": manifest.get("tables", {}),
-        "files": sum(1 for name in manifest.get("members", {}) if name != DB_MEMBER),
+        "files": sum(1 for name in manifest.get("members", {}) if name not in (DB_MEMBER, PG_MEMBER)),
         "seconds": round(time.monotonic() - started, 2),
         # The damaged files, kept: where they are, relative to the data directory (shown to admins).
         "damaged_kept": None if kept is None else str(kept.relative_to(places.db_path.parent)),

@@ -35,3 +35,23 @@ class BackupFolderUnusable(Conflict):
     read-only mount, its owner): said before anything is written, instead of "Read-only file system" halfway."""
 
     code = "backup_folder_unusable"
+
+
+class ArchiveOtherDatabase(ArchiveInvalid):
+    """A SQLite appliance's archive offered to a DevCell on PostgreSQL, or the reverse."""
+
+    code = "archive_other_database"
+
+
+class PostgresToolMissing(DevCellError):
+    """pg_dump or pg_restore is not installed (the postgresql-client package)."""
+
+    status = 503
+    code = "postgresql_client_missing"
+
+
+class PostgresToolFailed(DevCellError):
+    """pg_dump or pg_restore stopped with an error; the message carries its own words."""
+
+    status = 500
+    code = "postgresql_tool_failed"

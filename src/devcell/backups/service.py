@@ -6,13 +6,15 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from devcell.backups import _archive as archives
 from devcell.backups import _damaged, _uploads
-from devcell.backups._check import check_archive, expansion_cap
+from devcell.backups import _postgres as postgres
+from devcell.backups._check import DumpCheck, check_archive, expansion_cap
 from devcell.backups._restore import (
     DAMAGED_DIR,
     MARGIN,
@@ -61,9 +63,11 @@ class Backups:
         after_restore: Callable[[], dict[str, Any]] | None = None,
         embedding_model: str | None = None,
         zone: Callable[[], ZoneInfo] = utc,
+        database_url: str | None = None,
     ) -> None:
         """`zone` is the appliance's time zone (SettingsStore.zone), whose days, weeks and months retention keeps;
-        UTC serves where nothing prunes (the command line, recovery mode)."""
+        UTC serves where nothing prunes (the command line, recovery mode). `database_url` is the PostgreSQL
+        database (config.database_url); without it, the one core.db has open when that is PostgreSQL."""
         self.places = Places(data_dir / "devcell.db", kb_dir, data_dir / "tmp", data_dir / "snapshots")
         self.data_dir = data_dir
         self._setting = setting
@@ -73,6 +77,14 @@ class Backups:
         self._after_restore = after_restore
         self.embedding_model = embedding_model
         self._zone = zone
+        self._database_url = database_url
+
+    def database_url(self) -> str | None:
+        """The PostgreSQL database backed up and restored, or None for the SQLite file in the data directory."""
+        return self._database_url or postgres.open_url()
+
+    def _places(self) -> Places:
+        return replace(self.places, database_url=self.database_url())
 
     def directory(self) -> BackupDir:
         configured = str(self._setting("backup_dir") or "")
@@ -108,7 +120,7 @@ class Backups:
         problem = self.folder_problem()
         if problem is not None:
             raise BackupFolderUnusable(problem)
-        estimate = archives.estimate_size(self.places.db_path, self.places.kb_dir)
+        estimate = archives.estimate_size(self.places.db_path, self.places.kb_dir, self.database_url())
         self.disk.require(self.directory().path, estimate + MARGIN, "the backup")
         self.disk.require(self.places.tmp_dir, estimate + MARGIN, "the database copy of the backup")
 
@@ -127,6 +139,7 @@ class Backups:
             progress,
             keep_db,
             self.embedding_model,
+            self.database_url(),
         )
         target_dir.write_side(name, "manifest", built.manifest | {"archive_sha256": built.sha256})
         log.info("backup %s written (%d bytes in %.1f s)", name, built.size, built.seconds)
@@ -152,8 +165,10 @@ class Backups:
         progress(0, 0, f"Verifying {name}")
         self.places.tmp_dir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=self.places.tmp_dir))
+        url = self.database_url()
         try:
-            report = check_archive(path, scratch, expansion_cap(path, scratch, self.disk, self.floor()))
+            cap = expansion_cap(path, scratch, self.disk, self.floor())
+            report = check_archive(path, scratch, cap, None if url is None else _scratch_check(url, progress))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         result = {
@@ -173,16 +188,18 @@ class Backups:
     def restore(self, archive: Path, progress: archives.Progress, safety: bool = True) -> dict[str, Any]:
         """Restore from any archive file (in the backup dir, an upload, or a path given to the CLI)."""
         with self._exclusive():
+            places = self._places()
 
             def take_safety(keep_db: Path) -> str | None:
+                if not safety and places.database_url is not None:
+                    postgres.dump_database(places.database_url, keep_db, progress)  # to roll back to
+                    return None
                 if not safety:
                     archives.copy_database(self.places.db_path, keep_db, progress)
                     return None
                 return str(self._create("safety", progress, keep_db=keep_db)["name"])
 
-            result = restore_archive(
-                archive, self.places, self.disk, take_safety, self.pause, progress, floor=self.floor()
-            )
+            result = restore_archive(archive, places, self.disk, take_safety, self.pause, progress, floor=self.floor())
         if self._after_restore is not None:
             # e.g. lift the refusal of changes that a damaged database caused, and check the vector index
             result |= self._after_restore()
@@ -269,7 +286,7 @@ class Backups:
     def start_restore(self, runner: JobRunner, name: str, owner_id: int | None) -> JobSnapshot:
         path = self.directory().archive(name)
         self._refuse_if_busy()
-        preflight_restore(path, self.places, self.disk)
+        preflight_restore(path, self._places(), self.disk)
         return runner.submit(
             "backup_restore", f"Restore {name}", lambda ctx: self.restore(path, job_progress(ctx)), owner_id
         )
@@ -277,6 +294,15 @@ class Backups:
     def _refuse_if_busy(self) -> None:
         with self._exclusive():
             pass
+
+
+def _scratch_check(url: str, progress: archives.Progress) -> DumpCheck:
+    """A verify's check of a PostgreSQL dump: restored into a scratch database beside `url`'s and counted."""
+
+    def check(dump: Path, manifest: dict[str, Any]) -> list[str]:
+        return postgres.check_dump(dump, manifest, url, progress)
+
+    return check
 
 
 def job_progress(context: JobContext) -> archives.Progress:
