@@ -390,6 +390,6 @@ SCENARIOS: dict[str, Callable[[Options], Outcome]] = {
     **SCALE_OUT_SCENARIOS,
 }
 # Run only when named (`build.py bench pi_emulated`), never by a plain `build.py bench`: it takes an hour of
-# emulation and bootstraps an arm64 Debian root. scale_out takes over 10 minutes (100,000 vectors seeded twice, a
-# PostgreSQL cluster and a Chroma server started).
+# emulation and bootstraps an arm64 Debian root. scale_out takes 4 minutes on an idle 2-core machine and 13 on a busy
+# one (100,000 vectors seeded twice, a PostgreSQL cluster and a Chroma server started).
 EXPLICIT_ONLY = frozenset(PI_SCENARIOS) | frozenset(SCALE_OUT_SCENARIOS)
