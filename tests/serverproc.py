@@ -43,12 +43,19 @@ def devcell_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def cli(data_dir: Path, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `python -m devcell --data-dir DATA ARGS...` to completion."""
+    return cli_env(data_dir, {}, *args, stdin=stdin, timeout=timeout)
+
+
+def cli_env(
+    data_dir: Path, env: dict[str, str], *args: str, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`cli` with extra environment (DEVCELL_DATABASE_URL and the like)."""
     return subprocess.run(
         [sys.executable, "-m", "devcell", "--data-dir", str(data_dir), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=devcell_env(),
+        env=devcell_env(env),
         cwd=ROOT,
         timeout=timeout,
         check=False,

@@ -16,7 +16,7 @@ import pytest
 
 from tests.chroma_server import ChromaServer, chroma_server
 from tests.postgres_server import PostgresCluster
-from tests.serverproc import ADMIN_PASSWORD, HOST, ServerProcess, api_token, devcell_env
+from tests.serverproc import ADMIN_PASSWORD, HOST, ServerProcess, api_token, cli_env
 from tests.waiting import wait_until
 
 __all__ = ["chroma_server"]
@@ -51,7 +51,9 @@ def cluster_env(
 @pytest.fixture
 def servers(cluster_env: dict[str, str], tmp_path: Path) -> Iterator[list[ServerProcess]]:
     first_data = tmp_path / "host-0"
-    made = cli_with(cluster_env, first_data, "user", "create", "--admin", "admin", "--password-stdin")
+    made = cli_env(
+        first_data, cluster_env, "user", "create", "--admin", "admin", "--password-stdin", stdin=ADMIN_PASSWORD + "\n"
+    )
     assert made.returncode == 0, made.stderr
     with contextlib.ExitStack() as stack:
         started = [
@@ -60,25 +62,6 @@ def servers(cluster_env: dict[str, str], tmp_path: Path) -> Iterator[list[Server
         for server in started:
             server.wait_ready(timeout=120)
         yield started
-
-
-def cli_with(env: dict[str, str], data_dir: Path, *args: str) -> Any:
-    """`devcell` with the cluster's environment (tests.serverproc.cli runs it with none)."""
-    import subprocess
-    import sys
-
-    from tests.serverproc import ROOT
-
-    return subprocess.run(
-        [sys.executable, "-m", "devcell", "--data-dir", str(data_dir), *args],
-        input=ADMIN_PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        env=devcell_env(env),
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 def call(server: ServerProcess, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -121,11 +104,14 @@ def test_three_processes_serve_one_database_and_one_index(servers: list[ServerPr
     events = job_events(b, token, note["job_id"])  # the indexing job runs in a; b follows its row
     assert events[-1]["status"] == "succeeded", events
     assert events[0]["id"] == note["job_id"]
+    assert len(events) >= 2, events  # the state when b started following, and the end a stored
+    assert events[-1]["progress_total"], events  # a's progress, read from the job's row
+    assert events[-1]["progress_done"] == events[-1]["progress_total"]
 
     def found(server: ServerProcess) -> bool:
         status, body = call(server, token, "GET", "/api/search?q=wireguard")
         assert status == 200, body
-        return any(item["title"] == "Runbook" for item in body["items"])
+        return any(item["document_title"] == "Runbook" for item in body["items"])
 
     assert found(b)
     assert found(c)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from peewee import OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -28,7 +31,7 @@ from devcell.chat import routes as chat_routes
 from devcell.core import paths
 from devcell.core.auth import Access
 from devcell.core.config import Config, load_or_create_secret, prepare_data_dir
-from devcell.core.db import close_database, database_problem, init_database, is_damage
+from devcell.core.db import DatabaseUnreachable, close_database, database_problem, init_database, is_damage
 from devcell.core.errors import HttpError, InternalError, MethodNotAllowed, NotFound
 from devcell.core.jobs import JOBS
 from devcell.core.middleware import AllowedHosts, GZip, SecurityHeaders
@@ -62,6 +65,9 @@ from devcell.wiring import enter_recovery, wire
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 60.0
+SERVER_RETRY_SECONDS = 5.0
+# Set by the server when it is asked to stop (SIGTERM, Ctrl-C), which uvicorn would not act on while the app starts.
+STOP_REQUESTED = threading.Event()
 
 
 def api_routes() -> list[ApiRoute]:
@@ -93,7 +99,12 @@ def open_storage(config: Config) -> str:
     prepare_data_dir(config)
     secret = load_or_create_secret(config)
     init_database(config.database_target)
-    migrate(config.database_path, config.snapshots_dir)
+    try:
+        migrate(config.database_path, config.snapshots_dir)
+    except OperationalError as exc:
+        if config.database_url is None:
+            raise
+        raise DatabaseUnreachable(config.database_url, exc) from exc
     return secret
 
 
@@ -157,9 +168,27 @@ async def _stop_services(app: Starlette, running: _Running) -> None:
     await run_in_threadpool(state.need(ACTIVITY).flush)
 
 
+async def _open_server_database(config: Config) -> str:
+    """A PostgreSQL server that does not answer yet (down, or still starting after a reboot) is waited for, with a
+    line in the log each time, rather than a service that exits and is restarted until systemd gives up."""
+    while True:
+        try:
+            return await run_in_threadpool(open_storage, config)
+        except DatabaseUnreachable as exc:
+            log.error("%s; trying again in %.0f s", exc, SERVER_RETRY_SECONDS)
+            await run_in_threadpool(close_database)
+        if await run_in_threadpool(STOP_REQUESTED.wait, SERVER_RETRY_SECONDS):
+            # uvicorn acts on a stop only once the start is over: nothing is open yet, so leave now.
+            log.info("stopped while waiting for the database")
+            logging.shutdown()
+            os._exit(0)
+
+
 async def _open_or_diagnose(config: Config) -> tuple[str | None, str | None]:
     """(secret, None) when the storage opened and migrated; (None, why not) when the database is damaged."""
-    problem = None if config.uses_postgresql else await run_in_threadpool(database_problem, config.database_path)
+    if config.uses_postgresql:
+        return await _open_server_database(config), None
+    problem = await run_in_threadpool(database_problem, config.database_path)
     if problem is not None:
         return None, problem
     try:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from types import FrameType
 
 import uvicorn
 
-from devcell.app import create_app
+from devcell.app import STOP_REQUESTED, create_app
 from devcell.core.config import Config
 from devcell.notifications.service import end_streams
 
@@ -27,6 +28,10 @@ def sd_notify(message: str) -> bool:
 
 
 class Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        STOP_REQUESTED.set()  # a start still waiting for the database ends at once
+        super().handle_exit(sig, frame)
+
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started and sd_notify("READY=1\nSTATUS=serving"):

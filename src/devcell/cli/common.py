@@ -28,7 +28,7 @@ def config_of(ctx: click.Context) -> Config:
 def open_database(ctx: click.Context) -> Config:
     """Open and migrate the database for a command that works on it (safe beside the running service: WAL)."""
     from devcell.app import open_storage
-    from devcell.core.db import database_problem, is_damage
+    from devcell.core.db import DatabaseUnreachable, database_problem, is_damage
     from devcell.core.migrations.runner import MigrationFailed, SchemaTooNew
 
     config = config_of(ctx)
@@ -37,14 +37,14 @@ def open_database(ctx: click.Context) -> Config:
         fail(damaged_message(damaged))
     try:
         open_storage(config)
-    except (SchemaTooNew, MigrationFailed, ConfigError, DevCellError) as exc:
+    except (SchemaTooNew, MigrationFailed, ConfigError, DevCellError, DatabaseUnreachable) as exc:
         fail(str(exc))
+    except PermissionError as exc:  # before Exception, which would take it first
+        fail(f"{exc}. Run this as the service user: sudo -u devcell devcell ...")
     except Exception as exc:
         if not is_damage(exc):
             raise
         fail(damaged_message(str(exc)))
-    except PermissionError as exc:
-        fail(f"{exc}. Run this as the service user: sudo -u devcell devcell ...")
     return config
 
 

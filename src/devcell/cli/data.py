@@ -20,15 +20,17 @@ from devcell.core.errors import DevCellError
 def check(ctx: click.Context) -> None:
     """Self-check: paths, permissions, versions, database state. Exit code 1 when something is wrong."""
     from devcell.app import open_storage
-    from devcell.core.db import database_problem
+    from devcell.core.db import DatabaseUnreachable, database_problem
     from devcell.health.selfcheck import run_selfcheck
     from devcell.settings.service import SettingsStore
 
     config = config_of(ctx)
-    problem = database_problem(config.database_path)
+    problem = None if config.uses_postgresql else database_problem(config.database_path)
     if problem is None:
         try:
             open_storage(config)
+        except DatabaseUnreachable as exc:
+            problem = str(exc)
         except Exception as exc:  # reported as a failed check below, never as a traceback
             problem = f"{type(exc).__name__}: {exc}"
     # An unreadable database leaves the environment and the defaults (salvaged={} never reads it).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -64,6 +65,23 @@ _outer = threading.local()  # per thread: may the outermost unit of work write; 
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class DatabaseUnreachable(Exception):
+    """The PostgreSQL server did not answer or refused us (down, wrong address, wrong password or database name);
+    the message names the server (without the password) and how to check it."""
+
+    def __init__(self, url: str, cause: BaseException) -> None:
+        reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        shown = _without_password(url)
+        super().__init__(
+            f"cannot reach the PostgreSQL database {shown}: {reason}. Check the server and the URL: "
+            f"pg_isready -d '{shown}' (DEVCELL_DATABASE_URL in /etc/devcell/devcell.env)"
+        )
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 class ProgrammingError(RuntimeError):

@@ -107,7 +107,9 @@ def _web(config: Config) -> CheckLine:
     return CheckLine("web interface", ok, str(dist) if ok else f"{dist}/index.html missing; run: python3 build.py web")
 
 
-def _opened(problem: str | None) -> list[CheckLine]:
+def _opened(problem: str | None, config: Config) -> list[CheckLine]:
+    if problem is not None and config.uses_postgresql:
+        return [CheckLine("database", False, problem)]  # a server that does not answer: nothing to restore
     if problem is not None:
         fix = "restore a backup: devcell restore ARCHIVE (service stopped) or the recovery page (devcell recovery-code)"
         return [CheckLine("database", False, f"{problem}; {fix}")]
@@ -132,7 +134,7 @@ def run_selfcheck(config: Config, problem: str | None = None, disk_floor_mb: int
         ("knowledgebase directory", lambda: [_directory("knowledgebase directory", config.kb_dir)]),
         ("secret key", lambda: [_secret(config)]),
         ("database file", lambda: [_database_location(config)]),
-        ("database", lambda: _opened(problem)),
+        ("database", lambda: _opened(problem, config)),
         ("disk space", lambda: [_disk(config.data_dir, disk_floor_mb)]),
         ("web interface", lambda: [_web(config)]),
     ]
