@@ -135,16 +135,22 @@ def _run_mixed(servers: list[ServerProcess], load: Load, options: Options, datab
         (kind, port, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         for kind, port, command in commands
     ]
-    time.sleep(options.warmup)
-    servers_before = [_tree_cpu([server.pid]) for server in servers]
-    database_before, busy_before, wall_before = _tree_cpu(database_pids), _busy_jiffies(), time.perf_counter()
     outputs = []
-    for kind, port, process in running:
-        stdout, stderr = process.communicate(timeout=options.duration + options.warmup + 120)
-        if process.returncode != 0:
-            raise RuntimeError(f"the load generator failed ({process.returncode}): {stderr.strip()}")
-        outputs.append((kind, port, json.loads(stdout)))
-    wall = time.perf_counter() - wall_before
+    try:
+        time.sleep(options.warmup)
+        servers_before = [_tree_cpu([server.pid]) for server in servers]
+        database_before, busy_before, wall_before = _tree_cpu(database_pids), _busy_jiffies(), time.perf_counter()
+        for kind, port, process in running:
+            stdout, stderr = process.communicate(timeout=options.duration + options.warmup + 120)
+            if process.returncode != 0:
+                raise RuntimeError(f"the load generator failed ({process.returncode}): {stderr.strip()}")
+            outputs.append((kind, port, json.loads(stdout)))
+        wall = time.perf_counter() - wall_before
+    finally:  # one failed: the others are not left loading the next setup
+        for _, _, process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
     result: dict[str, Any] = {kind: _merge([r for k, _, r in outputs if k == kind]) for kind in ("read", "write")}
     result["rps"] = round(result["read"]["rps"] + result["write"]["rps"], 1)
     result["errors"] = result["read"]["errors"] + result["write"]["errors"]
