@@ -92,3 +92,19 @@ def test_the_heartbeat_registers_reports_and_leaves(db: Path) -> None:
     finally:
         heartbeat.stop()
     assert live_processes() == []
+
+
+def test_this_process_keeps_its_running_jobs_and_fails_copies_it_does_not_run(runner: JobRunner) -> None:
+    """A restored backup can hold a row of ours that nothing runs any more; a job running here is never touched."""
+    import threading
+
+    release = threading.Event()
+    running = runner.submit("test", "long", lambda _context: release.wait(30))
+    a_running_job("restored-copy", PROCESS_ID)
+    try:
+        assert runner.recover() == 1
+        assert status("restored-copy") == "failed"
+        assert status(running.id) in ("queued", "running")
+    finally:
+        release.set()
+        runner.shutdown(timeout=5)

@@ -6,13 +6,16 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from devcell.cli.common import config_of, fail, settings_store
 from devcell.core.config import prepare_data_dir
 from devcell.core.errors import DevCellError
+
+if TYPE_CHECKING:
+    from devcell.core.scheduler import ProcessLock
 
 
 @click.command()
@@ -148,7 +151,9 @@ def snapshot(ctx: click.Context, from_version: str) -> None:
     )
 
 
-def _refuse_if_served(ctx: click.Context) -> object:
+def _refuse_if_served(ctx: click.Context, then: str) -> ProcessLock:
+    """Refuse while a server holds the data directory, and hold it ourselves until this process exits, so none
+    starts in the middle; `then` says what to do once it is stopped."""
     from devcell.core.scheduler import LOCK_FILE, ProcessLock
 
     config = config_of(ctx)
@@ -157,10 +162,9 @@ def _refuse_if_served(ctx: click.Context) -> object:
     if not lock.acquire():
         fail(
             f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
-            "(sudo systemctl stop devcell), run the restore again, then start it (sudo systemctl start devcell). "
-            "Or restore from the System page of the running server (its recovery page when the database is damaged)."
+            f"(sudo systemctl stop devcell), {then}"
         )
-    return lock  # held until the process exits, so no server starts in the middle of the restore
+    return lock
 
 
 @click.command()
@@ -174,7 +178,11 @@ def _refuse_if_served(ctx: click.Context) -> object:
 @click.pass_context
 def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool) -> None:
     """Replace all data with a backup archive's. The service must be stopped."""
-    lock = _refuse_if_served(ctx)
+    lock = _refuse_if_served(
+        ctx,
+        "run the restore again, then start it (sudo systemctl start devcell). Or restore from the System page of "
+        "the running server (its recovery page when the database is damaged).",
+    )
     if not yes:
         click.confirm(f"Replace every user, task and document with the contents of {archive.name}?", abort=True)
     backups = _backups(ctx, migrate=False)
@@ -333,7 +341,12 @@ def migrate_to(ctx: click.Context, url: str) -> None:
     target = _target_url(url)
     shown = redacted_url(target)
     config = config_of(ctx)
-    lock = _refuse_while_served_for_copy(ctx)
+    # A server writing to the SQLite file during the copy would leave its last writes behind.
+    lock = _refuse_if_served(
+        ctx,
+        "run `devcell migrate-to` again, then configure DEVCELL_DATABASE_URL and start it "
+        "(sudo systemctl start devcell).",
+    )
     source = None
     try:
         source = copy.open_source(config.database_path)
@@ -361,20 +374,3 @@ def migrate_to(ctx: click.Context, url: str) -> None:
     click.echo(
         f"next: set DEVCELL_DATABASE_URL={shown} in the configuration (/etc/devcell/devcell.env), then start DevCell"
     )
-
-
-def _refuse_while_served_for_copy(ctx: click.Context) -> Any:
-    """A server writing to the SQLite file during the copy would leave its last writes behind: refuse while one
-    holds the data directory, and hold it ourselves so none starts in the middle."""
-    from devcell.core.scheduler import LOCK_FILE, ProcessLock
-
-    config = config_of(ctx)
-    prepare_data_dir(config)
-    lock = ProcessLock(config.data_dir / LOCK_FILE)
-    if not lock.acquire():
-        fail(
-            f"a DevCell server (pid {lock.holder()}) is running on {config.data_dir}. Stop it first "
-            "(sudo systemctl stop devcell), run `devcell migrate-to` again, then configure DEVCELL_DATABASE_URL "
-            "and start it (sudo systemctl start devcell)."
-        )
-    return lock

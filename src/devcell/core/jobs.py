@@ -156,18 +156,23 @@ class JobRunner:
 
     def recover(self) -> int:
         """Mark the jobs left queued or running by processes that are gone (this one's previous run, or another
-        process of the cluster that died) as failed; returns how many. Jobs of live processes are theirs."""
+        process of the cluster that died) as failed; returns how many. Jobs of live processes are theirs; of this
+        process's own rows only those not running here (a restored copy of a row) count as left. Safe beside
+        submit and _finish: they touch the live set and the row in an order this write unit of work cannot split."""
         with transaction(write=True):
             unfinished = JobRun.status.in_(["queued", "running"])
-            owners = {row.process for row in JobRun.select(JobRun.process).where(unfinished).distinct()}
-            gone = gone_processes(owners - {PROCESS_ID})
-            if not gone:
+            rows = list(JobRun.select(JobRun.id, JobRun.process).where(unfinished))
+            with self._lock:
+                live = set(self._live)  # after the read: a row it saw was live before it was written (submit)
+            gone = gone_processes({row.process for row in rows} - {PROCESS_ID})
+            left = [r.id for r in rows if r.process in gone or (r.process == PROCESS_ID and r.id not in live)]
+            if not left:
                 return 0
             return int(
                 JobRun.update(
                     status="failed", error="Interrupted: DevCell stopped while this job ran.", finished_at=utcnow()
                 )
-                .where(unfinished, JobRun.process.in_(list(gone)))
+                .where(unfinished, JobRun.id.in_(left))
                 .execute()
             )
 
@@ -187,11 +192,17 @@ class JobRunner:
             started_at=None,
             finished_at=None,
         )
-        _persist(snap)
         context = JobContext(self, snap.id)
-        with self._lock:
+        with self._lock:  # live before its row exists: recover() never takes a row of ours for a left one
             self._live[snap.id] = snap
             self._contexts[snap.id] = context
+        try:
+            _persist(snap)
+        except BaseException:
+            with self._lock:
+                self._live.pop(snap.id, None)
+                self._contexts.pop(snap.id, None)
+            raise
         self._pool.submit(self._run, snap.id, fn, context)
         return snap
 
