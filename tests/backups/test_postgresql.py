@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 
 from devcell.backups import _postgres
 from devcell.backups._archive import build_archive
-from devcell.backups.errors import PostgresToolMissing
+from devcell.backups.errors import PostgresToolMissing, PostgresUnreachable
 from devcell.backups.service import Backups
 from devcell.core.config import Config, load_config
 from devcell.core.db import change_stamp
@@ -30,6 +30,7 @@ from tests.backups.conftest import backup_now, members, populate, sha256_tree, w
 from tests.conftest import Actor
 from tests.documents.conftest import FAKE_MODEL, note, uploaded
 from tests.postgres_server import PostgresCluster
+from tests.serverproc import cli_env
 
 GZIP = {"Content-Type": "application/gzip"}
 VOLATILE = ("job_run", "session", "change_counter")  # written by the backup/restore jobs and by signing in
@@ -381,3 +382,40 @@ def test_verify_without_createdb_says_which_privilege_is_missing(without_created
     assert len(result["problems"]) == 1
     assert "may not create databases" in result["problems"][0]
     assert "ALTER ROLE nocreatedb CREATEDB" in result["problems"][0]
+
+
+def test_an_unreachable_server_is_said_without_the_password(tmp_path: Path) -> None:
+    url = f"postgresql://devcell:s3cret@/devcell?host={tmp_path / 'no-server'}&port=5432"
+    backups = Backups(tmp_path / "data", tmp_path / "kb", lambda key: BY_KEY[key].default, database_url=url)
+
+    with pytest.raises(PostgresUnreachable) as refused:
+        backups.create("manual", lambda *_: None)
+
+    assert "Cannot reach the PostgreSQL database" in refused.value.message
+    assert "s3cret" not in refused.value.message
+    assert list((tmp_path / "data").glob("backups/*.tar.gz")) == []
+
+
+# `devcell restore` opens only the data directory's SQLite file today: cli/data.py must hand Backups the URL
+# (`database_url=config.database_url`, see the lead's note). Strict: once wired, this fails until the mark goes.
+@pytest.mark.xfail(strict=True, reason="devcell restore does not pass DEVCELL_DATABASE_URL to Backups yet")
+def test_cli_backup_and_restore_on_postgresql(postgres_cluster: PostgresCluster, tmp_path: Path) -> None:
+    """`devcell backup` and `devcell restore` with DEVCELL_DATABASE_URL: the server's data, not a SQLite file."""
+    url = postgres_cluster.new_database()
+    env = {"DEVCELL_DATABASE_URL": url}
+    data = tmp_path / "data"
+    try:
+        assert cli_env(data, env, "user", "create", "--admin", "first", "--password-stdin", stdin="x" * 16 + "\n")
+        made = cli_env(data, env, "backup", timeout=120)
+        assert made.returncode == 0, made.stderr
+        assert "verified in" in made.stdout
+        archive = Path(made.stdout.split("\t", 1)[0])
+        execute(url, 'DELETE FROM "user"')
+
+        restored = cli_env(data, env, "restore", "--yes", str(archive), timeout=120)
+
+        assert restored.returncode == 0, restored.stderr
+        assert query(url, 'SELECT username FROM "user"') == [("first",)]
+        assert not (data / "devcell.db").exists()
+    finally:
+        postgres_cluster.drop(url)

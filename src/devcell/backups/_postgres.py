@@ -32,7 +32,7 @@ import psycopg2.errors  # type: ignore[import-untyped]
 from psycopg2 import sql
 from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ, make_dsn, parse_dsn  # type: ignore[import-untyped]
 
-from devcell.backups.errors import ArchiveInvalid, PostgresToolFailed, PostgresToolMissing
+from devcell.backups.errors import ArchiveInvalid, PostgresToolFailed, PostgresToolMissing, PostgresUnreachable
 from devcell.core.db import WRITE_LOCK_KEY, database, is_postgresql
 
 # (bytes done, bytes total, message); raises to cancel. The same shape as _archive.Progress.
@@ -92,7 +92,15 @@ class Server:
         return Server(self.params | {"dbname": dbname})
 
     def connect(self) -> Any:
-        return psycopg2.connect(**self.params)
+        try:
+            return psycopg2.connect(**self.params)
+        except psycopg2.OperationalError as exc:
+            shown, _env = self.for_program()
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise PostgresUnreachable(
+                f"Cannot reach the PostgreSQL database ({shown}): {reason}. Check the server and "
+                "DEVCELL_DATABASE_URL, then try again."
+            ) from None
 
     def for_program(self) -> tuple[str, dict[str, str]]:
         """(connection string without the password, environment with it in PGPASSWORD)."""

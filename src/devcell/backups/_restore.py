@@ -308,11 +308,15 @@ def _swap_in_postgresql(
     dump fails, the safety dump goes back in and the error is raised."""
     staged = work / "staged"
     manifest = report.manifest or {}
-    close_database()
-    try:
-        postgres.restore_into_live(staged / PG_MEMBER, url, progress, archive.name)
-    finally:
-        init_database(url)  # a new generation: every thread takes a fresh connection to the restored tables
+    # The pooled connections stay open: they hold no lock between units of work, and a request that passed the
+    # gate just before the pause may still be using one. Every cache (in every process) learns of the new data
+    # from the change counter, which the restore moves on.
+    postgres.restore_into_live(staged / PG_MEMBER, url, progress, archive.name)
+    if postgres.open_url() != url:
+        # `devcell restore` opens the data directory's file only (the database may be what is broken): the
+        # migrations that follow act on the database core.db has open, so it must be this one.
+        close_database()
+        init_database(url)
     undo_knowledge: Callable[[], None] | None = None
     try:
         # Tables a migration newer than the archive made are not in the dump: the migrations make them again.
@@ -321,9 +325,7 @@ def _swap_in_postgresql(
         migrate(places.db_path, places.snapshots_dir)
         undo_knowledge = _swap_knowledge(knowledge_dir(staged), places.kb_dir, work)
     except Exception:
-        close_database()
         postgres.restore_into_live(previous, url, progress, "the safety backup")
-        init_database(url)
         if undo_knowledge is not None:
             undo_knowledge()
         raise

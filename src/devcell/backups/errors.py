@@ -55,3 +55,10 @@ class PostgresToolFailed(DevCellError):
 
     status = 500
     code = "postgresql_tool_failed"
+
+
+class PostgresUnreachable(DevCellError):
+    """The PostgreSQL server did not answer a backup, verify or restore (down, wrong address or password)."""
+
+    status = 503
+    code = "database_unreachable"
