@@ -488,6 +488,19 @@ export type PresetIn = { name: string; filters: Record<string, unknown> };
 export type PresetList = { items: PresetOut[] };
 export type PresetOut = { id: number; name: string; filters: Record<string, unknown>; created_at: string };
 export type ProblemOut = { name: string; title: string; severity: "warning" | "critical" };
+export type ProcessOut = {
+  name: string;
+  host: string;
+  pid: number;
+  version: string;
+  started_at: string;
+  seen_at: string;
+  runs_scheduler: boolean;
+  database_ms: number | null;
+  vectors: string;
+  this: boolean;
+};
+export type ProcessesOut = { database: "sqlite" | "postgresql"; processes: ProcessOut[] };
 export type ProfilePatch = {
   display_name?: string | null;
   job_title?: string | null;
