@@ -117,7 +117,9 @@ def test_three_processes_serve_one_database_and_one_index(servers: list[ServerPr
     assert found(c)
 
 
-def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(servers: list[ServerProcess]) -> None:
+def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(
+    servers: list[ServerProcess], cluster_env: dict[str, str], tmp_path: Path
+) -> None:
     token = api_token(servers[0])
     holders = [server for server in servers if runs_scheduler(server, token)]
     assert len(holders) == 1
@@ -145,3 +147,10 @@ def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(servers: 
         every=1.0,
     )
     assert sum(runs_scheduler(server, token) for server in rest) == 1
+
+    # An offline restore on another host would pull the data from under them: refused, naming who serves it.
+    archive = tmp_path / "some-backup.tar.gz"
+    archive.write_bytes(b"not read: refused before")
+    refused = cli_env(tmp_path / "admin-laptop", cluster_env, "restore", "--yes", str(archive))
+    assert refused.returncode == 1
+    assert f"{PROCESSES - 1} DevCell process(es) serve this database" in refused.stderr

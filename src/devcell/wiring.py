@@ -141,6 +141,7 @@ def _backups(
         after_restore,
         embedding_model=config.embedding_model,
         zone=settings.zone,
+        database_url=config.database_url,
     )
 
 

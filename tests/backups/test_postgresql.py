@@ -396,16 +396,14 @@ def test_an_unreachable_server_is_said_without_the_password(tmp_path: Path) -> N
     assert list((tmp_path / "data").glob("backups/*.tar.gz")) == []
 
 
-# `devcell restore` opens only the data directory's SQLite file today: cli/data.py must hand Backups the URL
-# (`database_url=config.database_url`, see the lead's note). Strict: once wired, this fails until the mark goes.
-@pytest.mark.xfail(strict=True, reason="devcell restore does not pass DEVCELL_DATABASE_URL to Backups yet")
 def test_cli_backup_and_restore_on_postgresql(postgres_cluster: PostgresCluster, tmp_path: Path) -> None:
     """`devcell backup` and `devcell restore` with DEVCELL_DATABASE_URL: the server's data, not a SQLite file."""
     url = postgres_cluster.new_database()
     env = {"DEVCELL_DATABASE_URL": url}
     data = tmp_path / "data"
     try:
-        assert cli_env(data, env, "user", "create", "--admin", "first", "--password-stdin", stdin="x" * 16 + "\n")
+        made = cli_env(data, env, "user", "create", "--admin", "first", "--password-stdin", stdin="long-password-123\n")
+        assert made.returncode == 0, made.stderr
         made = cli_env(data, env, "backup", timeout=120)
         assert made.returncode == 0, made.stderr
         assert "verified in" in made.stdout

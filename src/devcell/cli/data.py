@@ -58,7 +58,7 @@ def _backups(ctx: click.Context, to: Path | None = None, migrate: bool = True): 
         # A restore must work even when today's database no longer opens or migrates (disaster recovery).
         config = config_of(ctx)
         prepare_data_dir(config)
-        init_database(config.database_path)
+        init_database(config.database_target)
         store = None
 
     def setting(key: str) -> object:
@@ -70,7 +70,13 @@ def _backups(ctx: click.Context, to: Path | None = None, migrate: bool = True): 
             return BY_KEY[key].default
         return store.get(key)
 
-    return Backups(config.data_dir, config.kb_dir, setting, embedding_model=config.embedding_model)
+    return Backups(
+        config.data_dir,
+        config.kb_dir,
+        setting,
+        embedding_model=config.embedding_model,
+        database_url=config.database_url,
+    )
 
 
 def _printer() -> Callable[[int, int, str], None]:
@@ -167,6 +173,25 @@ def _refuse_if_served(ctx: click.Context, then: str) -> ProcessLock:
     return lock
 
 
+def _refuse_if_cluster_serves(ctx: click.Context) -> None:
+    """On PostgreSQL, servers on other hosts share the database: the data directory's lock cannot see them, their
+    heartbeats can."""
+    if not config_of(ctx).uses_postgresql:
+        return
+    from devcell.core.processes import live_processes
+
+    try:
+        serving = live_processes()
+    except Exception:  # a database too old or too broken for the process list is what a restore is for
+        return
+    if serving:
+        names = ", ".join(row.name for row in serving)
+        fail(
+            f"{len(serving)} DevCell process(es) serve this database ({names}). Stop them all first, run the "
+            "restore again, then start them. Or restore from the System page of a running one."
+        )
+
+
 @click.command()
 @click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -186,6 +211,7 @@ def restore(ctx: click.Context, archive: Path, yes: bool, no_safety_backup: bool
     if not yes:
         click.confirm(f"Replace every user, task and document with the contents of {archive.name}?", abort=True)
     backups = _backups(ctx, migrate=False)
+    _refuse_if_cluster_serves(ctx)
     try:
         result = backups.restore(archive.absolute(), _printer(), safety=not no_safety_backup)
     except DevCellError as exc:

@@ -61,7 +61,13 @@ def enter(config: Config, problem: str) -> RecoveryMode:
     """Prepare recovery mode: the backups as the damaged database's saved settings (if readable) place them,
     and a recovery code announced in the service log."""
     settings = salvaged_settings(config.database_path, config.setting_overrides())
-    backups = Backups(config.data_dir, config.kb_dir, settings.get, embedding_model=config.embedding_model)
+    backups = Backups(
+        config.data_dir,
+        config.kb_dir,
+        settings.get,
+        embedding_model=config.embedding_model,
+        database_url=config.database_url,
+    )
     lock = ProcessLock(config.data_dir / LOCK_FILE)
     lock.acquire()  # not held when another server runs on this directory: that one holds it then
     mode = RecoveryMode(problem=problem, backups=backups, settings=settings, data_dir=config.data_dir, lock=lock)
