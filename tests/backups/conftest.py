@@ -117,10 +117,11 @@ def reseal(files: dict[str, bytes], **manifest_changes: Any) -> dict[str, bytes]
         for name, data in files.items()
         if name != "manifest.json"
     }
-    with tempfile.TemporaryDirectory() as scratch:
-        db = Path(scratch) / "devcell.db"
-        db.write_bytes(files["devcell.db"])
-        manifest["tables"], manifest["schema_version"] = table_counts(db), schema_version(db)
+    if "devcell.db" in files:  # a PostgreSQL archive's dump is counted when it is made; its counts stay
+        with tempfile.TemporaryDirectory() as scratch:
+            db = Path(scratch) / "devcell.db"
+            db.write_bytes(files["devcell.db"])
+            manifest["tables"], manifest["schema_version"] = table_counts(db), schema_version(db)
     manifest.update(manifest_changes)
     return {**{k: v for k, v in files.items() if k != "manifest.json"}, "manifest.json": orjson.dumps(manifest)}
 
