@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import devcell
+from devcell.core.migrations.runner import HEAD
 from tests.package import appliance, smoke
+from tests.postgres_server import PostgresCluster
 
 
 def test_install_prints_the_url_and_how_to_get_the_setup_code(installed: str) -> None:
@@ -41,6 +43,28 @@ def test_installed_version_and_self_check(installed: str, deb: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     assert "/var/lib/devcell" in check.stdout  # the installed default data directory, from the frozen binary
     assert "/usr/lib/devcell/_internal/web_dist" in check.stdout
+
+
+def test_the_installed_binary_speaks_to_postgresql(
+    installed: str, postgres_cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    """The frozen build carries PostgreSQL's driver (peewee imports it only if it can, so a build without it would
+    fail only for those who configure DEVCELL_DATABASE_URL): the installed binary migrates a server database."""
+    import os
+    import subprocess
+
+    url = postgres_cluster.empty_database()
+    env = {**os.environ, "DEVCELL_DATABASE_URL": url}
+    try:
+        # As root: the throwaway cluster's socket directory is not open to the service user.
+        check = subprocess.run(
+            [str(appliance.BINARY), "--data-dir", str(tmp_path / "data"), "check"],
+            capture_output=True, text=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+        assert "ok   database server: PostgreSQL" in check.stdout, check.stdout + check.stderr
+        assert f"ok   schema: version {HEAD} of {HEAD}" in check.stdout, check.stdout
+    finally:
+        postgres_cluster.drop(url)
 
 
 def test_smoke_the_installed_server(installed: str, deb: Path, tmp_path: Path) -> None:
