@@ -21,10 +21,11 @@ from devcell.core.config import Config, load_config
 from devcell.core.db import close_database, init_database
 from devcell.core.migrations.runner import migrate
 from devcell.core.web import ApiRoute
+from tests.chroma_server import ChromaServer, chroma_server
 from tests.fakes.llm_server import FakeLLM, running
 from tests.postgres_server import PostgresCluster, postgres_cluster
 
-__all__ = ["postgres_cluster"]
+__all__ = ["chroma_server", "postgres_cluster"]
 
 ADMIN_PASSWORD = "admin-pass-1234"
 USER_PASSWORD = "user-pass-5678"
@@ -200,8 +201,22 @@ def database_env(backend: str, request: pytest.FixtureRequest) -> Iterator[dict[
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
-    return load_config(database_env, data_dir=tmp_path / "data")
+def backend_env(
+    backend: str, database_env: dict[str, str], request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """database_env, and on PostgreSQL the Chroma server beside it: past one box both move off the appliance (the
+    documents and search suites choose their vectors themselves, see tests/documents/conftest.py)."""
+    if backend == "sqlite":
+        return database_env
+    server: ChromaServer = request.getfixturevalue("chroma_server")
+    for name in ("NO_PROXY", "no_proxy"):  # the Chroma server is on this machine's loopback, never behind a proxy
+        monkeypatch.setenv(name, "127.0.0.1")
+    return {**database_env, "DEVCELL_CHROMA_URL": server.url, "DEVCELL_CHROMA_DATABASE": server.database()}
+
+
+@pytest.fixture
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
+    return load_config(backend_env, data_dir=tmp_path / "data")
 
 
 @pytest.fixture

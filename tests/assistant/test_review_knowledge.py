@@ -20,9 +20,9 @@ ANSWER = {"summary": "Builds SQL by hand [1].", "issues": [], "suggestions": []}
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
     """The hashing embedder: instant and deterministic (the real model has its own tests)."""
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}, data_dir=tmp_path / "data")
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **backend_env}, data_dir=tmp_path / "data")
 
 
 def test_review_cites_visible_passages_only(app: Starlette, admin: Actor, fake_llm: FakeLLM) -> None:

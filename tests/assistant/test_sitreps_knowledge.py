@@ -16,8 +16,8 @@ from tests.fakes.llm_server import FakeLLM
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}, data_dir=tmp_path / "data")
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **backend_env}, data_dir=tmp_path / "data")
 
 
 def test_knowledge_passages_are_sources(user: Actor, fake_llm: FakeLLM) -> None:

@@ -13,8 +13,8 @@ from tests.documents.conftest import FAKE_MODEL, wait_done
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}, data_dir=tmp_path / "data")
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **backend_env}, data_dir=tmp_path / "data")
 
 
 def find(actor: Actor, q: str, **params: object) -> dict[str, list[dict[str, Any]]]:

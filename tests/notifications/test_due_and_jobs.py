@@ -20,8 +20,8 @@ DAY = date(2026, 12, 7)  # a Monday
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
-    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **database_env}, data_dir=tmp_path / "data")
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
+    return load_config({"DEVCELL_EMBEDDING_MODEL": FAKE_MODEL, **backend_env}, data_dir=tmp_path / "data")
 
 
 def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:

@@ -20,9 +20,9 @@ URL = "/api/notifications/mentionable"
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
     """The hashing embedder: a note's indexing job is instant and needs no model files."""
-    return load_config({"DEVCELL_EMBEDDING_MODEL": "hashing-test", **database_env}, data_dir=tmp_path / "data")
+    return load_config({"DEVCELL_EMBEDDING_MODEL": "hashing-test", **backend_env}, data_dir=tmp_path / "data")
 
 
 def offered(actor: Actor, **query: Any) -> list[str]:

@@ -14,9 +14,9 @@ from tests.projects.conftest import ok
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_env: dict[str, str]) -> Config:
+def config(tmp_path: Path, backend_env: dict[str, str]) -> Config:
     """The hashing embedder: a note's indexing job is instant and needs no model files."""
-    return load_config({"DEVCELL_EMBEDDING_MODEL": "hashing-test", **database_env}, data_dir=tmp_path / "data")
+    return load_config({"DEVCELL_EMBEDDING_MODEL": "hashing-test", **backend_env}, data_dir=tmp_path / "data")
 
 
 def note(actor: Actor, text: str, project_id: int | None = None, title: str = "Relay runbook") -> int:
