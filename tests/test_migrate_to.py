@@ -395,3 +395,50 @@ def _grow(connection: sqlite3.Connection, table: str, rows: int, unique: str = "
     connection.execute(
         f"DELETE FROM {table} WHERE id > (SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET ?)", (rows - 1,)
     )
+
+
+RUNBOOKS = {
+    "WireGuard": "Rotate the WireGuard keys on the gateway every quarter and restart the tunnel.",
+    "Printer": "The printer on the second floor needs a new toner cartridge every month.",
+    "Backups": "Nightly backups go to the USB disk; verify them on Mondays before the standup.",
+    "Certificates": "TLS certificates for the intranet expire in March: renew them with certbot.",
+    "Coffee": "The coffee machine descaling programme runs for forty minutes; do it on Fridays.",
+    "Badges": "Visitor badges are kept at the front desk and must be returned at the end of the day.",
+}
+QUESTIONS = {
+    "how do I rotate the wireguard keys": "WireGuard",
+    "toner for the printer": "Printer",
+    "where do the nightly backups go": "Backups",
+    "renew the intranet certificates": "Certificates",
+    "descaling the coffee machine": "Coffee",
+    "visitor badges": "Badges",
+}
+
+
+def _top_titles(actor: Actor) -> dict[str, str]:
+    found = {}
+    for question in QUESTIONS:
+        items = ok(actor.get("/api/search", params={"q": question}))["items"]
+        found[question] = items[0]["document_title"] if items else ""
+    return found
+
+
+def test_search_gives_the_same_top_results_after_the_copy(cli: Cli, data_dir: Path, target: str) -> None:
+    app = _app(data_dir)
+    with TestClient(app):
+        alice = sign_in(app, "alice", USER_PASSWORD)
+        for title, text in RUNBOOKS.items():
+            note = ok(alice.post("/api/documents/notes", json={"title": title, "text": text}), 201)
+            wait_until(lambda n=note: alice.get(f"/api/documents/{n['id']}").json()["status"] == "indexed")
+        before = _top_titles(alice)
+    close_database()
+    assert before == QUESTIONS  # the appliance's own answers, which the copy must keep
+
+    assert cli("migrate-to", target).exit_code == 0
+
+    app = _app(data_dir, target)
+    with TestClient(app):
+        alice = sign_in(app, "alice", USER_PASSWORD)
+        wait_until(lambda: ok(alice.get("/api/knowledge/status"))["consistent"], what="the index checked")
+        assert _top_titles(alice) == before
+    close_database()
