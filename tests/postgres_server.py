@@ -88,9 +88,30 @@ def _run(command: list[str], folder: Path) -> None:
         raise AssertionError(f"{command[len(_as_postgres_user())]} failed: {done.stdout}{done.stderr}")
 
 
+OWNER_FILE = "owner.pid"
+
+
+def _owner_alive(folder: Path) -> bool:
+    try:
+        os.kill(int((folder / OWNER_FILE).read_text()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def stop_orphans() -> None:
+    """Clusters whose test process is gone (killed by a timeout, a crashed worker) would run on forever: stopped
+    and removed by the next test session that starts one."""
+    for folder in Path(tempfile.gettempdir()).glob("devcell-pg-*"):
+        if (folder / OWNER_FILE).is_file() and not _owner_alive(folder):
+            stop_cluster(PostgresCluster(folder, _bin_dir()))
+
+
 def start_cluster() -> PostgresCluster:
+    stop_orphans()
     # A short path: the socket file's full name must fit in 107 bytes.
     folder = Path(tempfile.mkdtemp(prefix="devcell-pg-"))
+    (folder / OWNER_FILE).write_text(str(os.getpid()))
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
         os.chown(folder, nobody.pw_uid, nobody.pw_gid)
