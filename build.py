@@ -506,7 +506,10 @@ def _stage_files(root: Path, tree: Path, source: Path, version: str, commit: str
     _install(packaging / "nginx/devcell.conf", root / "etc/nginx/snippets/devcell.conf")
     _install(packaging / "nginx/devcell-site", root / "etc/nginx/sites-available/devcell")
     # Several processes behind one nginx (README "Growing past one box"): an example to copy, not a conffile.
-    _install(packaging / "nginx/devcell-cluster-site", root / "usr/share/doc/devcell/examples/nginx-cluster")
+    # Absent from trees before 0.8.0, which the upgrade test builds with this script.
+    cluster_site = packaging / "nginx/devcell-cluster-site"
+    if cluster_site.is_file():
+        _install(cluster_site, root / "usr/share/doc/devcell/examples/nginx-cluster")
     _install(packaging / "lintian-overrides", root / "usr/share/lintian/overrides/devcell")
     copyright_file = root / "usr/share/doc/devcell/copyright"
     copyright_file.parent.mkdir(parents=True, exist_ok=True)

@@ -102,7 +102,7 @@ def test_the_env_file_is_readable_by_the_service_group_only(installed: str) -> N
     assert stat.S_IMODE(found.st_mode) == 0o640
     assert (found.st_uid, grp.getgrgid(found.st_gid).gr_name) == (0, "devcell")
     listed = appliance.run("dpkg-statoverride", "--list", "/etc/devcell/devcell.env", check=False)
-    assert listed.stdout.split() == ["root", "devcell", "0640", "/etc/devcell/devcell.env"]
+    assert listed.stdout.split() == ["root", "devcell", "640", "/etc/devcell/devcell.env"]  # dpkg lists it so
 
 
 def test_remove_keeps_data_and_config_then_purge_leaves_nothing(installed: str, tmp_path: Path) -> None:
