@@ -20,6 +20,8 @@ from devcell.core.disk import DISK, DiskProbe, DiskUsage
 from tests.conftest import USER_PASSWORD, Actor, create_user, sign_in
 from tests.waiting import wait_until
 
+GZIP = {"Content-Type": "application/gzip"}
+
 WAIT = 30.0
 
 
@@ -107,6 +109,20 @@ def write_archive(path: Path, files: dict[str, bytes]) -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
+
+
+def upload(admin: Actor, data: bytes) -> str:
+    """An archive uploaded through the API; its name."""
+    response = admin.client.post("/api/backups/upload", content=data, headers={**admin.headers, **GZIP})
+    assert response.status_code == 201, response.text
+    return str(response.json()["name"])
+
+
+def restore(admin: Actor, name: str) -> dict[str, Any]:
+    """Restore through the API and wait for the job's end; the job."""
+    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
+    assert response.status_code == 202, response.text
+    return wait_job(admin, response.json()["id"])
 
 
 def reseal(files: dict[str, bytes], **manifest_changes: Any) -> dict[str, bytes]:

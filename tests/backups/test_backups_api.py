@@ -12,18 +12,18 @@ from devcell.backups.service import BACKUPS
 from devcell.core.config import Config
 from devcell.core.migrations.runner import HEAD
 from tests.backups.conftest import (
+    GZIP,
     ScriptedDisk,
     backup_now,
     members,
     populate,
     reseal,
     rows,
+    upload,
     wait_job,
     write_archive,
 )
 from tests.conftest import Actor
-
-GZIP = {"Content-Type": "application/gzip"}
 
 
 def backup_dir(config: Config) -> Path:
@@ -33,12 +33,6 @@ def backup_dir(config: Config) -> Path:
 def stored(config: Config) -> list[str]:
     folder = backup_dir(config)
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-
-
-def upload(admin: Actor, data: bytes) -> str:
-    response = admin.client.post("/api/backups/upload", content=data, headers={**admin.headers, **GZIP})
-    assert response.status_code == 201, response.text
-    return str(response.json()["name"])
 
 
 def test_backup_is_listed_with_its_manifest_and_verification(app: Starlette, admin: Actor, config: Config) -> None:

@@ -12,10 +12,9 @@ from typing import Any
 from devcell.backups._check import MAX_EXPANSION, MAX_MANIFEST, ExpansionCap, check_archive
 from devcell.core.config import Config
 from devcell.core.disk import MB
-from tests.backups.conftest import ScriptedDisk, backup_now, members, reseal, rows, wait_job
+from tests.backups.conftest import GZIP, ScriptedDisk, backup_now, members, reseal, rows, wait_job
 from tests.conftest import Actor
 
-GZIP = {"Content-Type": "application/gzip"}
 BOMB_BYTES = 100 * MB  # zeros: gzip -9 packs them into ~100 kB, a ratio near 1000
 GB = 1024 * MB
 

@@ -7,7 +7,6 @@ of the other kind of database, no client programs, no CREATEDB) said clearly wit
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -26,13 +25,22 @@ from devcell.backups.service import Backups
 from devcell.core.config import Config, load_config
 from devcell.core.db import change_stamp
 from devcell.settings.registry import BY_KEY
-from tests.backups.conftest import backup_now, members, populate, sha256_tree, wait_job, write_archive
+from tests.backups.conftest import (
+    backup_now,
+    members,
+    populate,
+    reseal,
+    restore,
+    sha256_tree,
+    upload,
+    wait_job,
+    write_archive,
+)
 from tests.conftest import Actor
 from tests.documents.conftest import FAKE_MODEL, note, uploaded
 from tests.postgres_server import PostgresCluster
 from tests.serverproc import cli_env
 
-GZIP = {"Content-Type": "application/gzip"}
 VOLATILE = ("job_run", "session", "change_counter")  # written by the backup/restore jobs and by signing in
 # The restore's index check may index the documents again (the vector index is not in the archive): their rows
 # and passages then differ in timestamps and ids, so they are compared by what a person sees.
@@ -82,36 +90,12 @@ def stable_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
-def upload(admin: Actor, data: bytes) -> str:
-    response = admin.client.post("/api/backups/upload", content=data, headers={**admin.headers, **GZIP})
-    assert response.status_code == 201, response.text
-    return str(response.json()["name"])
-
-
-def restore(admin: Actor, name: str) -> dict[str, Any]:
-    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
-    assert response.status_code == 202, response.text
-    return wait_job(admin, response.json()["id"])
-
-
 def verify(admin: Actor, name: str) -> dict[str, Any]:
     response = admin.post(f"/api/backups/{name}/verify")
     assert response.status_code == 202, response.text
     job = wait_job(admin, response.json()["id"])
     assert job["status"] == "succeeded", job
     return dict(job["result"])
-
-
-def reseal(files: dict[str, bytes], **manifest_changes: Any) -> dict[str, bytes]:
-    """The manifest's checksums recomputed after a test changed members: the archive is whole, but different."""
-    manifest = orjson.loads(files["manifest.json"])
-    manifest["members"] = {
-        name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-        for name, data in files.items()
-        if name != "manifest.json"
-    }
-    manifest.update(manifest_changes)
-    return {**{k: v for k, v in files.items() if k != "manifest.json"}, "manifest.json": orjson.dumps(manifest)}
 
 
 def forged(admin: Actor, config: Config, tmp_path: Path, name: str, **changes: Any) -> str:

@@ -16,38 +16,27 @@ from devcell.core.config import Config
 from devcell.core.jobs import JOBS
 from devcell.core.migrations.runner import HEAD, MIGRATIONS
 from tests.backups.conftest import (
+    GZIP,
     ScriptedDisk,
     backup_now,
     members,
     populate,
     reseal,
+    restore,
     rows,
     sha256_tree,
-    wait_job,
+    upload,
     write_archive,
 )
 from tests.conftest import ADMIN_PASSWORD, Actor, setup_code, sign_in
 from tests.waiting import wait_until
 
-GZIP = {"Content-Type": "application/gzip"}
 VOLATILE = ("job_run", "session")  # written by the restore itself and by signing in
 
 
 def stable(db: Path) -> dict[str, Any]:
     found = rows(db)
     return {k: v for k, v in found.items() if k not in VOLATILE}
-
-
-def upload(admin: Actor, data: bytes) -> str:
-    response = admin.client.post("/api/backups/upload", content=data, headers={**admin.headers, **GZIP})
-    assert response.status_code == 201, response.text
-    return str(response.json()["name"])
-
-
-def restore(admin: Actor, name: str) -> dict[str, Any]:
-    response = admin.post(f"/api/backups/{name}/restore", json={"confirm": name})
-    assert response.status_code == 202, response.text
-    return wait_job(admin, response.json()["id"])
 
 
 def archive_db(archive: Path, tmp_path: Path) -> Path:

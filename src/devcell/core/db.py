@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import socket
 import sqlite3
 import threading
@@ -39,6 +38,8 @@ from peewee import (
     fn,
 )
 from playhouse.pool import PooledPostgresqlDatabase  # type: ignore[import-untyped]  # playhouse ships no types
+
+from devcell.core.config import redacted_url
 
 # Why each pragma: WAL lets readers run beside the one writer; synchronous=FULL makes an acknowledged
 # write survive a power cut (a Pi on an SD card); busy_timeout makes a second writer wait instead of
@@ -73,15 +74,11 @@ class DatabaseUnreachable(Exception):
 
     def __init__(self, url: str, cause: BaseException) -> None:
         reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-        shown = _without_password(url)
+        shown = redacted_url(url)
         super().__init__(
             f"cannot reach the PostgreSQL database {shown}: {reason}. Check the server and the URL: "
             f"pg_isready -d '{shown}' (DEVCELL_DATABASE_URL in /etc/devcell/devcell.env)"
         )
-
-
-def _without_password(url: str) -> str:
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 class ProgrammingError(RuntimeError):

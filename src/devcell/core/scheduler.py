@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 
-from devcell.core.db import is_postgresql, process_name, server_connection, transaction
+from devcell.core.db import is_postgresql, server_connection, transaction
 from devcell.core.errors import Conflict, NotFound
 from devcell.core.jobs import TERMINAL, JobContext, JobFunction, JobRun, JobRunner, JobSnapshot
 from devcell.core.state import Key
@@ -209,12 +209,6 @@ class Scheduler:
         if isinstance(self._lock, ServerLock):
             return self._lock.holder(), "database"
         return f"pid {self._lock.holder()}", "data directory"
-
-    def holder(self) -> str:
-        """Which process runs the scheduled jobs: devcell@host:pid (or the pid of the one on this data directory)."""
-        if isinstance(self._lock, ServerLock):
-            return process_name() if self._lock.held else self._lock.holder()
-        return str(os.getpid()) if self._lock.held else self._lock.holder()
 
     def start(self) -> None:
         for job in self._jobs.values():
