@@ -243,3 +243,20 @@ def test_change_stamp_changes_when_the_database_is_reinitialised(notes: None, db
     before = change_stamp()
     init_database(db)
     assert change_stamp() != before
+
+
+def test_change_stamps_of_two_connections_never_match(notes: None) -> None:
+    """Found by CI: a list read after a write came from the cache. The reading thread's connection was new, and
+    it sat where an ended thread's had been, so `id()` matched; it had not seen a commit yet (data_version 1) and
+    had written nothing, so its stamp equalled the one the cached body was stored under."""
+    stamps: list[tuple[int, ...]] = []
+
+    def stamp_on_a_new_thread() -> None:
+        stamps.append(change_stamp())
+        database.close()
+
+    for _ in range(30):
+        thread = threading.Thread(target=stamp_on_a_new_thread)
+        thread.start()
+        thread.join()
+    assert len(set(stamps)) == len(stamps)

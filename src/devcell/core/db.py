@@ -9,6 +9,7 @@ write lock, how a cache learns that another process wrote, how connections are h
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import socket
 import sqlite3
@@ -364,7 +365,22 @@ def change_stamp() -> tuple[int, int, int, int]:
     _ensure_connection()
     connection = database.connection()
     version = connection.execute("PRAGMA data_version").fetchone()[0]
-    return (_Generation.current, id(connection), int(version), connection.total_changes)
+    return (_Generation.current, _serial_of(connection), int(version), connection.total_changes)
+
+
+_CONNECTION_SERIALS = itertools.count(1)
+
+
+def _serial_of(connection: sqlite3.Connection) -> int:
+    """A number no other connection of this process has had. Not `id()`: a thread's new connection often sits where
+    an ended thread's was, and with data_version and total_changes both at their first values its stamp would equal
+    the old one, so a cache would serve a body that a write has since replaced. The thread keeps its connection
+    referenced here, so `is` cannot be fooled by a reused address."""
+    if getattr(_outer, "stamped_connection", None) is not connection:
+        _outer.stamped_connection = connection
+        _outer.connection_serial = next(_CONNECTION_SERIALS)
+    serial: int = _outer.connection_serial
+    return serial
 
 
 _NATIVE_FIELDS = (CharField, TextField, IntegerField, ForeignKeyField)  # AutoField, BigIntegerField: IntegerField
