@@ -88,6 +88,38 @@ def job_events(server: ServerProcess, token: str, job_id: str) -> list[dict[str,
     return events
 
 
+def upload(server: ServerProcess, token: str, name: str, data: bytes) -> tuple[int, Any]:
+    """POST one file to the knowledgebase as the browser's form does (multipart, field `file`)."""
+    boundary = "devcell-scale-out-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: text/markdown\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=60)
+    try:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        connection.request("POST", "/api/documents", body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def raw_get(server: ServerProcess, token: str, path: str) -> bytes:
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        assert response.status == 200, response.status
+        return response.read()
+    finally:
+        connection.close()
+
+
 def test_three_processes_serve_one_database_and_one_index(servers: list[ServerProcess]) -> None:
     a, b, c = servers
     token = api_token(a)
@@ -99,11 +131,11 @@ def test_three_processes_serve_one_database_and_one_index(servers: list[ServerPr
         assert status == 200
         assert [item["title"] for item in page["items"]] == ["Rotate the VPN keys"]
 
-    status, note = call(a, token, "POST", "/api/documents/notes", {"title": "Runbook", "text": "wireguard rekey"})
-    assert status == 201, note
-    events = job_events(b, token, note["job_id"])  # the indexing job runs in a; b follows its row
+    status, document = upload(a, token, "runbook.md", b"# Runbook\n\nHow to do a wireguard rekey on the VPN hub.\n")
+    assert status == 201, document
+    events = job_events(b, token, document["job_id"])  # the indexing job runs in a; b follows its row
     assert events[-1]["status"] == "succeeded", events
-    assert events[0]["id"] == note["job_id"]
+    assert events[0]["id"] == document["job_id"]
     assert len(events) >= 2, events  # the state when b started following, and the end a stored
     assert events[-1]["progress_total"], events  # a's progress, read from the job's row
     assert events[-1]["progress_done"] == events[-1]["progress_total"]
@@ -111,10 +143,12 @@ def test_three_processes_serve_one_database_and_one_index(servers: list[ServerPr
     def found(server: ServerProcess) -> bool:
         status, body = call(server, token, "GET", "/api/search?q=wireguard")
         assert status == 200, body
-        return any(item["document_title"] == "Runbook" for item in body["items"])
+        return any(item["document_id"] == document["id"] for item in body["items"])
 
     assert found(b)
     assert found(c)
+    # The file itself lives in the shared knowledgebase directory, so any process can serve it.
+    assert raw_get(c, token, f"/api/documents/{document['id']}/content").startswith(b"# Runbook")
 
 
 def test_exactly_one_process_runs_the_scheduler_and_another_takes_over(
