@@ -6,11 +6,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import psycopg2
+import psycopg2.extensions
 import pytest
 from peewee import IntegerField, TextField
 
+from devcell.core import db as db_module
 from devcell.core.db import (
     BaseModel,
     change_stamp,
@@ -197,3 +200,77 @@ def test_connections_go_back_to_the_pool_after_each_unit_of_work(pg: str) -> Non
         thread.join()
     assert errors == []
     assert len(database.obj._in_use) == 0  # type: ignore[attr-defined]  # the pool's own bookkeeping
+
+
+class CountingCursor(psycopg2.extensions.cursor):
+    """Every statement the driver sends: each execute is one round trip to the server."""
+
+    sent: ClassVar[list[str]] = []
+
+    def execute(self, query: Any, vars: Any = None) -> Any:
+        CountingCursor.sent.append(str(query).split()[0].rstrip(";").upper())
+        return super().execute(query, vars)
+
+
+@pytest.fixture
+def sent(pg: str) -> Iterator[list[str]]:
+    """The statements sent from here on, over fresh connections that count them."""
+    close_database()
+    init_database(pg)
+    database.obj.connect_params["cursor_factory"] = CountingCursor
+    with transaction():  # the pool's first connection, made
+        pass
+    CountingCursor.sent.clear()
+    yield CountingCursor.sent
+    CountingCursor.sent.clear()
+
+
+def test_a_cached_read_costs_one_round_trip(sent: list[str]) -> None:
+    """A cache checks the change stamp on every request: on the server that is one statement, not a unit of work
+    of its own (with the pool's ping it was five)."""
+    change_stamp()
+    assert sent == ["SELECT"]
+
+
+def test_a_unit_of_work_opens_in_one_round_trip(sent: list[str]) -> None:
+    with transaction():
+        Counter.select().count()
+    assert sent == ["BEGIN", "SELECT", "COMMIT"]
+    sent.clear()
+    with transaction(write=True):
+        Counter.create(name="one")
+    assert sent == ["BEGIN", "INSERT", "COMMIT"]  # BEGIN carries the write lock and the change counter's move
+
+
+def test_the_write_lock_and_the_counter_still_come_with_a_one_statement_begin(pg: str) -> None:
+    before = change_stamp()
+    with transaction(write=True):
+        held = run_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        assert held.fetchone()[0] == 1
+    assert change_stamp() != before
+    with transaction():
+        assert run_sql("SELECT current_setting('transaction_isolation')").fetchone()[0] == "repeatable read"
+        assert run_sql("SELECT current_setting('transaction_read_only')").fetchone()[0] == "on"
+
+
+def test_a_connection_idle_in_the_pool_is_pinged_and_replaced_when_the_server_dropped_it(
+    sent: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server restart (or an idle timeout) kills pooled connections: one given back more than
+    PING_AFTER_IDLE_SECONDS ago is pinged first and, found dead, replaced instead of failing the request."""
+    with transaction():
+        backend = run_sql("SELECT pg_backend_pid()").fetchone()[0]
+    killer = psycopg2.connect(
+        database.obj.database, **{k: v for k, v in database.obj.connect_params.items() if k != "cursor_factory"}
+    )
+    try:
+        killer.autocommit = True
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    finally:
+        killer.close()
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    sent.clear()
+    with transaction():
+        assert run_sql("SELECT pg_backend_pid()").fetchone()[0] != backend
+    assert sent[0] == "SELECT"  # the ping that found it dead

@@ -14,6 +14,8 @@ import os
 import socket
 import sqlite3
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -137,15 +139,47 @@ class _Generation:
     current = 0
 
 
+# How a unit of work opens on PostgreSQL, each in one round trip (psycopg2 sends the statements as one message). A
+# writer queues on the write lock and moves the change counter (see change_stamp); a reader sees one snapshot of the
+# whole database, as a SQLite read transaction does, and may not write.
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_BEGIN_WRITE = "BEGIN; SELECT pg_advisory_xact_lock(%s); UPDATE change_counter SET changes = changes + 1"
+# A pooled connection idle for longer than this is pinged (SELECT 1) before it is handed out: the server may have
+# restarted or dropped it. One used a moment ago is not, which saves a round trip on every unit of work under load.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
 class _Postgresql(PooledPostgresqlDatabase):  # type: ignore[misc]  # untyped base (playhouse)
     """PostgreSQL for DevCell: a statement that writes outside a unit of work still takes the write lock and
     tells the caches (in a unit of work of its own), as every write on SQLite moves `PRAGMA data_version`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._returned_at: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         if self.transaction_depth() == 0 and sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
             with transaction(write=True):
                 return super().execute_sql(sql, params)
         return super().execute_sql(sql, params)
+
+    def begin(self, isolation_level: Any = None) -> None:
+        if isolation_level in (_BEGIN_READ, _BEGIN_WRITE):  # from transaction(): the whole opening statement
+            params = (WRITE_LOCK_KEY,) if isolation_level == _BEGIN_WRITE else None
+            super().execute_sql(isolation_level, params)
+            return
+        super().begin(isolation_level)
+
+    def _is_closed(self, conn: Any) -> bool:
+        if conn.closed:
+            return True
+        if time.monotonic() - self._returned_at.get(conn, 0.0) < PING_AFTER_IDLE_SECONDS:
+            return False  # given back idle a moment ago (the pool rolls back a dirty one at check-in)
+        return bool(super()._is_closed(conn))
+
+    def _close(self, conn: Any, close_conn: bool = False) -> None:
+        self._returned_at[conn] = time.monotonic()
+        super()._close(conn, close_conn)
 
 
 def init_database(target: Path | str) -> None:
@@ -264,8 +298,7 @@ def transaction(write: bool = False) -> Iterator[None]:
     _outer.after_commit = []
     try:
         if is_postgresql():
-            with _borrowed_connection(), database.atomic():
-                _begin_on_postgresql(write)
+            with _borrowed_connection(), database.atomic(_BEGIN_WRITE if write else _BEGIN_READ):
                 yield
         else:
             with database.atomic("IMMEDIATE" if write else "DEFERRED"):
@@ -290,16 +323,6 @@ def _borrowed_connection() -> Iterator[None]:
     finally:
         if database.transaction_depth() == 0 and not database.is_closed():
             database.close()  # back to the pool
-
-
-def _begin_on_postgresql(write: bool) -> None:
-    """A writer queues on the write lock and moves the change counter (see change_stamp); a reader sees one
-    snapshot of the whole database, as a SQLite read transaction does, and may not write."""
-    if write:
-        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-        database.execute_sql("UPDATE change_counter SET changes = changes + 1")
-    else:
-        database.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 def prepare_postgresql() -> None:
@@ -356,11 +379,15 @@ def change_stamp() -> tuple[int, int, int, int]:
     a commit by any other connection, in this process or another (`PRAGMA data_version`), a write by this
     thread's own connection (`total_changes`), or a re-initialised database. It reads no table (a few
     microseconds), so an in-memory cache can check it on every request and never serve what a write replaced.
-    On PostgreSQL every writing unit of work moves a counter row (a lookup by primary key, read in a read unit of
-    work of its own outside one), which reaches the caches of every process."""
+    On PostgreSQL every writing unit of work moves a counter row (a lookup by primary key, one autocommit statement
+    outside a unit of work), which reaches the caches of every process."""
     if is_postgresql():
-        with transaction():
+        if database.transaction_depth() > 0:
             row = database.execute_sql("SELECT changes FROM change_counter").fetchone()
+        else:  # one autocommit statement (one round trip), not a unit of work of its own (three)
+            _ensure_connection()
+            with _borrowed_connection():
+                row = database.execute_sql("SELECT changes FROM change_counter").fetchone()
         return (_Generation.current, 0, int(row[0]), 0)
     _ensure_connection()
     connection = database.connection()
