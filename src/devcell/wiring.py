@@ -82,7 +82,7 @@ def _wire_heartbeat(state: AppState, jobs: JobRunner) -> None:
 
     def report() -> Report:
         vectors = "unreachable" if knowledge.outage_checked_at is not None else "ok"
-        return Report(runs_scheduler=scheduler.runs_here, vectors=vectors)
+        return Report(runs_scheduler=scheduler.runs_here, vectors=vectors, vectors_ms=knowledge.index_round_trip_ms())
 
     state.provide(HEARTBEAT, Heartbeat(report, jobs.recover))
 
@@ -120,6 +120,7 @@ def _wire_operations(state: AppState, config: Config, settings: SettingsStore, j
         recovery=watch,
         llm_probe=None,  # set once the LLM client is wired (returns None when reachable, else why not)
         index=index_care,
+        database_url=config.database_url,
     )
     state.provide(HEALTH, Health(context, CHECKS))
 

@@ -18,6 +18,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -497,6 +498,44 @@ def check_reachable() -> str | None:
     except DatabaseError as exc:
         return str(exc)
     return None
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What health shows of the PostgreSQL server: its version, one round trip, and how close it is to refusing
+    connections, by the tighter of its two limits: the server's (`max_connections` less the slots reserved for
+    superusers) and this database's own (`ALTER DATABASE ... CONNECTION LIMIT`). Every DevCell process holds up to
+    POSTGRESQL_POOL, so a cluster that grows can exhaust either."""
+
+    version: str
+    round_trip_ms: float
+    connections: int
+    connection_limit: int
+    limit_of: str  # "server" or "database"
+
+
+_CONNECTIONS_SQL = (
+    "SELECT current_setting('server_version'), "
+    "current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int, "
+    "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'), "
+    "(SELECT datconnlimit FROM pg_database WHERE datname = current_database()), "
+    "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database())"
+)
+
+
+def server_facts() -> ServerFacts:
+    """Read from the server in two autocommit statements (raises DatabaseError when it does not answer)."""
+    _ensure_connection()
+    with _borrowed_connection():
+        started = time.perf_counter()
+        database.execute_sql("SELECT 1").fetchone()
+        round_trip_ms = round((time.perf_counter() - started) * 1000, 2)
+        version, server_limit, server_used, database_limit, database_used = database.execute_sql(
+            _CONNECTIONS_SQL
+        ).fetchone()
+    if database_limit >= 0 and database_limit - database_used < server_limit - server_used:  # -1: no limit of its own
+        return ServerFacts(str(version), round_trip_ms, int(database_used), int(database_limit), "database")
+    return ServerFacts(str(version), round_trip_ms, int(server_used), int(server_limit), "server")
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -42,6 +42,7 @@ class AppProcess(BaseModel):
     runs_scheduler = BooleanField(default=False)
     database_ms = FloatField(null=True)
     vectors = TextField(default="")
+    vectors_ms = FloatField(null=True)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Report:
 
     runs_scheduler: bool
     vectors: str  # "ok", "unreachable", "" (not known yet)
+    vectors_ms: float | None = None  # one read of the vector index (a Chroma server's round trip), when it answered
 
 
 def _pid_alive(pid: int) -> bool:
@@ -88,6 +90,12 @@ def live_processes() -> list[AppProcess]:
     return [row for row in rows if not is_gone(row, now)]
 
 
+def this_process() -> AppProcess | None:
+    """This process's row as its last beat wrote it (None before the first beat)."""
+    with transaction():
+        return AppProcess.get_or_none(AppProcess.id == PROCESS_ID)
+
+
 def _database_ms() -> float:
     started = time.perf_counter()
     with transaction():
@@ -122,6 +130,7 @@ class Heartbeat:
                 runs_scheduler=report.runs_scheduler,
                 database_ms=database_ms,
                 vectors=report.vectors,
+                vectors_ms=report.vectors_ms,
             )
             AppProcess.delete().where(AppProcess.seen_at < utcnow() - FORGET_AFTER).execute()
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from devcell.core.db import is_postgresql, transaction, utcnow
+from peewee import DatabaseError
+
+from devcell.core.config import redacted_url
+from devcell.core.db import POSTGRESQL_POOL, is_postgresql, server_facts, transaction, utcnow
 from devcell.core.disk import MB, human
 from devcell.core.jobs import JobRun
 from devcell.core.processes import live_processes
@@ -346,6 +349,80 @@ def _cluster_scheduler(context: HealthContext) -> Finding:
     )
 
 
+# A PostgreSQL server past one box: a read that takes longer than this is slow (a page makes several), and a
+# server this close to its connection limit refuses the next process or pool (each process holds up to 12).
+SLOW_DATABASE_MS = 50.0
+CONNECTIONS_WARN = 0.8
+
+
+def database(context: HealthContext) -> Finding:
+    """How this process reaches its database: the SQLite file, or the PostgreSQL server (one round trip, and the
+    connections left before it refuses more)."""
+    title = "Database"
+    if context.database_url is None:
+        return Finding("database", title, "ok", "The SQLite file in the data directory.")
+    shown = redacted_url(context.database_url)
+    ask = Fix("Check the server and DEVCELL_DATABASE_URL", command=f"pg_isready -d '{shown}'")
+    try:
+        facts = server_facts()
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return Finding("database", title, "critical", f"The PostgreSQL server {shown} does not answer: {reason}.", ask)
+    said = (
+        f"PostgreSQL {facts.version} at {shown} answers in {facts.round_trip_ms:g} ms; "
+        f"{facts.connections} of the {facts.connection_limit} connections its {facts.limit_of} allows are in use."
+    )
+    if facts.connections >= CONNECTIONS_WARN * facts.connection_limit:
+        raise_it = "max_connections on the server" if facts.limit_of == "server" else "the database's CONNECTION LIMIT"
+        more = Fix(f"Raise {raise_it}, or run fewer DevCell processes")
+        return Finding(
+            "database",
+            title,
+            "warning",
+            f"{said} Near the limit, a new connection is refused: each DevCell process holds up to {POSTGRESQL_POOL}.",
+            more,
+        )
+    if facts.round_trip_ms > SLOW_DATABASE_MS:
+        return Finding("database", title, "warning", f"{said} That is slow: every page makes several reads.", ask)
+    return Finding("database", title, "ok", said)
+
+
+def _timing(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} ms"
+
+
+def processes(context: HealthContext) -> Finding:
+    """Past one box, the processes serving this database as their heartbeats describe them: the same version
+    (a rolling upgrade that stopped halfway is not) and each reaching the vector index."""
+    title = "DevCell processes"
+    if context.database_url is None:
+        return Finding("processes", title, "ok", "One process serves this appliance.")
+    alive = live_processes()
+    each = "; ".join(
+        f"{row.name} {row.version} (database {_timing(row.database_ms)}, vectors {_timing(row.vectors_ms)})"
+        for row in alive
+    )
+    versions = sorted({row.version for row in alive})
+    if len(versions) > 1:
+        return Finding(
+            "processes",
+            title,
+            "warning",
+            f"They run different versions ({', '.join(versions)}): upgrade every host to the same one. {each}.",
+            Fix("Upgrade DevCell on every host", command="sudo apt install ./devcell.deb"),
+        )
+    cut_off = [row.name for row in alive if row.vectors == "unreachable"]
+    if cut_off:
+        return Finding(
+            "processes",
+            title,
+            "warning",
+            f"{', '.join(cut_off)} cannot reach the vector index; search there answers from keywords. {each}.",
+            Fix("Check DEVCELL_CHROMA_URL and the network on that host"),
+        )
+    return Finding("processes", title, "ok", f"{len(alive)} serve this database: {each}.")
+
+
 def scheduler(context: HealthContext) -> Finding:
     if is_postgresql():
         return _cluster_scheduler(context)
@@ -377,5 +454,7 @@ CHECKS: list[Check] = [
     power,
     clock,
     exposure,
+    database,
+    processes,
     scheduler,
 ]

@@ -93,6 +93,7 @@ class HealthContext:
     llm_probe: Callable[[], str | None] | None = None
     llm_context: Callable[[], str | None] | None = None
     index: IndexWatch | None = None
+    database_url: str | None = None  # DEVCELL_DATABASE_URL past one box (a PostgreSQL server); None: the SQLite file
     proc: Path = field(default=Path("/proc"))
     sys: Path = field(default=Path("/sys"))
 

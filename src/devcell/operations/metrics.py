@@ -14,9 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from devcell import __version__
 from devcell.backups.service import BACKUPS
 from devcell.core.config import Config
-from devcell.core.db import transaction
+from devcell.core.db import check_reachable, process_name, transaction
 from devcell.core.disk import DISK
 from devcell.core.jobs import JobRun
+from devcell.core.processes import live_processes, this_process
+from devcell.core.scheduler import SCHEDULER
 from devcell.core.state import AppState
 from devcell.health.service import HEALTH
 from devcell.operations.maintenance import page_stats
@@ -164,8 +166,60 @@ def _disk_and_backups(state: AppState) -> list[str]:
     )
 
 
+def _reach(state: AppState) -> list[str]:
+    """Per process: does it reach its database and its vector index, and how long one round trip takes (measured
+    now for the database; for the vectors, at this process's last heartbeat). Past one box, every process is
+    scraped: the scheduler gauge sums to 1 over a healthy cluster."""
+    started = time.perf_counter()
+    up = 1 if check_reachable() is None else 0
+    seconds = time.perf_counter() - started if up else 0.0
+    lines = _block("devcell_database_up", "gauge", "1 when the database answers.", [_line("devcell_database_up", up)])
+    lines += _block(
+        "devcell_database_round_trip_seconds",
+        "gauge",
+        "One trivial read of the database, from this process.",
+        [_line("devcell_database_round_trip_seconds", round(seconds, 6))],
+    )
+    me = this_process() if up else None
+    vectors_ms = me.vectors_ms if me is not None else None
+    vectors_up = 0 if me is not None and me.vectors == "unreachable" else 1
+    lines += _block(
+        "devcell_vectors_up",
+        "gauge",
+        "0 while this process cannot reach its vector index (a Chroma server down).",
+        [_line("devcell_vectors_up", vectors_up)],
+    )
+    if vectors_ms is not None:
+        lines += _block(
+            "devcell_vectors_round_trip_seconds",
+            "gauge",
+            "One read of the vector index at the last heartbeat (absent until the index is first used).",
+            [_line("devcell_vectors_round_trip_seconds", round(vectors_ms / 1000, 6))],
+        )
+    runs = 1 if state.need(SCHEDULER).runs_here else 0
+    lines += _block(
+        "devcell_scheduler_runs_here",
+        "gauge",
+        "1 in the one process that runs the scheduled jobs.",
+        [_line("devcell_scheduler_runs_here", runs)],
+    )
+    if up:
+        lines += _block(
+            "devcell_processes",
+            "gauge",
+            "DevCell processes serving this database (heartbeats).",
+            [_line("devcell_processes", len(live_processes()))],
+        )
+    return lines
+
+
 def render(state: AppState) -> str:
     """The whole exposition, read from the running server's parts (503 not_running in recovery mode)."""
-    info = _block("devcell_info", "gauge", "The running version.", [_line("devcell_info", 1, {"version": __version__})])
-    parts = info + _requests() + _jobs() + _database(state.config) + _disk_and_backups(state)
+    labels = {
+        "version": __version__,
+        "process": process_name(),
+        "database": "postgresql" if state.config.uses_postgresql else "sqlite",
+    }
+    info = _block("devcell_info", "gauge", "The running version.", [_line("devcell_info", 1, labels)])
+    parts = info + _requests() + _jobs() + _reach(state) + _database(state.config) + _disk_and_backups(state)
     return "\n".join(parts) + "\n"

@@ -61,6 +61,7 @@ class ProcessOut(BaseModel):
     runs_scheduler: bool = Field(description="it runs the scheduled jobs (backups, maintenance, scans)")
     database_ms: float | None = Field(description="how long a database read took from it")
     vectors: str = Field(description="its vector index: ok, unreachable, or empty before its first search")
+    vectors_ms: float | None = Field(description="how long a read of the vector index took from it (once opened)")
     this: bool = Field(description="the process that answered this request")
 
 

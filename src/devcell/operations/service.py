@@ -95,6 +95,7 @@ def processes() -> ProcessesOut:
                 runs_scheduler=row.runs_scheduler,
                 database_ms=row.database_ms,
                 vectors=row.vectors,
+                vectors_ms=row.vectors_ms,
                 this=row.id == PROCESS_ID,
             )
             for row in live_processes()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,18 @@ class Knowledge:
 
     def index_opened(self) -> bool:
         return self._index is not None and self._index.opened
+
+    def index_round_trip_ms(self) -> float | None:
+        """One read of the vector index (its count), timed: on a Chroma server, a round trip. None before the index
+        is opened in this process (opening it would load the model: idle memory stays small) or while it fails."""
+        if not self.index_opened() or self.outage_checked_at is not None:
+            return None
+        started = time.perf_counter()
+        try:
+            self.index().count()
+        except Exception:
+            return None  # the searches and the indexing jobs notice an outage and say so; this is only a timing
+        return round((time.perf_counter() - started) * 1000, 2)
 
     def close(self) -> None:
         if self._index is not None:

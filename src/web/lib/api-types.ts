@@ -498,6 +498,7 @@ export type ProcessOut = {
   runs_scheduler: boolean;
   database_ms: number | null;
   vectors: string;
+  vectors_ms: number | null;
   this: boolean;
 };
 export type ProcessesOut = { database: "sqlite" | "postgresql"; processes: ProcessOut[] };

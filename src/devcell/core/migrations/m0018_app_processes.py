@@ -22,7 +22,8 @@ STATEMENTS: tuple[str, ...] = (
         seen_at TIMESTAMP NOT NULL,
         runs_scheduler BOOLEAN NOT NULL DEFAULT FALSE,
         database_ms REAL,
-        vectors TEXT NOT NULL DEFAULT ''
+        vectors TEXT NOT NULL DEFAULT '',
+        vectors_ms REAL
     )""",
     "CREATE INDEX app_process_seen ON app_process (seen_at)",
 )
