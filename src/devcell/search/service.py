@@ -80,8 +80,19 @@ def words_match(words: str) -> str | None:
     double quotes, so nothing the user types (quotes, *, -, OR, NEAR, column names, parentheses) is ever read as
     FTS5 syntax."""
     found = list(dict.fromkeys(w.lower() for w in _WORD.findall(words)))[:MAX_WORDS]
-    # A word's start only from PREFIX_MIN letters on: "a"* would walk most of the index's terms.
-    return " ".join(f'"{w}"*' if len(w) >= PREFIX_MIN else f'"{w}"' for w in found) or None
+    return " AND ".join(_word_match(w) for w in found) or None  # FTS5 joins a group only with an explicit AND
+
+
+def _word_match(word: str) -> str:
+    """One word of words_match. A word's start only from PREFIX_MIN letters on ("a"* would walk most of the index's
+    terms), and then it also matches the word itself one or two letters shorter, as on PostgreSQL (_word_tsquery):
+    the Porter stemmer may cut a word below what was typed of it ("calibrating" is indexed as "calibr", so
+    "calibrat"* alone, typed on the way to it, found nothing)."""
+    quoted = f'"{word}"'
+    if len(word) < PREFIX_MIN:
+        return quoted
+    shorter = [f'"{word[:n]}"' for n in range(len(word) - 1, len(word) - 3, -1) if n >= PREFIX_MIN]
+    return "(" + " OR ".join([f"{quoted}*", *shorter]) + ")"
 
 
 def words_tsquery(words: str) -> str | None:
@@ -96,7 +107,7 @@ def words_tsquery(words: str) -> str | None:
 def _word_tsquery(word: str) -> str:
     """One word of words_tsquery. A word's start also matches the word itself, one or two letters shorter: the
     English stemmer may cut a word below what was typed of it ("nightly" is indexed as "night", so "nightl"*
-    alone would miss it); FTS5's Porter stemmer cuts less, but such a word is found there too."""
+    alone would miss it); SQLite's Porter stemmer does too, and gets the same (_word_match)."""
     quoted = _retrieval.tsquery_lexeme(word)
     if len(word) < PREFIX_MIN:
         return quoted
