@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
 
-from devcell.core.config import Config
+from devcell.core.db import run_sql, transaction
 from devcell.core.jobs import JOBS
 from devcell.health.checks import disk_severity
 from devcell.health.registry import HEALTH
@@ -39,15 +38,14 @@ def test_disk_severity(free: int, total: int, floor: int, expected: str) -> None
     assert disk_severity(free, total, floor) == expected
 
 
-def test_integrity_failure_turns_health_critical(admin: Actor, config: Config) -> None:
-    with sqlite3.connect(config.database_path) as connection:
-        connection.execute(
+def test_integrity_failure_turns_health_critical(admin: Actor) -> None:
+    with transaction(write=True):
+        run_sql(
             "INSERT INTO job_run (id, kind, title, status, progress_done, message, result, created_at, finished_at) "
             "VALUES ('x', 'scheduled:maintenance', 'Database maintenance', 'succeeded', 0, 'Done', ?, "
             "'2030-01-01 00:00:00', '2030-01-01 00:00:01')",
             ('{"integrity": {"ok": false, "kind": "quick", "message": "row 3 missing from index"}}',),
         )
-    connection.close()
     found = findings(admin)["integrity"]
     assert found["severity"] == "critical"
     assert "row 3 missing from index" in found["message"]

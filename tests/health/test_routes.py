@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 
 from devcell import __version__
 from devcell.core.config import Config
+from devcell.core.db import run_sql, transaction
 from devcell.core.migrations.runner import HEAD
 from devcell.health import service
 from tests.conftest import Actor
@@ -110,10 +110,9 @@ def test_ready_is_503_when_the_tmp_dir_is_read_only(client: TestClient, config: 
     assert checks(response)["disk"] is False
 
 
-def test_ready_is_503_when_the_schema_is_newer_than_the_code(client: TestClient, config: Config) -> None:
-    with sqlite3.connect(config.database_path) as conn:
-        conn.execute("INSERT INTO schema_migration VALUES (?, 'future', '2099-01-01')", (HEAD + 1,))
-    conn.close()
+def test_ready_is_503_when_the_schema_is_newer_than_the_code(client: TestClient) -> None:
+    with transaction(write=True):
+        run_sql("INSERT INTO schema_migration VALUES (?, 'future', '2099-01-01')", (HEAD + 1,))
     response = client.get("/api/health/ready")
     assert response.status_code == 503
     assert checks(response)["migrations"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,17 +10,18 @@ import pytest
 
 from devcell.app import open_storage
 from devcell.core.config import Config, load_config
-from devcell.core.db import close_database
+from devcell.core.db import close_database, run_sql, transaction
 from devcell.health.selfcheck import CheckLine, run_selfcheck
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Config]:
-    """A data directory as the first start leaves it, with a built frontend."""
+def fresh(tmp_path: Path, backend_env: dict[str, str]) -> Iterator[Config]:
+    """A data directory as the first start leaves it, with a built frontend (the data in its SQLite file, or on
+    the PostgreSQL server)."""
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html>")
-    config = load_config({"DEVCELL_WEB_DIST": str(dist)}, data_dir=tmp_path / "data")
+    config = load_config({"DEVCELL_WEB_DIST": str(dist), **backend_env}, data_dir=tmp_path / "data")
     open_storage(config)
     yield config
     close_database()
@@ -34,19 +36,26 @@ def test_selfcheck_of_a_fresh_data_dir_is_all_ok(fresh: Config) -> None:
     assert failed == []
 
 
-def test_selfcheck_covers_paths_secret_database_disk_and_web(fresh: Config) -> None:
-    assert set(by_name(run_selfcheck(fresh))) == {
-        "versions",
-        "data directory",
-        "knowledgebase directory",
-        "secret key",
-        "database file",
-        "schema",
-        "database integrity",
-        "journal mode",
-        "disk space",
-        "web interface",
-    }
+COMMON = {"versions", "data directory", "knowledgebase directory", "secret key", "schema", "database integrity"}
+
+
+def test_selfcheck_covers_paths_secret_database_disk_and_web(fresh: Config, backend: str) -> None:
+    # The SQLite file's own: where it is and its journal mode; a server's: where it is, its version and latency.
+    database = {"database file", "journal mode"} if backend == "sqlite" else {"database", "database server"}
+    assert set(by_name(run_selfcheck(fresh))) == COMMON | database | {"disk space", "web interface"}
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_selfcheck_on_postgresql_names_the_server_and_finds_a_missing_table(fresh: Config) -> None:
+    lines = by_name(run_selfcheck(fresh))
+    assert fresh.database_url is not None
+    assert lines["database"].message == f"PostgreSQL at {fresh.database_url}"  # no password in this URL to hide
+    assert re.fullmatch(r"PostgreSQL \S+.*, a read took [0-9.]+ ms", lines["database server"].message)
+    assert (lines["database integrity"].ok, lines["database integrity"].message) == (True, "ok")
+    with transaction(write=True):
+        run_sql("DROP TABLE chunk CASCADE")
+    line = by_name(run_selfcheck(fresh))["database integrity"]
+    assert (line.ok, line.message) == (False, "tables missing: chunk")
 
 
 def test_selfcheck_fails_a_world_readable_secret_with_the_fix(fresh: Config) -> None:
@@ -76,7 +85,7 @@ def test_selfcheck_fails_a_missing_web_build_with_the_fix(fresh: Config) -> None
     assert (line.ok, line.message.endswith("run: python3 build.py web")) == (False, True)
 
 
-def test_selfcheck_accepts_a_secret_from_the_environment(fresh: Config) -> None:
-    from_env = load_config({"DEVCELL_SECRET_KEY": "k" * 40}, data_dir=fresh.data_dir)
+def test_selfcheck_accepts_a_secret_from_the_environment(fresh: Config, backend_env: dict[str, str]) -> None:
+    from_env = load_config({"DEVCELL_SECRET_KEY": "k" * 40, **backend_env}, data_dir=fresh.data_dir)
     (fresh.data_dir / "secret_key").unlink()
     assert by_name(run_selfcheck(from_env))["secret key"].ok is True

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from devcell.core.config import Config
 from devcell.operations._support import redact
 from tests.conftest import Actor
 
 
-def test_bundle_has_the_facts_and_no_secrets(admin: Actor, config: Config) -> None:
+def test_bundle_has_the_facts_and_no_secrets(admin: Actor, config: Config, backend: str) -> None:
     admin.patch("/api/settings", json={"values": {"llm_api_key": "sk-very-secret", "appliance_name": "Lab"}})
     token = admin.post("/api/auth/tokens", json={"name": "t"}).json()["token"]
     with (config.logs_dir / "devcell.log").open("a") as log:
@@ -20,6 +22,10 @@ def test_bundle_has_the_facts_and_no_secrets(admin: Actor, config: Config) -> No
     assert body["settings_changed"]["llm_api_key"] == {"value": "(set)", "source": "saved"}
     assert {f["name"] for f in body["health"]} >= {"disk_data", "backup_age"}
     assert body["database"]["tables"]["user"] == 1
+    assert body["database"]["bytes"] > 0
+    assert body["database"]["kind"] == backend
+    if backend == "postgresql":  # which server, since there is no devcell.db to look at
+        assert re.fullmatch(r"\d+(\.\d+)*.*", body["database"]["server_version"])
     assert body["recent_problems_in_log"][-1]["message"] == "enter the setup code [redacted] or [redacted]"
     text = response.text
     for secret in ("sk-very-secret", token, "ABCD-EFGH-JKLM"):

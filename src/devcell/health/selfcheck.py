@@ -19,6 +19,7 @@ from devcell.core.db import database, is_postgresql, transaction
 from devcell.core.disk import MB, human
 from devcell.core.migrations.runner import HEAD, current_version
 from devcell.health.checks import disk_severity
+from devcell.health.watch import integrity
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,16 @@ def _database() -> list[CheckLine]:
 
 
 def _server_database(version: int) -> list[CheckLine]:
-    """A PostgreSQL server: the schema, and how long a read takes (it is across a network now)."""
+    """A PostgreSQL server: the schema, how long a read takes (it is across a network now), and the check the
+    health page and the nightly maintenance run there (every table DevCell needs is present)."""
     started = time.monotonic()
     with transaction():
         server = str(database.execute_sql("SHOW server_version").fetchone()[0])
     took = (time.monotonic() - started) * 1000
+    checked = integrity(full=False)
     return [
         CheckLine("schema", version == HEAD, f"version {version} of {HEAD}"),
+        CheckLine("database integrity", bool(checked["ok"]), str(checked["message"])),
         CheckLine("database server", True, f"PostgreSQL {server}, a read took {took:.1f} ms"),
     ]
 

@@ -11,7 +11,7 @@ from typing import Any
 from devcell import __version__
 from devcell.backups.service import BACKUPS, table_counts
 from devcell.core.config import Config
-from devcell.core.db import open_table_counts, utcnow
+from devcell.core.db import open_table_counts, run_sql, transaction, utcnow
 from devcell.core.scheduler import SCHEDULER
 from devcell.core.state import AppState
 from devcell.health.service import HEALTH
@@ -30,6 +30,16 @@ SECRETS = re.compile(
 
 def _table_counts(config: Config) -> dict[str, int]:
     return open_table_counts() if config.uses_postgresql else table_counts(config.database_path)
+
+
+def _database(config: Config) -> dict[str, Any]:
+    """Which database holds the data, its size and its tables' rows. On PostgreSQL the server's version too (the
+    SQLite library's version alone would have a helper look for a devcell.db that is not there)."""
+    if not config.uses_postgresql:
+        return {"kind": "sqlite"} | page_stats() | {"tables": _table_counts(config)}
+    with transaction():
+        server = str(run_sql("SHOW server_version").fetchone()[0])
+    return {"kind": "postgresql", "server_version": server} | page_stats() | {"tables": _table_counts(config)}
 
 
 def redact(text: str) -> str:
@@ -73,6 +83,6 @@ def bundle(state: AppState) -> dict[str, Any]:
             {"name": e.name, "size": e.size, "verified": None if e.verify is None else e.verify.get("ok")}
             for e in state.need(BACKUPS).entries()[:20]
         ],
-        "database": page_stats() | {"tables": _table_counts(config)},
+        "database": _database(config),
         "recent_problems_in_log": _logs(state),
     }
