@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 
 from devcell.core.config import Config
-from devcell.core.db import run_sql, transaction
-from devcell.operations.maintenance import VACUUM_MIN_FREE_BYTES, vacuum_decision
+from devcell.core.db import WRITE_LOCK_KEY, run_sql, transaction
+from devcell.operations.maintenance import VACUUM_MIN_FREE_BYTES, optimize, vacuum_decision
 from tests.backups.conftest import wait_job
 from tests.conftest import Actor
 from tests.health.conftest import checked
@@ -100,6 +102,25 @@ def test_maintenance_on_postgresql_checks_the_tables_and_analyzes_them_on_the_se
     }
     # The ANALYZE ran on the server: its statistics say so for DevCell's tables.
     assert wait_until(lambda: last_analyzed("task"), what="the server recorded the ANALYZE") is not None
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_analyze_does_not_hold_up_the_writers_of_every_process(admin: Actor, config: Config) -> None:
+    """A writer of another process holds the write lock: the ANALYZE runs beside it, not after it (nor does it
+    keep writers waiting while it samples every table)."""
+    assert config.database_url is not None
+    writer = psycopg2.connect(config.database_url)
+    finished = threading.Event()
+    analyze = threading.Thread(target=lambda: (optimize(), finished.set()), daemon=True)
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        analyze.start()
+        assert finished.wait(30), "the ANALYZE waited for the write lock"
+    finally:
+        writer.rollback()  # the lock goes with its transaction
+        writer.close()
+        analyze.join(30)
 
 
 @pytest.mark.parametrize(

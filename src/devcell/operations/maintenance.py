@@ -74,7 +74,9 @@ def page_stats() -> dict[str, int]:
 def optimize() -> str:
     """Fresh planner statistics: SQLite's PRAGMA optimize, PostgreSQL's ANALYZE."""
     if is_postgresql():
-        with transaction(write=True):
+        # A read-only unit of work: PostgreSQL allows ANALYZE there, and a writing one would hold DevCell's write
+        # lock (every process's writers queue on it) for as long as the server samples every table.
+        with transaction():
             database.execute_sql("ANALYZE")
         return "done"
     _bare("PRAGMA optimize")
