@@ -22,6 +22,7 @@ from devcell.backups import _postgres
 from devcell.backups._archive import build_archive
 from devcell.backups.errors import PostgresToolMissing, PostgresUnreachable
 from devcell.backups.service import Backups
+from devcell.core import jobs as jobs_module
 from devcell.core.config import Config, load_config
 from devcell.core.db import change_stamp
 from devcell.settings.registry import BY_KEY
@@ -401,3 +402,18 @@ def test_cli_backup_and_restore_on_postgresql(postgres_cluster: PostgresCluster,
         assert not (data / "devcell.db").exists()
     finally:
         postgres_cluster.drop(url)
+
+
+@ON_POSTGRESQL
+def test_a_restore_reporting_progress_while_it_holds_the_write_lock_ends(
+    admin: Actor, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found on a loaded CI box: a pg_restore slower than a second made the job store its progress, a write that
+    waited for the write lock the restore itself held; the restore never ended and every change queued behind it.
+    Here every poll of pg_restore would store progress."""
+    monkeypatch.setattr(_postgres, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(jobs_module, "PROGRESS_STORE_SECONDS", 0.0)
+    name = backup_now(admin)
+    job = restore(admin, name)
+    assert job["status"] == "succeeded", job
+    assert admin.post("/api/tasks", json={"title": "After the restore"}).status_code == 201

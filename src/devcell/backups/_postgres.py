@@ -275,6 +275,9 @@ def restore_into_live(dump: Path, url: str, progress: Progress, what: str) -> No
     change counter past both its old and its restored value afterwards."""
     tool = find_tool("pg_restore")
     server = Server.of(url)
+    # Said before the lock is taken, and nothing more until it is given back: a job's progress is stored in the
+    # database (other processes follow it), and storing is a write, which would wait for this very lock for ever.
+    progress(0, 0, "Restoring the database")
     # Autocommit: a session-level lock and no open transaction, so this connection holds no table lock that
     # pg_restore's DROP TABLE would wait for.
     with contextlib.closing(server.connect()) as connection:
@@ -287,7 +290,7 @@ def restore_into_live(dump: Path, url: str, progress: Progress, what: str) -> No
                 command = [tool, "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges"]
                 command += ["--exit-on-error", "--no-password", f"--dbname={dsn}", str(dump)]
                 try:
-                    _run(command, env, progress, "Restoring the database", None, 0)
+                    _run(command, env, _silent, "Restoring the database", None, 0)
                 except PostgresToolFailed as exc:
                     raise ArchiveInvalid(
                         f"{what} could not be restored: {exc.message}. Nothing was changed: the database holds "
@@ -296,6 +299,10 @@ def restore_into_live(dump: Path, url: str, progress: Progress, what: str) -> No
                 _move_counter(cursor, before)
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK_KEY,))
+
+
+def _silent(_done: int, _total: int, _message: str) -> None:
+    """Progress not reported: see restore_into_live."""
 
 
 def _counter(cursor: Any) -> int:
