@@ -137,10 +137,11 @@ def _database(config: Config) -> list[str]:
     wal_bytes = wal.stat().st_size if wal.exists() and not config.uses_postgresql else 0
     parts = {"file": stats["bytes"], "free_pages": stats["free_bytes"], "wal": wal_bytes}
     lines = [_line("devcell_database_bytes", value, {"part": part}) for part, value in parts.items()]
+    sizes = _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines)
+    if config.chroma_url:  # the index lives on the Chroma server: its size is for the server's own monitoring
+        return sizes
     index = [_line("devcell_index_bytes", tree_bytes(config.index_dir))]
-    return _block("devcell_database_bytes", "gauge", "Size of devcell.db and its parts.", lines) + _block(
-        "devcell_index_bytes", "gauge", "Size of the vector index on disk (derived data).", index
-    )
+    return sizes + _block("devcell_index_bytes", "gauge", "Size of the vector index on disk (derived data).", index)
 
 
 def _disk_and_backups(state: AppState) -> list[str]:
