@@ -24,6 +24,12 @@ def test_people_search_matches_user_and_display_names_literally(admin: Actor, us
     assert user.get("/api/people", params={"q": "%"}).json()["items"] == []
 
 
+def test_people_search_folds_every_letter(admin: Actor, user: Actor) -> None:
+    create_user(admin, "jose", display_name="JOSÉ Álvarez")
+    assert [p["username"] for p in user.get("/api/people", params={"q": "álvarez"}).json()["items"]] == ["jose"]
+    assert [p["username"] for p in user.get("/api/people", params={"q": "josé"}).json()["items"]] == ["jose"]
+
+
 def test_people_pages(admin: Actor, user: Actor) -> None:
     for name in ("pat", "pia", "pim"):
         create_user(admin, name)

@@ -35,6 +35,16 @@ def test_every_word_of_the_query_must_match(admin: Actor) -> None:
     assert find(admin, "deploy nowhere")["task"] == []
 
 
+def test_every_letter_folds_in_the_database_as_in_python(admin: Actor) -> None:
+    """Tasks are matched in SQL, people in Python: "müller" finds both, on SQLite as on PostgreSQL."""
+    new_task(admin, "Call MÜLLER about the Übergabe")
+    create_user(admin, "mueller", display_name="Anna Müller")
+    found = find(admin, "müller")
+    assert titles(found["task"]) == ["Call MÜLLER about the Übergabe"]
+    assert [hit["title"] for hit in found["person"]] == ["Anna Müller"]
+    assert titles(find(admin, "übergabe")["task"]) == ["Call MÜLLER about the Übergabe"]
+
+
 def test_best_matches_come_first(admin: Actor) -> None:
     for title in ("Undocumented backup", "Backup notes", "Nightly backup", "backup"):
         new_task(admin, title)

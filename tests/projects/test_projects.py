@@ -69,6 +69,11 @@ def test_list_filters_by_text_status_and_archived(team: Team) -> None:
     assert names(team.alice, archived="all") == ["Apollo", "Gemini", "Mercury"]
 
 
+def test_list_text_filter_folds_every_letter(team: Team) -> None:
+    new_project(team.alice, "Ölwechsel")
+    assert names(team.alice, q="öLW") == ["Ölwechsel"]
+
+
 def test_list_paginates_with_total(team: Team) -> None:
     for name in ("B", "C", "D"):
         new_project(team.alice, name)

@@ -109,6 +109,18 @@ def test_filter_text_is_literal_and_case_insensitive(user: Actor) -> None:
     assert titles(user, q="firewall") == ["Other"]
 
 
+def test_filter_text_folds_every_letter(user: Actor) -> None:
+    """A team that writes German or French: "über" finds "Über", as on PostgreSQL (SQLite's lower() folds ASCII)."""
+    new_task(user, "Über die Brücke")
+    new_task(user, "Réunion d'ÉQUIPE", description="Ordre du jour: ÉTÉ")
+    new_task(user, "Uber ride")
+    assert titles(user, q="über") == ["Über die Brücke"]
+    assert titles(user, q="BRÜCKE") == ["Über die Brücke"]
+    assert titles(user, q="équipe") == ["Réunion d'ÉQUIPE"]
+    assert titles(user, q="été") == ["Réunion d'ÉQUIPE"]  # in the description
+    assert titles(user, q="uber") == ["Uber ride"]  # an ASCII needle never equals Ü
+
+
 def test_filter_due_range_and_overdue(user: Actor) -> None:
     new_task(user, "Past", due_date=day(-3))
     new_task(user, "Past done", due_date=day(-3), status="done")

@@ -30,7 +30,7 @@ from devcell.accounts.schemas import (
 from devcell.accounts.sessions import LoginGuard, delete_credentials
 from devcell.core import onetime
 from devcell.core.auth import Principal
-from devcell.core.db import Prepared, contains, transaction, unit_of_work, utcnow
+from devcell.core.db import Prepared, contains, contains_folded, transaction, unit_of_work, utcnow
 from devcell.core.errors import Conflict, ValidationFailed
 from devcell.core.logs import announce_secret
 
@@ -220,8 +220,8 @@ def _filtered(query: UserQuery) -> Any:
         needle = query.q.lower()
         select = select.where(
             contains(User.username, needle)
-            | contains(fn.lower(User.display_name), needle)
-            | contains(fn.lower(User.team), needle)
+            | contains_folded(User.display_name, needle)
+            | contains_folded(User.team, needle)
         )
     if query.role is not None:
         select = select.where(User.role == query.role)
@@ -250,7 +250,7 @@ def people_page(query: PeopleQuery) -> dict[str, Any]:
     select = User.select(User.id, User.username, User.display_name).where(User.active)
     if query.q:
         needle = query.q.lower()
-        select = select.where(contains(User.username, needle) | contains(fn.lower(User.display_name), needle))
+        select = select.where(contains(User.username, needle) | contains_folded(User.display_name, needle))
     total = select.count()
     items = list(select.order_by(User.username).limit(query.limit).offset(query.offset).dicts())
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
@@ -290,7 +290,7 @@ def people_among(needle: str, user_ids: Iterable[int] | None, limit: int) -> lis
         select = select.where(User.id.in_(sorted(set(user_ids))))
     needle = needle.lower()
     if needle:
-        select = select.where(contains(User.username, needle) | contains(fn.lower(User.display_name), needle))
+        select = select.where(contains(User.username, needle) | contains_folded(User.display_name, needle))
     people = [PersonOut.model_validate(row) for row in select.dicts()]
     return sorted(people, key=lambda person: _match_rank(person, needle))[:limit]
 

@@ -199,6 +199,7 @@ def init_database(target: Path | str) -> None:
         return
     file = SqliteDatabase(None, autoconnect=False)
     file.init(str(target), pragmas=PRAGMAS, timeout=PRAGMAS["busy_timeout"] / 1000, check_same_thread=False)
+    file.register_function(_unicode_lower, UNICODE_LOWER, 1, deterministic=True)
     database.initialize(file)
 
 
@@ -274,6 +275,29 @@ def upsert(model: type[Model], /, **values: Any) -> None:
 def contains(haystack: Any, needle: str) -> Any:
     """A condition: `needle` occurs in `haystack` (a peewee expression), as plain text (no LIKE wildcards)."""
     return (fn.strpos(haystack, needle) if is_postgresql() else fn.instr(haystack, needle)) > 0
+
+
+# SQLite's own lower() folds ASCII letters only ("Über" stays "Über"); PostgreSQL's folds every letter. Python's
+# str.lower, registered on every SQLite connection under this name, folds them as PostgreSQL does.
+UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def lower_function(needle: str) -> str:
+    """The SQL function that lower-cases a column to compare it with `needle` (lower-cased by Python): `lower`,
+    except on SQLite for a needle with a letter beyond ASCII. SQLite's lower() is right for an ASCII needle (no other
+    letter can equal one of its letters) and costs nothing; calling Python for every row costs about a microsecond."""
+    return "lower" if needle.isascii() or is_postgresql() else UNICODE_LOWER
+
+
+def contains_folded(column: Any, needle: str) -> Any:
+    """A condition: `needle`, lower-cased, occurs in `column` (a peewee expression) regardless of case, for every
+    letter, as plain text (no LIKE wildcards)."""
+    needle = needle.lower()
+    return contains(getattr(fn, lower_function(needle))(column), needle)
 
 
 def nocase(column: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from devcell.core.db import is_postgresql
+from devcell.core.db import is_postgresql, lower_function
 
 _TASK_REF = re.compile(r"#(\d{1,12})")
 
@@ -34,7 +34,7 @@ def needle(q: str) -> Needle:
 
 # SQL: `column` is one of the finder's constant column names; every value travels as a ? parameter.
 # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards (strpos() on PostgreSQL, the same
-# function). lower() folds ASCII letters only, as the task list's own search does.
+# function). Letters beyond ASCII fold too (core.db.lower_function), as Python's lower() folds them for short lists.
 
 
 def _instr() -> str:
@@ -45,14 +45,15 @@ def sql_all_words(column: str, words: tuple[str, ...]) -> tuple[str, list[object
     """A clause true when every word is in the column (TRUE for no words)."""
     if not words:
         return "1 = 1", []
-    return " AND ".join(f"{_instr()}(lower({column}), ?) > 0" for _ in words), list(words)
+    lower = lower_function("".join(words))
+    return " AND ".join(f"{_instr()}({lower}({column}), ?) > 0" for _ in words), list(words)
 
 
 def sql_rank(column: str, phrase: str, words: tuple[str, ...]) -> tuple[str, list[object]]:
     """The rank above as an SQL expression (a comparison cast to an integer is 0 or 1 on both databases)."""
-    instr = _instr()
-    parts = [f"CAST(lower({column}) = ? AS INTEGER) * 4", f"CAST({instr}(lower({column}), ?) = 1 AS INTEGER) * 2"]
-    parts += [f"CAST({instr}(' ' || lower({column}), ?) > 0 AS INTEGER)" for _ in words]
+    instr, lower = _instr(), lower_function(phrase)
+    parts = [f"CAST({lower}({column}) = ? AS INTEGER) * 4", f"CAST({instr}({lower}({column}), ?) = 1 AS INTEGER) * 2"]
+    parts += [f"CAST({instr}(' ' || {lower}({column}), ?) > 0 AS INTEGER)" for _ in words]
     return " + ".join(parts), [phrase, phrase, *(f" {word}" for word in words)]
 
 

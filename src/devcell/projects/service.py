@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from peewee import IntegrityError, ModelSelect, fn
 
 from devcell.accounts.service import OwnedData, register_owned_data, user_briefs
-from devcell.core.db import contains, is_postgresql, run_sql, unit_of_work, utcnow
+from devcell.core.db import contains_folded, is_postgresql, run_sql, unit_of_work, utcnow
 from devcell.core.signals import announce
 from devcell.projects.errors import ProjectNameTaken, ProjectNotFound, ProjectRoleRequired
 from devcell.projects.models import Project, ProjectMember
@@ -248,10 +248,7 @@ def list_projects(principal: Principal, query: ProjectQuery) -> ProjectPage:
         select = select.where(Project.id.in_(member_project_ids(principal.user_id)))
     if query.q:
         # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
-        needle = query.q.lower()
-        select = select.where(
-            contains(fn.lower(Project.name), needle) | contains(fn.lower(Project.description), needle)
-        )
+        select = select.where(contains_folded(Project.name, query.q) | contains_folded(Project.description, query.q))
     if query.status is not None:
         select = select.where(Project.status == query.status)
     if query.archived != "all":

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devcell.core.db import is_postgresql, nocase, run_sql
+from devcell.core.db import is_postgresql, lower_function, nocase, run_sql
 from devcell.projects.service import check_project, has_role, roles_of
 from devcell.tasks import _labels
 from devcell.tasks.schemas import TaskQuery
@@ -130,7 +130,8 @@ def _filters(where: Where, query: TaskQuery, viewer: Viewer) -> None:
         # instr() rather than LIKE: "50%" or "a_b" mean those characters, not wildcards.
         needle = query.q.lower()
         instr = "strpos" if is_postgresql() else "instr"  # the same function under two names
-        where.add(f"({instr}(lower(t.title), ?) > 0 OR {instr}(lower(t.description), ?) > 0)", needle, needle)
+        lower = lower_function(needle)
+        where.add(f"({instr}({lower}(t.title), ?) > 0 OR {instr}({lower}(t.description), ?) > 0)", needle, needle)
     _date_filters(where, query, viewer)
     if query.archived != "all":
         where.add("t.archived = ?", query.archived == "true")
