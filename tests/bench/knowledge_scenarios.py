@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -195,39 +196,47 @@ def rescan_unchanged(work: Path, documents: int = 1000) -> dict[str, Any]:
     return {"documents": documents, "seconds_median": round(statistics.median(times), 3), "found": result["found"]}
 
 
+def seed_passage_rows(data: Path, version: str, documents: int, per_document: int) -> list[int]:
+    """Documents and passages (50-word runs of the README) straight into SQLite, as indexing would store them, and
+    the index version they were made with; the chunk ids, which name the vectors."""
+    rng = np.random.default_rng(7)
+    words = README.read_text(encoding="utf-8").split()
+    now = "2026-01-01 00:00:00"
+    with closing(sqlite3.connect(data / "devcell.db")) as conn:
+        with conn:
+            for d in range(1, documents + 1):
+                conn.execute(
+                    "INSERT INTO document (id, title, kind, origin, path, status, indexed_version, chunk_count, "
+                    "created_at, updated_at) VALUES (?, ?, 'md', 'note', ?, 'indexed', ?, ?, ?, ?)",
+                    (d, f"Seeded {d}", f"notes/seed-{d}.md", version, per_document, now, now),
+                )
+                starts = rng.integers(0, len(words) - 60, per_document)
+                rows = [(d, s, " ".join(words[int(at) : int(at) + 50])) for s, at in enumerate(starts)]
+                conn.executemany("INSERT INTO chunk (document_id, seq, text) VALUES (?, ?, ?)", rows)
+            conn.execute("INSERT OR REPLACE INTO knowledge_meta (key, value) VALUES ('index_version', ?)", (version,))
+        return [int(r[0]) for r in conn.execute("SELECT id FROM chunk ORDER BY id")]
+
+
+def seed_random_vectors(index: Any, ids: list[int], seed: int, batch: int = 5000) -> None:
+    """Random unit vectors for every passage (the same ones for the same seed), then the index is closed."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, len(ids), batch):
+        part = ids[start : start + batch]
+        vectors = rng.standard_normal((len(part), 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        index.upsert([f"c{i}" for i in part], vectors, [None] * len(part), [1] * len(part), ["seeded"] * len(part))
+    index.close()
+
+
 def _seed_passages(data: Path, version: str, documents: int, per_document: int) -> None:
     """Documents and passages straight into SQLite and random unit vectors into the index, as indexing would."""
     sys.path.insert(0, str(ROOT / "src"))
     from devcell.search._index import VectorIndex
     from devcell.search.embedding import load_embedder
 
-    rng = np.random.default_rng(7)
-    words = README.read_text(encoding="utf-8").split()
-    conn = sqlite3.connect(data / "devcell.db")
-    now = "2026-01-01 00:00:00"
-    with conn:
-        for d in range(1, documents + 1):
-            conn.execute(
-                "INSERT INTO document (id, title, kind, origin, path, status, indexed_version, chunk_count, "
-                "created_at, updated_at) VALUES (?, ?, 'md', 'note', ?, 'indexed', ?, ?, ?, ?)",
-                (d, f"Seeded {d}", f"notes/seed-{d}.md", version, per_document, now, now),
-            )
-            rows = []
-            for s in range(per_document):
-                start = int(rng.integers(0, len(words) - 60))
-                rows.append((d, s, " ".join(words[start : start + 50])))
-            conn.executemany("INSERT INTO chunk (document_id, seq, text) VALUES (?, ?, ?)", rows)
-        conn.execute("INSERT OR REPLACE INTO knowledge_meta (key, value) VALUES ('index_version', ?)", (version,))
-    ids = [r[0] for r in conn.execute("SELECT id FROM chunk ORDER BY id")]
-    conn.close()
+    ids = seed_passage_rows(data, version, documents, per_document)
     embedder = load_embedder(ROOT / "build" / "models", "all-minilm-l6-v2-int8")
-    index = VectorIndex(data / "index", embedder.model_id, embedder.dimension, version)
-    for start in range(0, len(ids), 5000):
-        part = ids[start : start + 5000]
-        vectors = rng.standard_normal((len(part), 384)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        index.upsert([f"c{i}" for i in part], vectors, [None] * len(part), [1] * len(part), ["seeded"] * len(part))
-    index.close()
+    seed_random_vectors(VectorIndex(data / "index", embedder.model_id, embedder.dimension, version), ids, seed=7)
 
 
 def search_latency(work: Path, passages: int = 100_000) -> dict[str, Any]:

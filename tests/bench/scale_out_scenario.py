@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import numpy as np
 
 from tests.serverproc import ROOT, ServerProcess, api_token, cli, create_admin
 
@@ -297,39 +294,12 @@ def _cluster_run(
 # Part 2: search over 100,000 passages, embedded index vs a Chroma server.
 
 
-def _seed_passages_text(data: Path, version: str, documents: int) -> list[int]:
-    """Documents and passages straight into SQLite, as indexing would store them (knowledge_scenarios does the
-    same); the chunk ids, which name the vectors."""
-    from tests.bench.knowledge_scenarios import README
-
-    rng = np.random.default_rng(7)
-    words = README.read_text(encoding="utf-8").split()
-    now = "2026-01-01 00:00:00"
-    with closing(sqlite3.connect(data / "devcell.db")) as conn:
-        with conn:
-            for d in range(1, documents + 1):
-                conn.execute(
-                    "INSERT INTO document (id, title, kind, origin, path, status, indexed_version, chunk_count, "
-                    "created_at, updated_at) VALUES (?, ?, 'md', 'note', ?, 'indexed', ?, ?, ?, ?)",
-                    (d, f"Seeded {d}", f"notes/seed-{d}.md", version, PER_DOCUMENT, now, now),
-                )
-                starts = rng.integers(0, len(words) - 60, PER_DOCUMENT)
-                rows = [(d, s, " ".join(words[int(at) : int(at) + 50])) for s, at in enumerate(starts)]
-                conn.executemany("INSERT INTO chunk (document_id, seq, text) VALUES (?, ?, ?)", rows)
-            conn.execute("INSERT OR REPLACE INTO knowledge_meta (key, value) VALUES ('index_version', ?)", (version,))
-        return [int(r[0]) for r in conn.execute("SELECT id FROM chunk ORDER BY id")]
-
-
 def _seed_vectors(index: Any, ids: list[int]) -> float:
     """Random unit vectors (the same ones for every index: one seed) for every passage; the seconds it took."""
-    rng = np.random.default_rng(11)
+    from tests.bench.knowledge_scenarios import seed_random_vectors
+
     started = time.perf_counter()
-    for start in range(0, len(ids), BATCH):
-        part = ids[start : start + BATCH]
-        vectors = rng.standard_normal((len(part), 384)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        index.upsert([f"c{i}" for i in part], vectors, [None] * len(part), [1] * len(part), ["seeded"] * len(part))
-    index.close()
+    seed_random_vectors(index, ids, seed=11, batch=BATCH)
     return round(time.perf_counter() - started, 1)
 
 
@@ -366,6 +336,7 @@ def search_compare(options: Options, outcome: Outcome, passages: int = PASSAGES)
     from devcell.search._chunking import CHUNKER_VERSION
     from devcell.search._index import VectorIndex
     from devcell.search.embedding import load_embedder
+    from tests.bench.knowledge_scenarios import seed_passage_rows
     from tests.chroma_server import start_chroma, stop_chroma
 
     data = options.work_dir / "scale_out" / "search" / "data"
@@ -375,7 +346,7 @@ def search_compare(options: Options, outcome: Outcome, passages: int = PASSAGES)
     embedder = load_embedder(ROOT / "build" / "models", "all-minilm-l6-v2-int8")
     version = f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
     started = time.perf_counter()
-    ids = _seed_passages_text(data, version, passages // PER_DOCUMENT)
+    ids = seed_passage_rows(data, version, passages // PER_DOCUMENT, PER_DOCUMENT)
     seeded: dict[str, Any] = {"passages_sqlite_s": round(time.perf_counter() - started, 1)}
     embedded = VectorIndex(data / "index", embedder.model_id, embedder.dimension, version)
     seeded["vectors_embedded_s"] = _seed_vectors(embedded, ids)
