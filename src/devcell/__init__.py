@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-SOURCE_VERSION = "0.8.0"
+SOURCE_VERSION = "0.9.0"
 # build.py writes the Debian package's version (0.7.0+<UTC time>.<commit>) into this file of the frozen build, so
 # `devcell version`, /api/health and backup manifests name the exact build an admin installed.
 PACKAGE_VERSION_FILE = "package_version.txt"

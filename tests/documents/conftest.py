@@ -3,13 +3,18 @@ proxy variables point at a closed port, so any outbound HTTP would fail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+from starlette.applications import Starlette
 
 from devcell.core.config import Config, load_config
+from devcell.search._index import VectorIndex
+from devcell.search.runtime import KNOWLEDGE
 from tests.chroma_server import ChromaServer, chroma_server
 from tests.conftest import Actor, set_llm
 from tests.fakes.llm_server import closed_port
@@ -100,3 +105,25 @@ def note(actor: Actor, title: str, text: str, project_id: int | None = None) -> 
     response = actor.post("/api/documents/notes", json={"title": title, "text": text, "project_id": project_id})
     assert response.status_code == 201, response.text
     return wait_done(actor, int(response.json()["id"]))
+
+
+@contextmanager
+def chroma_collection(app: Starlette) -> Iterator[Any]:
+    """The knowledge index's Chroma collection, for a test to look into or damage. The knowledge worker owns the
+    index, so it is stopped first (it starts again on the next use) and the test opens the index itself."""
+    kn = app.state.need(KNOWLEDGE)
+    index = kn.index()
+    if kn.worker is None:
+        assert isinstance(index, VectorIndex)
+        yield index.collection()
+        return
+    kn.worker.stop()
+    paths = kn.paths
+    embedder = kn.embedder()
+    own = VectorIndex(
+        paths.index_dir, paths.model_id, embedder.dimension, kn.version(), paths.chroma_url, paths.chroma_database
+    )
+    try:
+        yield own.collection()
+    finally:
+        own.close()

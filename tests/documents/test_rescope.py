@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from devcell.search.runtime import KNOWLEDGE, Knowledge
 from tests.conftest import Actor, create_user, sign_in
-from tests.documents.conftest import note, uploaded
+from tests.documents.conftest import chroma_collection, note, uploaded
 
 
 @dataclass
@@ -48,8 +48,8 @@ def found(actor: Actor, question: str) -> list[int]:
 
 
 def scope_metadata(app: Starlette, document_id: int) -> set[object]:
-    index = app.state.need(KNOWLEDGE).index()
-    got = index.collection().get(where={"document_id": document_id}, include=["metadatas"])
+    with chroma_collection(app) as collection:
+        got = collection.get(where={"document_id": document_id}, include=["metadatas"])
     return {m["project_id"] for m in got["metadatas"]}
 
 

@@ -17,7 +17,7 @@ from devcell.core.jobs import JOBS
 from devcell.search.runtime import KNOWLEDGE
 from tests.backups.conftest import backup_now, members, reseal, wait_job, write_archive
 from tests.conftest import Actor
-from tests.documents.conftest import FAKE_MODEL, note, wait_jobs
+from tests.documents.conftest import FAKE_MODEL, chroma_collection, note, wait_jobs
 from tests.waiting import wait_until
 
 GZIP = {"Content-Type": "application/gzip"}
@@ -163,9 +163,9 @@ def test_restore_drops_a_vector_made_from_another_passage_under_the_same_id(app:
     note(admin, "Toner", "The printer needs toner every month.")
     settled(admin)
     name = backup_now(admin)
-    collection = app.state.need(KNOWLEDGE).index().collection()
-    found = collection.get(include=["metadatas"])
-    collection.update(ids=found["ids"], metadatas=[{**m, "fp": "another-text"} for m in found["metadatas"]])
+    with chroma_collection(app) as collection:
+        found = collection.get(include=["metadatas"])
+        collection.update(ids=found["ids"], metadatas=[{**m, "fp": "another-text"} for m in found["metadatas"]])
 
     result = restore(app, admin, name)
 

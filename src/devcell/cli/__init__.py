@@ -1,5 +1,5 @@
 """The `devcell` command: serve (default), setup-code, recovery-code, user, settings, migrate, check, backup,
-snapshot, restore, reindex, migrate-to, version.
+snapshot, restore, reindex, migrate-to, version; and knowledge-worker, which the server starts itself.
 
 Each command lives in a module of this package and is registered below by name, so the import graph (and
 PyInstaller) sees every one and no module registers itself into another."""
@@ -65,6 +65,8 @@ def main(ctx: click.Context, config_file: Path | None, data_dir: Path | None) ->
     # Every file the server or a command creates (database, WAL, logs, backups, uploads) is 0640 and every
     # directory 0750, whatever umask the shell, sudo or systemd handed over: team data is not world-readable.
     os.umask(0o027)
+    if ctx.invoked_subcommand == "knowledge-worker":
+        return  # started by the server with everything it needs: reading the configuration again could only fail
     try:
         config = from_environment(config_file=config_file, data_dir=data_dir)
     except ConfigError as exc:
@@ -78,6 +80,7 @@ for command in (
     basics.recovery_code,
     basics.migrate,
     basics.version,
+    basics.knowledge_worker,
     users.user,
     settings.settings,
     data.check,

@@ -74,3 +74,17 @@ def migrate(ctx: click.Context) -> None:
 def version() -> None:
     """Print the DevCell version."""
     click.echo(__version__)
+
+
+@click.command("knowledge-worker", hidden=True)
+@click.option("--fds", required=True, help="The server's connections: file descriptors, comma-separated.")
+def knowledge_worker(fds: str) -> None:
+    """The server starts this itself: the embedding model and the vector index in a process of their own, which
+    exits when the knowledgebase is idle (DEVCELL_KNOWLEDGE_WORKER). Not for people to run."""
+    from devcell.search.worker import main as run_worker
+
+    try:
+        numbers = [int(fd) for fd in fds.split(",")]
+    except ValueError:
+        fail(f"--fds {fds!r} is not a list of file descriptors")
+    run_worker(numbers)

@@ -64,6 +64,10 @@ class Config:
     # A PostgreSQL database (postgresql://user:password@host:port/name) instead of the SQLite file in the data
     # directory: the other half of the way past one box. None: the appliance's SQLite file.
     database_url: str | None = None
+    # The embedding model and the vector index in a child process that exits when the knowledgebase is idle
+    # (search.worker): the server's memory returns to its idle size. False: in the server's own process, as
+    # tests and one-shot commands use them. DEVCELL_KNOWLEDGE_WORKER=process (default) or inline.
+    knowledge_process: bool = False
     env: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -240,6 +244,7 @@ def load_config(
         chroma_url=_chroma_url(env.get("DEVCELL_CHROMA_URL")),
         chroma_database=_chroma_database(env.get("DEVCELL_CHROMA_DATABASE")),
         database_url=_database_url(env.get("DEVCELL_DATABASE_URL")),
+        knowledge_process=_knowledge_process(env.get("DEVCELL_KNOWLEDGE_WORKER")),
         env=env,
         notes=tuple(notes),
     )
@@ -266,6 +271,16 @@ def _chroma_url(raw: str | None) -> str | None:
         raise ConfigError(f"DEVCELL_CHROMA_URL {raw!r} {problem} (e.g. http://10.0.0.5:8000)")
     host = f"[{url.hostname}]" if ":" in (url.hostname or "") else url.hostname
     return f"{url.scheme}://{host}:{port}"
+
+
+def _knowledge_process(raw: str | None) -> bool:
+    value = (raw or "process").strip().lower()
+    if value not in ("process", "inline"):
+        raise ConfigError(
+            f"DEVCELL_KNOWLEDGE_WORKER {raw!r} must be process (the model and the index in a child process that "
+            "exits when idle: the default) or inline (in the server's process)"
+        )
+    return value == "process"
 
 
 def _chroma_database(raw: str | None) -> str:

@@ -103,6 +103,11 @@ def _close_connections(client: Any) -> None:
         session.close()
 
 
+def location(path: Path, server_url: str | None, database: str) -> str:
+    """Where an index lives, for messages: the embedded index's folder or the server's URL."""
+    return f"the Chroma server at {server_url} (database {database})" if server_url else str(path)
+
+
 class VectorIndex:
     """Vectors only, keyed by chunk id ("c<id>"), with the document's project for scope filtering. Embedded under
     `path`, or on the Chroma server at `server_url` (then `path` is unused)."""
@@ -131,9 +136,7 @@ class VectorIndex:
     @property
     def where(self) -> str:
         """Where the index lives, for messages: the embedded index's folder or the server's URL."""
-        return (
-            f"the Chroma server at {self.server_url} (database {self.database})" if self.server_url else str(self.path)
-        )
+        return location(self.path, self.server_url, self.database)
 
     def _client_for(self) -> Any:
         import chromadb
@@ -264,6 +267,10 @@ class VectorIndex:
         with self._lock:
             self._discard()
             self.reset_reason = None
+
+    def forget_reset(self) -> None:
+        """The rebuild that a reset index needs has started: the reason is told once."""
+        self.reset_reason = None
 
     def answers(self) -> bool:
         """Whether the index can be used now: for a server, one heartbeat (an outage ends when this is true)."""

@@ -36,7 +36,8 @@ class IndexCare:
         page must not load the model and the index just to look at them (idle memory stays small)."""
         if not self.knowledge.index_opened():
             return None
-        return indexing.status(self.knowledge)
+        with self.knowledge.observing():
+            return indexing.status(self.knowledge)
 
     # -- the rebuild --
 

@@ -19,6 +19,7 @@ from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, 
 from devcell.projects import service as projects
 from devcell.search._chunking import CHUNKER_VERSION, chunk
 from devcell.search._index import EVERYONE, is_index_failure, is_unreachable
+from devcell.search._remote import KnowledgeWorkerGone
 from devcell.search.models import Chunk, KnowledgeMeta
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import ScanOut, StatusOut
@@ -366,7 +367,7 @@ def repair(kn: Knowledge) -> dict[str, int]:
             # Another model/chunker (or a fresh index): every document's vectors are gone.
             Document.update(indexed_version="").execute()
             upsert(KnowledgeMeta, key="index_version", value=version)
-    index.reset_reason = None
+    index.forget_reset()
     present = index.ids()
     with transaction():
         rows = run_sql("SELECT id, document_id FROM chunk").fetchall()
@@ -448,6 +449,9 @@ def index_failed(kn: Knowledge, exc: BaseException, doing: str) -> None:
     queries, reads by id and writes fail; an unfiltered query may still answer from the HNSW files. A Chroma
     server that does not answer is an outage, not damage: search uses keywords until it answers (see settle)."""
     index = kn.index()
+    if isinstance(exc, KnowledgeWorkerGone):  # the process died, not the index: the next call starts a new one
+        log.error("knowledge index: %s; answering from keywords for now", exc)
+        return
     if index.server_url and is_unreachable(exc):
         server_outage(kn, exc)
         return
@@ -585,7 +589,7 @@ def reconcile(kn: Knowledge) -> dict[str, Any]:
 def _reconcile_locked(kn: Knowledge) -> dict[str, Any]:
     index = kn.index()
     entries = index.entries()
-    index.reset_reason = None  # a reset index is empty: every document is queued below anyway
+    index.forget_reset()  # a reset index is empty: every document is queued below anyway
     plan = _reconcile_plan(entries, kn.version())
     index.delete(plan.drop)
     for (document_id, project_id), ids in plan.rescope.items():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import threading
@@ -15,7 +16,8 @@ from devcell.core.jobs import JobRunner
 from devcell.core.state import Key
 from devcell.documents.service import make_dirs
 from devcell.search._chunking import CHUNKER_VERSION
-from devcell.search._index import VectorIndex
+from devcell.search._index import VectorIndex, location
+from devcell.search._remote import KnowledgeWorker, RemoteEmbedder, RemoteIndex
 from devcell.search.embedding import Embedder, ModelMissing, load_embedder
 from devcell.settings.service import SettingsStore
 
@@ -31,6 +33,8 @@ class Paths:
     model_id: str
     chroma_url: str | None = None
     chroma_database: str = "devcell"
+    # The model and the index in the knowledge worker process (search.worker), not in this one.
+    in_worker: bool = False
 
 
 class Knowledge:
@@ -39,7 +43,8 @@ class Knowledge:
         self.settings = settings
         self.jobs = jobs
         self._embedder: Embedder | None = None
-        self._index: VectorIndex | None = None
+        self._index: VectorIndex | RemoteIndex | None = None
+        self.worker: KnowledgeWorker | None = None  # with paths.in_worker, once the model is known
         self._lock = threading.Lock()
         # One document embeds at a time: two would double the peak memory (budget: 600 MB while indexing).
         self.index_lock = threading.Lock()
@@ -61,9 +66,7 @@ class Knowledge:
     def embedder(self) -> Embedder:
         with self._lock:
             _import_numpy()
-            if self._embedder is None:
-                self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
-            embedder = self._embedder
+            embedder = self._loaded_embedder()
         # Read on every use, so a changed setting applies without a restart.
         embedder.unload_after(60.0 * self.settings.get_int("model_idle_minutes"))
         return embedder
@@ -80,29 +83,53 @@ class Knowledge:
         embedder = self.embedder()
         return f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
 
-    def index(self) -> VectorIndex:
+    def index(self) -> VectorIndex | RemoteIndex:
         with self._lock:
             _import_numpy()
             if self._index is None:
-                self._index = VectorIndex(
-                    self.paths.index_dir,
-                    self.paths.model_id,
-                    self._dimension(),
-                    self._version_locked(),
-                    self.paths.chroma_url,
-                    self.paths.chroma_database,
-                )
+                embedder = self._loaded_embedder()
+                paths = self.paths
+                version = f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
+                if self.worker is not None:
+                    where = location(paths.index_dir, paths.chroma_url, paths.chroma_database)
+                    self._index = RemoteIndex(self.worker, paths.index_dir, paths.chroma_url, where)
+                else:
+                    self._index = VectorIndex(
+                        paths.index_dir, paths.model_id, embedder.dimension, version, paths.chroma_url,
+                        paths.chroma_database,
+                    )  # fmt: skip
             return self._index
 
-    def _dimension(self) -> int:
+    def _loaded_embedder(self) -> Embedder:
+        """Under the lock: the embedder, made on first use. With a worker, this process knows the model (its id,
+        dimension and files) and the worker runs it."""
         if self._embedder is None:
-            self._embedder = load_embedder(self.paths.model_root, self.paths.model_id)
-        return self._embedder.dimension
+            local = load_embedder(self.paths.model_root, self.paths.model_id)
+            if not self.paths.in_worker:
+                self._embedder = local
+                return local
+            self.worker = KnowledgeWorker(self._worker_spec(local))
+            self.worker.on_start = self._worker_started
+            self._embedder = RemoteEmbedder(local, self.worker)
+        return self._embedder
 
-    def _version_locked(self) -> str:
-        self._dimension()
-        assert self._embedder is not None
-        return f"{self._embedder.model_id}/{self._embedder.dimension}/{CHUNKER_VERSION}"
+    def _worker_spec(self, local: Embedder) -> dict[str, object]:
+        paths = self.paths
+        return {
+            "model_root": str(paths.model_root), "model_id": paths.model_id, "index_dir": str(paths.index_dir),
+            "dimension": local.dimension, "version": f"{local.model_id}/{local.dimension}/{CHUNKER_VERSION}",
+            "chroma_url": paths.chroma_url, "chroma_database": paths.chroma_database,
+        }  # fmt: skip
+
+    def _worker_started(self) -> None:
+        """A new worker opens the index afresh (it may find it damaged, or changed while none ran): the first-use
+        check runs again."""
+        self.checked = False
+
+    def observing(self) -> contextlib.AbstractContextManager[None]:
+        """Knowledge calls in this block only look (a health check, a metric): they do not keep the knowledge
+        worker from stopping when idle."""
+        return self.worker.observing() if self.worker is not None else contextlib.nullcontext()
 
     def index_opened(self) -> bool:
         return self._index is not None and self._index.opened
@@ -114,7 +141,8 @@ class Knowledge:
             return None
         started = time.perf_counter()
         try:
-            self.index().count()
+            with self.observing():
+                self.index().count()
         except Exception:
             return None  # the searches and the indexing jobs notice an outage and say so; this is only a timing
         return round((time.perf_counter() - started) * 1000, 2)
@@ -122,6 +150,8 @@ class Knowledge:
     def close(self) -> None:
         if self._index is not None:
             self._index.close()
+        if self.worker is not None:
+            self.worker.stop()
 
 
 def _import_numpy() -> None:
@@ -140,6 +170,7 @@ def from_config(config: Config, settings: SettingsStore, jobs: JobRunner) -> Kno
         config.embedding_model,
         config.chroma_url,
         config.chroma_database,
+        config.knowledge_process,
     )
     return Knowledge(paths, settings, jobs)
 

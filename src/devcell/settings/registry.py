@@ -254,8 +254,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "model_idle_minutes",
         "int",
         10,
-        "Minutes without searching or indexing after which the embedding model is unloaded, so the service's "
-        "memory returns to idle (~150 MB freed); the next search loads it again (~0.5 s). 0 keeps it loaded.",
+        "Minutes without searching or indexing after which the embedding model and the index are unloaded (their "
+        "process exits), so the service's memory returns to idle (~250 MB freed); the next search loads them again "
+        "(~1 s). 0 keeps them loaded.",
         "Knowledge",
         minimum=0,
         maximum=1440,

@@ -1,0 +1,417 @@
+"""The server's side of the knowledge worker (search.worker): starts it on first use, hands out its connections,
+stops it once the knowledgebase has been idle for `model_idle_minutes`, and starts it again when it is needed.
+
+The embedder and the index are reached through RemoteEmbedder and RemoteIndex, which have the faces of
+embedding.Embedder and _index.VectorIndex, so retrieval and indexing do not know where they run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import devcell
+from devcell.core.errors import DevCellError
+from devcell.search.embedding import Embedder, ModelMissing
+from devcell.search.worker import Failure
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+# Calls that can run at once (searches beside an indexing job); a further caller waits for a free connection.
+CONNECTIONS = 8
+STOP_WAIT_SECONDS = 10.0  # a worker that does not exit this long after its stdin closed is killed
+
+
+class KnowledgeWorkerGone(DevCellError, ConnectionError):
+    """The worker process ended in the middle of a call (killed, out of memory): that call fails, the next one
+    starts a new worker. A ConnectionError, so the index's callers treat it as an outage, never as damage."""
+
+    status = 503
+    code = "knowledge_restarting"
+
+
+class IndexUnreachable(ConnectionError):
+    """The worker's Chroma server did not answer (see _index.is_unreachable)."""
+
+
+class KnowledgeWorkerError(DevCellError):
+    """An exception raised in the worker; the message names its kind."""
+
+    status = 500
+    code = "knowledge_failed"
+
+
+def _raised(failure: Failure) -> BaseException:
+    message = f"{failure.kind}: {failure.message}" if failure.message else failure.kind
+    if failure.model_missing:
+        return ModelMissing(failure.message)
+    if failure.unreachable:
+        return IndexUnreachable(message)
+    return KnowledgeWorkerError(message)
+
+
+def worker_command() -> tuple[list[str], dict[str, str]]:
+    """How to start the worker: the frozen executable runs itself; a checkout runs this package's interpreter."""
+    # Not systemd's notify and watchdog sockets: they are the server's to use.
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC")}
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "knowledge-worker"], env
+    source = str(Path(devcell.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
+    return [sys.executable, "-m", "devcell", "knowledge-worker"], env
+
+
+class _Process:
+    """One started worker: the child, its stdin (closing it stops the worker) and the server's ends of its
+    connections."""
+
+    def __init__(self, spec: dict[str, Any], connections: int) -> None:
+        pairs = [socket.socketpair() for _ in range(connections)]
+        ours = [Connection(a.detach()) for a, _ in pairs]
+        theirs = [b.detach() for _, b in pairs]
+        command, env = worker_command()
+        try:
+            self.child = subprocess.Popen(  # noqa: S603 - our own executable, arguments we made
+                [*command, "--fds", ",".join(map(str, theirs))],
+                stdin=subprocess.PIPE,
+                pass_fds=theirs,
+                env=env,
+                start_new_session=False,
+            )
+        except BaseException:
+            for connection in ours:
+                connection.close()
+            raise
+        finally:
+            for fd in theirs:  # the child's copies only: our copies would hide its end (no EOF when it dies)
+                os.close(fd)
+        assert self.child.stdin is not None
+        self.child.stdin.write(json.dumps(spec).encode() + b"\n")
+        self.child.stdin.flush()
+        self.free: list[Connection] = ours
+        self.started = time.monotonic()
+
+    @property
+    def alive(self) -> bool:
+        return self.child.poll() is None
+
+    def stop(self) -> None:
+        """Close its stdin (it closes the index and exits); kill it if it does not."""
+        for connection in self.free:
+            connection.close()
+        self.free = []
+        if self.child.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.child.stdin.close()
+        try:
+            self.child.wait(STOP_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            log.warning("knowledge worker %s did not exit; killing it", self.child.pid)
+            self.child.send_signal(signal.SIGKILL)
+            self.child.wait()
+
+
+class _Lease:
+    def __init__(self, process: _Process, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+        self.lost = False  # the worker died during the call
+        self.heard = False  # it answered something (a progress report) before that
+
+
+class KnowledgeWorker:
+    """The worker's lifecycle and its connections; thread-safe."""
+
+    def __init__(self, spec: dict[str, Any], connections: int = CONNECTIONS) -> None:
+        self.spec = spec
+        self.connections = connections
+        self._process: _Process | None = None
+        self._changed = threading.Condition()
+        self._busy = 0
+        self._last_used = time.monotonic()
+        self._idle_seconds = 0.0
+        self._timer: threading.Timer | None = None
+        self.starts = 0  # how often a worker was started: the model "loads" the knowledge status shows
+        self.on_start: Callable[[], None] | None = None  # told when a new worker (a newly opened index) starts
+        self._observing = threading.local()  # calls that only look (health, metrics) do not keep a worker alive
+
+    @property
+    def pid(self) -> int | None:
+        process = self._process
+        return process.child.pid if process is not None and process.alive else None
+
+    @property
+    def running(self) -> bool:
+        return self.pid is not None
+
+    def unload_after(self, seconds: float) -> None:
+        with self._changed:
+            seconds = max(0.0, seconds)
+            if seconds != self._idle_seconds and self._timer is not None:
+                self._timer.cancel()  # armed for the old idle time: a shorter one must not wait for it
+                self._timer = None
+            self._idle_seconds = seconds
+            self._arm()
+
+    @contextlib.contextmanager
+    def observing(self) -> Iterator[None]:
+        """Calls made in this block (by this thread) only look: they do not count as use, so a health check or a
+        metrics scrape every few seconds never keeps an idle worker running."""
+        before = getattr(self._observing, "on", False)
+        self._observing.on = True
+        try:
+            yield
+        finally:
+            self._observing.on = before
+
+    @contextlib.contextmanager
+    def _lease(self) -> Iterator[_Lease]:
+        """A connection of the running worker (started if need be) for one call; given back afterwards, or
+        closed with its worker when the call found the worker gone."""
+        with self._changed:
+            process = self._process if self._process is not None and self._process.alive else self._start()
+            while not process.free:
+                self._changed.wait()
+                if self._process is not process:  # stopped or replaced meanwhile: use the current one
+                    process = self._process if self._process is not None else self._start()
+            lease = _Lease(process, process.free.pop())
+            self._busy += 1
+        try:
+            yield lease
+        finally:
+            with self._changed:
+                self._busy -= 1
+                if not getattr(self._observing, "on", False):
+                    self._last_used = time.monotonic()
+                if lease.lost or self._process is not process:
+                    lease.connection.close()
+                    if lease.lost and self._process is process:
+                        self._drop(process)
+                else:
+                    process.free.append(lease.connection)
+                self._arm()
+                self._changed.notify_all()
+
+    def _start(self) -> _Process:
+        """Under the lock: a new worker (the old one, if any, is gone)."""
+        if self._process is not None:
+            self._drop(self._process)
+        self._process = _Process(self.spec, self.connections)
+        self.starts += 1
+        log.info("knowledge worker %s started", self._process.child.pid)
+        if self.on_start is not None:
+            self.on_start()
+        return self._process
+
+    def _drop(self, process: _Process) -> None:
+        """Under the lock: forget `process`, stopping it if it still runs (its in-flight calls fail)."""
+        if self._process is process:
+            self._process = None
+        threading.Thread(target=process.stop, name="knowledge-worker-stop", daemon=True).start()
+
+    def call(self, target: str, method: str, *args: Any, progress: Callable[[int], None] | None = None) -> Any:
+        """`target.method(*args)` in the worker; its progress reports go to `progress`, and an exception raised
+        there (a cancelled job) stops the worker's call and is raised here. A worker found dead before it said
+        anything is replaced and asked again (every call is a read or an idempotent write: upsert by id,
+        delete, update); one that dies after reporting progress fails the call (it would likely die again)."""
+        request: tuple[Any, ...] = (target, method, args, {}, progress is not None)
+        for attempt in range(2):
+            with self._lease() as lease:
+                try:
+                    lease.connection.send(request)
+                    kind, value, raised = self._exchange(lease, progress)
+                except (EOFError, OSError) as exc:  # the worker's end closed: it died
+                    lease.lost = True
+                    if attempt == 0 and not lease.heard:
+                        continue
+                    raise KnowledgeWorkerGone(
+                        "The knowledge worker stopped unexpectedly; it starts again on the next search. "
+                        "The service log says why (out of memory?)."
+                    ) from exc
+            if raised is not None:
+                raise raised
+            if kind == "ok":
+                return value
+            raise _raised(Failure(**value))
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    @staticmethod
+    def _exchange(lease: _Lease, progress: Callable[[int], None] | None) -> tuple[str, Any, BaseException | None]:
+        """The call's final reply, answering its progress reports on the way; with what `progress` raised."""
+        raised: BaseException | None = None
+        while True:
+            kind, value = lease.connection.recv()
+            lease.heard = True
+            if kind != "progress":
+                return kind, value, raised
+            if raised is None and progress is not None:
+                try:
+                    progress(value)
+                except BaseException as exc:  # the job was cancelled: tell the worker to stop embedding
+                    raised = exc
+            lease.connection.send(raised is None)
+
+    def _arm(self) -> None:
+        """Under the lock: one timer at a time, firing when the worker may have been idle long enough."""
+        if self._timer is not None or not self._idle_seconds or self._process is None:
+            return
+        wait = max(0.0, self._last_used + self._idle_seconds - time.monotonic())
+        self._timer = threading.Timer(wait + 0.05, self._stop_when_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _stop_when_idle(self) -> None:
+        with self._changed:
+            self._timer = None
+            if self._idle_seconds and not self.stop_if_idle(self._idle_seconds):
+                self._arm()
+
+    def stop_if_idle(self, seconds: float) -> bool:
+        """Stop the worker if no call is running and none ran for `seconds`; True when it is stopped (or was)."""
+        with self._changed:
+            if self._process is None:
+                return True
+            idle = time.monotonic() - self._last_used
+            if self._busy or idle < seconds:
+                return False
+            process, self._process = self._process, None
+            self._changed.notify_all()
+            process.stop()  # under the lock: a call arriving now waits, then starts a new worker
+        log.info("knowledge worker %s stopped after %.0f s unused", process.child.pid, idle)
+        return True
+
+    def stop(self) -> None:
+        with self._changed:
+            process, self._process = self._process, None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if process is not None:
+            process.stop()
+
+
+class RemoteEmbedder:
+    """An Embedder whose model runs in the worker; what it is (id, dimension, floor) is known here without it."""
+
+    def __init__(self, local: Embedder, worker: KnowledgeWorker) -> None:
+        self.model_id = local.model_id
+        self.dimension = local.dimension
+        self.relevance_floor = local.relevance_floor
+        self._worker = worker
+
+    @property
+    def loaded(self) -> bool:
+        return self._worker.running
+
+    @property
+    def loads(self) -> int:
+        return self._worker.starts
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        vectors: np.ndarray = self._worker.call("embedder", "embed", list(texts), progress=progress)
+        return vectors
+
+    def count_tokens(self, text: str) -> int:
+        return int(self._worker.call("embedder", "count_tokens", text))
+
+    def unload_after(self, seconds: float) -> None:
+        self._worker.unload_after(seconds)
+
+
+class RemoteIndex:
+    """A VectorIndex in the worker. Where it is (path, server) is known here; whether it is open is asked of the
+    worker only while one runs (asking would start one, and an idle appliance keeps none)."""
+
+    def __init__(self, worker: KnowledgeWorker, path: Path, server_url: str | None, where: str) -> None:
+        self._worker = worker
+        self.path = path
+        self.server_url = server_url
+        self.where = where
+
+    def _call(self, method: str, *args: Any) -> Any:
+        return self._worker.call("index", method, *args)
+
+    def _described(self) -> dict[str, Any]:
+        """The index's state in the running worker; none runs: not opened (asking would start one)."""
+        if not self._worker.running:
+            return {"opened": False, "reset_reason": None}
+        with self._worker.observing():
+            found: dict[str, Any] = self._call("describe")
+        return found
+
+    @property
+    def opened(self) -> bool:
+        return bool(self._described()["opened"])
+
+    @property
+    def reset_reason(self) -> str | None:
+        reason: str | None = self._described()["reset_reason"]
+        return reason
+
+    def close(self) -> None:
+        self._worker.stop()
+
+    def count(self) -> int:
+        return int(self._call("count"))
+
+    def ids(self) -> set[str]:
+        found: set[str] = self._call("ids")
+        return found
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = self._call("entries")
+        return found
+
+    def upsert(
+        self,
+        ids: list[str],
+        vectors: np.ndarray,
+        projects: Sequence[int | None],
+        documents: list[int],
+        fingerprints: Sequence[str],
+    ) -> None:
+        self._call("upsert", ids, vectors, list(projects), documents, list(fingerprints))
+
+    def set_project(self, ids: list[str], project_id: int | None, document_id: int) -> None:
+        self._call("set_project", ids, project_id, document_id)
+
+    def delete(self, ids: list[str]) -> None:
+        self._call("delete", ids)
+
+    def query(self, vector: np.ndarray, k: int, projects: set[int] | None) -> list[tuple[str, float]]:
+        found: list[tuple[str, float]] = self._call("query", vector, k, projects)
+        return found
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = self._call("vectors", ids)
+        return found
+
+    def answers(self) -> bool:
+        return bool(self._call("answers"))
+
+    def clear(self) -> None:
+        self._call("clear")
+
+    def forget_reset(self) -> None:
+        self._call("forget_reset")
+
+    def leftovers(self) -> list[Path]:
+        found: list[Path] = self._call("leftovers")
+        return found
+
+    def remove_leftovers(self) -> int:
+        return int(self._call("remove_leftovers"))

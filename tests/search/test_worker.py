@@ -1,0 +1,197 @@
+"""The knowledge worker: the embedding model and the vector index in a child process that stops when the
+knowledgebase is idle (so the server's memory returns to its idle size) and starts again on the next use; a
+worker that dies costs one call, never the index."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+
+from devcell.core.jobs import JOBS
+from devcell.search import indexing
+from devcell.search._remote import KnowledgeWorker, KnowledgeWorkerError, KnowledgeWorkerGone
+from devcell.search.runtime import KNOWLEDGE, Knowledge
+from tests.conftest import Actor
+from tests.documents.conftest import note
+from tests.serverproc import ServerProcess, api_token, create_admin, read_rss_kib
+from tests.waiting import wait_until
+
+
+def knowledge(app: Starlette) -> Knowledge:
+    return app.state.need(KNOWLEDGE)
+
+
+def worker_of(app: Starlette) -> KnowledgeWorker:
+    found = knowledge(app).worker
+    assert found is not None, "the app's knowledge runs inline, not in a worker"
+    return found
+
+
+def titles(actor: Actor, question: str) -> list[str]:
+    response = actor.get("/api/search", params={"q": question})
+    assert response.status_code == 200, response.text
+    assert not response.json()["degraded"], response.json()
+    return [p["document_title"] for p in response.json()["items"]]
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (reaped, or a zombie waiting for its parent)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def test_the_model_and_the_index_live_in_a_child_process(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    assert titles(admin, "kiln controller") == ["Kiln"]
+    pid = worker_of(app).pid
+    assert pid is not None
+    assert pid != os.getpid()
+    assert Path(f"/proc/{pid}/stat").read_text().split()[3] == str(os.getpid())  # our child
+
+
+def test_an_idle_worker_stops_and_the_next_search_starts_a_new_one(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    worker = worker_of(app)
+    first = worker.pid
+    assert first is not None
+    worker.unload_after(0.3)  # model_idle_minutes, in seconds: the timer stops it
+    wait_until(lambda: not worker.running, 30, "the idle worker stopped")
+    assert gone(first)
+
+    assert titles(admin, "kiln controller") == ["Kiln"]  # the same answer from a new worker
+    assert worker.pid not in (None, first)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # a minute of waiting: once is enough
+def test_health_checks_and_metrics_do_not_keep_an_idle_worker_running(app: Starlette, admin: Actor) -> None:
+    """The health page and a metrics scraper look at the index every few seconds; only searching and indexing
+    count as use, or a watched appliance would never give its memory back."""
+    response = admin.patch("/api/settings", json={"values": {"model_idle_minutes": 1}})
+    assert response.status_code == 200, response.text
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    assert titles(admin, "kiln controller") == ["Kiln"]  # reads the setting: the worker stops after a minute
+    worker = worker_of(app)
+    assert knowledge(app).index_opened()
+
+    def looked_and_stopped() -> bool:
+        assert admin.get("/api/system/health").status_code == 200
+        assert admin.get("/metrics").status_code == 200
+        return not worker.running
+
+    wait_until(looked_and_stopped, 240, "the worker stopped although the health page and metrics were read", 2.0)
+    assert not knowledge(app).index_opened()  # looking does not start it again either
+    assert not worker.running
+
+
+def test_a_worker_killed_between_calls_is_replaced_without_a_failed_search(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    worker = worker_of(app)
+    first = worker.pid
+    assert first is not None
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: gone(first), 30, "the worker died")
+
+    assert titles(admin, "kiln controller") == ["Kiln"]
+    note(admin, "Glaze", "Glaze recipes live in the blue binder.")
+    assert titles(admin, "glaze binder")[0] == "Glaze"
+
+
+def test_a_worker_dying_during_a_call_fails_that_call_only(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    kn = knowledge(app)
+    worker = worker_of(app)
+    victim = worker.pid
+    assert victim is not None
+
+    def die(done: int) -> None:  # the worker waits for this answer: it is killed in the middle of the call
+        os.kill(victim, signal.SIGKILL)
+        wait_until(lambda: gone(victim), 30, "the worker died")
+
+    with pytest.raises(KnowledgeWorkerGone, match="stopped unexpectedly"):
+        kn.embedder().embed(["one", "two"], progress=die)
+    assert titles(admin, "kiln controller") == ["Kiln"]
+
+
+def test_a_dead_worker_is_not_taken_for_a_damaged_index(app: Starlette, admin: Actor) -> None:
+    """Its vectors are on disk, intact: rebuilding them (hours on a Pi) would be the wrong repair."""
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    kn = knowledge(app)
+    indexing.index_failed(kn, KnowledgeWorkerGone("the worker was killed"), "searching")
+    jobs, _ = app.state.need(JOBS).history(None, limit=50, offset=0)
+    assert not [j for j in jobs if j.kind == indexing.REBUILD_KIND]
+    assert kn.degraded is None
+
+
+def test_a_cancelled_embedding_stops_in_the_worker_and_the_worker_goes_on(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    kn = knowledge(app)
+    seen: list[int] = []
+
+    def cancel(done: int) -> None:
+        seen.append(done)
+        raise InterruptedError("cancelled by the test")
+
+    texts = [f"passage number {n}" for n in range(300)]
+    with pytest.raises(InterruptedError, match="cancelled by the test"):
+        kn.embedder().embed(texts, progress=cancel)
+    assert len(seen) == 1  # the worker stopped at the first report instead of embedding the rest
+    assert kn.embedder().embed(["still here"]).shape == (1, kn.embedder().dimension)
+
+
+def test_only_the_embedder_and_the_index_can_be_called(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    worker = worker_of(app)
+    with pytest.raises(KnowledgeWorkerError, match=r"has no index\.__class__"):
+        worker.call("index", "__class__")
+    with pytest.raises(KnowledgeWorkerError, match=r"has no os\.system"):
+        worker.call("os", "system", "true")
+    assert titles(admin, "kiln controller") == ["Kiln"]
+
+
+# The server as it runs: `devcell serve` with the real model.
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _libraries(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_the_server_never_loads_the_model_or_chroma_and_its_worker_dies_with_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    create_admin(data)
+    with ServerProcess(data) as server:
+        server.wait_ready()
+        with server.client(api_token(server), timeout=120) as client:
+            status, body = client.request("POST", "/api/documents/notes", {"title": "Kiln", "text": "Blue button."})
+            assert status == 201, body
+
+            def found() -> bool:
+                status, answer = client.request("GET", "/api/search?q=kiln%20blue%20button")
+                assert status == 200, answer
+                return bool(answer["items"]) and not answer["degraded"]
+
+            wait_until(found, 120, "the note is found")
+        workers = _children(server.pid)
+        assert len(workers) == 1, workers
+        worker = workers[0]
+        assert "onnxruntime" in _libraries(worker)
+        assert "chromadb" in _libraries(worker)
+        assert "onnxruntime" not in _libraries(server.pid)
+        assert "chromadb" not in _libraries(server.pid)
+        assert read_rss_kib(server.pid) < read_rss_kib(worker)
+
+        server.kill()  # SIGKILL: no shutdown runs; the worker sees its stdin end and exits on its own
+        wait_until(lambda: gone(worker), 60, f"the worker {worker} exited after the server was killed")
