@@ -9,6 +9,7 @@ warm one."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,10 +49,32 @@ def _rss_mib(server: ServerProcess) -> float:
     return round(total / 1024.0, 1)
 
 
-def _peak_mib(server: ServerProcess) -> float:
-    """The highest RSS the server and its worker each reached, added (an upper bound of their sum's peak)."""
-    total = _status_kib(server.pid, "VmHWM") + sum(_status_kib(pid, "VmHWM") for pid in _workers(server))
-    return round(total / 1024.0, 1)
+class _PeakWatch:
+    """Samples the service's RSS (server + worker) every 20 ms in a thread: the sum's peak, which the processes'
+    own high-water marks (each at its own moment) only bound from above."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.peak_kib = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._done.wait(0.02):
+            total = self.server.rss_kib() + sum(_status_kib(pid, "VmRSS") for pid in _workers(self.server))
+            self.peak_kib = max(self.peak_kib, total)
+
+    def __enter__(self) -> _PeakWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def peak_mib(self) -> float:
+        return round(self.peak_kib / 1024.0, 1)
 
 
 def _search_ms(client: Any) -> float:
@@ -89,7 +112,7 @@ def model_idle(options: Options) -> Outcome:
         server.wait_ready()
         idle_before = _rss_mib(server)
         token = api_token(server)
-        with server.client(token, timeout=120) as client:
+        with server.client(token, timeout=120) as client, _PeakWatch(server) as watch:
             for heading, text in sections:
                 status, body = client.request("POST", "/api/documents/notes", {"title": heading, "text": text})
                 if status != 201:
@@ -98,7 +121,7 @@ def model_idle(options: Options) -> Outcome:
             warm = [_search_ms(client) for _ in range(5)]
             after_search = _rss_mib(server)
             server_only = round(server.rss_kib() / 1024.0, 1)
-            peak = _peak_mib(server)
+        peak = watch.peak_mib
         unloaded_after_s, settled = _settled(server)
         with server.client(token, timeout=120) as client:  # a new connection: the idle one was closed
             reload_ms = _search_ms(client)
