@@ -9,13 +9,13 @@ warm one."""
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tests.bench.knowledge_scenarios import _wait_indexed, readme_sections
+from tests.bench.process_memory import PeakWatch, mib, service_rss_kib
 from tests.serverproc import ServerProcess, api_token, create_admin
 
 if TYPE_CHECKING:
@@ -27,54 +27,9 @@ SETTLE_LIMIT_S = 180.0
 QUESTION = "How do I restore the appliance from a backup archive?"
 
 
-def _workers(server: ServerProcess) -> list[int]:
-    """The server's child processes: its knowledge worker, while one runs."""
-    found: list[int] = []
-    for task in Path(f"/proc/{server.pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _status_kib(pid: int, field: str) -> int:
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except FileNotFoundError:
-        return 0  # exited meanwhile
-    return next((int(line.split()[1]) for line in lines if line.startswith(field + ":")), 0)
-
-
 def _rss_mib(server: ServerProcess) -> float:
     """The service's resident memory: the server and its worker (if one runs)."""
-    total = server.rss_kib() + sum(_status_kib(pid, "VmRSS") for pid in _workers(server))
-    return round(total / 1024.0, 1)
-
-
-class _PeakWatch:
-    """Samples the service's RSS (server + worker) every 20 ms in a thread: the sum's peak, which the processes'
-    own high-water marks (each at its own moment) only bound from above."""
-
-    def __init__(self, server: ServerProcess) -> None:
-        self.server = server
-        self.peak_kib = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._done.wait(0.02):
-            total = self.server.rss_kib() + sum(_status_kib(pid, "VmRSS") for pid in _workers(self.server))
-            self.peak_kib = max(self.peak_kib, total)
-
-    def __enter__(self) -> _PeakWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._done.set()
-        self._thread.join()
-
-    @property
-    def peak_mib(self) -> float:
-        return round(self.peak_kib / 1024.0, 1)
+    return mib(service_rss_kib(server.pid))
 
 
 def _search_ms(client: Any) -> float:
@@ -112,7 +67,7 @@ def model_idle(options: Options) -> Outcome:
         server.wait_ready()
         idle_before = _rss_mib(server)
         token = api_token(server)
-        with server.client(token, timeout=120) as client, _PeakWatch(server) as watch:
+        with server.client(token, timeout=120) as client, PeakWatch(server.pid) as watch:
             for heading, text in sections:
                 status, body = client.request("POST", "/api/documents/notes", {"title": heading, "text": text})
                 if status != 201:
