@@ -15,6 +15,7 @@ from devcell.core.jobs import JOBS
 from devcell.search import indexing
 from devcell.search._remote import KnowledgeWorker, KnowledgeWorkerError, KnowledgeWorkerGone
 from devcell.search.runtime import KNOWLEDGE, Knowledge
+from tests.bench.process_memory import children
 from tests.conftest import Actor
 from tests.documents.conftest import note
 from tests.serverproc import ServerProcess, api_token, create_admin, read_rss_kib
@@ -158,13 +159,6 @@ def test_only_the_embedder_and_the_index_can_be_called(app: Starlette, admin: Ac
 # The server as it runs: `devcell serve` with the real model.
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
 def _libraries(pid: int) -> str:
     return Path(f"/proc/{pid}/maps").read_text()
 
@@ -184,7 +178,7 @@ def test_the_server_never_loads_the_model_or_chroma_and_its_worker_dies_with_it(
                 return bool(answer["items"]) and not answer["degraded"]
 
             wait_until(found, 120, "the note is found")
-        workers = _children(server.pid)
+        workers = children(server.pid)
         assert len(workers) == 1, workers
         worker = workers[0]
         assert "onnxruntime" in _libraries(worker)

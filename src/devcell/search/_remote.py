@@ -103,7 +103,6 @@ class _Process:
         self.child.stdin.write(json.dumps(spec).encode() + b"\n")
         self.child.stdin.flush()
         self.free: list[Connection] = ours
-        self.started = time.monotonic()
 
     @property
     def alive(self) -> bool:
@@ -126,8 +125,7 @@ class _Process:
 
 
 class _Lease:
-    def __init__(self, process: _Process, connection: Connection) -> None:
-        self.process = process
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.lost = False  # the worker died during the call
         self.heard = False  # it answered something (a progress report) before that
@@ -188,7 +186,7 @@ class KnowledgeWorker:
                 self._changed.wait()
                 if self._process is not process:  # stopped or replaced meanwhile: use the current one
                     process = self._process if self._process is not None else self._start()
-            lease = _Lease(process, process.free.pop())
+            lease = _Lease(process.free.pop())
             self._busy += 1
         try:
             yield lease

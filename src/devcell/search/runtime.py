@@ -80,8 +80,7 @@ class Knowledge:
 
     def version(self) -> str:
         """What a document's vectors were made with; another value means: index it again."""
-        embedder = self.embedder()
-        return f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
+        return _version_of(self.embedder())
 
     def index(self) -> VectorIndex | RemoteIndex:
         with self._lock:
@@ -89,13 +88,12 @@ class Knowledge:
             if self._index is None:
                 embedder = self._loaded_embedder()
                 paths = self.paths
-                version = f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
                 if self.worker is not None:
                     where = location(paths.index_dir, paths.chroma_url, paths.chroma_database)
                     self._index = RemoteIndex(self.worker, paths.index_dir, paths.chroma_url, where)
                 else:
                     self._index = VectorIndex(
-                        paths.index_dir, paths.model_id, embedder.dimension, version, paths.chroma_url,
+                        paths.index_dir, paths.model_id, embedder.dimension, _version_of(embedder), paths.chroma_url,
                         paths.chroma_database,
                     )  # fmt: skip
             return self._index
@@ -117,7 +115,7 @@ class Knowledge:
         paths = self.paths
         return {
             "model_root": str(paths.model_root), "model_id": paths.model_id, "index_dir": str(paths.index_dir),
-            "dimension": local.dimension, "version": f"{local.model_id}/{local.dimension}/{CHUNKER_VERSION}",
+            "dimension": local.dimension, "version": _version_of(local),
             "chroma_url": paths.chroma_url, "chroma_database": paths.chroma_database,
         }  # fmt: skip
 
@@ -152,6 +150,11 @@ class Knowledge:
             self._index.close()
         if self.worker is not None:
             self.worker.stop()
+
+
+def _version_of(embedder: Embedder) -> str:
+    """What vectors made by `embedder` are: its model, their size and the chunker that cut the passages."""
+    return f"{embedder.model_id}/{embedder.dimension}/{CHUNKER_VERSION}"
 
 
 def _import_numpy() -> None:
