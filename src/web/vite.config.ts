@@ -24,6 +24,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["**/*.test.{ts,tsx}"],
+    setupFiles: ["./test-setup.ts"],
     exclude: ["node_modules/**"],
     restoreMocks: true,
     unstubGlobals: true,
