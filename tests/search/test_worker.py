@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 
 from devcell.core.jobs import JOBS
 from devcell.search import indexing
-from devcell.search._remote import KnowledgeWorker, KnowledgeWorkerError, KnowledgeWorkerGone
+from devcell.search._remote import KnowledgeWorker, KnowledgeWorkerDown, KnowledgeWorkerError, KnowledgeWorkerGone
 from devcell.search.runtime import KNOWLEDGE, Knowledge
 from tests.bench.process_memory import children
 from tests.conftest import Actor
@@ -189,3 +191,98 @@ def test_the_server_never_loads_the_model_or_chroma_and_its_worker_dies_with_it(
 
         server.kill()  # SIGKILL: no shutdown runs; the worker sees its stdin end and exits on its own
         wait_until(lambda: gone(worker), 60, f"the worker {worker} exited after the server was killed")
+
+
+def search(actor: Actor, question: str) -> dict[str, Any]:
+    response = actor.get("/api/search", params={"q": question})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def index_finding(admin: Actor) -> dict[str, Any]:
+    items = admin.get("/api/system/health?fresh=true").json()["items"]
+    found: dict[str, Any] = next(item for item in items if item["name"] == "index")
+    return found
+
+
+def test_a_worker_that_cannot_start_is_retried_later_while_search_answers_from_keywords(
+    app: Starlette, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies as it starts (a broken install; out of memory as the model loads on a Pi) is not started
+    again on every call: search and Ask answer from keywords, the health page says what happened and where to read
+    why, and once a worker starts again everything that waited is indexed."""
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    worker = worker_of(app)
+    worker.stop()
+    monkeypatch.setenv("PYTHONHOME", "/nonexistent")  # the interpreter cannot start: exits with code 1
+    starts = worker.starts
+
+    with pytest.raises(KnowledgeWorkerDown, match="cannot start: it exited with code 1 before answering, 2 times"):
+        knowledge(app).embedder().embed(["kiln controller"])
+    assert worker.starts == starts + 2  # the first start, and one more try
+    for _ in range(3):  # then none until its retry time
+        found = search(admin, "kiln controller")
+        assert found["degraded"]
+        assert [(p["document_title"], p["similarity"]) for p in found["items"]] == [("Kiln", None)]
+    assert worker.starts == starts + 2
+    assert not worker.running
+
+    asked = admin.post("/api/ask", json={"question": "kiln controller", "use_llm": False})
+    assert asked.status_code == 200, asked.text
+    assert [c["document_title"] for c in asked.json()["citations"]] == ["Kiln"]
+    assert asked.json()["degraded"]
+
+    waiting = note(admin, "Glaze", "Glaze recipes live in the blue binder.")
+    assert waiting["status"] == "failed"
+    assert "The knowledge worker cannot start" in str(waiting["reason"])
+
+    health = index_finding(admin)
+    assert health["severity"] == "critical", health
+    assert "cannot start: it exited with code 1 before answering" in health["message"]
+    assert health["fix"]["command"].startswith("journalctl -u devcell")
+    problems = admin.get("/api/knowledge/status").json()["problems"]
+    assert any("The knowledge worker cannot start" in p for p in problems), problems
+
+    monkeypatch.delenv("PYTHONHOME")  # repaired: the next try after the retry time starts a worker
+    wait_until(lambda: not search(admin, "kiln controller")["degraded"], 90, "search uses the vectors again", 1.0)
+    assert worker.running
+    glaze = int(str(waiting["id"]))
+    wait_until(lambda: admin.get(f"/api/documents/{glaze}").json()["status"] == "indexed", 60, "Glaze indexed")
+    assert titles(admin, "glaze binder")[0] == "Glaze"
+    health = index_finding(admin)
+    assert health["severity"] == "warning", health  # it happened within the hour: still said, no longer critical
+    assert "stopped unexpectedly" in health["message"]
+
+
+def test_a_worker_killed_by_the_kernel_is_named_on_the_health_page(app: Starlette, admin: Actor) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    assert index_finding(admin)["severity"] == "ok"
+    worker = worker_of(app)
+    victim = worker.pid
+    assert victim is not None
+    os.kill(victim, signal.SIGKILL)  # what the out-of-memory killer does
+    wait_until(lambda: gone(victim), 30, "the worker died")
+
+    assert titles(admin, "kiln controller") == ["Kiln"]  # a new worker answers
+    health = index_finding(admin)
+    assert health["severity"] == "warning", health
+    assert "stopped unexpectedly once in the last hour (last: it was killed (SIGKILL;" in health["message"]
+    assert "out-of-memory killer" in health["message"]
+
+
+def test_a_worker_whose_program_cannot_be_run_is_a_failed_start(
+    app: Starlette, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The executable gone (an upgrade that stopped halfway): the same as a worker that dies as it starts."""
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    worker = worker_of(app)
+    worker.stop()
+    monkeypatch.setattr(sys, "executable", "/nonexistent/devcell")
+    for _ in range(4):
+        found = search(admin, "kiln controller")
+        assert found["degraded"]
+        assert [p["document_title"] for p in found["items"]] == ["Kiln"]
+    health = index_finding(admin)
+    assert health["severity"] == "critical", health
+    assert "cannot start: it could not be run (No such file or directory) before answering" in health["message"]

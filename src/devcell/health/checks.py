@@ -173,9 +173,40 @@ def integrity(context: HealthContext) -> Finding:
 REBUILD_INDEX = Fix("Rebuild the index", action="rebuild_index")
 
 
+SERVICE_LOG = Fix("Read why in the service log", command="journalctl -u devcell -n 100 --no-pager")
+
+
 def index_consistency(context: HealthContext) -> Finding:
-    """The search slice's own consistency report (vectors against passages, the model, the chunker)."""
+    """The search slice's own consistency report (vectors against passages, the model, the chunker), after what
+    the knowledge worker (the process that holds the model and the index) went through."""
     title = "Knowledge index"
+    trouble = context.index.worker_trouble() if context.index is not None else None
+    if trouble is not None and trouble.starting:
+        retry = f" It is tried again in {trouble.retry_in:.0f} s." if trouble.retry_in is not None else ""
+        return Finding(
+            "index",
+            title,
+            "critical",
+            f"The knowledge worker (the process that holds the embedding model and the index) cannot start: it "
+            f"{trouble.last} before answering. Search answers from keywords only and new documents fail to index "
+            f"until it starts.{retry}",
+            SERVICE_LOG,
+        )
+    found = _index_finding(context, title)
+    if trouble is None or found.severity != "ok":
+        return found
+    times = "once" if trouble.times == 1 else f"{trouble.times} times"
+    return Finding(
+        "index",
+        title,
+        "warning",
+        f"{found.message} The knowledge worker stopped unexpectedly {times} in the last hour (last: it "
+        f"{trouble.last}); each time, the call it was serving failed and the next one started it again.",
+        SERVICE_LOG,
+    )
+
+
+def _index_finding(context: HealthContext, title: str) -> Finding:
     found = context.index.status() if context.index is not None else None
     if found is None:
         return Finding(

@@ -64,6 +64,19 @@ class IndexReport(Protocol):
     def unreachable(self) -> str | None: ...
 
 
+class WorkerReport(Protocol):
+    """What the index check reads of the knowledge worker's unexpected endings (search._remote.WorkerTrouble)."""
+
+    @property
+    def starting(self) -> bool: ...
+    @property
+    def times(self) -> int: ...
+    @property
+    def last(self) -> str: ...
+    @property
+    def retry_in(self) -> float | None: ...
+
+
 class IndexWatch(Protocol):
     """The vector index as health sees it (the search slice's index care, handed in by the composition root):
     health checks it and offers its rebuild as the fix, without importing the search slice."""
@@ -73,6 +86,9 @@ class IndexWatch(Protocol):
 
     def start_rebuild(self, reason: str, owner_id: int | None = None) -> JobSnapshot:
         """The rebuild job (one at a time: while one is queued or running, that one is returned)."""
+
+    def worker_trouble(self) -> WorkerReport | None:
+        """The knowledge worker's unexpected endings of the last hour; None: there were none (or no worker)."""
 
 
 @dataclass

@@ -16,7 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,11 @@ log = logging.getLogger(__name__)
 # Calls that can run at once (searches beside an indexing job); a further caller waits for a free connection.
 CONNECTIONS = 8
 STOP_WAIT_SECONDS = 10.0  # a worker that does not exit this long after its stdin closed is killed
+# A worker that keeps ending before it answers anything (out of memory as the model loads, a broken install) is not
+# started on every call: after two such starts in a row, the next waits 10 s, then 20, 40... up to 5 minutes.
+FIRST_RETRY_SECONDS = 10.0
+LONGEST_RETRY_SECONDS = 300.0
+RECENT_SECONDS = 3600.0  # unexpected endings this recent are reported on the health page
 
 
 class KnowledgeWorkerGone(DevCellError, ConnectionError):
@@ -42,6 +49,16 @@ class KnowledgeWorkerGone(DevCellError, ConnectionError):
 
     status = 503
     code = "knowledge_restarting"
+
+
+CANNOT_START = "The knowledge worker cannot start"  # a document's reason: indexed again once a worker answers
+
+
+class KnowledgeWorkerDown(KnowledgeWorkerGone):
+    """The worker ended before answering on its last starts: it is not started again until its retry time (the
+    caller answers from keywords, as while the index is rebuilt)."""
+
+    code = "knowledge_unavailable"
 
 
 class IndexUnreachable(ConnectionError):
@@ -62,6 +79,32 @@ def _raised(failure: Failure) -> BaseException:
     if failure.unreachable:
         return IndexUnreachable(message)
     return KnowledgeWorkerError(message)
+
+
+def ending(returncode: int | None) -> str:
+    """How a worker process ended, in words an administrator can act on."""
+    if returncode is None:
+        return "stopped answering"
+    if returncode >= 0:
+        return f"exited with code {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    if -returncode == signal.SIGKILL:
+        return f"was killed ({name}; the kernel's out-of-memory killer sends it)"
+    return f"was killed by {name}"
+
+
+@dataclass(frozen=True)
+class WorkerTrouble:
+    """Unexpected endings of the worker: `starting` when every recent start ended before it answered (it is not
+    running, and is tried again in `retry_in` seconds); `times` counts the endings of the last hour."""
+
+    starting: bool
+    times: int
+    last: str  # how the last one ended (see ending)
+    retry_in: float | None
 
 
 def worker_command() -> tuple[list[str], dict[str, str]]:
@@ -100,9 +143,11 @@ class _Process:
             for fd in theirs:  # the child's copies only: our copies would hide its end (no EOF when it dies)
                 os.close(fd)
         assert self.child.stdin is not None
-        self.child.stdin.write(json.dumps(spec).encode() + b"\n")
-        self.child.stdin.flush()
+        with contextlib.suppress(BrokenPipeError):  # it died already: its first call finds out, and says how
+            self.child.stdin.write(json.dumps(spec).encode() + b"\n")
+            self.child.stdin.flush()
         self.free: list[Connection] = ours
+        self.answered = False  # it has answered a call: it started
 
     @property
     def alive(self) -> bool:
@@ -125,7 +170,8 @@ class _Process:
 
 
 class _Lease:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, process: _Process, connection: Connection) -> None:
+        self.process = process
         self.connection = connection
         self.lost = False  # the worker died during the call
         self.heard = False  # it answered something (a progress report) before that
@@ -146,6 +192,9 @@ class KnowledgeWorker:
         self.starts = 0  # how often a worker was started: the model "loads" the knowledge status shows
         self.on_start: Callable[[], None] | None = None  # told when a new worker (a newly opened index) starts
         self._observing = threading.local()  # calls that only look (health, metrics) do not keep a worker alive
+        self._endings: deque[tuple[float, str]] = deque(maxlen=50)  # unexpected ones: (monotonic time, how)
+        self._failed_starts = 0  # workers in a row that ended before answering anything
+        self._retry_at: float | None = None  # no start before this (monotonic), after failed starts
 
     @property
     def pid(self) -> int | None:
@@ -186,7 +235,7 @@ class KnowledgeWorker:
                 self._changed.wait()
                 if self._process is not process:  # stopped or replaced meanwhile: use the current one
                     process = self._process if self._process is not None else self._start()
-            lease = _Lease(process.free.pop())
+            lease = _Lease(process, process.free.pop())
             self._busy += 1
         try:
             yield lease
@@ -205,10 +254,17 @@ class KnowledgeWorker:
                 self._changed.notify_all()
 
     def _start(self) -> _Process:
-        """Under the lock: a new worker (the old one, if any, is gone)."""
+        """Under the lock: a new worker (the old one, if any, died between calls). Not while it waits to be
+        retried after failed starts: the call fails at once, and its caller answers from keywords."""
         if self._process is not None:
             self._drop(self._process)
-        self._process = _Process(self.spec, self.connections)
+        if self._retry_at is not None and time.monotonic() < self._retry_at:
+            raise KnowledgeWorkerDown(self._down_message())
+        try:
+            self._process = _Process(self.spec, self.connections)
+        except OSError as exc:  # the executable is gone or cannot run (a half-finished upgrade, a full /tmp)
+            self._note_ending(None, f"could not be run ({exc.strerror or exc})", answered=False)
+            raise self._gone() from exc
         self.starts += 1
         log.info("knowledge worker %s started", self._process.child.pid)
         if self.on_start is not None:
@@ -216,10 +272,86 @@ class KnowledgeWorker:
         return self._process
 
     def _drop(self, process: _Process) -> None:
-        """Under the lock: forget `process`, stopping it if it still runs (its in-flight calls fail)."""
+        """Under the lock: forget `process`, which died or stopped answering (its in-flight calls fail), and
+        stop it if it still runs."""
         if self._process is process:
             self._process = None
+        self._ended(process)
         threading.Thread(target=process.stop, name="knowledge-worker-stop", daemon=True).start()
+
+    def _ended(self, process: _Process) -> None:
+        """Under the lock: remember how `process` ended; one that never answered counts as a failed start."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.child.wait(0.5)  # its end of the connections closed: it is exiting, and says how
+        self._note_ending(process.child.pid, ending(process.child.returncode), process.answered)
+
+    def _note_ending(self, pid: int | None, how: str, answered: bool) -> None:
+        """Under the lock: an unexpected ending; a worker that never answered is a failed start, and from the
+        second in a row the next start waits (10 s, doubling up to 5 minutes)."""
+        self._endings.append((time.monotonic(), how))
+        worker = f"knowledge worker {pid}" if pid is not None else "the knowledge worker"
+        if answered:
+            log.error("%s %s; the next call starts a new one", worker, how)
+            return
+        self._failed_starts += 1
+        if self._failed_starts < 2:
+            log.error("%s %s before it answered; trying a new one", worker, how)
+            return
+        wait = min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (self._failed_starts - 2))
+        self._retry_at = time.monotonic() + wait
+        log.error(
+            "%s %s before it answered, %d starts in a row; search answers from keywords, and a "
+            "new worker is tried in %.0f s", worker, how, self._failed_starts, wait,
+        )  # fmt: skip
+
+    def _answered(self, process: _Process) -> None:
+        """A call came back: the worker started (and any earlier failed starts are over)."""
+        if process.answered:
+            return
+        with self._changed:
+            process.answered = True
+            if self._failed_starts:
+                log.info("knowledge worker %s answers; it had failed to start %d times", process.child.pid,
+                         self._failed_starts)  # fmt: skip
+            self._failed_starts = 0
+            self._retry_at = None
+
+    def _gone(self) -> KnowledgeWorkerGone:
+        """What a call that found its worker dead raises: Down while failed starts wait for their retry time."""
+        down = self.down()
+        if down is not None:
+            return KnowledgeWorkerDown(down)
+        return KnowledgeWorkerGone(
+            "The knowledge worker stopped unexpectedly; it starts again on the next search. "
+            "The service log says why (out of memory?)."
+        )
+
+    def down(self) -> str | None:
+        """Why no worker runs while it waits for its retry time after failed starts; None when it may start."""
+        with self._changed:
+            if self._retry_at is None or time.monotonic() >= self._retry_at:
+                return None
+            return self._down_message()
+
+    def _down_message(self) -> str:
+        last = self._endings[-1][1] if self._endings else "ended"
+        wait = max(0.0, (self._retry_at or 0.0) - time.monotonic())
+        return (
+            f"{CANNOT_START}: it {last} before answering, {self._failed_starts} times in a row. "
+            f"Search answers from keywords meanwhile; it is tried again in {wait:.0f} s. "
+            "The service log says why (journalctl -u devcell)."
+        )
+
+    def trouble(self) -> WorkerTrouble | None:
+        """Unexpected endings for the health page; None when there were none in the last hour."""
+        with self._changed:
+            recent = [how for at, how in self._endings if time.monotonic() - at < RECENT_SECONDS]
+            starting = self._failed_starts >= 2 and self._retry_at is not None
+            if not recent and not starting:
+                return None
+            retry_in = max(0.0, self._retry_at - time.monotonic()) if starting and self._retry_at else None
+            last = recent[-1] if recent else self._endings[-1][1]
+            return WorkerTrouble(starting=starting, times=len(recent), last=last, retry_in=retry_in)
 
     def call(self, target: str, method: str, *args: Any, progress: Callable[[int], None] | None = None) -> Any:
         """`target.method(*args)` in the worker; its progress reports go to `progress`, and an exception raised
@@ -228,18 +360,20 @@ class KnowledgeWorker:
         delete, update); one that dies after reporting progress fails the call (it would likely die again)."""
         request: tuple[Any, ...] = (target, method, args, {}, progress is not None)
         for attempt in range(2):
+            died: BaseException | None = None
             with self._lease() as lease:
                 try:
                     lease.connection.send(request)
                     kind, value, raised = self._exchange(lease, progress)
                 except (EOFError, OSError) as exc:  # the worker's end closed: it died
                     lease.lost = True
-                    if attempt == 0 and not lease.heard:
-                        continue
-                    raise KnowledgeWorkerGone(
-                        "The knowledge worker stopped unexpectedly; it starts again on the next search. "
-                        "The service log says why (out of memory?)."
-                    ) from exc
+                    died = exc
+                else:
+                    self._answered(lease.process)
+            if died is not None:  # the lease is given back: how the worker ended is known now
+                if attempt == 0 and not lease.heard:
+                    continue
+                raise self._gone() from died
             if raised is not None:
                 raise raised
             if kind == "ok":

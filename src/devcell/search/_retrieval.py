@@ -4,6 +4,7 @@ chunk_fts, or on PostgreSQL the tsvector column chunk.keywords (same meaning: st
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -18,11 +19,14 @@ from devcell.core.llm import estimate_tokens
 from devcell.projects import service as projects
 from devcell.search import indexing
 from devcell.search._index import is_index_failure
+from devcell.search._remote import KnowledgeWorkerGone
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import Citation, Passage, SearchOut
 
 if TYPE_CHECKING:
     from devcell.core.auth import Principal
+
+log = logging.getLogger(__name__)
 
 CANDIDATES = 40  # per retriever, before fusion and de-duplication
 RRF_K = 60
@@ -326,7 +330,11 @@ def _semantic(kn: Knowledge, vector: Any, scope: set[int] | None, limit: int) ->
         return None  # the index is being checked against a restored database: not to be trusted until then
     if kn.outage_checked_at is not None and indexing.settle(kn) is not None:
         return None  # the Chroma server did not answer: tried again every few seconds, not on every search
-    indexing.ensure_index(kn)
+    try:
+        indexing.ensure_index(kn)
+    except KnowledgeWorkerGone as exc:
+        indexing.index_failed(kn, exc, "opening")
+        return None
     try:
         found = _nearest(kn.index(), vector, scope, limit)
     except BaseException as exc:
@@ -352,18 +360,38 @@ def _stored_vectors(kn: Knowledge, chunk_ids: list[int]) -> dict[int, Any]:
     return {int(vid[1:]): vec for vid, vec in found.items()}
 
 
-def _similarity(kn: Knowledge, chosen: list[dict[str, Any]], known: dict[int, float], vector: Any) -> list[float]:
+def _similarity(
+    kn: Knowledge, chosen: list[dict[str, Any]], known: dict[int, float], vector: Any
+) -> list[float | None]:
     """Cosine similarity of each chosen passage to the question: from the search, from the stored vector, or (a
     passage the index does not have, e.g. while it is rebuilt) by embedding the passage itself (at most `limit`
-    short texts, ~10 ms each here)."""
+    short texts, ~10 ms each here). None where it cannot be measured: the knowledge worker is down."""
+    if vector is None:
+        return [None] * len(chosen)
     stored = _stored_vectors(kn, [r["id"] for r in chosen if r["id"] not in known])
     scores = dict(known) | {c: float(v @ vector) for c, v in stored.items()}
     unknown = [r for r in chosen if r["id"] not in scores]
     if unknown:
         texts = [f"{r['heading']}\n{r['text']}" if r["heading"] else str(r["text"]) for r in unknown]
-        for row, vec in zip(unknown, kn.embedder().embed(texts), strict=True):
-            scores[row["id"]] = float(vec @ vector)
-    return [round(min(1.0, max(0.0, scores[r["id"]])), 4) for r in chosen]
+        try:
+            for row, vec in zip(unknown, kn.embedder().embed(texts), strict=True):
+                scores[row["id"]] = float(vec @ vector)
+        except KnowledgeWorkerGone as exc:
+            log.warning("search: %s; the similarity of %d keyword passage(s) is not measured", exc, len(unknown))
+    return [_rounded(scores.get(r["id"])) for r in chosen]
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(min(1.0, max(0.0, score)), 4)
+
+
+def _question_vector(kn: Knowledge, question: str) -> Any | None:
+    """The question's vector; None while the knowledge worker is down (search answers from keywords)."""
+    try:
+        return kn.embedder().embed([question])[0]
+    except KnowledgeWorkerGone as exc:
+        log.warning("search: %s; answering from keywords", exc)
+        return None
 
 
 def _choose(ranked: list[int], rows: dict[int, dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -388,9 +416,9 @@ def search(kn: Knowledge, principal: Principal, question: str, limit: int, proje
     the keyword index (plus whatever the index already holds again)."""
     started = time.perf_counter()
     scope = _scope(principal, project)
-    vector = kn.embedder().embed([question])[0]
+    vector = _question_vector(kn, question)
     embedded = time.perf_counter()
-    similar = _semantic(kn, vector, scope, limit)
+    similar = _semantic(kn, vector, scope, limit) if vector is not None else None
     degraded = similar is None or indexing.settle(kn) is not None
     similar = similar or []
     searched = time.perf_counter()
@@ -426,7 +454,9 @@ def relevant(kn: Knowledge, passages: list[Passage]) -> list[Passage]:
     """The passages above the embedding model's relevance floor, in their order: a passage at or below it is not
     about the question, so it never goes into a prompt or a citation list (search results still show it)."""
     floor = kn.embedder().relevance_floor
-    return [p for p in passages if p.similarity > floor]
+    # Not measured (the knowledge worker is down): the keyword index matched the question's words, which is all
+    # that is known, so the passage is kept.
+    return [p for p in passages if p.similarity is None or p.similarity > floor]
 
 
 def citations(kn: Knowledge, passages: list[Passage]) -> list[Citation]:

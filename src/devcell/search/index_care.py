@@ -16,6 +16,7 @@ from devcell.backups.service import INDEX_MARKER
 from devcell.core.jobs import JobRunner, JobSnapshot
 from devcell.core.state import Key
 from devcell.search import indexing
+from devcell.search._remote import WorkerTrouble
 from devcell.search.runtime import Knowledge
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ class IndexCare:
             return None
         with self.knowledge.observing():
             return indexing.status(self.knowledge)
+
+    def worker_trouble(self) -> WorkerTrouble | None:
+        worker = self.knowledge.worker
+        return worker.trouble() if worker is not None else None
 
     # -- the rebuild --
 

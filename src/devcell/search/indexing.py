@@ -19,7 +19,7 @@ from devcell.documents.service import MANAGED_DIRS, Document, ExtractionFailed, 
 from devcell.projects import service as projects
 from devcell.search._chunking import CHUNKER_VERSION, chunk
 from devcell.search._index import EVERYONE, is_index_failure, is_unreachable
-from devcell.search._remote import KnowledgeWorkerGone
+from devcell.search._remote import CANNOT_START, KnowledgeWorkerDown, KnowledgeWorkerGone
 from devcell.search.models import Chunk, KnowledgeMeta
 from devcell.search.runtime import Knowledge
 from devcell.search.schemas import ScanOut, StatusOut
@@ -97,6 +97,10 @@ def _index_recorded(kn: Knowledge, document_id: int, ctx: Progress, check: bool 
         raise
     except ExtractionFailed as exc:
         _set(document_id, status="failed", reason=str(exc))
+        raise
+    except KnowledgeWorkerDown:
+        reason = f"{CANNOT_START}; the document is indexed once it does (an administrator sees why on the System page)."
+        _set(document_id, status="failed", reason=reason)
         raise
     except Exception as exc:
         _set(document_id, status="failed", reason=f"Indexing failed: {exc or type(exc).__name__}")
@@ -433,6 +437,21 @@ def ensure_index(kn: Knowledge) -> None:
     if needs_repair(kn) and not kn.index().reset_reason:
         log.warning("knowledge index needs repair (counts differ); repairing in the background")
         kn.jobs.submit("knowledge.repair", "Repair the knowledge index", lambda ctx: _locked_repair(kn))
+    if kn.index_opened():  # a new knowledge worker answered: what failed while none could start is indexed now
+        _queue_failed(kn, CANNOT_START)
+
+
+def _queue_failed(kn: Knowledge, reason: str) -> None:
+    """Queue again the documents whose indexing failed for `reason` (words of their stored reason)."""
+    with transaction():
+        waiting = [
+            d.id
+            for d in Document.select(Document.id).where(
+                (Document.status == "failed") & Document.reason.contains(reason)
+            )
+        ]
+    for document_id in waiting:
+        queue(kn, document_id, None, None)
 
 
 def _locked_repair(kn: Knowledge) -> dict[str, int]:
@@ -485,15 +504,7 @@ def _outage_over(kn: Knowledge) -> bool:
     kn.outage_checked_at = None
     kn.degraded = None
     kn.checked = False
-    with transaction():
-        waiting = [
-            d.id
-            for d in Document.select(Document.id).where(
-                (Document.status == "failed") & Document.reason.contains(UNREACHABLE)
-            )
-        ]
-    for document_id in waiting:
-        queue(kn, document_id, None, None)
+    _queue_failed(kn, UNREACHABLE)
     ensure_index(kn)
     return True
 
@@ -678,7 +689,10 @@ def status(kn: Knowledge, visible: Expression | None = None) -> StatusOut:
         repairing = settle(kn)
         if meta not in (None, kn.version()) and all_chunks:
             problems.append("The index was built with another model or chunker; it is being rebuilt.")
-        if vectors is None and kn.outage_checked_at is not None:
+        down = kn.worker.down() if kn.worker is not None else None
+        if down is not None:
+            problems.append(down)
+        elif vectors is None and kn.outage_checked_at is not None:
             where = kn.index().where
             problems.append(
                 f"{where[0].upper()}{where[1:]} does not answer; search answers from keywords until it does."

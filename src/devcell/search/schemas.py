@@ -33,7 +33,10 @@ class Passage(PassageOut):
     # the schema's description, which the generated client types repeat).
     text: str = Field(description="the matching passage")
     context: str = Field(description="the passage with its neighbours before and after")
-    similarity: float = Field(description="cosine similarity to the question, 0-1, higher is better")
+    similarity: float | None = Field(
+        description="cosine similarity to the question, 0-1, higher is better; null when it could not be measured "
+        "(the knowledge worker is down and the passage was found by its words)"
+    )
 
 
 DEGRADED = (

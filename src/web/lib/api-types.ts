@@ -102,7 +102,7 @@ export type Citation = {
   page: number | null;
   text: string;
   context: string;
-  similarity: number;
+  similarity: number | null;
   number: number;
 };
 export type CodeIn = { code: string };
@@ -405,7 +405,7 @@ export type Passage = {
   page: number | null;
   text: string;
   context: string;
-  similarity: number;
+  similarity: number | null;
 };
 export type PassageOut = {
   chunk_id: number;

@@ -6,8 +6,10 @@ import type { Passage } from "@/lib/api-types";
 export type { Citation, Passage } from "@/lib/api-types";
 export type DocKind = Passage["kind"];
 
-/** Shown wherever passages come from the keyword index while the semantic index is rebuilt. */
-export const DEGRADED_NOTE = "The semantic index is being repaired; these results come from keyword search.";
+/** Shown wherever passages come from the keyword index alone: the semantic index is being rebuilt, its Chroma
+ * server does not answer, or the knowledge worker cannot start. */
+export const DEGRADED_NOTE =
+  "Semantic search is unavailable for now (its index is being repaired, or restarted); these results come from keyword search.";
 
 /** A citation's own link: the Knowledge page opens the document with the passage marked. */
 export function passageLink(documentId: number, chunkId: number): string {

@@ -166,7 +166,7 @@ export function AskPage() {
   );
 }
 
-function CitationCard({ citation, onOpen }: { citation: Citation; onOpen: () => void }) {
+export function CitationCard({ citation, onOpen }: { citation: Citation; onOpen: () => void }) {
   const where = [citation.heading, citation.page ? `page ${citation.page}` : ""].filter(Boolean).join(" · ");
   return (
     <li class="card ask-citation" id={`source-${citation.number}`}>
@@ -176,9 +176,11 @@ function CitationCard({ citation, onOpen }: { citation: Citation; onOpen: () => 
           {citation.document_title}
         </button>
         {where && <span class="muted">{where}</span>}
-        <span class="badge badge--muted" title="Cosine similarity to the question">
-          {Math.round(citation.similarity * 100)}% match
-        </span>
+        {citation.similarity !== null && (
+          <span class="badge badge--muted" title="Cosine similarity to the question">
+            {Math.round(citation.similarity * 100)}% match
+          </span>
+        )}
         <a class="ask-citation__link" href={passageLink(citation.document_id, citation.chunk_id)}>
           Link to this passage
         </a>

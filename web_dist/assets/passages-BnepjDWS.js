@@ -1,1 +1,0 @@
-var e=`The semantic index is being repaired; these results come from keyword search.`;function t(e,t){return`/knowledge?doc=${e}&passage=${t}`}export{t as n,e as t};

@@ -1,0 +1,1 @@
+var e=`Semantic search is unavailable for now (its index is being repaired, or restarted); these results come from keyword search.`;function t(e,t){return`/knowledge?doc=${e}&passage=${t}`}export{t as n,e as t};
