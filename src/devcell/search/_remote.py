@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import devcell
 from devcell.core.errors import DevCellError
+from devcell.search._idle import IdleTimer
 from devcell.search.embedding import Embedder, ModelMissing
 from devcell.search.worker import Failure
 
@@ -186,9 +187,9 @@ class KnowledgeWorker:
         self._process: _Process | None = None
         self._changed = threading.Condition()
         self._busy = 0
-        self._last_used = time.monotonic()
-        self._idle_seconds = 0.0
-        self._timer: threading.Timer | None = None
+        self._idle = IdleTimer(
+            self._changed, lambda: self._process is not None, lambda: self._busy > 0, self._stop_idle
+        )
         self.starts = 0  # how often a worker was started: the model "loads" the knowledge status shows
         self.on_start: Callable[[], None] | None = None  # told when a new worker (a newly opened index) starts
         self._observing = threading.local()  # calls that only look (health, metrics) do not keep a worker alive
@@ -207,12 +208,7 @@ class KnowledgeWorker:
 
     def unload_after(self, seconds: float) -> None:
         with self._changed:
-            seconds = max(0.0, seconds)
-            if seconds != self._idle_seconds and self._timer is not None:
-                self._timer.cancel()  # armed for the old idle time: a shorter one must not wait for it
-                self._timer = None
-            self._idle_seconds = seconds
-            self._arm()
+            self._idle.set(seconds)
 
     @contextlib.contextmanager
     def observing(self) -> Iterator[None]:
@@ -242,15 +238,16 @@ class KnowledgeWorker:
         finally:
             with self._changed:
                 self._busy -= 1
-                if not getattr(self._observing, "on", False):
-                    self._last_used = time.monotonic()
                 if lease.lost or self._process is not process:
                     lease.connection.close()
                     if lease.lost and self._process is process:
                         self._drop(process)
                 else:
                     process.free.append(lease.connection)
-                self._arm()
+                if getattr(self._observing, "on", False):
+                    self._idle.arm()  # only looked: the idle clock goes on
+                else:
+                    self._idle.used()
                 self._changed.notify_all()
 
     def _start(self) -> _Process:
@@ -397,41 +394,19 @@ class KnowledgeWorker:
                     raised = exc
             lease.connection.send(raised is None)
 
-    def _arm(self) -> None:
-        """Under the lock: one timer at a time, firing when the worker may have been idle long enough."""
-        if self._timer is not None or not self._idle_seconds or self._process is None:
-            return
-        wait = max(0.0, self._last_used + self._idle_seconds - time.monotonic())
-        self._timer = threading.Timer(wait + 0.05, self._stop_when_idle)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _stop_when_idle(self) -> None:
-        with self._changed:
-            self._timer = None
-            if self._idle_seconds and not self.stop_if_idle(self._idle_seconds):
-                self._arm()
-
-    def stop_if_idle(self, seconds: float) -> bool:
-        """Stop the worker if no call is running and none ran for `seconds`; True when it is stopped (or was)."""
-        with self._changed:
-            if self._process is None:
-                return True
-            idle = time.monotonic() - self._last_used
-            if self._busy or idle < seconds:
-                return False
-            process, self._process = self._process, None
-            self._changed.notify_all()
-            process.stop()  # under the lock: a call arriving now waits, then starts a new worker
+    def _stop_idle(self, idle: float) -> None:
+        """Under the lock, unused for `model_idle_minutes`: stop the worker (a call arriving now waits, then
+        starts a new one)."""
+        process, self._process = self._process, None
+        assert process is not None
+        self._changed.notify_all()
+        process.stop()
         log.info("knowledge worker %s stopped after %.0f s unused", process.child.pid, idle)
-        return True
 
     def stop(self) -> None:
         with self._changed:
             process, self._process = self._process, None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._idle.cancel()
         if process is not None:
             process.stop()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from devcell.core.errors import DevCellError
+from devcell.search._idle import IdleTimer
 
 if TYPE_CHECKING:
     import numpy as np  # imported where vectors are made: an idle appliance does not load it (~50 ms at start)
@@ -125,15 +126,12 @@ class OnnxEmbedder:
         self._counter: Any = None
         self._lock = threading.Lock()
         self._users = 0  # calls running with the session: it is never dropped under them
-        self._last_used = time.monotonic()
-        self._idle_seconds = 0.0
-        self._timer: threading.Timer | None = None
+        self._idle = IdleTimer(self._lock, lambda: self._session is not None, lambda: self._users > 0, self._unload)
         self.loads = 0  # how often the model was loaded (again): shown by the knowledge status
 
     def unload_after(self, seconds: float) -> None:
         with self._lock:
-            self._idle_seconds = max(0.0, seconds)
-            self._arm()
+            self._idle.set(seconds)
 
     @contextlib.contextmanager
     def _using(self) -> Iterator[None]:
@@ -150,28 +148,11 @@ class OnnxEmbedder:
         finally:
             with self._lock:
                 self._users -= 1
-                self._last_used = time.monotonic()
-                self._arm()
+                self._idle.used()
 
-    def _arm(self) -> None:
-        """One timer at a time, under the lock: it fires when the model may have been idle long enough."""
-        if self._timer is not None or not self._idle_seconds or self._session is None:
-            return
-        wait = max(0.0, self._last_used + self._idle_seconds - time.monotonic())
-        self._timer = threading.Timer(wait + 0.05, self._unload_if_idle)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _unload_if_idle(self) -> None:
-        with self._lock:
-            self._timer = None
-            idle = time.monotonic() - self._last_used
-            if self._session is None or self._users or not self._idle_seconds:
-                return
-            if idle < self._idle_seconds:
-                self._arm()  # used again meanwhile: wait for the new deadline
-                return
-            self._session = self._tokenizer = self._counter = None
+    def _unload(self, idle: float) -> None:
+        """Under the lock, unused for `model_idle_minutes`: drop the model and give its memory back."""
+        self._session = self._tokenizer = self._counter = None
         return_freed_memory()
         log.info("embedding model %s unloaded after %.0f s unused", self.model_id, idle)
 
