@@ -135,13 +135,19 @@ def test_no_llm_takes_an_admin_to_the_llm_settings_and_saving_them_updates_the_t
     expect(page.locator(".topbar").get_by_text("No LLM")).to_have_count(0)
 
 
-def test_a_user_is_told_who_fixes_no_llm_and_what_the_problems_are(server: Server, browsers: Browsers) -> None:
+def signed_in_user(server: Server, browsers: Browsers) -> Page:
+    """A set-up appliance with no LLM, and the page of a user who is not an administrator."""
     admin = browsers.new_page(server)
     admin.goto("/")
     set_up_through_api(admin, server)
     create_user(admin, "uma", "Uma User")
     page = browsers.new_page(server, viewport={"width": 1366, "height": 800})
     sign_in(page, "uma")
+    return page
+
+
+def test_a_user_is_told_who_fixes_no_llm_and_what_the_problems_are(server: Server, browsers: Browsers) -> None:
+    page = signed_in_user(server, browsers)
     topbar = page.locator(".topbar")
 
     llm = topbar.get_by_role("button", name=re.compile("^No LLM"))
@@ -184,12 +190,7 @@ PRESS_ESCAPE_WHEN_SHOWN = """(id) => { window.escaped = new Promise((resolve) =>
 
 
 def test_an_escape_pressed_as_a_popup_appears_closes_it(server: Server, browsers: Browsers) -> None:
-    admin = browsers.new_page(server)
-    admin.goto("/")
-    set_up_through_api(admin, server)
-    create_user(admin, "uma", "Uma User")
-    page = browsers.new_page(server, viewport={"width": 1366, "height": 800})
-    sign_in(page, "uma")
+    page = signed_in_user(server, browsers)
     topbar = page.locator(".topbar")
 
     for button, panel in (
