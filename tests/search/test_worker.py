@@ -57,6 +57,9 @@ def test_the_model_and_the_index_live_in_a_child_process(app: Starlette, admin: 
     assert pid is not None
     assert pid != os.getpid()
     assert Path(f"/proc/{pid}/stat").read_text().split()[3] == str(os.getpid())  # our child
+    # The first process the kernel kills when memory runs out: it restarts on the next search, the service does not.
+    assert Path(f"/proc/{pid}/oom_score_adj").read_text().strip() == "500"
+    assert int(Path(f"/proc/{os.getpid()}/oom_score_adj").read_text()) < 500
 
 
 def test_an_idle_worker_stops_and_the_next_search_starts_a_new_one(app: Starlette, admin: Actor) -> None:

@@ -188,8 +188,8 @@ def index_consistency(context: HealthContext) -> Finding:
             title,
             "critical",
             f"The knowledge worker (the process that holds the embedding model and the index) cannot start: it "
-            f"{trouble.last} before answering. Search answers from keywords only and new documents fail to index "
-            f"until it starts.{retry}",
+            f"{trouble.last} before answering. Search answers from keywords only, and new documents are indexed "
+            f"once it starts.{retry}",
             SERVICE_LOG,
         )
     found = _index_finding(context, title)

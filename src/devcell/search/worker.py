@@ -143,6 +143,19 @@ def serve(spec: dict[str, Any], fds: list[int], control: IO[bytes]) -> None:
         index.close()  # chroma flushes and lets go of its files
 
 
+# The worker is the cheapest process on the box to lose: it starts again on the next search. When memory runs out
+# (a Pi indexing a large PDF), the kernel's out-of-memory killer should take it before the service or anything else.
+OOM_SCORE_ADJ = 500
+
+
+def _first_to_go_when_memory_runs_out() -> None:
+    """Raise our out-of-memory score (any process may raise its own; only lowering it needs a privilege)."""
+    try:
+        Path("/proc/self/oom_score_adj").write_text(f"{OOM_SCORE_ADJ}\n")
+    except OSError as exc:  # not Linux, or /proc read-only: the worker runs all the same
+        log.info("could not raise the out-of-memory score: %s", exc)
+
+
 def main(fds: list[int]) -> None:
     """`devcell knowledge-worker`: read the spec, serve, exit. Never returns normally (no atexit work in a child
     whose parent may be gone)."""
@@ -153,6 +166,7 @@ def main(fds: list[int]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="knowledge worker: %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request to a Chroma server is noise
+    _first_to_go_when_memory_runs_out()
     control = sys.stdin.buffer
     spec = json.loads(control.readline())
     try:
