@@ -289,3 +289,28 @@ def test_a_worker_whose_program_cannot_be_run_is_a_failed_start(
     health = index_finding(admin)
     assert health["severity"] == "critical", health
     assert "cannot start: it could not be run (No such file or directory) before answering" in health["message"]
+
+
+def test_a_document_is_deleted_while_no_worker_can_start_and_its_vectors_go_later(
+    app: Starlette, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note(admin, "Kiln", "Restart the kiln controller with the blue button.")
+    glaze = note(admin, "Glaze", "Glaze recipes live in the blue binder.")
+    worker = worker_of(app)
+    worker.stop()
+    monkeypatch.setenv("PYTHONHOME", "/nonexistent")
+    assert search(admin, "glaze binder")["degraded"]  # two failed starts: the worker waits for its retry time
+
+    response = admin.delete(f"/api/documents/{glaze['id']}")
+    assert response.status_code == 204, response.text
+    assert admin.get(f"/api/documents/{glaze['id']}").status_code == 404
+    assert [p["document_title"] for p in search(admin, "glaze binder")["items"]] == []
+
+    monkeypatch.delenv("PYTHONHOME")
+
+    def whole() -> bool:
+        status = admin.get("/api/knowledge/status").json()
+        return bool(status["consistent"]) and status["vectors"] == status["chunks"] == 1
+
+    wait_until(whole, 90, "the deleted document's vectors dropped by the repair", 1.0)
+    assert titles(admin, "kiln controller") == ["Kiln"]

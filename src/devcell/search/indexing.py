@@ -198,7 +198,10 @@ def forget(kn: Knowledge, document: Document) -> None:
     with transaction():
         ids = _chunk_ids(document.id)
     if ids:
-        kn.index().delete(ids)
+        try:
+            kn.index().delete(ids)
+        except KnowledgeWorkerDown as exc:  # deleting must work all the same: the vectors go with the next repair
+            log.warning("%s; the %d vectors of %s are dropped once it starts", exc, len(ids), document.path)
     with transaction(write=True):
         Document.delete().where(Document.id == document.id).execute()
     (kn.kb_dir / document.path).unlink(missing_ok=True)
