@@ -47,6 +47,8 @@ def test_the_scheduled_job_records_disk_database_index_and_request_rate(
     assert job["status"] == "succeeded", job
     series = admin.get("/api/system/metrics/history?days=1").json()
     assert series["interval_minutes"] == 10
+    # The index folder beside the database is measured; a Chroma server's index (beside PostgreSQL here) is not.
+    assert series["index_on_server"] is (config.chroma_url is not None)
     [point] = series["items"]
     assert point["data_free"] == point["backup_free"] == 700 * MB
     if backend == "sqlite":  # the file (and its write-ahead log, if any)

@@ -110,7 +110,8 @@ async def get_logs(call: Call, query: LogQuery) -> LogPage:
 async def get_metric_history(call: Call, query: MetricQuery) -> MetricSeries:
     """Sampled disk free, database and index size and request rate of the last days, oldest first (charts)."""
     interval = call.state.need(SETTINGS_STORE).get_int("metrics_sample_minutes")
-    return await call.run(samples.series, query.days, interval)
+    on_server = call.state.config.chroma_url is not None
+    return await call.run(samples.series, query.days, interval, on_server)
 
 
 async def get_metrics(call: Call) -> Response:

@@ -134,13 +134,16 @@ def compact(now: datetime) -> int:
     return int(removed)
 
 
-def series(days: int, interval_minutes: int) -> MetricSeries:
-    """The samples of the last `days` days, oldest first."""
+def series(days: int, interval_minutes: int, index_on_server: bool = False) -> MetricSeries:
+    """The samples of the last `days` days, oldest first. With the index on a Chroma server there is no local
+    folder to measure: the chart leaves its size out instead of drawing a zero."""
     since = utcnow() - timedelta(days=days)
     with transaction():
         rows = list(MetricSample.select().where(MetricSample.at >= since).order_by(MetricSample.at))
     points = [MetricPoint.model_validate(row, from_attributes=True) for row in rows]
-    return MetricSeries(days=days, interval_minutes=interval_minutes, items=points)
+    return MetricSeries(
+        days=days, interval_minutes=interval_minutes, items=points, index_on_server=index_on_server
+    )
 
 
 SAMPLER: Key[Sampler] = Key("metrics sampler")

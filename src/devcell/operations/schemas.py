@@ -118,3 +118,6 @@ class MetricSeries(BaseModel):
     days: int
     interval_minutes: int
     items: list[MetricPoint]
+    index_on_server: bool = Field(
+        False, description="the vector index is on a Chroma server (DEVCELL_CHROMA_URL): index_bytes is not measured"
+    )

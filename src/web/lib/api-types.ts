@@ -372,7 +372,7 @@ export type MetricPoint = {
   requests_per_minute: number;
 };
 export type MetricQuery = { days?: number };
-export type MetricSeries = { days: number; interval_minutes: number; items: MetricPoint[] };
+export type MetricSeries = { days: number; interval_minutes: number; items: MetricPoint[]; index_on_server?: boolean };
 export type MyTasks = { todo?: number; in_progress?: number; blocked?: number; done_recent?: number };
 export type NoteCreate = { title?: string | null; text: string; project_id?: number | null };
 export type NotePatch = { title?: string | null; text?: string | null };

@@ -32,12 +32,12 @@ export function MetricsPanel({ version }: { version: number }) {
           No samples yet: one is taken every {loaded.data.interval_minutes} minutes (setting metrics_sample_minutes).
         </p>
       )}
-      {items.length > 0 && <Charts items={items} />}
+      {items.length > 0 && <Charts items={items} indexOnServer={loaded.data?.index_on_server ?? false} />}
     </section>
   );
 }
 
-function Charts({ items }: { items: MetricPoint[] }) {
+export function Charts({ items, indexOnServer }: { items: MetricPoint[]; indexOnServer: boolean }) {
   const times = items.map((item) => Date.parse(item.at));
   const last = items[items.length - 1] as MetricPoint;
   const dataFree = items.map((item) => item.data_free);
@@ -59,11 +59,16 @@ function Charts({ items }: { items: MetricPoint[] }) {
       />
       <LineChart
         title="Database size"
-        summary={`database ${formatSize(last.db_bytes)}, index ${formatSize(last.index_bytes)} now.`}
+        summary={
+          indexOnServer
+            ? `database ${formatSize(last.db_bytes)} now; the knowledge index is on the Chroma server.`
+            : `database ${formatSize(last.db_bytes)}, index ${formatSize(last.index_bytes)} now.`
+        }
         times={times}
         lines={[
           { label: "Database", values: items.map((item) => item.db_bytes) },
-          { label: "Knowledge index", values: items.map((item) => item.index_bytes) },
+          // On a Chroma server there is no local folder to measure: no line rather than a false zero.
+          ...(indexOnServer ? [] : [{ label: "Knowledge index", values: items.map((item) => item.index_bytes) }]),
         ]}
         format={formatSize}
       />
