@@ -141,9 +141,7 @@ def series(days: int, interval_minutes: int, index_on_server: bool = False) -> M
     with transaction():
         rows = list(MetricSample.select().where(MetricSample.at >= since).order_by(MetricSample.at))
     points = [MetricPoint.model_validate(row, from_attributes=True) for row in rows]
-    return MetricSeries(
-        days=days, interval_minutes=interval_minutes, items=points, index_on_server=index_on_server
-    )
+    return MetricSeries(days=days, interval_minutes=interval_minutes, items=points, index_on_server=index_on_server)
 
 
 SAMPLER: Key[Sampler] = Key("metrics sampler")
