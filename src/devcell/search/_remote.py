@@ -255,8 +255,9 @@ class KnowledgeWorker:
         retried after failed starts: the call fails at once, and its caller answers from keywords."""
         if self._process is not None:
             self._drop(self._process)
-        if self._retry_at is not None and time.monotonic() < self._retry_at:
-            raise KnowledgeWorkerDown(self._down_message())
+        down = self.down()
+        if down is not None:
+            raise KnowledgeWorkerDown(down)
         try:
             self._process = _Process(self.spec, self.connections)
         except OSError as exc:  # the executable is gone or cannot run (a half-finished upgrade, a full /tmp)
@@ -324,14 +325,16 @@ class KnowledgeWorker:
         )
 
     def down(self) -> str | None:
-        """Why no worker runs while it waits for its retry time after failed starts; None when it may start."""
+        """Why no worker runs while it waits for its retry time after failed starts; None when it may start.
+        (The lock is reentrant: `_start` asks under it.)"""
         with self._changed:
             if self._retry_at is None or time.monotonic() >= self._retry_at:
                 return None
             return self._down_message()
 
     def _down_message(self) -> str:
-        last = self._endings[-1][1] if self._endings else "ended"
+        """Under the lock, while a retry time is set (after failed starts, so an ending is known)."""
+        last = self._endings[-1][1]
         wait = max(0.0, (self._retry_at or 0.0) - time.monotonic())
         return (
             f"{CANNOT_START}: it {last} before answering, {self._failed_starts} times in a row. "
@@ -342,13 +345,14 @@ class KnowledgeWorker:
     def trouble(self) -> WorkerTrouble | None:
         """Unexpected endings for the health page; None when there were none in the last hour."""
         with self._changed:
-            recent = [how for at, how in self._endings if time.monotonic() - at < RECENT_SECONDS]
-            starting = self._failed_starts >= 2 and self._retry_at is not None
-            if not recent and not starting:
+            now = time.monotonic()
+            recent = sum(1 for at, _ in self._endings if now - at < RECENT_SECONDS)
+            if not recent and self._retry_at is None:
                 return None
-            retry_in = max(0.0, self._retry_at - time.monotonic()) if starting and self._retry_at else None
-            last = recent[-1] if recent else self._endings[-1][1]
-            return WorkerTrouble(starting=starting, times=len(recent), last=last, retry_in=retry_in)
+            retry_in = None if self._retry_at is None else max(0.0, self._retry_at - now)  # set: failed starts
+            return WorkerTrouble(
+                starting=self._retry_at is not None, times=recent, last=self._endings[-1][1], retry_in=retry_in
+            )
 
     def call(self, target: str, method: str, *args: Any, progress: Callable[[int], None] | None = None) -> Any:
         """`target.method(*args)` in the worker; its progress reports go to `progress`, and an exception raised
